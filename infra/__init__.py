@@ -1,0 +1,1 @@
+"""Infrastructure: settings, database engines, migrations and process launching; knows no domain."""

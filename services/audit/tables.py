@@ -1,0 +1,25 @@
+"""Piccolo mappings of the audit chain; the schema lives in migrations/*.sql."""
+
+from piccolo.columns import JSONB, BigInt, Bytea, Text, Timestamptz
+from piccolo.table import Table
+
+
+class AuditHead(Table, tablename="audit_head"):
+    tenant_id = BigInt(primary_key=True)
+    seq = BigInt()
+    hash = Bytea()
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    # The real key is (tenant_id, seq); the chain is append-only, so Piccolo never updates by it.
+    tenant_id = BigInt()
+    seq = BigInt(primary_key=True)
+    occurred_at = Timestamptz()
+    actor_person_id = BigInt(null=True)
+    action = Text()
+    entity = Text()
+    entity_id = Text()
+    old_values = JSONB(null=True)
+    new_values = JSONB(null=True)
+    prev_hash = Bytea()
+    hash = Bytea()

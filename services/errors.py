@@ -1,0 +1,31 @@
+"""The domain's errors: small, carrying a code the web layer translates into the user's language."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every refusal a use-case can give; `code` is stable, `field` names the input."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.message = message
+
+
+class InvalidInput(DomainError):
+    status = 422
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409

@@ -1,0 +1,1 @@
+"""The operator's and the tenants' own use-cases over regions, municipalities, organisations and people."""

@@ -1,0 +1,1 @@
+"""Who the tenant is and how it is kept apart: municipalities, regions, persons, memberships."""
