@@ -27,6 +27,7 @@ class Settings:
     owner_database_url: str
     app_database_url: str
     redis_url: str
+    host: str
     port: int
     idp_port: int
     base_url: str
@@ -151,6 +152,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         owner_database_url=owner_url,  # type: ignore[arg-type]
         app_database_url=app_url,  # type: ignore[arg-type]
         redis_url=redis_url,
+        host=env.get(PREFIX + "HOST", "127.0.0.1").strip() or "127.0.0.1",
         port=port,
         idp_port=idp_port,
         base_url=base_url,

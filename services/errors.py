@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def N_(message: str) -> str:
+    """Marks a message for Babel's extraction; the web layer translates it for the user."""
+    return message
+
+
 class DomainError(Exception):
     """Base of every refusal a use-case can give; `code` is stable, `field` names the input."""
 

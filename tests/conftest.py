@@ -8,9 +8,7 @@ import secrets
 import pytest
 
 # Defaults for this machine's servers, so a bare `pytest` works too; `make test` sets the same.
-os.environ.setdefault(
-    "SAMSPEL_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/samspel_test"
-)
+os.environ.setdefault("SAMSPEL_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/samspel_test")
 os.environ.setdefault("SAMSPEL_REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("SAMSPEL_SECRET_KEY", "test-secret-test-secret-test-secret-0000")
 

@@ -113,7 +113,9 @@ async def verify_chain(tenant_id: int) -> ChainReport:
                 if digest != row["hash"]:
                     return ChainReport(tenant_id, count, row["seq"], "content changed")
                 prev, expected_seq = row["hash"], expected_seq + 1
-        head = await db.fetchrow("select seq, hash from audit_head where tenant_id = app_tenant_id()")
+        head = await db.fetchrow(
+            "select seq, hash from audit_head where tenant_id = app_tenant_id()"
+        )
         if head is not None and (head["seq"] != expected_seq - 1 or head["hash"] != prev):
             return ChainReport(tenant_id, count, expected_seq, "events missing at the end")
     return ChainReport(tenant_id, count, None)

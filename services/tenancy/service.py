@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from services.errors import InvalidInput, NotAllowed
+from services.errors import N_, InvalidInput, NotAllowed
 from tenants.context import connection, current_scope
 from tenants.rules import MAALFORMER, is_valid_kommunenummer, is_valid_organisasjonsnummer
 
@@ -25,13 +25,13 @@ class RegionView(msgspec.Struct, frozen=True):
 
 def _require_operator() -> None:
     if not current_scope.get().operator:
-        raise NotAllowed("operator_only", "only the platform operator may do this")
+        raise NotAllowed("operator_only", N_("only the platform operator may do this"))
 
 
 async def ensure_region(slug: str, name: str) -> int:
     _require_operator()
     if not name.strip():
-        raise InvalidInput("name_required", "a region needs a name", field="name")
+        raise InvalidInput("name_required", N_("a region needs a name"), field="name")
     return await connection().fetchval(
         "insert into region (slug, name) values ($1, $2)"
         " on conflict (slug) do update set name = excluded.name returning id",
@@ -44,12 +44,14 @@ async def ensure_municipality(kommunenummer: str, name: str, maalform: str) -> i
     _require_operator()
     if not is_valid_kommunenummer(kommunenummer):
         raise InvalidInput(
-            "kommunenummer_invalid", "a kommunenummer is exactly four digits", field="kommunenummer"
+            "kommunenummer_invalid",
+            N_("a kommunenummer is exactly four digits"),
+            field="kommunenummer",
         )
     if maalform not in MAALFORMER:
-        raise InvalidInput("maalform_invalid", "målform is nb or nn", field="maalform")
+        raise InvalidInput("maalform_invalid", N_("målform is nb or nn"), field="maalform")
     if not name.strip():
-        raise InvalidInput("name_required", "a municipality needs a name", field="name")
+        raise InvalidInput("name_required", N_("a municipality needs a name"), field="name")
     return await connection().fetchval(
         "insert into municipality (kommunenummer, name, maalform) values ($1, $2, $3)"
         " on conflict (kommunenummer) do update set name = excluded.name,"
@@ -70,12 +72,14 @@ async def add_to_region(region_id: int, municipality_id: int) -> None:
     )
 
 
-async def ensure_organisation(organisasjonsnummer: str, name: str, kommunenummer: str | None) -> int:
+async def ensure_organisation(
+    organisasjonsnummer: str, name: str, kommunenummer: str | None
+) -> int:
     nr = organisasjonsnummer.replace(" ", "")
     if not is_valid_organisasjonsnummer(nr):
         raise InvalidInput(
             "organisasjonsnummer_invalid",
-            "an organisasjonsnummer is nine digits with a valid check digit",
+            N_("an organisasjonsnummer is nine digits with a valid check digit"),
             field="organisasjonsnummer",
         )
     return await connection().fetchval(

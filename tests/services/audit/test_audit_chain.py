@@ -15,8 +15,12 @@ async def test_an_untouched_chain_verifies(unique):
     for i in range(5):
         async with tenant_tx(tenant):
             await record_change(
-                actor_person_id=None, action="edit", entity="thing", entity_id=i,
-                old_values={"n": i}, new_values={"n": i + 1, "why": f"æøå {unique}"},
+                actor_person_id=None,
+                action="edit",
+                entity="thing",
+                entity_id=i,
+                old_values={"n": i},
+                new_values={"n": i + 1, "why": f"æøå {unique}"},
             )
     report = await verify_chain(tenant)
     assert report.intact and report.events == 5
@@ -26,8 +30,13 @@ async def test_a_row_edited_directly_in_the_database_is_named(settings):
     tenant = await new_municipality()
     for i in range(4):
         async with tenant_tx(tenant):
-            await record_change(actor_person_id=None, action="edit", entity="thing", entity_id=i,
-                                new_values={"amount": 100 * i})
+            await record_change(
+                actor_person_id=None,
+                action="edit",
+                entity="thing",
+                entity_id=i,
+                new_values={"amount": 100 * i},
+            )
     admin = await asyncpg.connect(settings.database_url)
     try:
         await admin.execute(

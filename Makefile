@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both do all set-up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENDOR := web/static/vendor
+
+# `make test` talks to this machine's PostgreSQL and Redis unless told otherwise.
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/samspel_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: setup run test bench lint translations clean
+
+setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Front-end packages come from npm at set-up and are copied here; never committed.
+$(VENDOR)/.built: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/@digdir/designsystemet-css/dist/src/index.css $(VENDOR)/designsystemet.css
+	cp node_modules/@digdir/designsystemet-css/dist/theme/designsystemet.css $(VENDOR)/designsystemet-theme.css
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	touch $@
+
+.PHONY: translations-compiled
+translations-compiled: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -d web/locale -D messages
+
+# After changing user-visible text: extract it and merge into the nb, nn and en catalogues.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ \
+		--no-location -o web/locale/messages.pot .
+	$(VENV)/bin/pybabel -q update -i web/locale/messages.pot -d web/locale -D messages --no-fuzzy-matching
+
+run: setup
+	$(PY) -m infra.launcher \
+		--prepare "python -m services.cli migrate" \
+		--prepare "python -m services.cli demo"
+
+test: setup
+	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .samspel

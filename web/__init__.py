@@ -1,0 +1,1 @@
+"""Litestar: the app factory, controllers, templates, static files and login."""

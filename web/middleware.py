@@ -1,0 +1,72 @@
+"""Per request: an id, the language, and one log line when it ends (never a token or a cookie)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from http.cookies import SimpleCookie
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from web.i18n import COOKIE, choose_language
+from web.logs import log
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    raw = _header(scope, b"cookie")
+    if not raw:
+        return None
+    morsel = SimpleCookie(raw).get(name)
+    return morsel.value if morsel else None
+
+
+def request_context_middleware(default_language: str):
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            given = _header(scope, b"x-request-id")
+            request_id = given if given and _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+            state = scope.setdefault("state", {})
+            state["request_id"] = request_id
+            state["lang"] = choose_language(
+                _cookie(scope, COOKIE), _header(scope, b"accept-language"), default_language
+            )
+            started = time.perf_counter()
+            status = 500
+
+            async def send_with_id(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
+                await send(message)
+
+            try:
+                await app(scope, receive, send_with_id)
+            finally:
+                log.info(
+                    "request",
+                    request_id=request_id,
+                    tenant=state.get("tenant"),
+                    method=scope["method"],
+                    route=scope.get("path_template") or scope["path"],
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                )
+
+        return middleware
+
+    return factory

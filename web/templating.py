@@ -1,0 +1,48 @@
+"""MiniJinja set up with the gettext functions, and one helper that picks a page or its fragment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Request
+from litestar.plugins.htmx import HTMXTemplate
+from litestar.plugins.minijinja import MiniJinjaTemplateEngine
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+from minijinja import pass_state
+
+from web.i18n import LANGUAGE_NAMES, LANGUAGES, gettext, ngettext
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _lang(state: Any) -> str:
+    return state.lookup("lang") or "nb"
+
+
+def _configure(engine: MiniJinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.add_global("_", pass_state(lambda state, msg, **kw: gettext(_lang(state), msg, **kw)))
+    env.add_global(
+        "ngettext",
+        pass_state(lambda state, s, p, n, **kw: ngettext(_lang(state), s, p, n, **kw)),
+    )
+    env.add_global("LANGUAGES", list(LANGUAGES))
+    env.add_global("LANGUAGE_NAMES", LANGUAGE_NAMES)
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(
+        directory=TEMPLATES, engine=MiniJinjaTemplateEngine, engine_callback=_configure
+    )
+
+
+def render(request: Request, page: str, *, fragment: str | None = None, **context: Any) -> Template:
+    """A full page, or (for htmx) the named fragment that sits beside it as _name.html."""
+    context.setdefault("lang", request.state.get("lang", "nb"))
+    context.setdefault("path", request.url.path)
+    if fragment and request.headers.get("hx-request") == "true":
+        return HTMXTemplate(template_name=fragment, context=context, headers={"Vary": "HX-Request"})
+    headers = {"Vary": "HX-Request"} if fragment else None
+    return Template(template_name=page, context=context, headers=headers)
