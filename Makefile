@@ -40,6 +40,7 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q update -i web/locale/messages.pot -d web/locale -D messages --no-fuzzy-matching
 
 run: setup
+	SAMSPEL_IDP_PERSONS_FILE="$${SAMSPEL_IDP_PERSONS_FILE:-$(CURDIR)/.samspel/idp-persons.json}" \
 	$(PY) -m infra.launcher \
 		--prepare "python -m services.cli migrate" \
 		--prepare "python -m services.cli demo"

@@ -123,11 +123,26 @@ async def migrate(settings: Settings, sources: list[MigrationSource]) -> list[st
     return applied_now
 
 
+async def pending(connection: asyncpg.Connection, sources: list[MigrationSource]) -> list[str]:
+    """Migrations in the code that the database has not applied: a process must not start on them."""
+    applied = {
+        (r["source"], r["name"])
+        for r in await connection.fetch("select source, name from schema_migration")
+    }
+    return [
+        f"{source.label}/{name}"
+        for source in sources
+        for name, _ in source.scripts()
+        if (source.label, name) not in applied
+    ]
+
+
 async def _grant(connection: asyncpg.Connection) -> None:
     """The app role may read and write rows and use sequences; it owns and creates nothing."""
     await connection.execute(
         f"""
         REVOKE ALL ON schema_migration FROM {APP_ROLE};
+        GRANT SELECT ON schema_migration TO {APP_ROLE};
         GRANT USAGE ON SCHEMA public TO {APP_ROLE};
         GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE};
         GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {APP_ROLE};

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+from pathlib import Path
 
 from infra.db import Database
 from infra.migrate import migrate
@@ -29,11 +31,28 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _write_idp_persons(path: str) -> None:
+    """The dev ID-porten lists these on its login page; it knows no domain itself."""
+    from services.demo.data import PERSONS
+
+    rows = [{"pid": p.pid, "name": p.name, "role": p.description} for p in PERSONS]
+    Path(path).write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+
+
 async def _demo(settings: Settings) -> int:
+    from services.demo.data import PERSONS
     from services.demo.seed import load_demo
 
     counts = await _with_app_db(settings, lambda: load_demo(settings.derived_key("pid")))
-    print(json.dumps({"demo": counts}))
+    print(
+        f"demo loaded: {counts['regions']} regions, {counts['organisations']} businesses,"
+        f" {counts['persons']} persons"
+    )
+    print("demo persons (log in as them on the dev ID-porten page):")
+    for person in PERSONS:
+        print(f"  {person.name:<16} {person.description}")
+    if persons_file := os.environ.get("SAMSPEL_IDP_PERSONS_FILE"):
+        _write_idp_persons(persons_file)
     return 0
 
 
@@ -61,7 +80,38 @@ async def _verify_audit(settings: Settings) -> int:
     return await _with_app_db(settings, work)
 
 
-COMMANDS = {"migrate": _migrate, "demo": _demo, "verify-audit": _verify_audit}
+async def _check(settings: Settings) -> int:
+    """The health check of a process without a port: settings load, the app role connects,
+    and the schema is migrated."""
+    import asyncpg
+
+    from infra.migrate import pending
+    from services.schema import MIGRATIONS
+
+    try:
+        connection = await asyncpg.connect(settings.app_database_url, timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        print(f"samspel: cannot connect as the app role: {error}", file=sys.stderr)
+        return 1
+    try:
+        missing = await pending(connection, MIGRATIONS)
+    except asyncpg.UndefinedTableError:
+        missing = ["everything"]
+    finally:
+        await connection.close()
+    if missing:
+        print(f"samspel: not migrated: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+COMMANDS = {
+    "migrate": _migrate,
+    "demo": _demo,
+    "verify-audit": _verify_audit,
+    "check": _check,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

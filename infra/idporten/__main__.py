@@ -115,7 +115,9 @@ def main() -> None:
         # Only the issuer is checked this late, because Authlib decides what it accepts.
         sys.exit(f"dev ID-porten not started: SAMSPEL_IDP_ISSUER: {exc}")
     print(f"dev ID-porten at {config.issuer} for client {config.clients[0].client_id}")
-    uvicorn.run(app, host="127.0.0.1", port=port)
+    # SAMSPEL_HOST is 0.0.0.0 in a container; on a laptop the provider stays on loopback.
+    host = os.environ.get("SAMSPEL_HOST", "").strip() or "127.0.0.1"
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":
