@@ -1,0 +1,1 @@
+"""Programmes: an omstilling or næringsutvikling programme, its stages, plans, budget and KPIs."""

@@ -1,0 +1,134 @@
+"""A programme's pure rules: stage and action-plan transitions, budget split, KPI progress."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+
+from services.errors import Conflict, InvalidInput
+
+HUNDRED = Decimal(100)
+
+
+class ProgrammeStage(StrEnum):
+    AVKLARING = "avklaring"
+    STRATEGI_OG_FORANKRING = "strategi_og_forankring"
+    GJENNOMFORING = "gjennomforing"
+    AVSLUTNING = "avslutning"
+    VIDEREFOERING = "viderefoering"
+
+
+# One step forward at a time, never back: a programme that needs another round of
+# avklaring is a new programme. Avslutning may be the end; vidareføring always is.
+STAGE_TRANSITIONS: Mapping[ProgrammeStage, frozenset[ProgrammeStage]] = {
+    ProgrammeStage.AVKLARING: frozenset({ProgrammeStage.STRATEGI_OG_FORANKRING}),
+    ProgrammeStage.STRATEGI_OG_FORANKRING: frozenset({ProgrammeStage.GJENNOMFORING}),
+    ProgrammeStage.GJENNOMFORING: frozenset({ProgrammeStage.AVSLUTNING}),
+    ProgrammeStage.AVSLUTNING: frozenset({ProgrammeStage.VIDEREFOERING}),
+    ProgrammeStage.VIDEREFOERING: frozenset(),
+}
+
+
+class ActionPlanState(StrEnum):
+    DRAFT = "draft"
+    BOARD_APPROVED = "board_approved"
+    MUNICIPALITY_APPROVED = "municipality_approved"
+    COUNTY_GRANTED = "county_granted"
+
+
+# The board may take its approval back (to draft) until the municipality has approved the
+# plan. After that the plan is a political resolution the county grants against, so a
+# change is a new revision of the plan, not a step back of this one.
+ACTION_PLAN_TRANSITIONS: Mapping[ActionPlanState, frozenset[ActionPlanState]] = {
+    ActionPlanState.DRAFT: frozenset({ActionPlanState.BOARD_APPROVED}),
+    ActionPlanState.BOARD_APPROVED: frozenset(
+        {ActionPlanState.MUNICIPALITY_APPROVED, ActionPlanState.DRAFT}
+    ),
+    ActionPlanState.MUNICIPALITY_APPROVED: frozenset({ActionPlanState.COUNTY_GRANTED}),
+    ActionPlanState.COUNTY_GRANTED: frozenset(),
+}
+
+
+class InvalidStageTransition(Conflict):
+    def __init__(self, current: ProgrammeStage, target: ProgrammeStage) -> None:
+        super().__init__(
+            "programme_stage_transition_refused",
+            f"a programme cannot go from {current} to {target}",
+            field="stage",
+        )
+        self.current, self.target = current, target
+
+
+class InvalidActionPlanTransition(Conflict):
+    def __init__(self, current: ActionPlanState, target: ActionPlanState) -> None:
+        super().__init__(
+            "action_plan_transition_refused",
+            f"an action plan cannot go from {current} to {target}",
+            field="state",
+        )
+        self.current, self.target = current, target
+
+
+class ShareNotPositive(InvalidInput):
+    def __init__(self, areas: list[str]) -> None:
+        super().__init__(
+            "strategy_share_not_positive",
+            f"every strategy area needs a share above 0 %: {', '.join(areas)}",
+            field="shares",
+        )
+        self.areas = areas
+
+
+class SharesNotHundred(InvalidInput):
+    def __init__(self, total: Decimal) -> None:
+        super().__init__(
+            "strategy_shares_not_100",
+            f"the strategy areas' shares sum to {total} %, not 100 %",
+            field="shares",
+        )
+        self.total = total
+
+
+def allowed_next_stages(stage: ProgrammeStage) -> frozenset[ProgrammeStage]:
+    return STAGE_TRANSITIONS[stage]
+
+
+def check_stage_transition(current: ProgrammeStage, target: ProgrammeStage) -> None:
+    if target not in STAGE_TRANSITIONS[current]:
+        raise InvalidStageTransition(current, target)
+
+
+def check_action_plan_transition(current: ActionPlanState, target: ActionPlanState) -> None:
+    if target not in ACTION_PLAN_TRANSITIONS[current]:
+        raise InvalidActionPlanTransition(current, target)
+
+
+def validate_strategy_shares(shares: Mapping[str, Decimal]) -> None:
+    """Each strategy area's budget share, in per cent, is above 0 and together they make 100."""
+    shares = {area: Decimal(share) for area, share in shares.items()}
+    not_positive = [area for area, share in shares.items() if not _positive(share)]
+    if not_positive:
+        raise ShareNotPositive(not_positive)
+    total = sum(shares.values(), Decimal(0))
+    if total != HUNDRED:
+        raise SharesNotHundred(total)
+
+
+def kpi_progress(
+    baseline: Decimal | int, target: Decimal | int, measured: Decimal | int
+) -> Decimal:
+    """The share (1 = reached) of the way from baseline to this year's target.
+
+    Not clamped: 1.5 is a target beaten by half, a negative share a step back. A KPI may
+    aim down as well as up. With nothing to gain (target == baseline) the target is reached
+    as long as the measured value has not fallen below it.
+    """
+    baseline, target, measured = Decimal(baseline), Decimal(target), Decimal(measured)
+    if target == baseline:
+        return Decimal(1) if measured >= target else Decimal(0)
+    return (measured - baseline) / (target - baseline)
+
+
+def _positive(share: Decimal) -> bool:
+    return share.is_finite() and share > 0

@@ -1,0 +1,1 @@
+"""PLP projects: sub-projects, decision points and regional cost shares."""

@@ -1,0 +1,258 @@
+"""PLP's pure rules: which sub-project comes next, who decides, what a decision does."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+import msgspec
+
+from services.errors import Conflict, InvalidInput
+
+HUNDRED = Decimal(100)
+
+
+class SubProjectPhase(StrEnum):
+    FORSTUDIE = "forstudie"
+    FORPROSJEKT = "forprosjekt"
+    HOVUDPROSJEKT = "hovudprosjekt"
+    DRIFT = "drift"
+
+
+PHASE_ORDER: tuple[SubProjectPhase, ...] = tuple(SubProjectPhase)
+
+# A mature idea may skip the forstudie; nothing may start later than the forprosjekt.
+STARTING_PHASES = frozenset({SubProjectPhase.FORSTUDIE, SubProjectPhase.FORPROSJEKT})
+
+
+class DecisionOutcome(StrEnum):
+    GO = "go"
+    GO_WITH_CONDITIONS = "go_with_conditions"
+    REVISE = "revise"
+    STOP = "stop"
+
+
+class ProjectRole(StrEnum):
+    PROSJEKTEIGAR = "prosjekteigar"
+    PROSJEKTANSVARLEG = "prosjektansvarleg"
+    PROSJEKTLEIAR = "prosjektleiar"
+    STYRINGSGRUPPE = "styringsgruppe"
+    PROGRAMSTYRE = "programstyre"
+
+
+class ProjectStatus(StrEnum):
+    ACTIVE = "active"
+    AWAITING_DECISION = "awaiting_decision"
+    CLOSED = "closed"
+
+
+class SubProjectState(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+SUBPROJECT_TRANSITIONS: Mapping[SubProjectState, frozenset[SubProjectState]] = {
+    SubProjectState.PLANNED: frozenset({SubProjectState.ACTIVE}),
+    SubProjectState.ACTIVE: frozenset({SubProjectState.CLOSED}),
+    SubProjectState.CLOSED: frozenset(),
+}
+
+
+class ProjectState(msgspec.Struct, frozen=True):
+    """Where a project stands: its current sub-project and the budget approved for it."""
+
+    phase: SubProjectPhase
+    status: ProjectStatus
+    approved_budget: Decimal
+
+
+class InvalidStartingPhase(InvalidInput):
+    def __init__(self, phase: SubProjectPhase) -> None:
+        super().__init__(
+            "project_starting_phase_invalid",
+            f"a project starts at forstudie or forprosjekt, not at {phase}",
+            field="phase",
+        )
+        self.phase = phase
+
+
+class ProjectClosed(Conflict):
+    def __init__(self) -> None:
+        super().__init__("project_closed", "the project is closed; nothing follows")
+
+
+class NotAtDecisionPoint(Conflict):
+    def __init__(self, status: ProjectStatus) -> None:
+        super().__init__(
+            "project_not_at_decision_point",
+            f"the project is {status}, not at a decision point",
+        )
+        self.status = status
+
+
+class SubProjectNotRunning(Conflict):
+    def __init__(self, status: ProjectStatus) -> None:
+        super().__init__(
+            "project_not_running",
+            f"the project is {status}; only a running sub-project reaches a decision point",
+        )
+        self.status = status
+
+
+class NoPhaseAfterDrift(Conflict):
+    def __init__(self) -> None:
+        super().__init__("project_no_phase_after_drift", "drift is the last sub-project")
+
+
+class InvalidBudget(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(
+            "project_budget_invalid",
+            "a go approves the next sub-project's budget: give a budget of 0 NOK or more",
+            field="requested_budget",
+        )
+
+
+class InvalidSubProjectTransition(Conflict):
+    def __init__(self, current: SubProjectState, target: SubProjectState) -> None:
+        super().__init__(
+            "subproject_transition_refused",
+            f"a sub-project cannot go from {current} to {target}",
+            field="state",
+        )
+        self.current, self.target = current, target
+
+
+class ClosingReportRequired(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "subproject_closing_report_required",
+            "a sub-project is closed with its closing report",
+            field="closing_report",
+        )
+
+
+class CostShareNotPositive(InvalidInput):
+    def __init__(self, municipalities: list[str]) -> None:
+        super().__init__(
+            "cost_share_not_positive",
+            f"every participant needs a cost share above 0 %: {', '.join(municipalities)}",
+            field="cost_shares",
+        )
+        self.municipalities = municipalities
+
+
+class CostSharesNotHundred(InvalidInput):
+    def __init__(self, total: Decimal) -> None:
+        super().__init__(
+            "cost_shares_not_100",
+            f"the participants' cost shares sum to {total} %, not 100 %",
+            field="cost_shares",
+        )
+        self.total = total
+
+
+class LeadWithoutShare(InvalidInput):
+    def __init__(self, lead: str) -> None:
+        super().__init__(
+            "lead_municipality_without_share",
+            f"the lead municipality {lead} must be a participant with a cost share",
+            field="lead_municipality",
+        )
+        self.lead = lead
+
+
+def next_phase(phase: SubProjectPhase) -> SubProjectPhase | None:
+    index = PHASE_ORDER.index(phase) + 1
+    return PHASE_ORDER[index] if index < len(PHASE_ORDER) else None
+
+
+def check_starting_phase(phase: SubProjectPhase) -> None:
+    if phase not in STARTING_PHASES:
+        raise InvalidStartingPhase(phase)
+
+
+def may_record_decision(actor_roles: Collection[str], delegated_to_board: bool) -> bool:
+    """Only the owner decides, or the programme board when the owner has delegated to it."""
+    if ProjectRole.PROSJEKTEIGAR in actor_roles:
+        return True
+    return delegated_to_board and ProjectRole.PROGRAMSTYRE in actor_roles
+
+
+def start_project(phase: SubProjectPhase, approved_budget: Decimal) -> ProjectState:
+    """Funding the project is its first go: its first sub-project starts with that budget."""
+    check_starting_phase(phase)
+    return ProjectState(phase, ProjectStatus.ACTIVE, _budget(approved_budget))
+
+
+def reach_decision_point(state: ProjectState) -> ProjectState:
+    """The running sub-project is done; the owner now decides what follows."""
+    if state.status == ProjectStatus.CLOSED:
+        raise ProjectClosed()
+    if state.status != ProjectStatus.ACTIVE:
+        raise SubProjectNotRunning(state.status)
+    if next_phase(state.phase) is None:
+        raise NoPhaseAfterDrift()
+    return msgspec.structs.replace(state, status=ProjectStatus.AWAITING_DECISION)
+
+
+def apply_decision(
+    state: ProjectState, outcome: DecisionOutcome, requested_budget: Decimal | None = None
+) -> ProjectState:
+    """The project after the owner's decision.
+
+    A stop closes the project whenever it comes, so nothing is left running; the other
+    outcomes need a decision point. A go (with or without conditions) starts the next
+    sub-project with `requested_budget` approved; a revise leaves the project waiting.
+    """
+    if state.status == ProjectStatus.CLOSED:
+        raise ProjectClosed()
+    if outcome == DecisionOutcome.STOP:
+        return msgspec.structs.replace(state, status=ProjectStatus.CLOSED)
+    if state.status != ProjectStatus.AWAITING_DECISION:
+        raise NotAtDecisionPoint(state.status)
+    if outcome == DecisionOutcome.REVISE:
+        return state
+    following = next_phase(state.phase)
+    if following is None:
+        raise NoPhaseAfterDrift()
+    return ProjectState(following, ProjectStatus.ACTIVE, _budget(requested_budget))
+
+
+def check_subproject_transition(
+    current: SubProjectState, target: SubProjectState, *, has_closing_report: bool = False
+) -> None:
+    if target not in SUBPROJECT_TRANSITIONS[current]:
+        raise InvalidSubProjectTransition(current, target)
+    if target == SubProjectState.CLOSED and not has_closing_report:
+        raise ClosingReportRequired()
+
+
+def validate_cost_shares(shares: Mapping[str, Decimal], lead_municipality: str) -> None:
+    """Each participant's share (kommunenummer → per cent) is above 0; together they make 100."""
+    shares = {municipality: Decimal(share) for municipality, share in shares.items()}
+    not_positive = [m for m, share in shares.items() if not (share.is_finite() and share > 0)]
+    if not_positive:
+        raise CostShareNotPositive(not_positive)
+    total = sum(shares.values(), Decimal(0))
+    if total != HUNDRED:
+        raise CostSharesNotHundred(total)
+    if lead_municipality not in shares:
+        raise LeadWithoutShare(lead_municipality)
+
+
+def is_overdue(due_date: date, today: date, decided: bool) -> bool:
+    """A decision point is overdue from the day after its due date until it is decided."""
+    return not decided and today > due_date
+
+
+def _budget(amount: Decimal | None) -> Decimal:
+    if amount is None:
+        raise InvalidBudget()
+    amount = Decimal(amount)
+    if not amount.is_finite() or amount < 0:
+        raise InvalidBudget()
+    return amount

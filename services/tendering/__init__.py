@@ -1,0 +1,1 @@
+"""Local competitive tendering: from draft notice to signed contract."""
