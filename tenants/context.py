@@ -22,6 +22,7 @@ class Scope:
     organisation_id: int | None = None
     operator: bool = False
     pid_hash: bytes | None = None
+    invitation_token: bytes | None = None
 
 
 NOBODY = Scope()
@@ -49,25 +50,37 @@ async def tenant_tx(tenant: int | Scope | None = None) -> AsyncIterator[Postgres
         scope = Scope(tenant_id=tenant)
     engine = Municipality._meta.db
     async with engine.transaction(allow_nested=False) as transaction:
-        # Local settings (is_local = true) end with the transaction, so a pooled connection
-        # carries nothing over to the next borrower.
-        await transaction.connection.execute(
-            "select set_config('app.tenant_id', $1, true), set_config('app.person_id', $2, true),"
-            " set_config('app.region_id', $3, true), set_config('app.organisation_id', $4, true),"
-            " set_config('app.operator', $5, true), set_config('app.pid_hash', $6, true)",
-            _text(scope.tenant_id),
-            _text(scope.person_id),
-            _text(scope.region_id),
-            _text(scope.organisation_id),
-            "on" if scope.operator else "",
-            scope.pid_hash.hex() if scope.pid_hash else "",
-        )
         token = current_scope.set(scope)
         try:
+            await _apply(transaction.connection, scope)
             yield transaction
         finally:
             current_scope.reset(token)
 
+
+async def _apply(db, scope: Scope) -> None:
+    # Local settings (is_local = true) end with the transaction, so a pooled connection
+    # carries nothing over to the next borrower.
+    await db.execute(
+        "select set_config('app.tenant_id', $1, true), set_config('app.person_id', $2, true),"
+        " set_config('app.region_id', $3, true), set_config('app.organisation_id', $4, true),"
+        " set_config('app.operator', $5, true), set_config('app.pid_hash', $6, true),"
+        " set_config('app.invitation_token', $7, true)",
+        _text(scope.tenant_id),
+        _text(scope.person_id),
+        _text(scope.region_id),
+        _text(scope.organisation_id),
+        "on" if scope.operator else "",
+        scope.pid_hash.hex() if scope.pid_hash else "",
+        scope.invitation_token.hex() if scope.invitation_token else "",
+    )
+
+
+async def rescope(scope: Scope) -> None:
+    """Change what the open transaction may see, for a use-case that creates its own tenant
+    (registering an organisation): the rest of the transaction acts inside it."""
+    await _apply(connection(), scope)
+    current_scope.set(scope)
 
 class NoTransaction(RuntimeError):
     """A use-case ran outside tenant_tx(): it would see nothing, or write on its own."""

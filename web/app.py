@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 import redis.asyncio as redis
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
@@ -18,7 +20,15 @@ from infra.db import Database
 from infra.settings import Settings
 from services.errors import DomainError
 from web import health
-from web.errors import domain_error_handler
+from web.account import controller as account
+from web.auth import controller as auth
+from web.auth.middleware import auth_middleware
+from web.auth.oidc import OidcClient
+from web.errors import domain_error_handler, http_error_handler
+from web.municipality import controller as municipality
+from web.operator import controller as operator
+from web.organisation import controller as organisation
+from web.region import controller as region
 from web.logs import configure_logging
 from web.middleware import request_context_middleware
 from web.public import controller as public
@@ -27,8 +37,40 @@ from web.templating import template_config
 
 STATIC = Path(__file__).parent / "static"
 
+ROUTES = [
+    auth.login,
+    auth.callback,
+    auth.welcome,
+    auth.register,
+    auth.logout,
+    auth.frontchannel_logout,
+    account.home,
+    account.me,
+    account.switch_membership,
+    account.invitation,
+    account.accept_invitation,
+    account.new_organisation,
+    account.register_organisation,
+    municipality.home,
+    municipality.members,
+    municipality.invite,
+    municipality.remove,
+    region.home,
+    organisation.home,
+    operator.home,
+    operator.create_region,
+    operator.create_municipality,
+    operator.invite_admin,
+]
 
-def create_app(settings: Settings, *, database: Database | None = None) -> Litestar:
+
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    oidc_transport: httpx.AsyncBaseTransport | None = None,
+) -> Litestar:
+    """The app; tests hand in the suite's pool and a transport that reaches the provider in-process."""
     configure_logging()
     owns_database = database is None
     database = database or Database(settings.app_database_url)
@@ -36,6 +78,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.settings = settings
+        app.state.oidc = OidcClient(settings, transport=oidc_transport)
         app.state.database = database
         app.state.redis = redis.from_url(
             settings.redis_url, socket_connect_timeout=1, socket_timeout=1
@@ -55,6 +98,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         route_handlers=[
             public.landing,
             public.switch_language,
+            *ROUTES,
             health.live,
             health.ready,
             PrometheusController,
@@ -65,6 +109,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         template_config=template_config(),
         middleware=[
             request_context_middleware(settings.default_language),
+            auth_middleware,
             security_headers_middleware(settings.secure_cookies),
             prometheus.middleware,
         ],
@@ -75,7 +120,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             cookie_samesite="lax",
             header_name="x-csrftoken",
         ),
-        exception_handlers={DomainError: domain_error_handler},
+        exception_handlers={
+            DomainError: domain_error_handler,
+            HTTPException: http_error_handler,
+        },
         lifespan=[lifespan],
         logging_config=None,
         openapi_config=None,

@@ -1,16 +1,60 @@
-"""Domain errors become 4xx answers with a reason, in one place."""
+"""Errors become clear answers in one place: a page for a browser, JSON with a reason for an API."""
 
 from __future__ import annotations
 
-from litestar import Request, Response
+from urllib.parse import urlencode
 
-from services.errors import DomainError
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect
+
+from services.errors import N_, DomainError
 from web.i18n import gettext
+from web.templating import render
+
+TITLES = {
+    400: N_("The request could not be understood."),
+    401: N_("You need to log in."),
+    403: N_("Your role does not allow this."),
+    404: N_("There is nothing here."),
+    405: N_("This cannot be done here."),
+    409: N_("This conflicts with what is already there."),
+    422: N_("Some of what you sent is not valid."),
+    429: N_("Too many requests. Wait a little and try again."),
+}
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") or request.headers.get("hx-request")
+
+
+def _page(request: Request, status: int, detail: str | None = None) -> Response:
+    response = render(request, "error.html", status=status, title=TITLES.get(status, ""), detail=detail)
+    response.status_code = status
+    return response
 
 
 def domain_error_handler(request: Request, error: DomainError) -> Response:
     lang = request.state.get("lang", "nb")
+    if _wants_html(request):
+        return _page(request, error.status, gettext(lang, error.message))
     body = {"error": error.code, "detail": gettext(lang, error.message)}
     if error.field:
         body["field"] = error.field
     return Response(body, status_code=error.status)
+
+
+def http_error_handler(request: Request, error: HTTPException) -> Response:
+    status = error.status_code
+    if isinstance(error, NotAuthorizedException) and _wants_html(request):
+        target = "/auth/login?" + urlencode({"next": request.url.path})
+        if request.headers.get("hx-request"):
+            return Response("", status_code=401, headers={"HX-Redirect": target})
+        return Redirect(target, status_code=303)
+    if _wants_html(request) and status >= 400:
+        return _page(request, status)
+    lang = request.state.get("lang", "nb")
+    return Response(
+        {"error": status, "detail": gettext(lang, TITLES.get(status, str(error.detail)))},
+        status_code=status,
+    )

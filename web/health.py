@@ -18,12 +18,12 @@ async def _check(name: str, probe) -> str | None:
     return None
 
 
-@get("/health/live", sync_to_thread=False, include_in_schema=False)
+@get("/health/live", sync_to_thread=False, include_in_schema=False, opt={"public": True})
 def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/health/ready", include_in_schema=False)
+@get("/health/ready", include_in_schema=False, opt={"public": True})
 async def ready(request: Request) -> Response[dict]:
     state = request.app.state
     down = [

@@ -23,7 +23,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
+def cookie(scope: Scope, name: str) -> str | None:
     raw = _header(scope, b"cookie")
     if not raw:
         return None
@@ -42,7 +42,7 @@ def request_context_middleware(default_language: str):
             state = scope.setdefault("state", {})
             state["request_id"] = request_id
             state["lang"] = choose_language(
-                _cookie(scope, COOKIE), _header(scope, b"accept-language"), default_language
+                cookie(scope, COOKIE), _header(scope, b"accept-language"), default_language
             )
             started = time.perf_counter()
             status = 500

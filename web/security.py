@@ -30,10 +30,11 @@ def security_headers_middleware(https: bool):
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     headers = MutableScopeHeaders.from_message(message)
-                    headers["Content-Security-Policy"] = CSP
+                    # A route may set a policy of its own (the front-channel logout is framed).
+                    if "content-security-policy" not in headers:
+                        headers["Content-Security-Policy"] = CSP
                     headers["X-Content-Type-Options"] = "nosniff"
                     headers["Referrer-Policy"] = "same-origin"
-                    headers["X-Frame-Options"] = "DENY"
                     if https:
                         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
                 await send(message)

@@ -12,6 +12,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from minijinja import pass_state
 
+from services.access.rules import ROLE_NAMES
 from web.i18n import LANGUAGE_NAMES, LANGUAGES, gettext, ngettext
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,6 +29,12 @@ def _configure(engine: MiniJinjaTemplateEngine) -> None:
         "ngettext",
         pass_state(lambda state, s, p, n, **kw: ngettext(_lang(state), s, p, n, **kw)),
     )
+    env.add_global(
+        "role_name",
+        pass_state(
+            lambda state, scope, role: gettext(_lang(state), ROLE_NAMES.get((scope, role), role))
+        ),
+    )
     env.add_global("LANGUAGES", list(LANGUAGES))
     env.add_global("LANGUAGE_NAMES", LANGUAGE_NAMES)
 
@@ -42,6 +49,7 @@ def render(request: Request, page: str, *, fragment: str | None = None, **contex
     """A full page, or (for htmx) the named fragment that sits beside it as _name.html."""
     context.setdefault("lang", request.state.get("lang", "nb"))
     context.setdefault("path", request.url.path)
+    context.setdefault("principal", request.state.get("principal"))
     if fragment and request.headers.get("hx-request") == "true":
         return HTMXTemplate(template_name=fragment, context=context, headers={"Vary": "HX-Request"})
     headers = {"Vary": "HX-Request"} if fragment else None

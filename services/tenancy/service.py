@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 
 from services.errors import N_, InvalidInput, NotAllowed
@@ -23,13 +25,47 @@ class RegionView(msgspec.Struct, frozen=True):
     municipalities: list[MunicipalityView]
 
 
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
 def _require_operator() -> None:
     if not current_scope.get().operator:
         raise NotAllowed("operator_only", N_("only the platform operator may do this"))
 
 
+def _check_slug(slug: str) -> None:
+    if not _SLUG.fullmatch(slug):
+        raise InvalidInput(
+            "slug_invalid",
+            N_("Use lower-case letters a-z, digits and single hyphens."),
+            field="slug",
+        )
+
+
+async def create_region(slug: str, name: str) -> int:
+    """A new region; an existing short name is refused, never silently renamed."""
+    _check_slug(slug)
+    if await connection().fetchval("select 1 from region where slug = $1", slug):
+        raise Conflict("region_exists", N_("A region with this short name exists."), field="slug")
+    return await ensure_region(slug, name)
+
+
+async def create_municipality(kommunenummer: str, name: str, maalform: str) -> int:
+    """A new municipality; an existing kommunenummer is refused, never silently renamed."""
+    if await connection().fetchval(
+        "select 1 from municipality where kommunenummer = $1", kommunenummer
+    ):
+        raise Conflict(
+            "municipality_exists",
+            N_("A municipality with this kommunenummer exists."),
+            field="kommunenummer",
+        )
+    return await ensure_municipality(kommunenummer, name, maalform)
+
+
 async def ensure_region(slug: str, name: str) -> int:
     _require_operator()
+    _check_slug(slug)
     if not name.strip():
         raise InvalidInput("name_required", N_("a region needs a name"), field="name")
     return await connection().fetchval(

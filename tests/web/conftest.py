@@ -25,7 +25,18 @@ async def demo(database, settings):
 @asynccontextmanager
 async def serve(app):
     async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
+
+        async def per_request_state(scope, receive, send):
+            # As uvicorn does: each request gets its own copy of the lifespan state. asgi-lifespan
+            # hands every request the same dict, and Litestar caches a request's parsed headers
+            # and cookies in it, so the next request would see the first one's.
+            await app(
+                {**scope, "state": dict(manager._state)},  # noqa: SLF001
+                receive,
+                send,
+            )
+
+        transport = httpx.ASGITransport(app=per_request_state)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
 

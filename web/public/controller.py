@@ -9,29 +9,30 @@ from litestar.response import Redirect, Template
 
 from services.tenancy.service import regions_with_municipalities
 from tenants.context import NOBODY, tenant_tx
+from web.auth.guards import PUBLIC
 from web.i18n import COOKIE, LANGUAGES
 from web.templating import render
 
 
-@get("/", name="landing")
+@get("/", name="landing", opt=PUBLIC)
 async def landing(request: Request) -> Template:
     async with tenant_tx(NOBODY):
         regions = await regions_with_municipalities()
     return render(request, "public/landing.html", regions=regions)
 
 
-def _local(path: str | None) -> str:
+def local_path(path: str | None) -> str:
     """Only a path on this site: never let the switch become an open redirect."""
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
         return "/"
     return path
 
 
-@get("/language/{lang:str}", name="language")
+@get("/language/{lang:str}", name="language", opt=PUBLIC)
 async def switch_language(
     request: Request, lang: FromPath[str], next: FromQuery[str | None] = None
 ) -> Redirect:
-    target = _local(next)
+    target = local_path(next)
     if lang not in LANGUAGES:
         return Redirect(target, status_code=303)
     return Redirect(

@@ -1,0 +1,308 @@
+"""Use-cases of access: find and register persons, memberships, invitations, organisations, the log."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+
+import msgspec
+
+from services.access.rules import INVITATION_DAYS, is_plausible_email, is_valid_role
+from services.errors import Conflict, InvalidInput, N_, NotFound
+from services.tenancy.service import ensure_organisation
+from tenants.context import connection, current_scope, rescope
+
+
+class PersonView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    email: str
+    language: str | None
+
+
+class MembershipView(msgspec.Struct, frozen=True):
+    id: int
+    person_id: int
+    scope: str
+    role: str
+    municipality_id: int | None = None
+    kommunenummer: str | None = None
+    municipality_name: str | None = None
+    maalform: str | None = None
+    region_id: int | None = None
+    region_slug: str | None = None
+    region_name: str | None = None
+    organisation_id: int | None = None
+    organisasjonsnummer: str | None = None
+    organisation_name: str | None = None
+    person_name: str | None = None
+
+    @property
+    def place(self) -> str:
+        return self.municipality_name or self.region_name or self.organisation_name or "Samspel"
+
+
+class InvitationView(msgspec.Struct, frozen=True):
+    id: int
+    scope: str
+    role: str
+    email: str
+    place: str
+    expired: bool
+    accepted: bool
+    municipality_id: int | None
+    region_id: int | None
+    organisation_id: int | None
+
+
+_MEMBERSHIP_SELECT = """
+    select ms.id, ms.person_id, ms.scope, ms.role,
+           m.id as municipality_id, m.kommunenummer, m.name as municipality_name, m.maalform,
+           r.id as region_id, r.slug as region_slug, r.name as region_name,
+           o.id as organisation_id, o.organisasjonsnummer, o.name as organisation_name,
+           p.name as person_name
+    from membership ms
+    join person p on p.id = ms.person_id
+    left join municipality m on m.id = ms.municipality_id
+    left join region r on r.id = ms.region_id
+    left join organisation o on o.id = ms.organisation_id
+"""
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def person_by_pid_hash() -> PersonView | None:
+    """The person whose pid hash the scope carries, if they have been here before."""
+    row = await connection().fetchrow(
+        "select id, name, email, language from person where pid_hash = app_pid_hash()"
+    )
+    return PersonView(**dict(row)) if row else None
+
+
+async def person(person_id: int) -> PersonView | None:
+    row = await connection().fetchrow(
+        "select id, name, email, language from person where id = $1", person_id
+    )
+    return PersonView(**dict(row)) if row else None
+
+
+def _check_name_and_email(name: str, email: str) -> tuple[str, str]:
+    name, email = name.strip(), email.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("name_required", N_("Write your full name."), field="name")
+    if not is_plausible_email(email):
+        raise InvalidInput("email_invalid", N_("Write a valid e-mail address."), field="email")
+    return name, email
+
+
+async def register_person(name: str, email: str, language: str | None) -> int:
+    """The first login: ID-porten gives neither name nor e-mail, so the person tells us."""
+    name, email = _check_name_and_email(name, email)
+    return await connection().fetchval(
+        "insert into person (pid_hash, name, email, language) values (app_pid_hash(), $1, $2, $3)"
+        " on conflict (pid_hash) do nothing returning id",
+        name,
+        email,
+        language,
+    ) or await connection().fetchval("select id from person where pid_hash = app_pid_hash()")
+
+
+async def memberships_of(person_id: int) -> list[MembershipView]:
+    rows = await connection().fetch(
+        _MEMBERSHIP_SELECT + " where ms.person_id = $1 order by ms.scope, ms.id", person_id
+    )
+    return [MembershipView(**dict(r)) for r in rows]
+
+
+async def members_of_municipality(municipality_id: int) -> list[MembershipView]:
+    rows = await connection().fetch(
+        _MEMBERSHIP_SELECT + " where ms.municipality_id = $1 order by p.name, ms.role",
+        municipality_id,
+    )
+    return [MembershipView(**dict(r)) for r in rows]
+
+
+async def record_security_event(
+    kind: str,
+    *,
+    person_id: int | None = None,
+    municipality_id: int | None = None,
+    detail: dict | None = None,
+    client_address: str | None = None,
+) -> None:
+    await connection().execute(
+        "insert into security_event (kind, person_id, municipality_id, detail, client_address)"
+        " values ($1, $2, $3, $4::jsonb, $5::inet)",
+        kind,
+        person_id,
+        municipality_id,
+        json.dumps(detail or {}),
+        client_address,
+    )
+
+
+async def invite(
+    *,
+    scope: str,
+    role: str,
+    email: str,
+    invited_by: int,
+    municipality_id: int | None = None,
+    region_id: int | None = None,
+    organisation_id: int | None = None,
+) -> str:
+    """Create a one-time invitation; returns the token for the link (only its hash is kept)."""
+    if not is_valid_role(scope, role):
+        raise InvalidInput("role_invalid", N_("Choose one of the roles offered."), field="role")
+    if not is_plausible_email(email):
+        raise InvalidInput("email_invalid", N_("Write a valid e-mail address."), field="email")
+    token = secrets.token_urlsafe(32)
+    await connection().execute(
+        "insert into invitation (scope, role, email, token_hash, invited_by, expires_at,"
+        " municipality_id, region_id, organisation_id)"
+        " values ($1, $2, $3, $4, $5, now() + $6::interval, $7, $8, $9)",
+        scope,
+        role,
+        email.strip(),
+        token_hash(token),
+        invited_by,
+        timedelta(days=INVITATION_DAYS),
+        municipality_id,
+        region_id,
+        organisation_id,
+    )
+    await record_security_event(
+        "invitation_sent",
+        person_id=invited_by,
+        municipality_id=municipality_id,
+        detail={"scope": scope, "role": role},
+    )
+    return token
+
+
+async def invitation_for_token() -> InvitationView:
+    """The invitation whose token the scope carries; it must be unused and unexpired."""
+    row = await connection().fetchrow(
+        "select i.id, i.scope, i.role, i.email, i.municipality_id, i.region_id,"
+        " i.organisation_id, coalesce(m.name, r.name, o.name, 'Samspel') as place,"
+        " i.expires_at <= now() as expired,"
+        " (i.accepted_at is not null or i.revoked_at is not null) as accepted"
+        " from invitation i left join municipality m on m.id = i.municipality_id"
+        " left join region r on r.id = i.region_id"
+        " left join organisation o on o.id = i.organisation_id"
+        " where i.token_hash = app_invitation_token() for update of i"
+    )
+    if row is None:
+        raise NotFound("invitation_unknown", N_("This invitation link is not valid."))
+    return InvitationView(**dict(row))
+
+
+async def accept_invitation(person_id: int) -> int:
+    """Bind the invitation in the scope to whoever logged in with it; returns the membership."""
+    invitation = await invitation_for_token()
+    if invitation.accepted:
+        raise Conflict("invitation_used", N_("This invitation has already been used."))
+    if invitation.expired:
+        raise Conflict("invitation_expired", N_("This invitation has expired. Ask for a new one."))
+    membership_id = await _grant(
+        person_id,
+        invitation.scope,
+        invitation.role,
+        municipality_id=invitation.municipality_id,
+        region_id=invitation.region_id,
+        organisation_id=invitation.organisation_id,
+    )
+    await connection().execute(
+        "update invitation set accepted_by = $1, accepted_at = now() where id = $2",
+        person_id,
+        invitation.id,
+    )
+    await record_security_event(
+        "invitation_accepted",
+        person_id=person_id,
+        municipality_id=invitation.municipality_id,
+        detail={"scope": invitation.scope, "role": invitation.role},
+    )
+    return membership_id
+
+
+async def _grant(person_id: int, scope: str, role: str, **target: int | None) -> int:
+    db = connection()
+    values = (
+        person_id,
+        scope,
+        role,
+        target.get("municipality_id"),
+        target.get("region_id"),
+        target.get("organisation_id"),
+    )
+    membership_id = await db.fetchval(
+        "insert into membership (person_id, scope, role, municipality_id, region_id,"
+        " organisation_id) values ($1, $2, $3, $4, $5, $6)"
+        " on conflict (person_id, scope, municipality_id, region_id, organisation_id, role)"
+        " do nothing returning id",
+        *values,
+    ) or await db.fetchval(
+        "select id from membership where person_id = $1 and scope = $2 and role = $3"
+        " and municipality_id is not distinct from $4 and region_id is not distinct from $5"
+        " and organisation_id is not distinct from $6",
+        *values,
+    )
+    await record_security_event(
+        "membership_granted",
+        person_id=person_id,
+        municipality_id=target.get("municipality_id"),
+        detail={"scope": scope, "role": role, "by": current_scope.get().person_id},
+    )
+    return membership_id
+
+
+async def remove_member(membership_id: int, *, actor_person_id: int) -> None:
+    """Remove a membership the scope can see; one's own last admin seat cannot be removed."""
+    row = await connection().fetchrow(
+        "delete from membership where id = $1 and person_id <> $2"
+        " returning person_id, scope, role, municipality_id",
+        membership_id,
+        actor_person_id,
+    )
+    if row is None:
+        raise NotFound("membership_unknown", N_("No such member."))
+    await record_security_event(
+        "membership_removed",
+        person_id=row["person_id"],
+        municipality_id=row["municipality_id"],
+        detail={"scope": row["scope"], "role": row["role"], "by": actor_person_id},
+    )
+
+
+async def register_organisation(organisasjonsnummer: str, name: str, person_id: int) -> int:
+    """A business person registers their organisation and becomes its admin.
+
+    An organisation that already has members is joined by invitation, never by registering.
+    """
+    if not name.strip():
+        raise InvalidInput("name_required", N_("Write the organisation's name."), field="name")
+    organisation_id = await ensure_organisation(organisasjonsnummer, name, None)
+    db = connection()
+    # Two people registering the same number at once queue here; the second finds the first.
+    await db.execute("select 1 from organisation where id = $1 for update", organisation_id)
+    await rescope(dataclasses.replace(current_scope.get(), organisation_id=organisation_id))
+    taken = await db.fetchval(
+        "select exists (select 1 from membership where organisation_id = $1)", organisation_id
+    )
+    if taken:
+        raise Conflict(
+            "organisation_taken",
+            N_("This organisation is already registered. Ask its admin for an invitation."),
+            field="organisasjonsnummer",
+        )
+    membership_id = await _grant(person_id, "organisation", "admin", organisation_id=organisation_id)
+    await record_security_event(
+        "organisation_registered", person_id=person_id, detail={"organisation": organisation_id}
+    )
+    return membership_id

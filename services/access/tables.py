@@ -1,0 +1,32 @@
+"""Piccolo mappings of invitations and the security log; the schema lives in migrations/*.sql."""
+
+from piccolo.columns import JSONB, BigInt, Bytea, Text, Timestamptz
+from piccolo.columns.column_types import BigSerial
+from piccolo.table import Table
+
+
+class Invitation(Table, tablename="invitation"):
+    id = BigSerial(primary_key=True)
+    scope = Text()
+    municipality_id = BigInt(null=True)
+    region_id = BigInt(null=True)
+    organisation_id = BigInt(null=True)
+    role = Text()
+    email = Text()
+    token_hash = Bytea()
+    invited_by = BigInt(null=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    accepted_by = BigInt(null=True)
+    accepted_at = Timestamptz(null=True)
+    revoked_at = Timestamptz(null=True)
+
+
+class SecurityEvent(Table, tablename="security_event"):
+    id = BigSerial(primary_key=True)
+    occurred_at = Timestamptz()
+    kind = Text()
+    person_id = BigInt(null=True)
+    municipality_id = BigInt(null=True)
+    detail = JSONB()
+    client_address = Text(null=True)

@@ -1,0 +1,115 @@
+"""The person's home, the membership switch, accepting invitations and registering a business."""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Response, Template
+
+from services.access import service as access
+from services.access.rules import ROLE_NAMES
+from services.access.service import token_hash
+from services.errors import DomainError
+from tenants.context import Scope, tenant_tx
+from web.auth.guards import PUBLIC, logged_in, principal_of
+from web.auth.sessions import SessionStore
+from web.forms import errors_of, fields
+from web.templating import render
+
+
+def go_to(request: Request, target: str) -> Response:
+    """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place)."""
+    if request.headers.get("hx-request") == "true":
+        return ClientRedirect(redirect_to=target)
+    return Redirect(target, status_code=303)
+
+
+async def _set_active(request: Request, membership_id: int) -> None:
+    store = SessionStore(request.app.state.redis)
+    session = request.state.session
+    session.membership_id = membership_id
+    await store.save(request.state.session_token, session)
+
+
+@get("/home", guards=[logged_in], name="home")
+async def home(request: Request) -> Redirect:
+    """Where a login lands: the page of the membership the person acts in."""
+    return Redirect(principal_of(request).home(), status_code=303)
+
+
+@get("/me", guards=[logged_in], name="me")
+async def me(request: Request) -> Template:
+    return render(request, "account/me.html", role_names=ROLE_NAMES)
+
+
+@post("/me/active", guards=[logged_in], name="switch_membership")
+async def switch_membership(request: Request) -> Response:
+    form = await fields(request)
+    principal = principal_of(request)
+    wanted = next((m for m in principal.memberships if str(m.id) == form.get("membership")), None)
+    if wanted is None:
+        raise NotFoundException()
+    await _set_active(request, wanted.id)
+    chosen = principal.__class__(principal.person, principal.memberships, wanted)
+    return go_to(request, chosen.home())
+
+
+def _invitation_scope(request: Request, token: str) -> Scope:
+    principal = principal_of(request)
+    return Scope(
+        person_id=principal.person.id if principal else None, invitation_token=token_hash(token)
+    )
+
+
+@get("/invitations/{token:str}", opt=PUBLIC, name="invitation")
+async def invitation(request: Request, token: FromPath[str]) -> Template:
+    try:
+        async with tenant_tx(_invitation_scope(request, token)):
+            found = await access.invitation_for_token()
+    except DomainError as error:
+        response = render(request, "account/invitation.html", invitation=None, error=error.code)
+        response.status_code = error.status
+        return response
+    return render(
+        request, "account/invitation.html", invitation=found, token=token, role_names=ROLE_NAMES
+    )
+
+
+@post("/invitations/{token:str}", guards=[logged_in], name="accept_invitation")
+async def accept_invitation(request: Request, token: FromPath[str]) -> Response:
+    principal = principal_of(request)
+    try:
+        async with tenant_tx(_invitation_scope(request, token)):
+            membership_id = await access.accept_invitation(principal.person.id)
+    except DomainError as error:
+        response = render(request, "account/invitation.html", invitation=None, error=error.code)
+        response.status_code = error.status
+        return response
+    await _set_active(request, membership_id)
+    return go_to(request, "/me")
+
+
+@get("/organisations/new", guards=[logged_in], name="new_organisation")
+async def new_organisation(request: Request) -> Template:
+    return render(request, "account/new_organisation.html", form={}, errors={})
+
+
+@post("/organisations", guards=[logged_in], name="register_organisation")
+async def register_organisation(request: Request) -> Response:
+    form = await fields(request)
+    principal = principal_of(request)
+    try:
+        async with tenant_tx(Scope(person_id=principal.person.id)):
+            membership_id = await access.register_organisation(
+                form.get("organisasjonsnummer", ""), form.get("name", ""), principal.person.id
+            )
+    except DomainError as error:
+        response = render(
+            request, "account/new_organisation.html", form=form, errors=errors_of(request, error)
+        )
+        response.status_code = 422
+        return response
+    await _set_active(request, membership_id)
+    return go_to(request, "/me")

@@ -1,0 +1,58 @@
+"""Guards every route declares: who may call it. A place in the URL the active membership
+does not cover answers 404, so a guess learns nothing about another tenant."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.handlers import BaseRouteHandler
+
+from web.auth.principal import Principal
+
+PUBLIC = {"public": True}  # opt= of a route anyone may call; every other route has guards
+
+
+def principal_of(connection: ASGIConnection) -> Principal | None:
+    return connection.scope.get("state", {}).get("principal")
+
+
+def _require(connection: ASGIConnection) -> Principal:
+    principal = principal_of(connection)
+    if principal is None:
+        raise NotAuthorizedException("log in first")
+    return principal
+
+
+def logged_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    _require(connection)
+
+
+def _member(scope: str, param: str, attribute: str, roles: tuple[str, ...]):
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        active = _require(connection).active
+        wanted = connection.path_params.get(param)
+        if active is None or active.scope != scope or getattr(active, attribute) != wanted:
+            raise NotFoundException()
+        if roles and active.role not in roles:
+            raise PermissionDeniedException("your role may not do this")
+
+    guard.__name__ = f"{scope}_member_{'_'.join(roles) or 'any'}"
+    return guard
+
+
+def municipality_member(*roles: str):
+    return _member("municipality", "kommunenummer", "kommunenummer", roles)
+
+
+def region_member(*roles: str):
+    return _member("region", "region_slug", "region_slug", roles)
+
+
+def organisation_member(*roles: str):
+    return _member("organisation", "organisasjonsnummer", "organisasjonsnummer", roles)
+
+
+def operator(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    active = _require(connection).active
+    if active is None or active.scope != "platform":
+        raise NotFoundException()

@@ -1,0 +1,1 @@
+"""Pages of a municipality's own staff, under /k/{kommunenummer}."""

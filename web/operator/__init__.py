@@ -1,0 +1,1 @@
+"""The platform operator's pages: regions, municipalities and their first admins."""

@@ -1,0 +1,87 @@
+"""The operator creates regions and municipalities and names each municipality's first admin."""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.access import service as access
+from services.errors import DomainError, InvalidInput, N_
+from services.tenancy import service as tenancy
+from tenants.context import connection, tenant_tx
+from web.auth.guards import operator, principal_of
+from web.forms import errors_of, fields
+from web.templating import render
+
+
+async def _page(request: Request, status: int = 200, **context) -> Template:
+    async with tenant_tx():
+        regions = await tenancy.regions_with_municipalities()
+    context.setdefault("form", {})
+    context.setdefault("errors", {})
+    response = render(request, "operator/home.html", regions=regions, **context)
+    response.status_code = status
+    return response
+
+
+@get("/operator", guards=[operator], name="operator_home")
+async def home(request: Request) -> Template:
+    return await _page(request)
+
+
+@post("/operator/regions", guards=[operator], name="operator_create_region")
+async def create_region(request: Request) -> Response:
+    form = await fields(request)
+    try:
+        async with tenant_tx():
+            await tenancy.create_region(form.get("slug", ""), form.get("name", ""))
+    except DomainError as error:
+        return await _page(request, 422, form=form, errors=errors_of(request, error))
+    return await _page(request)
+
+
+@post("/operator/municipalities", guards=[operator], name="operator_create_municipality")
+async def create_municipality(request: Request) -> Response:
+    form = await fields(request)
+    try:
+        async with tenant_tx():
+            municipality_id = await tenancy.create_municipality(
+                form.get("kommunenummer", ""), form.get("name", ""), form.get("maalform", "")
+            )
+            region_id = await connection().fetchval(
+                "select id from region where slug = $1", form.get("region", "")
+            )
+            if region_id is None:
+                raise InvalidInput("region_unknown", N_("Choose a region."), field="region")
+            await tenancy.add_to_region(region_id, municipality_id)
+    except DomainError as error:
+        return await _page(request, 422, form=form, errors=errors_of(request, error))
+    return await _page(request)
+
+
+@post(
+    "/operator/municipalities/{kommunenummer:str}/admin-invitations",
+    guards=[operator],
+    name="operator_invite_admin",
+)
+async def invite_admin(request: Request, kommunenummer: FromPath[str]) -> Response:
+    form = await fields(request)
+    try:
+        async with tenant_tx():
+            municipality_id = await connection().fetchval(
+                "select id from municipality where kommunenummer = $1", kommunenummer
+            )
+            if municipality_id is None:
+                return await _page(request, 404)
+            token = await access.invite(
+                scope="municipality",
+                role="admin",
+                email=form.get("email", ""),
+                invited_by=principal_of(request).person.id,
+                municipality_id=municipality_id,
+            )
+    except DomainError as error:
+        return await _page(request, 422, form=form, errors=errors_of(request, error))
+    link = f"{request.app.state.settings.base_url}/invitations/{token}"
+    return await _page(request, invited=form.get("email"), link=link)

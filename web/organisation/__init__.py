@@ -1,0 +1,1 @@
+"""Pages of a business, under /o/{organisasjonsnummer}."""

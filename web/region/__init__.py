@@ -1,0 +1,1 @@
+"""Pages of a regional council, under /r/{region_slug}."""
