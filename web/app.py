@@ -25,13 +25,13 @@ from web.auth import controller as auth
 from web.auth.middleware import auth_middleware
 from web.auth.oidc import OidcClient
 from web.errors import domain_error_handler, http_error_handler
+from web.logs import configure_logging
+from web.middleware import request_context_middleware
 from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
-from web.region import controller as region
-from web.logs import configure_logging
-from web.middleware import request_context_middleware
 from web.public import controller as public
+from web.region import controller as region
 from web.security import security_headers_middleware
 from web.templating import template_config
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import msgspec
 
 from services.access.rules import INVITATION_DAYS, is_plausible_email, is_valid_role
-from services.errors import Conflict, InvalidInput, N_, NotFound
+from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.tenancy.service import ensure_organisation
 from tenants.context import connection, current_scope, rescope
 

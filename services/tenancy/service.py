@@ -6,7 +6,7 @@ import re
 
 import msgspec
 
-from services.errors import N_, InvalidInput, NotAllowed
+from services.errors import N_, Conflict, InvalidInput, NotAllowed
 from tenants.context import connection, current_scope
 from tenants.rules import MAALFORMER, is_valid_kommunenummer, is_valid_organisasjonsnummer
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
 import time
+from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
 from authlib.common.security import generate_token
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery, Parameter
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response
 
 from services.access import service as access
 from services.errors import DomainError

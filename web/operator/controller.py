@@ -7,7 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.access import service as access
-from services.errors import DomainError, InvalidInput, N_
+from services.errors import N_, DomainError, InvalidInput
 from services.tenancy import service as tenancy
 from tenants.context import connection, tenant_tx
 from web.auth.guards import operator, principal_of
