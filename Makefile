@@ -8,7 +8,7 @@ VENDOR := web/static/vendor
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/samspel_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test bench lint translations clean
+.PHONY: setup browser run test bench lint translations clean
 
 setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled
 
@@ -45,7 +45,13 @@ run: setup
 		--prepare "python -m services.cli migrate" \
 		--prepare "python -m services.cli demo"
 
-test: setup
+# Browser tests drive Debian's Chromium through Playwright; never a browser download.
+browser:
+	@test -x /usr/bin/chromium || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: setup browser
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(PY) -m pytest

@@ -32,7 +32,7 @@ from web.operator import controller as operator
 from web.organisation import controller as organisation
 from web.public import controller as public
 from web.region import controller as region
-from web.security import security_headers_middleware
+from web.security import origin, security_headers_middleware
 from web.templating import template_config
 
 STATIC = Path(__file__).parent / "static"
@@ -110,7 +110,7 @@ def create_app(
         middleware=[
             request_context_middleware(settings.default_language),
             auth_middleware,
-            security_headers_middleware(settings.secure_cookies),
+            security_headers_middleware(settings.secure_cookies, origin(settings.idp_issuer)),
             prometheus.middleware,
         ],
         csrf_config=CSRFConfig(

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "object-src 'none'",
-    ]
-)
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
-def security_headers_middleware(https: bool):
+def content_security_policy(identity_provider: str) -> str:
+    # Chromium applies form-action to the redirect after a POST too: logging out posts to us
+    # and is sent on to ID-porten's end-session endpoint.
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            f"form-action 'self' {identity_provider}",
+            "object-src 'none'",
+        ]
+    )
+
+
+def security_headers_middleware(https: bool, identity_provider: str):
+    csp = content_security_policy(identity_provider)
+
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http":
@@ -32,7 +45,7 @@ def security_headers_middleware(https: bool):
                     headers = MutableScopeHeaders.from_message(message)
                     # A route may set a policy of its own (the front-channel logout is framed).
                     if "content-security-policy" not in headers:
-                        headers["Content-Security-Policy"] = CSP
+                        headers["Content-Security-Policy"] = csp
                     headers["X-Content-Type-Options"] = "nosniff"
                     headers["Referrer-Policy"] = "same-origin"
                     if https:

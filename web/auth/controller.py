@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from typing import Annotated
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from authlib.common.security import generate_token
 from litestar import Request, get, post
@@ -22,6 +22,7 @@ from web.auth.oidc import LoginRefused
 from web.auth.sessions import COOKIE, LoginAttempt, SessionData, SessionStore
 from web.forms import client_address, errors_of, fields
 from web.public.controller import local_path
+from web.security import origin
 from web.templating import render
 
 STATE_COOKIE = "samspel_login_state"
@@ -137,7 +138,10 @@ async def _start_session(request: Request, claims: dict, id_token: str, attempt:
         target = "/home" if attempt.next == "/" else attempt.next
     response = Redirect(target, status_code=303)
     response.cookies.extend(
-        [_session_cookie(request, token), Cookie(key=STATE_COOKIE, value="", max_age=0, path="/auth")]
+        [
+            _session_cookie(request, token),
+            Cookie(key=STATE_COOKIE, value="", max_age=0, path="/auth"),
+        ]
     )
     return response
 
@@ -216,13 +220,12 @@ async def frontchannel_logout(
                 detail={"sessions": ended},
                 client_address=client_address(request),
             )
-    issuer = urlsplit(oidc.issuer)
     return Response(
         "",
         media_type="text/plain",
         headers={
             "Cache-Control": "no-store",
             # ID-porten's logout page loads this in an iframe; only it may frame it.
-            "Content-Security-Policy": f"frame-ancestors {issuer.scheme}://{issuer.netloc}",
+            "Content-Security-Policy": f"frame-ancestors {origin(oidc.issuer)}",
         },
     )
