@@ -41,6 +41,7 @@ translations: $(VENV)/.installed
 
 run: setup
 	SAMSPEL_IDP_PERSONS_FILE="$${SAMSPEL_IDP_PERSONS_FILE:-$(CURDIR)/.samspel/idp-persons.json}" \
+	SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI="$${SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI:-http://127.0.0.1:$${SAMSPEL_PORT:-8000}/auth/frontchannel-logout}" \
 	$(PY) -m infra.launcher \
 		--prepare "python -m services.cli migrate" \
 		--prepare "python -m services.cli demo"
@@ -55,6 +56,14 @@ test: setup browser
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(PY) -m pytest
+
+# Throughput, latency and memory of the running product; writes bench/results.md.
+bench: setup
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
+	SAMSPEL_SECRET_KEY="$${SAMSPEL_SECRET_KEY:-bench-secret-bench-secret-bench-secret-00}" \
+	$(PY) -m tests.load.bench
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -49,6 +50,12 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
+class Product(NamedTuple):
+    base: str
+    issuer: str
+    pids: list[int]
+
+
 @contextmanager
 def running_product(tmp: Path):
     """Migrate, load the demo, start dev ID-porten and the web app; stop both afterwards."""
@@ -63,6 +70,7 @@ def running_product(tmp: Path):
         "SAMSPEL_IDP_ISSUER": issuer,
         "SAMSPEL_IDP_REDIRECT_URIS": f"{base}/auth/callback",
         "SAMSPEL_IDP_POST_LOGOUT_REDIRECT_URIS": f"{base}/",
+        "SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI": f"{base}/auth/frontchannel-logout",
         "SAMSPEL_IDP_PERSONS_FILE": str(persons),
     }
     _run(["-m", "services.cli", "migrate"], env)
@@ -84,7 +92,7 @@ def running_product(tmp: Path):
             )
             processes.append(process)
             _wait(ready, process, log)
-        yield base, issuer
+        yield Product(base, issuer, [p.pid for p in processes])
     finally:
         for process in processes:
             process.terminate()
