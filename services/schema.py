@@ -3,10 +3,12 @@
 from infra.migrate import MigrationSource
 from services.access import tables as _access_tables  # noqa: F401 - registers the tables
 from services.audit import tables as _audit_tables  # noqa: F401 - registers the tables
+from services.outbox import tables as _outbox_tables  # noqa: F401 - registers the tables
 from tenants import tables as _tenant_tables  # noqa: F401 - registers the tables
 
 MIGRATIONS = [
     MigrationSource("tenants", "tenants"),
     MigrationSource("audit", "services.audit"),
+    MigrationSource("outbox", "services.outbox"),
     MigrationSource("access", "services.access"),
 ]
