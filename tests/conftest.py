@@ -12,9 +12,44 @@ os.environ.setdefault("SAMSPEL_DATABASE_URL", "postgresql://postgres@127.0.0.1:5
 os.environ.setdefault("SAMSPEL_REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("SAMSPEL_SECRET_KEY", "test-secret-test-secret-test-secret-0000")
 
+import asyncpg  # noqa: E402
+
 from infra.db import Database  # noqa: E402
 from infra.migrate import migrate  # noqa: E402
-from infra.settings import Settings, load  # noqa: E402
+from infra.settings import Settings, database_name, load, with_database  # noqa: E402
+
+# Each run gets a database of its own, made from scratch and dropped at the end: no run sees
+# what an earlier or a parallel one left, and a changed migration never meets an old schema.
+_BASE_URL = os.environ["SAMSPEL_DATABASE_URL"]
+_RUN_DATABASE = f"{database_name(_BASE_URL)}_run{os.getpid()}"
+os.environ["SAMSPEL_DATABASE_URL"] = with_database(_BASE_URL, _RUN_DATABASE)
+
+
+async def _drop_databases(names: list[str]) -> None:
+    admin = await asyncpg.connect(with_database(_BASE_URL, "postgres"))
+    try:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def _stale_run_databases() -> list[str]:
+    """Databases of earlier runs whose process is gone (a run killed before it could clean up)."""
+    admin = await asyncpg.connect(with_database(_BASE_URL, "postgres"))
+    try:
+        rows = await admin.fetch(
+            "select datname from pg_database where datname like $1",
+            f"{database_name(_BASE_URL)}_run%",
+        )
+    finally:
+        await admin.close()
+    stale = []
+    for row in rows:
+        pid = row["datname"].rsplit("_run", 1)[1]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            stale.append(row["datname"])
+    return stale
 
 
 @pytest.fixture(scope="session")
@@ -23,11 +58,13 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def migrated(settings: Settings) -> Settings:
+async def migrated(settings: Settings):
     from services.schema import MIGRATIONS
 
+    await _drop_databases(await _stale_run_databases())
     await migrate(settings, MIGRATIONS)
-    return settings
+    yield settings
+    await _drop_databases([_RUN_DATABASE])
 
 
 @pytest.fixture(scope="session")
