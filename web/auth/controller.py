@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from authlib.common.security import generate_token
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromQuery, Parameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Response
 
 from services.access import service as access
@@ -88,7 +88,7 @@ async def callback(
     request: Request,
     code: FromQuery[str | None] = None,
     # "state" is a name Litestar keeps for itself; the query parameter is still "state".
-    oidc_state: Annotated[str | None, Parameter(query="state")] = None,
+    oidc_state: Annotated[str | None, QueryParameter(name="state")] = None,
     error: FromQuery[str | None] = None,
 ) -> Response:
     state = oidc_state
