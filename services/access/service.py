@@ -155,6 +155,7 @@ async def invite(
     municipality_id: int | None = None,
     region_id: int | None = None,
     organisation_id: int | None = None,
+    client_address: str | None = None,
 ) -> str:
     """Create a one-time invitation; returns the token for the link (only its hash is kept)."""
     if not is_valid_role(scope, role):
@@ -181,6 +182,7 @@ async def invite(
         person_id=invited_by,
         municipality_id=municipality_id,
         detail={"scope": scope, "role": role},
+        client_address=client_address,
     )
     return token
 
@@ -202,7 +204,7 @@ async def invitation_for_token() -> InvitationView:
     return InvitationView(**dict(row))
 
 
-async def accept_invitation(person_id: int) -> int:
+async def accept_invitation(person_id: int, *, client_address: str | None = None) -> int:
     """Bind the invitation in the scope to whoever logged in with it; returns the membership."""
     invitation = await invitation_for_token()
     if invitation.accepted:
@@ -216,6 +218,7 @@ async def accept_invitation(person_id: int) -> int:
         municipality_id=invitation.municipality_id,
         region_id=invitation.region_id,
         organisation_id=invitation.organisation_id,
+        client_address=client_address,
     )
     await connection().execute(
         "update invitation set accepted_by = $1, accepted_at = now() where id = $2",
@@ -227,11 +230,19 @@ async def accept_invitation(person_id: int) -> int:
         person_id=person_id,
         municipality_id=invitation.municipality_id,
         detail={"scope": invitation.scope, "role": invitation.role},
+        client_address=client_address,
     )
     return membership_id
 
 
-async def _grant(person_id: int, scope: str, role: str, **target: int | None) -> int:
+async def _grant(
+    person_id: int,
+    scope: str,
+    role: str,
+    *,
+    client_address: str | None = None,
+    **target: int | None,
+) -> int:
     db = connection()
     values = (
         person_id,
@@ -258,11 +269,14 @@ async def _grant(person_id: int, scope: str, role: str, **target: int | None) ->
         person_id=person_id,
         municipality_id=target.get("municipality_id"),
         detail={"scope": scope, "role": role, "by": current_scope.get().person_id},
+        client_address=client_address,
     )
     return membership_id
 
 
-async def remove_member(membership_id: int, *, actor_person_id: int) -> None:
+async def remove_member(
+    membership_id: int, *, actor_person_id: int, client_address: str | None = None
+) -> None:
     """Remove a membership the scope can see; one's own last admin seat cannot be removed."""
     row = await connection().fetchrow(
         "delete from membership where id = $1 and person_id <> $2"
@@ -277,10 +291,13 @@ async def remove_member(membership_id: int, *, actor_person_id: int) -> None:
         person_id=row["person_id"],
         municipality_id=row["municipality_id"],
         detail={"scope": row["scope"], "role": row["role"], "by": actor_person_id},
+        client_address=client_address,
     )
 
 
-async def register_organisation(organisasjonsnummer: str, name: str, person_id: int) -> int:
+async def register_organisation(
+    organisasjonsnummer: str, name: str, person_id: int, *, client_address: str | None = None
+) -> int:
     """A business person registers their organisation and becomes its admin.
 
     An organisation that already has members is joined by invitation, never by registering.
@@ -301,8 +318,17 @@ async def register_organisation(organisasjonsnummer: str, name: str, person_id: 
             N_("This organisation is already registered. Ask its admin for an invitation."),
             field="organisasjonsnummer",
         )
-    membership_id = await _grant(person_id, "organisation", "admin", organisation_id=organisation_id)
+    membership_id = await _grant(
+        person_id,
+        "organisation",
+        "admin",
+        organisation_id=organisation_id,
+        client_address=client_address,
+    )
     await record_security_event(
-        "organisation_registered", person_id=person_id, detail={"organisation": organisation_id}
+        "organisation_registered",
+        person_id=person_id,
+        detail={"organisation": organisation_id},
+        client_address=client_address,
     )
     return membership_id

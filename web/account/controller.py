@@ -15,7 +15,7 @@ from services.errors import DomainError
 from tenants.context import Scope, tenant_tx
 from web.auth.guards import PUBLIC, logged_in, principal_of
 from web.auth.sessions import SessionStore
-from web.forms import errors_of, fields
+from web.forms import client_address, errors_of, fields
 from web.templating import render
 
 
@@ -82,7 +82,9 @@ async def accept_invitation(request: Request, token: FromPath[str]) -> Response:
     principal = principal_of(request)
     try:
         async with tenant_tx(_invitation_scope(request, token)):
-            membership_id = await access.accept_invitation(principal.person.id)
+            membership_id = await access.accept_invitation(
+                principal.person.id, client_address=client_address(request)
+            )
     except DomainError as error:
         response = render(request, "account/invitation.html", invitation=None, error=error.code)
         response.status_code = error.status
@@ -103,7 +105,10 @@ async def register_organisation(request: Request) -> Response:
     try:
         async with tenant_tx(Scope(person_id=principal.person.id)):
             membership_id = await access.register_organisation(
-                form.get("organisasjonsnummer", ""), form.get("name", ""), principal.person.id
+                form.get("organisasjonsnummer", ""),
+                form.get("name", ""),
+                principal.person.id,
+                client_address=client_address(request),
             )
     except DomainError as error:
         response = render(

@@ -12,7 +12,7 @@ from services.errors import DomainError
 from tenants.context import tenant_tx
 from web.account.controller import go_to
 from web.auth.guards import municipality_member, principal_of
-from web.forms import errors_of, fields
+from web.forms import client_address, errors_of, fields
 from web.templating import render
 
 PATH = "/k/{kommunenummer:str}"
@@ -60,6 +60,7 @@ async def invite(request: Request, kommunenummer: FromPath[str]) -> Response:
                 email=form.get("email", ""),
                 invited_by=principal.person.id,
                 municipality_id=principal.active.municipality_id,
+                client_address=client_address(request),
             )
     except DomainError as error:
         response = await _members_page(request, form=form, errors=errors_of(request, error))
@@ -79,5 +80,9 @@ async def remove(
 ) -> Response:
     principal = principal_of(request)
     async with tenant_tx():
-        await access.remove_member(membership_id, actor_person_id=principal.person.id)
+        await access.remove_member(
+            membership_id,
+            actor_person_id=principal.person.id,
+            client_address=client_address(request),
+        )
     return go_to(request, f"/k/{kommunenummer}/members")

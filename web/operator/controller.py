@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -11,7 +12,7 @@ from services.errors import N_, DomainError, InvalidInput
 from services.tenancy import service as tenancy
 from tenants.context import connection, tenant_tx
 from web.auth.guards import operator, principal_of
-from web.forms import errors_of, fields
+from web.forms import client_address, errors_of, fields
 from web.templating import render
 
 
@@ -73,15 +74,18 @@ async def invite_admin(request: Request, kommunenummer: FromPath[str]) -> Respon
                 "select id from municipality where kommunenummer = $1", kommunenummer
             )
             if municipality_id is None:
-                return await _page(request, 404)
+                # Raised, not rendered here: the page opens a transaction of its own.
+                raise NotFoundException()
             token = await access.invite(
                 scope="municipality",
                 role="admin",
                 email=form.get("email", ""),
                 invited_by=principal_of(request).person.id,
                 municipality_id=municipality_id,
+                client_address=client_address(request),
             )
     except DomainError as error:
-        return await _page(request, 422, form=form, errors=errors_of(request, error))
+        errors = errors_of(request, error)
+        return await _page(request, 422, form=form, errors=errors, admin_for=kommunenummer)
     link = f"{request.app.state.settings.base_url}/invitations/{token}"
     return await _page(request, invited=form.get("email"), link=link)

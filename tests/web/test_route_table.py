@@ -1,0 +1,595 @@
+"""Generated from the app's own route table: every route declares its guard, every unsafe method
+needs the CSRF token, and no route with an id in its path lets one tenant reach another's.
+
+Each table below must name every route of its kind: a new route without a case fails here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import redis.asyncio as redis
+from litestar import get
+
+from services.access import service as access
+from services.demo.data import PERSONS
+from tenants.context import Scope, tenant_tx
+from tenants.identity import pid_hash
+from tests.web.auth.idp import Provider
+from tests.web.browsing import (
+    HTML,
+    Person,
+    Site,
+    Tenant,
+    ensure_csrf,
+    free_kommunenummer,
+    in_municipality,
+    new_organisation,
+    new_person,
+    new_tenant,
+    open_site,
+    operator_rows,
+    post,
+    random_organisasjonsnummer,
+    random_pid,
+    random_slug,
+    session_cookie,
+    text_of,
+)
+from web.app import create_app
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+OPERATOR_PID = next(p.pid for p in PERSONS if p.name == "Henrik Solberg")
+
+
+def _qualname(handler) -> str:
+    return f"{handler.fn.__module__}.{handler.fn.__qualname__}"
+
+
+# Routes Litestar adds or serves on its own; none of them reads or writes anything of a tenant.
+EXEMPT = {
+    # the answer to a CORS preflight, added to every path
+    "litestar.routes.http.HTTPRoute.create_options_handler.<locals>.options_handler",
+    # our CSS and JS, the same for everyone
+    "litestar.static_files.config.create_static_files_router.<locals>.get_handler",
+    "litestar.static_files.config.create_static_files_router.<locals>.head_handler",
+    # Prometheus' counters; a scrape carries no principal
+    "litestar.plugins.prometheus.controller.PrometheusController.get",
+}
+
+
+@pytest.fixture(scope="module")
+def app(settings):
+    return create_app(settings)
+
+
+def handlers(app) -> list[tuple[str, str, Any]]:
+    """(method, path, handler) for every route of the app, Litestar's own ones left out."""
+    found = []
+    for route in app.routes:
+        for handler in route.route_handlers:
+            if _qualname(handler) in EXEMPT:
+                continue
+            for method in sorted(handler.http_methods):
+                found.append((method, route.path, handler))
+    return found
+
+
+# --- a. every route declares its guard -----------------------------------------------------------
+
+
+def undeclared(app) -> list[str]:
+    return [
+        f"{method} {path}"
+        for method, path, handler in handlers(app)
+        if not handler.resolve_guards() and handler.opt.get("public") is not True
+    ]
+
+
+def test_every_route_has_guards_or_is_declared_public(app):
+    assert undeclared(app) == [], "routes with neither guards nor opt=PUBLIC"
+
+
+def test_every_exemption_still_names_a_route(app):
+    present = {_qualname(h) for route in app.routes for h in route.route_handlers}
+    assert EXEMPT <= present, f"stale exemptions: {EXEMPT - present}"
+
+
+def test_a_route_without_a_guard_or_public_opt_is_caught(settings):
+    """The check above really looks: a route that forgot its guard is found."""
+
+    @get("/forgotten")
+    async def forgotten() -> str:
+        return "anyone"
+
+    app = create_app(settings)
+    app.register(forgotten)
+    assert undeclared(app) == ["GET /forgotten"]
+
+
+# --- b. CSRF on every unsafe method --------------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    """A request the browser's person may make, and a look at what it would change."""
+
+    client: httpx.AsyncClient
+    path: str
+    data: dict[str, str]
+    probe: Callable[[], Awaitable[Any]]
+
+
+@dataclass
+class Ctx:
+    site: Site
+    settings: Any
+    redis: redis.Redis
+
+
+async def _fresh_admin(ctx: Ctx) -> tuple[Tenant, Person, httpx.AsyncClient]:
+    tenant = await new_tenant()
+    admin = await new_person(ctx.settings, "Admin", seat=in_municipality(tenant, "admin"))
+    return tenant, admin, await ctx.site.browser(admin.pid)
+
+
+async def _invitation_count(municipality_id: int) -> int:
+    rows = await operator_rows(
+        "select count(*) as n from invitation where municipality_id = $1", municipality_id
+    )
+    return rows[0]["n"]
+
+
+async def _csrf_register(ctx: Ctx) -> Attempt:
+    pid = random_pid()
+    client = await ctx.site.browser(pid)  # unknown: the session waits for the first-login form
+    hashed = pid_hash(ctx.settings.derived_key("pid"), pid)
+
+    async def probe():
+        return await operator_rows("select id from person where pid_hash = $1", hashed)
+
+    data = {"name": "Ny Person", "email": f"{pid}@test.example", "next": "/"}
+    return Attempt(client, "/welcome", data, probe)
+
+
+async def _csrf_logout(ctx: Ctx) -> Attempt:
+    person = await new_person(ctx.settings)
+    client = await ctx.site.browser(person.pid)
+    key = "samspel:session:" + hashlib.sha256(session_cookie(client).encode()).hexdigest()
+
+    async def probe():
+        return await ctx.redis.exists(key)
+
+    return Attempt(client, "/auth/logout", {}, probe)
+
+
+async def _csrf_switch(ctx: Ctx) -> Attempt:
+    first, second = await new_tenant(), await new_tenant()
+    person = await new_person(
+        ctx.settings,
+        one=in_municipality(first, "case_officer"),
+        two=in_municipality(second, "case_officer"),
+    )
+    client = await ctx.site.browser(person.pid)
+    active = (await client.get("/home")).headers["location"]
+    other = "two" if active == f"/k/{first.kommunenummer}" else "one"
+
+    async def probe():
+        return (await client.get("/home")).headers["location"]
+
+    return Attempt(client, "/me/active", {"membership": str(person.memberships[other])}, probe)
+
+
+async def _csrf_accept(ctx: Ctx) -> Attempt:
+    tenant = await new_tenant()
+    admin = await new_person(ctx.settings, "Admin", seat=in_municipality(tenant, "admin"))
+    async with tenant_tx(Scope(tenant_id=tenant.id, person_id=admin.id)):
+        token = await access.invite(
+            scope="municipality",
+            role="viewer",
+            email="invitee@test.example",
+            invited_by=admin.id,
+            municipality_id=tenant.id,
+        )
+    invitee = await new_person(ctx.settings, "Invitee")
+    client = await ctx.site.browser(invitee.pid)
+
+    async def probe():
+        return await operator_rows("select id from membership where person_id = $1", invitee.id)
+
+    return Attempt(client, f"/invitations/{token}", {}, probe)
+
+
+async def _csrf_register_organisation(ctx: Ctx) -> Attempt:
+    person = await new_person(ctx.settings)
+    client = await ctx.site.browser(person.pid)
+    nr = random_organisasjonsnummer()
+
+    async def probe():
+        return await operator_rows("select id from organisation where organisasjonsnummer = $1", nr)
+
+    return Attempt(client, "/organisations", {"organisasjonsnummer": nr, "name": "CSRF AS"}, probe)
+
+
+async def _csrf_invite(ctx: Ctx) -> Attempt:
+    tenant, _, client = await _fresh_admin(ctx)
+    return Attempt(
+        client,
+        f"/k/{tenant.kommunenummer}/members/invitations",
+        {"email": "someone@test.example", "role": "viewer"},
+        lambda: _invitation_count(tenant.id),
+    )
+
+
+async def _csrf_remove(ctx: Ctx) -> Attempt:
+    tenant, _, client = await _fresh_admin(ctx)
+    member = await new_person(ctx.settings, "Member", seat=in_municipality(tenant, "viewer"))
+    seat = member.memberships["seat"]
+
+    async def probe():
+        return await operator_rows("select id from membership where id = $1", seat)
+
+    return Attempt(client, f"/k/{tenant.kommunenummer}/members/{seat}/remove", {}, probe)
+
+
+async def _csrf_create_region(ctx: Ctx) -> Attempt:
+    client = await ctx.site.browser(OPERATOR_PID)
+    slug = random_slug()
+
+    async def probe():
+        return await operator_rows("select id from region where slug = $1", slug)
+
+    return Attempt(client, "/operator/regions", {"slug": slug, "name": "CSRF-regionen"}, probe)
+
+
+async def _csrf_create_municipality(ctx: Ctx) -> Attempt:
+    region = await new_tenant()
+    client = await ctx.site.browser(OPERATOR_PID)
+    nr = await free_kommunenummer()
+
+    async def probe():
+        return await operator_rows("select id from municipality where kommunenummer = $1", nr)
+
+    data = {"kommunenummer": nr, "name": "CSRF", "maalform": "nb", "region": region.region_slug}
+    return Attempt(client, "/operator/municipalities", data, probe)
+
+
+async def _csrf_invite_admin(ctx: Ctx) -> Attempt:
+    tenant = await new_tenant()
+    client = await ctx.site.browser(OPERATOR_PID)
+    return Attempt(
+        client,
+        f"/operator/municipalities/{tenant.kommunenummer}/admin-invitations",
+        {"email": "first.admin@test.example"},
+        lambda: _invitation_count(tenant.id),
+    )
+
+
+CSRF_CASES: dict[tuple[str, str], Callable[[Ctx], Awaitable[Attempt]]] = {
+    ("POST", "/welcome"): _csrf_register,
+    ("POST", "/auth/logout"): _csrf_logout,
+    ("POST", "/me/active"): _csrf_switch,
+    ("POST", "/invitations/{token:str}"): _csrf_accept,
+    ("POST", "/organisations"): _csrf_register_organisation,
+    ("POST", "/k/{kommunenummer:str}/members/invitations"): _csrf_invite,
+    ("POST", "/k/{kommunenummer:str}/members/{membership_id:int}/remove"): _csrf_remove,
+    ("POST", "/operator/regions"): _csrf_create_region,
+    ("POST", "/operator/municipalities"): _csrf_create_municipality,
+    (
+        "POST",
+        "/operator/municipalities/{kommunenummer:str}/admin-invitations",
+    ): _csrf_invite_admin,
+}
+
+
+def test_every_unsafe_route_has_a_csrf_case(app):
+    unsafe = {(m, p) for m, p, _ in handlers(app) if m in UNSAFE}
+    assert unsafe == set(CSRF_CASES)
+
+
+@pytest.fixture
+async def site(settings, database, demo):
+    async with open_site(settings, database, Provider(settings)) as site:
+        yield site
+
+
+@pytest.fixture
+async def ctx(site, settings):
+    client = redis.from_url(settings.redis_url)
+    yield Ctx(site, settings, client)
+    await client.aclose()
+
+
+@pytest.mark.parametrize("route", sorted(CSRF_CASES), ids=" ".join)
+async def test_an_unsafe_request_without_the_csrf_token_is_refused(ctx, route):
+    attempt = await CSRF_CASES[route](ctx)
+    await ensure_csrf(attempt.client)  # the cookie is there; only the request lacks the token
+    before = await attempt.probe()
+
+    for label, extra in {"no token": {}, "a made-up token": {"x-csrftoken": "made-up"}}.items():
+        refused = await attempt.client.post(attempt.path, data=attempt.data, headers=extra)
+        assert refused.status_code == 403, (label, refused.text)
+        assert await attempt.probe() == before, f"{label}: the refused request changed something"
+
+    # The same request with the token goes through: the 403 came from CSRF, not the guard.
+    allowed = await post(attempt.client, attempt.path, attempt.data)
+    assert allowed.status_code in (200, 303), allowed.text
+    assert await attempt.probe() != before
+
+
+# --- c. one tenant never reaches another's ids ----------------------------------------------------
+
+
+@dataclass
+class World:
+    """Two tenants, A and B, each with a region and an organisation, and their people."""
+
+    a: Tenant
+    b: Tenant
+    org_a: tuple[int, str]
+    org_b: tuple[int, str]
+    people: dict[str, Person]
+    used_token_b: str  # an invitation into B, already accepted by B's invitee
+    browsers: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+
+    def private_of_b(self) -> list[str]:
+        """What only B's own people may see: its members' names and e-mail addresses."""
+        return [
+            text
+            for key in ("admin_b", "member_b", "invitee_b", "org_admin_b")
+            for text in (self.people[key].name, self.people[key].email)
+        ]
+
+
+async def _invitation_into(tenant: Tenant, admin: Person, role: str, email: str) -> str:
+    async with tenant_tx(Scope(tenant_id=tenant.id, person_id=admin.id)):
+        return await access.invite(
+            scope="municipality",
+            role=role,
+            email=email,
+            invited_by=admin.id,
+            municipality_id=tenant.id,
+        )
+
+
+async def _accept(person: Person, token: str) -> int:
+    scope = Scope(person_id=person.id, invitation_token=access.token_hash(token))
+    async with tenant_tx(scope):
+        return await access.accept_invitation(person.id)
+
+
+@pytest.fixture(scope="module")
+async def world(settings, database, demo):
+    a, b = await new_tenant("A-kommune"), await new_tenant("B-kommune")
+    org_a, org_b = await new_organisation("A AS"), await new_organisation("B AS")
+    people = {
+        "admin_a": await new_person(settings, "Admin A", seat=in_municipality(a, "admin")),
+        "council_a": await new_person(
+            settings,
+            "Council A",
+            seat={"scope": "region", "role": "council_member", "region_id": a.region_id},
+        ),
+        "org_admin_a": await new_person(
+            settings,
+            "Org admin A",
+            seat={"scope": "organisation", "role": "admin", "organisation_id": org_a[0]},
+        ),
+        "admin_b": await new_person(settings, "Admin B", seat=in_municipality(b, "admin")),
+        "member_b": await new_person(settings, "Member B", seat=in_municipality(b, "case_officer")),
+        "org_admin_b": await new_person(
+            settings,
+            "Org admin B",
+            seat={"scope": "organisation", "role": "admin", "organisation_id": org_b[0]},
+        ),
+        "invitee_b": await new_person(settings, "Invitee B"),
+    }
+    used = await _invitation_into(b, people["admin_b"], "viewer", people["invitee_b"].email)
+    people["invitee_b"].memberships["seat"] = await _accept(people["invitee_b"], used)
+    world = World(a, b, org_a, org_b, people, used)
+    async with open_site(settings, database, Provider(settings)) as site:
+        for who in ("admin_a", "council_a", "org_admin_a"):
+            world.browsers[who] = await site.browser(people[who].pid)
+        yield world
+
+
+async def snapshot(w: World) -> dict[str, list[dict]]:
+    """Every row of A's and B's, as the operator sees them."""
+    m = [w.a.id, w.b.id]
+    r = [w.a.region_id, w.b.region_id]
+    o = [w.org_a[0], w.org_b[0]]
+    p = [person.id for person in w.people.values()]
+    queries = {
+        "municipality": ("select * from municipality where id = any($1)", m),
+        "region": ("select * from region where id = any($1)", r),
+        "region_member": (
+            "select * from region_member where region_id = any($1) or municipality_id = any($2)",
+            r,
+            m,
+        ),
+        "organisation": ("select * from organisation where id = any($1)", o),
+        "person": ("select * from person where id = any($1)", p),
+        "membership": (
+            "select * from membership where municipality_id = any($1) or region_id = any($2)"
+            " or organisation_id = any($3) or person_id = any($4)",
+            m,
+            r,
+            o,
+            p,
+        ),
+        "invitation": (
+            "select * from invitation where municipality_id = any($1) or region_id = any($2)"
+            " or organisation_id = any($3) or accepted_by = any($4)",
+            m,
+            r,
+            o,
+            p,
+        ),
+        "security_event": (
+            "select * from security_event where municipality_id = any($1) or person_id = any($2)",
+            m,
+            p,
+        ),
+    }
+    return {
+        table: sorted(await operator_rows(sql, *args), key=repr)
+        for table, (sql, *args) in queries.items()
+    }
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One request of the case: who asks, with which values, and what they must get."""
+
+    label: str
+    who: str
+    values: Callable[[World], dict[str, Any]]
+    status: int
+    data: dict[str, str] = field(default_factory=dict)
+    shows: Callable[[World], list[str]] = lambda w: []  # text the answer must hold
+    why: str = ""
+
+
+def _k(tenant: str) -> Callable[[World], dict]:
+    return lambda w: {"kommunenummer": getattr(w, tenant).kommunenummer}
+
+
+FORGED_TOKEN = "not-a-token-anyone-was-given-0000000000000"
+USED = "This invitation has already been used."
+IN_ENGLISH = {**HTML, "accept-language": "en"}
+
+CROSS_TENANT: dict[tuple[str, str], list[Ask]] = {
+    ("GET", "/k/{kommunenummer:str}"): [
+        Ask("A's own", "admin_a", _k("a"), 200),
+        Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+    ],
+    ("GET", "/k/{kommunenummer:str}/members"): [
+        Ask("A's own", "admin_a", _k("a"), 200, shows=lambda w: [w.people["admin_a"].name]),
+        Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+    ],
+    ("POST", "/k/{kommunenummer:str}/members/invitations"): [
+        Ask(
+            "B's kommunenummer",
+            "admin_a",
+            _k("b"),
+            404,
+            data={"email": "intruder@test.example", "role": "admin"},
+        ),
+    ],
+    ("POST", "/k/{kommunenummer:str}/members/{membership_id:int}/remove"): [
+        Ask(
+            "B's kommunenummer and B's member",
+            "admin_a",
+            lambda w: {
+                "kommunenummer": w.b.kommunenummer,
+                "membership_id": w.people["member_b"].memberships["seat"],
+            },
+            404,
+        ),
+        Ask(
+            "A's kommunenummer and B's member",
+            "admin_a",
+            lambda w: {
+                "kommunenummer": w.a.kommunenummer,
+                "membership_id": w.people["member_b"].memberships["seat"],
+            },
+            404,
+            why="the guard passes; row-level security hides B's membership",
+        ),
+        Ask(
+            "A's kommunenummer and B's organisation admin",
+            "admin_a",
+            lambda w: {
+                "kommunenummer": w.a.kommunenummer,
+                "membership_id": w.people["org_admin_b"].memberships["seat"],
+            },
+            404,
+        ),
+    ],
+    ("GET", "/r/{region_slug:str}"): [
+        Ask("A's own", "council_a", lambda w: {"region_slug": w.a.region_slug}, 200),
+        Ask("B's region", "council_a", lambda w: {"region_slug": w.b.region_slug}, 404),
+        Ask("B's region, by A's admin", "admin_a", lambda w: {"region_slug": w.b.region_slug}, 404),
+    ],
+    ("GET", "/o/{organisasjonsnummer:str}"): [
+        Ask("A's own", "org_admin_a", lambda w: {"organisasjonsnummer": w.org_a[1]}, 200),
+        Ask("B's", "org_admin_a", lambda w: {"organisasjonsnummer": w.org_b[1]}, 404),
+        Ask("B's, by A's admin", "admin_a", lambda w: {"organisasjonsnummer": w.org_b[1]}, 404),
+    ],
+    ("POST", "/operator/municipalities/{kommunenummer:str}/admin-invitations"): [
+        Ask(
+            "B's kommunenummer",
+            "admin_a",
+            _k("b"),
+            404,
+            data={"email": "intruder@test.example"},
+            why="only the platform operator names a first admin",
+        ),
+    ],
+    # The token is the capability: whoever holds a live link may accept it (it binds to them),
+    # whatever their other memberships. So the cross-tenant cases are a token that was never
+    # given (404) and B's token that was already used (refused; it grants nothing and shows
+    # none of B's people). Accepting a live link is tested in account/test_memberships.py.
+    ("GET", "/invitations/{token:str}"): [
+        Ask("a forged token", "admin_a", lambda w: {"token": FORGED_TOKEN}, 404),
+        Ask(
+            "B's used token",
+            "admin_a",
+            lambda w: {"token": w.used_token_b},
+            200,
+            shows=lambda w: [USED],
+            why="the link's holder is told it is spent; no accept button, none of B's people",
+        ),
+    ],
+    ("POST", "/invitations/{token:str}"): [
+        Ask("a forged token", "admin_a", lambda w: {"token": FORGED_TOKEN}, 404),
+        Ask("B's used token", "admin_a", lambda w: {"token": w.used_token_b}, 409),
+    ],
+    # Not a tenant's id: the language is the same for everyone; it must change nothing either.
+    ("GET", "/language/{lang:str}"): [
+        Ask("a language", "admin_a", lambda w: {"lang": "nn"}, 303),
+        Ask("no language", "admin_a", lambda w: {"lang": "xx"}, 303),
+    ],
+}
+
+
+# Routes whose path parameter names nothing of a tenant's; their cases only show nothing changes.
+NO_TENANT_IN_PATH = {("GET", "/language/{lang:str}")}
+
+
+def test_every_route_with_a_path_parameter_has_a_cross_tenant_case(app):
+    parametrised = {(m, p) for m, p, _ in handlers(app) if "{" in p}
+    assert parametrised == set(CROSS_TENANT)
+    for route, asks in CROSS_TENANT.items():
+        if route not in NO_TENANT_IN_PATH:
+            assert any(ask.status >= 400 for ask in asks), f"{route} asks nothing of another's"
+
+
+def _fill(path: str, values: dict[str, Any]) -> str:
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values[m[1]]), path)
+
+
+@pytest.mark.parametrize("route", sorted(CROSS_TENANT), ids=" ".join)
+async def test_another_tenants_ids_get_404_and_change_nothing(world, route):
+    method, path = route
+    for ask in CROSS_TENANT[route]:
+        client = world.browsers[ask.who]
+        url = _fill(path, ask.values(world))
+        before = await snapshot(world)
+        if method == "GET":
+            response = await client.get(url, headers=IN_ENGLISH)
+        else:
+            response = await post(client, url, ask.data, headers=IN_ENGLISH)
+        assert response.status_code == ask.status, (ask.label, response.text[:2000])
+        assert await snapshot(world) == before, f"{ask.label}: something changed"
+        page = text_of(response)
+        for text in ask.shows(world):
+            assert text in page, (ask.label, text)
+        for text in world.private_of_b():
+            assert text not in page, (ask.label, f"B's {text!r} was shown")
+        assert f'action="/invitations/{world.used_token_b}"' not in page
