@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
@@ -9,7 +11,7 @@ from enum import StrEnum
 
 import msgspec
 
-from services.errors import Conflict, InvalidInput
+from services.errors import N_, Conflict, InvalidInput
 
 HUNDRED = Decimal(100)
 
@@ -256,3 +258,82 @@ def _budget(amount: Decimal | None) -> Decimal:
     if not amount.is_finite() or amount < 0:
         raise InvalidBudget()
     return amount
+
+
+# Documents: what may be uploaded is decided by the file's first bytes, not by its name
+# or the type the browser claims; the name and the claim must agree with what it is.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCUMENT_TYPES: Mapping[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+}
+
+
+class DocumentEmpty(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__("document_empty", N_("The file is empty."), field="file")
+
+
+class DocumentTooLarge(InvalidInput):
+    def __init__(self, size: int) -> None:
+        super().__init__("document_too_large", N_("The file is larger than 20 MB."), field="file")
+        self.size = size
+
+
+class DocumentTypeRefused(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(
+            "document_type_refused",
+            N_("Upload a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file."),
+            field="file",
+        )
+
+
+def sniff_content_type(content: bytes) -> str | None:
+    """The document type the bytes themselves show, or None for anything else."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"PK\x03\x04"):
+        return _office_type(content)
+    return None
+
+
+def _office_type(content: bytes) -> str | None:
+    # .docx and .xlsx are zip packages; the part that names the main document tells them apart.
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def check_document(name: str, claimed_type: str, content: bytes) -> str:
+    """The content type to store, or a refusal: empty, over 20 MB, or not what it claims to be."""
+    if not content:
+        raise DocumentEmpty()
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise DocumentTooLarge(len(content))
+    actual = sniff_content_type(content)
+    claimed = claimed_type.split(";")[0].strip().lower()
+    if actual is None or claimed != actual:
+        raise DocumentTypeRefused()
+    if not name.lower().endswith(DOCUMENT_TYPES[actual]):
+        raise DocumentTypeRefused()
+    return actual

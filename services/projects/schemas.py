@@ -1,0 +1,168 @@
+"""What the PLP project use-cases take and give: msgspec Structs of plain values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+
+class SteeringMemberInput(msgspec.Struct, frozen=True):
+    name: str
+    represents: str = ""
+    person_id: int | None = None
+
+
+class NewProject(msgspec.Struct, frozen=True):
+    """A funded project: its first sub-project starts at once, the funding being its first go."""
+
+    title: str
+    phase: str  # forstudie, or forprosjekt for a mature idea
+    budget: Decimal  # approved for the first sub-project
+    decided_on: date  # the funding decision's date
+    owner_person_id: int | None = None
+    owner_name: str = ""  # taken from the person when empty
+    sponsor_person_id: int | None = None
+    sponsor_name: str = ""
+    manager_person_id: int | None = None
+    manager_name: str = ""
+    description: str = ""
+    programme_id: int | None = None
+    strategy_area_id: int | None = None
+    mandate: str = ""
+    plan: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+    funding_basis: str = ""
+    decisions_delegated_to_board: bool = False
+    steering_group: list[SteeringMemberInput] = []
+    # A regional project: kommunenummer -> cost share in per cent, the lead included.
+    cost_shares: dict[str, Decimal] = {}
+
+
+class StatusReportInput(msgspec.Struct, frozen=True):
+    period_start: date
+    period_end: date
+    progress: str
+    spent: Decimal
+    planned: Decimal
+    risks: str = ""
+    kpi_contributions: dict[str, Decimal] = {}  # KPI code -> contribution in the period
+
+
+class ProjectSummary(msgspec.Struct, frozen=True):
+    id: int
+    lead_municipality_id: int
+    lead_kommunenummer: str
+    lead_name: str
+    title: str
+    phase: str
+    status: str
+    approved_budget: Decimal
+    programme_id: int | None
+    strategy_area_id: int | None
+    strategy_area_name: str | None
+    regional: bool
+    region_id: int | None
+    owner_name: str
+    next_decision_due: date | None
+    decision_overdue: bool
+
+
+class SubProjectView(msgspec.Struct, frozen=True):
+    id: int
+    phase: str
+    state: str
+    mandate: str
+    plan: str
+    budget: Decimal
+    approved_budget: Decimal | None
+    period_start: date | None
+    period_end: date | None
+    closing_report: str | None
+
+
+class DecisionPointView(msgspec.Struct, frozen=True):
+    id: int
+    project_id: int
+    project_title: str
+    after_phase: str | None
+    next_phase: str | None
+    due_date: date
+    outcome: str | None
+    conditions: str
+    basis: str
+    approved_budget: Decimal | None
+    decided_on: date | None
+    decided_by: int | None
+    decided_as: str | None
+    overdue: bool
+
+
+class ParticipantView(msgspec.Struct, frozen=True):
+    municipality_id: int
+    kommunenummer: str
+    name: str
+    cost_share: Decimal
+    lead: bool
+
+
+class StatusReportView(msgspec.Struct, frozen=True):
+    id: int
+    sub_project_id: int
+    phase: str
+    period_start: date
+    period_end: date
+    progress: str
+    spent: Decimal
+    planned: Decimal
+    risks: str
+    kpi_contributions: dict[str, Decimal]
+    reported_by_municipality: int
+    reported_by: int | None
+    created_at: datetime
+
+
+class SteeringMemberView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    represents: str
+    person_id: int | None
+
+
+class DocumentView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str  # hex
+    uploaded_at: datetime
+
+
+class DocumentFile(msgspec.Struct, frozen=True):
+    name: str
+    content_type: str
+    sha256: str
+    content: bytes
+
+
+class ProjectDetail(msgspec.Struct, frozen=True):
+    summary: ProjectSummary
+    description: str
+    owner_person_id: int | None
+    sponsor_person_id: int | None
+    sponsor_name: str
+    manager_person_id: int | None
+    manager_name: str
+    decisions_delegated_to_board: bool
+    closed_at: datetime | None
+    # What this session may do here: "lead" (everything its role allows), "participant"
+    # (read, status reports, documents) or "council" (read only).
+    access: str
+    steering_group: list[SteeringMemberView]
+    participants: list[ParticipantView]
+    sub_projects: list[SubProjectView]
+    decision_points: list[DecisionPointView]
+    status_reports: list[StatusReportView]
+    documents: list[DocumentView]

@@ -1,0 +1,113 @@
+"""Piccolo mappings of PLP projects; the schema lives in migrations/*.sql, the SQL in service.py."""
+
+from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Date, Integer, Numeric, Text, Timestamptz
+from piccolo.table import Table
+
+# Each table's real key starts with tenant_id (the lead municipality); Piccolo knows only
+# the id. Regional rows are shared by policies, see migrations/0001_projects.sql.
+
+
+class Project(Table, tablename="project"):
+    tenant_id = BigInt()
+    id = BigInt(primary_key=True)
+    title = Text()
+    description = Text()
+    programme_id = BigInt(null=True)
+    strategy_area_id = BigInt(null=True)
+    region_id = BigInt(null=True)
+    owner_person_id = BigInt(null=True)
+    owner_name = Text()
+    sponsor_person_id = BigInt(null=True)
+    sponsor_name = Text()
+    manager_person_id = BigInt(null=True)
+    manager_name = Text()
+    decisions_delegated_to_board = Boolean()
+    phase = Text()
+    status = Text()
+    approved_budget = Numeric(digits=(14, 2))
+    created_at = Timestamptz()
+    closed_at = Timestamptz(null=True)
+
+
+class SteeringGroupMember(Table, tablename="steering_group_member"):
+    tenant_id = BigInt()
+    id = BigInt(primary_key=True)
+    project_id = BigInt()
+    name = Text()
+    represents = Text()
+    person_id = BigInt(null=True)
+
+
+class ProjectParticipant(Table, tablename="project_participant"):
+    # The real key is (tenant_id, project_id, municipality_id).
+    tenant_id = BigInt()
+    project_id = BigInt(primary_key=True)
+    municipality_id = BigInt()
+    cost_share = Numeric(digits=(5, 2))
+
+
+class DecisionPoint(Table, tablename="decision_point"):
+    tenant_id = BigInt()
+    id = BigInt(primary_key=True)
+    project_id = BigInt()
+    after_phase = Text(null=True)
+    next_phase = Text(null=True)
+    due_date = Date()
+    outcome = Text(null=True)
+    conditions = Text()
+    basis = Text()
+    approved_budget = Numeric(digits=(14, 2), null=True)
+    decided_on = Date(null=True)
+    decided_by = BigInt(null=True)
+    decided_as = Text(null=True)
+    recorded_at = Timestamptz(null=True)
+
+
+class SubProject(Table, tablename="sub_project"):
+    tenant_id = BigInt()
+    id = BigInt(primary_key=True)
+    project_id = BigInt()
+    phase = Text()
+    state = Text()
+    mandate = Text()
+    plan = Text()
+    budget = Numeric(digits=(14, 2))
+    approved_budget = Numeric(digits=(14, 2), null=True)
+    go_decision_id = BigInt(null=True)
+    period_start = Date(null=True)
+    period_end = Date(null=True)
+    closing_report = Text(null=True)
+    closed_at = Timestamptz(null=True)
+
+
+class StatusReport(Table, tablename="status_report"):
+    tenant_id = BigInt()
+    id = BigInt(primary_key=True)
+    project_id = BigInt()
+    sub_project_id = BigInt()
+    period_start = Date()
+    period_end = Date()
+    progress = Text()
+    spent = Numeric(digits=(14, 2))
+    planned = Numeric(digits=(14, 2))
+    risks = Text()
+    kpi_contributions = JSONB()
+    reported_by_municipality = BigInt()
+    reported_by = BigInt(null=True)
+    created_at = Timestamptz()
+
+
+class Document(Table, tablename="document"):
+    tenant_id = BigInt()
+    id = BigInt(primary_key=True)
+    project_id = BigInt(null=True)
+    programme_id = BigInt(null=True)
+    assessment_id = BigInt(null=True)
+    name = Text()
+    content_type = Text()
+    size = Integer()
+    sha256 = Bytea()
+    content = Bytea()
+    uploaded_by = BigInt(null=True)
+    uploaded_by_municipality = BigInt()
+    uploaded_at = Timestamptz()
