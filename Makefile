@@ -31,13 +31,13 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 
 .PHONY: translations-compiled
 translations-compiled: $(VENV)/.installed
-	$(VENV)/bin/pybabel -q compile -d web/locale -D messages
+	$(VENV)/bin/pybabel -q compile -d services/locale -D messages
 
 # After changing user-visible text: extract it and merge into the nb, nn and en catalogues.
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ \
-		--no-location -o web/locale/messages.pot .
-	$(VENV)/bin/pybabel -q update -i web/locale/messages.pot -d web/locale -D messages --no-fuzzy-matching
+		--no-location -o services/locale/messages.pot .
+	$(VENV)/bin/pybabel -q update -i services/locale/messages.pot -d services/locale -D messages --no-fuzzy-matching
 
 run: setup
 	SAMSPEL_IDP_PERSONS_FILE="$${SAMSPEL_IDP_PERSONS_FILE:-$(CURDIR)/.samspel/idp-persons.json}" \

@@ -39,7 +39,7 @@ def test_every_extracted_message_is_translated_to_nb_and_nn(tmp_path):
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert wanted, "extraction found no messages"
     for lang in ("nb", "nn"):
-        with (ROOT / "web/locale" / lang / "LC_MESSAGES/messages.po").open("rb") as f:
+        with (ROOT / "services/locale" / lang / "LC_MESSAGES/messages.po").open("rb") as f:
             catalogue = read_po(f, locale=lang)
         translated = {
             m.id if isinstance(m.id, str) else m.id[0]
