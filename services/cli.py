@@ -42,8 +42,12 @@ def _write_idp_persons(path: str) -> None:
 async def _demo(settings: Settings) -> int:
     from services.demo.data import PERSONS
     from services.demo.seed import load_demo
+    from services.tendering.sealing import SEALING_KEY_PURPOSE
 
-    counts = await _with_app_db(settings, lambda: load_demo(settings.derived_key("pid")))
+    counts = await _with_app_db(
+        settings,
+        lambda: load_demo(settings.derived_key("pid"), settings.derived_key(SEALING_KEY_PURPOSE)),
+    )
     print(
         f"demo loaded: {counts['regions']} regions, {counts['organisations']} businesses,"
         f" {counts['persons']} persons"

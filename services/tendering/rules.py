@@ -319,3 +319,58 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment} has no time zone")
     return moment.astimezone(UTC)
+
+
+# Documents a tender or a bid may carry: what public buyers and bidders exchange, checked by
+# the first bytes as well as by the declared type, so a renamed executable is refused.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_BID_BYTES = 50 * 1024 * 1024
+_ZIP = b"PK\x03\x04"
+DOCUMENT_TYPES: Mapping[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (_ZIP,),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (_ZIP,),
+    "application/vnd.oasis.opendocument.text": (_ZIP,),
+    "application/vnd.oasis.opendocument.spreadsheet": (_ZIP,),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "text/plain": (),
+}
+
+
+class InvalidDocument(InvalidInput):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message, field="documents")
+
+
+def check_document(name: str, media_type: str, content: bytes) -> None:
+    """A named file of an accepted type whose first bytes match it, from 1 byte to 20 MB."""
+    if not name.strip() or len(name) > 255 or any(c in name for c in "/\\\x00"):
+        raise InvalidDocument("document_name_invalid", "a document needs a plain file name")
+    if media_type not in DOCUMENT_TYPES:
+        raise InvalidDocument(
+            "document_type_refused", f"{media_type} is not an accepted type of document"
+        )
+    if not content:
+        raise InvalidDocument("document_empty", f"{name} is empty")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise InvalidDocument("document_too_large", f"{name} is larger than 20 MB")
+    signatures = DOCUMENT_TYPES[media_type]
+    if media_type == "text/plain":
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidDocument(
+                "document_content_mismatch", f"{name} is not UTF-8 text"
+            ) from None
+    elif not any(content.startswith(signature) for signature in signatures):
+        raise InvalidDocument(
+            "document_content_mismatch", f"{name} is not what its type says ({media_type})"
+        )
+
+
+def check_bid_documents(documents: Sequence[tuple[str, str, bytes]]) -> None:
+    for name, media_type, content in documents:
+        check_document(name, media_type, content)
+    if sum(len(content) for _, _, content in documents) > MAX_BID_BYTES:
+        raise InvalidDocument("bid_documents_too_large", "a bid's documents are 50 MB at most")

@@ -14,12 +14,13 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from services.demo.seed import load_demo
+from services.tendering.sealing import SEALING_KEY_PURPOSE
 from web.app import create_app
 
 
 @pytest.fixture(scope="session")
 async def demo(database, settings):
-    await load_demo(settings.derived_key("pid"))
+    await load_demo(settings.derived_key("pid"), settings.derived_key(SEALING_KEY_PURPOSE))
 
 
 @asynccontextmanager

@@ -1,0 +1,203 @@
+"""What the tendering use-cases take in and give back: msgspec Structs, plain values only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from services.tendering.rules import AwardCriterion
+
+
+class TenderView(msgspec.Struct, frozen=True):
+    id: int
+    tenant_id: int
+    title: str
+    description: str
+    estimated_value: Decimal
+    notice: str
+    award_criteria: list[AwardCriterion]
+    qualification_requirements: list[str]
+    questions_deadline: datetime
+    bid_deadline: datetime
+    state: str
+    documents_version: int
+    created_at: datetime
+    published_at: datetime | None = None
+    bids_closed_at: datetime | None = None
+    opened_at: datetime | None = None
+    evaluated_at: datetime | None = None
+    award_notified_at: datetime | None = None
+    standstill_ends_at: datetime | None = None
+    contract_signed_at: datetime | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    cancellation_reason: str | None = None
+    winning_bid_id: int | None = None
+
+
+class PublicTenderView(msgspec.Struct, frozen=True):
+    """A published tender as the public list shows it, across municipalities."""
+
+    id: int
+    tenant_id: int
+    kommunenummer: str
+    municipality_name: str
+    region_slugs: list[str]
+    title: str
+    description: str
+    estimated_value: Decimal
+    notice: str
+    state: str
+    questions_deadline: datetime
+    bid_deadline: datetime
+    published_at: datetime | None
+
+
+class DocumentView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    documents_version: int
+    added_at: datetime
+
+
+class DocumentChange(msgspec.Struct, frozen=True):
+    document_id: int
+    documents_version: int
+    bid_deadline: datetime
+    deadline_moved: bool
+
+
+class QuestionView(msgspec.Struct, frozen=True):
+    """A question as the municipality sees it, with the asking organisation."""
+
+    id: int
+    tender_id: int
+    organisation_id: int
+    question: str
+    asked_at: datetime
+    clarification_id: int | None
+
+
+class ClarificationView(msgspec.Struct, frozen=True):
+    """A question and its answer as every supplier reads them: no asker's name."""
+
+    id: int
+    tender_id: int
+    question: str
+    answer: str
+    published_at: datetime
+
+
+class BidDocumentInput(msgspec.Struct, frozen=True):
+    name: str
+    media_type: str
+    content: bytes
+
+
+class BidReceipt(msgspec.Struct, frozen=True):
+    """The bidder's proof: the database's time of arrival and the SHA-256 of what was sent."""
+
+    bid_id: int
+    tender_id: int
+    received_at: datetime
+    sha256: str
+    duplicate: bool = False  # the same submission had already come in
+
+
+class OwnBidView(msgspec.Struct, frozen=True):
+    bid_id: int
+    tenant_id: int
+    tender_id: int
+    received_at: datetime
+    sha256: str
+    withdrawn_at: datetime | None
+    reconfirmed_at: datetime | None
+    needs_reconfirmation: bool
+
+
+class OwnBidContent(msgspec.Struct, frozen=True):
+    bid_id: int
+    price: Decimal
+    answers: dict[str, str]
+    documents: list[BidDocumentInput]
+
+
+class OpenedBidEntry(msgspec.Struct, frozen=True):
+    """One line of the opening protocol."""
+
+    bid_id: int
+    organisation_id: int
+    organisation_name: str
+    received_at: datetime
+    sha256: str
+    price: Decimal | None
+    valid: bool
+    rejection_reason: str | None = None
+
+
+class OpeningView(msgspec.Struct, frozen=True):
+    tender_id: int
+    first_person_id: int
+    first_confirmed_at: datetime
+    second_person_id: int | None
+    completed_at: datetime | None
+    bids: list[OpenedBidEntry]
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class OpenedBidView(msgspec.Struct, frozen=True):
+    bid_id: int
+    organisation_id: int
+    organisasjonsnummer: str
+    organisation_name: str
+    received_at: datetime
+    sha256: str
+    price: Decimal | None
+    answers: dict[str, str]
+    documents: list[dict[str, Any]]
+    valid: bool | None
+    rejection_reason: str | None
+    qualified: bool | None
+    qualification_reason: str | None
+    total_score: Decimal | None
+    rank: int | None
+    withdrawn: bool
+
+
+class AwardNoticeView(msgspec.Struct, frozen=True):
+    id: int
+    tender_id: int
+    bid_id: int
+    organisation_id: int
+    awarded: bool
+    rank: int | None
+    total_score: Decimal | None
+    reasons: str
+    standstill_ends_at: datetime
+
+
+class AwardView(msgspec.Struct, frozen=True):
+    tender_id: int
+    winning_bid_id: int
+    award_notified_at: datetime
+    standstill_ends_at: datetime
+    notices: list[AwardNoticeView]
+
+
+class ProtocolEvent(msgspec.Struct, frozen=True):
+    """One event of the tender's protocol, from the audit chain, in the order it happened."""
+
+    seq: int
+    occurred_at: datetime
+    actor_person_id: int | None
+    action: str
+    values: dict[str, Any] | None

@@ -1,0 +1,220 @@
+"""A supplier's bids: sent sealed with a receipt, withdrawn, reconfirmed, read back by the bidder.
+
+These run in the bidding organisation's scope (Scope(organisation_id=…)), which sees its own
+bids and no one else's. Nothing here enters the municipality's audit chain or outbox before
+the opening: an event there would let the municipality count the bids. The bids enter the
+chain at the opening, each with its receipt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+
+import asyncpg
+
+from services.errors import N_
+from services.tendering.errors import (
+    BidNotFound,
+    InvalidTenderInput,
+    NotAMember,
+    StandingBidExists,
+)
+from services.tendering.rules import InvalidPrice, check_bid_documents
+from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidContent, OwnBidView
+from services.tendering.sealing import SealedBid, SealedDocument, receipt_digest, seal, unseal
+from services.tendering.service._common import (
+    bid_errors,
+    criteria_of,
+    load_public_tender,
+    require_organisation_member,
+)
+from tenants.context import connection, current_scope
+
+_RECEIPT = (
+    "select id as bid_id, tender_id, received_at, encode(receipt_sha256, 'hex') as sha256"
+    " from bid where tenant_id = $1 and tender_id = $2 and organisation_id = app_organisation_id()"
+    " and idempotency_key = $3"
+)
+
+
+def _price(price: Decimal | int | str) -> Decimal:
+    try:
+        value = Decimal(price)
+    except (InvalidOperation, TypeError):
+        raise InvalidTenderInput(
+            "bid_price_invalid", N_("Write the price in NOK."), field="price"
+        ) from None
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e12"):
+        raise InvalidPrice(value)
+    return value.quantize(Decimal("0.01"))
+
+
+def _answers(criteria, answers: Mapping[str, str]) -> dict[str, str]:
+    wanted = {c.name for c in criteria if not c.is_price}
+    unknown = sorted(set(answers) - wanted)
+    if unknown:
+        raise InvalidTenderInput(
+            "bid_answer_unknown_criterion",
+            N_("Answer the tender's award criteria only."),
+            field="answers",
+        )
+    missing = sorted(name for name in wanted if not str(answers.get(name, "")).strip())
+    if missing:
+        raise InvalidTenderInput(
+            "bid_answer_missing", N_("Answer every award criterion."), field="answers"
+        )
+    return {name: str(answers[name]).strip() for name in sorted(wanted)}
+
+
+async def submit_bid(
+    tender_id: int,
+    *,
+    person_id: int,
+    idempotency_key: str,
+    price: Decimal | int | str,
+    answers: Mapping[str, str],
+    documents: Sequence[BidDocumentInput] = (),
+    sealing_key: bytes,
+) -> BidReceipt:
+    """Send a sealed bid for the transaction's organisation; returns the receipt.
+
+    The same idempotency key sent again (a retry, a double click, at the same moment on two
+    connections) gives the first bid's receipt and no second bid. The database refuses a bid
+    at or after the deadline by its own clock.
+    """
+    if current_scope.get().organisation_id is None:
+        raise NotAMember()
+    key = idempotency_key.strip()
+    if not 16 <= len(key) <= 200:
+        raise InvalidTenderInput(
+            "bid_idempotency_key_invalid",
+            N_("The form has expired; open it again."),
+            field="idempotency_key",
+        )
+    organisation_id = await require_organisation_member(person_id)
+    tender = await load_public_tender(tender_id)
+    db = connection()
+    existing = await db.fetchrow(_RECEIPT, tender["tenant_id"], tender_id, key)
+    if existing is not None:
+        return BidReceipt(**dict(existing), duplicate=True)
+    value = _price(price)
+    given = _answers(criteria_of(tender), answers)
+    check_bid_documents([(d.name, d.media_type, d.content) for d in documents])
+    content = SealedBid(
+        tenant_id=tender["tenant_id"],
+        tender_id=tender_id,
+        organisation_id=organisation_id,
+        idempotency_key=key,
+        price=value,
+        answers=given,
+        documents=[SealedDocument(d.name.strip(), d.media_type, d.content) for d in documents],
+    )
+    try:
+        row = await db.fetchrow(
+            "insert into bid (tenant_id, tender_id, organisation_id, submitted_by,"
+            " idempotency_key, receipt_sha256, sealed_content, documents_version)"
+            " values ($1, $2, app_organisation_id(), $3, $4, $5, $6, 0)"
+            " on conflict do nothing"
+            " returning id as bid_id, tender_id, received_at,"
+            " encode(receipt_sha256, 'hex') as sha256",
+            tender["tenant_id"],
+            tender_id,
+            person_id,
+            key,
+            receipt_digest(content),
+            seal(sealing_key, content),
+        )
+    except asyncpg.PostgresError as error:
+        raise bid_errors(error) from None
+    if row is not None:
+        return BidReceipt(**dict(row))
+    # Someone was first: the same submission (its receipt), or a bid already standing.
+    existing = await db.fetchrow(_RECEIPT, tender["tenant_id"], tender_id, key)
+    if existing is None:
+        raise StandingBidExists()
+    return BidReceipt(**dict(existing), duplicate=True)
+
+
+async def withdraw_bid(bid_id: int, *, person_id: int) -> OwnBidView:
+    """Withdraw the organisation's bid before the deadline; a new one may then be sent."""
+    await require_organisation_member(person_id)
+    try:
+        row = await connection().fetchrow(
+            "update bid set withdrawn_at = clock_timestamp() where id = $1"
+            " and organisation_id = app_organisation_id() and withdrawn_at is null returning id",
+            bid_id,
+        )
+    except asyncpg.PostgresError as error:
+        raise bid_errors(error) from None
+    if row is None:
+        raise BidNotFound()
+    return await own_bid(bid_id)
+
+
+async def reconfirm_bid(bid_id: int, *, person_id: int) -> OwnBidView:
+    """Confirm the bid stands against the tender's changed documents, before the deadline."""
+    await require_organisation_member(person_id)
+    try:
+        row = await connection().fetchrow(
+            "update bid set reconfirmed_at = clock_timestamp() where id = $1"
+            " and organisation_id = app_organisation_id() and withdrawn_at is null returning id",
+            bid_id,
+        )
+    except asyncpg.PostgresError as error:
+        raise bid_errors(error) from None
+    if row is None:
+        raise BidNotFound()
+    return await own_bid(bid_id)
+
+
+_OWN = """
+    select b.id as bid_id, b.tenant_id, b.tender_id, b.received_at,
+           encode(b.receipt_sha256, 'hex') as sha256, b.withdrawn_at, b.reconfirmed_at,
+           (b.withdrawn_at is null and b.documents_version < t.documents_version
+            and t.state = 'published') as needs_reconfirmation
+    from bid b cross join lateral public_tender(b.tender_id) t
+    where b.organisation_id = app_organisation_id()
+"""
+
+
+async def own_bid(bid_id: int) -> OwnBidView:
+    row = await connection().fetchrow(_OWN + " and b.id = $1", bid_id)
+    if row is None:
+        raise BidNotFound()
+    return OwnBidView(**dict(row))
+
+
+async def own_bids(tender_id: int | None = None) -> list[OwnBidView]:
+    """The organisation's bids, newest first; those to reconfirm say so."""
+    rows = await connection().fetch(
+        _OWN + " and ($1::bigint is null or b.tender_id = $1) order by b.received_at desc",
+        tender_id,
+    )
+    return [OwnBidView(**dict(r)) for r in rows]
+
+
+async def read_bid(bid_id: int, *, sealing_key: bytes) -> OwnBidContent:
+    """The content of a bid the transaction may see: its own organisation's, or, after the
+    opening, its municipality's. The key comes from the caller's settings."""
+    row = await connection().fetchrow(
+        "select id, tenant_id, tender_id, organisation_id, idempotency_key, sealed_content"
+        " from bid where id = $1",
+        bid_id,
+    )
+    if row is None:
+        raise BidNotFound()
+    content = unseal(
+        sealing_key,
+        row["sealed_content"],
+        tenant_id=row["tenant_id"],
+        tender_id=row["tender_id"],
+        organisation_id=row["organisation_id"],
+        idempotency_key=row["idempotency_key"],
+    )
+    return OwnBidContent(
+        bid_id=bid_id,
+        price=content.price,
+        answers=content.answers,
+        documents=[BidDocumentInput(d.name, d.media_type, d.content) for d in content.documents],
+    )

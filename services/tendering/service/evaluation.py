@@ -1,0 +1,257 @@
+"""Evaluation of the opened bids: conflicts of interest, qualification, scores and the ranking."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+
+from services.errors import N_
+from services.outbox.service import emit
+from services.tendering.errors import (
+    BidNotFound,
+    ConflictOfInterest,
+    InvalidTenderInput,
+    InvalidTenderState,
+)
+from services.tendering.rules import Bid, InvalidScore, RankedBid, TenderState, rank_bids
+from services.tendering.schemas import OpenedBidView
+from services.tendering.service._common import (
+    EVALUATORS,
+    MANAGERS,
+    audit,
+    criteria_of,
+    load_tender,
+    move_tender,
+    require_member,
+)
+from tenants.context import connection
+
+
+async def declare_interest(
+    tender_id: int, *, person_id: int, role: str, conflicted: bool, note: str = ""
+) -> None:
+    """Habilitet: an evaluator or board member declares, per tender, whether they are
+    disqualified by a conflict of interest; one who is takes no part in the evaluation."""
+    await require_member(person_id, EVALUATORS)
+    if role not in ("evaluator", "board_member"):
+        raise InvalidTenderInput("declaration_role_invalid", N_("Choose a role."), field="role")
+    if conflicted and not note.strip():
+        raise InvalidTenderInput(
+            "declaration_reason_required",
+            N_("Say what the conflict of interest is."),
+            field="note",
+        )
+    await load_tender(tender_id)
+    await connection().execute(
+        "insert into tender_declaration (tenant_id, tender_id, person_id, role, conflicted, note)"
+        " values (app_tenant_id(), $1, $2, $3, $4, $5)"
+        " on conflict (tenant_id, tender_id, person_id) do update set role = excluded.role,"
+        " conflicted = excluded.conflicted, note = excluded.note, declared_at = now()",
+        tender_id,
+        person_id,
+        role,
+        conflicted,
+        note.strip(),
+    )
+    await audit(
+        "interest_declared",
+        tender_id,
+        person_id,
+        {"person_id": person_id, "role": role, "conflicted": conflicted, "note": note.strip()},
+    )
+
+
+async def _opened(tender_id: int, *, lock: bool = False):
+    tender = await load_tender(tender_id, lock=lock)
+    if tender["state"] != TenderState.OPENED:
+        raise InvalidTenderState(tender["state"])
+    return tender
+
+
+async def _valid_bid(tender_id: int, bid_id: int):
+    row = await connection().fetchrow(
+        "select id, valid from bid where tenant_id = app_tenant_id() and tender_id = $1"
+        " and id = $2 and withdrawn_at is null",
+        tender_id,
+        bid_id,
+    )
+    if row is None or not row["valid"]:
+        raise BidNotFound()
+    return row
+
+
+async def record_qualification(
+    tender_id: int, bid_id: int, *, actor_person_id: int, qualified: bool, reason: str = ""
+) -> None:
+    """Pass or fail the qualification requirements; a failure needs its reason."""
+    await require_member(actor_person_id, EVALUATORS)
+    await _opened(tender_id)
+    await _valid_bid(tender_id, bid_id)
+    if not qualified and not reason.strip():
+        raise InvalidTenderInput(
+            "qualification_reason_required",
+            N_("Say which requirement the bid fails, and why."),
+            field="reason",
+        )
+    await connection().execute(
+        "update bid set qualified = $2, qualification_reason = $3"
+        " where tenant_id = app_tenant_id() and id = $1",
+        bid_id,
+        qualified,
+        reason.strip() or None,
+    )
+    await audit(
+        "qualification_recorded",
+        tender_id,
+        actor_person_id,
+        {"bid_id": bid_id, "qualified": qualified, "reason": reason.strip()},
+    )
+
+
+async def score_bid(
+    tender_id: int,
+    bid_id: int,
+    *,
+    evaluator_id: int,
+    scores: Mapping[str, Decimal | int | str],
+    note: str = "",
+) -> None:
+    """One evaluator's scores (0–10) for a bid's criteria other than price, which is computed.
+
+    Only an evaluator who has declared no conflict of interest for this tender may score.
+    """
+    await require_member(evaluator_id, EVALUATORS)
+    tender = await _opened(tender_id)
+    free = await connection().fetchval(
+        "select not conflicted from tender_declaration where tenant_id = app_tenant_id()"
+        " and tender_id = $1 and person_id = $2",
+        tender_id,
+        evaluator_id,
+    )
+    if not free:
+        raise ConflictOfInterest()
+    await _valid_bid(tender_id, bid_id)
+    judged = {c.name for c in criteria_of(tender) if not c.is_price}
+    if not scores or set(scores) - judged:
+        raise InvalidScore(f"scores are given for {', '.join(sorted(judged))}")
+    for criterion, raw in scores.items():
+        score = Decimal(str(raw))
+        if not (score.is_finite() and 0 <= score <= 10):
+            raise InvalidScore(f"a score is from 0 to 10, not {raw}")
+        await connection().execute(
+            "insert into bid_score (tenant_id, tender_id, bid_id, evaluator_id, criterion, score,"
+            " note) values (app_tenant_id(), $1, $2, $3, $4, $5, $6)"
+            " on conflict (tenant_id, bid_id, evaluator_id, criterion) do update"
+            " set score = excluded.score, note = excluded.note, scored_at = now()",
+            tender_id,
+            bid_id,
+            evaluator_id,
+            criterion,
+            score,
+            note.strip(),
+        )
+    await audit(
+        "bid_scored",
+        tender_id,
+        evaluator_id,
+        {"bid_id": bid_id, "scores": {k: str(v) for k, v in scores.items()}},
+    )
+
+
+async def ranking(tender_id: int) -> list[RankedBid]:
+    """The qualified, valid bids ranked by weighted total (rules.rank_bids)."""
+    tender = await load_tender(tender_id)
+    rows = await connection().fetch(
+        "select id, price, qualified from bid where tenant_id = app_tenant_id()"
+        " and tender_id = $1 and withdrawn_at is null and valid",
+        tender_id,
+    )
+    scores: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    for s in await connection().fetch(
+        "select bid_id, criterion, score from bid_score where tenant_id = app_tenant_id()"
+        " and tender_id = $1 order by evaluator_id",
+        tender_id,
+    ):
+        scores[s["bid_id"]][s["criterion"]].append(s["score"])
+    bids = [
+        Bid(
+            bid_id=str(r["id"]),
+            price=r["price"],
+            evaluator_scores={k: tuple(v) for k, v in scores[r["id"]].items()},
+            qualified=r["qualified"] is not False,
+        )
+        for r in rows
+    ]
+    return rank_bids(criteria_of(tender), bids)
+
+
+async def complete_evaluation(tender_id: int, *, actor_person_id: int) -> list[RankedBid]:
+    """Opened → evaluated, with each bid's total and rank; unsuccessful if none qualified."""
+    await require_member(actor_person_id, MANAGERS + EVALUATORS)
+    tender = await _opened(tender_id, lock=True)
+    ranked = await ranking(tender_id)
+    for entry in ranked:
+        await connection().execute(
+            "update bid set total_score = $2, rank = $3 where tenant_id = app_tenant_id()"
+            " and id = $1",
+            int(entry.bid_id),
+            entry.total.quantize(Decimal("0.0001")),
+            entry.rank,
+        )
+    summary = [
+        {
+            "bid_id": int(r.bid_id),
+            "rank": r.rank,
+            "total": str(r.total.quantize(Decimal("0.01"))),
+            "scores": {k: str(v.quantize(Decimal("0.01"))) for k, v in r.scores.items()},
+        }
+        for r in ranked
+    ]
+    await audit("ranked", tender_id, actor_person_id, {"ranking": summary})
+    target = TenderState.EVALUATED if ranked else TenderState.UNSUCCESSFUL
+    await move_tender(
+        tender,
+        target,
+        actor_person_id=actor_person_id,
+        stamp="evaluated_at" if ranked else None,
+    )
+    await emit(f"tendering.{target.value}", {"tender_id": tender_id})
+    return ranked
+
+
+async def opened_bids(tender_id: int) -> list[OpenedBidView]:
+    """The bids of an opened tender with what was unsealed and what the evaluation found."""
+    rows = await connection().fetch(
+        "select b.*, o.organisasjonsnummer, o.name as organisation_name from bid b"
+        " join organisation o on o.id = b.organisation_id"
+        " where b.tenant_id = app_tenant_id() and b.tender_id = $1"
+        " order by b.rank nulls last, b.received_at, b.id",
+        tender_id,
+    )
+    return [
+        OpenedBidView(
+            bid_id=r["id"],
+            organisation_id=r["organisation_id"],
+            organisasjonsnummer=r["organisasjonsnummer"],
+            organisation_name=r["organisation_name"],
+            received_at=r["received_at"],
+            sha256=r["receipt_sha256"].hex(),
+            price=r["price"],
+            answers=_json(r["answers"]) or {},
+            documents=_json(r["documents"]) or [],
+            valid=r["valid"],
+            rejection_reason=r["rejection_reason"],
+            qualified=r["qualified"],
+            qualification_reason=r["qualification_reason"],
+            total_score=r["total_score"],
+            rank=r["rank"],
+            withdrawn=r["withdrawn_at"] is not None,
+        )
+        for r in rows
+    ]
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value

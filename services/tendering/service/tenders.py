@@ -1,0 +1,431 @@
+"""Tenders from draft to bids closed: create, documents, publish, questions, close, cancel, list."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from services.errors import N_
+from services.outbox.service import emit
+from services.tendering.errors import (
+    DeadlineNotPassed,
+    DocumentNotFound,
+    InvalidTenderInput,
+    InvalidTenderState,
+    QuestionNotFound,
+    QuestionsDeadlinePassed,
+)
+from services.tendering.rules import (
+    AwardCriterion,
+    TenderState,
+    check_document,
+    deadline_after_change,
+    required_notice,
+    validate_award_criteria,
+)
+from services.tendering.schemas import (
+    ClarificationView,
+    DocumentChange,
+    DocumentView,
+    PublicTenderView,
+    QuestionView,
+    TenderView,
+)
+from services.tendering.service._common import (
+    MANAGERS,
+    audit,
+    db_now,
+    load_public_tender,
+    load_tender,
+    lock_bids,
+    move_tender,
+    require_member,
+    require_organisation_member,
+    tender_view,
+)
+from tenants.context import connection
+
+
+def _check_text(value: str, field: str, limit: int) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise InvalidTenderInput(
+            f"{field}_required", N_("Fill in this field (not too long)."), field=field
+        )
+    return value
+
+
+def _check_deadlines(questions_deadline: datetime, bid_deadline: datetime) -> None:
+    for name, moment in (
+        ("questions_deadline", questions_deadline),
+        ("bid_deadline", bid_deadline),
+    ):
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise InvalidTenderInput(
+                "deadline_without_zone", N_("A deadline needs a time zone."), field=name
+            )
+    if questions_deadline > bid_deadline:
+        raise InvalidTenderInput(
+            "questions_after_bid_deadline",
+            N_("The deadline for questions comes before the deadline for bids."),
+            field="questions_deadline",
+        )
+
+
+async def create_tender(
+    *,
+    actor_person_id: int,
+    title: str,
+    description: str,
+    estimated_value: Decimal | int | str,
+    award_criteria: Sequence[AwardCriterion],
+    qualification_requirements: Sequence[str],
+    questions_deadline: datetime,
+    bid_deadline: datetime,
+) -> TenderView:
+    """A draft tender of the transaction's municipality; nobody outside it sees a draft."""
+    await require_member(actor_person_id, MANAGERS)
+    title = _check_text(title, "title", 300)
+    try:
+        value = Decimal(estimated_value)
+    except (InvalidOperation, TypeError):
+        raise InvalidTenderInput(
+            "estimated_value_invalid", N_("Write the value in NOK."), field="estimated_value"
+        ) from None
+    notice = required_notice(value)
+    criteria = list(award_criteria)
+    validate_award_criteria(criteria)
+    requirements = [r.strip() for r in qualification_requirements if r.strip()]
+    _check_deadlines(questions_deadline, bid_deadline)
+    row = await connection().fetchrow(
+        "insert into tender (tenant_id, title, description, estimated_value, notice,"
+        " award_criteria, qualification_requirements, questions_deadline, bid_deadline,"
+        " created_by) values (app_tenant_id(), $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)"
+        " returning *",
+        title,
+        description.strip(),
+        value,
+        notice.value,
+        json.dumps(
+            [{"name": c.name.strip(), "weight": c.weight, "is_price": c.is_price} for c in criteria]
+        ),
+        json.dumps(requirements),
+        questions_deadline,
+        bid_deadline,
+        actor_person_id,
+    )
+    await audit(
+        "created",
+        row["id"],
+        actor_person_id,
+        {
+            "title": title,
+            "estimated_value": str(value),
+            "notice": notice.value,
+            "award_criteria": json.loads(row["award_criteria"]),
+            "requirements": requirements,
+            "questions_deadline": questions_deadline.isoformat(),
+            "bid_deadline": bid_deadline.isoformat(),
+        },
+    )
+    return tender_view(row)
+
+
+async def publish_tender(tender_id: int, *, actor_person_id: int) -> TenderView:
+    """Draft → published; both deadlines must still lie ahead on the database's clock."""
+    await require_member(actor_person_id, MANAGERS)
+    tender = await load_tender(tender_id, lock=True)
+    now = await db_now()
+    if tender["bid_deadline"] <= now or tender["questions_deadline"] <= now:
+        raise InvalidTenderInput(
+            "deadline_in_past", N_("The deadlines must lie ahead."), field="bid_deadline"
+        )
+    row = await move_tender(
+        tender, TenderState.PUBLISHED, actor_person_id=actor_person_id, stamp="published_at"
+    )
+    await emit("tendering.published", {"tender_id": tender_id})
+    return tender_view(row)
+
+
+async def add_document(
+    tender_id: int, *, actor_person_id: int, name: str, media_type: str, content: bytes
+) -> DocumentChange:
+    """Add a document; once published, a change raises the documents version (every bid in
+    must be reconfirmed) and a change late in the period moves the deadline."""
+    await require_member(actor_person_id, MANAGERS)
+    check_document(name, media_type, content)
+    tender = await load_tender(tender_id, lock=True)
+    version, deadline, moved = tender["documents_version"], tender["bid_deadline"], False
+    if tender["state"] == TenderState.PUBLISHED:
+        await lock_bids(tender["tenant_id"], tender_id)  # bids in flight land before the change
+        deadline = deadline_after_change(await db_now(), tender["bid_deadline"])
+        moved, version = deadline != tender["bid_deadline"], version + 1
+        await connection().execute(
+            "update tender set documents_version = $3, bid_deadline = $4"
+            " where tenant_id = $1 and id = $2",
+            tender["tenant_id"],
+            tender_id,
+            version,
+            deadline,
+        )
+    elif tender["state"] != TenderState.DRAFT:
+        raise InvalidTenderState(tender["state"])
+    document_id = await connection().fetchval(
+        "insert into tender_document (tenant_id, tender_id, name, media_type, size, sha256,"
+        " content, documents_version) values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7)"
+        " returning id",
+        tender_id,
+        name.strip(),
+        media_type,
+        len(content),
+        hashlib.sha256(content).digest(),
+        content,
+        version,
+    )
+    await audit(
+        "document_added",
+        tender_id,
+        actor_person_id,
+        {
+            "document_id": document_id,
+            "name": name.strip(),
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "documents_version": version,
+            "bid_deadline": deadline.isoformat(),
+            "deadline_moved": moved,
+        },
+    )
+    if tender["state"] == TenderState.PUBLISHED:
+        await emit(
+            "tendering.documents_changed",
+            {"tender_id": tender_id, "documents_version": version, "deadline_moved": moved},
+        )
+    return DocumentChange(document_id, version, deadline, moved)
+
+
+async def documents(tender_id: int) -> list[DocumentView]:
+    """A tender's documents: the municipality's own (drafts too), anyone's once published."""
+    columns = "id, name, media_type, size, encode(sha256, 'hex') as sha256, documents_version,"
+    rows = await connection().fetch(
+        f"select {columns} added_at from tender_document where tender_id = $1 order by id",
+        tender_id,
+    ) or await connection().fetch(
+        f"select {columns} added_at from public_tender_documents($1) order by id", tender_id
+    )
+    return [DocumentView(**dict(r)) for r in rows]
+
+
+async def document_content(tender_id: int, document_id: int) -> bytes:
+    content = await connection().fetchval(
+        "select content from tender_document where tender_id = $1 and id = $2",
+        tender_id,
+        document_id,
+    ) or await connection().fetchval(
+        "select content from public_tender_documents($1) where id = $2", tender_id, document_id
+    )
+    if content is None:
+        raise DocumentNotFound()
+    return content
+
+
+async def get_tender(tender_id: int) -> TenderView:
+    """A tender as the transaction sees it: its municipality any, everyone else once published."""
+    row = await connection().fetchrow("select * from tender where id = $1", tender_id)
+    if row is None:
+        return tender_view(await load_public_tender(tender_id))  # raises TenderNotFound
+    return tender_view(row)
+
+
+async def tenders_of_municipality(states: Sequence[str] | None = None) -> list[TenderView]:
+    rows = await connection().fetch(
+        "select * from tender where tenant_id = app_tenant_id()"
+        " and ($1::text[] is null or state = any($1)) order by created_at desc, id desc",
+        list(states) if states else None,
+    )
+    return [tender_view(r) for r in rows]
+
+
+async def published_tenders(
+    *,
+    kommunenummer: str | None = None,
+    region_slug: str | None = None,
+    deadline_from: datetime | None = None,
+    deadline_before: datetime | None = None,
+    states: Sequence[str] = (TenderState.PUBLISHED,),
+) -> list[PublicTenderView]:
+    """Published tenders of every municipality, for anyone, logged in or not."""
+    rows = await connection().fetch(
+        """
+        select t.id, t.tenant_id, m.kommunenummer, m.name as municipality_name,
+               array(select r.slug from region_member rm join region r on r.id = rm.region_id
+                     where rm.municipality_id = t.tenant_id order by r.slug) as region_slugs,
+               t.title, t.description, t.estimated_value, t.notice, t.state,
+               t.questions_deadline, t.bid_deadline, t.published_at
+        from public_tenders() t join municipality m on m.id = t.tenant_id
+        where t.state <> 'draft' and t.state = any($1::text[])
+          and ($2::text is null or m.kommunenummer = $2)
+          and ($3::text is null or exists (
+                select 1 from region_member rm join region r on r.id = rm.region_id
+                where rm.municipality_id = t.tenant_id and r.slug = $3))
+          and ($4::timestamptz is null or t.bid_deadline >= $4)
+          and ($5::timestamptz is null or t.bid_deadline < $5)
+        order by t.bid_deadline, t.id
+        """,
+        [str(s) for s in states],
+        kommunenummer,
+        region_slug,
+        deadline_from,
+        deadline_before,
+    )
+    return [PublicTenderView(**{**dict(r), "region_slugs": list(r["region_slugs"])}) for r in rows]
+
+
+async def due_for_closing() -> list[tuple[int, int]]:
+    """(tenant_id, tender_id) of published tenders whose deadline has passed, in every
+    municipality: the scheduler closes each in a transaction of its tenant."""
+    rows = await connection().fetch(
+        "select tenant_id, id from public_tenders() where state = 'published'"
+        " and bid_deadline <= clock_timestamp() order by bid_deadline"
+    )
+    return [(r["tenant_id"], r["id"]) for r in rows]
+
+
+async def close_bids(tender_id: int, *, actor_person_id: int | None = None) -> TenderView:
+    """Published → bids closed, once the database's clock has reached the deadline."""
+    tender = await load_tender(tender_id, lock=True)
+    return tender_view(await close_locked(tender, actor_person_id))
+
+
+async def close_locked(tender, actor_person_id: int | None):
+    if tender["state"] != TenderState.PUBLISHED:
+        raise InvalidTenderState(tender["state"])
+    await lock_bids(tender["tenant_id"], tender["id"])
+    if await db_now() < tender["bid_deadline"]:
+        raise DeadlineNotPassed()
+    row = await move_tender(
+        tender, TenderState.BIDS_CLOSED, actor_person_id=actor_person_id, stamp="bids_closed_at"
+    )
+    await emit("tendering.bids_closed", {"tender_id": tender["id"]})
+    return row
+
+
+async def cancel_tender(tender_id: int, *, actor_person_id: int, reason: str) -> TenderView:
+    """Cancelled, with a reason, from any state before the contract is signed."""
+    await require_member(actor_person_id, MANAGERS)
+    tender = await load_tender(tender_id, lock=True)
+    row = await move_tender(
+        tender,
+        TenderState.CANCELLED,
+        actor_person_id=actor_person_id,
+        reason=reason,
+        stamp="cancelled_at",
+        extra={"cancellation_reason": (reason or "").strip()},
+    )
+    await emit("tendering.cancelled", {"tender_id": tender_id})
+    return tender_view(row)
+
+
+async def ask_question(tender_id: int, *, person_id: int, question: str) -> int:
+    """A supplier's question, before the questions deadline (the database's clock).
+
+    Not in the municipality's audit chain yet: it enters with its answer.
+    """
+    question = _check_text(question, "question", 4000)
+    await require_organisation_member(person_id)
+    tender = await load_public_tender(tender_id)
+    open_now = await connection().fetchval(
+        "select $1 = 'published' and clock_timestamp() < $2",
+        tender["state"],
+        tender["questions_deadline"],
+    )
+    if not open_now:
+        raise QuestionsDeadlinePassed()
+    return await connection().fetchval(
+        "insert into tender_question (tenant_id, tender_id, organisation_id, asked_by, question)"
+        " values ($1, $2, app_organisation_id(), $3, $4) returning id",
+        tender["tenant_id"],
+        tender_id,
+        person_id,
+        question,
+    )
+
+
+async def questions(tender_id: int) -> list[QuestionView]:
+    """The municipality's questions of a tender, or an organisation's own."""
+    rows = await connection().fetch(
+        "select id, tender_id, organisation_id, question, asked_at, clarification_id"
+        " from tender_question where tender_id = $1 order by asked_at, id",
+        tender_id,
+    )
+    return [QuestionView(**dict(r)) for r in rows]
+
+
+async def answer_question(
+    tender_id: int,
+    *,
+    actor_person_id: int,
+    answer: str,
+    question_id: int | None = None,
+    question: str | None = None,
+) -> ClarificationView:
+    """Publish a question and its answer for every supplier, without who asked.
+
+    `question` rewrites the asked text (to take out what names the asker); without a
+    question_id it publishes a clarification nobody asked for.
+    """
+    await require_member(actor_person_id, MANAGERS)
+    answer = _check_text(answer, "answer", 8000)
+    tender = await load_tender(tender_id, lock=True)
+    if tender["state"] != TenderState.PUBLISHED:
+        raise InvalidTenderState(tender["state"])
+    asked = None
+    if question_id is not None:
+        asked = await connection().fetchrow(
+            "select id, question, asked_at from tender_question"
+            " where tenant_id = app_tenant_id() and tender_id = $1 and id = $2",
+            tender_id,
+            question_id,
+        )
+        if asked is None:
+            raise QuestionNotFound()
+    text = _check_text(question or (asked["question"] if asked else ""), "question", 4000)
+    row = await connection().fetchrow(
+        "insert into tender_clarification (tenant_id, tender_id, question, answer, answered_by)"
+        " values (app_tenant_id(), $1, $2, $3, $4)"
+        " returning id, tender_id, question, answer, published_at",
+        tender_id,
+        text,
+        answer,
+        actor_person_id,
+    )
+    if asked is not None:
+        await connection().execute(
+            "update tender_question set clarification_id = $1"
+            " where tenant_id = app_tenant_id() and id = $2",
+            row["id"],
+            question_id,
+        )
+    await audit(
+        "question_answered",
+        tender_id,
+        actor_person_id,
+        {
+            "clarification_id": row["id"],
+            "question_id": question_id,
+            "asked_at": asked["asked_at"].isoformat() if asked else None,
+        },
+    )
+    await emit("tendering.clarification_published", {"tender_id": tender_id, "id": row["id"]})
+    return ClarificationView(**dict(row))
+
+
+async def clarifications(tender_id: int) -> list[ClarificationView]:
+    rows = await connection().fetch(
+        "select id, tender_id, question, answer, published_at from public_clarifications($1)"
+        " order by published_at, id",
+        tender_id,
+    )
+    return [ClarificationView(**dict(r)) for r in rows]

@@ -1,0 +1,141 @@
+"""Piccolo mappings of tendering; the schema (and the sealing of bids) lives in migrations/*.sql.
+
+Each table's real key starts with tenant_id; Piccolo is told the column that is unique on its
+own, and the use-cases write through service/'s SQL, which the bid trigger and policies guard.
+"""
+
+from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Integer, Numeric, Text, Timestamptz
+from piccolo.table import Table
+
+
+class Tender(Table, tablename="tender"):
+    tenant_id = BigInt()
+    id = BigInt(primary_key=True)
+    title = Text()
+    description = Text()
+    estimated_value = Numeric(digits=(14, 2))
+    notice = Text()
+    award_criteria = JSONB()
+    qualification_requirements = JSONB()
+    questions_deadline = Timestamptz()
+    bid_deadline = Timestamptz()
+    state = Text()
+    documents_version = Integer()
+    created_by = BigInt(null=True)
+    created_at = Timestamptz()
+    published_at = Timestamptz(null=True, default=None)
+    bids_closed_at = Timestamptz(null=True, default=None)
+    opened_at = Timestamptz(null=True, default=None)
+    evaluated_at = Timestamptz(null=True, default=None)
+    award_notified_at = Timestamptz(null=True, default=None)
+    standstill_ends_at = Timestamptz(null=True, default=None)
+    contract_signed_at = Timestamptz(null=True, default=None)
+    completed_at = Timestamptz(null=True, default=None)
+    cancelled_at = Timestamptz(null=True, default=None)
+    cancellation_reason = Text(null=True, default=None)
+    winning_bid_id = BigInt(null=True, default=None)
+
+
+class TenderDocument(Table, tablename="tender_document"):
+    tenant_id = BigInt()
+    tender_id = BigInt()
+    id = BigInt(primary_key=True)
+    name = Text()
+    media_type = Text()
+    size = Integer()
+    sha256 = Bytea()
+    content = Bytea()
+    documents_version = Integer()
+    added_at = Timestamptz()
+
+
+class TenderQuestion(Table, tablename="tender_question"):
+    tenant_id = BigInt()
+    tender_id = BigInt()
+    id = BigInt(primary_key=True)
+    organisation_id = BigInt()
+    asked_by = BigInt()
+    question = Text()
+    asked_at = Timestamptz()
+    clarification_id = BigInt(null=True, default=None)
+
+
+class TenderClarification(Table, tablename="tender_clarification"):
+    tenant_id = BigInt()
+    tender_id = BigInt()
+    id = BigInt(primary_key=True)
+    question = Text()
+    answer = Text()
+    answered_by = BigInt(null=True)
+    published_at = Timestamptz()
+
+
+class Bid(Table, tablename="bid"):
+    tenant_id = BigInt()
+    tender_id = BigInt()
+    id = BigInt(primary_key=True)
+    organisation_id = BigInt()
+    submitted_by = BigInt()
+    idempotency_key = Text()
+    received_at = Timestamptz()
+    receipt_sha256 = Bytea()
+    sealed_content = Bytea()
+    documents_version = Integer()
+    reconfirmed_at = Timestamptz(null=True, default=None)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    price = Numeric(digits=(14, 2), null=True, default=None)
+    answers = JSONB(null=True, default=None)
+    documents = JSONB(null=True, default=None)
+    valid = Boolean(null=True, default=None)
+    rejection_reason = Text(null=True, default=None)
+    qualified = Boolean(null=True, default=None)
+    qualification_reason = Text(null=True, default=None)
+    total_score = Numeric(digits=(9, 4), null=True, default=None)
+    rank = Integer(null=True, default=None)
+
+
+class TenderOpening(Table, tablename="tender_opening"):
+    tenant_id = BigInt()
+    tender_id = BigInt(primary_key=True)
+    first_person_id = BigInt()
+    first_confirmed_at = Timestamptz()
+    second_person_id = BigInt(null=True, default=None)
+    completed_at = Timestamptz(null=True, default=None)
+    bids = JSONB(null=True, default=None)
+
+
+class TenderDeclaration(Table, tablename="tender_declaration"):
+    # The real key is (tenant_id, tender_id, person_id).
+    tenant_id = BigInt()
+    tender_id = BigInt()
+    person_id = BigInt(primary_key=True)
+    role = Text()
+    conflicted = Boolean()
+    note = Text()
+    declared_at = Timestamptz()
+
+
+class BidScore(Table, tablename="bid_score"):
+    # The real key is (tenant_id, bid_id, evaluator_id, criterion).
+    tenant_id = BigInt()
+    tender_id = BigInt()
+    bid_id = BigInt(primary_key=True)
+    evaluator_id = BigInt()
+    criterion = Text()
+    score = Numeric(digits=(5, 2))
+    note = Text()
+    scored_at = Timestamptz()
+
+
+class AwardNotice(Table, tablename="award_notice"):
+    tenant_id = BigInt()
+    tender_id = BigInt()
+    id = BigInt(primary_key=True)
+    bid_id = BigInt()
+    organisation_id = BigInt()
+    awarded = Boolean()
+    rank = Integer(null=True)
+    total_score = Numeric(digits=(9, 4), null=True)
+    reasons = Text()
+    standstill_ends_at = Timestamptz()
+    created_at = Timestamptz()
