@@ -12,6 +12,7 @@ import msgspec
 
 from services.access.rules import INVITATION_DAYS, is_plausible_email, is_valid_role
 from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.notifications.service import request_mail
 from services.tenancy.service import ensure_organisation
 from tenants.context import connection, current_scope, rescope
 
@@ -43,6 +44,15 @@ class MembershipView(msgspec.Struct, frozen=True):
     @property
     def place(self) -> str:
         return self.municipality_name or self.region_name or self.organisation_name or "Samspel"
+
+
+class InvitationMail(msgspec.Struct, frozen=True):
+    """How to mail an invitation: the link's start, the key that seals it, and who invites."""
+
+    link_prefix: str
+    key: bytes
+    inviter: str
+    language: str
 
 
 class InvitationView(msgspec.Struct, frozen=True):
@@ -156,8 +166,12 @@ async def invite(
     region_id: int | None = None,
     organisation_id: int | None = None,
     client_address: str | None = None,
+    mail: InvitationMail | None = None,
 ) -> str:
-    """Create a one-time invitation; returns the token for the link (only its hash is kept)."""
+    """Create a one-time invitation; returns the token for the link (only its hash is kept).
+
+    With `mail`, the link is also mailed to the invitee once this transaction commits.
+    """
     if not is_valid_role(scope, role):
         raise InvalidInput("role_invalid", N_("Choose one of the roles offered."), field="role")
     if not is_plausible_email(email):
@@ -184,7 +198,36 @@ async def invite(
         detail={"scope": scope, "role": role},
         client_address=client_address,
     )
+    if mail is not None:
+        await _mail_invitation(mail, token, email.strip(), scope, role, municipality_id)
     return token
+
+
+async def _mail_invitation(
+    mail: InvitationMail,
+    token: str,
+    email: str,
+    scope: str,
+    role: str,
+    municipality_id: int | None,
+) -> None:
+    # An invitation into a municipality is written in its målform; others in the inviter's.
+    place = await connection().fetchrow(
+        "select name, maalform from municipality where id = $1", municipality_id
+    )
+    await request_mail(
+        to=email,
+        template="invitation",
+        language=place["maalform"] if place else mail.language,
+        values={
+            "place": place["name"] if place else "Samspel",
+            "scope": scope,
+            "role": role,
+            "inviter": mail.inviter,
+        },
+        secrets={"link": mail.link_prefix + token},
+        key=mail.key,
+    )
 
 
 async def invitation_for_token() -> InvitationView:

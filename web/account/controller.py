@@ -19,6 +19,17 @@ from web.forms import client_address, errors_of, fields
 from web.templating import render
 
 
+def invitation_mail(request: Request) -> access.InvitationMail:
+    """Mail the invitation's link: the key that seals it in the outbox comes from the settings."""
+    settings = request.app.state.settings
+    return access.InvitationMail(
+        link_prefix=f"{settings.base_url}/invitations/",
+        key=settings.derived_key("mail-secrets"),
+        inviter=principal_of(request).person.name,
+        language=request.state.get("lang", settings.default_language),
+    )
+
+
 def go_to(request: Request, target: str) -> Response:
     """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place)."""
     if request.headers.get("hx-request") == "true":

@@ -10,7 +10,7 @@ from services.access import service as access
 from services.access.rules import ROLES
 from services.errors import DomainError
 from tenants.context import tenant_tx
-from web.account.controller import go_to
+from web.account.controller import go_to, invitation_mail
 from web.auth.guards import municipality_member, principal_of
 from web.forms import client_address, errors_of, fields
 from web.templating import render
@@ -61,6 +61,7 @@ async def invite(request: Request, kommunenummer: FromPath[str]) -> Response:
                 invited_by=principal.person.id,
                 municipality_id=principal.active.municipality_id,
                 client_address=client_address(request),
+                mail=invitation_mail(request),
             )
     except DomainError as error:
         response = await _members_page(request, form=form, errors=errors_of(request, error))

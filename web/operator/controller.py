@@ -11,6 +11,7 @@ from services.access import service as access
 from services.errors import N_, DomainError, InvalidInput
 from services.tenancy import service as tenancy
 from tenants.context import connection, tenant_tx
+from web.account.controller import invitation_mail
 from web.auth.guards import operator, principal_of
 from web.forms import client_address, errors_of, fields
 from web.templating import render
@@ -83,6 +84,7 @@ async def invite_admin(request: Request, kommunenummer: FromPath[str]) -> Respon
                 invited_by=principal_of(request).person.id,
                 municipality_id=municipality_id,
                 client_address=client_address(request),
+                mail=invitation_mail(request),
             )
     except DomainError as error:
         errors = errors_of(request, error)

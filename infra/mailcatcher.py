@@ -1,0 +1,82 @@
+"""`make run`'s mailbox: an SMTP server that keeps every mail, and a page that shows them.
+
+No mail leaves the machine; the demo shows what Samspel would have sent.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import sys
+import time
+from html import escape
+from pathlib import Path
+
+import uvicorn
+from aiosmtpd.controller import Controller
+from litestar import Litestar, get
+from litestar.response import Response
+
+BOX = Path(os.environ.get("SAMSPEL_MAILBOX_DIR", ".samspel/mail"))
+
+
+class Keep:
+    """aiosmtpd's handler: each message becomes one .eml file."""
+
+    def __init__(self, box: Path) -> None:
+        self.box = box
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        self.box.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns()}.eml"
+        (self.box / name).write_bytes(envelope.original_content or envelope.content)
+        return "250 kept"
+
+
+def messages(box: Path) -> list[email.message.EmailMessage]:
+    files = sorted(box.glob("*.eml"), reverse=True) if box.exists() else []
+    return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
+
+
+def page(box: Path) -> str:
+    rows = []
+    for message in messages(box):
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body else ""
+        rows.append(
+            f"<article><h2>{escape(str(message['Subject']))}</h2>"
+            f"<p>To: {escape(str(message['To']))} · {escape(str(message['Date'] or ''))}</p>"
+            f"<pre>{escape(text)}</pre></article>"
+        )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Samspel mailbox</title>"
+        "</head><body><h1>Mails Samspel sent</h1>"
+        + ("".join(rows) or "<p>No mail yet.</p>")
+        + "</body></html>"
+    )
+
+
+def create_app(box: Path) -> Litestar:
+    @get("/", sync_to_thread=True)
+    def index() -> Response[str]:
+        return Response(page(box), media_type="text/html")
+
+    return Litestar([index])
+
+
+def main() -> int:
+    smtp_port = int(os.environ.get("SAMSPEL_SMTP_PORT", "1025"))
+    web_port = int(os.environ.get("SAMSPEL_MAILBOX_PORT", "8025"))
+    controller = Controller(Keep(BOX), hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    print(f"mailbox: SMTP on 127.0.0.1:{smtp_port}, mails at http://127.0.0.1:{web_port}")
+    try:
+        uvicorn.run(create_app(BOX), host="127.0.0.1", port=web_port, log_level="warning")
+    finally:
+        controller.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""make run's mailbox keeps every mail it is sent and shows it on its page."""
+
+import socket
+from email.message import EmailMessage
+
+import aiosmtplib
+import httpx
+from aiosmtpd.controller import Controller
+
+from infra.mailcatcher import Keep, create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_a_mail_sent_over_smtp_is_kept_and_listed(tmp_path):
+    port = free_port()
+    controller = Controller(Keep(tmp_path), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "a@x.no", "b@y.no", "Tilsegn <klar>"
+        mail.set_content("Hei, tilsegnet er klart.")
+        await aiosmtplib.send(mail, hostname="127.0.0.1", port=port)
+    finally:
+        controller.stop()
+    assert len(list(tmp_path.glob("*.eml"))) == 1
+    transport = httpx.ASGITransport(app=create_app(tmp_path))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mailbox") as client:
+        page = (await client.get("/")).text
+    assert "Tilsegn &lt;klar&gt;" in page and "tilsegnet er klart" in page
