@@ -27,6 +27,7 @@ from web.auth.oidc import OidcClient
 from web.errors import domain_error_handler, http_error_handler
 from web.logs import configure_logging
 from web.middleware import request_context_middleware
+from web import members
 from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
@@ -52,9 +53,7 @@ ROUTES = [
     account.new_organisation,
     account.register_organisation,
     municipality.home,
-    municipality.members,
-    municipality.invite,
-    municipality.remove,
+    *members.ROUTES,
     region.home,
     organisation.home,
     operator.home,

@@ -129,10 +129,19 @@ async def memberships_of(person_id: int) -> list[MembershipView]:
     return [MembershipView(**dict(r)) for r in rows]
 
 
-async def members_of_municipality(municipality_id: int) -> list[MembershipView]:
+async def members_of(
+    *, municipality_id: int | None = None, organisation_id: int | None = None
+) -> list[MembershipView]:
+    """The members of one municipality or one organisation, by name."""
+    column, value = (
+        ("municipality_id", municipality_id)
+        if municipality_id is not None
+        else ("organisation_id", organisation_id)
+    )
+    if value is None:
+        raise ValueError("name a municipality or an organisation")
     rows = await connection().fetch(
-        _MEMBERSHIP_SELECT + " where ms.municipality_id = $1 order by p.name, ms.role",
-        municipality_id,
+        _MEMBERSHIP_SELECT + f" where ms.{column} = $1 order by p.name, ms.role", value
     )
     return [MembershipView(**dict(r)) for r in rows]
 

@@ -238,6 +238,35 @@ async def _csrf_remove(ctx: Ctx) -> Attempt:
     return Attempt(client, f"/k/{tenant.kommunenummer}/members/{seat}/remove", {}, probe)
 
 
+async def _fresh_org_admin(ctx: Ctx) -> tuple[int, str, httpx.AsyncClient]:
+    org_id, nr = await new_organisation("CSRF AS")
+    seat = {"scope": "organisation", "role": "admin", "organisation_id": org_id}
+    admin = await new_person(ctx.settings, "Org admin", seat=seat)
+    return org_id, nr, await ctx.site.browser(admin.pid)
+
+
+async def _csrf_org_invite(ctx: Ctx) -> Attempt:
+    org_id, nr, client = await _fresh_org_admin(ctx)
+
+    async def probe():
+        return await operator_rows("select id from invitation where organisation_id = $1", org_id)
+
+    data = {"email": "colleague@test.example", "role": "member"}
+    return Attempt(client, f"/o/{nr}/members/invitations", data, probe)
+
+
+async def _csrf_org_remove(ctx: Ctx) -> Attempt:
+    org_id, nr, client = await _fresh_org_admin(ctx)
+    seat = {"scope": "organisation", "role": "member", "organisation_id": org_id}
+    member = await new_person(ctx.settings, "Org member", seat=seat)
+    seat_id = member.memberships["seat"]
+
+    async def probe():
+        return await operator_rows("select id from membership where id = $1", seat_id)
+
+    return Attempt(client, f"/o/{nr}/members/{seat_id}/remove", {}, probe)
+
+
 async def _csrf_create_region(ctx: Ctx) -> Attempt:
     client = await ctx.site.browser(OPERATOR_PID)
     slug = random_slug()
@@ -279,6 +308,8 @@ CSRF_CASES: dict[tuple[str, str], Callable[[Ctx], Awaitable[Attempt]]] = {
     ("POST", "/organisations"): _csrf_register_organisation,
     ("POST", "/k/{kommunenummer:str}/members/invitations"): _csrf_invite,
     ("POST", "/k/{kommunenummer:str}/members/{membership_id:int}/remove"): _csrf_remove,
+    ("POST", "/o/{organisasjonsnummer:str}/members/invitations"): _csrf_org_invite,
+    ("POST", "/o/{organisasjonsnummer:str}/members/{membership_id:int}/remove"): _csrf_org_remove,
     ("POST", "/operator/regions"): _csrf_create_region,
     ("POST", "/operator/municipalities"): _csrf_create_municipality,
     (
@@ -520,6 +551,46 @@ CROSS_TENANT: dict[tuple[str, str], list[Ask]] = {
         Ask("A's own", "org_admin_a", lambda w: {"organisasjonsnummer": w.org_a[1]}, 200),
         Ask("B's", "org_admin_a", lambda w: {"organisasjonsnummer": w.org_b[1]}, 404),
         Ask("B's, by A's admin", "admin_a", lambda w: {"organisasjonsnummer": w.org_b[1]}, 404),
+    ],
+    ("GET", "/o/{organisasjonsnummer:str}/members"): [
+        Ask(
+            "A's own",
+            "org_admin_a",
+            lambda w: {"organisasjonsnummer": w.org_a[1]},
+            200,
+            shows=lambda w: [w.people["org_admin_a"].name],
+        ),
+        Ask("B's", "org_admin_a", lambda w: {"organisasjonsnummer": w.org_b[1]}, 404),
+    ],
+    ("POST", "/o/{organisasjonsnummer:str}/members/invitations"): [
+        Ask(
+            "B's organisation",
+            "org_admin_a",
+            lambda w: {"organisasjonsnummer": w.org_b[1]},
+            404,
+            data={"email": "intruder@test.example", "role": "admin"},
+        ),
+    ],
+    ("POST", "/o/{organisasjonsnummer:str}/members/{membership_id:int}/remove"): [
+        Ask(
+            "B's organisation and its admin",
+            "org_admin_a",
+            lambda w: {
+                "organisasjonsnummer": w.org_b[1],
+                "membership_id": w.people["org_admin_b"].memberships["seat"],
+            },
+            404,
+        ),
+        Ask(
+            "A's organisation and B's admin",
+            "org_admin_a",
+            lambda w: {
+                "organisasjonsnummer": w.org_a[1],
+                "membership_id": w.people["org_admin_b"].memberships["seat"],
+            },
+            404,
+            why="the guard passes; row-level security hides B's membership",
+        ),
     ],
     ("POST", "/operator/municipalities/{kommunenummer:str}/admin-invitations"): [
         Ask(

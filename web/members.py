@@ -1,0 +1,103 @@
+"""Members of a municipality or an organisation: its admins list them, invite by e-mail, remove.
+
+The same three routes serve both places; the guard and the path say which.
+"""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.access import service as access
+from services.access.rules import ROLES
+from services.errors import DomainError
+from tenants.context import tenant_tx
+from web.account.controller import go_to, invitation_mail
+from web.auth.guards import municipality_member, organisation_member, principal_of
+from web.forms import client_address, errors_of, fields
+from web.templating import render
+
+# scope -> (its path, the path parameter, the attribute of the membership that names it)
+PLACES = {
+    "municipality": ("/k/{kommunenummer:str}", "kommunenummer", "municipality_id"),
+    "organisation": ("/o/{organisasjonsnummer:str}", "organisasjonsnummer", "organisation_id"),
+}
+GUARDS = {"municipality": municipality_member, "organisation": organisation_member}
+
+
+def _target(request: Request, scope: str) -> dict[str, int]:
+    attribute = PLACES[scope][2]
+    return {attribute: getattr(principal_of(request).active, attribute)}
+
+
+def _base(request: Request, scope: str) -> str:
+    param = PLACES[scope][1]
+    prefix = "/k/" if scope == "municipality" else "/o/"
+    return f"{prefix}{request.path_params[param]}/members"
+
+
+async def _page(request: Request, scope: str, **context) -> Template:
+    async with tenant_tx():
+        members = await access.members_of(**_target(request, scope))
+    context.setdefault("form", {})
+    context.setdefault("errors", {})
+    return render(
+        request,
+        "members/members.html",
+        fragment="members/_members.html",
+        members=members,
+        roles=ROLES[scope],
+        scope=scope,
+        base=_base(request, scope),
+        **context,
+    )
+
+
+def member_routes(scope: str) -> list:
+    path, _, _ = PLACES[scope]
+    admins = [GUARDS[scope]("admin")]
+
+    @get(path + "/members", guards=admins, name=f"{scope}_members")
+    async def members(request: Request) -> Template:
+        return await _page(request, scope)
+
+    @post(path + "/members/invitations", guards=admins, name=f"{scope}_invite")
+    async def invite(request: Request) -> Response:
+        form = await fields(request)
+        try:
+            async with tenant_tx():
+                token = await access.invite(
+                    scope=scope,
+                    role=form.get("role", ""),
+                    email=form.get("email", ""),
+                    invited_by=principal_of(request).person.id,
+                    client_address=client_address(request),
+                    mail=invitation_mail(request),
+                    **_target(request, scope),
+                )
+        except DomainError as error:
+            response = await _page(request, scope, form=form, errors=errors_of(request, error))
+            response.status_code = 422
+            return response
+        link = f"{request.app.state.settings.base_url}/invitations/{token}"
+        return await _page(request, scope, invited=form.get("email"), link=link)
+
+    @post(
+        path + "/members/{membership_id:int}/remove",
+        guards=admins,
+        name=f"{scope}_remove_member",
+    )
+    async def remove(request: Request, membership_id: FromPath[int]) -> Response:
+        async with tenant_tx():
+            await access.remove_member(
+                membership_id,
+                actor_person_id=principal_of(request).person.id,
+                client_address=client_address(request),
+            )
+        return go_to(request, _base(request, scope))
+
+    return [members, invite, remove]
+
+
+ROUTES = [*member_routes("municipality"), *member_routes("organisation")]
