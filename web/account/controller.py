@@ -63,8 +63,7 @@ async def switch_membership(request: Request) -> Response:
     if wanted is None:
         raise NotFoundException()
     await _set_active(request, wanted.id)
-    chosen = principal.__class__(principal.person, principal.memberships, wanted)
-    return go_to(request, chosen.home())
+    return go_to(request, principal.acting_as(wanted).home())
 
 
 def _invitation_scope(request: Request, token: str) -> Scope:

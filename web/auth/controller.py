@@ -73,6 +73,9 @@ async def login(request: Request, next: FromQuery[str | None] = None) -> Redirec
 
 
 async def _refuse(request: Request, reason: str) -> Response:
+    # Nothing of a refused answer is trusted, and no session outlives it.
+    if request.state.get("session_token"):
+        await _store(request).delete(request.state.session_token)
     async with tenant_tx(Scope()):
         await access.record_security_event(
             "login_refused", detail={"reason": reason}, client_address=client_address(request)
@@ -170,9 +173,10 @@ async def register(request: Request) -> Response:
             person_id = await access.register_person(
                 form.get("name", ""), form.get("email", ""), language
             )
-            await access.record_security_event(
-                "registered", person_id=person_id, client_address=client_address(request)
-            )
+            for kind in ("registered", "login"):
+                await access.record_security_event(
+                    kind, person_id=person_id, client_address=client_address(request)
+                )
     except DomainError as error:
         response = render(
             request,

@@ -26,6 +26,9 @@ class Principal(msgspec.Struct, frozen=True):
             operator=active.scope == "platform",
         )
 
+    def acting_as(self, membership: MembershipView) -> Principal:
+        return msgspec.structs.replace(self, active=membership)
+
     def home(self) -> str:
         """Where this person lands: the page of the membership they act in."""
         active = self.active

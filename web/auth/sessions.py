@@ -30,14 +30,12 @@ class SessionData(msgspec.Struct):
     idp_sid: str | None = None
     id_token: str | None = None
     membership_id: int | None = None
-    invitation_token: str | None = None
 
 
 class LoginAttempt(msgspec.Struct):
     nonce: str
     verifier: str
     next: str
-    invitation_token: str | None = None
 
 
 def _key(token: str) -> str:

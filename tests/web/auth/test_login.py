@@ -134,3 +134,15 @@ async def assert_refused(site, response, reason):
     assert not session_cookie(site)
     me = await site.get("/me", headers={"accept": "text/html"})
     assert me.status_code == 303 and me.headers["location"].startswith("/auth/login")
+
+
+async def test_a_refused_answer_ends_the_session_the_browser_had(site, provider):
+    await log_in(site, provider, CASE_OFFICER.pid)
+    assert (await site.get("/k/5034")).status_code == 200
+    old = session_cookie(site)
+    provider.tamper = _resign(nonce="not-the-one-we-sent")
+    refused = await log_in(site, provider, CASE_OFFICER.pid)
+    await assert_refused(site, refused, "claim_nonce")
+    site.cookies.set(COOKIE, old, domain=JAR_DOMAIN)  # the old cookie, put back by hand
+    again = await site.get("/k/5034", headers={"accept": "text/html"})
+    assert again.status_code == 303 and again.headers["location"].startswith("/auth/login")
