@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from infra.idporten.provider import ClientConfig, IdpConfig, Person
+from infra.idporten.config import ClientConfig, IdpConfig, Person
 
 # Synthetic numbers (month + 80, as in Tenor) so they can never be a real person's.
 DEFAULT_PERSONS = [

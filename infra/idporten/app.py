@@ -15,20 +15,17 @@ from authlib.oauth2.rfc6749 import OAuth2Error
 from litestar import Litestar, Request, Response, get, post, route
 from litestar.enums import MediaType
 
-from infra.idporten.provider import (
+from infra.idporten.config import (
     ACR_HIGH,
     ACR_SUBSTANTIAL,
-    DevIdportenServer,
-    HttpRequestData,
     IdpConfig,
-    IdpRequest,
     Person,
-    ProviderResponse,
-    ProviderSession,
     is_valid_pid,
     pick_locale,
     requested_acr,
 )
+from infra.idporten.models import HttpRequestData, IdpRequest, ProviderResponse, ProviderSession
+from infra.idporten.provider import DevIdportenServer
 
 __all__ = ["create_idp_app"]
 

@@ -5,350 +5,49 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-from urllib.parse import urlencode, urlsplit
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.common.security import generate_token, is_secure_transport
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
-    ClientMixin,
-    InvalidRequestError,
     InvalidScopeError,
     OAuth2Error,
-    OAuth2Payload,
     OAuth2Request,
     scope_to_list,
 )
-from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
-from authlib.oauth2.rfc7636 import CodeChallenge
-from authlib.oauth2.rfc7636.challenge import compare_s256_code_challenge
-from authlib.oidc.core import AuthorizationCodeMixin, OpenIDCode
 from authlib.oidc.core.errors import LoginRequiredError
-from authlib.oidc.rpinitiated import EndSessionEndpoint, EndSessionRequest
-from joserfc.jwk import KeySet, RSAKey
-
-ACR_SUBSTANTIAL = "idporten-loa-substantial"
-ACR_HIGH = "idporten-loa-high"
-ACR_VALUES = (ACR_SUBSTANTIAL, ACR_HIGH)
-UI_LOCALES = ("nb", "nn", "en", "se")
-DEFAULT_LOCALE = "nb"
-SCOPES = ("openid", "profile")
-AMR = ("TestID",)
-TOKEN_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
-
-CODE_TTL = 60
-ID_TOKEN_TTL = 120
-ACCESS_TOKEN_TTL = 120
-# A spent code is remembered a while so a replay can still revoke what it produced.
-SPENT_CODE_MEMORY = 600
-
-_PID = re.compile(r"[0-9]{11}")
-
-
-def is_valid_pid(value: str) -> bool:
-    return bool(_PID.fullmatch(value))
-
-
-@dataclass(frozen=True)
-class Person:
-    pid: str
-    name: str
-    role: str = ""
-
-    def __post_init__(self) -> None:
-        if not is_valid_pid(self.pid):
-            raise ValueError(f"pid must be 11 digits, got {self.pid!r}")
-
-
-@dataclass(frozen=True)
-class ClientConfig:
-    client_id: str
-    client_secret: str
-    redirect_uris: Sequence[str]
-    post_logout_redirect_uris: Sequence[str] = ()
-    frontchannel_logout_uri: str | None = None
-
-
-@dataclass
-class IdpConfig:
-    issuer: str
-    clients: list[ClientConfig]
-    persons: list[Person] = field(default_factory=list)
-    # Private RSA JWK; a fresh one is generated at start when absent.
-    private_key: dict[str, Any] | RSAKey | None = None
-    # Key for pairwise sub; derived from the issuer when absent (see pairwise_sub).
-    pairwise_secret: bytes | None = None
-
-
-class ProviderResponse(NamedTuple):
-    """Framework-neutral response, so this module does not depend on the HTTP app."""
-
-    status: int
-    body: Any
-    headers: list[tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class HttpRequestData:
-    """What the provider needs from an HTTP request, read up front because Authlib is sync."""
-
-    method: str
-    path: str
-    query: Sequence[tuple[str, str]] = ()
-    form: Sequence[tuple[str, str]] = ()
-    headers: Mapping[str, str] = field(default_factory=dict)
-    session_id: str | None = None
-
-
-class _Payload(OAuth2Payload):
-    def __init__(self, items: Sequence[tuple[str, str]]) -> None:
-        self._data: dict[str, str] = {}
-        self._datalist: dict[str, list[str]] = {}
-        for key, value in items:
-            self._data.setdefault(key, value)
-            self._datalist.setdefault(key, []).append(value)
-
-    @property
-    def data(self) -> dict[str, str]:
-        return self._data
-
-    @property
-    def datalist(self) -> dict[str, list[str]]:  # type: ignore[override]
-        return self._datalist
-
-
-class IdpRequest(OAuth2Request):
-    def __init__(self, data: HttpRequestData, issuer: str) -> None:
-        # The issuer URL, not the Host header, so Authlib's transport check sees what clients see.
-        uri = issuer + data.path + ("?" + urlencode(list(data.query)) if data.query else "")
-        super().__init__(method=data.method, uri=uri, headers=data.headers)
-        self.payload = _Payload([*data.query, *data.form])
-        self._args = dict(reversed(list(data.query)))
-        self._form = dict(reversed(list(data.form)))
-        self.session_id = data.session_id
-        self.frontchannel_logout_urls: list[str] = []
-
-    @property
-    def args(self) -> dict[str, str]:
-        return self._args
-
-    @property
-    def form(self) -> dict[str, str]:
-        return self._form
-
-
-class Client(ClientMixin):
-    def __init__(self, config: ClientConfig) -> None:
-        self.client_id = config.client_id
-        self.client_secret = config.client_secret
-        self.redirect_uris = tuple(config.redirect_uris)
-        self.post_logout_redirect_uris = tuple(config.post_logout_redirect_uris)
-        self.frontchannel_logout_uri = config.frontchannel_logout_uri
-
-    @property
-    def client_metadata(self) -> dict[str, Any]:
-        # Authlib's end-session endpoint reads the registration from here.
-        return {
-            "redirect_uris": list(self.redirect_uris),
-            "post_logout_redirect_uris": list(self.post_logout_redirect_uris),
-            "frontchannel_logout_uri": self.frontchannel_logout_uri,
-        }
-
-    def get_client_id(self) -> str:
-        return self.client_id
-
-    def get_default_redirect_uri(self) -> None:
-        # OpenID Connect requires redirect_uri in every request; never guess one.
-        return None
-
-    def get_allowed_scope(self, scope: str | None) -> str:
-        return " ".join(s for s in scope_to_list(scope) or [] if s in SCOPES)
-
-    def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.redirect_uris
-
-    def check_client_secret(self, client_secret: str) -> bool:
-        return hmac.compare_digest(client_secret.encode(), self.client_secret.encode())
-
-    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return endpoint == "token" and method in TOKEN_AUTH_METHODS
-
-    def check_response_type(self, response_type: str) -> bool:
-        return response_type == "code"
-
-    def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == "authorization_code"
-
-
-@dataclass(frozen=True)
-class Authentication:
-    """A completed login, handed to Authlib as the granting user."""
-
-    pid: str
-    sid: str
-    acr: str
-    auth_time: int
-    locale: str
-
-
-@dataclass(frozen=True)
-class Subject:
-    """The user as one client sees it; the client is needed for the pairwise sub."""
-
-    pid: str
-    sid: str
-    client_id: str
-    locale: str
-
-
-@dataclass
-class ProviderSession:
-    session_id: str  # secret, lives in the browser cookie
-    sid: str  # public, goes into ID tokens and front-channel logout
-    pid: str
-    acr: str
-    auth_time: int
-    client_ids: set[str] = field(default_factory=set)
-
-
-@dataclass
-class AuthorizationCode(AuthorizationCodeMixin):
-    code: str
-    client_id: str
-    redirect_uri: str
-    scope: str
-    auth: Authentication
-    nonce: str | None
-    code_challenge: str
-    code_challenge_method: str
-    expires_at: float
-
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
-
-    def get_nonce(self) -> str | None:
-        return self.nonce
-
-    def get_auth_time(self) -> int:
-        return self.auth.auth_time
-
-    def get_acr(self) -> str:
-        return self.auth.acr
-
-    def get_amr(self) -> list[str]:
-        return list(AMR)
-
-
-@dataclass
-class AccessToken:
-    subject: Subject
-    scope: str
-    expires_at: float
-    code: str
-
-
-class _S256Required(CodeChallenge):
-    """PKCE with S256 for every client, as ID-porten demands; Authlib only forces public ones."""
-
-    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
-    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
-    CODE_CHALLENGE_METHODS = {"S256": compare_s256_code_challenge}
-
-    def validate_code_challenge(self, grant: AuthorizationCodeGrant, redirect_uri: str) -> None:
-        data = grant.request.payload.data
-        if not data.get("code_challenge"):
-            raise InvalidRequestError("Missing 'code_challenge': PKCE with S256 is required.")
-        # A missing method means "plain" under RFC 7636, so it is refused like "plain".
-        if data.get("code_challenge_method") != "S256":
-            raise InvalidRequestError("'code_challenge_method' must be 'S256'.")
-        # With a challenge always stored, Authlib's verifier check applies to every client.
-        super().validate_code_challenge(grant, redirect_uri)
-
-
-class _CodeGrant(AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = list(TOKEN_AUTH_METHODS)
-    server: DevIdportenServer
-
-    def validate_authorization_request(self) -> str:
-        if not self.request.payload.redirect_uri:
-            raise InvalidRequestError("Missing 'redirect_uri' in request.")
-        return super().validate_authorization_request()
-
-    def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
-        self.server.store_code(code, request)
-
-    def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
-        return self.server.take_code(code, client.client_id)
-
-    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
-        # Nothing left to do: take_code removed it, so a failed exchange burns the code too.
-        pass
-
-    def authenticate_user(self, authorization_code: AuthorizationCode) -> Subject:
-        auth = authorization_code.auth
-        return Subject(auth.pid, auth.sid, authorization_code.client_id, auth.locale)
-
-
-class _IdportenOpenIDCode(OpenIDCode):
-    DEFAULT_EXPIRES_IN = ID_TOKEN_TTL
-
-    def __init__(self, server: DevIdportenServer) -> None:
-        super().__init__(require_nonce=False)
-        self.server = server
-
-    def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
-        return self.server.nonce_in_use(request.payload.client_id, nonce)
-
-    def resolve_client_private_key(self, client: Client) -> RSAKey:
-        return self.server.private_key
-
-    def get_client_algorithm(self, client: Client) -> str:
-        return "RS256"
-
-    def get_encode_header(self, client: Client) -> dict[str, str]:
-        # Authlib only adds kid through its deprecated jwt config; clients need it to pick a key.
-        return {"alg": "RS256", "kid": self.server.kid, "typ": "JWT"}
-
-    def get_client_claims(self, client: Client) -> dict[str, Any]:
-        # ID-porten sends aud as a plain string, not a list.
-        return {"iss": self.server.issuer, "aud": client.get_client_id()}
-
-    def generate_user_info(self, user: Subject, scope: str) -> dict[str, Any]:
-        return self.server.user_claims(user)
-
-
-class _EndSession(EndSessionEndpoint):
-    server: DevIdportenServer
-
-    def get_server_jwks(self) -> KeySet:
-        return KeySet([self.server.public_key])
-
-    def get_algorithms(self) -> list[str]:
-        return ["RS256"]
-
-    def is_post_logout_redirect_uri_legitimate(
-        self,
-        request: OAuth2Request,
-        post_logout_redirect_uri: str,
-        client: Client,
-        logout_hint: Any,
-    ) -> bool:
-        # Dev convenience: accept client_id without id_token_hint. The URI is already an exact
-        # match against the client's registration, so this cannot become an open redirect.
-        return True
-
-    def end_session(self, end_session_request: EndSessionRequest) -> None:
-        self.server.end_sessions(end_session_request)
+from authlib.oidc.rpinitiated import EndSessionRequest
+from joserfc.jwk import RSAKey
+
+from infra.idporten.config import (
+    ACCESS_TOKEN_TTL,
+    ACR_HIGH,
+    ACR_VALUES,
+    CODE_TTL,
+    SCOPES,
+    SPENT_CODE_MEMORY,
+    TOKEN_AUTH_METHODS,
+    UI_LOCALES,
+    IdpConfig,
+)
+from infra.idporten.grants import _CodeGrant, _EndSession, _IdportenOpenIDCode, _S256Required
+from infra.idporten.models import (
+    AccessToken,
+    Authentication,
+    AuthorizationCode,
+    Client,
+    HttpRequestData,
+    IdpRequest,
+    ProviderResponse,
+    ProviderSession,
+    Subject,
+)
 
 
 class DevIdportenServer(AuthorizationServer):
@@ -608,20 +307,6 @@ class DevIdportenServer(AuthorizationServer):
             "frontchannel_logout_supported": True,
             "frontchannel_logout_session_supported": True,
         }
-
-
-def requested_acr(acr_values: str | None) -> str:
-    values = (acr_values or "").split()
-    if ACR_HIGH in values:
-        return ACR_HIGH
-    return ACR_SUBSTANTIAL
-
-
-def pick_locale(ui_locales: str | None) -> str:
-    for tag in (ui_locales or "").split():
-        if tag in UI_LOCALES:
-            return tag
-    return DEFAULT_LOCALE
 
 
 def _check_issuer(issuer: str) -> None:
