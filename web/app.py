@@ -31,6 +31,8 @@ from web import members
 from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
+from web.programmes import controller as programmes
+from web.projects import controller as projects
 from web.public import controller as public
 from web.region import controller as region
 from web.security import origin, security_headers_middleware
@@ -60,6 +62,8 @@ ROUTES = [
     operator.create_region,
     operator.create_municipality,
     operator.invite_admin,
+    *programmes.ROUTES,
+    *projects.ROUTES,
 ]
 
 

@@ -45,12 +45,24 @@ def template_config() -> TemplateConfig:
     )
 
 
+def wants_fragment(request: Request) -> bool:
+    """An htmx swap asks for the fragment; a boosted link or a history restore wants the page."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
 def render(request: Request, page: str, *, fragment: str | None = None, **context: Any) -> Template:
     """A full page, or (for htmx) the named fragment that sits beside it as _name.html."""
     context.setdefault("lang", request.state.get("lang", "nb"))
-    context.setdefault("path", request.url.path)
+    # The page's own address, query included, so switching language keeps a list's filter.
+    query = request.url.query
+    context.setdefault("path", request.url.path + (f"?{query}" if query else ""))
     context.setdefault("principal", request.state.get("principal"))
-    if fragment and request.headers.get("hx-request") == "true":
+    if fragment and wants_fragment(request):
         return HTMXTemplate(template_name=fragment, context=context, headers={"Vary": "HX-Request"})
     headers = {"Vary": "HX-Request"} if fragment else None
     return Template(template_name=page, context=context, headers=headers)

@@ -6,7 +6,7 @@ the next load, so loading twice leaves the same rows (and the same audit chains)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from services.demo.data import DemoMembership, DemoPerson
@@ -21,6 +21,10 @@ from tenants.identity import pid_hash
 PROGRAMME = "Omstilling Indre Namdal 2025–2030"
 GRONG, NAMSSKOGAN, ROYRVIK, LIERNE = "5045", "5044", "5043", "5042"
 OWNER_OF_GRONG = "12076512345"  # Arne Lyngstad in data.PERSONS
+
+# Grong's own pre-study at its decision point, so the owner who can log in on the dev
+# ID-porten page (Arne Lyngstad) has a decision to record; the Lierne one's owner cannot.
+TOURISM = "Forstudie: Opplevingsturisme langs Namsen, Grong"
 
 # The owners of the projects Lierne and Namsskogan lead. They are made here, not in
 # data.PERSONS, so they are not (yet) on the dev ID-porten login page.
@@ -84,13 +88,14 @@ async def load_programmes(pid_key: bytes, municipality_ids: dict[str, int]) -> d
             for a in (await programmes.programme_overview(programme_id)).strategy_areas
         }
         await _grong_projects(owners[GRONG], programme_id, areas)
+        await _tourism_study(owners[GRONG], programme_id, areas)
     lierne = Scope(tenant_id=municipality_ids[LIERNE], person_id=owners[LIERNE])
     async with tenant_tx(lierne):
         await _destination_study(owners[LIERNE])
     namsskogan = Scope(tenant_id=municipality_ids[NAMSSKOGAN], person_id=owners[NAMSSKOGAN])
     async with tenant_tx(namsskogan):
         await _station_area(owners[NAMSSKOGAN])
-    return {"programmes": 1, "projects": 4}
+    return {"programmes": 1, "projects": 5}
 
 
 async def _person(pid_key: bytes, pid: str, municipality_id: int) -> int:
@@ -212,6 +217,45 @@ async def _grong_projects(owner: int, programme_id: int, areas: dict[str, int]) 
             ),
             actor_person_id=owner,
         )
+
+
+async def _tourism_study(owner: int, programme_id: int, areas: dict[str, int]) -> None:
+    if await projects.project_id_by_title(TOURISM) is not None:
+        return
+    project_id = await projects.create_project(
+        NewProject(
+            title=TOURISM,
+            phase="forstudie",
+            budget=Decimal(300_000),
+            decided_on=date(2026, 4, 20),
+            owner_person_id=owner,
+            sponsor_name="Næringssjefen i Grong",
+            manager_name="Fossli Rådgjeving",
+            programme_id=programme_id,
+            strategy_area_id=areas["Reiseliv og opplevingar"],
+            mandate="Greie ut om laksefiske, padling og villmarksopplevingar langs Namsen kan bli"
+            " heilårs reiseliv.",
+            plan="Intervju med grunneigarar og verksemder, marknadsanalyse, tilrådd modell.",
+            period_start=date(2026, 5, 1),
+            period_end=date(2026, 10, 31),
+        ),
+        actor_person_id=owner,
+    )
+    await projects.plan_sub_project(
+        project_id,
+        "forprosjekt",
+        mandate="Utvikle tre pakka opplevingsprodukt med grunneigarane langs Namsen.",
+        plan="Produktutvikling, sal og booking, avtalar med grunneigarane.",
+        budget=Decimal(650_000),
+        actor_person_id=owner,
+    )
+    # The owner has a few weeks from the first load; the date is fixed from then on.
+    await projects.reach_decision_point(
+        project_id,
+        due_date=date.today() + timedelta(days=21),
+        closing_report="Ni verksemder og tolv grunneigarar vil vere med på eit forprosjekt.",
+        actor_person_id=owner,
+    )
 
 
 async def _destination_study(owner: int) -> None:

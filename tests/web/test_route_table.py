@@ -19,6 +19,9 @@ from litestar import get
 
 from services.access import service as access
 from services.demo.data import PERSONS
+from services.programmes import service as programmes_service
+from services.projects import documents as documents_service
+from services.projects import service as projects_service
 from tenants.context import Scope, tenant_tx
 from tenants.identity import pid_hash
 from tests.web.auth.idp import Provider
@@ -42,6 +45,7 @@ from tests.web.browsing import (
     session_cookie,
     text_of,
 )
+from tests.web.projects.plp_pages import new_plp
 from web.app import create_app
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -124,6 +128,7 @@ class Attempt:
     path: str
     data: dict[str, str]
     probe: Callable[[], Awaitable[Any]]
+    files: dict | None = None  # for a multipart form (an upload)
 
 
 @dataclass
@@ -319,6 +324,86 @@ CSRF_CASES: dict[tuple[str, str], Callable[[Ctx], Awaitable[Attempt]]] = {
 }
 
 
+# Programmes and projects (issue 4): each attempt gets a fresh municipality with its programme.
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+async def _plp_attempt(ctx: Ctx, path: str, data: dict, read, *, files=None) -> Attempt:
+    plp = await new_plp(ctx.settings)
+    client = await ctx.site.browser(plp.owner.pid)
+
+    async def probe():
+        async with tenant_tx(plp.scope()):
+            return await read(plp)
+
+    async with tenant_tx(plp.scope()):
+        kpi = await programmes_service.kpi_id_by_code(plp.programme_id, "new_jobs")
+    filled = path.format(
+        nr=plp.tenant.kommunenummer,
+        programme=plp.programme_id,
+        project=plp.projects["industry"],
+        kpi=kpi,
+    )
+    return Attempt(client, filled, data, probe, files)
+
+
+async def _kpi_view(plp) -> Any:
+    overview = await programmes_service.programme_overview(plp.programme_id)
+    return [(k.targets, k.latest_value) for k in overview.kpis]
+
+
+async def _project_view(plp) -> Any:
+    detail = await projects_service.get_project(plp.projects["industry"])
+    return (detail.summary, len(detail.status_reports), len(detail.documents))
+
+
+async def _csrf_kpi_measurement(ctx: Ctx) -> Attempt:
+    data = {"measured_on": "2026-03-31", "value": "4", "source": "CSRF"}
+    path = "/k/{nr}/programmes/{programme}/kpis/{kpi}/measurements"
+    return await _plp_attempt(ctx, path, data, _kpi_view)
+
+
+async def _csrf_kpi_target(ctx: Ctx) -> Attempt:
+    path = "/k/{nr}/programmes/{programme}/kpis/{kpi}/targets"
+    return await _plp_attempt(ctx, path, {"year": "2026", "target": "12"}, _kpi_view)
+
+
+async def _csrf_decision(ctx: Ctx) -> Attempt:
+    data = {"outcome": "go", "basis": "CSRF", "decided_on": "2026-01-10", "approved_budget": "1"}
+    return await _plp_attempt(ctx, "/k/{nr}/projects/{project}/decision", data, _project_view)
+
+
+async def _csrf_status_report(ctx: Ctx) -> Attempt:
+    data = {
+        "period_start": "2026-01-01",
+        "period_end": "2026-01-31",
+        "progress": "CSRF",
+        "spent": "1",
+        "planned": "1",
+    }
+    return await _plp_attempt(ctx, "/k/{nr}/projects/{project}/status-reports", data, _project_view)
+
+
+async def _csrf_upload(ctx: Ctx) -> Attempt:
+    files = {"file": ("csrf.pdf", PDF, "application/pdf")}
+    return await _plp_attempt(
+        ctx, "/k/{nr}/projects/{project}/documents", {}, _project_view, files=files
+    )
+
+
+_KPI = "/k/{kommunenummer:str}/programmes/{programme_id:int}/kpis/{kpi_id:int}"
+_PROJECT = "/k/{kommunenummer:str}/projects/{project_id:int}"
+CSRF_CASES.update(
+    {
+        ("POST", _KPI + "/measurements"): _csrf_kpi_measurement,
+        ("POST", _KPI + "/targets"): _csrf_kpi_target,
+        ("POST", _PROJECT + "/decision"): _csrf_decision,
+        ("POST", _PROJECT + "/status-reports"): _csrf_status_report,
+        ("POST", _PROJECT + "/documents"): _csrf_upload,
+    }
+)
+
+
 def test_every_unsafe_route_has_a_csrf_case(app):
     unsafe = {(m, p) for m, p, _ in handlers(app) if m in UNSAFE}
     assert unsafe == set(CSRF_CASES)
@@ -344,12 +429,14 @@ async def test_an_unsafe_request_without_the_csrf_token_is_refused(ctx, route):
     before = await attempt.probe()
 
     for label, extra in {"no token": {}, "a made-up token": {"x-csrftoken": "made-up"}}.items():
-        refused = await attempt.client.post(attempt.path, data=attempt.data, headers=extra)
+        refused = await attempt.client.post(
+            attempt.path, data=attempt.data, files=attempt.files, headers=extra
+        )
         assert refused.status_code == 403, (label, refused.text)
         assert await attempt.probe() == before, f"{label}: the refused request changed something"
 
     # The same request with the token goes through: the 403 came from CSRF, not the guard.
-    allowed = await post(attempt.client, attempt.path, attempt.data)
+    allowed = await post(attempt.client, attempt.path, attempt.data, files=attempt.files)
     assert allowed.status_code in (200, 303), allowed.text
     assert await attempt.probe() != before
 
@@ -368,6 +455,7 @@ class World:
     people: dict[str, Person]
     used_token_b: str  # an invitation into B, already accepted by B's invitee
     browsers: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # programmes and projects (issue 4)
 
     def private_of_b(self) -> list[str]:
         """What only B's own people may see: its members' names and e-mail addresses."""
@@ -423,10 +511,57 @@ async def world(settings, database, demo):
     used = await _invitation_into(b, people["admin_b"], "viewer", people["invitee_b"].email)
     people["invitee_b"].memberships["seat"] = await _accept(people["invitee_b"], used)
     world = World(a, b, org_a, org_b, people, used)
+    await _add_programmes_and_projects(world, settings)
     async with open_site(settings, database, Provider(settings)) as site:
         for who in ("admin_a", "council_a", "org_admin_a"):
             world.browsers[who] = await site.browser(people[who].pid)
         yield world
+
+
+async def _add_programmes_and_projects(w: World, settings) -> None:
+    w.extra["plp_a"] = await new_plp(settings, tenant=w.a, owner=w.people["admin_a"])
+    plp_b = w.extra["plp_b"] = await new_plp(settings, tenant=w.b, owner=w.people["admin_b"])
+    async with tenant_tx(w.extra["plp_a"].scope()):
+        w.extra["kpi_a"] = await programmes_service.kpi_id_by_code(
+            w.extra["plp_a"].programme_id, "new_jobs"
+        )
+    async with tenant_tx(plp_b.scope()):
+        w.extra["kpi_b"] = await programmes_service.kpi_id_by_code(plp_b.programme_id, "new_jobs")
+        document = await documents_service.add_document(
+            content=PDF,
+            name="b.pdf",
+            claimed_type="application/pdf",
+            project_id=plp_b.projects["industry"],
+            actor_person_id=plp_b.owner.id,
+        )
+        w.extra["document_b"] = document.id
+
+
+PLP_TABLES = (
+    "programme",
+    "kpi",
+    "kpi_target",
+    "kpi_measurement",
+    "project",
+    "sub_project",
+    "decision_point",
+    "status_report",
+    "document",
+    "project_participant",
+)
+
+
+async def _plp_rows(w: World) -> dict[str, list[dict]]:
+    """A's and B's programme and project rows, as each municipality sees its own."""
+    found: dict[str, list[dict]] = {}
+    for tenant in (w.a, w.b):
+        async with tenant_tx(tenant.id) as tx:
+            for table in PLP_TABLES:
+                rows = await tx.connection.fetch(
+                    f"select * from {table} where tenant_id = app_tenant_id()"  # noqa: S608
+                )
+                found[f"{tenant.kommunenummer}:{table}"] = sorted(map(dict, rows), key=repr)
+    return found
 
 
 async def snapshot(w: World) -> dict[str, list[dict]]:
@@ -470,7 +605,7 @@ async def snapshot(w: World) -> dict[str, list[dict]]:
     return {
         table: sorted(await operator_rows(sql, *args), key=repr)
         for table, (sql, *args) in queries.items()
-    }
+    } | await _plp_rows(w)
 
 
 @dataclass(frozen=True)
@@ -627,6 +762,141 @@ CROSS_TENANT: dict[tuple[str, str], list[Ask]] = {
         Ask("no language", "admin_a", lambda w: {"lang": "xx"}, 303),
     ],
 }
+
+
+# Programmes and projects (issue 4). A and B each have a programme and three projects
+# (new_plp), B a document; A's admin and A's council ask for B's ids under A's own path.
+def _plp_ids(nr: str, plp: str, project: str = "industry", **more) -> Callable[[World], dict]:
+    def values(w: World) -> dict:
+        p = w.extra[plp]
+        found = {
+            "kommunenummer": getattr(w, nr).kommunenummer,
+            "programme_id": p.programme_id,
+            "project_id": p.projects[project],
+            "kpi_id": w.extra["kpi_" + plp[-1]],  # that programme's own KPI unless told
+        }
+        return found | {key: w.extra[value] for key, value in more.items()}
+
+    return values
+
+
+def _council(slug_of: str, project_of: str | None = None) -> Callable[[World], dict]:
+    def values(w: World) -> dict:
+        found = {"region_slug": getattr(w, slug_of).region_slug}
+        if project_of:
+            found["project_id"] = w.extra[project_of].projects["industry"]
+        return found
+
+    return values
+
+
+_STOP = {"outcome": "stop", "basis": "Intruder", "decided_on": "2026-01-10"}
+_REPORT = {
+    "period_start": "2026-01-01",
+    "period_end": "2026-01-31",
+    "progress": "x",
+    "spent": "1",
+    "planned": "1",
+}
+_B_IDS_UNDER_A = "the guard passes; row-level security hides B's rows"
+
+
+def _mine_and_bs(route_status_own: int = 200, data: dict | None = None) -> list[Ask]:
+    asks = [
+        Ask(
+            "B's kommunenummer and B's ids", "admin_a", _plp_ids("b", "plp_b"), 404, data=data or {}
+        ),
+        Ask(
+            "A's kommunenummer and B's ids",
+            "admin_a",
+            _plp_ids("a", "plp_b"),
+            404,
+            data=data or {},
+            why=_B_IDS_UNDER_A,
+        ),
+    ]
+    if route_status_own:
+        asks.insert(0, Ask("A's own", "admin_a", _plp_ids("a", "plp_a"), route_status_own))
+    return asks
+
+
+CROSS_TENANT.update(
+    {
+        ("GET", "/k/{kommunenummer:str}/programmes"): [
+            Ask("A's own", "admin_a", _k("a"), 200),
+            Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+        ],
+        ("GET", "/k/{kommunenummer:str}/programmes/{programme_id:int}"): _mine_and_bs(),
+        ("POST", _KPI + "/measurements"): [
+            *_mine_and_bs(0, {"measured_on": "2026-01-01", "value": "1", "source": "x"}),
+            Ask(
+                "A's programme, B's KPI",
+                "admin_a",
+                _plp_ids("a", "plp_a", kpi_id="kpi_b"),
+                404,
+                data={"measured_on": "2026-01-01", "value": "1", "source": "x"},
+            ),
+        ],
+        ("POST", _KPI + "/targets"): [
+            *_mine_and_bs(0, {"year": "2026", "target": "1"}),
+            Ask(
+                "A's programme, B's KPI",
+                "admin_a",
+                _plp_ids("a", "plp_a", kpi_id="kpi_b"),
+                404,
+                data={"year": "2026", "target": "1"},
+            ),
+        ],
+        ("GET", "/k/{kommunenummer:str}/projects"): [
+            Ask("A's own", "admin_a", _k("a"), 200),
+            Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+        ],
+        ("GET", "/k/{kommunenummer:str}/projects.csv"): [
+            Ask("A's own", "admin_a", _k("a"), 200),
+            Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+        ],
+        ("GET", "/k/{kommunenummer:str}/projects.xlsx"): [
+            Ask("A's own", "admin_a", _k("a"), 200),
+            Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+        ],
+        ("GET", _PROJECT): _mine_and_bs(),
+        ("GET", _PROJECT + "/decision"): _mine_and_bs(),
+        ("POST", _PROJECT + "/decision"): _mine_and_bs(0, _STOP),
+        ("POST", _PROJECT + "/status-reports"): _mine_and_bs(0, _REPORT),
+        ("POST", _PROJECT + "/documents"): _mine_and_bs(0),
+        ("GET", _PROJECT + "/documents/{document_id:int}"): [
+            Ask(
+                "B's project and document",
+                "admin_a",
+                _plp_ids("a", "plp_b", document_id="document_b"),
+                404,
+                why=_B_IDS_UNDER_A,
+            ),
+            Ask(
+                "A's project, B's document",
+                "admin_a",
+                _plp_ids("a", "plp_a", document_id="document_b"),
+                404,
+            ),
+        ],
+        ("GET", "/r/{region_slug:str}/projects"): [
+            Ask("A's own", "council_a", _council("a"), 200),
+            Ask("B's region", "council_a", _council("b"), 404),
+            Ask("B's region, by A's admin", "admin_a", _council("b"), 404),
+        ],
+        ("GET", "/r/{region_slug:str}/projects/{project_id:int}"): [
+            Ask("A's region, B's project", "council_a", _council("a", "plp_b"), 404),
+            Ask(
+                "A's region, A's own unshared project",
+                "council_a",
+                _council("a", "plp_a"),
+                404,
+                why="the council sees regional projects only",
+            ),
+            Ask("B's region and project", "council_a", _council("b", "plp_b"), 404),
+        ],
+    }
+)
 
 
 # Routes whose path parameter names nothing of a tenant's; their cases only show nothing changes.

@@ -1,0 +1,1 @@
+"""Pages of programmes: the overview with budgets per strategy area and KPIs against targets."""

@@ -1,0 +1,189 @@
+"""A municipality's programmes: the overview (money per strategy area and year, KPIs against
+targets) and the two edits made there most, a KPI's measurement and its target for a year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.errors import N_, InvalidInput
+from services.programmes import service as programmes
+from services.programmes.schemas import KpiView, ProgrammeOverview
+from tenants.context import tenant_tx
+from web.account.controller import go_to
+from web.auth.guards import municipality_member, principal_of
+from web.forms import errors_of, fields
+from web.projects.pages import page, parse_date, parse_number, parse_year
+from web.templating import wants_fragment
+
+LIST = "/k/{kommunenummer:str}/programmes"
+ONE = LIST + "/{programme_id:int}"
+KPI = ONE + "/kpis/{kpi_id:int}"
+EDITORS = ("admin", "case_officer", "board_member")
+
+KINDS = {
+    "omstilling": N_("Restructuring programme"),
+    "naeringsutvikling": N_("Business development"),
+}
+STAGES = {
+    "avklaring": N_("Clarification"),
+    "strategi_og_forankring": N_("Strategy and anchoring"),
+    "gjennomforing": N_("Implementation"),
+    "avslutning": N_("Closing"),
+    "viderefoering": N_("Continuation"),
+}
+SOURCES = {
+    "county": N_("County"),
+    "state": N_("State"),
+    "municipality": N_("Municipalities"),
+    "business": N_("Business"),
+    "other": N_("Other"),
+}
+STANDARD_KPI_NAMES = {
+    "new_jobs": N_("New jobs"),
+    "secured_jobs": N_("Secured jobs"),
+    "new_businesses": N_("New businesses"),
+}
+
+
+def kpi_rows(overview: ProgrammeOverview) -> list[dict]:
+    """Each KPI with the target it is measured against and how far along it is, in per cent."""
+    rows = []
+    for kpi in overview.kpis:
+        year = kpi.latest_measured_on.year if kpi.latest_measured_on else None
+        percent = None if kpi.progress is None else int((kpi.progress * 100).to_integral_value())
+        rows.append(
+            {
+                "kpi": kpi,
+                "name": STANDARD_KPI_NAMES.get(kpi.code) if kpi.standard else None,
+                "year": year,
+                "target": kpi.targets.get(year) if year else None,
+                "final_target": kpi.targets.get(overview.period_end),
+                "percent": percent,
+                "bar": max(0, min(100, percent or 0)),
+            }
+        )
+    return rows
+
+
+async def _overview(programme_id: int) -> ProgrammeOverview:
+    async with tenant_tx():
+        return await programmes.programme_overview(programme_id)
+
+
+def _overview_page(
+    request: Request, overview: ProgrammeOverview, *, status: int = 200, edit: dict | None = None
+) -> Template:
+    active = principal_of(request).active
+    years = list(overview.budget_by_year)
+    return page(
+        request,
+        "programmes/overview.html",
+        "programmes/_kpis.html",
+        status=status,
+        base=f"/k/{active.kommunenummer}/programmes/{overview.id}",
+        programme=overview,
+        years=years,
+        kpis=kpi_rows(overview),
+        may_edit=active.role in EDITORS,
+        edit=edit or {},
+        KINDS=KINDS,
+        STAGES=STAGES,
+        SOURCES=SOURCES,
+    )
+
+
+@get(LIST, guards=[municipality_member()], name="programme_list")
+async def programme_list(request: Request, kommunenummer: FromPath[str]) -> Template:
+    async with tenant_tx():
+        found = await programmes.list_programmes()
+    return page(
+        request,
+        "programmes/list.html",
+        "programmes/list.html",
+        programmes=found,
+        KINDS=KINDS,
+        STAGES=STAGES,
+    )
+
+
+@get(ONE, guards=[municipality_member()], name="programme_overview")
+async def programme_overview(
+    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+) -> Template:
+    return _overview_page(request, await _overview(programme_id))
+
+
+def _kpi_of(overview: ProgrammeOverview, kpi_id: int) -> KpiView:
+    kpi = next((k for k in overview.kpis if k.id == kpi_id), None)
+    if kpi is None:
+        raise NotFoundException()
+    return kpi
+
+
+async def _edit_kpi(
+    request: Request, programme_id: int, kpi_id: int, kind: str, change
+) -> Response:
+    """Check the KPI is the programme's, make the change, and answer with the KPIs again."""
+    form = await fields(request)
+    actor = principal_of(request).person.id
+    try:
+        async with tenant_tx():
+            _kpi_of(await programmes.programme_overview(programme_id), kpi_id)
+            await change(form, actor)
+    except InvalidInput as error:
+        edit = {"kpi": kpi_id, "form": kind, "values": form, "errors": errors_of(request, error)}
+        return _overview_page(request, await _overview(programme_id), status=422, edit=edit)
+    if wants_fragment(request):
+        return _overview_page(request, await _overview(programme_id))
+    active = principal_of(request).active
+    return go_to(request, f"/k/{active.kommunenummer}/programmes/{programme_id}#kpis")
+
+
+@post(
+    KPI + "/measurements",
+    guards=[municipality_member(*EDITORS)],
+    name="record_kpi_measurement",
+    status_code=200,
+)
+async def record_kpi_measurement(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    kpi_id: FromPath[int],
+) -> Response:
+    async def change(form: dict[str, str], actor: int) -> None:
+        await programmes.record_kpi_measurement(
+            kpi_id,
+            measured_on=parse_date(form.get("measured_on"), "measured_on"),
+            value=parse_number(form.get("value"), "value"),
+            source=form.get("source", ""),
+            actor_person_id=actor,
+        )
+
+    return await _edit_kpi(request, programme_id, kpi_id, "measurement", change)
+
+
+@post(
+    KPI + "/targets", guards=[municipality_member(*EDITORS)], name="set_kpi_target", status_code=200
+)
+async def set_kpi_target(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    kpi_id: FromPath[int],
+) -> Response:
+    async def change(form: dict[str, str], actor: int) -> None:
+        target: Decimal = parse_number(form.get("target"), "target")
+        await programmes.set_kpi_target(
+            kpi_id, parse_year(form.get("year")), target, actor_person_id=actor
+        )
+
+    return await _edit_kpi(request, programme_id, kpi_id, "target", change)
+
+
+ROUTES = [programme_list, programme_overview, record_kpi_measurement, set_kpi_target]

@@ -1,0 +1,1 @@
+"""Pages of PLP projects: the list with its filters and exports, a project and its decisions."""

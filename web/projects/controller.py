@@ -1,0 +1,333 @@
+"""The project list with its filters and exports, a project's page, its decision dialog and forms.
+
+A participant of a regional project opens it under its own kommunenummer (row-level security
+decides what it sees); the region's council reads its regional projects under /r/.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.errors import InvalidInput
+from services.projects import documents
+from services.projects import service as projects
+from services.projects.rules import MAX_DOCUMENT_BYTES
+from services.projects.schemas import ProjectDetail
+from tenants.context import tenant_tx
+from web.account.controller import go_to
+from web.auth.guards import municipality_member, principal_of, region_member
+from web.forms import errors_of, fields
+from web.projects import export
+from web.projects.forms import (
+    decision_of,
+    document_of,
+    filters_of,
+    report_of,
+)
+from web.projects.pages import page
+from web.projects.timeline import timeline
+
+LIST = "/k/{kommunenummer:str}/projects"
+ONE = LIST + "/{project_id:int}"
+COUNCIL_LIST = "/r/{region_slug:str}/projects"
+WRITERS = ("admin", "case_officer", "board_member")
+# A little above the largest document, so one just too large is refused beside the field.
+MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
+
+
+def _base(request: Request) -> str:
+    active = principal_of(request).active
+    if active.scope == "region":
+        return f"/r/{active.region_slug}/projects"
+    return f"/k/{active.kommunenummer}/projects"
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+async def _list_page(request: Request, *, exports: bool) -> Template:
+    chosen = filters_of(request)
+    async with tenant_tx():
+        every = await projects.list_projects()
+        rows = await projects.list_projects(**chosen.use_case(), today=date.today())
+    areas = sorted(
+        {(p.strategy_area_id, p.strategy_area_name) for p in every if p.strategy_area_id},
+        key=lambda a: a[1],
+    )
+    query = urlencode(chosen.query())
+    return page(
+        request,
+        "projects/list.html",
+        "projects/_list.html",
+        base=_base(request),
+        rows=rows,
+        areas=areas,
+        chosen=chosen,
+        query=query,
+        exports=exports,
+    )
+
+
+@get(LIST, guards=[municipality_member()], name="project_list")
+async def project_list(request: Request, kommunenummer: FromPath[str]) -> Template:
+    return await _list_page(request, exports=True)
+
+
+@get(COUNCIL_LIST, guards=[region_member()], name="council_project_list")
+async def council_project_list(request: Request, region_slug: FromPath[str]) -> Template:
+    return await _list_page(request, exports=False)
+
+
+async def _export_rows(request: Request):
+    chosen = filters_of(request)
+    async with tenant_tx():
+        return await projects.list_projects(**chosen.use_case(), today=date.today())
+
+
+@get("/k/{kommunenummer:str}/projects.csv", guards=[municipality_member()], name="projects_csv")
+async def projects_csv(request: Request, kommunenummer: FromPath[str]) -> Response:
+    rows = await _export_rows(request)
+    return export.csv_response(rows, request.state.get("lang", "nb"), f"projects-{kommunenummer}")
+
+
+@get("/k/{kommunenummer:str}/projects.xlsx", guards=[municipality_member()], name="projects_xlsx")
+async def projects_xlsx(request: Request, kommunenummer: FromPath[str]) -> Response:
+    rows = await _export_rows(request)
+    return export.xlsx_response(rows, request.state.get("lang", "nb"), f"projects-{kommunenummer}")
+
+
+# --- one project --------------------------------------------------------------------------------
+
+
+def may_decide(request: Request, detail: ProjectDetail) -> bool:
+    """Whether to offer the decision: the use-case refuses anyone else all the same."""
+    principal = principal_of(request)
+    if detail.access != "lead" or detail.summary.status == "closed":
+        return False
+    if detail.owner_person_id == principal.person.id:
+        return True
+    return detail.decisions_delegated_to_board and principal.active.role == "board_member"
+
+
+def _may_write(request: Request, detail: ProjectDetail) -> bool:
+    active = principal_of(request).active
+    return (
+        detail.access in ("lead", "participant")
+        and detail.summary.status != "closed"
+        and active.role in WRITERS
+    )
+
+
+async def _project(project_id: int) -> ProjectDetail:
+    async with tenant_tx():
+        return await projects.get_project(project_id, today=date.today())
+
+
+def _project_page(
+    request: Request,
+    detail: ProjectDetail,
+    *,
+    status: int = 200,
+    fragment: str | None = None,
+    **context,
+) -> Template:
+    context.setdefault("report", {})
+    context.setdefault("report_errors", {})
+    context.setdefault("upload_errors", {})
+    context.setdefault("today", date.today().isoformat())
+    return page(
+        request,
+        "projects/project.html",
+        fragment or "projects/_timeline.html",
+        status=status,
+        base=_base(request),
+        detail=detail,
+        entries=timeline(detail),
+        can_decide=may_decide(request, detail),
+        can_write=_may_write(request, detail),
+        **context,
+    )
+
+
+@get(ONE, guards=[municipality_member()], name="project_page")
+async def project_page(
+    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+) -> Template:
+    return _project_page(request, await _project(project_id))
+
+
+@get(COUNCIL_LIST + "/{project_id:int}", guards=[region_member()], name="council_project_page")
+async def council_project_page(
+    request: Request, region_slug: FromPath[str], project_id: FromPath[int]
+) -> Template:
+    return _project_page(request, await _project(project_id))
+
+
+# --- the decision -------------------------------------------------------------------------------
+
+
+def _planned_budget(detail: ProjectDetail):
+    following = next(
+        (p.next_phase for p in detail.decision_points if p.outcome is None and p.next_phase), None
+    )
+    planned = next((s for s in detail.sub_projects if s.phase == following), None)
+    return following, planned.budget if planned else None
+
+
+def _decision_page(
+    request: Request, detail: ProjectDetail, *, form=None, errors=None, status: int = 200
+) -> Template:
+    following, budget = _planned_budget(detail)
+    awaiting = detail.summary.status == "awaiting_decision"
+    form = form or {
+        "outcome": "go" if awaiting else "stop",
+        "decided_on": date.today().isoformat(),
+        "approved_budget": "" if budget is None else f"{budget:f}".split(".")[0],
+    }
+    return page(
+        request,
+        "projects/decision.html",
+        "projects/_decision.html",
+        status=status,
+        base=_base(request),
+        detail=detail,
+        following=following,
+        outcomes=["go", "go_with_conditions", "revise", "stop"] if awaiting else ["stop"],
+        form=form,
+        errors=errors or {},
+    )
+
+
+@get(ONE + "/decision", guards=[municipality_member()], name="decision_dialog")
+async def decision_dialog(
+    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+) -> Template:
+    detail = await _project(project_id)
+    if not may_decide(request, detail):
+        raise PermissionDeniedException("only the project owner decides")
+    return _decision_page(request, detail)
+
+
+@post(ONE + "/decision", guards=[municipality_member()], name="record_decision", status_code=200)
+async def record_decision(
+    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+) -> Response:
+    form = await fields(request)
+    principal = principal_of(request)
+    try:
+        decision = decision_of(form)
+        async with tenant_tx():
+            await projects.record_decision(
+                project_id, **decision, actor_person_id=principal.person.id
+            )
+    except InvalidInput as error:
+        detail = await _project(project_id)
+        return _decision_page(
+            request, detail, form=form, errors=errors_of(request, error), status=422
+        )
+    return go_to(request, f"/k/{kommunenummer}/projects/{project_id}")
+
+
+# --- status reports and documents ---------------------------------------------------------------
+
+
+@post(
+    ONE + "/status-reports",
+    guards=[municipality_member(*WRITERS)],
+    name="add_status_report",
+    status_code=200,
+)
+async def add_status_report(
+    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+) -> Response:
+    form = await fields(request)
+    try:
+        report = report_of(form)
+        async with tenant_tx():
+            await projects.add_status_report(
+                project_id, report, actor_person_id=principal_of(request).person.id
+            )
+    except InvalidInput as error:
+        detail = await _project(project_id)
+        return _project_page(
+            request,
+            detail,
+            status=422,
+            fragment="projects/_report_form.html",
+            report=form,
+            report_errors=errors_of(request, error),
+        )
+    return go_to(request, f"/k/{kommunenummer}/projects/{project_id}#status-reports")
+
+
+@post(
+    ONE + "/documents",
+    guards=[municipality_member(*WRITERS)],
+    name="upload_document",
+    status_code=200,
+    request_max_body_size=MAX_UPLOAD,
+)
+async def upload_document(
+    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+) -> Response:
+    try:
+        upload = await document_of(request)
+        async with tenant_tx():
+            await documents.add_document(
+                **upload,
+                project_id=project_id,
+                actor_person_id=principal_of(request).person.id,
+            )
+    except InvalidInput as error:
+        detail = await _project(project_id)
+        return _project_page(
+            request,
+            detail,
+            status=422,
+            fragment="projects/_upload_form.html",
+            upload_errors=errors_of(request, error),
+        )
+    return go_to(request, f"/k/{kommunenummer}/projects/{project_id}#documents")
+
+
+@get(ONE + "/documents/{document_id:int}", guards=[municipality_member()], name="project_document")
+async def project_document(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    document_id: FromPath[int],
+) -> Response:
+    async with tenant_tx():
+        detail = await projects.get_project(project_id)
+        if document_id not in {d.id for d in detail.documents}:
+            raise NotFoundException()
+        found = await documents.document_file(document_id)
+    return Response(
+        found.content,
+        media_type=found.content_type,
+        headers={
+            "Content-Disposition": export.attachment(found.name),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+ROUTES = [
+    project_list,
+    projects_csv,
+    projects_xlsx,
+    project_page,
+    decision_dialog,
+    record_decision,
+    add_status_report,
+    upload_document,
+    project_document,
+    council_project_list,
+    council_project_page,
+]
