@@ -9,15 +9,32 @@ def N_(message: str) -> str:
 
 
 class DomainError(Exception):
-    """Base of every refusal a use-case can give; `code` is stable, `field` names the input."""
+    """Base of every refusal a use-case can give; `code` is stable, `field` names the input.
+
+    `message` is an N_() template; `values` fill its %(name)s places after translation, so
+    the figures of a refusal reach the user in their own language too.
+    """
 
     status = 400
 
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        values: dict[str, object] | None = None,
+    ) -> None:
+        self.values = values or {}
+        super().__init__(message % self.values if self.values else message)
         self.code = code
         self.field = field
         self.message = message
+
+    def translated(self, lang: str) -> str:
+        from services.i18n import gettext  # here: the rules stay importable without catalogues
+
+        return gettext(lang, self.message, **self.values)
 
 
 class InvalidInput(DomainError):

@@ -37,8 +37,8 @@ def _page(request: Request, status: int, detail: str | None = None) -> Response:
 def domain_error_handler(request: Request, error: DomainError) -> Response:
     lang = request.state.get("lang", "nb")
     if _wants_html(request):
-        return _page(request, error.status, gettext(lang, error.message))
-    body = {"error": error.code, "detail": gettext(lang, error.message)}
+        return _page(request, error.status, error.translated(lang))
+    body = {"error": error.code, "detail": error.translated(lang)}
     if error.field:
         body["field"] = error.field
     return Response(body, status_code=error.status)

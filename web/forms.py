@@ -5,7 +5,6 @@ from __future__ import annotations
 from litestar import Request
 
 from services.errors import DomainError
-from web.i18n import gettext
 
 
 async def fields(request: Request) -> dict[str, str]:
@@ -15,7 +14,7 @@ async def fields(request: Request) -> dict[str, str]:
 
 def errors_of(request: Request, error: DomainError) -> dict[str, str]:
     """{field: message in the user's language}; "_form" for an error of the whole form."""
-    return {error.field or "_form": gettext(request.state.get("lang", "nb"), error.message)}
+    return {error.field or "_form": error.translated(request.state.get("lang", "nb"))}
 
 
 def client_address(request: Request) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 
-from services.errors import Conflict, InvalidInput
+from services.errors import N_, Conflict, InvalidInput
 
 HUNDRED = Decimal(100)
 
@@ -54,8 +54,9 @@ class InvalidStageTransition(Conflict):
     def __init__(self, current: ProgrammeStage, target: ProgrammeStage) -> None:
         super().__init__(
             "programme_stage_transition_refused",
-            f"a programme cannot go from {current} to {target}",
+            N_("A programme cannot go from %(current)s to %(target)s."),
             field="stage",
+            values={"current": str(current), "target": str(target)},
         )
         self.current, self.target = current, target
 
@@ -64,8 +65,9 @@ class InvalidActionPlanTransition(Conflict):
     def __init__(self, current: ActionPlanState, target: ActionPlanState) -> None:
         super().__init__(
             "action_plan_transition_refused",
-            f"an action plan cannot go from {current} to {target}",
+            N_("An action plan cannot go from %(current)s to %(target)s."),
             field="state",
+            values={"current": str(current), "target": str(target)},
         )
         self.current, self.target = current, target
 
@@ -74,8 +76,9 @@ class ShareNotPositive(InvalidInput):
     def __init__(self, areas: list[str]) -> None:
         super().__init__(
             "strategy_share_not_positive",
-            f"every strategy area needs a share above 0 %: {', '.join(areas)}",
+            N_("Every strategy area needs a share above 0 %%: %(areas)s."),
             field="shares",
+            values={"areas": ", ".join(areas)},
         )
         self.areas = areas
 
@@ -84,8 +87,9 @@ class SharesNotHundred(InvalidInput):
     def __init__(self, total: Decimal) -> None:
         super().__init__(
             "strategy_shares_not_100",
-            f"the strategy areas' shares sum to {total} %, not 100 %",
+            N_("The strategy areas' shares sum to %(total)s %%, not 100 %%."),
             field="shares",
+            values={"total": str(total)},
         )
         self.total = total
 

@@ -75,22 +75,23 @@ class InvalidStartingPhase(InvalidInput):
     def __init__(self, phase: SubProjectPhase) -> None:
         super().__init__(
             "project_starting_phase_invalid",
-            f"a project starts at forstudie or forprosjekt, not at {phase}",
+            N_("A project starts at the pre-study or the pre-project, not at %(phase)s."),
             field="phase",
+            values={"phase": str(phase)},
         )
         self.phase = phase
 
 
 class ProjectClosed(Conflict):
     def __init__(self) -> None:
-        super().__init__("project_closed", "the project is closed; nothing follows")
+        super().__init__("project_closed", N_("The project is closed; nothing follows."))
 
 
 class NotAtDecisionPoint(Conflict):
     def __init__(self, status: ProjectStatus) -> None:
         super().__init__(
             "project_not_at_decision_point",
-            f"the project is {status}, not at a decision point",
+            N_("The project is not at a decision point."),
         )
         self.status = status
 
@@ -99,21 +100,21 @@ class SubProjectNotRunning(Conflict):
     def __init__(self, status: ProjectStatus) -> None:
         super().__init__(
             "project_not_running",
-            f"the project is {status}; only a running sub-project reaches a decision point",
+            N_("Only a running sub-project reaches a decision point."),
         )
         self.status = status
 
 
 class NoPhaseAfterDrift(Conflict):
     def __init__(self) -> None:
-        super().__init__("project_no_phase_after_drift", "drift is the last sub-project")
+        super().__init__("project_no_phase_after_drift", N_("Operation is the last sub-project."))
 
 
 class InvalidBudget(InvalidInput):
     def __init__(self) -> None:
         super().__init__(
             "project_budget_invalid",
-            "a go approves the next sub-project's budget: give a budget of 0 NOK or more",
+            N_("A go approves the next sub-project's budget: give a budget of 0 NOK or more."),
             field="requested_budget",
         )
 
@@ -122,8 +123,9 @@ class InvalidSubProjectTransition(Conflict):
     def __init__(self, current: SubProjectState, target: SubProjectState) -> None:
         super().__init__(
             "subproject_transition_refused",
-            f"a sub-project cannot go from {current} to {target}",
+            N_("A sub-project cannot go from %(current)s to %(target)s."),
             field="state",
+            values={"current": str(current), "target": str(target)},
         )
         self.current, self.target = current, target
 
@@ -132,7 +134,7 @@ class ClosingReportRequired(Conflict):
     def __init__(self) -> None:
         super().__init__(
             "subproject_closing_report_required",
-            "a sub-project is closed with its closing report",
+            N_("A sub-project is closed with its closing report."),
             field="closing_report",
         )
 
@@ -141,8 +143,9 @@ class CostShareNotPositive(InvalidInput):
     def __init__(self, municipalities: list[str]) -> None:
         super().__init__(
             "cost_share_not_positive",
-            f"every participant needs a cost share above 0 %: {', '.join(municipalities)}",
+            N_("Every participant needs a cost share above 0 %%: %(municipalities)s."),
             field="cost_shares",
+            values={"municipalities": ", ".join(municipalities)},
         )
         self.municipalities = municipalities
 
@@ -151,8 +154,9 @@ class CostSharesNotHundred(InvalidInput):
     def __init__(self, total: Decimal) -> None:
         super().__init__(
             "cost_shares_not_100",
-            f"the participants' cost shares sum to {total} %, not 100 %",
+            N_("The participants' cost shares sum to %(total)s %%, not 100 %%."),
             field="cost_shares",
+            values={"total": str(total)},
         )
         self.total = total
 
@@ -161,8 +165,9 @@ class LeadWithoutShare(InvalidInput):
     def __init__(self, lead: str) -> None:
         super().__init__(
             "lead_municipality_without_share",
-            f"the lead municipality {lead} must be a participant with a cost share",
+            N_("The lead municipality %(lead)s must be a participant with a cost share."),
             field="lead_municipality",
+            values={"lead": lead},
         )
         self.lead = lead
 

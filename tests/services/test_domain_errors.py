@@ -1,0 +1,19 @@
+"""A refusal's figures reach the user in their own language."""
+
+from decimal import Decimal
+
+from services.errors import N_, InvalidInput
+from services.programmes.rules import SharesNotHundred
+
+
+def test_a_refusal_with_figures_is_translated_with_the_figures_in_place():
+    refusal = SharesNotHundred(Decimal("99.5"))
+    assert str(refusal) == "The strategy areas' shares sum to 99.5 %, not 100 %."
+    assert refusal.translated("nb") == "Satsingsområdenes andeler blir til sammen 99.5 %, ikke 100 %."
+    assert refusal.translated("nn") == "Delane til satsingsområda blir til saman 99.5 %, ikkje 100 %."
+
+
+def test_a_refusal_without_figures_keeps_its_percent_signs():
+    refusal = InvalidInput("x", N_("Write a valid e-mail address."))
+    assert refusal.translated("en") == "Write a valid e-mail address."
+    assert refusal.translated("nb") == "Skriv en gyldig e-postadresse."
