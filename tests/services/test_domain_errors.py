@@ -13,7 +13,7 @@ def test_a_refusal_with_figures_is_translated_with_the_figures_in_place():
     assert refusal.translated("nn") == "Delane til satsingsområda blir til saman 99.5 %, ikkje 100 %."
 
 
-def test_a_refusal_without_figures_keeps_its_percent_signs():
+def test_a_refusal_without_figures_is_translated_as_it_stands():
     refusal = InvalidInput("x", N_("Write a valid e-mail address."))
     assert refusal.translated("en") == "Write a valid e-mail address."
     assert refusal.translated("nb") == "Skriv en gyldig e-postadresse."
