@@ -19,15 +19,15 @@ import services.schema  # noqa: F401 - loads every table before the pool binds t
 from infra.db import Database
 from infra.settings import Settings
 from services.errors import DomainError
-from web import health
+from web import health, members
 from web.account import controller as account
 from web.auth import controller as auth
 from web.auth.middleware import auth_middleware
 from web.auth.oidc import OidcClient
+from web.dashboards import controller as dashboards
 from web.errors import domain_error_handler, http_error_handler
 from web.logs import configure_logging
 from web.middleware import request_context_middleware
-from web import members
 from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
@@ -36,7 +36,13 @@ from web.projects import controller as projects
 from web.public import controller as public
 from web.region import controller as region
 from web.security import origin, security_headers_middleware
+from web.supplier import controller as supplier
 from web.templating import template_config
+from web.tendering import controller as tendering
+from web.tendering import editor as tender_editor
+from web.tendering import evaluation as tender_evaluation
+from web.tendering import protocol as tender_protocol
+from web.tenders import controller as tenders
 
 STATIC = Path(__file__).parent / "static"
 
@@ -64,6 +70,13 @@ ROUTES = [
     operator.invite_admin,
     *programmes.ROUTES,
     *projects.ROUTES,
+    *dashboards.ROUTES,
+    *tenders.ROUTES,
+    *tender_editor.ROUTES,
+    *tendering.ROUTES,
+    *tender_evaluation.ROUTES,
+    *tender_protocol.ROUTES,
+    *supplier.ROUTES,
 ]
 
 

@@ -45,7 +45,9 @@ from tests.web.browsing import (
     session_cookie,
     text_of,
 )
+from tests.web.dashboards import dashboard_routes
 from tests.web.projects.plp_pages import new_plp
+from tests.web.tendering import tender_routes
 from web.app import create_app
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -404,6 +406,17 @@ CSRF_CASES.update(
 )
 
 
+def _tender_case(make) -> Callable[[Ctx], Awaitable[Attempt]]:
+    async def case(ctx: Ctx) -> Attempt:
+        return Attempt(*await make(ctx.site, ctx.settings))
+
+    return case
+
+
+# Tendering (issue 5): each attempt gets a fresh municipality or business and its tender.
+CSRF_CASES.update({route: _tender_case(make) for route, make in tender_routes.CSRF.items()})
+
+
 def test_every_unsafe_route_has_a_csrf_case(app):
     unsafe = {(m, p) for m, p, _ in handlers(app) if m in UNSAFE}
     assert unsafe == set(CSRF_CASES)
@@ -512,6 +525,7 @@ async def world(settings, database, demo):
     people["invitee_b"].memberships["seat"] = await _accept(people["invitee_b"], used)
     world = World(a, b, org_a, org_b, people, used)
     await _add_programmes_and_projects(world, settings)
+    await tender_routes.add_tenders(world, settings)
     async with open_site(settings, database, Provider(settings)) as site:
         for who in ("admin_a", "council_a", "org_admin_a"):
             world.browsers[who] = await site.browser(people[who].pid)
@@ -605,7 +619,7 @@ async def snapshot(w: World) -> dict[str, list[dict]]:
     return {
         table: sorted(await operator_rows(sql, *args), key=repr)
         for table, (sql, *args) in queries.items()
-    } | await _plp_rows(w)
+    } | await _plp_rows(w) | await tender_routes.tender_rows(w)
 
 
 @dataclass(frozen=True)
@@ -896,6 +910,19 @@ CROSS_TENANT.update(
             Ask("B's region and project", "council_a", _council("b", "plp_b"), 404),
         ],
     }
+)
+
+
+# Tendering (issue 5): A and B each have a published tender, B a draft with a document and, in
+# its published tender, a bid of B's organisation; A's people ask for B's ids.
+CROSS_TENANT.update(
+    {route: [Ask(*spec) for spec in specs] for route, specs in tender_routes.CROSS.items()}
+)
+
+
+# Dashboards (issue 6): A's council and admin ask for A's and B's figures, lists and exports.
+CROSS_TENANT.update(
+    {route: [Ask(*spec) for spec in specs] for route, specs in dashboard_routes.CROSS.items()}
 )
 
 

@@ -1,0 +1,212 @@
+"""A business's side of a tender: the tender with its countdown, questions, the sealed bid and its
+receipt, withdrawing and reconfirming, and "my bids". Every use-case runs in the organisation's scope."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from services.errors import N_, DomainError, InvalidInput
+from services.tendering import service as tendering
+from services.tendering.rules import MAX_BID_BYTES
+from services.tendering.schemas import BidDocumentInput, OwnBidView
+from services.tendering.sealing import SEALING_KEY_PURPOSE
+from tenants.context import NOBODY, tenant_tx
+from web.account.controller import go_to
+from web.auth.guards import logged_in, organisation_member, principal_of
+from web.forms import errors_of
+from web.tenders.controller import read_public_tender
+from web.tenders.pages import page
+
+ORG = "/o/{organisasjonsnummer:str}"
+TENDER = ORG + "/tenders/{tender_id:int}"
+BID = ORG + "/bids/{bid_id:int}"
+MAX_UPLOAD = MAX_BID_BYTES + 1024 * 1024
+
+
+def _base(request: Request) -> str:
+    return f"/o/{principal_of(request).active.organisasjonsnummer}"
+
+
+def sealing_key(request: Request) -> bytes:
+    return request.app.state.settings.derived_key(SEALING_KEY_PURPOSE)
+
+
+@get("/tenders/{tender_id:int}/bid", guards=[logged_in], name="bid_for_tender")
+async def bid_for_tender(request: Request, tender_id: FromPath[int]) -> Redirect:
+    """Where "log in to send a bid" lands: the tender under the organisation the person acts for."""
+    async with tenant_tx(NOBODY):
+        await tendering.get_tender(tender_id)  # a draft or an unknown id is 404 here too
+    active = principal_of(request).active
+    if active is None or active.scope != "organisation":
+        return Redirect(f"/tenders/{tender_id}", status_code=303)
+    return Redirect(f"/o/{active.organisasjonsnummer}/tenders/{tender_id}", status_code=303)
+
+
+async def _tender_page(
+    request: Request, tender_id: int, *, status: int = 200, **context
+) -> Template:
+    async with tenant_tx():
+        tender, documents, answers, buyer = await read_public_tender(tender_id)
+        bids = await tendering.own_bids(tender_id)
+        notices = await tendering.award_notices(tender_id) if tender.award_notified_at else []
+    standing = next((b for b in bids if b.withdrawn_at is None), None)
+    context.setdefault("key", secrets.token_urlsafe(24))
+    return page(
+        request,
+        "supplier/tender.html",
+        status=status,
+        base=_base(request),
+        tender=tender,
+        documents=documents,
+        clarifications=answers,
+        buyer=buyer,
+        bids=bids,
+        standing=standing,
+        notices=notices,
+        server_now=datetime.now(UTC).isoformat(),
+        **context,
+    )
+
+
+@get(TENDER, guards=[organisation_member()], name="supplier_tender")
+async def tender_page(
+    request: Request, organisasjonsnummer: FromPath[str], tender_id: FromPath[int]
+) -> Template:
+    return await _tender_page(request, tender_id)
+
+
+@post(TENDER + "/questions", guards=[organisation_member()], name="ask_question", status_code=200)
+async def ask(
+    request: Request, organisasjonsnummer: FromPath[str], tender_id: FromPath[int]
+) -> Response:
+    form = await request.form()
+    question = str(form.get("question", ""))
+    try:
+        async with tenant_tx():
+            await tendering.ask_question(
+                tender_id, person_id=principal_of(request).person.id, question=question
+            )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _tender_page(
+            request,
+            tender_id,
+            status=422,
+            question_form={"question": question},
+            question_errors=errors_of(request, error),
+        )
+    return await _tender_page(request, tender_id, asked=True)
+
+
+async def _bid_form(request: Request) -> dict:
+    """The bid as submit_bid takes it: price, one answer per criterion, the files chosen."""
+    data = await request.form()
+    answers = {
+        key.removeprefix("answer:"): str(value).strip()
+        for key, value in data.items()
+        if key.startswith("answer:")
+    }
+    documents = []
+    for upload in data.getall("documents") if "documents" in data else []:
+        if isinstance(upload, UploadFile) and upload.filename:
+            content = await upload.read()
+            if content:
+                media_type = upload.content_type or "application/octet-stream"
+                documents.append(BidDocumentInput(upload.filename, media_type, content))
+    price = str(data.get("price", ""))
+    return {
+        "key": str(data.get("idempotency_key", "")),
+        "price": price.replace("\u00a0", "").replace(" ", "").replace(",", "."),
+        "answers": answers,
+        "documents": documents,
+        "raw": {"price": price, **answers},
+    }
+
+
+@post(
+    TENDER + "/bids",
+    guards=[organisation_member()],
+    name="submit_bid",
+    status_code=200,
+    request_max_body_size=MAX_UPLOAD,
+)
+async def submit(
+    request: Request, organisasjonsnummer: FromPath[str], tender_id: FromPath[int]
+) -> Response:
+    bid = await _bid_form(request)
+    try:
+        if not bid["price"]:
+            raise InvalidInput("bid_price_missing", N_("Write the price in NOK."), field="price")
+        async with tenant_tx():
+            receipt = await tendering.submit_bid(
+                tender_id,
+                person_id=principal_of(request).person.id,
+                idempotency_key=bid["key"],
+                price=bid["price"],
+                answers=bid["answers"],
+                documents=bid["documents"],
+                sealing_key=sealing_key(request),
+            )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return await _tender_page(
+            request,
+            tender_id,
+            status=422,
+            bid_form=bid["raw"],
+            bid_errors=errors_of(request, error),
+            key=bid["key"] if error.field != "idempotency_key" else secrets.token_urlsafe(24),
+        )
+    return go_to(request, f"{_base(request)}/bids/{receipt.bid_id}")
+
+
+async def _own(bid_id: int) -> tuple[OwnBidView, object]:
+    async with tenant_tx():
+        bid = await tendering.own_bid(bid_id)
+        tender = await tendering.get_tender(bid.tender_id)
+    return bid, tender
+
+
+@get(BID, guards=[organisation_member()], name="bid_receipt")
+async def receipt(
+    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+) -> Template:
+    bid, tender = await _own(bid_id)
+    return page(request, "supplier/receipt.html", base=_base(request), bid=bid, tender=tender)
+
+
+@post(BID + "/withdraw", guards=[organisation_member()], name="withdraw_bid", status_code=200)
+async def withdraw(
+    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+) -> Response:
+    async with tenant_tx():
+        bid = await tendering.withdraw_bid(bid_id, person_id=principal_of(request).person.id)
+    return go_to(request, f"{_base(request)}/tenders/{bid.tender_id}")
+
+
+@post(BID + "/reconfirm", guards=[organisation_member()], name="reconfirm_bid", status_code=200)
+async def reconfirm(
+    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+) -> Response:
+    async with tenant_tx():
+        await tendering.reconfirm_bid(bid_id, person_id=principal_of(request).person.id)
+    return go_to(request, f"{_base(request)}/bids/{bid_id}")
+
+
+@get(ORG + "/bids", guards=[organisation_member()], name="my_bids")
+async def my_bids(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
+    async with tenant_tx():
+        bids = await tendering.own_bids()
+        tenders = {b.tender_id: await tendering.get_tender(b.tender_id) for b in bids}
+    return page(request, "supplier/bids.html", base=_base(request), bids=bids, tenders=tenders)
+
+
+ROUTES = [bid_for_tender, tender_page, ask, submit, receipt, withdraw, reconfirm, my_bids]

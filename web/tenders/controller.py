@@ -1,0 +1,199 @@
+"""The public side of tendering, like Doffin: every municipality's published tenders, without login,
+as pages, as JSON and as OCDS release packages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from urllib.parse import quote, urlencode
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from services.errors import N_, InvalidInput
+from services.tenancy.service import regions_with_municipalities
+from services.tendering import service as tendering
+from services.tendering.errors import TenderNotFound
+from services.tendering.rules import OSLO, TenderState
+from services.tendering.schemas import PublicTenderView
+from tenants.context import NOBODY, Scope, rescope, tenant_tx
+from web.auth.guards import PUBLIC
+from web.forms import errors_of
+from web.tenders.pages import STATES, page
+
+LISTED_STATES = [s.value for s in TenderState if s != TenderState.DRAFT]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The listing's filters as the URL carries them; a malformed one is refused with its field."""
+
+    kommune: str = ""
+    region: str = ""
+    deadline_from: str = ""
+    deadline_before: str = ""
+
+    def query(self) -> str:
+        return urlencode({k: v for k, v in self.__dict__.items() if v})
+
+    def use_case(self) -> dict:
+        return {
+            "kommunenummer": self.kommune or None,
+            "region_slug": self.region or None,
+            "deadline_from": _moment(self.deadline_from, "deadline_from"),
+            "deadline_before": _moment(self.deadline_before, "deadline_before"),
+        }
+
+
+def _moment(value: str, field: str) -> datetime | None:
+    """A date (midnight on the Norwegian clock) or a date and time; without a zone, Norway's."""
+    if not value:
+        return None
+    try:
+        moment = (
+            datetime.combine(date.fromisoformat(value), time(0))
+            if len(value) == 10
+            else datetime.fromisoformat(value)
+        )
+    except ValueError:
+        raise InvalidInput(
+            "filter_date_invalid", N_("Write a date as YYYY-MM-DD."), field=field
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=OSLO)
+
+
+def filters_of(request: Request) -> Filters:
+    query = request.query_params
+    chosen = Filters(
+        kommune=query.get("kommune", "").strip(),
+        region=query.get("region", "").strip(),
+        deadline_from=query.get("deadline_from", "").strip(),
+        deadline_before=query.get("deadline_before", "").strip(),
+    )
+    if chosen.kommune and not (len(chosen.kommune) == 4 and chosen.kommune.isdigit()):
+        raise InvalidInput(
+            "filter_kommune_invalid",
+            N_("A kommunenummer is four digits."),
+            field="kommune",
+        )
+    if chosen.region and not all(c.isalnum() or c == "-" for c in chosen.region):
+        raise InvalidInput("filter_region_invalid", N_("Choose a region."), field="region")
+    return chosen
+
+
+async def _listed(chosen: Filters, *, states: list[str] | None = None) -> list[PublicTenderView]:
+    criteria = chosen.use_case()
+    async with tenant_tx(NOBODY):
+        return await tendering.published_tenders(
+            **criteria, states=states or [TenderState.PUBLISHED.value]
+        )
+
+
+@get("/tenders", opt=PUBLIC, name="public_tenders")
+async def listing(request: Request) -> Template:
+    async with tenant_tx(NOBODY):
+        regions = await regions_with_municipalities()
+    context = {"regions": regions, "base": "/tenders"}
+    try:
+        chosen = filters_of(request)
+        rows = await _listed(chosen)
+    except InvalidInput as error:
+        raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
+        return page(
+            request,
+            "tenders/list.html",
+            "tenders/_list.html",
+            status=422,
+            rows=[],
+            chosen=raw,
+            errors=errors_of(request, error),
+            **context,
+        )
+    return page(
+        request, "tenders/list.html", "tenders/_list.html", rows=rows, chosen=chosen, **context
+    )
+
+
+class TenderList(msgspec.Struct, frozen=True):
+    count: int
+    tenders: list[PublicTenderView]
+
+
+@get("/api/v1/tenders", opt=PUBLIC, name="api_tenders")
+async def api_tenders(request: Request) -> Response:
+    """The same listing as JSON: ?kommune=5034&region=…&deadline_from=YYYY-MM-DD&deadline_before=…"""
+    try:
+        rows = await _listed(filters_of(request))
+    except InvalidInput as error:
+        detail = errors_of(request, error)[error.field or "_form"]
+        body = {"error": error.code, "field": error.field, "detail": detail}
+        return Response(body, status_code=400)
+    return Response(TenderList(len(rows), rows))
+
+
+@get("/api/v1/tenders/{tender_id:int}/ocds", opt=PUBLIC, name="api_tender_ocds")
+async def api_tender_ocds(request: Request, tender_id: FromPath[int]) -> Response:
+    """The tender as an OCDS 1.1 release package; a draft or an unknown id is 404."""
+    base = request.app.state.settings.base_url
+    async with tenant_tx(NOBODY):
+        tender = await tendering.get_tender(tender_id)  # TenderNotFound for drafts and strangers
+        if tender.opened_at is not None:
+            # Once opened, the package publishes the bidders, their prices and the award, as
+            # OCDS does; those rows are the municipality's, so the read is scoped to it. The
+            # tender was found public above, and the use-case only reads.
+            await rescope(Scope(tenant_id=tender.tenant_id))
+        package = await tendering.ocds_release_package(tender_id, base_uri=base)
+    return Response(package, media_type="application/json")
+
+
+async def read_public_tender(tender_id: int):
+    """A published tender with its documents, answers and municipality, as anyone sees it;
+    inside the caller's transaction (the public's, or a business's)."""
+    tender = await tendering.get_tender(tender_id)
+    if tender.state == TenderState.DRAFT:  # a municipality's own draft is not public
+        raise TenderNotFound()
+    documents = await tendering.documents(tender_id)
+    answers = await tendering.clarifications(tender_id)
+    regions = await regions_with_municipalities()
+    buyer = next((m for r in regions for m in r.municipalities if m.id == tender.tenant_id), None)
+    return tender, documents, answers, buyer
+
+
+@get("/tenders/{tender_id:int}", opt=PUBLIC, name="public_tender")
+async def tender_page(request: Request, tender_id: FromPath[int]) -> Template:
+    async with tenant_tx(NOBODY):
+        tender, documents, answers, buyer = await read_public_tender(tender_id)
+    return page(
+        request,
+        "tenders/tender.html",
+        tender=tender,
+        documents=documents,
+        clarifications=answers,
+        buyer=buyer,
+        states=STATES,
+    )
+
+
+@get(
+    "/tenders/{tender_id:int}/documents/{document_id:int}",
+    opt=PUBLIC,
+    name="public_tender_document",
+)
+async def tender_document(
+    request: Request, tender_id: FromPath[int], document_id: FromPath[int]
+) -> Response:
+    async with tenant_tx(NOBODY):
+        listed = {d.id: d for d in await tendering.documents(tender_id)}
+        content = await tendering.document_content(tender_id, document_id)
+    found = listed.get(document_id)
+    name = found.name if found else f"document-{document_id}"
+    return Response(
+        content,
+        media_type=found.media_type if found else "application/octet-stream",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"},
+    )
+
+
+ROUTES = [listing, api_tenders, api_tender_ocds, tender_page, tender_document]

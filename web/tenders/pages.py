@@ -1,0 +1,85 @@
+"""What the tender pages of all three sides share: state names, amounts and times, page or fragment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_decimal
+from litestar import Request
+from litestar.response import Template
+
+from services.errors import N_
+from services.tendering.rules import OSLO
+from web.templating import render
+
+STATES = {
+    "draft": N_("Draft"),
+    "published": N_("Open for bids"),
+    "bids_closed": N_("Bids closed"),
+    "opened": N_("Bids opened"),
+    "evaluated": N_("Evaluated"),
+    "award_notified": N_("Award notified"),
+    "standstill": N_("Standstill"),
+    "contract_signed": N_("Contract signed"),
+    "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"),
+    "unsuccessful": N_("Unsuccessful"),
+}
+NOTICES = {
+    "not_regulated": N_("Below 100 000 NOK: the procurement rules do not apply."),
+    "local": N_("Announced in Samspel."),
+    "local_and_doffin": N_(
+        "From 1 300 000 NOK (the national threshold): the notice must also go to Doffin."
+    ),
+}
+
+
+def wants_fragment(request: Request) -> bool:
+    """An htmx swap asks for the fragment; a boosted link or a history restore wants the page."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def amount_text(amount: Decimal | int | None, lang: str) -> str:
+    """An amount as its readers write it: 1 200 000 in Norwegian, 1,200,000 in English."""
+    if amount is None:
+        return ""
+    locale = {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
+    return format_decimal(Decimal(amount), format="#,##0.##", locale=locale)
+
+
+def when_text(moment: datetime | None, *, seconds: bool = False) -> str:
+    """A moment on the Norwegian clock, the one deadlines are set by."""
+    if moment is None:
+        return ""
+    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M" + (":%S" if seconds else ""))
+
+
+def page(
+    request: Request, name: str, fragment: str | None = None, *, status: int = 200, **context: Any
+) -> Template:
+    """The page, or its fragment for an htmx swap; either way the answer varies by HX-Request."""
+    lang = request.state.get("lang", "nb")
+    context.setdefault("nok", lambda amount: amount_text(amount, lang))
+    context.setdefault("when", when_text)
+    context.setdefault("when_s", lambda moment: when_text(moment, seconds=True))
+    context.setdefault("iso", lambda moment: moment.isoformat() if moment else "")
+    context.setdefault("STATES", STATES)
+    context.setdefault("NOTICES", NOTICES)
+    context.setdefault("errors", {})
+    context.setdefault("form", {})
+    response = render(
+        request,
+        name,
+        fragment=fragment if fragment and wants_fragment(request) else None,
+        **context,
+    )
+    response.headers["Vary"] = "HX-Request"
+    response.status_code = status
+    return response
