@@ -147,7 +147,8 @@ async def ocds_release_package(
         "buyer": buyer,
         "tender": tender_section,
     }
-    if tender["opened_at"]:
+    # No bid rows in view (the public before the award notice): say nothing, not "0 bids".
+    if tender["opened_at"] and bids:
         release["bids"] = {
             "statistics": [{"id": "1", "measure": "bids", "value": len(bids)}],
             "details": [
@@ -165,7 +166,10 @@ async def ocds_release_package(
                 for b in bids
             ],
         }
-    if tender["winning_bid_id"] is not None:
+    # The award needs the winning bid's row, which only a scope that may read bids sees.
+    if tender["winning_bid_id"] is not None and any(
+        b["id"] == tender["winning_bid_id"] for b in bids
+    ):
         _add_award(release, tender, bids, state)
     return _compact(
         {

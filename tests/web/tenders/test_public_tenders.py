@@ -9,7 +9,7 @@ import pytest
 from services.tendering.rules import OSLO
 from tests.services.tendering.tendering_helpers import awarded_tender
 from tests.web.browsing import HTML, text_of
-from tests.web.tendering.tender_world import db_clock, new_buyer, new_tender
+from tests.web.tendering.tender_world import db_clock, new_buyer, new_tender, opened_tender
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -136,3 +136,14 @@ async def test_ocds_of_a_draft_or_an_unknown_tender_is_404(client, two_buyers):
     published = await client.get(f"/api/v1/tenders/{first.tenders['open']}/ocds")
     assert published.status_code == 200
     assert published.json()["releases"][0]["tag"] == ["tender"]
+
+
+async def test_an_opened_tender_publishes_no_bid_before_its_award_notice(client, settings):
+    buyer = await new_buyer(settings, "Opningskommune")
+    tender_id, _ = await opened_tender(settings, buyer, prices=("410000", "390000"))
+    response = await client.get(f"/api/v1/tenders/{tender_id}/ocds")
+    assert response.status_code == 200, response.text
+    text = response.text
+    assert "410000" not in text and "390000" not in text
+    [release] = response.json()["releases"]
+    assert "bids" not in release and "awards" not in release
