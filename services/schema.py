@@ -3,6 +3,7 @@
 from infra.migrate import MigrationSource
 from services.access import tables as _access_tables  # noqa: F401 - registers the tables
 from services.audit import tables as _audit_tables  # noqa: F401 - registers the tables
+from services.dashboards import tables as _dashboard_tables  # noqa: F401 - registers the tables
 from services.outbox import tables as _outbox_tables  # noqa: F401 - registers the tables
 from services.programmes import tables as _programme_tables  # noqa: F401 - registers the tables
 from services.projects import tables as _project_tables  # noqa: F401 - registers the tables
@@ -17,4 +18,5 @@ MIGRATIONS = [
     MigrationSource("programmes", "services.programmes"),
     MigrationSource("projects", "services.projects"),
     MigrationSource("tendering", "services.tendering"),
+    MigrationSource("dashboards", "services.dashboards"),
 ]

@@ -14,6 +14,7 @@ import asyncpg
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.outbox.service import emit
 from services.programmes.rules import (
     ActionPlanState,
     ProgrammeStage,
@@ -197,6 +198,7 @@ async def add_funding_line(
         entity_id=line_id,
         new_values={"programme_id": programme_id, "source": source, "year": year, "amount": amount},
     )
+    await emit("programmes.funding_line_added", {"programme_id": programme_id})
     return line_id
 
 
@@ -320,6 +322,7 @@ async def set_strategy_areas(
             for a in after
         ],
     )
+    await emit("programmes.strategy_areas_set", {"programme_id": programme_id})
     return after
 
 
@@ -525,6 +528,7 @@ async def set_kpi_target(
         old_values=None if old is None else {"year": year, "target": old},
         new_values={"year": year, "target": target},
     )
+    await emit("programmes.kpi_target_set", {"kpi_id": kpi_id})
 
 
 async def record_kpi_measurement(
@@ -557,6 +561,7 @@ async def record_kpi_measurement(
         entity_id=kpi_id,
         new_values={"measured_on": measured_on, "value": value, "source": source},
     )
+    await emit("programmes.kpi_measured", {"kpi_id": kpi_id})
     return measurement_id
 
 

@@ -18,6 +18,7 @@ import asyncpg
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotAllowed, NotFound
+from services.outbox.service import emit
 from services.projects.rules import (
     HUNDRED,
     DecisionOutcome,
@@ -249,6 +250,7 @@ async def create_project(new: NewProject, *, actor_person_id: int | None) -> int
     if new.cost_shares:
         project = await project_row(project_id, lead=True)
         await _set_shares(project, new.cost_shares, actor_person_id)
+    await emit("projects.created", {"project_id": project_id})
     return project_id
 
 
@@ -431,6 +433,7 @@ async def close_sub_project(
     if project["status"] == ProjectStatus.CLOSED:
         raise ProjectClosed()
     await _close_sub_project(await _current_sub_project(project), closing_report, actor_person_id)
+    await emit("projects.sub_project_closed", {"project_id": project_id})
     if next_phase(SubProjectPhase(project["phase"])) is None:
         await connection().execute(
             "update project set status = 'closed', closed_at = now()"
@@ -486,6 +489,7 @@ async def reach_decision_point(
         old_values=_state_values(before),
         new_values={**_state_values(after), "decision_point_id": point_id, "due_date": due_date},
     )
+    await emit("projects.decision_point_reached", {"project_id": project_id})
     return point_id
 
 
@@ -626,6 +630,7 @@ async def record_decision(
             "decided_as": decided_as.value,
         },
     )
+    await emit("projects.decision_recorded", {"project_id": project_id})
     return after
 
 
@@ -718,6 +723,11 @@ async def add_status_report(
             "planned": planned,
             "kpi_contributions": contributions,
         },
+    )
+    # A participant reports on the lead's project: the lead's figures change.
+    await emit(
+        "projects.status_reported",
+        {"project_id": project_id, "lead_municipality_id": project["tenant_id"]},
     )
     return report_id
 

@@ -12,6 +12,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -56,9 +57,29 @@ class Product(NamedTuple):
     pids: list[int]
 
 
+def _wait_for_line(text: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{log.stem} exited early:\n{log.read_text()}")
+        if text in log.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{log.stem} never said {text!r}:\n{log.read_text()}")
+
+
+# With workers=True the worker and the scheduler run too (dashboards, the outbox relay), on a
+# Redis database of their own, so no other run's jobs reach them; off by default, as it is slower.
+WORKERS = (
+    ("worker", ["-m", "workers"], "Worker process is ready for action"),
+    ("scheduler", ["-m", "workers.scheduler"], "relay_outbox"),
+)
+
+
 @contextmanager
-def running_product(tmp: Path):
-    """Migrate, load the demo, start dev ID-porten and the web app; stop both afterwards."""
+def running_product(tmp: Path, *, workers: bool = False):
+    """Migrate, load the demo, start dev ID-porten and the web app (and, when asked, the worker
+    and the scheduler); stop them all afterwards."""
     web_port, idp_port = free_port(), free_port()
     base, issuer = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{idp_port}"
     persons = tmp / "persons.json"
@@ -73,6 +94,11 @@ def running_product(tmp: Path):
         "SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI": f"{base}/auth/frontchannel-logout",
         "SAMSPEL_IDP_PERSONS_FILE": str(persons),
     }
+    if workers:
+        redis = urlsplit(env["SAMSPEL_REDIS_URL"])
+        if redis.scheme in ("redis", "rediss"):
+            env["SAMSPEL_REDIS_URL"] = redis._replace(path=f"/{8 + os.getpid() % 8}").geturl()
+        env.update(SAMSPEL_WORKER_PROCESSES="1", SAMSPEL_WORKER_THREADS="2", PYTHONUNBUFFERED="1")
     _run(["-m", "services.cli", "migrate"], env)
     _run(["-m", "services.cli", "demo"], env)
     assert json.loads(persons.read_text()), "the demo wrote no persons for the login page"
@@ -92,6 +118,17 @@ def running_product(tmp: Path):
             )
             processes.append(process)
             _wait(ready, process, log)
+        for name, args, line in WORKERS if workers else ():
+            log = tmp / f"{name}.log"
+            process = subprocess.Popen(
+                [sys.executable, *args],
+                cwd=ROOT,
+                env=env,
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            processes.append(process)
+            _wait_for_line(line, process, log)
         yield Product(base, issuer, [p.pid for p in processes])
     finally:
         for process in processes:

@@ -1,0 +1,267 @@
+"""Dashboards: the council's region page and a municipality's own, refreshed in place while open.
+
+Every figure is read as the workers stored it, never computed on page load. The council reads
+region_figure only: the region's sums and each member's aggregates, and a member's breakdown
+from the same table; never a municipality's lists. A municipality's staff also reach the
+lists behind their own figures (decision points overdue, projects per sub-project).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from litestar import Request, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.dashboards import service as dashboards
+from services.dashboards.rules import WHOLE_REGION, Figure
+from services.errors import N_
+from tenants.context import tenant_tx
+from web.auth.guards import municipality_member, region_member
+from web.dashboards import charts, views
+from web.dashboards.export import FORMATS, export
+from web.i18n import gettext
+from web.templating import render
+
+REGION = "/r/{region_slug:str}/dashboard"
+MUNICIPALITY = "/k/{kommunenummer:str}/dashboard"
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def _lang(request: Request) -> str:
+    return request.state.get("lang", "nb")
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S") if moment else None
+
+
+def _charts(figures: list[Figure], lang: str) -> list[str]:
+    phases = {f.subject: f.value for f in figures if f.metric == "projects"}
+    return [
+        charts.money_chart(views.money_by_year(figures), lang),
+        charts.project_chart(phases, lang),
+    ]
+
+
+def _page(request: Request, page: str, **context) -> Template:
+    lang = _lang(request)
+    return render(
+        request,
+        f"dashboards/{page}.html",
+        fragment="dashboards/_figures.html",
+        num=lambda value: views.number(value, lang),
+        **context,
+    )
+
+
+def _export(table: views.DashTable, fmt: str, name: str) -> Response:
+    content, media_type = export(table, fmt)
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}-{table.key}.{fmt}"'},
+    )
+
+
+def _pick(tables: list[views.DashTable], key: str, fmt: str) -> views.DashTable:
+    if fmt not in FORMATS:
+        raise NotFoundException()
+    for table in tables:
+        if table.key == key:
+            return table
+    raise NotFoundException()
+
+
+# --- the council ----------------------------------------------------------------------------------
+
+
+async def _region() -> dashboards.RegionFigures:
+    async with tenant_tx():
+        return await dashboards.figures_for_region()
+
+
+def _member(region: dashboards.RegionFigures, kommunenummer: str) -> dashboards.Member:
+    for member in region.members:
+        if member.kommunenummer == kommunenummer:
+            return member
+    raise NotFoundException()
+
+
+def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
+    lang = _lang(request)
+    whole = region.figures.get(WHOLE_REGION, [])
+    link = f"/r/{region_slug}/dashboard"
+    return [views.members_table(region, lang, link), *views.municipality_tables(whole, lang, None)]
+
+
+@get(REGION, guards=[region_member()], name="region_dashboard")
+async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template:
+    region = await _region()
+    whole = region.figures.get(WHOLE_REGION, [])
+    return _page(
+        request,
+        "region",
+        tables=_region_tables(request, region, region_slug),
+        charts=_charts(whole, _lang(request)) if whole else [],
+        computed_at=_stamp(region.computed_at),
+        export=f"/r/{region_slug}/dashboard/export",
+        query="",
+    )
+
+
+@get(REGION + "/k/{kommunenummer:str}", guards=[region_member()], name="region_member_dashboard")
+async def region_member_dashboard(
+    request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
+) -> Template:
+    region = await _region()
+    member = _member(region, kommunenummer)
+    figures = region.figures.get(member.id, [])
+    return _page(
+        request,
+        "region_member",
+        member=member,
+        tables=views.municipality_tables(figures, _lang(request), None),
+        charts=_charts(figures, _lang(request)) if figures else [],
+        computed_at=_stamp(region.computed_at),
+        export=f"/r/{region_slug}/dashboard/export",
+        query=f"&kommunenummer={kommunenummer}",
+    )
+
+
+@get(REGION + "/export/{table:str}", guards=[region_member()], name="region_dashboard_export")
+async def region_export(
+    request: Request,
+    region_slug: FromPath[str],
+    table: FromPath[str],
+    format: str = "csv",
+    kommunenummer: str | None = None,
+) -> Response:
+    region = await _region()
+    if kommunenummer:
+        member = _member(region, kommunenummer)
+        tables = views.municipality_tables(region.figures.get(member.id, []), _lang(request), None)
+        name = f"{region_slug}-{kommunenummer}"
+    else:
+        tables, name = _region_tables(request, region, region_slug), region_slug
+    return _export(_pick(tables, table, format), format, name)
+
+
+# --- a municipality's own -------------------------------------------------------------------------
+
+
+def _municipality_tables(request, figures, kommunenummer: str) -> list[views.DashTable]:
+    return views.municipality_tables(figures, _lang(request), f"/k/{kommunenummer}/dashboard")
+
+
+@get(MUNICIPALITY, guards=[municipality_member()], name="municipality_dashboard")
+async def municipality_dashboard(request: Request, kommunenummer: FromPath[str]) -> Template:
+    async with tenant_tx():
+        own = await dashboards.figures_for_municipality()
+    return _page(
+        request,
+        "municipality",
+        tables=_municipality_tables(request, own.figures, kommunenummer),
+        charts=_charts(own.figures, _lang(request)) if own.figures else [],
+        computed_at=_stamp(own.computed_at),
+        export=f"/k/{kommunenummer}/dashboard/export",
+        query="",
+    )
+
+
+def _overdue_table(rows, lang: str) -> views.DashTable:
+    t = views.DashTable(
+        "overdue",
+        gettext(lang, N_("Decision points overdue")),
+        [gettext(lang, s) for s in (N_("Project"), N_("Next sub-project"),
+                                          N_("Due"))],
+        numeric_from=3,
+    )
+    for d in rows:
+        phase = gettext(lang, views.PHASES[d.next_phase]) if d.next_phase else ""
+        t.add([d.project_title, phase, d.due_date.isoformat()], f"/projects/{d.project_id}")
+    return t
+
+
+def _phase_table(rows, phase: str, lang: str) -> views.DashTable:
+    t = views.DashTable(
+        f"projects-{phase}",
+        gettext(lang, views.PHASES[phase]),
+        [gettext(lang, N_("Project")), gettext(lang, N_("Approved (NOK)"))],
+    )
+    for p in rows:
+        t.add([p.title, p.approved_budget], f"/projects/{p.id}")
+    return t
+
+
+async def _list(request: Request, kommunenummer: str, which: str) -> views.DashTable:
+    lang = _lang(request)
+    if which == "overdue":
+        async with tenant_tx():
+            table = _overdue_table(await dashboards.overdue_decisions(), lang)
+    elif which.startswith("projects-") and which[9:] in views.PHASES:
+        async with tenant_tx():
+            table = _phase_table(await dashboards.projects_in_phase(which[9:]), which[9:], lang)
+    else:
+        raise NotFoundException()
+    # Each project's page lives under the municipality's own address.
+    table.links = [f"/k/{kommunenummer}{link}" if link else None for link in table.links]
+    return table
+
+
+def _list_page(request: Request, kommunenummer: str, table: views.DashTable) -> Template:
+    lang = _lang(request)
+    return render(
+        request,
+        "dashboards/list.html",
+        table=table,
+        num=lambda value: views.number(value, lang),
+        back=f"/k/{kommunenummer}/dashboard",
+        export=f"/k/{kommunenummer}/dashboard/export",
+    )
+
+
+@get(MUNICIPALITY + "/overdue", guards=[municipality_member()], name="dashboard_overdue")
+async def overdue(request: Request, kommunenummer: FromPath[str]) -> Template:
+    return _list_page(request, kommunenummer, await _list(request, kommunenummer, "overdue"))
+
+
+@get(MUNICIPALITY + "/projects/{phase:str}", guards=[municipality_member()], name="dashboard_phase")
+async def phase_projects(
+    request: Request, kommunenummer: FromPath[str], phase: FromPath[str]
+) -> Template:
+    table = await _list(request, kommunenummer, f"projects-{phase}")
+    return _list_page(request, kommunenummer, table)
+
+
+@get(
+    MUNICIPALITY + "/export/{table:str}",
+    guards=[municipality_member()],
+    name="municipality_dashboard_export",
+)
+async def municipality_export(
+    request: Request, kommunenummer: FromPath[str], table: FromPath[str], format: str = "csv"
+) -> Response:
+    if format not in FORMATS:
+        raise NotFoundException()
+    if table == "overdue" or table.startswith("projects-"):
+        chosen = await _list(request, kommunenummer, table)
+    else:
+        async with tenant_tx():
+            own = await dashboards.figures_for_municipality()
+        chosen = _pick(_municipality_tables(request, own.figures, kommunenummer), table, format)
+    return _export(chosen, format, kommunenummer)
+
+
+ROUTES = [
+    region_dashboard,
+    region_member_dashboard,
+    region_export,
+    municipality_dashboard,
+    overdue,
+    phase_projects,
+    municipality_export,
+]
