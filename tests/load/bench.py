@@ -15,11 +15,19 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
 from tests.e2e.servers import ROOT, running_product
+from tests.web.auth.idp import hidden_fields
+from web.auth.sessions import COOKIE
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-PATHS = ["/", "/health/live", "/health/ready", "/static/vendor/htmx.min.js"]
+PUBLIC = ["/", "/health/live", "/health/ready", "/static/vendor/htmx.min.js", "/tenders"]
+PUBLIC += ["/api/v1/tenders"]
+# Pages behind the login, as the demo's Grong admin (owner of the Grong projects) sees them.
+LOGGED_IN = ["/k/5045", "/k/5045/projects", "/k/5045/programmes", "/k/5045/dashboard"]
+OWNER = "12076512345"  # Arne Lyngstad in services/demo/data.py
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -28,9 +36,20 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str) -> dict[str, float]:
+def log_in(base: str, pid: str) -> str:
+    """A session cookie, got the way a browser gets one: through dev ID-porten's login page."""
+    with httpx.Client(follow_redirects=False, timeout=10) as client:
+        authorize = client.get(f"{base}/auth/login").headers["location"]
+        page = client.get(authorize)
+        chosen = client.post(authorize.split("?")[0], data={**hidden_fields(page.text), "pid": pid})
+        client.get(chosen.headers["location"])
+        return f"{COOKIE}={client.cookies[COOKIE]}"
+
+
+def wrk(url: str, cookie: str | None = None) -> dict[str, float]:
+    header = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *header, url],
         capture_output=True,
         text=True,
         check=True,
@@ -53,7 +72,12 @@ def rss_mib(pid: int) -> float:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, running_product(Path(tmp)) as product:
-        rows = [(path, wrk(product.base + path)) for path in PATHS]
+        rows = [(path, wrk(product.base + path)) for path in PUBLIC]
+        cookie = log_in(product.base, OWNER)
+        for path in LOGGED_IN:  # wrk counts a redirect to the login as a success: rule it out
+            status = httpx.get(product.base + path, headers={"Cookie": cookie}).status_code
+            assert status == 200, f"{path} answered {status} to the logged-in session"
+        rows += [(path + " (logged in)", wrk(product.base + path, cookie)) for path in LOGGED_IN]
         memory = rss_mib(product.pids[-1])
     lines = [
         "# Benchmarks",

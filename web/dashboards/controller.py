@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from services.dashboards import service as dashboards
@@ -137,8 +137,8 @@ async def region_export(
     request: Request,
     region_slug: FromPath[str],
     table: FromPath[str],
-    format: str = "csv",
-    kommunenummer: str | None = None,
+    format: FromQuery[str] = "csv",
+    kommunenummer: FromQuery[str | None] = None,
 ) -> Response:
     region = await _region()
     if kommunenummer:
@@ -243,7 +243,7 @@ async def phase_projects(
     name="municipality_dashboard_export",
 )
 async def municipality_export(
-    request: Request, kommunenummer: FromPath[str], table: FromPath[str], format: str = "csv"
+    request: Request, kommunenummer: FromPath[str], table: FromPath[str], format: FromQuery[str] = "csv"
 ) -> Response:
     if format not in FORMATS:
         raise NotFoundException()
