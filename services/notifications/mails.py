@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 import msgspec
+from babel.dates import format_date, format_datetime
 
 from services.access.rules import ROLE_NAMES
 from services.errors import N_
@@ -13,6 +16,10 @@ from services.i18n import LANGUAGES, gettext
 from services.notifications.sealing import unseal
 
 SENDER = "Samspel <ikkje-svar@samspel.no>"
+OSLO = ZoneInfo("Europe/Oslo")
+# A date in a mail as a letter writes it: "12. mars 2026", "12 March 2026".
+_DATE = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y"}
+_TIME = {"nb": "d. MMMM y 'kl.' HH:mm", "nn": "d. MMMM y 'kl.' HH:mm", "en": "d MMMM y 'at' HH:mm"}
 
 
 class MailRequest(msgspec.Struct, frozen=True):
@@ -23,6 +30,8 @@ class MailRequest(msgspec.Struct, frozen=True):
     language: str
     values: dict[str, str]
     sealed: dict[str, str] = {}
+    # A periodic job's mail names what it is about and its day, so a repeat requests none.
+    once: str | None = None
 
 
 def _invitation(lang: str, v: dict[str, str]) -> tuple[str, str]:
@@ -43,8 +52,95 @@ def _invitation(lang: str, v: dict[str, str]) -> tuple[str, str]:
     return subject, body
 
 
+def when(lang: str, moment: str) -> str:
+    """An ISO timestamp (a request's values are text) as Norwegian time, in the language."""
+    return format_datetime(datetime.fromisoformat(moment), _TIME[lang], tzinfo=OSLO, locale=lang)
+
+
+def day(lang: str, iso_date: str) -> str:
+    return format_date(date.fromisoformat(iso_date), _DATE[lang], locale=lang)
+
+
+def _award_notice(lang: str, v: dict[str, str]) -> tuple[str, str]:
+    values = {
+        "tender": v["tender"],
+        "municipality": v["municipality"],
+        "organisation": v["organisation"],
+        "winner": v.get("winner") or "–",
+        "reasons": v["reasons"],
+        "ends": when(lang, v["standstill_ends_at"]),
+        "link": v["link"],
+    }
+    if v["awarded"] == "yes":
+        subject = N_("Your bid for %(tender)s has been chosen")
+        body = N_(
+            "%(municipality)s intends to award the contract for %(tender)s to"
+            " %(organisation)s.\n\n"
+            "The reasons for the award:\n%(reasons)s\n\n"
+            "The standstill period ends on %(ends)s. The contract cannot be signed before then,"
+            " and the award may still change if another bidder complains.\n\n"
+            "Read the award notice in Samspel:\n%(link)s"
+        )
+    else:
+        subject = N_("Your bid for %(tender)s was not chosen")
+        body = N_(
+            "%(municipality)s has chosen another bid than the one from %(organisation)s for"
+            " %(tender)s. The municipality intends to award the contract to %(winner)s.\n\n"
+            "The reasons for the award:\n%(reasons)s\n\n"
+            "The standstill period ends on %(ends)s. Until then you may ask the municipality"
+            " to explain the award further, or complain about it.\n\n"
+            "Read the award notice in Samspel:\n%(link)s"
+        )
+    return gettext(lang, subject, **values), gettext(lang, body, **values)
+
+
+def _standstill_ended(lang: str, v: dict[str, str]) -> tuple[str, str]:
+    values = {
+        "tender": v["tender"],
+        "municipality": v["municipality"],
+        "ends": when(lang, v["standstill_ends_at"]),
+        "link": v["link"],
+    }
+    subject = gettext(lang, N_("The standstill period for %(tender)s has ended"), **values)
+    body = gettext(
+        lang,
+        N_(
+            "The standstill period for %(tender)s in %(municipality)s ended on %(ends)s.\n\n"
+            "Unless a complaint has stopped the award, the contract may now be signed. Record"
+            " the signing in Samspel:\n%(link)s"
+        ),
+        **values,
+    )
+    return subject, body
+
+
+def _decision_point_overdue(lang: str, v: dict[str, str]) -> tuple[str, str]:
+    values = {
+        "project": v["project"],
+        "municipality": v["municipality"],
+        "due": day(lang, v["due_date"]),
+        "link": v["link"],
+    }
+    subject = gettext(lang, N_("A decision is overdue: %(project)s"), **values)
+    body = gettext(
+        lang,
+        N_(
+            "The decision point of %(project)s in %(municipality)s was due on %(due)s, and no"
+            " decision has been recorded.\n\n"
+            "As the project owner, record the decision (go, go with conditions, revise or stop)"
+            " in Samspel:\n%(link)s\n\n"
+            "You get this reminder every morning until the decision is recorded."
+        ),
+        **values,
+    )
+    return subject, body
+
+
 TEMPLATES: dict[str, Callable[[str, dict[str, str]], tuple[str, str]]] = {
     "invitation": _invitation,
+    "award_notice": _award_notice,
+    "standstill_ended": _standstill_ended,
+    "decision_point_overdue": _decision_point_overdue,
 }
 
 

@@ -7,6 +7,7 @@ import msgspec
 from services.notifications.mails import TEMPLATES, MailRequest
 from services.notifications.sealing import seal
 from services.outbox.service import emit
+from tenants.context import connection
 
 MAIL_REQUESTED = "notifications.mail_requested"
 
@@ -19,9 +20,48 @@ async def request_mail(
     values: dict[str, str],
     secrets: dict[str, str] | None = None,
     key: bytes,
+    once: str | None = None,
 ) -> int:
     if template not in TEMPLATES:
         raise ValueError(f"no mail template {template!r}")
     sealed = {name: seal(key, text) for name, text in (secrets or {}).items()}
-    request = MailRequest(to=to, template=template, language=language, values=values, sealed=sealed)
+    request = MailRequest(
+        to=to, template=template, language=language, values=values, sealed=sealed, once=once
+    )
     return await emit(MAIL_REQUESTED, msgspec.to_builtins(request))
+
+
+async def request_mail_once(
+    once: str,
+    *,
+    to: str,
+    template: str,
+    language: str,
+    values: dict[str, str],
+    key: bytes,
+) -> int | None:
+    """request_mail(), unless this municipality requested a mail under the same `once` key
+    within the outbox's keep time (seven days); None then. For a periodic job's mails whose
+    key names their day ("decision_point_overdue:17:2026-03-02"): a retried or a repeated run
+    requests none again. The key is looked for in this transaction's own tenant's outbox,
+    under a lock on it, so of two concurrent runs the second waits and finds the first's.
+    """
+    db = connection()
+    if await db.fetchval("select app_tenant_id()") is None:
+        raise ValueError("request_mail_once needs a municipality's transaction")
+    await db.execute(
+        "select pg_advisory_xact_lock(hashtextextended('mail-once:' || app_tenant_id() || ':'"
+        " || $1, 0))",
+        once,
+    )
+    requested = await db.fetchval(
+        "select exists (select 1 from outbox_event where tenant_id = app_tenant_id()"
+        " and kind = $1 and payload->>'once' = $2)",
+        MAIL_REQUESTED,
+        once,
+    )
+    if requested:
+        return None
+    return await request_mail(
+        to=to, template=template, language=language, values=values, key=key, once=once
+    )

@@ -8,7 +8,12 @@ import dramatiq.broker
 
 # A part with actors adds its module here. A periodic job is an actor in one of them with
 # `periodic=cron("…")`: the scheduler finds it there (see workers/scheduler.py).
-MODULES = ("workers.actors.outbox", "workers.actors.mail", "workers.actors.dashboards")
+MODULES = (
+    "workers.actors.outbox",
+    "workers.actors.mail",
+    "workers.actors.dashboards",
+    "workers.actors.notices",
+)
 
 # Dramatiq binds an actor to the global broker when its module is imported. The worker and
 # the scheduler set Samspel's broker first (workers.broker:setup) and tests set a stub; any

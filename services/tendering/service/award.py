@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import msgspec
+
 from services.errors import N_
 from services.outbox.service import emit
 from services.tendering.errors import InvalidTenderInput, InvalidTenderState
@@ -73,6 +77,94 @@ async def award_notices(tender_id: int) -> list[AwardNoticeView]:
     """The municipality's notices of a tender, or the organisation's own."""
     rows = await connection().fetch(_NOTICE + " where tender_id = $1 order by bid_id", tender_id)
     return [AwardNoticeView(**dict(r)) for r in rows]
+
+
+class AwardNoticeMail(msgspec.Struct, frozen=True):
+    """What the mail of one award notice tells its bidder, read in the municipality's scope."""
+
+    notice_id: int
+    tender_id: int
+    tender_title: str
+    municipality_name: str
+    organisation_id: int
+    organisation_name: str
+    organisasjonsnummer: str
+    awarded: bool
+    winner_name: str | None
+    reasons: str
+    standstill_ends_at: datetime
+    submitted_by: int  # the person who sent the bid
+    mailed: bool
+
+
+async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
+    """One of the municipality's award notices, with what its mail needs; None if not its own."""
+    row = await connection().fetchrow(
+        "select n.id as notice_id, n.tender_id, t.title as tender_title,"
+        " m.name as municipality_name, n.organisation_id, o.name as organisation_name,"
+        " o.organisasjonsnummer, n.awarded, n.reasons, n.standstill_ends_at,"
+        " b.submitted_by, n.mailed_at is not null as mailed,"
+        " (select wo.name from award_notice w join organisation wo on wo.id = w.organisation_id"
+        "  where w.tenant_id = n.tenant_id and w.tender_id = n.tender_id and w.awarded"
+        "  limit 1) as winner_name"
+        " from award_notice n"
+        " join tender t on t.tenant_id = n.tenant_id and t.id = n.tender_id"
+        " join bid b on b.tenant_id = n.tenant_id and b.id = n.bid_id"
+        " join municipality m on m.id = n.tenant_id"
+        " join organisation o on o.id = n.organisation_id"
+        " where n.tenant_id = app_tenant_id() and n.id = $1",
+        notice_id,
+    )
+    return AwardNoticeMail(**dict(row)) if row else None
+
+
+async def mark_award_notice_mailed(notice_id: int) -> bool:
+    """Claim the notice's mails for this transaction; False when they were requested before.
+
+    The row stays locked until the transaction ends, so of two concurrent claims one wins."""
+    return (
+        await connection().fetchval(
+            "update award_notice set mailed_at = now() where tenant_id = app_tenant_id()"
+            " and id = $1 and mailed_at is null returning id",
+            notice_id,
+        )
+        is not None
+    )
+
+
+class StandstillEnded(msgspec.Struct, frozen=True):
+    tender_id: int
+    tender_title: str
+    standstill_ends_at: datetime
+    municipality_name: str
+    kommunenummer: str
+    maalform: str
+
+
+async def ended_standstills() -> list[tuple[int, int]]:
+    """(tenant_id, tender_id) of tenders whose standstill has ended and whose municipality has
+    not been told yet, in every municipality: the scheduler tells each in its tenant's scope."""
+    rows = await connection().fetch(
+        "select tenant_id, id from public_tenders() where state = 'standstill'"
+        " and standstill_ends_at <= clock_timestamp() and standstill_end_mailed_at is null"
+        " order by standstill_ends_at"
+    )
+    return [(r["tenant_id"], r["id"]) for r in rows]
+
+
+async def claim_standstill_end(tender_id: int) -> StandstillEnded | None:
+    """Mark that the municipality is told its standstill has ended (database clock); None when
+    it was told before, or the tender is no longer in a standstill that has ended."""
+    row = await connection().fetchrow(
+        "update tender t set standstill_end_mailed_at = now() from municipality m"
+        " where t.tenant_id = app_tenant_id() and t.id = $1 and m.id = t.tenant_id"
+        " and t.state = 'standstill' and t.standstill_ends_at <= clock_timestamp()"
+        " and t.standstill_end_mailed_at is null"
+        " returning t.id as tender_id, t.title as tender_title, t.standstill_ends_at,"
+        " m.name as municipality_name, m.kommunenummer, m.maalform",
+        tender_id,
+    )
+    return StandstillEnded(**dict(row)) if row else None
 
 
 async def sign_contract(tender_id: int, *, actor_person_id: int) -> TenderView:
