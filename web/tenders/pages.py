@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from services.errors import N_
 from services.tendering.rules import OSLO
-from web.templating import render
+from web.templating import render, wants_fragment
 
 STATES = {
     "draft": N_("Draft"),
@@ -34,16 +34,6 @@ NOTICES = {
         "From 1 300 000 NOK (the national threshold): the notice must also go to Doffin."
     ),
 }
-
-
-def wants_fragment(request: Request) -> bool:
-    """An htmx swap asks for the fragment; a boosted link or a history restore wants the page."""
-    headers = request.headers
-    return (
-        headers.get("hx-request") == "true"
-        and headers.get("hx-boosted") != "true"
-        and headers.get("hx-history-restore-request") != "true"
-    )
 
 
 def amount_text(amount: Decimal | int | None, lang: str) -> str:
