@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from services.demo.data import DemoMembership, DemoPerson
 from services.programmes import service as programmes
-from services.programmes.schemas import GoalInput, StrategyAreaInput
+from services.programmes.schemas import GoalInput, StrategyAreaInput, StrategyAreaView
 from services.projects import service as projects
 from services.projects.schemas import NewProject, SteeringMemberInput
 from services.tenancy import service as tenancy
@@ -87,7 +87,8 @@ async def load_programmes(pid_key: bytes, municipality_ids: dict[str, int]) -> d
             a.name_nn: a.id
             for a in (await programmes.programme_overview(programme_id)).strategy_areas
         }
-        await _grong_projects(owners[GRONG], programme_id, areas)
+        await _meat_processing(owners[GRONG], programme_id, areas)
+        await _industry_skills(owners[GRONG], programme_id, areas)
         await _tourism_study(owners[GRONG], programme_id, areas)
     lierne = Scope(tenant_id=municipality_ids[LIERNE], person_id=owners[LIERNE])
     async with tenant_tx(lierne):
@@ -119,6 +120,19 @@ async def _programme(actor: int) -> int:
     )
     for stage in ("strategi_og_forankring", "gjennomforing"):
         await programmes.move_programme_stage(programme_id, stage, actor_person_id=actor)
+    await _funding(programme_id, actor)
+    areas = await programmes.set_strategy_areas(
+        programme_id,
+        [StrategyAreaInput(nb, nn, Decimal(share)) for nb, nn, share in AREAS],
+        actor_person_id=actor,
+    )
+    await _board(programme_id, actor)
+    await _kpi_targets_and_first_measurement(programme_id, actor)
+    await _action_plan_2025(programme_id, areas, actor)
+    return programme_id
+
+
+async def _funding(programme_id: int, actor: int) -> None:
     for year in YEARS:
         for source, amount in FUNDING_PER_YEAR.items():
             await programmes.add_funding_line(
@@ -128,11 +142,9 @@ async def _programme(actor: int) -> int:
                 amount=Decimal(amount),
                 actor_person_id=actor,
             )
-    areas = await programmes.set_strategy_areas(
-        programme_id,
-        [StrategyAreaInput(nb, nn, Decimal(share)) for nb, nn, share in AREAS],
-        actor_person_id=actor,
-    )
+
+
+async def _board(programme_id: int, actor: int) -> None:
     for name, seat in BOARD:
         await programmes.add_board_member(
             programme_id,
@@ -142,6 +154,9 @@ async def _programme(actor: int) -> int:
             term_end=date(2026, 12, 31),
             actor_person_id=actor,
         )
+
+
+async def _kpi_targets_and_first_measurement(programme_id: int, actor: int) -> None:
     for code, targets in KPI_TARGETS.items():
         kpi_id = await programmes.kpi_id_by_code(programme_id, code)
         for year, target in zip(YEARS, targets, strict=True):
@@ -153,6 +168,10 @@ async def _programme(actor: int) -> int:
         source="Næringsregistreringa i kommunane, desember 2025",
         actor_person_id=actor,
     )
+
+
+async def _action_plan_2025(programme_id: int, areas: list[StrategyAreaView], actor: int) -> None:
+    """The 2025 plan, with a goal per strategy area, through to the county's grant."""
     plan_id = await programmes.create_action_plan(
         programme_id,
         2025,
@@ -164,65 +183,68 @@ async def _programme(actor: int) -> int:
     )
     for state in ("board_approved", "municipality_approved", "county_granted"):
         await programmes.move_action_plan(plan_id, state, actor_person_id=actor)
-    return programme_id
 
 
-async def _grong_projects(owner: int, programme_id: int, areas: dict[str, int]) -> None:
-    meat = "Forprosjekt: Lokal foredling av kjøt og vilt, Grong"
-    if await projects.project_id_by_title(meat) is None:
-        await projects.create_project(
-            NewProject(
-                title=meat,
-                phase="forprosjekt",
-                budget=Decimal(900_000),
-                decided_on=date(2025, 3, 12),
-                owner_person_id=owner,
-                sponsor_name="Næringssjefen i Grong",
-                manager_name="Fossli Rådgjeving",
-                programme_id=programme_id,
-                strategy_area_id=areas["Landbruk og matforedling"],
-                mandate="Greie ut eit felles slakte- og foredlingsanlegg for kjøt og vilt.",
-                plan="Marknadsanalyse, lokalisering, driftsmodell og finansiering.",
-                period_start=date(2025, 4, 1),
-                period_end=date(2025, 12, 31),
-                steering_group=[
-                    SteeringMemberInput("Bonde Lars Aune", "Grong Bondelag"),
-                    SteeringMemberInput("Jeger Mona Fiskum", "Grong JFF"),
-                ],
-            ),
-            actor_person_id=owner,
-        )
-    skills = "Kompetanseløft industri"
-    if await projects.project_id_by_title(skills) is None:
-        await projects.create_project(
-            NewProject(
-                title=skills,
-                phase="forprosjekt",
-                budget=Decimal(1_200_000),
-                decided_on=date(2025, 2, 20),
-                owner_person_id=owner,
-                manager_name="Namdal Næringshage AS",
-                programme_id=programme_id,
-                strategy_area_id=areas["Tre og industri"],
-                mandate="Kartleggje og dekkje kompetansebehovet i industrien i Indre Namdal.",
-                plan="Behovskartlegging, fagbrev på jobb, felles opplæringsplan.",
-                period_start=date(2025, 3, 1),
-                period_end=date(2026, 2, 28),
-                cost_shares={
-                    GRONG: Decimal(40),
-                    NAMSSKOGAN: Decimal(20),
-                    ROYRVIK: Decimal(20),
-                    LIERNE: Decimal(20),
-                },
-            ),
-            actor_person_id=owner,
-        )
+async def _create_once(new: NewProject, owner: int) -> int | None:
+    """Create the project, unless an earlier load made it (found again by its title): None."""
+    if await projects.project_id_by_title(new.title) is not None:
+        return None
+    return await projects.create_project(new, actor_person_id=owner)
+
+
+async def _meat_processing(owner: int, programme_id: int, areas: dict[str, int]) -> None:
+    await _create_once(
+        NewProject(
+            title="Forprosjekt: Lokal foredling av kjøt og vilt, Grong",
+            phase="forprosjekt",
+            budget=Decimal(900_000),
+            decided_on=date(2025, 3, 12),
+            owner_person_id=owner,
+            sponsor_name="Næringssjefen i Grong",
+            manager_name="Fossli Rådgjeving",
+            programme_id=programme_id,
+            strategy_area_id=areas["Landbruk og matforedling"],
+            mandate="Greie ut eit felles slakte- og foredlingsanlegg for kjøt og vilt.",
+            plan="Marknadsanalyse, lokalisering, driftsmodell og finansiering.",
+            period_start=date(2025, 4, 1),
+            period_end=date(2025, 12, 31),
+            steering_group=[
+                SteeringMemberInput("Bonde Lars Aune", "Grong Bondelag"),
+                SteeringMemberInput("Jeger Mona Fiskum", "Grong JFF"),
+            ],
+        ),
+        owner,
+    )
+
+
+async def _industry_skills(owner: int, programme_id: int, areas: dict[str, int]) -> None:
+    await _create_once(
+        NewProject(
+            title="Kompetanseløft industri",
+            phase="forprosjekt",
+            budget=Decimal(1_200_000),
+            decided_on=date(2025, 2, 20),
+            owner_person_id=owner,
+            manager_name="Namdal Næringshage AS",
+            programme_id=programme_id,
+            strategy_area_id=areas["Tre og industri"],
+            mandate="Kartleggje og dekkje kompetansebehovet i industrien i Indre Namdal.",
+            plan="Behovskartlegging, fagbrev på jobb, felles opplæringsplan.",
+            period_start=date(2025, 3, 1),
+            period_end=date(2026, 2, 28),
+            cost_shares={
+                GRONG: Decimal(40),
+                NAMSSKOGAN: Decimal(20),
+                ROYRVIK: Decimal(20),
+                LIERNE: Decimal(20),
+            },
+        ),
+        owner,
+    )
 
 
 async def _tourism_study(owner: int, programme_id: int, areas: dict[str, int]) -> None:
-    if await projects.project_id_by_title(TOURISM) is not None:
-        return
-    project_id = await projects.create_project(
+    project_id = await _create_once(
         NewProject(
             title=TOURISM,
             phase="forstudie",
@@ -239,8 +261,10 @@ async def _tourism_study(owner: int, programme_id: int, areas: dict[str, int]) -
             period_start=date(2026, 5, 1),
             period_end=date(2026, 10, 31),
         ),
-        actor_person_id=owner,
+        owner,
     )
+    if project_id is None:
+        return
     await projects.plan_sub_project(
         project_id,
         "forprosjekt",
@@ -260,9 +284,7 @@ async def _tourism_study(owner: int, programme_id: int, areas: dict[str, int]) -
 
 async def _destination_study(owner: int) -> None:
     title = "Forstudie: Samla destinasjonsselskap Lierne–Røyrvik"
-    if await projects.project_id_by_title(title) is not None:
-        return
-    project_id = await projects.create_project(
+    project_id = await _create_once(
         NewProject(
             title=title,
             phase="forstudie",
@@ -275,8 +297,10 @@ async def _destination_study(owner: int) -> None:
             period_start=date(2025, 2, 1),
             period_end=date(2025, 8, 31),
         ),
-        actor_person_id=owner,
+        owner,
     )
+    if project_id is None:
+        return
     await projects.plan_sub_project(
         project_id,
         "forprosjekt",
@@ -295,9 +319,7 @@ async def _destination_study(owner: int) -> None:
 
 async def _station_area(owner: int) -> None:
     title = "Hovudprosjekt: Næringsareal Namsskogan stasjon"
-    if await projects.project_id_by_title(title) is not None:
-        return
-    project_id = await projects.create_project(
+    project_id = await _create_once(
         NewProject(
             title=title,
             phase="forprosjekt",
@@ -309,8 +331,10 @@ async def _station_area(owner: int) -> None:
             period_start=date(2024, 9, 1),
             period_end=date(2025, 5, 31),
         ),
-        actor_person_id=owner,
+        owner,
     )
+    if project_id is None:
+        return
     await projects.reach_decision_point(
         project_id,
         due_date=date(2025, 6, 15),

@@ -1,0 +1,99 @@
+"""Yearly action plans: goals per strategy area, approved by the board, the municipality, the county."""
+
+from __future__ import annotations
+
+from services.audit.service import record_change
+from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.programmes.rules import ActionPlanState, check_action_plan_transition
+from services.programmes.schemas import GoalInput
+from services.programmes.service._common import (
+    amount_of,
+    check_year,
+    programme_row,
+    required_text,
+    strategy_areas,
+)
+from tenants.context import connection
+
+
+async def create_action_plan(
+    programme_id: int, year: int, goals: list[GoalInput], *, actor_person_id: int | None
+) -> int:
+    """A draft action plan for one year, with goals per strategy area; returns its id."""
+    programme = await programme_row(programme_id)
+    check_year(programme, year)
+    db = connection()
+    areas = {a.id for a in await strategy_areas(programme_id)}
+    if any(goal.strategy_area_id not in areas for goal in goals):
+        raise InvalidInput(
+            "strategy_area_not_found",
+            N_("Choose one of the programme's strategy areas."),
+            field="strategy_area_id",
+        )
+    plan_id = await db.fetchval(
+        "insert into action_plan (tenant_id, programme_id, year) values (app_tenant_id(), $1, $2)"
+        " on conflict (tenant_id, programme_id, year) do nothing returning id",
+        programme_id,
+        year,
+    )
+    if plan_id is None:
+        raise Conflict(
+            "action_plan_exists", N_("This year already has an action plan."), field="year"
+        )
+    for goal in goals:
+        await db.execute(
+            "insert into action_plan_goal (tenant_id, action_plan_id, strategy_area_id, goal,"
+            " measures, budget) values (app_tenant_id(), $1, $2, $3, $4, $5)",
+            plan_id,
+            goal.strategy_area_id,
+            required_text(goal.goal, "goal", 2000),
+            goal.measures.strip(),
+            amount_of(goal.budget, "budget"),
+        )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="create",
+        entity="action_plan",
+        entity_id=plan_id,
+        new_values={
+            "programme_id": programme_id,
+            "year": year,
+            "state": ActionPlanState.DRAFT.value,
+            "goals": [
+                {"strategy_area_id": g.strategy_area_id, "goal": g.goal, "budget": g.budget}
+                for g in goals
+            ],
+        },
+    )
+    return plan_id
+
+
+async def move_action_plan(action_plan_id: int, state: str, *, actor_person_id: int | None) -> str:
+    """Board approval, municipal approval, the county's grant (or the board taking it back)."""
+    db = connection()
+    row = await db.fetchrow(
+        "select state from action_plan where tenant_id = app_tenant_id() and id = $1 for update",
+        action_plan_id,
+    )
+    if row is None:
+        raise NotFound("action_plan_not_found", N_("No such action plan."))
+    current = ActionPlanState(row["state"])
+    try:
+        target = ActionPlanState(state)
+    except ValueError as error:
+        raise InvalidInput("state_invalid", N_("Choose a state."), field="state") from error
+    check_action_plan_transition(current, target)
+    await db.execute(
+        "update action_plan set state = $2 where tenant_id = app_tenant_id() and id = $1",
+        action_plan_id,
+        target.value,
+    )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="move_state",
+        entity="action_plan",
+        entity_id=action_plan_id,
+        old_values={"state": current.value},
+        new_values={"state": target.value},
+    )
+    return target.value

@@ -1,0 +1,96 @@
+"""Status assessments: the yearly score per strategy area, and the final evaluation."""
+
+from __future__ import annotations
+
+from services.audit.service import record_change
+from services.errors import N_, Conflict, InvalidInput
+from services.programmes.schemas import ScoreInput
+from services.programmes.service._common import check_year, programme_row, strategy_areas
+from tenants.context import connection
+
+
+async def _check_scores(programme_id: int, kind: str, scores: list[ScoreInput]) -> None:
+    """Each strategy area scored at most once (a yearly one: every area), each score 1 to 6."""
+    areas = {a.id for a in await strategy_areas(programme_id)}
+    given = [s.strategy_area_id for s in scores]
+    if len(set(given)) != len(given) or not set(given) <= areas:
+        raise InvalidInput(
+            "assessment_areas_invalid",
+            N_("Score each of the programme's strategy areas once."),
+            field="scores",
+        )
+    if kind == "yearly" and set(given) != areas:
+        raise InvalidInput(
+            "assessment_areas_missing", N_("Score every strategy area."), field="scores"
+        )
+    if any(not 1 <= s.score <= 6 for s in scores):
+        raise InvalidInput("assessment_score_invalid", N_("A score is 1 to 6."), field="scores")
+
+
+async def _check_not_recorded(programme_id: int, kind: str, year: int) -> None:
+    """One yearly assessment a year, one final evaluation a programme."""
+    exists = await connection().fetchval(
+        "select 1 from status_assessment where tenant_id = app_tenant_id() and programme_id = $1"
+        " and (kind = 'final' and $2 = 'final' or kind = $2 and year = $3)",
+        programme_id,
+        kind,
+        year,
+    )
+    if exists:
+        raise Conflict(
+            "assessment_exists", N_("This assessment has already been recorded."), field="year"
+        )
+
+
+async def record_status_assessment(
+    programme_id: int,
+    *,
+    kind: str,
+    year: int,
+    scores: list[ScoreInput],
+    recommendations: str,
+    assessor: str = "",
+    summary: str = "",
+    actor_person_id: int | None,
+) -> int:
+    """The yearly status assessment (a score per strategy area) or the final evaluation."""
+    programme = await programme_row(programme_id)
+    if kind not in ("yearly", "final"):
+        raise InvalidInput("assessment_kind_invalid", N_("Choose a kind."), field="kind")
+    check_year(programme, year)
+    await _check_scores(programme_id, kind, scores)
+    await _check_not_recorded(programme_id, kind, year)
+    db = connection()
+    assessment_id = await db.fetchval(
+        "insert into status_assessment (tenant_id, programme_id, kind, year, assessor,"
+        " recommendations, summary) values (app_tenant_id(), $1, $2, $3, $4, $5, $6) returning id",
+        programme_id,
+        kind,
+        year,
+        assessor.strip(),
+        recommendations.strip(),
+        summary.strip(),
+    )
+    for score in scores:
+        await db.execute(
+            "insert into assessment_score (tenant_id, assessment_id, strategy_area_id, score,"
+            " comment) values (app_tenant_id(), $1, $2, $3, $4)",
+            assessment_id,
+            score.strategy_area_id,
+            score.score,
+            score.comment.strip(),
+        )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="create",
+        entity="status_assessment",
+        entity_id=assessment_id,
+        new_values={
+            "programme_id": programme_id,
+            "kind": kind,
+            "year": year,
+            "scores": {str(s.strategy_area_id): s.score for s in scores},
+            "recommendations": recommendations.strip(),
+        },
+    )
+    return assessment_id

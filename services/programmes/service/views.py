@@ -1,0 +1,207 @@
+"""The reads: the programme list and one programme's overview (money, board, plans, KPIs, scores)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import TypeVar
+
+import asyncpg
+
+from services.programmes.rules import ProgrammeStage, allowed_next_stages, kpi_progress
+from services.programmes.schemas import (
+    ActionPlanView,
+    AssessmentView,
+    BoardMemberView,
+    FundingLineView,
+    GoalView,
+    KpiView,
+    ProgrammeOverview,
+    ProgrammeSummary,
+    ScoreView,
+    StrategyAreaView,
+)
+from services.programmes.service._common import programme_row, strategy_areas
+from tenants.context import connection
+
+T = TypeVar("T")
+
+
+async def list_programmes() -> list[ProgrammeSummary]:
+    rows = await connection().fetch(
+        "select p.id, p.name, p.kind, p.period_start, p.period_end, p.stage,"
+        " coalesce((select sum(f.amount) from funding_line f where f.tenant_id = p.tenant_id"
+        " and f.programme_id = p.id), 0) as total_budget"
+        " from programme p where p.tenant_id = app_tenant_id() order by p.period_start desc, p.name"
+    )
+    return [ProgrammeSummary(**dict(r)) for r in rows]
+
+
+async def programme_id_by_name(name: str) -> int | None:
+    return await connection().fetchval(
+        "select id from programme where tenant_id = app_tenant_id() and name = $1", name
+    )
+
+
+async def programme_overview(programme_id: int) -> ProgrammeOverview:
+    """The programme on one page: money by source, year and strategy area; KPIs against targets."""
+    programme = await programme_row(programme_id)
+    lines = await _funding_lines(programme_id)
+    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    by_year: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        by_source[line.source] += line.amount
+        by_year[line.year] += line.amount
+    total = sum(by_year.values(), Decimal(0))
+    areas = await _areas_with_budget(programme_id, by_year, total)
+    return ProgrammeOverview(
+        id=programme_id,
+        name=programme["name"],
+        kind=programme["kind"],
+        period_start=programme["period_start"],
+        period_end=programme["period_end"],
+        stage=programme["stage"],
+        next_stages=sorted(
+            s.value for s in allowed_next_stages(ProgrammeStage(programme["stage"]))
+        ),
+        total_budget=total,
+        budget_by_source=dict(by_source),
+        budget_by_year=dict(sorted(by_year.items())),
+        funding_lines=lines,
+        board=await _board(programme_id),
+        strategy_areas=areas,
+        action_plans=await _action_plans(programme_id),
+        kpis=await _kpis(programme_id),
+        assessments=await _assessments(programme_id),
+    )
+
+
+async def _funding_lines(programme_id: int) -> list[FundingLineView]:
+    rows = await connection().fetch(
+        "select id, source, year, amount from funding_line where tenant_id = app_tenant_id()"
+        " and programme_id = $1 order by year, source",
+        programme_id,
+    )
+    return [FundingLineView(**dict(r)) for r in rows]
+
+
+async def _areas_with_budget(
+    programme_id: int, by_year: dict[int, Decimal], total: Decimal
+) -> list[StrategyAreaView]:
+    """The strategy areas, each with its share of the money per year and in all."""
+    return [
+        StrategyAreaView(
+            id=a.id,
+            position=a.position,
+            name_nb=a.name_nb,
+            name_nn=a.name_nn,
+            share=a.share,
+            budget_by_year={y: _share_of(amount, a.share) for y, amount in sorted(by_year.items())},
+            budget_total=_share_of(total, a.share),
+        )
+        for a in await strategy_areas(programme_id)
+    ]
+
+
+def _share_of(amount: Decimal, share: Decimal) -> Decimal:
+    return (amount * share / 100).quantize(Decimal("0.01"))
+
+
+async def _board(programme_id: int) -> list[BoardMemberView]:
+    rows = await connection().fetch(
+        "select id, name, seat, person_id, term_start, term_end from board_member"
+        " where tenant_id = app_tenant_id() and programme_id = $1 order by seat, name",
+        programme_id,
+    )
+    return [BoardMemberView(**dict(r)) for r in rows]
+
+
+def _by_parent(rows: list[asyncpg.Record], parent: str, view: type[T]) -> dict[int, list[T]]:
+    """Child rows as views, grouped by their parent's id (the `parent` column, left out)."""
+    grouped: dict[int, list[T]] = defaultdict(list)
+    for r in rows:
+        values = dict(r)
+        grouped[values.pop(parent)].append(view(**values))
+    return grouped
+
+
+async def _action_plans(programme_id: int) -> list[ActionPlanView]:
+    db = connection()
+    rows = await db.fetch(
+        "select g.action_plan_id, g.id, g.strategy_area_id, g.goal, g.measures, g.budget"
+        " from action_plan_goal g join action_plan a on a.tenant_id = g.tenant_id"
+        " and a.id = g.action_plan_id where g.tenant_id = app_tenant_id() and a.programme_id = $1"
+        " order by g.id",
+        programme_id,
+    )
+    goals = _by_parent(rows, "action_plan_id", GoalView)
+    return [
+        ActionPlanView(id=r["id"], year=r["year"], state=r["state"], goals=goals[r["id"]])
+        for r in await db.fetch(
+            "select id, year, state from action_plan where tenant_id = app_tenant_id()"
+            " and programme_id = $1 order by year",
+            programme_id,
+        )
+    ]
+
+
+async def _kpis(programme_id: int) -> list[KpiView]:
+    db = connection()
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for r in await db.fetch(
+        "select t.kpi_id, t.year, t.target from kpi_target t join kpi k on k.tenant_id = t.tenant_id"
+        " and k.id = t.kpi_id where t.tenant_id = app_tenant_id() and k.programme_id = $1"
+        " order by t.year",
+        programme_id,
+    ):
+        targets[r["kpi_id"]][r["year"]] = r["target"]
+    rows = await db.fetch(
+        "select k.id, k.code, k.name, k.unit, k.baseline, k.standard, m.value, m.measured_on,"
+        " m.source from kpi k left join lateral (select value, measured_on, source"
+        " from kpi_measurement m where m.tenant_id = k.tenant_id and m.kpi_id = k.id"
+        " order by measured_on desc, id desc limit 1) m on true"
+        " where k.tenant_id = app_tenant_id() and k.programme_id = $1"
+        " order by not k.standard, k.id",
+        programme_id,
+    )
+    views = []
+    for r in rows:
+        kpi_targets = targets[r["id"]]
+        progress = None
+        if r["value"] is not None and r["measured_on"].year in kpi_targets:
+            progress = kpi_progress(r["baseline"], kpi_targets[r["measured_on"].year], r["value"])
+        views.append(
+            KpiView(
+                id=r["id"],
+                code=r["code"],
+                name=r["name"],
+                unit=r["unit"],
+                baseline=r["baseline"],
+                standard=r["standard"],
+                targets=kpi_targets,
+                latest_value=r["value"],
+                latest_measured_on=r["measured_on"],
+                latest_source=r["source"],
+                progress=progress,
+            )
+        )
+    return views
+
+
+async def _assessments(programme_id: int) -> list[AssessmentView]:
+    db = connection()
+    rows = await db.fetch(
+        "select s.assessment_id, s.strategy_area_id, s.score, s.comment from assessment_score s"
+        " join status_assessment a on a.tenant_id = s.tenant_id and a.id = s.assessment_id"
+        " where s.tenant_id = app_tenant_id() and a.programme_id = $1",
+        programme_id,
+    )
+    scores = _by_parent(rows, "assessment_id", ScoreView)
+    return [
+        AssessmentView(**dict(r), scores=scores[r["id"]])
+        for r in await db.fetch(
+            "select id, kind, year, assessor, summary, recommendations from status_assessment"
+            " where tenant_id = app_tenant_id() and programme_id = $1 order by year, kind",
+            programme_id,
+        )
+    ]

@@ -1,0 +1,107 @@
+"""What the project use-cases share: the errors, who sees a project, its state, its sub-project."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from services.audit.service import record_change
+from services.errors import N_, InvalidInput, NotAllowed, NotFound
+from services.projects.rules import (
+    ProjectState,
+    ProjectStatus,
+    SubProjectPhase,
+    SubProjectState,
+    check_subproject_transition,
+)
+from tenants.context import connection
+
+# Every read names who may see the project, as the policies do, so a query that forgets
+# the principal still shows nothing it should not (the policies being the second guard).
+VISIBLE = (
+    "(p.tenant_id = app_tenant_id() or p.region_id = app_region_id()"
+    " or project_participant_is_me(p.tenant_id, p.id))"
+)
+
+
+class ProjectNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("project_not_found", N_("No such project."))
+
+
+class LeadOnly(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "project_lead_only", N_("Only the lead municipality may change this project.")
+        )
+
+
+def required_text(value: str, field: str, limit: int = 300) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise InvalidInput(f"{field}_required", N_("Fill in this field."), field=field)
+    return value
+
+
+def state_of(project: asyncpg.Record) -> ProjectState:
+    return ProjectState(
+        SubProjectPhase(project["phase"]),
+        ProjectStatus(project["status"]),
+        project["approved_budget"],
+    )
+
+
+def state_values(state: ProjectState) -> dict:
+    return {
+        "phase": state.phase.value,
+        "status": state.status.value,
+        "approved_budget": state.approved_budget,
+    }
+
+
+async def project_row(project_id: int, *, lead: bool = False) -> asyncpg.Record:
+    """The project, if this session sees it; with lead=True, locked, and only for the lead."""
+    db = connection()
+    row = await db.fetchrow(f"select p.* from project p where p.id = $1 and {VISIBLE}", project_id)
+    if row is None:
+        raise ProjectNotFound()
+    if lead:
+        if row["tenant_id"] != await db.fetchval("select app_tenant_id()"):
+            raise LeadOnly()
+        row = await db.fetchrow(
+            "select * from project where tenant_id = app_tenant_id() and id = $1 for update",
+            project_id,
+        )
+    return row
+
+
+async def current_sub_project(project: asyncpg.Record) -> asyncpg.Record:
+    return await connection().fetchrow(
+        "select * from sub_project where tenant_id = $1 and project_id = $2 and phase = $3",
+        project["tenant_id"],
+        project["id"],
+        project["phase"],
+    )
+
+
+async def close_with_report(
+    sub: asyncpg.Record, closing_report: str | None, actor_person_id: int | None
+) -> None:
+    """Close one sub-project row with its closing report (the caller checks the project)."""
+    report = (closing_report or "").strip()
+    check_subproject_transition(
+        SubProjectState(sub["state"]), SubProjectState.CLOSED, has_closing_report=bool(report)
+    )
+    await connection().execute(
+        "update sub_project set state = 'closed', closing_report = $2, closed_at = now()"
+        " where tenant_id = app_tenant_id() and id = $1",
+        sub["id"],
+        report,
+    )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="close",
+        entity="sub_project",
+        entity_id=sub["id"],
+        old_values={"state": sub["state"]},
+        new_values={"state": "closed", "closing_report": report},
+    )

@@ -1,0 +1,360 @@
+"""The owner's decision points: reached when a sub-project is done, decided go, revise or stop."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import asyncpg
+
+from services.audit.service import record_change
+from services.errors import N_, Conflict, InvalidInput, NotAllowed
+from services.outbox.service import emit
+from services.projects.rules import (
+    DecisionOutcome,
+    ProjectRole,
+    ProjectState,
+    SubProjectPhase,
+    SubProjectState,
+    apply_decision,
+    may_record_decision,
+    next_phase,
+)
+from services.projects.rules import reach_decision_point as _reach
+from services.projects.service._common import (
+    close_with_report,
+    current_sub_project,
+    project_row,
+    required_text,
+    state_of,
+    state_values,
+)
+from tenants.context import connection
+
+# A revised plan comes back to the owner after this long unless the decision says otherwise.
+REVISE_DAYS = 30
+
+_GOES = (DecisionOutcome.GO, DecisionOutcome.GO_WITH_CONDITIONS)
+
+
+class OwnerOnly(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "decision_owner_only",
+            N_(
+                "Only the project owner, or the programme board when the owner has delegated"
+                " to it, records a decision."
+            ),
+        )
+
+
+async def set_decision_delegation(
+    project_id: int, delegated: bool, *, actor_person_id: int | None
+) -> None:
+    """The owner delegates decisions at decision points to the programme board, or takes them back."""
+    project = await project_row(project_id, lead=True)
+    if actor_person_id is None or project["owner_person_id"] != actor_person_id:
+        raise NotAllowed("delegation_owner_only", N_("Only the project owner may delegate."))
+    if delegated and project["programme_id"] is None:
+        raise Conflict(
+            "delegation_without_programme",
+            N_("Only a project of a programme can delegate to its board."),
+            field="delegated",
+        )
+    await connection().execute(
+        "update project set decisions_delegated_to_board = $2"
+        " where tenant_id = app_tenant_id() and id = $1",
+        project_id,
+        delegated,
+    )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="delegate",
+        entity="project",
+        entity_id=project_id,
+        old_values={"delegated_to_board": project["decisions_delegated_to_board"]},
+        new_values={"delegated_to_board": delegated},
+    )
+
+
+async def reach_decision_point(
+    project_id: int,
+    *,
+    due_date: date,
+    closing_report: str | None = None,
+    actor_person_id: int | None,
+) -> int:
+    """The running sub-project is done: close it (if still open) and set the owner's decision date.
+
+    Returns the decision point's id.
+    """
+    project = await project_row(project_id, lead=True)
+    before = state_of(project)
+    after = _reach(before)
+    sub = await current_sub_project(project)
+    if sub["state"] != SubProjectState.CLOSED:
+        await close_with_report(sub, closing_report, actor_person_id)
+    db = connection()
+    point_id = await db.fetchval(
+        "insert into decision_point (tenant_id, project_id, after_phase, next_phase, due_date)"
+        " values (app_tenant_id(), $1, $2, $3, $4) returning id",
+        project_id,
+        before.phase.value,
+        next_phase(before.phase).value,
+        due_date,
+    )
+    await db.execute(
+        "update project set status = $2 where tenant_id = app_tenant_id() and id = $1",
+        project_id,
+        after.status.value,
+    )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="reach_decision_point",
+        entity="project",
+        entity_id=project_id,
+        old_values=state_values(before),
+        new_values={**state_values(after), "decision_point_id": point_id, "due_date": due_date},
+    )
+    await emit("projects.decision_point_reached", {"project_id": project_id})
+    return point_id
+
+
+async def _actor_roles(project: asyncpg.Record, actor_person_id: int | None, on: date) -> set[str]:
+    roles: set[str] = set()
+    if actor_person_id is None:
+        return roles
+    if project["owner_person_id"] == actor_person_id:
+        roles.add(ProjectRole.PROSJEKTEIGAR)
+    if project["sponsor_person_id"] == actor_person_id:
+        roles.add(ProjectRole.PROSJEKTANSVARLEG)
+    if project["manager_person_id"] == actor_person_id:
+        roles.add(ProjectRole.PROSJEKTLEIAR)
+    # A voting seat on the programme's board, in its term on the decision's date.
+    if project["programme_id"] is not None and await connection().fetchval(
+        "select 1 from board_member where tenant_id = app_tenant_id() and programme_id = $1"
+        " and person_id = $2 and seat <> 'observer' and term_start <= $3"
+        " and (term_end is null or term_end >= $3)",
+        project["programme_id"],
+        actor_person_id,
+        on,
+    ):
+        roles.add(ProjectRole.PROGRAMSTYRE)
+    return roles
+
+
+async def _deciding_as(
+    project: asyncpg.Record, actor_person_id: int | None, on: date
+) -> ProjectRole:
+    """The role in which the actor may decide: as the owner, else as the delegated board."""
+    roles = await _actor_roles(project, actor_person_id, on)
+    if not may_record_decision(roles, project["decisions_delegated_to_board"]):
+        raise OwnerOnly()
+    return (
+        ProjectRole.PROSJEKTEIGAR
+        if ProjectRole.PROSJEKTEIGAR in roles
+        else ProjectRole.PROGRAMSTYRE
+    )
+
+
+async def record_decision(
+    project_id: int,
+    *,
+    outcome: str,
+    basis: str,
+    decided_on: date,
+    approved_budget: Decimal | None = None,
+    conditions: str = "",
+    next_due_date: date | None = None,
+    actor_person_id: int | None,
+) -> ProjectState:
+    """The owner's (or the delegated board's) decision at the project's decision point.
+
+    go / go_with_conditions start the next sub-project with its budget approved (the given
+    amount, else the planned sub-project's budget); revise sends it back and opens a new
+    decision point (due `next_due_date`, else in 30 days); stop closes the project at any
+    time. Returns the project's state after the decision.
+    """
+    try:
+        decision = DecisionOutcome(outcome)
+    except ValueError as error:
+        raise InvalidInput("outcome_invalid", N_("Choose an outcome."), field="outcome") from error
+    project = await project_row(project_id, lead=True)
+    decided_as = await _deciding_as(project, actor_person_id, decided_on)
+    basis = required_text(basis, "basis", 10000)
+    conditions = conditions.strip()
+    if decision == DecisionOutcome.GO_WITH_CONDITIONS and not conditions:
+        raise InvalidInput(
+            "conditions_required", N_("Write the conditions of the go."), field="conditions"
+        )
+    before = state_of(project)
+    planned = await _planned_sub_project(project_id, before.phase)
+    if approved_budget is None and planned is not None:
+        approved_budget = planned["budget"]
+    after = apply_decision(before, decision, approved_budget if decision in _GOES else None)
+    point = await _open_decision_point(project_id, before.phase, decided_on)
+    await _write_decision(
+        point["id"],
+        decision,
+        after,
+        basis=basis,
+        conditions=conditions,
+        decided_on=decided_on,
+        decided_by=actor_person_id,
+        decided_as=decided_as,
+    )
+    revise_due = next_due_date or decided_on + timedelta(days=REVISE_DAYS)
+    await _carry_out(decision, project, after, point, planned, basis, revise_due, actor_person_id)
+    await _save_state(project_id, after)
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="record_decision",
+        entity="project",
+        entity_id=project_id,
+        old_values=state_values(before),
+        new_values={
+            **state_values(after),
+            "decision_point_id": point["id"],
+            "outcome": decision.value,
+            "basis": basis,
+            "conditions": conditions,
+            "decided_on": decided_on,
+            "decided_as": decided_as.value,
+        },
+    )
+    await emit("projects.decision_recorded", {"project_id": project_id})
+    return after
+
+
+async def _planned_sub_project(project_id: int, phase: SubProjectPhase) -> asyncpg.Record | None:
+    """The sub-project planned to follow `phase`, if the owner has planned one."""
+    following = next_phase(phase)
+    if following is None:
+        return None
+    return await connection().fetchrow(
+        "select * from sub_project where tenant_id = app_tenant_id() and project_id = $1"
+        " and phase = $2",
+        project_id,
+        following.value,
+    )
+
+
+async def _open_decision_point(
+    project_id: int, phase: SubProjectPhase, decided_on: date
+) -> asyncpg.Record:
+    """The project's undecided decision point, locked; made on the spot for a stop mid-way."""
+    db = connection()
+    point = await db.fetchrow(
+        "select * from decision_point where tenant_id = app_tenant_id() and project_id = $1"
+        " and outcome is null for update",
+        project_id,
+    )
+    if point is None:  # a stop while a sub-project runs: its decision point is now
+        point = await db.fetchrow(
+            "insert into decision_point (tenant_id, project_id, after_phase, due_date)"
+            " values (app_tenant_id(), $1, $2, $3) returning *",
+            project_id,
+            phase.value,
+            decided_on,
+        )
+    return point
+
+
+async def _write_decision(
+    point_id: int,
+    decision: DecisionOutcome,
+    after: ProjectState,
+    *,
+    basis: str,
+    conditions: str,
+    decided_on: date,
+    decided_by: int | None,
+    decided_as: ProjectRole,
+) -> None:
+    await connection().execute(
+        "update decision_point set outcome = $2, basis = $3, conditions = $4, approved_budget = $5,"
+        " decided_on = $6, decided_by = $7, decided_as = $8, recorded_at = now()"
+        " where tenant_id = app_tenant_id() and id = $1",
+        point_id,
+        decision.value,
+        basis,
+        conditions,
+        after.approved_budget if decision in _GOES else None,
+        decided_on,
+        decided_by,
+        decided_as.value,
+    )
+
+
+async def _carry_out(
+    decision: DecisionOutcome,
+    project: asyncpg.Record,
+    after: ProjectState,
+    point: asyncpg.Record,
+    planned: asyncpg.Record | None,
+    basis: str,
+    revise_due: date,
+    actor_person_id: int | None,
+) -> None:
+    """What the decision sets going: the next sub-project, a new decision point, or the stop."""
+    if decision in _GOES:
+        await _start_next(project["id"], after, point["id"], planned)
+    elif decision == DecisionOutcome.REVISE:
+        await _reopen(point, revise_due)
+    else:
+        await _stop(project, basis, actor_person_id)
+
+
+async def _start_next(
+    project_id: int, after: ProjectState, go_id: int, planned: asyncpg.Record | None
+) -> None:
+    db = connection()
+    if planned is None:
+        await db.execute(
+            "insert into sub_project (tenant_id, project_id, phase, state, budget,"
+            " approved_budget, go_decision_id) values (app_tenant_id(), $1, $2, 'active', $3, $3, $4)",
+            project_id,
+            after.phase.value,
+            after.approved_budget,
+            go_id,
+        )
+    else:
+        await db.execute(
+            "update sub_project set state = 'active', approved_budget = $2, go_decision_id = $3"
+            " where tenant_id = app_tenant_id() and id = $1",
+            planned["id"],
+            after.approved_budget,
+            go_id,
+        )
+
+
+async def _reopen(point: asyncpg.Record, due_date: date) -> None:
+    """A revise: the same decision comes back to the owner at a new decision point."""
+    await connection().execute(
+        "insert into decision_point (tenant_id, project_id, after_phase, next_phase, due_date)"
+        " values (app_tenant_id(), $1, $2, $3, $4)",
+        point["project_id"],
+        point["after_phase"],
+        point["next_phase"],
+        due_date,
+    )
+
+
+async def _stop(project: asyncpg.Record, basis: str, actor_person_id: int | None) -> None:
+    # Nothing is left running: a sub-project still open is closed, the stop's basis being
+    # its closing report unless it already had one.
+    sub = await current_sub_project(project)
+    if sub is not None and sub["state"] == SubProjectState.ACTIVE:
+        await close_with_report(sub, sub["closing_report"] or basis, actor_person_id)
+
+
+async def _save_state(project_id: int, after: ProjectState) -> None:
+    await connection().execute(
+        "update project set phase = $2, status = $3, approved_budget = $4,"
+        " closed_at = case when $3 = 'closed' then now() end"
+        " where tenant_id = app_tenant_id() and id = $1",
+        project_id,
+        after.phase.value,
+        after.status.value,
+        after.approved_budget,
+    )

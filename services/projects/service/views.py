@@ -1,0 +1,217 @@
+"""The reads: the project list with its filters, overdue decision points, one project in full."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import asyncpg
+
+from services.projects.rules import is_overdue
+from services.projects.schemas import (
+    DecisionPointView,
+    DocumentView,
+    ProjectDetail,
+    ProjectSummary,
+    StatusReportView,
+    SteeringMemberView,
+    SubProjectView,
+)
+from services.projects.service._common import VISIBLE, ProjectNotFound, project_row
+from services.projects.service.participants import participants_of
+from tenants.context import connection
+
+# A project's own rows, by (lead tenant_id, project id).
+_OF_PROJECT = " where tenant_id = $1 and project_id = $2"
+
+
+def _overdue(due: date | None, today: date | None, decided: bool) -> bool:
+    return due is not None and today is not None and is_overdue(due, today, decided)
+
+
+_SUMMARY = f"""
+    select p.id, p.tenant_id as lead_municipality_id, m.kommunenummer as lead_kommunenummer,
+           m.name as lead_name, p.title, p.phase, p.status, p.approved_budget, p.programme_id,
+           p.strategy_area_id, sa.name_nn as strategy_area_name, p.region_id is not null as regional,
+           p.region_id, p.owner_name,
+           (select min(d.due_date) from decision_point d where d.tenant_id = p.tenant_id
+              and d.project_id = p.id and d.outcome is null) as next_decision_due
+    from project p
+    join municipality m on m.id = p.tenant_id
+    left join strategy_area sa on sa.tenant_id = p.tenant_id and sa.id = p.strategy_area_id
+    where {VISIBLE}
+"""
+
+
+def _summary(row: asyncpg.Record, today: date | None) -> ProjectSummary:
+    values = dict(row)
+    values["decision_overdue"] = _overdue(values["next_decision_due"], today, False)
+    return ProjectSummary(**values)
+
+
+async def list_projects(
+    *,
+    phase: str | None = None,
+    strategy_area_id: int | None = None,
+    status: str | None = None,
+    regional: bool | None = None,
+    today: date | None = None,
+) -> list[ProjectSummary]:
+    """The projects this session sees (its own, those it takes part in, its region's),
+    filtered; `today` flags overdue decision points."""
+    rows = await connection().fetch(
+        _SUMMARY
+        + " and ($1::text is null or p.phase = $1) and ($2::bigint is null or p.strategy_area_id = $2)"
+        " and ($3::text is null or p.status = $3)"
+        " and ($4::boolean is null or (p.region_id is not null) = $4)"
+        " order by p.status = 'closed', p.title, p.id",
+        phase,
+        strategy_area_id,
+        status,
+        regional,
+    )
+    return [_summary(r, today) for r in rows]
+
+
+async def overdue_decision_points(today: date) -> list[DecisionPointView]:
+    """Open decision points past their due date, of the projects this session sees."""
+    rows = await connection().fetch(
+        "select d.*, p.title as project_title from decision_point d join project p"
+        f" on p.tenant_id = d.tenant_id and p.id = d.project_id where {VISIBLE}"
+        " and d.outcome is null and d.due_date < $1 order by d.due_date, d.id",
+        today,
+    )
+    return [_decision_view(r, today) for r in rows]
+
+
+def _decision_view(row: asyncpg.Record, today: date | None) -> DecisionPointView:
+    return DecisionPointView(
+        id=row["id"],
+        project_id=row["project_id"],
+        project_title=row["project_title"],
+        after_phase=row["after_phase"],
+        next_phase=row["next_phase"],
+        due_date=row["due_date"],
+        outcome=row["outcome"],
+        conditions=row["conditions"],
+        basis=row["basis"],
+        approved_budget=row["approved_budget"],
+        decided_on=row["decided_on"],
+        decided_by=row["decided_by"],
+        decided_as=row["decided_as"],
+        overdue=_overdue(row["due_date"], today, row["outcome"] is not None),
+    )
+
+
+async def project_id_by_title(title: str) -> int | None:
+    """The session's own project of that title (the demo finds its projects again by it)."""
+    return await connection().fetchval(
+        "select id from project where tenant_id = app_tenant_id() and title = $1 order by id"
+        " limit 1",
+        title,
+    )
+
+
+async def get_project(project_id: int, *, today: date | None = None) -> ProjectDetail:
+    """Everything about one project this session sees."""
+    row = await connection().fetchrow(_SUMMARY + " and p.id = $1", project_id)
+    if row is None:
+        raise ProjectNotFound()
+    project = await project_row(project_id)
+    key = (project["tenant_id"], project_id)
+    return ProjectDetail(
+        summary=_summary(row, today),
+        description=project["description"],
+        owner_person_id=project["owner_person_id"],
+        sponsor_person_id=project["sponsor_person_id"],
+        sponsor_name=project["sponsor_name"],
+        manager_person_id=project["manager_person_id"],
+        manager_name=project["manager_name"],
+        decisions_delegated_to_board=project["decisions_delegated_to_board"],
+        closed_at=project["closed_at"],
+        access=await _access(key),
+        steering_group=await _steering_group(key),
+        participants=await participants_of(project),
+        sub_projects=await _sub_projects(key),
+        decision_points=await _decision_points(key, project["title"], today),
+        status_reports=await _status_reports(key),
+        documents=await _documents(key),
+    )
+
+
+async def _access(key: tuple[int, int]) -> str:
+    """How this session sees the project: as its lead, a participant or the region's council."""
+    db = connection()
+    me = await db.fetchval("select app_tenant_id()")
+    if me == key[0]:
+        return "lead"
+    if me is not None and await db.fetchval("select project_participant_is_me($1, $2)", *key):
+        return "participant"
+    return "council"
+
+
+async def _steering_group(key: tuple[int, int]) -> list[SteeringMemberView]:
+    rows = await connection().fetch(
+        "select id, name, represents, person_id from steering_group_member"
+        + _OF_PROJECT
+        + " order by id",
+        *key,
+    )
+    return [SteeringMemberView(**dict(r)) for r in rows]
+
+
+async def _sub_projects(key: tuple[int, int]) -> list[SubProjectView]:
+    rows = await connection().fetch(
+        "select id, phase, state, mandate, plan, budget, approved_budget, period_start,"
+        " period_end, closing_report from sub_project"
+        + _OF_PROJECT
+        + " order by array_position(array['forstudie','forprosjekt','hovudprosjekt',"
+        "'drift'], phase)",
+        *key,
+    )
+    return [SubProjectView(**dict(r)) for r in rows]
+
+
+async def _decision_points(
+    key: tuple[int, int], title: str, today: date | None
+) -> list[DecisionPointView]:
+    rows = await connection().fetch(
+        "select d.*, $3::text as project_title from decision_point d"
+        " where d.tenant_id = $1 and d.project_id = $2 order by d.id",
+        *key,
+        title,
+    )
+    return [_decision_view(r, today) for r in rows]
+
+
+async def _status_reports(key: tuple[int, int]) -> list[StatusReportView]:
+    rows = await connection().fetch(
+        "select r.id, r.sub_project_id, sp.phase, r.period_start, r.period_end, r.progress,"
+        " r.spent, r.planned, r.risks, r.kpi_contributions, r.reported_by_municipality,"
+        " r.reported_by, r.created_at from status_report r join sub_project sp"
+        " on sp.tenant_id = r.tenant_id and sp.id = r.sub_project_id"
+        " where r.tenant_id = $1 and r.project_id = $2 order by r.period_start, r.id",
+        *key,
+    )
+    return [
+        StatusReportView(
+            **{
+                **dict(r),
+                "kpi_contributions": {
+                    k: Decimal(v) for k, v in json.loads(r["kpi_contributions"]).items()
+                },
+            }
+        )
+        for r in rows
+    ]
+
+
+async def _documents(key: tuple[int, int]) -> list[DocumentView]:
+    rows = await connection().fetch(
+        "select id, name, content_type, size, sha256, uploaded_at from document"
+        + _OF_PROJECT
+        + " order by uploaded_at, id",
+        *key,
+    )
+    return [DocumentView(**{**dict(r), "sha256": r["sha256"].hex()}) for r in rows]
