@@ -44,12 +44,11 @@ async def _stale_run_databases() -> list[str]:
         )
     finally:
         await admin.close()
-    stale = []
-    for row in rows:
-        pid = row["datname"].rsplit("_run", 1)[1]
-        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
-            stale.append(row["datname"])
-    return stale
+    return [row["datname"] for row in rows if not _alive(row["datname"].rsplit("_run", 1)[1])]
+
+
+def _alive(pid: str) -> bool:
+    return pid.isdigit() and os.path.exists(f"/proc/{pid}")
 
 
 @pytest.fixture(scope="session")
