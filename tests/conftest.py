@@ -44,11 +44,11 @@ async def _stale_run_databases() -> list[str]:
         )
     finally:
         await admin.close()
-    return [row["datname"] for row in rows if not _alive(row["datname"].rsplit("_run", 1)[1])]
+    return [row["datname"] for row in rows if _gone(row["datname"].rsplit("_run", 1)[1])]
 
 
-def _alive(pid: str) -> bool:
-    return pid.isdigit() and os.path.exists(f"/proc/{pid}")
+def _gone(pid: str) -> bool:
+    return pid.isdigit() and not os.path.exists(f"/proc/{pid}")
 
 
 @pytest.fixture(scope="session")
