@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from litestar import Request
-from litestar.datastructures import UploadFile
 
 from services.errors import N_, InvalidInput
 from services.projects.schemas import StatusReportInput
+from web.forms import uploaded_file
 from web.projects.pages import (
     OUTCOMES,
     PHASES,
@@ -96,12 +96,5 @@ def report_of(form: dict[str, str]) -> StatusReportInput:
 
 async def document_of(request: Request) -> dict:
     """The uploaded file as add_document takes it; the use-case judges its bytes."""
-    data = await request.form()
-    upload = data.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InvalidInput("document_missing", N_("Choose a file."), field="file")
-    return {
-        "content": await upload.read(),
-        "name": upload.filename,
-        "claimed_type": upload.content_type or "",
-    }
+    upload = await uploaded_file(request, "file", field="file")
+    return {"content": upload.content, "name": upload.name, "claimed_type": upload.media_type}

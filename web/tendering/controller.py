@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.access import service as access
-from services.errors import N_, DomainError, InvalidInput
+from services.errors import DomainError
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.rules import MAX_DOCUMENT_BYTES
@@ -19,7 +18,7 @@ from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import current_scope, tenant_tx
 from web.account.controller import go_to
 from web.auth.guards import municipality_member, principal_of
-from web.forms import errors_of, fields
+from web.forms import errors_of, fields, uploaded_file
 from web.tenders.pages import page
 
 ONE = "/k/{kommunenummer:str}/tenders/{tender_id:int}"
@@ -118,19 +117,15 @@ async def publish(
 async def add_document(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    data = await request.form()
-    upload = data.get("file")
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput("document_missing", N_("Choose a file."), field="documents")
-        content = await upload.read()
+        upload = await uploaded_file(request, "file", field="documents")
         async with tenant_tx():
             await tendering.add_document(
                 tender_id,
                 actor_person_id=principal_of(request).person.id,
-                name=upload.filename,
-                media_type=upload.content_type or "application/octet-stream",
-                content=content,
+                name=upload.name,
+                media_type=upload.media_type or "application/octet-stream",
+                content=upload.content,
             )
     except DomainError as error:
         if error.status == 404:
