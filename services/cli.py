@@ -40,17 +40,24 @@ def _write_idp_persons(path: str) -> None:
 
 
 async def _demo(settings: Settings) -> int:
+    from services.dashboards.service import refresh_everything
     from services.demo.data import PERSONS
     from services.demo.seed import load_demo
     from services.tendering.sealing import SEALING_KEY_PURPOSE
 
-    counts = await _with_app_db(
-        settings,
-        lambda: load_demo(settings.derived_key("pid"), settings.derived_key(SEALING_KEY_PURPOSE)),
-    )
+    async def work() -> dict[str, int]:
+        counts = await load_demo(
+            settings.derived_key("pid"), settings.derived_key(SEALING_KEY_PURPOSE)
+        )
+        # The dashboards show figures at once, before any worker has run.
+        await refresh_everything()
+        return counts
+
+    counts = await _with_app_db(settings, work)
     print(
         f"demo loaded: {counts['regions']} regions, {counts['organisations']} businesses,"
-        f" {counts['persons']} persons"
+        f" {counts['persons']} persons, {counts.get('projects', 0)} projects,"
+        f" {counts.get('tenders', 0)} tenders; dashboards computed"
     )
     print("demo persons (log in as them on the dev ID-porten page):")
     for person in PERSONS:
