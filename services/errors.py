@@ -51,3 +51,11 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+def required_text(value: str, field: str, limit: int = 300) -> str:
+    """A text the user must give: stripped, not empty, not longer than `limit`."""
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise InvalidInput(f"{field}_required", N_("Fill in this field."), field=field)
+    return value

@@ -16,13 +16,6 @@ class ProgrammeNotFound(NotFound):
         super().__init__("programme_not_found", N_("No such programme."))
 
 
-def required_text(value: str, field: str, limit: int = 300) -> str:
-    value = value.strip()
-    if not value or len(value) > limit:
-        raise InvalidInput(f"{field}_required", N_("Fill in this field."), field=field)
-    return value
-
-
 def amount_of(value: Decimal | int | str, field: str) -> Decimal:
     try:
         amount = Decimal(value)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from services.audit.service import record_change
-from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.programmes.rules import ActionPlanState, check_action_plan_transition
 from services.programmes.schemas import GoalInput
 from services.programmes.service._common import (
     amount_of,
     check_year,
     programme_row,
-    required_text,
     strategy_areas,
 )
 from tenants.context import connection

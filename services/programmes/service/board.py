@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from services.audit.service import record_change
-from services.errors import N_, InvalidInput
-from services.programmes.service._common import programme_row, required_text
+from services.errors import N_, InvalidInput, required_text
+from services.programmes.service._common import programme_row
 from tenants.context import connection
 
 SEATS = ("politician", "business", "observer")

@@ -8,10 +8,10 @@ from decimal import Decimal
 import asyncpg
 
 from services.audit.service import record_change
-from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.outbox.service import emit
 from services.programmes.schemas import MeasurementView
-from services.programmes.service._common import check_year, programme_row, required_text
+from services.programmes.service._common import check_year, programme_row
 from tenants.context import connection
 
 _KPI_CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from services.audit.service import record_change
-from services.errors import N_, Conflict, InvalidInput
+from services.errors import N_, Conflict, InvalidInput, required_text
 from services.programmes.rules import ProgrammeStage, check_stage_transition
-from services.programmes.service._common import programme_row, required_text
+from services.programmes.service._common import programme_row
 from tenants.context import connection
 
 KINDS = ("omstilling", "naeringsutvikling")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncpg
 
 from services.audit.service import record_change
-from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.outbox.service import emit
 from services.programmes.rules import validate_strategy_shares
 from services.programmes.schemas import StrategyAreaInput, StrategyAreaView
-from services.programmes.service._common import programme_row, required_text, strategy_areas
+from services.programmes.service._common import programme_row, strategy_areas
 from tenants.context import connection
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from services.audit.service import record_change
-from services.errors import N_, InvalidInput, NotAllowed, NotFound
+from services.errors import N_, NotAllowed, NotFound
 from services.projects.rules import (
     ProjectState,
     ProjectStatus,
@@ -33,13 +33,6 @@ class LeadOnly(NotAllowed):
         super().__init__(
             "project_lead_only", N_("Only the lead municipality may change this project.")
         )
-
-
-def required_text(value: str, field: str, limit: int = 300) -> str:
-    value = value.strip()
-    if not value or len(value) > limit:
-        raise InvalidInput(f"{field}_required", N_("Fill in this field."), field=field)
-    return value
 
 
 def state_of(project: asyncpg.Record) -> ProjectState:

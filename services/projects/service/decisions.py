@@ -8,7 +8,7 @@ from decimal import Decimal
 import asyncpg
 
 from services.audit.service import record_change
-from services.errors import N_, Conflict, InvalidInput, NotAllowed
+from services.errors import N_, Conflict, InvalidInput, NotAllowed, required_text
 from services.outbox.service import emit
 from services.projects.rules import (
     DecisionOutcome,
@@ -25,7 +25,6 @@ from services.projects.service._common import (
     close_with_report,
     current_sub_project,
     project_row,
-    required_text,
     state_of,
     state_values,
 )

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.audit.service import record_change
-from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.outbox.service import emit
 from services.projects.rules import (
     ProjectClosed,
@@ -21,7 +21,6 @@ from services.projects.service._common import (
     close_with_report,
     current_sub_project,
     project_row,
-    required_text,
     state_of,
     state_values,
 )

@@ -6,11 +6,11 @@ import json
 from decimal import Decimal
 
 from services.audit.service import record_change
-from services.errors import N_, InvalidInput, NotAllowed
+from services.errors import N_, InvalidInput, NotAllowed, required_text
 from services.outbox.service import emit
 from services.projects.rules import ProjectClosed, ProjectStatus
 from services.projects.schemas import StatusReportInput
-from services.projects.service._common import current_sub_project, project_row, required_text
+from services.projects.service._common import current_sub_project, project_row
 from tenants.context import connection
 
 
