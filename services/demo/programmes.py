@@ -244,7 +244,7 @@ async def _industry_skills(owner: int, programme_id: int, areas: dict[str, int])
 
 
 async def _tourism_study(owner: int, programme_id: int, areas: dict[str, int]) -> None:
-    project_id = await _create_once(
+    await _pre_study_at_its_decision_point(
         NewProject(
             title=TOURISM,
             phase="forstudie",
@@ -262,31 +262,19 @@ async def _tourism_study(owner: int, programme_id: int, areas: dict[str, int]) -
             period_end=date(2026, 10, 31),
         ),
         owner,
-    )
-    if project_id is None:
-        return
-    await projects.plan_sub_project(
-        project_id,
-        "forprosjekt",
         mandate="Utvikle tre pakka opplevingsprodukt med grunneigarane langs Namsen.",
         plan="Produktutvikling, sal og booking, avtalar med grunneigarane.",
         budget=Decimal(650_000),
-        actor_person_id=owner,
-    )
-    # The owner has a few weeks from the first load; the date is fixed from then on.
-    await projects.reach_decision_point(
-        project_id,
+        # The owner has a few weeks from the first load; the date is fixed from then on.
         due_date=date.today() + timedelta(days=21),
         closing_report="Ni verksemder og tolv grunneigarar vil vere med på eit forprosjekt.",
-        actor_person_id=owner,
     )
 
 
 async def _destination_study(owner: int) -> None:
-    title = "Forstudie: Samla destinasjonsselskap Lierne–Røyrvik"
-    project_id = await _create_once(
+    await _pre_study_at_its_decision_point(
         NewProject(
-            title=title,
+            title="Forstudie: Samla destinasjonsselskap Lierne–Røyrvik",
             phase="forstudie",
             budget=Decimal(350_000),
             decided_on=date(2025, 1, 20),
@@ -298,22 +286,33 @@ async def _destination_study(owner: int) -> None:
             period_end=date(2025, 8, 31),
         ),
         owner,
-    )
-    if project_id is None:
-        return
-    await projects.plan_sub_project(
-        project_id,
-        "forprosjekt",
         mandate="Etablere selskapet og avtalar med verksemdene.",
         plan="Selskapsform, eigarskap, forretningsplan.",
         budget=Decimal(750_000),
-        actor_person_id=owner,
-    )
-    await projects.reach_decision_point(
-        project_id,
         due_date=date(2025, 10, 15),
         closing_report="Eit felles selskap er ønskt av 14 av 17 verksemder.",
-        actor_person_id=owner,
+    )
+
+
+async def _pre_study_at_its_decision_point(
+    new: NewProject,
+    owner: int,
+    *,
+    mandate: str,
+    plan: str,
+    budget: Decimal,
+    due_date: date,
+    closing_report: str,
+) -> None:
+    """A pre-study, done, with its pre-project planned and the owner's decision still to come."""
+    project_id = await _create_once(new, owner)
+    if project_id is None:
+        return
+    await projects.plan_sub_project(
+        project_id, "forprosjekt", mandate=mandate, plan=plan, budget=budget, actor_person_id=owner
+    )
+    await projects.reach_decision_point(
+        project_id, due_date=due_date, closing_report=closing_report, actor_person_id=owner
     )
 
 
