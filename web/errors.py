@@ -29,9 +29,10 @@ def _wants_html(request: Request) -> bool:
 
 
 def _page(request: Request, status: int, detail: str | None = None) -> Response:
-    response = render(request, "error.html", status=status, title=TITLES.get(status, ""), detail=detail)
-    response.status_code = status
-    return response
+    title = TITLES.get(status, "")
+    return render(
+        request, "error.html", status_code=status, status=status, title=title, detail=detail
+    )
 
 
 def domain_error_handler(request: Request, error: DomainError) -> Response:

@@ -77,9 +77,8 @@ def member_routes(scope: str) -> list:
                     **_target(request, scope),
                 )
         except DomainError as error:
-            response = await _page(request, scope, form=form, errors=errors_of(request, error))
-            response.status_code = 422
-            return response
+            errors = errors_of(request, error)
+            return await _page(request, scope, status_code=422, form=form, errors=errors)
         link = f"{request.app.state.settings.base_url}/invitations/{token}"
         return await _page(request, scope, invited=form.get("email"), link=link)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from litestar import Request
 from litestar.plugins.htmx import HTMXTemplate
 from litestar.plugins.minijinja import MiniJinjaTemplateEngine
@@ -22,6 +24,14 @@ def _lang(state: Any) -> str:
     return state.lookup("lang") or "nb"
 
 
+def amount_text(amount: Decimal | int | None, lang: str) -> str:
+    """An amount as its readers write it: 1 200 000 in Norwegian, 1,200,000 in English."""
+    if amount is None:
+        return ""
+    locale = {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
+    return format_decimal(Decimal(amount), format="#,##0.##", locale=locale)
+
+
 def _configure(engine: MiniJinjaTemplateEngine) -> None:
     env = engine.engine
     env.add_global("_", pass_state(lambda state, msg, **kw: gettext(_lang(state), msg, **kw)))
@@ -35,6 +45,7 @@ def _configure(engine: MiniJinjaTemplateEngine) -> None:
             lambda state, scope, role: gettext(_lang(state), ROLE_NAMES.get((scope, role), role))
         ),
     )
+    env.add_global("nok", pass_state(lambda state, amount: amount_text(amount, _lang(state))))
     env.add_global("LANGUAGES", list(LANGUAGES))
     env.add_global("LANGUAGE_NAMES", LANGUAGE_NAMES)
 
@@ -55,7 +66,14 @@ def wants_fragment(request: Request) -> bool:
     )
 
 
-def render(request: Request, page: str, *, fragment: str | None = None, **context: Any) -> Template:
+def render(
+    request: Request,
+    page: str,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
     """A full page, or (for htmx) the named fragment that sits beside it as _name.html."""
     context.setdefault("lang", request.state.get("lang", "nb"))
     # The page's own address, query included, so switching language keeps a list's filter.
@@ -63,6 +81,11 @@ def render(request: Request, page: str, *, fragment: str | None = None, **contex
     context.setdefault("path", request.url.path + (f"?{query}" if query else ""))
     context.setdefault("principal", request.state.get("principal"))
     if fragment and wants_fragment(request):
-        return HTMXTemplate(template_name=fragment, context=context, headers={"Vary": "HX-Request"})
+        return HTMXTemplate(
+            template_name=fragment,
+            context=context,
+            headers={"Vary": "HX-Request"},
+            status_code=status_code,
+        )
     headers = {"Vary": "HX-Request"} if fragment else None
-    return Template(template_name=page, context=context, headers=headers)
+    return Template(template_name=page, context=context, headers=headers, status_code=status_code)

@@ -79,9 +79,13 @@ async def invitation(request: Request, token: FromPath[str]) -> Template:
         async with tenant_tx(_invitation_scope(request, token)):
             found = await access.invitation_for_token()
     except DomainError as error:
-        response = render(request, "account/invitation.html", invitation=None, error=error.code)
-        response.status_code = error.status
-        return response
+        return render(
+            request,
+            "account/invitation.html",
+            status_code=error.status,
+            invitation=None,
+            error=error.code,
+        )
     return render(
         request, "account/invitation.html", invitation=found, token=token, role_names=ROLE_NAMES
     )
@@ -96,9 +100,13 @@ async def accept_invitation(request: Request, token: FromPath[str]) -> Response:
                 principal.person.id, client_address=client_address(request)
             )
     except DomainError as error:
-        response = render(request, "account/invitation.html", invitation=None, error=error.code)
-        response.status_code = error.status
-        return response
+        return render(
+            request,
+            "account/invitation.html",
+            status_code=error.status,
+            invitation=None,
+            error=error.code,
+        )
     await _set_active(request, membership_id)
     return go_to(request, "/me")
 
@@ -121,10 +129,12 @@ async def register_organisation(request: Request) -> Response:
                 client_address=client_address(request),
             )
     except DomainError as error:
-        response = render(
-            request, "account/new_organisation.html", form=form, errors=errors_of(request, error)
+        return render(
+            request,
+            "account/new_organisation.html",
+            status_code=422,
+            form=form,
+            errors=errors_of(request, error),
         )
-        response.status_code = 422
-        return response
     await _set_active(request, membership_id)
     return go_to(request, "/me")

@@ -80,8 +80,7 @@ async def _refuse(request: Request, reason: str) -> Response:
         await access.record_security_event(
             "login_refused", detail={"reason": reason}, client_address=client_address(request)
         )
-    response = render(request, "auth/refused.html", reason=reason)
-    response.status_code = 400
+    response = render(request, "auth/refused.html", status_code=400, reason=reason)
     response.cookies.append(_session_cookie(request, None))
     return response
 
@@ -178,15 +177,14 @@ async def register(request: Request) -> Response:
                     kind, person_id=person_id, client_address=client_address(request)
                 )
     except DomainError as error:
-        response = render(
+        return render(
             request,
             "auth/welcome.html",
+            status_code=422,
             form=form,
             errors=errors_of(request, error),
             next=local_path(form.get("next")),
         )
-        response.status_code = 422
-        return response
     session.person_id, session.pending_pid_hash = person_id, None
     await _store(request).save(request.state.session_token, session)
     target = local_path(form.get("next"))

@@ -22,9 +22,7 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
         regions = await tenancy.regions_with_municipalities()
     context.setdefault("form", {})
     context.setdefault("errors", {})
-    response = render(request, "operator/home.html", regions=regions, **context)
-    response.status_code = status
-    return response
+    return render(request, "operator/home.html", status_code=status, regions=regions, **context)
 
 
 @get("/operator", guards=[operator], name="operator_home")

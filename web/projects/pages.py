@@ -6,12 +6,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import format_decimal
 from litestar import Request
 from litestar.response import Template
 
 from services.errors import N_, InvalidInput
-from web.templating import render, wants_fragment
+from web.templating import render
 
 PHASES = {
     "forstudie": N_("Pre-study"),
@@ -42,24 +41,10 @@ def page(
 ) -> Template:
     """The page, or its fragment for an htmx swap; either way the answer varies by HX-Request."""
     lang = request.state.get("lang", "nb")
-    context.setdefault("nok", lambda amount: amount_text(amount, lang))
     context.setdefault("area_name", lambda nb, nn: nn if lang == "nn" else nb)
     context.update(PHASES=PHASES, STATUSES=STATUSES, OUTCOMES=OUTCOMES)
     context.setdefault("SUB_PROJECT_STATES", SUB_PROJECT_STATES)
-    response = render(
-        request, name, fragment=fragment if wants_fragment(request) else None, **context
-    )
-    response.headers["Vary"] = "HX-Request"
-    response.status_code = status
-    return response
-
-
-def amount_text(amount: Decimal | int | None, lang: str) -> str:
-    """An amount as its readers write it: 1 200 000 in Norwegian, 1,200,000 in English."""
-    if amount is None:
-        return ""
-    locale = {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
-    return format_decimal(Decimal(amount), format="#,##0.##", locale=locale)
+    return render(request, name, fragment=fragment, status_code=status, **context)
 
 
 def parse_amount(value: str | None, field: str) -> Decimal:

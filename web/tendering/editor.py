@@ -19,15 +19,12 @@ from web.account.controller import go_to
 from web.auth.guards import municipality_member, principal_of
 from web.forms import errors_of, fields
 from web.i18n import gettext
+from web.tendering.controller import base_of
 from web.tenders.pages import page
 
 LIST = "/k/{kommunenummer:str}/tenders"
 MANAGERS = ("admin", "case_officer")
 ROWS = 5  # criterion rows in the editor; empty ones are left out
-
-
-def base_of(request: Request) -> str:
-    return f"/k/{principal_of(request).active.kommunenummer}/tenders"
 
 
 @get(LIST, guards=[municipality_member()], name="municipality_tenders")

@@ -23,8 +23,9 @@ from services.tendering.schemas import ProtocolEvent, TenderView
 from tenants.context import current_scope, tenant_tx
 from web.auth.guards import municipality_member, principal_of
 from web.i18n import gettext
+from web.templating import amount_text
 from web.tendering.controller import ONE, base_of
-from web.tenders.pages import STATES, amount_text, page, when_text
+from web.tenders.pages import STATES, page, when_text
 
 ACTIONS = {
     "tender.created": N_("Tender created"),

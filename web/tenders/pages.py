@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
 from litestar import Request
 from litestar.response import Template
 
 from services.errors import N_
 from services.tendering.rules import OSLO
-from web.templating import render, wants_fragment
+from web.templating import render
 
 STATES = {
     "draft": N_("Draft"),
@@ -36,14 +34,6 @@ NOTICES = {
 }
 
 
-def amount_text(amount: Decimal | int | None, lang: str) -> str:
-    """An amount as its readers write it: 1 200 000 in Norwegian, 1,200,000 in English."""
-    if amount is None:
-        return ""
-    locale = {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
-    return format_decimal(Decimal(amount), format="#,##0.##", locale=locale)
-
-
 def when_text(moment: datetime | None, *, seconds: bool = False) -> str:
     """A moment on the Norwegian clock, the one deadlines are set by."""
     if moment is None:
@@ -55,8 +45,6 @@ def page(
     request: Request, name: str, fragment: str | None = None, *, status: int = 200, **context: Any
 ) -> Template:
     """The page, or its fragment for an htmx swap; either way the answer varies by HX-Request."""
-    lang = request.state.get("lang", "nb")
-    context.setdefault("nok", lambda amount: amount_text(amount, lang))
     context.setdefault("when", when_text)
     context.setdefault("when_s", lambda moment: when_text(moment, seconds=True))
     context.setdefault("iso", lambda moment: moment.isoformat() if moment else "")
@@ -64,12 +52,4 @@ def page(
     context.setdefault("NOTICES", NOTICES)
     context.setdefault("errors", {})
     context.setdefault("form", {})
-    response = render(
-        request,
-        name,
-        fragment=fragment if fragment and wants_fragment(request) else None,
-        **context,
-    )
-    response.headers["Vary"] = "HX-Request"
-    response.status_code = status
-    return response
+    return render(request, name, fragment=fragment, status_code=status, **context)
