@@ -59,14 +59,14 @@ class SessionStore:
     async def load(self, token: str | None) -> SessionData | None:
         if not token:
             return None
-        raw = await self.redis.get(_key(token))
+        # One round trip on every request: read the session and start its idle time again.
+        raw = await self.redis.getex(_key(token), ex=IDLE_SECONDS)
         if raw is None:
             return None
         data = msgspec.json.decode(raw, type=SessionData)
         if time.time() - data.created_at > ABSOLUTE_SECONDS:
             await self.delete(token)
             return None
-        await self.redis.expire(_key(token), IDLE_SECONDS)  # idle time starts again
         return data
 
     async def save(self, token: str, data: SessionData) -> None:
