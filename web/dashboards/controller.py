@@ -8,9 +8,12 @@ lists behind their own figures (decision points overdue, projects per sub-projec
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -24,7 +27,7 @@ from web.auth.guards import municipality_member, region_member
 from web.dashboards import charts, views
 from web.dashboards.export import FORMATS, export
 from web.i18n import gettext
-from web.templating import render
+from web.templating import render, wants_fragment
 
 REGION = "/r/{region_slug:str}/dashboard"
 MUNICIPALITY = "/k/{kommunenummer:str}/dashboard"
@@ -47,14 +50,26 @@ def _charts(figures: list[Figure], lang: str) -> list[str]:
     ]
 
 
-def _page(request: Request, page: str, **context) -> Template:
+def _page(
+    request: Request, page: str, shown: object, build: Callable[[], dict]
+) -> Template | Response:
+    """The dashboard, or for its two-second poll nothing when `shown` has not changed.
+
+    An open dashboard asks every two seconds; drawing its charts is most of a page's cost, so
+    the poll carries a digest of what it shows and gets 204 (htmx leaves the page) until the
+    figures move.
+    """
+    version = hashlib.sha256(msgspec.json.encode(shown)).hexdigest()[:16]
+    if wants_fragment(request) and request.query_params.get("v") == version:
+        return Response(b"", status_code=204, headers={"Vary": "HX-Request"})
     lang = _lang(request)
     return render(
         request,
         f"dashboards/{page}.html",
         fragment="dashboards/_figures.html",
         num=lambda value: views.number(value, lang),
-        **context,
+        poll=f"{request.url.path}?v={version}",
+        **build(),
     )
 
 
@@ -99,36 +114,42 @@ def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
 
 
 @get(REGION, guards=[region_member()], name="region_dashboard")
-async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template:
+async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template | Response:
     region = await _region()
     whole = region.figures.get(WHOLE_REGION, [])
     return _page(
         request,
         "region",
-        tables=_region_tables(request, region, region_slug),
-        charts=_charts(whole, _lang(request)) if whole else [],
-        computed_at=_stamp(region.computed_at),
-        export=f"/r/{region_slug}/dashboard/export",
-        query="",
+        region,
+        lambda: {
+            "tables": _region_tables(request, region, region_slug),
+            "charts": _charts(whole, _lang(request)) if whole else [],
+            "computed_at": _stamp(region.computed_at),
+            "export": f"/r/{region_slug}/dashboard/export",
+            "query": "",
+        },
     )
 
 
 @get(REGION + "/k/{kommunenummer:str}", guards=[region_member()], name="region_member_dashboard")
 async def region_member_dashboard(
     request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
-) -> Template:
+) -> Template | Response:
     region = await _region()
     member = _member(region, kommunenummer)
     figures = region.figures.get(member.id, [])
     return _page(
         request,
         "region_member",
-        member=member,
-        tables=views.municipality_tables(figures, _lang(request), None),
-        charts=_charts(figures, _lang(request)) if figures else [],
-        computed_at=_stamp(region.computed_at),
-        export=f"/r/{region_slug}/dashboard/export",
-        query=f"&kommunenummer={kommunenummer}",
+        (figures, region.computed_at),
+        lambda: {
+            "member": member,
+            "tables": views.municipality_tables(figures, _lang(request), None),
+            "charts": _charts(figures, _lang(request)) if figures else [],
+            "computed_at": _stamp(region.computed_at),
+            "export": f"/r/{region_slug}/dashboard/export",
+            "query": f"&kommunenummer={kommunenummer}",
+        },
     )
 
 
@@ -158,17 +179,22 @@ def _municipality_tables(request, figures, kommunenummer: str) -> list[views.Das
 
 
 @get(MUNICIPALITY, guards=[municipality_member()], name="municipality_dashboard")
-async def municipality_dashboard(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def municipality_dashboard(
+    request: Request, kommunenummer: FromPath[str]
+) -> Template | Response:
     async with tenant_tx():
         own = await dashboards.figures_for_municipality()
     return _page(
         request,
         "municipality",
-        tables=_municipality_tables(request, own.figures, kommunenummer),
-        charts=_charts(own.figures, _lang(request)) if own.figures else [],
-        computed_at=_stamp(own.computed_at),
-        export=f"/k/{kommunenummer}/dashboard/export",
-        query="",
+        own,
+        lambda: {
+            "tables": _municipality_tables(request, own.figures, kommunenummer),
+            "charts": _charts(own.figures, _lang(request)) if own.figures else [],
+            "computed_at": _stamp(own.computed_at),
+            "export": f"/k/{kommunenummer}/dashboard/export",
+            "query": "",
+        },
     )
 
 
@@ -176,8 +202,7 @@ def _overdue_table(rows, lang: str) -> views.DashTable:
     t = views.DashTable(
         "overdue",
         gettext(lang, N_("Decision points overdue")),
-        [gettext(lang, s) for s in (N_("Project"), N_("Next sub-project"),
-                                          N_("Due"))],
+        [gettext(lang, s) for s in (N_("Project"), N_("Next sub-project"), N_("Due"))],
         numeric_from=3,
     )
     for d in rows:
@@ -243,7 +268,10 @@ async def phase_projects(
     name="municipality_dashboard_export",
 )
 async def municipality_export(
-    request: Request, kommunenummer: FromPath[str], table: FromPath[str], format: FromQuery[str] = "csv"
+    request: Request,
+    kommunenummer: FromPath[str],
+    table: FromPath[str],
+    format: FromQuery[str] = "csv",
 ) -> Response:
     if format not in FORMATS:
         raise NotFoundException()

@@ -3,6 +3,7 @@ lists behind its figures; refreshed by htmx; every table exported as CSV and XLS
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date
@@ -85,6 +86,25 @@ async def test_htmx_polling_gets_the_figures_fragment_only(dashboard):
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="figures"')
     assert "<html" not in response.text
+
+
+async def test_a_poll_of_unchanged_figures_gets_nothing_and_a_change_gets_the_fragment(dashboard):
+    council, path = dashboard["council"], f"/r/{dashboard['slug']}/dashboard"
+    first = await council.get(path, headers={"hx-request": "true"})
+    poll = html.unescape(re.search(r'hx-get="([^"]+)"', first.text).group(1))
+    assert poll.startswith(path + "?v=")
+    unchanged = await council.get(poll, headers={"hx-request": "true"})
+    assert (unchanged.status_code, unchanged.text) == (204, "")
+    # A full page load is never short-cut, whatever it carries.
+    assert (await council.get(poll, headers=HTML)).status_code == 200
+
+    place = dashboard["place"]
+    async with tenant_tx(place.scope()):
+        await dashboards.recompute_here()  # same values, a newer "computed at"
+    await dashboards.refresh_municipality_and_regions(place.id, dashboards.SLICES)
+    moved = await council.get(poll, headers={"hx-request": "true"})
+    assert moved.status_code == 200
+    assert moved.text.lstrip().startswith('<div id="figures"')
 
 
 async def test_the_council_drills_down_to_a_member_and_no_further(dashboard):
