@@ -6,6 +6,7 @@ bench/results.md with the command that made them; no test asserts a time.
 
 from __future__ import annotations
 
+import html
 import os
 import platform
 import re
@@ -46,8 +47,10 @@ def log_in(base: str, pid: str) -> str:
         return f"{COOKIE}={client.cookies[COOKIE]}"
 
 
-def wrk(url: str, cookie: str | None = None) -> dict[str, float]:
+def wrk(url: str, cookie: str | None = None, *extra: str) -> dict[str, float]:
     header = ["-H", f"Cookie: {cookie}"] if cookie else []
+    for line in extra:
+        header += ["-H", line]
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *header, url],
         capture_output=True,
@@ -61,6 +64,15 @@ def wrk(url: str, cookie: str | None = None) -> dict[str, float]:
         "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
         "errors": int(errors.group(1)) if errors else 0,
     }
+
+
+def dashboard_poll(product, cookie: str) -> dict[str, float]:
+    """What an open dashboard costs while its figures stand still: the poll that gets 204."""
+    htmx = {"Cookie": cookie, "HX-Request": "true"}
+    fragment = httpx.get(product.base + "/k/5045/dashboard", headers=htmx).text
+    poll = html.unescape(re.search(r'hx-get="([^"]+)"', fragment).group(1))
+    assert httpx.get(product.base + poll, headers=htmx).status_code == 204
+    return wrk(product.base + poll, cookie, "HX-Request: true")
 
 
 def rss_mib(pid: int) -> float:
@@ -78,6 +90,9 @@ def main() -> int:
             status = httpx.get(product.base + path, headers={"Cookie": cookie}).status_code
             assert status == 200, f"{path} answered {status} to the logged-in session"
         rows += [(path + " (logged in)", wrk(product.base + path, cookie)) for path in LOGGED_IN]
+        rows.append(
+            ("/k/5045/dashboard (its 2 s poll, unchanged)", dashboard_poll(product, cookie))
+        )
         memory = rss_mib(product.pids[-1])
     lines = [
         "# Benchmarks",
