@@ -39,6 +39,8 @@ class Settings:
     acr_values: str
     smtp_url: str | None
     environment: str
+    # Login attempts per client address, and form posts per person, in one minute.
+    rate_limit_per_minute: int = 60
 
     @property
     def secure_cookies(self) -> bool:
@@ -81,6 +83,15 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if not 1 <= value <= 65535:
         raise SettingsError(f"{PREFIX}{name} must be a port between 1 and 65535; got {value}")
     return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(PREFIX + name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{PREFIX}{name} must be a whole number above 0; got {raw!r}")
+    return int(raw)
 
 
 def with_role(url: str, role: str, password: str | None) -> str:
@@ -164,6 +175,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         acr_values=acr,
         smtp_url=_url(env, "SMTP_URL", ("smtp", "smtps")),
         environment=env.get(PREFIX + "ENVIRONMENT", "development"),
+        rate_limit_per_minute=_count(env, "RATE_LIMIT_PER_MINUTE", 60),
     )
 
 

@@ -34,6 +34,7 @@ from web.organisation import controller as organisation
 from web.programmes import controller as programmes
 from web.projects import controller as projects
 from web.public import controller as public
+from web.ratelimit import STORE, rate_limit_config, rate_limit_store
 from web.region import controller as region
 from web.security import origin, security_headers_middleware
 from web.supplier import controller as supplier
@@ -126,6 +127,7 @@ def create_app(
         middleware=[
             request_context_middleware(settings.default_language),
             auth_middleware,
+            rate_limit_config(settings).middleware,
             security_headers_middleware(settings.secure_cookies, origin(settings.idp_issuer)),
             prometheus.middleware,
         ],
@@ -140,6 +142,7 @@ def create_app(
             DomainError: domain_error_handler,
             HTTPException: http_error_handler,
         },
+        stores={STORE: rate_limit_store(settings)},
         lifespan=[lifespan],
         logging_config=None,
         openapi_config=None,

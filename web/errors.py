@@ -28,11 +28,23 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "") or request.headers.get("hx-request")
 
 
-def _page(request: Request, status: int, detail: str | None = None) -> Response:
+def _page(
+    request: Request, status: int, detail: str | None = None, headers: dict | None = None
+) -> Response:
     title = TITLES.get(status, "")
-    return render(
+    page = render(
         request, "error.html", status_code=status, status=status, title=title, detail=detail
     )
+    page.headers.update(headers or {})
+    return page
+
+
+def _headers_of(error: HTTPException) -> dict[str, str]:
+    """The error's own headers; a 429 also says when to try again (the limit's reset)."""
+    headers = dict(error.headers or {})
+    if error.status_code == 429:
+        headers.setdefault("Retry-After", headers.get("RateLimit-Reset", "60"))
+    return headers
 
 
 def domain_error_handler(request: Request, error: DomainError) -> Response:
@@ -53,9 +65,10 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
             return Response("", status_code=401, headers={"HX-Redirect": target})
         return Redirect(target, status_code=303)
     if _wants_html(request) and status >= 400:
-        return _page(request, status)
+        return _page(request, status, headers=_headers_of(error))
     lang = request.state.get("lang", "nb")
     return Response(
         {"error": status, "detail": gettext(lang, TITLES.get(status, str(error.detail)))},
         status_code=status,
+        headers=_headers_of(error),
     )

@@ -53,6 +53,8 @@ def test_separate_owner_and_app_urls_are_used_as_given():
         ("SAMSPEL_DEFAULT_LANGUAGE", "sv"),
         ("SAMSPEL_BASE_URL", "ftp://example"),
         ("SAMSPEL_ACR_VALUES", "idporten-loa-low"),
+        ("SAMSPEL_RATE_LIMIT_PER_MINUTE", "0"),
+        ("SAMSPEL_RATE_LIMIT_PER_MINUTE", "many"),
     ],
 )
 def test_a_missing_or_malformed_value_names_the_variable(name, value):

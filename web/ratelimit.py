@@ -1,0 +1,48 @@
+"""Rate limits on what an attacker would repeat: logging in, and every form a person sends.
+
+Litestar's limiter on a Redis store, so every web process counts together. Logins are counted
+per client address (nobody is known yet); a form post is counted per person when logged in, so
+one person sending too much never locks out the colleagues behind the same office address.
+"""
+
+from __future__ import annotations
+
+import redis.asyncio as redis
+from litestar import Request
+from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.stores.redis import RedisStore
+
+from infra.settings import Settings, database_name
+
+STORE = "rate_limit"
+_LOGIN = frozenset({"/auth/login", "/auth/callback"})
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _counted(request: Request) -> bool:
+    return request.url.path in _LOGIN or request.method in _UNSAFE
+
+
+def _who(request: Request) -> str:
+    if request.url.path in _LOGIN:
+        return f"login:{get_remote_address(request)}"
+    principal = request.state.get("principal")
+    if principal is not None:
+        return f"person:{principal.person.id}"
+    return f"address:{get_remote_address(request)}"
+
+
+def rate_limit_config(settings: Settings) -> RateLimitConfig:
+    return RateLimitConfig(
+        rate_limit=("minute", settings.rate_limit_per_minute),
+        identifier_for_request=_who,
+        check_throttle_handler=_counted,
+        store=STORE,
+    )
+
+
+def rate_limit_store(settings: Settings) -> RedisStore:
+    """Counts kept apart per database, so a test run and `make run` on one Redis never meet."""
+    client = redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
+    namespace = f"samspel:{database_name(settings.app_database_url)}:ratelimit"
+    return RedisStore(client, namespace=namespace, handle_client_shutdown=True)
