@@ -25,7 +25,7 @@ from web.auth import controller as auth
 from web.auth.middleware import auth_middleware
 from web.auth.oidc import OidcClient
 from web.dashboards import controller as dashboards
-from web.errors import domain_error_handler, http_error_handler
+from web.errors import domain_error_handler, http_error_handler, internal_error_handler
 from web.logs import configure_logging
 from web.middleware import request_context_middleware
 from web.municipality import controller as municipality
@@ -141,6 +141,7 @@ def create_app(
         exception_handlers={
             DomainError: domain_error_handler,
             HTTPException: http_error_handler,
+            Exception: internal_error_handler,
         },
         stores={STORE: rate_limit_store(settings)},
         lifespan=[lifespan],

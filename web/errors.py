@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import asyncpg
+from asyncpg.exceptions import _base as asyncpg_base
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
 
 from services.errors import N_, DomainError
 from web.i18n import gettext
+from web.logs import log
 from web.templating import render
 
 TITLES = {
@@ -21,7 +24,15 @@ TITLES = {
     409: N_("This conflicts with what is already there."),
     422: N_("Some of what you sent is not valid."),
     429: N_("Too many requests. Wait a little and try again."),
+    500: N_("Something went wrong on our side. Try again in a little while."),
 }
+
+# Input that reached the database but cannot be stored there (a NUL byte, a number beyond its
+# column, a date out of range): the sender's mistake, so a 422 that says so, never a 500.
+UNSTORABLE = (asyncpg.DataError, asyncpg_base.DataError, UnicodeDecodeError)
+UNSTORABLE_DETAIL = N_(
+    "Something you sent cannot be stored: a character, a number or a date is out of range."
+)
 
 
 def _wants_html(request: Request) -> bool:
@@ -72,3 +83,26 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
         status_code=status,
         headers=_headers_of(error),
     )
+
+
+def _answer(request: Request, status: int, detail: str | None) -> Response:
+    if _wants_html(request):
+        return _page(request, status, detail)
+    lang = request.state.get("lang", "nb")
+    return Response(
+        {"error": status, "detail": gettext(lang, detail or TITLES[status])}, status_code=status
+    )
+
+
+def internal_error_handler(request: Request, error: Exception) -> Response:
+    """The last resort: unstorable input is the sender's 422; anything else a logged 500."""
+    lang = request.state.get("lang", "nb")
+    if isinstance(error, UNSTORABLE):
+        return _answer(request, 422, gettext(lang, UNSTORABLE_DETAIL))
+    log.error(
+        "unhandled error",
+        request_id=request.state.get("request_id"),
+        route=request.scope.get("path_template") or request.url.path,
+        exc_info=error,
+    )
+    return _answer(request, 500, None)
