@@ -13,7 +13,7 @@ from litestar.response import Redirect
 from services.errors import N_, DomainError
 from web.i18n import gettext
 from web.logs import log
-from web.templating import render
+from web.templating import render, wants_fragment
 
 TITLES = {
     400: N_("The request could not be understood."),
@@ -44,9 +44,19 @@ def _page(
 ) -> Response:
     title = TITLES.get(status, "")
     page = render(
-        request, "error.html", status_code=status, status=status, title=title, detail=detail
+        request,
+        "error.html",
+        fragment="_error.html",
+        status_code=status,
+        status=status,
+        title=title,
+        detail=detail,
     )
     page.headers.update(headers or {})
+    if wants_fragment(request):
+        # An htmx fragment (an upload, an inline edit) keeps its form; the message goes to the
+        # page's error region instead of replacing what the person was working on.
+        page.headers.update({"HX-Retarget": "#htmx-error", "HX-Reswap": "innerHTML"})
     return page
 
 
