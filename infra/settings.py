@@ -39,6 +39,8 @@ class Settings:
     acr_values: str
     smtp_url: str | None
     environment: str
+    # Bearer token for GET /metrics; without one the metrics are not served at all.
+    metrics_token: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -147,6 +149,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             f"{PREFIX}ACR_VALUES must be idporten-loa-substantial or idporten-loa-high; got {acr!r}"
         )
     issuer = _url(env, "IDP_ISSUER", ("http", "https")) or f"http://127.0.0.1:{idp_port}"
+    metrics_token = env.get(PREFIX + "METRICS_TOKEN", "").strip() or None
+    if metrics_token is not None and len(metrics_token) < 32:
+        raise SettingsError(f"{PREFIX}METRICS_TOKEN is too short: at least 32 characters")
     return Settings(
         database_url=database_url,
         owner_database_url=owner_url,  # type: ignore[arg-type]
@@ -164,6 +169,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         acr_values=acr,
         smtp_url=_url(env, "SMTP_URL", ("smtp", "smtps")),
         environment=env.get(PREFIX + "ENVIRONMENT", "development"),
+        metrics_token=metrics_token,
     )
 
 

@@ -12,7 +12,6 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 
 import services.schema  # noqa: F401 - loads every table before the pool binds them
@@ -27,6 +26,7 @@ from web.auth.oidc import OidcClient
 from web.dashboards import controller as dashboards
 from web.errors import domain_error_handler, http_error_handler
 from web.logs import configure_logging
+from web.metrics import OperatorMetrics, metrics_config
 from web.middleware import request_context_middleware
 from web.municipality import controller as municipality
 from web.operator import controller as operator
@@ -107,9 +107,6 @@ def create_app(
             if owns_database:
                 await database.stop()
 
-    prometheus = PrometheusConfig(
-        app_name="samspel", prefix="samspel", group_path=True, exclude=["/metrics"]
-    )
     return Litestar(
         route_handlers=[
             public.landing,
@@ -117,7 +114,7 @@ def create_app(
             *ROUTES,
             health.live,
             health.ready,
-            PrometheusController,
+            OperatorMetrics,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         # The htmx plugin assigns signature types rather than extending them: it goes first.
@@ -127,7 +124,7 @@ def create_app(
             request_context_middleware(settings.default_language),
             auth_middleware,
             security_headers_middleware(settings.secure_cookies, origin(settings.idp_issuer)),
-            prometheus.middleware,
+            metrics_config().middleware,
         ],
         csrf_config=CSRFConfig(
             secret=settings.derived_key("csrf").hex(),
