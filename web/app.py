@@ -35,7 +35,7 @@ from web.programmes import controller as programmes
 from web.projects import controller as projects
 from web.public import controller as public
 from web.region import controller as region
-from web.security import origin, security_headers_middleware
+from web.security import origin, security_headers
 from web.supplier import controller as supplier
 from web.templating import template_config
 from web.tendering import controller as tendering
@@ -123,7 +123,6 @@ def create_app(
         middleware=[
             request_context_middleware(settings.default_language),
             auth_middleware,
-            security_headers_middleware(settings.secure_cookies, origin(settings.idp_issuer)),
             metrics_config().middleware,
         ],
         csrf_config=CSRFConfig(
@@ -137,6 +136,7 @@ def create_app(
             DomainError: domain_error_handler,
             HTTPException: http_error_handler,
         },
+        before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
         logging_config=None,
         openapi_config=None,
