@@ -43,6 +43,7 @@ from web.tendering import editor as tender_editor
 from web.tendering import evaluation as tender_evaluation
 from web.tendering import protocol as tender_protocol
 from web.tenders import controller as tenders
+from web.unavailable import OUTAGE, SessionsUnavailable, unavailable_handler
 
 STATIC = Path(__file__).parent / "static"
 
@@ -135,6 +136,8 @@ def create_app(
         exception_handlers={
             DomainError: domain_error_handler,
             HTTPException: http_error_handler,
+            SessionsUnavailable: unavailable_handler,
+            **dict.fromkeys(OUTAGE, unavailable_handler),
         },
         before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
