@@ -41,6 +41,8 @@ class Settings:
     environment: str
     # Login attempts per client address, and form posts per person, in one minute.
     rate_limit_per_minute: int = 60
+    # Bearer token for GET /metrics; without one the metrics are not served at all.
+    metrics_token: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -158,6 +160,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             f"{PREFIX}ACR_VALUES must be idporten-loa-substantial or idporten-loa-high; got {acr!r}"
         )
     issuer = _url(env, "IDP_ISSUER", ("http", "https")) or f"http://127.0.0.1:{idp_port}"
+    metrics_token = env.get(PREFIX + "METRICS_TOKEN", "").strip() or None
+    if metrics_token is not None and len(metrics_token) < 32:
+        raise SettingsError(f"{PREFIX}METRICS_TOKEN is too short: at least 32 characters")
     return Settings(
         database_url=database_url,
         owner_database_url=owner_url,  # type: ignore[arg-type]
@@ -176,6 +181,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         smtp_url=_url(env, "SMTP_URL", ("smtp", "smtps")),
         environment=env.get(PREFIX + "ENVIRONMENT", "development"),
         rate_limit_per_minute=_count(env, "RATE_LIMIT_PER_MINUTE", 60),
+        metrics_token=metrics_token,
     )
 
 

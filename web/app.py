@@ -12,7 +12,6 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 
 import services.schema  # noqa: F401 - loads every table before the pool binds them
@@ -27,6 +26,7 @@ from web.auth.oidc import OidcClient
 from web.dashboards import controller as dashboards
 from web.errors import domain_error_handler, http_error_handler, internal_error_handler
 from web.logs import configure_logging
+from web.metrics import OperatorMetrics, metrics_config
 from web.middleware import request_context_middleware
 from web.municipality import controller as municipality
 from web.operator import controller as operator
@@ -36,7 +36,7 @@ from web.projects import controller as projects
 from web.public import controller as public
 from web.ratelimit import STORE, rate_limit_config, rate_limit_store
 from web.region import controller as region
-from web.security import origin, security_headers_middleware
+from web.security import origin, security_headers
 from web.supplier import controller as supplier
 from web.templating import template_config
 from web.tendering import controller as tendering
@@ -44,6 +44,7 @@ from web.tendering import editor as tender_editor
 from web.tendering import evaluation as tender_evaluation
 from web.tendering import protocol as tender_protocol
 from web.tenders import controller as tenders
+from web.unavailable import OUTAGE, SessionsUnavailable, unavailable_handler
 
 STATIC = Path(__file__).parent / "static"
 
@@ -108,9 +109,6 @@ def create_app(
             if owns_database:
                 await database.stop()
 
-    prometheus = PrometheusConfig(
-        app_name="samspel", prefix="samspel", group_path=True, exclude=["/metrics"]
-    )
     return Litestar(
         route_handlers=[
             public.landing,
@@ -118,7 +116,7 @@ def create_app(
             *ROUTES,
             health.live,
             health.ready,
-            PrometheusController,
+            OperatorMetrics,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         # The htmx plugin assigns signature types rather than extending them: it goes first.
@@ -128,8 +126,7 @@ def create_app(
             request_context_middleware(settings.default_language),
             auth_middleware,
             rate_limit_config(settings).middleware,
-            security_headers_middleware(settings.secure_cookies, origin(settings.idp_issuer)),
-            prometheus.middleware,
+            metrics_config().middleware,
         ],
         csrf_config=CSRFConfig(
             secret=settings.derived_key("csrf").hex(),
@@ -141,9 +138,12 @@ def create_app(
         exception_handlers={
             DomainError: domain_error_handler,
             HTTPException: http_error_handler,
+            SessionsUnavailable: unavailable_handler,
+            **dict.fromkeys(OUTAGE, unavailable_handler),
             Exception: internal_error_handler,
         },
         stores={STORE: rate_limit_store(settings)},
+        before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
         logging_config=None,
         openapi_config=None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 
 def origin(url: str) -> str:
@@ -31,29 +31,21 @@ def content_security_policy(identity_provider: str) -> str:
     )
 
 
-def security_headers_middleware(https: bool, identity_provider: str):
+def security_headers(https: bool, identity_provider: str):
+    """A before-send hook, not a middleware: Litestar runs middleware only on a matched route,
+    so routing's 404 and 405, and errors raised in a middleware, would go out without these."""
     csp = content_security_policy(identity_provider)
 
-    def factory(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        # A route may set a policy of its own (the front-channel logout is framed).
+        if "content-security-policy" not in headers:
+            headers["Content-Security-Policy"] = csp
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        if https:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    headers = MutableScopeHeaders.from_message(message)
-                    # A route may set a policy of its own (the front-channel logout is framed).
-                    if "content-security-policy" not in headers:
-                        headers["Content-Security-Policy"] = csp
-                    headers["X-Content-Type-Options"] = "nosniff"
-                    headers["Referrer-Policy"] = "same-origin"
-                    if https:
-                        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-                await send(message)
-
-            await app(scope, receive, send_with_headers)
-
-        return middleware
-
-    return factory
+    return add_headers

@@ -93,6 +93,9 @@ class _IdportenOpenIDCode(OpenIDCode):
 
 
 class _EndSession(EndSessionEndpoint):
+    """As ID-porten: without an id_token_hint it logs out but never redirects back (Authlib's
+    default refuses a post_logout_redirect_uri that no hint vouches for)."""
+
     server: DevIdportenServer
 
     def get_server_jwks(self) -> KeySet:
@@ -100,17 +103,6 @@ class _EndSession(EndSessionEndpoint):
 
     def get_algorithms(self) -> list[str]:
         return ["RS256"]
-
-    def is_post_logout_redirect_uri_legitimate(
-        self,
-        request: OAuth2Request,
-        post_logout_redirect_uri: str,
-        client: Client,
-        logout_hint: Any,
-    ) -> bool:
-        # Dev convenience: accept client_id without id_token_hint. The URI is already an exact
-        # match against the client's registration, so this cannot become an open redirect.
-        return True
 
     def end_session(self, end_session_request: EndSessionRequest) -> None:
         self.server.end_sessions(end_session_request)

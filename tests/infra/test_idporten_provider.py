@@ -482,6 +482,24 @@ def test_end_session_does_not_redirect_to_unregistered_uri(client: Any) -> None:
     assert "evil.example" not in response.text
 
 
+def test_end_session_without_a_hint_logs_out_but_never_redirects_as_idporten_does(
+    client: Any,
+) -> None:
+    # ID-porten: post_logout_redirect_uri "must be combined with id_token_hint"; without one it
+    # ends the session and tells the clients, and the browser stays on its page.
+    full_login(client)
+    full_login(client, client_id=CLIENT_B, redirect_uri=REDIRECT_B)
+    response = client.get(
+        "/endsession",
+        params={"client_id": CLIENT_A, "post_logout_redirect_uri": LOGOUT_A, "state": "s2"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 200 and "location" not in response.headers
+    assert "You are logged out" in response.text and LOGOUT_A not in response.text
+    assert f'<iframe src="{FRONTCHANNEL_B}?' in response.text
+    assert not client.cookies.get(SESSION_COOKIE)
+
+
 def test_single_sign_on_keeps_sid_and_frontchannel_logout_embeds_iframe(client: Any) -> None:
     tokens_a = full_login(client)
     tokens_b = full_login(client, client_id=CLIENT_B, redirect_uri=REDIRECT_B)

@@ -55,6 +55,7 @@ def test_separate_owner_and_app_urls_are_used_as_given():
         ("SAMSPEL_ACR_VALUES", "idporten-loa-low"),
         ("SAMSPEL_RATE_LIMIT_PER_MINUTE", "0"),
         ("SAMSPEL_RATE_LIMIT_PER_MINUTE", "many"),
+        ("SAMSPEL_METRICS_TOKEN", "guessable"),
     ],
 )
 def test_a_missing_or_malformed_value_names_the_variable(name, value):
@@ -69,3 +70,8 @@ def test_a_missing_or_malformed_value_names_the_variable(name, value):
 
 def test_https_base_url_means_secure_cookies():
     assert load({**GOOD, "SAMSPEL_BASE_URL": "https://samspel.example"}).secure_cookies
+
+
+def test_the_metrics_token_is_off_unless_set():
+    assert load(GOOD).metrics_token is None
+    assert load({**GOOD, "SAMSPEL_METRICS_TOKEN": "m" * 32}).metrics_token == "m" * 32

@@ -14,9 +14,3 @@ async def test_ready_answers_503_and_names_redis_when_redis_cannot_be_reached(cl
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "down": ["redis"]}
 
-
-async def test_metrics_are_exposed_for_prometheus(client):
-    await client.get("/health/live")
-    response = await client.get("/metrics")
-    assert response.status_code == 200
-    assert "samspel_requests_total" in response.text

@@ -65,8 +65,6 @@ EXEMPT = {
     # our CSS and JS, the same for everyone
     "litestar.static_files.config.create_static_files_router.<locals>.get_handler",
     "litestar.static_files.config.create_static_files_router.<locals>.head_handler",
-    # Prometheus' counters; a scrape carries no principal
-    "litestar.plugins.prometheus.controller.PrometheusController.get",
 }
 
 

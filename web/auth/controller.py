@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from typing import Annotated
 from urllib.parse import urlencode
@@ -107,10 +106,10 @@ async def callback(
         claims = await oidc.validate(tokens["id_token"], nonce=attempt.nonce)
     except LoginRefused as refused:
         return await _refuse(request, refused.reason)
-    return await _start_session(request, claims, tokens["id_token"], attempt)
+    return await _start_session(request, claims, attempt)
 
 
-async def _start_session(request: Request, claims: dict, id_token: str, attempt: LoginAttempt):
+async def _start_session(request: Request, claims: dict, attempt: LoginAttempt):
     settings = request.app.state.settings
     hashed = pid_hash(settings.derived_key("pid"), claims["pid"])
     async with tenant_tx(Scope(pid_hash=hashed)):
@@ -128,7 +127,6 @@ async def _start_session(request: Request, claims: dict, id_token: str, attempt:
         pending_pid_hash=None if person else hashed.hex(),
         pending_locale=claims.get("locale"),
         idp_sid=claims.get("sid"),
-        id_token=id_token,
     )
     # Any session the browser had is dropped: a new id at every login, no fixation.
     if request.state.get("session_token"):
@@ -193,16 +191,13 @@ async def register(request: Request) -> Response:
 
 @post("/auth/logout", guards=[logged_in], name="logout")
 async def logout(request: Request) -> Redirect:
-    session: SessionData = request.state.session
     principal = principal_of(request)
     await _store(request).delete(request.state.session_token)
     async with tenant_tx(Scope(person_id=principal.person.id)):
         await access.record_security_event(
             "logout", person_id=principal.person.id, client_address=client_address(request)
         )
-    url = await request.app.state.oidc.end_session_url(
-        id_token=session.id_token, state=secrets.token_urlsafe(16)
-    )
+    url = await request.app.state.oidc.end_session_url()
     response = Redirect(url or "/", status_code=303)
     response.cookies.append(_session_cookie(request, None))
     return response

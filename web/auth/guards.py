@@ -8,6 +8,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.handlers import BaseRouteHandler
 
 from web.auth.principal import Principal
+from web.unavailable import SessionsUnavailable
 
 PUBLIC = {"public": True}  # opt= of a route anyone may call; every other route has guards
 
@@ -18,6 +19,9 @@ def principal_of(connection: ASGIConnection) -> Principal | None:
 
 def _require(connection: ASGIConnection) -> Principal:
     principal = principal_of(connection)
+    if principal is None and connection.scope.get("state", {}).get("sessions_unavailable"):
+        # Whether this person is logged in cannot be known now: not "log in", but "wait".
+        raise SessionsUnavailable()
     if principal is None:
         raise NotAuthorizedException("log in first")
     return principal

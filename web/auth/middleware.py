@@ -14,6 +14,7 @@ from tenants.context import current_scope, tenant_tx
 from web.auth.principal import Principal, choose_active
 from web.auth.sessions import COOKIE, SessionStore
 from web.middleware import cookie
+from web.unavailable import OUTAGE
 
 # Nothing personal is served here; no reason to touch Redis or the database for them.
 _SKIP = ("/static/", "/health/", "/metrics")
@@ -38,8 +39,13 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
             return
         store = SessionStore(scope["litestar_app"].state.redis)
         token = cookie(scope, COOKIE)
-        principal, session = await load_principal(store, token)
         state = scope.setdefault("state", {})
+        try:
+            principal, session = await load_principal(store, token)
+        except OUTAGE:
+            # Redis is down: go on as nobody, so public pages work; the guards answer 503.
+            principal, session = None, None
+            state["sessions_unavailable"] = True
         state["session"], state["session_token"], state["principal"] = session, token, principal
         if principal is None:
             await app(scope, receive, send)

@@ -27,8 +27,9 @@ class SessionData(msgspec.Struct):
     # Between ID-porten's answer and the first-login form: the keyed hash, never the pid.
     pending_pid_hash: str | None = None
     pending_locale: str | None = None
+    # Only what the product uses from the ID token: no pid, and not the token itself (it carries
+    # the pid in its base64), so a Redis dump names nobody.
     idp_sid: str | None = None
-    id_token: str | None = None
     membership_id: int | None = None
 
 

@@ -47,6 +47,13 @@ def _price(price: Decimal | int | str) -> Decimal:
         ) from None
     if not value.is_finite() or value <= 0 or value >= Decimal("1e12"):
         raise InvalidPrice(value)
+    # Checked before rounding: 0.001 would otherwise be stored as a price of 0.00.
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidTenderInput(
+            "bid_price_too_many_decimals",
+            N_("Write the price with at most two decimals (øre)."),
+            field="price",
+        )
     return value.quantize(Decimal("0.01"))
 
 

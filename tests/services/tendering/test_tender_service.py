@@ -9,12 +9,18 @@ from decimal import Decimal
 import pytest
 
 from services.tenancy import service as tenancy
-from services.tendering.errors import NotAMember, QuestionsDeadlinePassed, TenderNotFound
+from services.tendering.errors import (
+    InvalidTenderInput,
+    NotAMember,
+    QuestionsDeadlinePassed,
+    TenderNotFound,
+)
 from services.tendering.rules import (
     AwardCriterion,
     CancellationReasonRequired,
     InvalidAwardCriteria,
     InvalidDocument,
+    TenderState,
 )
 from services.tendering.service import (
     add_document,
@@ -27,6 +33,7 @@ from services.tendering.service import (
     own_bids,
     published_tenders,
     questions,
+    read_bid,
     reconfirm_bid,
     submit_bid,
 )
@@ -208,3 +215,53 @@ async def test_a_tender_is_cancelled_only_with_a_reason():
             tender_id, actor_person_id=buyer.officer, reason="Behovet fall bort."
         )
     assert cancelled.state == "cancelled" and cancelled.cancellation_reason == "Behovet fall bort."
+
+
+async def test_a_draft_cancelled_before_it_was_published_stays_private():
+    buyer = await new_buyer()
+    never_published = await draft(buyer)
+    published_then_cancelled = await published_tender(buyer)
+    async with tenant_tx(buyer.scope()):
+        for tender_id in (never_published.id, published_then_cancelled):
+            await cancel_tender(
+                tender_id, actor_person_id=buyer.officer, reason="Intern grunn: budsjettet sprakk."
+            )
+    every_state = [state.value for state in TenderState]
+    async with tenant_tx(NOBODY):
+        listed = {t.id for t in await published_tenders(states=every_state)}
+        with pytest.raises(TenderNotFound):
+            await get_tender(never_published.id)
+        assert await clarifications(never_published.id) == []
+        # A published tender that is cancelled stays public, with its cancellation.
+        shown = await get_tender(published_then_cancelled)
+    assert never_published.id not in listed and published_then_cancelled in listed
+    assert shown.state == "cancelled"
+
+
+@pytest.mark.parametrize("price", ["0.001", "412500.005", "1.999"])
+async def test_a_price_with_more_than_two_decimals_is_refused_not_rounded(price):
+    buyer = await new_buyer()
+    tender_id = await published_tender(buyer)
+    business = await new_business()
+    async with tenant_tx(business.scope):
+        with pytest.raises(InvalidTenderInput) as refused:
+            await submit_bid(
+                tender_id,
+                person_id=business.person_id,
+                idempotency_key=new_key(),
+                price=price,
+                answers=answers(),
+                sealing_key=SEALING_KEY,
+            )
+        assert (refused.value.code, refused.value.field) == ("bid_price_too_many_decimals", "price")
+        assert await own_bids(tender_id) == []
+        kept = await submit_bid(
+            tender_id,
+            person_id=business.person_id,
+            idempotency_key=new_key(),
+            price="412500.50",
+            answers=answers(),
+            sealing_key=SEALING_KEY,
+        )
+        content = await read_bid(kept.bid_id, sealing_key=SEALING_KEY)
+    assert str(content.price) == "412500.50"

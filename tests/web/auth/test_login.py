@@ -35,7 +35,10 @@ async def test_after_logout_the_old_cookie_no_longer_works(site, provider):
     token = site.cookies.get("csrftoken", domain=JAR_DOMAIN)
     out = await site.post("/auth/logout", data={"_csrf_token": token})
     assert out.status_code == 303
-    assert urlsplit(out.headers["location"]).path == "/endsession"
+    ending = urlsplit(out.headers["location"])
+    assert ending.path == "/endsession"
+    # No id_token_hint: it would be the whole ID token, pid and all, kept for 12 hours.
+    assert set(query_of(out.headers["location"])) == {"client_id"}
     site.cookies.set(COOKIE, old, domain=JAR_DOMAIN)
     again = await site.get("/k/5034", headers={"accept": "text/html"})
     assert again.status_code == 303 and again.headers["location"].startswith("/auth/login")

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from services.tendering import service as tendering
 from services.tendering.rules import OSLO
+from tenants.context import tenant_tx
 from tests.services.tendering.tendering_helpers import awarded_tender
 from tests.web.browsing import HTML, text_of
 from tests.web.tendering.tender_world import db_clock, new_buyer, new_tender, opened_tender
@@ -147,3 +149,21 @@ async def test_an_opened_tender_publishes_no_bid_before_its_award_notice(client,
     assert "410000" not in text and "390000" not in text
     [release] = response.json()["releases"]
     assert "bids" not in release and "awards" not in release
+
+
+async def test_a_draft_cancelled_before_publishing_stays_private_reason_and_all(client, settings):
+    buyer = await new_buyer(settings, "Angrande")
+    tender_id = await new_tender(buyer, publish=False, title="Avlyst utkast")
+    reason = "Intern grunn: rådmannen sa nei."
+    async with tenant_tx(buyer.scope()):
+        await tendering.cancel_tender(tender_id, actor_person_id=buyer.officer.id, reason=reason)
+
+    page = await client.get(f"/tenders/{tender_id}", headers=HTML)
+    assert page.status_code == 404
+    assert "Avlyst utkast" not in page.text and reason not in page.text
+    ocds = await client.get(f"/api/v1/tenders/{tender_id}/ocds")
+    assert ocds.status_code == 404 and reason not in ocds.text
+    listing = await client.get("/tenders", headers=HTML)
+    assert "Avlyst utkast" not in listing.text and reason not in listing.text
+    api = (await client.get("/api/v1/tenders")).json()
+    assert tender_id not in {t["id"] for t in api["tenders"]}
