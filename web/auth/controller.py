@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Annotated
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from tenants.context import Scope, tenant_tx
 from tenants.identity import pid_hash
 from web.auth.guards import PUBLIC, logged_in, principal_of
 from web.auth.oidc import LoginRefused
-from web.auth.sessions import COOKIE, LoginAttempt, SessionData, SessionStore
+from web.auth.sessions import COOKIE, LoginAttempt, SessionData, SessionStore, unseal_hint
 from web.forms import client_address, errors_of, fields
 from web.public.controller import local_path
 from web.security import origin
@@ -106,10 +107,10 @@ async def callback(
         claims = await oidc.validate(tokens["id_token"], nonce=attempt.nonce)
     except LoginRefused as refused:
         return await _refuse(request, refused.reason)
-    return await _start_session(request, claims, attempt)
+    return await _start_session(request, claims, tokens["id_token"], attempt)
 
 
-async def _start_session(request: Request, claims: dict, attempt: LoginAttempt):
+async def _start_session(request: Request, claims: dict, id_token: str, attempt: LoginAttempt):
     settings = request.app.state.settings
     hashed = pid_hash(settings.derived_key("pid"), claims["pid"])
     async with tenant_tx(Scope(pid_hash=hashed)):
@@ -131,7 +132,7 @@ async def _start_session(request: Request, claims: dict, attempt: LoginAttempt):
     # Any session the browser had is dropped: a new id at every login, no fixation.
     if request.state.get("session_token"):
         await _store(request).delete(request.state.session_token)
-    token = await _store(request).create(data)
+    token = await _store(request).create(data, id_token=id_token)
     if person is None:
         target = "/welcome?" + urlencode({"next": attempt.next})
     else:
@@ -197,7 +198,11 @@ async def logout(request: Request) -> Redirect:
         await access.record_security_event(
             "logout", person_id=principal.person.id, client_address=client_address(request)
         )
-    url = await request.app.state.oidc.end_session_url()
+    session: SessionData = request.state.session
+    hint = unseal_hint(session.sealed_hint, request.state.session_token)
+    url = await request.app.state.oidc.end_session_url(
+        id_token=hint, state=secrets.token_urlsafe(16)
+    )
     response = Redirect(url or "/", status_code=303)
     response.cookies.append(_session_cookie(request, None))
     return response

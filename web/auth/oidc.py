@@ -47,6 +47,7 @@ class OidcClient:
         self.client_id = settings.oidc_client_id
         self.client_secret = settings.oidc_client_secret
         self.redirect_uri = f"{settings.base_url}/auth/callback"
+        self.post_logout_redirect_uri = f"{settings.base_url}/"
         self.acr_values = settings.acr_values
         self._transport = transport
         self._metadata: dict[str, Any] | None = None
@@ -154,16 +155,20 @@ class OidcClient:
             # The provider may have rotated its keys: fetch them once more, and only once.
             return jwt.decode(id_token, await self.keys(refresh=True), algorithms=["RS256"])
 
-    async def end_session_url(self) -> str | None:
-        """ID-porten's logout for this client, without an id_token_hint.
-
-        The hint would be the whole ID token, pid and all, kept for the session's 12 hours; we
-        keep none. Without it ID-porten still ends its session and sends every client its
-        front-channel logout, but (by its documentation) does not send the browser back to a
-        post_logout_redirect_uri, so none is asked for.
-        """
+    async def end_session_url(self, *, id_token: str | None, state: str) -> str | None:
+        """ID-porten's logout. With the ID token as id_token_hint it sends the browser back to
+        us; without one (a session from before, or a cookie that no longer opens the hint) it
+        still ends its session and sends every client its front-channel logout, but by its
+        documentation does not redirect back, so no post_logout_redirect_uri is asked for."""
         metadata = await self.metadata()
         endpoint = metadata.get("end_session_endpoint")
         if not endpoint:
             return None
-        return str(httpx.URL(endpoint, params={"client_id": self.client_id}))
+        if not id_token:
+            return str(httpx.URL(endpoint, params={"client_id": self.client_id}))
+        params = {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": self.post_logout_redirect_uri,
+            "state": state,
+        }
+        return str(httpx.URL(endpoint, params=params))

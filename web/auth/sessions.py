@@ -5,11 +5,14 @@ Redis keys carry a SHA-256 of the cookie's value, so a Redis dump cannot be repl
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import time
 
 import msgspec
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from redis.asyncio import Redis
 
 COOKIE = "samspel_session"
@@ -31,6 +34,9 @@ class SessionData(msgspec.Struct):
     # the pid in its base64), so a Redis dump names nobody.
     idp_sid: str | None = None
     membership_id: int | None = None
+    # The ID token for logout's id_token_hint, sealed under a key only the browser's cookie
+    # gives (Redis keeps the cookie's hash, never the cookie): a dump of Redis opens nothing.
+    sealed_hint: str | None = None
 
 
 class LoginAttempt(msgspec.Struct):
@@ -43,13 +49,36 @@ def _key(token: str) -> str:
     return _PREFIX + hashlib.sha256(token.encode()).hexdigest()
 
 
+def _hint_key(token: str) -> bytes:
+    return hashlib.sha256(b"samspel:id-token-hint:" + token.encode()).digest()
+
+
+def seal_hint(id_token: str, token: str) -> str:
+    nonce = secrets.token_bytes(12)
+    sealed = nonce + AESGCM(_hint_key(token)).encrypt(nonce, id_token.encode(), None)
+    return base64.urlsafe_b64encode(sealed).decode()
+
+
+def unseal_hint(sealed: str | None, token: str | None) -> str | None:
+    """The ID token again, for the one request that carries the cookie; None if it won't open."""
+    if not sealed or not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(sealed)
+        return AESGCM(_hint_key(token)).decrypt(raw[:12], raw[12:], None).decode()
+    except (InvalidTag, ValueError):
+        return None
+
+
 class SessionStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def create(self, data: SessionData) -> str:
+    async def create(self, data: SessionData, *, id_token: str | None = None) -> str:
         """A brand-new id at every login: whatever id the browser had before is not reused."""
         token = secrets.token_urlsafe(32)
+        if id_token:
+            data.sealed_hint = seal_hint(id_token, token)
         await self.redis.set(_key(token), msgspec.json.encode(data), ex=IDLE_SECONDS)
         if data.idp_sid:
             index = _IDP_SID + data.idp_sid

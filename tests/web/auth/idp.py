@@ -74,7 +74,9 @@ class _Tampering(httpx.AsyncBaseTransport):
             token = jwt.decode(body["id_token"], self.provider.key)
             header, claims, key = self.provider.tamper(dict(token.header), dict(token.claims))
             body["id_token"] = (
-                key if isinstance(key, str) else jwt.encode(header, claims, key or self.provider.key)
+                key
+                if isinstance(key, str)
+                else jwt.encode(header, claims, key or self.provider.key)
             )
         return httpx.Response(response.status_code, json=body)
 

@@ -177,3 +177,13 @@ async def test_the_cookies_are_secure_when_the_base_url_is_https(settings, datab
         csrf = [c for c in (start.headers.get_list("set-cookie")) if c.startswith("csrftoken=")]
         csrf += [c for c in page.headers.get_list("set-cookie") if c.startswith("csrftoken=")]
         assert csrf and all("Secure" in c for c in csrf)
+
+
+def test_the_logout_hint_opens_only_with_the_cookie_that_sealed_it():
+    from web.auth.sessions import seal_hint, unseal_hint
+
+    sealed = seal_hint("eyJhbGciOiJSUzI1NiJ9.eyJwaWQiOiIwMTAxMDExMjM0NSJ9.c2ln", "cookie-a")
+    assert "eyJ" not in sealed
+    assert unseal_hint(sealed, "cookie-a").startswith("eyJhbGciOiJSUzI1NiJ9.")
+    assert unseal_hint(sealed, "cookie-b") is None
+    assert unseal_hint("not base64 at all!", "cookie-a") is None
