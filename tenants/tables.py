@@ -1,8 +1,14 @@
 """Piccolo mappings of the tenancy tables; the schema itself lives in migrations/*.sql."""
 
-from piccolo.columns import BigInt, Bytea, ForeignKey, Text, Timestamptz
+from piccolo.columns import BigInt, Bytea, ForeignKey, OnDelete, OnUpdate, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
+
+from infra.columns import CompositeKey
+
+# A reference as the SQL writes it: never null, and no action when the row it points at goes
+# (Piccolo's own default would be nullable and cascading).
+_SQL_REFERENCE = {"null": False, "on_delete": OnDelete.no_action, "on_update": OnUpdate.no_action}
 
 
 class Region(Table, tablename="region"):
@@ -21,9 +27,10 @@ class Municipality(Table, tablename="municipality"):
 
 
 class RegionMember(Table, tablename="region_member"):
-    # The real key is (region_id, municipality_id); Piccolo wants one primary key column.
-    region_id = ForeignKey(Region, primary_key=True)
-    municipality_id = ForeignKey(Municipality)
+    region_id = ForeignKey(Region, primary_key=True, **_SQL_REFERENCE)
+    municipality_id = ForeignKey(Municipality, **_SQL_REFERENCE)
+
+    key = CompositeKey([region_id, municipality_id])
 
 
 class Organisation(Table, tablename="organisation"):
@@ -45,7 +52,7 @@ class Person(Table, tablename="person"):
 
 class Membership(Table, tablename="membership"):
     id = BigSerial(primary_key=True)
-    person_id = ForeignKey(Person)
+    person_id = ForeignKey(Person, **_SQL_REFERENCE)
     scope = Text()
     municipality_id = BigInt(null=True)
     region_id = BigInt(null=True)

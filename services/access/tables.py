@@ -4,6 +4,8 @@ from piccolo.columns import JSONB, BigInt, Bytea, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
+from infra.columns import Inet
+
 
 class Invitation(Table, tablename="invitation"):
     id = BigSerial(primary_key=True)
@@ -29,4 +31,4 @@ class SecurityEvent(Table, tablename="security_event"):
     person_id = BigInt(null=True)
     municipality_id = BigInt(null=True)
     detail = JSONB()
-    client_address = Text(null=True)
+    client_address = Inet(null=True)

@@ -3,6 +3,8 @@
 from piccolo.columns import JSONB, BigInt, Bytea, Text, Timestamptz
 from piccolo.table import Table
 
+from infra.columns import CompositeKey
+
 
 class AuditHead(Table, tablename="audit_head"):
     tenant_id = BigInt(primary_key=True)
@@ -11,7 +13,7 @@ class AuditHead(Table, tablename="audit_head"):
 
 
 class AuditEvent(Table, tablename="audit_event"):
-    # The real key is (tenant_id, seq); the chain is append-only, so Piccolo never updates by it.
+    # Append-only: Piccolo never updates by its key.
     tenant_id = BigInt()
     seq = BigInt(primary_key=True)
     occurred_at = Timestamptz()
@@ -23,3 +25,5 @@ class AuditEvent(Table, tablename="audit_event"):
     new_values = JSONB(null=True)
     prev_hash = Bytea()
     hash = Bytea()
+
+    key = CompositeKey([tenant_id, seq])

@@ -1,15 +1,18 @@
 """Piccolo mappings of programmes; the schema lives in migrations/*.sql, the SQL in service.py."""
 
 from piccolo.columns import BigInt, Boolean, Date, Integer, Numeric, SmallInt, Text, Timestamptz
+from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-# Each table's real key is (tenant_id, id); Piccolo knows only the id, and the use-cases
-# write through the tenant transaction's connection, so the mapping is for reading tools.
+from infra.columns import CompositeKey
+
+# Each table's real key starts with tenant_id (CompositeKey); Piccolo keys its queries by
+# the column unique on its own. tests/services/test_tables_match_catalog.py holds them to the SQL.
 
 
 class Programme(Table, tablename="programme"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     name = Text()
     kind = Text()
     period_start = Integer()
@@ -17,19 +20,23 @@ class Programme(Table, tablename="programme"):
     stage = Text()
     created_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class FundingLine(Table, tablename="funding_line"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     programme_id = BigInt()
     source = Text()
     year = Integer()
     amount = Numeric(digits=(14, 2))
 
+    key = CompositeKey([tenant_id, id])
+
 
 class BoardMember(Table, tablename="board_member"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     programme_id = BigInt()
     name = Text()
     seat = Text()
@@ -37,39 +44,47 @@ class BoardMember(Table, tablename="board_member"):
     term_start = Date()
     term_end = Date(null=True)
 
+    key = CompositeKey([tenant_id, id])
+
 
 class StrategyArea(Table, tablename="strategy_area"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     programme_id = BigInt()
     position = Integer()
     name_nb = Text()
     name_nn = Text()
     share = Numeric(digits=(5, 2))
 
+    key = CompositeKey([tenant_id, id])
+
 
 class ActionPlan(Table, tablename="action_plan"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     programme_id = BigInt()
     year = Integer()
     state = Text()
     created_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class ActionPlanGoal(Table, tablename="action_plan_goal"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     action_plan_id = BigInt()
     strategy_area_id = BigInt()
     goal = Text()
     measures = Text()
     budget = Numeric(digits=(14, 2))
 
+    key = CompositeKey([tenant_id, id])
+
 
 class Kpi(Table, tablename="kpi"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     programme_id = BigInt()
     code = Text()
     name = Text()
@@ -77,18 +92,21 @@ class Kpi(Table, tablename="kpi"):
     baseline = Numeric(digits=(14, 2))
     standard = Boolean()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class KpiTarget(Table, tablename="kpi_target"):
-    # The real key is (tenant_id, kpi_id, year).
     tenant_id = BigInt()
     kpi_id = BigInt(primary_key=True)
     year = Integer()
     target = Numeric(digits=(14, 2))
 
+    key = CompositeKey([tenant_id, kpi_id, year])
+
 
 class KpiMeasurement(Table, tablename="kpi_measurement"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     kpi_id = BigInt()
     measured_on = Date()
     value = Numeric(digits=(14, 2))
@@ -96,10 +114,12 @@ class KpiMeasurement(Table, tablename="kpi_measurement"):
     recorded_by = BigInt(null=True)
     recorded_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class StatusAssessment(Table, tablename="status_assessment"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     programme_id = BigInt()
     kind = Text()
     year = Integer()
@@ -108,11 +128,14 @@ class StatusAssessment(Table, tablename="status_assessment"):
     summary = Text()
     created_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class AssessmentScore(Table, tablename="assessment_score"):
-    # The real key is (tenant_id, assessment_id, strategy_area_id).
     tenant_id = BigInt()
     assessment_id = BigInt(primary_key=True)
     strategy_area_id = BigInt()
     score = SmallInt()
     comment = Text()
+
+    key = CompositeKey([tenant_id, assessment_id, strategy_area_id])

@@ -1,15 +1,19 @@
 """Piccolo mappings of PLP projects; the schema lives in migrations/*.sql, the SQL in service.py."""
 
 from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Date, Integer, Numeric, Text, Timestamptz
+from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-# Each table's real key starts with tenant_id (the lead municipality); Piccolo knows only
-# the id. Regional rows are shared by policies, see migrations/0001_projects.sql.
+from infra.columns import CompositeKey
+
+# Each table's real key starts with tenant_id, the lead municipality (CompositeKey); Piccolo
+# keys its queries by the column unique on its own. Regional rows are shared by policies,
+# see migrations/0001_projects.sql.
 
 
 class Project(Table, tablename="project"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     title = Text()
     description = Text()
     programme_id = BigInt(null=True)
@@ -28,27 +32,32 @@ class Project(Table, tablename="project"):
     created_at = Timestamptz()
     closed_at = Timestamptz(null=True)
 
+    key = CompositeKey([tenant_id, id])
+
 
 class SteeringGroupMember(Table, tablename="steering_group_member"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     project_id = BigInt()
     name = Text()
     represents = Text()
     person_id = BigInt(null=True)
 
+    key = CompositeKey([tenant_id, id])
+
 
 class ProjectParticipant(Table, tablename="project_participant"):
-    # The real key is (tenant_id, project_id, municipality_id).
     tenant_id = BigInt()
     project_id = BigInt(primary_key=True)
     municipality_id = BigInt()
     cost_share = Numeric(digits=(5, 2))
 
+    key = CompositeKey([tenant_id, project_id, municipality_id])
+
 
 class DecisionPoint(Table, tablename="decision_point"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     project_id = BigInt()
     after_phase = Text(null=True)
     next_phase = Text(null=True)
@@ -62,10 +71,12 @@ class DecisionPoint(Table, tablename="decision_point"):
     decided_as = Text(null=True)
     recorded_at = Timestamptz(null=True)
 
+    key = CompositeKey([tenant_id, id])
+
 
 class SubProject(Table, tablename="sub_project"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     project_id = BigInt()
     phase = Text()
     state = Text()
@@ -79,10 +90,12 @@ class SubProject(Table, tablename="sub_project"):
     closing_report = Text(null=True)
     closed_at = Timestamptz(null=True)
 
+    key = CompositeKey([tenant_id, id])
+
 
 class StatusReport(Table, tablename="status_report"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     project_id = BigInt()
     sub_project_id = BigInt()
     period_start = Date()
@@ -96,10 +109,12 @@ class StatusReport(Table, tablename="status_report"):
     reported_by = BigInt(null=True)
     created_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class Document(Table, tablename="document"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     project_id = BigInt(null=True)
     programme_id = BigInt(null=True)
     assessment_id = BigInt(null=True)
@@ -111,3 +126,5 @@ class Document(Table, tablename="document"):
     uploaded_by = BigInt(null=True)
     uploaded_by_municipality = BigInt()
     uploaded_at = Timestamptz()
+
+    key = CompositeKey([tenant_id, id])

@@ -1,16 +1,20 @@
 """Piccolo mappings of tendering; the schema (and the sealing of bids) lives in migrations/*.sql.
 
-Each table's real key starts with tenant_id; Piccolo is told the column that is unique on its
-own, and the use-cases write through service/'s SQL, which the bid trigger and policies guard.
+Each table's real key starts with tenant_id (CompositeKey); Piccolo is told the column that is
+unique on its own, and the use-cases write through service/'s SQL, which the bid trigger and
+policies guard.
 """
 
 from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Integer, Numeric, Text, Timestamptz
+from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
+
+from infra.columns import CompositeKey
 
 
 class Tender(Table, tablename="tender"):
     tenant_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     title = Text()
     description = Text()
     estimated_value = Numeric(digits=(14, 2))
@@ -34,12 +38,15 @@ class Tender(Table, tablename="tender"):
     cancelled_at = Timestamptz(null=True, default=None)
     cancellation_reason = Text(null=True, default=None)
     winning_bid_id = BigInt(null=True, default=None)
+    standstill_end_mailed_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
 
 
 class TenderDocument(Table, tablename="tender_document"):
     tenant_id = BigInt()
     tender_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     name = Text()
     media_type = Text()
     size = Integer()
@@ -48,32 +55,38 @@ class TenderDocument(Table, tablename="tender_document"):
     documents_version = Integer()
     added_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class TenderQuestion(Table, tablename="tender_question"):
     tenant_id = BigInt()
     tender_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     organisation_id = BigInt()
     asked_by = BigInt()
     question = Text()
     asked_at = Timestamptz()
     clarification_id = BigInt(null=True, default=None)
 
+    key = CompositeKey([tenant_id, id])
+
 
 class TenderClarification(Table, tablename="tender_clarification"):
     tenant_id = BigInt()
     tender_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     question = Text()
     answer = Text()
     answered_by = BigInt(null=True)
     published_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, id])
+
 
 class Bid(Table, tablename="bid"):
     tenant_id = BigInt()
     tender_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     organisation_id = BigInt()
     submitted_by = BigInt()
     idempotency_key = Text()
@@ -93,6 +106,8 @@ class Bid(Table, tablename="bid"):
     total_score = Numeric(digits=(9, 4), null=True, default=None)
     rank = Integer(null=True, default=None)
 
+    key = CompositeKey([tenant_id, id])
+
 
 class TenderOpening(Table, tablename="tender_opening"):
     tenant_id = BigInt()
@@ -103,9 +118,10 @@ class TenderOpening(Table, tablename="tender_opening"):
     completed_at = Timestamptz(null=True, default=None)
     bids = JSONB(null=True, default=None)
 
+    key = CompositeKey([tenant_id, tender_id])
+
 
 class TenderDeclaration(Table, tablename="tender_declaration"):
-    # The real key is (tenant_id, tender_id, person_id).
     tenant_id = BigInt()
     tender_id = BigInt()
     person_id = BigInt(primary_key=True)
@@ -114,9 +130,10 @@ class TenderDeclaration(Table, tablename="tender_declaration"):
     note = Text()
     declared_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, tender_id, person_id])
+
 
 class BidScore(Table, tablename="bid_score"):
-    # The real key is (tenant_id, bid_id, evaluator_id, criterion).
     tenant_id = BigInt()
     tender_id = BigInt()
     bid_id = BigInt(primary_key=True)
@@ -126,11 +143,13 @@ class BidScore(Table, tablename="bid_score"):
     note = Text()
     scored_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, bid_id, evaluator_id, criterion])
+
 
 class AwardNotice(Table, tablename="award_notice"):
     tenant_id = BigInt()
     tender_id = BigInt()
-    id = BigInt(primary_key=True)
+    id = BigSerial(primary_key=True)
     bid_id = BigInt()
     organisation_id = BigInt()
     awarded = Boolean()
@@ -139,3 +158,6 @@ class AwardNotice(Table, tablename="award_notice"):
     reasons = Text()
     standstill_ends_at = Timestamptz()
     created_at = Timestamptz()
+    mailed_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
