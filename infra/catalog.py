@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import decimal
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 
 from piccolo.columns import (
     JSON,
@@ -30,6 +34,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.defaults.date import DateNow
+from piccolo.columns.defaults.timestamp import TimestampNow
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from infra.columns import Inet, primary_key_of
@@ -91,18 +98,54 @@ class ForeignKeyShape:
 
 
 @dataclass(frozen=True, slots=True)
+class ColumnShape:
+    type: str
+    nullable: bool
+    generated: bool  # numbered by the database when an insert leaves it out
+    default: str | None  # a constant as text, NOW or TODAY; None when there is none
+
+
+@dataclass(frozen=True, slots=True)
 class TableShape:
-    # name -> (type, nullable, generated: the database numbers it when an insert leaves it out)
-    columns: dict[str, tuple[str, bool, bool]]
+    columns: dict[str, ColumnShape]
     primary_key: tuple[str, ...]
     foreign_keys: frozenset[ForeignKeyShape]
 
 
+NOW, TODAY = "now()", "current_date"
+
+
+def piccolo_default(column: Column) -> str | None:
+    """The value Piccolo writes when an insert does not name the column, as the catalog's text."""
+    default = column.default
+    if isinstance(default, (TimestamptzNow, TimestampNow)):
+        return NOW
+    if isinstance(default, DateNow):
+        return TODAY
+    if isinstance(default, Enum):
+        default = default.value
+    if default is None:
+        return None
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    if isinstance(default, (int, float, decimal.Decimal)):
+        return _number(str(default))
+    if isinstance(default, (dict, list)):
+        return json.dumps(default)
+    return str(default)
+
+
 def declared_shape(table: type[Table]) -> TableShape:
     """What the Piccolo table says the database holds."""
-    # Piccolo leaves a Serial out of its inserts (DEFAULT); any other column it writes itself.
+    # Piccolo leaves a Serial out of its inserts (DEFAULT); any other column it writes itself,
+    # its default when the insert names no value.
     columns = {
-        c._meta.db_column_name: (postgres_type(c), bool(c._meta.null), isinstance(c, Serial))
+        c._meta.db_column_name: ColumnShape(
+            postgres_type(c),
+            bool(c._meta.null),
+            isinstance(c, Serial),
+            None if isinstance(c, Serial) else piccolo_default(c),
+        )
         for c in table._meta.columns
     }
     foreign_keys = frozenset(
@@ -124,7 +167,8 @@ _COLUMNS = """
 select c.relname as table_name, a.attname as column_name,
        format_type(a.atttypid, a.atttypmod) as type, not a.attnotnull as nullable,
        a.attidentity <> '' or coalesce(pg_get_expr(d.adbin, d.adrelid), '') like 'nextval(%'
-           as generated
+           as generated,
+       pg_get_expr(d.adbin, d.adrelid) as default_expression
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -155,12 +199,13 @@ where n.nspname = $1 and k.contype in ('p', 'f')
 
 async def live_shapes(connection, schema: str = "public") -> dict[str, TableShape]:
     """Every table of the schema as the catalog has it; `connection` is asyncpg's."""
-    columns: dict[str, dict[str, tuple[str, bool, bool]]] = {}
+    columns: dict[str, dict[str, ColumnShape]] = {}
     for row in await connection.fetch(_COLUMNS, schema):
-        columns.setdefault(row["table_name"], {})[row["column_name"]] = (
+        columns.setdefault(row["table_name"], {})[row["column_name"]] = ColumnShape(
             row["type"],
             row["nullable"],
             row["generated"],
+            None if row["generated"] else _catalog_default(row["default_expression"]),
         )
     keys: dict[str, tuple[str, ...]] = {}
     foreign: dict[str, set[ForeignKeyShape]] = {}
@@ -209,24 +254,9 @@ def _table_differences(name: str, want: TableShape, have: TableShape) -> list[st
     for column in want.columns.keys() - have.columns.keys():
         found.append(f"{name}.{column}: in the Piccolo table, but not in the database")
     for column in want.columns.keys() & have.columns.keys():
-        want_type, want_null, want_generated = want.columns[column]
-        have_type, have_null, have_generated = have.columns[column]
-        if want_type != have_type:
-            found.append(f"{name}.{column}: Piccolo says {want_type}, the database {have_type}")
-        if want_null != have_null:
-            found.append(
-                f"{name}.{column}: Piccolo says {'null' if want_null else 'not null'},"
-                f" the database {'null' if have_null else 'not null'}"
-            )
-        if want_generated != have_generated:
-            found.append(
-                f"{name}.{column}: "
-                + (
-                    "Piccolo leaves it to the database (Serial), which does not number it"
-                    if want_generated
-                    else "the database numbers it (identity), Piccolo would write it: use a Serial"
-                )
-            )
+        found.extend(
+            _column_differences(f"{name}.{column}", want.columns[column], have.columns[column])
+        )
     if want.primary_key != have.primary_key:
         found.append(
             f"{name}: Piccolo's primary key is ({', '.join(want.primary_key)}),"
@@ -235,6 +265,66 @@ def _table_differences(name: str, want: TableShape, have: TableShape) -> list[st
     for fk in sorted(want.foreign_keys - have.foreign_keys, key=str):
         found.append(f"{name}: Piccolo's foreign key {fk} is not in the database")
     return sorted(found)
+
+
+def _column_differences(name: str, want: ColumnShape, have: ColumnShape) -> list[str]:
+    found: list[str] = []
+    if want.type != have.type:
+        found.append(f"{name}: Piccolo says {want.type}, the database {have.type}")
+    if want.nullable != have.nullable:
+        found.append(
+            f"{name}: Piccolo says {'null' if want.nullable else 'not null'},"
+            f" the database {'null' if have.nullable else 'not null'}"
+        )
+    if want.generated != have.generated:
+        found.append(
+            f"{name}: Piccolo leaves it to the database (Serial), which does not number it"
+            if want.generated
+            else f"{name}: the database numbers it (identity), Piccolo would write it: use a Serial"
+        )
+    # A not-null column without a default must be given by every insert, so Piccolo's default
+    # never lands in it unseen; anywhere else Piccolo's default replaces the database's.
+    elif (have.default is not None or have.nullable) and want.default != have.default:
+        found.append(
+            f"{name}: Piccolo's default is {_shown(want.default)},"
+            f" the database's {_shown(have.default)}"
+        )
+    return found
+
+
+def _shown(default: str | None) -> str:
+    return "none (null)" if default is None else repr(default)
+
+
+_LITERAL = re.compile(r"^'((?:[^']|'')*)'::[\w .\[\]]+$")
+
+
+def _catalog_default(expression: str | None) -> str | None:
+    """A column default as pg_get_expr() writes it, in piccolo_default()'s terms."""
+    if expression is None:
+        return None
+    text = expression.strip()
+    # The moment of writing, whichever clock: where it must be the database's (a bid's
+    # arrival), a trigger sets it whatever an insert says.
+    if text.lower() in {"now()", "current_timestamp", "statement_timestamp()", "clock_timestamp()"}:
+        return NOW
+    if text.lower() == "current_date":
+        return TODAY
+    if text.lower() == "null" or text.lower().startswith("null::"):
+        return None
+    literal = _LITERAL.match(text)
+    if literal:
+        return literal.group(1).replace("''", "'")
+    if re.fullmatch(r"\(?-?\d+(\.\d+)?\)?(::\w+)?", text):
+        return _number(text.split("::")[0].strip("()"))
+    return text
+
+
+def _number(text: str) -> str:
+    value = decimal.Decimal(text)
+    return str(
+        value.quantize(decimal.Decimal(1)) if value == value.to_integral() else value.normalize()
+    )
 
 
 async def drift(connection, tables: Iterable[type[Table]], schema: str = "public") -> list[str]:

@@ -37,7 +37,7 @@ class Organisation(Table, tablename="organisation"):
     id = BigSerial(primary_key=True)
     organisasjonsnummer = Text()
     name = Text()
-    kommunenummer = Text(null=True)
+    kommunenummer = Text(null=True, default=None)
     created_at = Timestamptz()
 
 
@@ -46,7 +46,7 @@ class Person(Table, tablename="person"):
     pid_hash = Bytea()
     name = Text()
     email = Text()
-    language = Text(null=True)
+    language = Text(null=True, default=None)
     created_at = Timestamptz()
 
 
@@ -54,8 +54,8 @@ class Membership(Table, tablename="membership"):
     id = BigSerial(primary_key=True)
     person_id = ForeignKey(Person, **_SQL_REFERENCE)
     scope = Text()
-    municipality_id = BigInt(null=True)
-    region_id = BigInt(null=True)
-    organisation_id = BigInt(null=True)
+    municipality_id = BigInt(null=True, default=None)
+    region_id = BigInt(null=True, default=None)
+    organisation_id = BigInt(null=True, default=None)
     role = Text()
     created_at = Timestamptz()

@@ -17,7 +17,7 @@ class Programme(Table, tablename="programme"):
     kind = Text()
     period_start = Integer()
     period_end = Integer()
-    stage = Text()
+    stage = Text(default="avklaring")
     created_at = Timestamptz()
 
     key = CompositeKey([tenant_id, id])
@@ -40,9 +40,9 @@ class BoardMember(Table, tablename="board_member"):
     programme_id = BigInt()
     name = Text()
     seat = Text()
-    person_id = BigInt(null=True)
+    person_id = BigInt(null=True, default=None)
     term_start = Date()
-    term_end = Date(null=True)
+    term_end = Date(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
 
@@ -64,7 +64,7 @@ class ActionPlan(Table, tablename="action_plan"):
     id = BigSerial(primary_key=True)
     programme_id = BigInt()
     year = Integer()
-    state = Text()
+    state = Text(default="draft")
     created_at = Timestamptz()
 
     key = CompositeKey([tenant_id, id])
@@ -88,7 +88,7 @@ class Kpi(Table, tablename="kpi"):
     programme_id = BigInt()
     code = Text()
     name = Text()
-    unit = Text()
+    unit = Text(default="count")
     baseline = Numeric(digits=(14, 2))
     standard = Boolean()
 
@@ -111,7 +111,7 @@ class KpiMeasurement(Table, tablename="kpi_measurement"):
     measured_on = Date()
     value = Numeric(digits=(14, 2))
     source = Text()
-    recorded_by = BigInt(null=True)
+    recorded_by = BigInt(null=True, default=None)
     recorded_at = Timestamptz()
 
     key = CompositeKey([tenant_id, id])
