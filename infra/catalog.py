@@ -39,7 +39,7 @@ from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from infra.columns import Inet, primary_key_of
+from infra.columns import DatabaseClock, DatabaseNow, Inet, primary_key_of
 
 # PostgreSQL's own spelling (format_type) of each Piccolo column; the first match wins, so a
 # subclass comes before its parent (BigInt before Integer, BigSerial before Serial).
@@ -102,7 +102,7 @@ class ColumnShape:
     type: str
     nullable: bool
     generated: bool  # numbered by the database when an insert leaves it out
-    default: str | None  # a constant as text, NOW or TODAY; None when there is none
+    default: str | None  # a constant as text, a clock; None when there is none
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +112,19 @@ class TableShape:
     foreign_keys: frozenset[ForeignKeyShape]
 
 
-NOW, TODAY = "now()", "current_date"
+NOW, CLOCK, TODAY = "now()", "clock_timestamp()", "current_date"
+APP_CLOCK = "the web process's clock"
 
 
 def piccolo_default(column: Column) -> str | None:
     """The value Piccolo writes when an insert does not name the column, as the catalog's text."""
     default = column.default
-    if isinstance(default, (TimestamptzNow, TimestampNow)):
+    if isinstance(default, DatabaseNow):
         return NOW
-    if isinstance(default, DateNow):
-        return TODAY
+    if isinstance(default, DatabaseClock):
+        return CLOCK
+    if isinstance(default, (TimestamptzNow, TimestampNow, DateNow)):
+        return APP_CLOCK
     if isinstance(default, Enum):
         default = default.value
     if default is None:
@@ -304,10 +307,10 @@ def _catalog_default(expression: str | None) -> str | None:
     if expression is None:
         return None
     text = expression.strip()
-    # The moment of writing, whichever clock: where it must be the database's (a bid's
-    # arrival), a trigger sets it whatever an insert says.
-    if text.lower() in {"now()", "current_timestamp", "statement_timestamp()", "clock_timestamp()"}:
+    if text.lower() in {"now()", "current_timestamp", "transaction_timestamp()"}:
         return NOW
+    if text.lower() == "clock_timestamp()":
+        return CLOCK
     if text.lower() == "current_date":
         return TODAY
     if text.lower() == "null" or text.lower().startswith("null::"):

@@ -1,9 +1,11 @@
-"""What Piccolo lacks to say what the SQL says: an inet column and a table's composite key."""
+"""What Piccolo lacks to say what the SQL says: inet, the database's clock, a composite key."""
 
 from __future__ import annotations
 
 from piccolo.columns import Column
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Constraint
+from piccolo.querystring import QueryString
 
 
 class Inet(Column):
@@ -19,6 +21,24 @@ class Inet(Column):
         self._validate_default(default, (str, None))
         self.default = default
         super().__init__(default=default, **kwargs)
+
+
+class DatabaseNow(TimestamptzNow):
+    """The transaction's time by the database's clock, as the SQL's `default now()`.
+
+    Piccolo's own TimestamptzNow takes the web process's clock at the moment the row object
+    is made; with several replicas their clocks would order rows, not the database's.
+    """
+
+    def python(self):
+        return QueryString("now()")
+
+
+class DatabaseClock(TimestamptzNow):
+    """The database's clock at the statement, as the SQL's `default clock_timestamp()`."""
+
+    def python(self):
+        return QueryString("clock_timestamp()")
 
 
 class CompositeKey(Constraint):

@@ -3,7 +3,7 @@
 from piccolo.columns import Text, Timestamptz
 from piccolo.table import Table
 
-from infra.columns import CompositeKey
+from infra.columns import CompositeKey, DatabaseNow
 
 
 class SchemaMigration(Table, tablename="schema_migration"):
@@ -11,6 +11,6 @@ class SchemaMigration(Table, tablename="schema_migration"):
     source = Text(primary_key=True)
     name = Text()
     sha256 = Text()
-    applied_at = Timestamptz()
+    applied_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([source, name])

@@ -4,7 +4,7 @@ from piccolo.columns import BigInt, Bytea, ForeignKey, OnDelete, OnUpdate, Text,
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-from infra.columns import CompositeKey
+from infra.columns import CompositeKey, DatabaseNow
 
 # A reference as the SQL writes it: never null, and no action when the row it points at goes
 # (Piccolo's own default would be nullable and cascading).
@@ -15,7 +15,7 @@ class Region(Table, tablename="region"):
     id = BigSerial(primary_key=True)
     slug = Text()
     name = Text()
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
 
 class Municipality(Table, tablename="municipality"):
@@ -23,7 +23,7 @@ class Municipality(Table, tablename="municipality"):
     kommunenummer = Text()
     name = Text()
     maalform = Text()
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
 
 class RegionMember(Table, tablename="region_member"):
@@ -38,7 +38,7 @@ class Organisation(Table, tablename="organisation"):
     organisasjonsnummer = Text()
     name = Text()
     kommunenummer = Text(null=True, default=None)
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
 
 class Person(Table, tablename="person"):
@@ -47,7 +47,7 @@ class Person(Table, tablename="person"):
     name = Text()
     email = Text()
     language = Text(null=True, default=None)
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
 
 class Membership(Table, tablename="membership"):
@@ -58,4 +58,4 @@ class Membership(Table, tablename="membership"):
     region_id = BigInt(null=True, default=None)
     organisation_id = BigInt(null=True, default=None)
     role = Text()
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())

@@ -4,7 +4,7 @@ from piccolo.columns import JSONB, BigInt, Bytea, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-from infra.columns import Inet
+from infra.columns import DatabaseNow, Inet
 
 
 class Invitation(Table, tablename="invitation"):
@@ -17,7 +17,7 @@ class Invitation(Table, tablename="invitation"):
     email = Text()
     token_hash = Bytea()
     invited_by = BigInt(null=True, default=None)
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
     expires_at = Timestamptz()
     accepted_by = BigInt(null=True, default=None)
     accepted_at = Timestamptz(null=True, default=None)
@@ -26,7 +26,7 @@ class Invitation(Table, tablename="invitation"):
 
 class SecurityEvent(Table, tablename="security_event"):
     id = BigSerial(primary_key=True)
-    occurred_at = Timestamptz()
+    occurred_at = Timestamptz(default=DatabaseNow())
     kind = Text()
     person_id = BigInt(null=True, default=None)
     municipality_id = BigInt(null=True, default=None)

@@ -4,7 +4,7 @@ from piccolo.columns import JSONB, BigInt, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-from infra.columns import CompositeKey
+from infra.columns import CompositeKey, DatabaseNow
 
 
 class OutboxEvent(Table, tablename="outbox_event"):
@@ -13,7 +13,7 @@ class OutboxEvent(Table, tablename="outbox_event"):
     id = BigSerial(primary_key=True)
     kind = Text()
     payload = JSONB()
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
     delivered_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])

@@ -4,7 +4,7 @@ from piccolo.columns import BigInt, Boolean, Date, Integer, Numeric, SmallInt, T
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-from infra.columns import CompositeKey
+from infra.columns import CompositeKey, DatabaseNow
 
 # Each table's real key starts with tenant_id (CompositeKey); Piccolo keys its queries by
 # the column unique on its own. tests/services/test_tables_match_catalog.py holds them to the SQL.
@@ -18,7 +18,7 @@ class Programme(Table, tablename="programme"):
     period_start = Integer()
     period_end = Integer()
     stage = Text(default="avklaring")
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
 
@@ -65,7 +65,7 @@ class ActionPlan(Table, tablename="action_plan"):
     programme_id = BigInt()
     year = Integer()
     state = Text(default="draft")
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
 
@@ -112,7 +112,7 @@ class KpiMeasurement(Table, tablename="kpi_measurement"):
     value = Numeric(digits=(14, 2))
     source = Text()
     recorded_by = BigInt(null=True, default=None)
-    recorded_at = Timestamptz()
+    recorded_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
 
@@ -126,7 +126,7 @@ class StatusAssessment(Table, tablename="status_assessment"):
     assessor = Text()
     recommendations = Text()
     summary = Text()
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
 

@@ -4,7 +4,7 @@ from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Date, Integer, Numeri
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-from infra.columns import CompositeKey
+from infra.columns import CompositeKey, DatabaseNow
 
 # Each table's real key starts with tenant_id, the lead municipality (CompositeKey); Piccolo
 # keys its queries by the column unique on its own. Regional rows are shared by policies,
@@ -29,7 +29,7 @@ class Project(Table, tablename="project"):
     phase = Text()
     status = Text()
     approved_budget = Numeric(digits=(14, 2))
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
     closed_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
@@ -107,7 +107,7 @@ class StatusReport(Table, tablename="status_report"):
     kpi_contributions = JSONB()
     reported_by_municipality = BigInt()
     reported_by = BigInt(null=True, default=None)
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
 
@@ -125,6 +125,6 @@ class Document(Table, tablename="document"):
     content = Bytea()
     uploaded_by = BigInt(null=True, default=None)
     uploaded_by_municipality = BigInt()
-    uploaded_at = Timestamptz()
+    uploaded_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])

@@ -9,7 +9,7 @@ from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Integer, Numeric, Tex
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
-from infra.columns import CompositeKey
+from infra.columns import CompositeKey, DatabaseClock, DatabaseNow
 
 
 class Tender(Table, tablename="tender"):
@@ -26,7 +26,7 @@ class Tender(Table, tablename="tender"):
     state = Text(default="draft")
     documents_version = Integer(default=1)
     created_by = BigInt(null=True, default=None)
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
     published_at = Timestamptz(null=True, default=None)
     bids_closed_at = Timestamptz(null=True, default=None)
     opened_at = Timestamptz(null=True, default=None)
@@ -53,7 +53,7 @@ class TenderDocument(Table, tablename="tender_document"):
     sha256 = Bytea()
     content = Bytea()
     documents_version = Integer()
-    added_at = Timestamptz()
+    added_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
 
@@ -65,7 +65,7 @@ class TenderQuestion(Table, tablename="tender_question"):
     organisation_id = BigInt()
     asked_by = BigInt()
     question = Text()
-    asked_at = Timestamptz()
+    asked_at = Timestamptz(default=DatabaseClock())
     clarification_id = BigInt(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
@@ -78,7 +78,7 @@ class TenderClarification(Table, tablename="tender_clarification"):
     question = Text()
     answer = Text()
     answered_by = BigInt(null=True, default=None)
-    published_at = Timestamptz()
+    published_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
 
@@ -90,7 +90,7 @@ class Bid(Table, tablename="bid"):
     organisation_id = BigInt()
     submitted_by = BigInt()
     idempotency_key = Text()
-    received_at = Timestamptz()
+    received_at = Timestamptz(default=DatabaseClock())
     receipt_sha256 = Bytea()
     sealed_content = Bytea()
     documents_version = Integer()
@@ -113,7 +113,7 @@ class TenderOpening(Table, tablename="tender_opening"):
     tenant_id = BigInt()
     tender_id = BigInt(primary_key=True)
     first_person_id = BigInt()
-    first_confirmed_at = Timestamptz()
+    first_confirmed_at = Timestamptz(default=DatabaseNow())
     second_person_id = BigInt(null=True, default=None)
     completed_at = Timestamptz(null=True, default=None)
     bids = JSONB(null=True, default=None)
@@ -128,7 +128,7 @@ class TenderDeclaration(Table, tablename="tender_declaration"):
     role = Text()
     conflicted = Boolean()
     note = Text()
-    declared_at = Timestamptz()
+    declared_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, tender_id, person_id])
 
@@ -141,7 +141,7 @@ class BidScore(Table, tablename="bid_score"):
     criterion = Text()
     score = Numeric(digits=(5, 2))
     note = Text()
-    scored_at = Timestamptz()
+    scored_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, bid_id, evaluator_id, criterion])
 
@@ -157,7 +157,7 @@ class AwardNotice(Table, tablename="award_notice"):
     total_score = Numeric(digits=(9, 4), null=True, default=None)
     reasons = Text()
     standstill_ends_at = Timestamptz()
-    created_at = Timestamptz()
+    created_at = Timestamptz(default=DatabaseNow())
     mailed_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])

@@ -9,7 +9,7 @@ from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
 from infra.catalog import drift
-from infra.columns import CompositeKey, Inet
+from infra.columns import CompositeKey, DatabaseNow, Inet
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def throwaway_tables(schema: str) -> list[type[Table]]:
         shelf_id = ForeignKey(
             Shelf, null=False, on_delete=OnDelete.no_action, on_update=OnUpdate.no_action
         )
-        created_at = Timestamptz()
+        created_at = Timestamptz(default=DatabaseNow())
 
         key = CompositeKey([tenant_id, id])
 
@@ -135,6 +135,7 @@ async def test_a_default_piccolo_would_write_must_be_the_databases(scratch):
     assert await drift(connection, [Shelf], schema) == [
         "shelf.label: Piccolo's default is '', the database's 'new'",
         "shelf.note: Piccolo's default is '', the database's none (null)",
+        "shelf.placed_at: Piccolo's default is \"the web process's clock\", the database's 'now()'",
     ]
 
 

@@ -60,3 +60,13 @@ async def test_outside_tenant_tx_piccolo_sees_no_tenant_rows(unique):
         await Programme.insert(programme(tenant, f"Hidden {unique}"))
     # A pooled connection with no setting: the policies match nothing (fail closed).
     assert await Programme.count() == 0
+
+
+async def test_a_piccolo_insert_stamps_the_row_by_the_databases_clock(unique):
+    tenant = await new_municipality()
+    async with tenant_tx(tenant):
+        [row] = await Programme.insert(programme(tenant, f"Stamped {unique}")).returning(
+            Programme.created_at
+        )
+        now = await connection().fetchval("select now()")
+    assert row["created_at"] == now
