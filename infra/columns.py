@@ -31,7 +31,12 @@ class DatabaseNow(TimestamptzNow):
     """
 
     def python(self):
-        return QueryString("now()")
+        return database_now()
+
+
+def database_now() -> QueryString:
+    """`now()` for a Piccolo update or insert value: the transaction's time, the database's clock."""
+    return QueryString("now()")
 
 
 class DatabaseClock(TimestamptzNow):
