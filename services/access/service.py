@@ -92,10 +92,12 @@ def token_hash(token: str) -> bytes:
 
 async def person_by_pid_hash() -> PersonView | None:
     """The person whose pid hash the scope carries, if they have been here before."""
-    row = await connection().fetchrow(
-        "select id, name, email, language from person where pid_hash = app_pid_hash()"
+    row = (
+        await Person.select(Person.id, Person.name, Person.email, Person.language)
+        .where(Person.pid_hash == current_scope.get().pid_hash)
+        .first()
     )
-    return PersonView(**dict(row)) if row else None
+    return PersonView(**row) if row else None
 
 
 async def person(person_id: int) -> PersonView | None:

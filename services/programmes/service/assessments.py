@@ -7,7 +7,6 @@ from services.errors import N_, Conflict, InvalidInput
 from services.programmes.schemas import ScoreInput
 from services.programmes.service._common import check_year, programme_row, strategy_areas, tenant
 from services.programmes.tables import AssessmentScore, StatusAssessment
-from tenants.context import connection
 
 
 async def _check_scores(programme_id: int, kind: str, scores: list[ScoreInput]) -> None:
@@ -30,14 +29,14 @@ async def _check_scores(programme_id: int, kind: str, scores: list[ScoreInput]) 
 
 async def _check_not_recorded(programme_id: int, kind: str, year: int) -> None:
     """One yearly assessment a year, one final evaluation a programme."""
-    exists = await connection().fetchval(
-        "select 1 from status_assessment where tenant_id = app_tenant_id() and programme_id = $1"
-        " and (kind = 'final' and $2 = 'final' or kind = $2 and year = $3)",
-        programme_id,
-        kind,
-        year,
-    )
-    if exists:
+    same = StatusAssessment.kind == kind
+    if kind != "final":
+        same &= StatusAssessment.year == year
+    if await StatusAssessment.exists().where(
+        (StatusAssessment.tenant_id == tenant())
+        & (StatusAssessment.programme_id == programme_id)
+        & same
+    ):
         raise Conflict(
             "assessment_exists", N_("This assessment has already been recorded."), field="year"
         )
