@@ -37,6 +37,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from infra.columns import DatabaseClock, DatabaseNow, Inet, primary_key_of
@@ -110,6 +111,8 @@ class TableShape:
     columns: dict[str, ColumnShape]
     primary_key: tuple[str, ...]
     foreign_keys: frozenset[ForeignKeyShape]
+    # (columns in order, nulls distinct); a partial unique index is the SQL's alone
+    unique_keys: frozenset[tuple[tuple[str, ...], bool]] = frozenset()
 
 
 NOW, CLOCK, TODAY = "now()", "clock_timestamp()", "current_date"
@@ -161,7 +164,13 @@ def declared_shape(table: type[Table]) -> TableShape:
         )
         for fk in table._meta.foreign_key_columns
     )
-    return TableShape(columns, primary_key_of(table), foreign_keys)
+    unique_keys = {((c._meta.db_column_name,), True) for c in table._meta.columns if c._meta.unique}
+    unique_keys |= {
+        (tuple(k.get_column_names()), k.nulls_distinct)
+        for k in table._meta.constraints
+        if isinstance(k, Unique)
+    }
+    return TableShape(columns, primary_key_of(table), foreign_keys, frozenset(unique_keys))
 
 
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -191,12 +200,14 @@ select c.relname as table_name, k.contype::text as kind,
        array(select a.attname from unnest(k.confkey) with ordinality u(attnum, i)
              join pg_attribute a on a.attrelid = k.confrelid and a.attnum = u.attnum
              order by u.i) as target_columns,
-       k.confdeltype::text as on_delete, k.confupdtype::text as on_update
+       k.confdeltype::text as on_delete, k.confupdtype::text as on_update,
+       not coalesce(i.indnullsnotdistinct, false) as nulls_distinct
 from pg_constraint k
 join pg_class c on c.oid = k.conrelid
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_class t on t.oid = k.confrelid
-where n.nspname = $1 and k.contype in ('p', 'f')
+left join pg_index i on i.indexrelid = k.conindid and k.contype = 'u'
+where n.nspname = $1 and k.contype in ('p', 'f', 'u')
 """
 
 
@@ -212,9 +223,14 @@ async def live_shapes(connection, schema: str = "public") -> dict[str, TableShap
         )
     keys: dict[str, tuple[str, ...]] = {}
     foreign: dict[str, set[ForeignKeyShape]] = {}
+    unique: dict[str, set[tuple[tuple[str, ...], bool]]] = {}
     for row in await connection.fetch(_CONSTRAINTS, schema):
         if row["kind"] == "p":
             keys[row["table_name"]] = tuple(row["columns"])
+        elif row["kind"] == "u":
+            unique.setdefault(row["table_name"], set()).add(
+                (tuple(row["columns"]), row["nulls_distinct"])
+            )
         elif len(row["columns"]) == 1:
             foreign.setdefault(row["table_name"], set()).add(
                 ForeignKeyShape(
@@ -226,7 +242,12 @@ async def live_shapes(connection, schema: str = "public") -> dict[str, TableShap
                 )
             )
     return {
-        name: TableShape(cols, keys.get(name, ()), frozenset(foreign.get(name, ())))
+        name: TableShape(
+            cols,
+            keys.get(name, ()),
+            frozenset(foreign.get(name, ())),
+            frozenset(unique.get(name, ())),
+        )
         for name, cols in columns.items()
     }
 
@@ -234,8 +255,9 @@ async def live_shapes(connection, schema: str = "public") -> dict[str, TableShap
 def differences(tables: Iterable[type[Table]], live: dict[str, TableShape]) -> list[str]:
     """Every way the tables and the catalog disagree, one line each; empty when they agree.
 
-    Every live table needs a Piccolo table; the foreign keys compared are those Piccolo
-    declares (the SQL may hold more: Piccolo cannot declare a composite one).
+    Every live table needs a Piccolo table; unique keys must agree both ways (a partial
+    unique index is the SQL's alone); the foreign keys compared are those Piccolo declares
+    (the SQL may hold more: Piccolo cannot declare a composite one).
     """
     found: list[str] = []
     declared = {t._meta.tablename: t for t in tables}
@@ -267,6 +289,12 @@ def _table_differences(name: str, want: TableShape, have: TableShape) -> list[st
         )
     for fk in sorted(want.foreign_keys - have.foreign_keys, key=str):
         found.append(f"{name}: Piccolo's foreign key {fk} is not in the database")
+    for key in sorted(want.unique_keys - have.unique_keys):
+        found.append(f"{name}: Piccolo's unique key {_unique(key)} is not in the database")
+    for key in sorted(have.unique_keys - want.unique_keys):
+        found.append(
+            f"{name}: the database's unique key {_unique(key)} is not in the Piccolo table"
+        )
     return sorted(found)
 
 
@@ -293,6 +321,11 @@ def _column_differences(name: str, want: ColumnShape, have: ColumnShape) -> list
             f" the database's {_shown(have.default)}"
         )
     return found
+
+
+def _unique(key: tuple[tuple[str, ...], bool]) -> str:
+    columns, nulls_distinct = key
+    return ("" if nulls_distinct else "nulls not distinct ") + f"({', '.join(columns)})"
 
 
 def _shown(default: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from piccolo.columns import BigInt, Bytea, ForeignKey, OnDelete, OnUpdate, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from infra.columns import CompositeKey, DatabaseNow
@@ -13,14 +14,14 @@ _SQL_REFERENCE = {"null": False, "on_delete": OnDelete.no_action, "on_update": O
 
 class Region(Table, tablename="region"):
     id = BigSerial(primary_key=True)
-    slug = Text()
+    slug = Text(unique=True)
     name = Text()
     created_at = Timestamptz(default=DatabaseNow())
 
 
 class Municipality(Table, tablename="municipality"):
     id = BigSerial(primary_key=True)
-    kommunenummer = Text()
+    kommunenummer = Text(unique=True)
     name = Text()
     maalform = Text()
     created_at = Timestamptz(default=DatabaseNow())
@@ -35,7 +36,7 @@ class RegionMember(Table, tablename="region_member"):
 
 class Organisation(Table, tablename="organisation"):
     id = BigSerial(primary_key=True)
-    organisasjonsnummer = Text()
+    organisasjonsnummer = Text(unique=True)
     name = Text()
     kommunenummer = Text(null=True, default=None)
     created_at = Timestamptz(default=DatabaseNow())
@@ -43,7 +44,7 @@ class Organisation(Table, tablename="organisation"):
 
 class Person(Table, tablename="person"):
     id = BigSerial(primary_key=True)
-    pid_hash = Bytea()
+    pid_hash = Bytea(unique=True)
     name = Text()
     email = Text()
     language = Text(null=True, default=None)
@@ -59,3 +60,7 @@ class Membership(Table, tablename="membership"):
     organisation_id = BigInt(null=True, default=None)
     role = Text()
     created_at = Timestamptz(default=DatabaseNow())
+
+    one_grant_each = Unique(
+        [person_id, scope, municipality_id, region_id, organisation_id, role], nulls_distinct=False
+    )

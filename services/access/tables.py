@@ -15,7 +15,7 @@ class Invitation(Table, tablename="invitation"):
     organisation_id = BigInt(null=True, default=None)
     role = Text()
     email = Text()
-    token_hash = Bytea()
+    token_hash = Bytea(unique=True)
     invited_by = BigInt(null=True, default=None)
     created_at = Timestamptz(default=DatabaseNow())
     expires_at = Timestamptz()

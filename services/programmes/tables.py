@@ -2,6 +2,7 @@
 
 from piccolo.columns import BigInt, Boolean, Date, Integer, Numeric, SmallInt, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from infra.columns import CompositeKey, DatabaseNow
@@ -21,6 +22,7 @@ class Programme(Table, tablename="programme"):
     created_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
+    unique_name = Unique([tenant_id, name])
 
 
 class FundingLine(Table, tablename="funding_line"):
@@ -32,6 +34,7 @@ class FundingLine(Table, tablename="funding_line"):
     amount = Numeric(digits=(14, 2))
 
     key = CompositeKey([tenant_id, id])
+    unique_programme_id_source_year = Unique([tenant_id, programme_id, source, year])
 
 
 class BoardMember(Table, tablename="board_member"):
@@ -57,6 +60,7 @@ class StrategyArea(Table, tablename="strategy_area"):
     share = Numeric(digits=(5, 2))
 
     key = CompositeKey([tenant_id, id])
+    unique_programme_id_name_nb = Unique([tenant_id, programme_id, name_nb])
 
 
 class ActionPlan(Table, tablename="action_plan"):
@@ -68,6 +72,7 @@ class ActionPlan(Table, tablename="action_plan"):
     created_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
+    unique_programme_id_year = Unique([tenant_id, programme_id, year])
 
 
 class ActionPlanGoal(Table, tablename="action_plan_goal"):
@@ -93,6 +98,7 @@ class Kpi(Table, tablename="kpi"):
     standard = Boolean()
 
     key = CompositeKey([tenant_id, id])
+    unique_programme_id_code = Unique([tenant_id, programme_id, code])
 
 
 class KpiTarget(Table, tablename="kpi_target"):
@@ -129,6 +135,7 @@ class StatusAssessment(Table, tablename="status_assessment"):
     created_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])
+    unique_programme_id_kind_year = Unique([tenant_id, programme_id, kind, year])
 
 
 class AssessmentScore(Table, tablename="assessment_score"):

@@ -2,6 +2,7 @@
 
 from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Date, Integer, Numeric, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from infra.columns import CompositeKey, DatabaseNow
@@ -91,6 +92,7 @@ class SubProject(Table, tablename="sub_project"):
     closed_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
+    unique_project_id_phase = Unique([tenant_id, project_id, phase])
 
 
 class StatusReport(Table, tablename="status_report"):

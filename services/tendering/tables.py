@@ -7,6 +7,7 @@ policies guard.
 
 from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Integer, Numeric, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from infra.columns import CompositeKey, DatabaseClock, DatabaseNow
@@ -107,6 +108,9 @@ class Bid(Table, tablename="bid"):
     rank = Integer(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
+    unique_tender_organisation_idempotency = Unique(
+        [tenant_id, tender_id, organisation_id, idempotency_key]
+    )
 
 
 class TenderOpening(Table, tablename="tender_opening"):
@@ -161,3 +165,4 @@ class AwardNotice(Table, tablename="award_notice"):
     mailed_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
+    unique_tender_id_bid_id = Unique([tenant_id, tender_id, bid_id])

@@ -152,3 +152,23 @@ async def test_a_number_the_database_makes_must_be_a_serial_in_piccolo(scratch):
     assert await drift(connection, [Shelf], schema) == [
         "shelf.id: Piccolo leaves it to the database (Serial), which does not number it"
     ]
+
+
+async def test_a_unique_key_added_or_dropped_on_one_side_is_reported(scratch):
+    schema, connection = scratch
+    await create_matching(connection, schema)
+    await connection.execute(
+        f"alter table {schema}.gadget add unique nulls not distinct (tenant_id, name);"
+        f" create unique index gadget_one_per_shelf on {schema}.gadget (shelf_id) where price > 0"
+    )
+
+    class Shelf(Table, tablename="shelf", schema=schema):
+        id = BigSerial(primary_key=True)
+        label = Text(unique=True)
+
+    [_, gadget] = throwaway_tables(schema)
+    assert await drift(connection, [Shelf, gadget], schema) == [
+        "gadget: the database's unique key nulls not distinct (tenant_id, name)"
+        " is not in the Piccolo table",
+        "shelf: Piccolo's unique key (label) is not in the database",
+    ]
