@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
-from piccolo.columns import BigInt, ForeignKey, Numeric, OnDelete, OnUpdate, Text, Timestamptz
+from piccolo.columns import (
+    Array,
+    BigInt,
+    ForeignKey,
+    Numeric,
+    OnDelete,
+    OnUpdate,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.column_types import BigSerial
 from piccolo.table import Table
 
@@ -36,6 +46,8 @@ def throwaway_tables(schema: str) -> list[type[Table]]:
         name = Text()
         price = Numeric(digits=(14, 2), null=True, default=None)
         seen_from = Inet(null=True)
+        code = Varchar(length=12)
+        tags = Array(Text(), null=True, default=None)
         shelf_id = ForeignKey(
             Shelf, null=False, on_delete=OnDelete.no_action, on_update=OnUpdate.no_action
         )
@@ -59,6 +71,8 @@ async def create_matching(connection, schema: str) -> None:
             name text not null,
             price numeric(14, 2),
             seen_from inet,
+            code varchar(12) not null,
+            tags text[],
             shelf_id bigint not null references {schema}.shelf (id),
             created_at timestamptz not null default now(),
             primary key (tenant_id, id)
@@ -90,6 +104,8 @@ async def test_a_changed_type_nullability_key_or_reference_is_reported(scratch):
         alter table {schema}.gadget alter column price type numeric(16, 2);
         alter table {schema}.gadget alter column name drop not null;
         alter table {schema}.gadget alter column seen_from type text;
+        alter table {schema}.gadget alter column code type varchar(20);
+        alter table {schema}.gadget alter column tags type bigint[] using null;
         alter table {schema}.gadget drop constraint gadget_pkey;
         alter table {schema}.gadget add primary key (id);
         alter table {schema}.gadget drop constraint gadget_shelf_id_fkey;
@@ -97,11 +113,13 @@ async def test_a_changed_type_nullability_key_or_reference_is_reported(scratch):
         """
     )
     assert await drift(connection, throwaway_tables(schema), schema) == [
+        "gadget.code: Piccolo says character varying(12), the database character varying(20)",
         "gadget.created_at: in the Piccolo table, but not in the database",
         "gadget.name: Piccolo says not null, the database null",
         "gadget.name: Piccolo's default is '', the database's none (null)",
         "gadget.price: Piccolo says numeric(14,2), the database numeric(16,2)",
         "gadget.seen_from: Piccolo says inet, the database text",
+        "gadget.tags: Piccolo says text[], the database bigint[]",
         "gadget: Piccolo's foreign key (shelf_id) references shelf (id)"
         " on delete no action on update no action is not in the database",
         "gadget: Piccolo's primary key is (tenant_id, id), the database's (id)",
