@@ -130,12 +130,16 @@ def piccolo_default(column: Column) -> str | None:
         return APP_CLOCK
     if isinstance(default, Enum):
         default = default.value
+    if callable(default):  # Array's `list`, or a function of the table's own
+        default = default()
     if default is None:
         return None
     if isinstance(default, bool):
         return "true" if default else "false"
     if isinstance(default, (int, float, decimal.Decimal)):
         return _number(str(default))
+    if isinstance(column, Array) and isinstance(default, list):
+        return "{" + ",".join(map(str, default)) + "}"
     if isinstance(default, (dict, list)):
         return json.dumps(default)
     return str(default)
