@@ -38,6 +38,13 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ \
 		--no-location -o services/locale/messages.pot .
 	$(VENV)/bin/pybabel -q update -i services/locale/messages.pot -d services/locale -D messages --no-fuzzy-matching
+	@# English is the source language: a new English entry starts as its msgid (reword it there).
+	$(PY) -c 'from babel.messages.pofile import read_po, write_po; \
+		path = "services/locale/en/LC_MESSAGES/messages.po"; \
+		catalogue = read_po(open(path, "rb"), locale="en"); \
+		new = [m for m in catalogue if m.id and not any(m.string if isinstance(m.string, tuple) else [m.string])]; \
+		[setattr(m, "string", m.id) for m in new]; \
+		write_po(open(path, "wb"), catalogue, width=76)'
 
 run: setup
 	SAMSPEL_SMTP_URL="$${SAMSPEL_SMTP_URL:-smtp://127.0.0.1:1025}" \

@@ -3,6 +3,8 @@
 from piccolo.columns import JSONB, BigInt, Bytea, Text, Timestamptz
 from piccolo.table import Table
 
+from infra.columns import CompositeKey
+
 
 class AuditHead(Table, tablename="audit_head"):
     tenant_id = BigInt(primary_key=True)
@@ -11,15 +13,17 @@ class AuditHead(Table, tablename="audit_head"):
 
 
 class AuditEvent(Table, tablename="audit_event"):
-    # The real key is (tenant_id, seq); the chain is append-only, so Piccolo never updates by it.
+    # Append-only: Piccolo never updates by its key.
     tenant_id = BigInt()
     seq = BigInt(primary_key=True)
     occurred_at = Timestamptz()
-    actor_person_id = BigInt(null=True)
+    actor_person_id = BigInt(null=True, default=None)
     action = Text()
     entity = Text()
     entity_id = Text()
-    old_values = JSONB(null=True)
-    new_values = JSONB(null=True)
+    old_values = JSONB(null=True, default=None)
+    new_values = JSONB(null=True, default=None)
     prev_hash = Bytea()
     hash = Bytea()
+
+    key = CompositeKey([tenant_id, seq])

@@ -3,9 +3,11 @@
 from piccolo.columns import BigInt, Integer, Numeric, Text, Timestamptz
 from piccolo.table import Table
 
+from infra.columns import CompositeKey
+
 
 class MunicipalityFigure(Table, tablename="municipality_figure"):
-    # The real key is (tenant_id, slice, metric, subject, year); written through service.py's SQL.
+    # Written through service.py's SQL (a bulk upsert).
     tenant_id = BigInt(primary_key=True)
     slice = Text()
     metric = Text()
@@ -15,9 +17,10 @@ class MunicipalityFigure(Table, tablename="municipality_figure"):
     value = Numeric(digits=(16, 2))
     computed_at = Timestamptz()
 
+    key = CompositeKey([tenant_id, slice, metric, subject, year])
+
 
 class RegionFigure(Table, tablename="region_figure"):
-    # The real key is (region_id, municipality_id, slice, metric, subject, year).
     region_id = BigInt(primary_key=True)
     municipality_id = BigInt()
     slice = Text()
@@ -27,3 +30,5 @@ class RegionFigure(Table, tablename="region_figure"):
     label = Text()
     value = Numeric(digits=(16, 2))
     computed_at = Timestamptz()
+
+    key = CompositeKey([region_id, municipality_id, slice, metric, subject, year])

@@ -9,6 +9,7 @@ import msgspec
 from services.errors import N_, Conflict, InvalidInput, NotAllowed
 from tenants.context import connection, current_scope
 from tenants.rules import MAALFORMER, is_valid_kommunenummer, is_valid_organisasjonsnummer
+from tenants.tables import Municipality, Region, RegionMember
 
 
 class MunicipalityView(msgspec.Struct, frozen=True):
@@ -45,22 +46,24 @@ def _check_slug(slug: str) -> None:
 async def create_region(slug: str, name: str) -> int:
     """A new region; an existing short name is refused, never silently renamed."""
     _check_slug(slug)
-    if await connection().fetchval("select 1 from region where slug = $1", slug):
+    if await Region.exists().where(Region.slug == slug):
         raise Conflict("region_exists", N_("A region with this short name exists."), field="slug")
     return await ensure_region(slug, name)
 
 
 async def create_municipality(kommunenummer: str, name: str, maalform: str) -> int:
     """A new municipality; an existing kommunenummer is refused, never silently renamed."""
-    if await connection().fetchval(
-        "select 1 from municipality where kommunenummer = $1", kommunenummer
-    ):
+    if await Municipality.exists().where(Municipality.kommunenummer == kommunenummer):
         raise Conflict(
             "municipality_exists",
             N_("A municipality with this kommunenummer exists."),
             field="kommunenummer",
         )
     return await ensure_municipality(kommunenummer, name, maalform)
+
+
+# The ensure_* upserts stay SQL: one statement that inserts or renames and returns the id
+# reads more plainly than Piccolo's on_conflict, which would also write every other column.
 
 
 async def ensure_region(slug: str, name: str) -> int:
@@ -100,12 +103,9 @@ async def ensure_municipality(kommunenummer: str, name: str, maalform: str) -> i
 
 async def add_to_region(region_id: int, municipality_id: int) -> None:
     _require_operator()
-    await connection().execute(
-        "insert into region_member (region_id, municipality_id) values ($1, $2)"
-        " on conflict do nothing",
-        region_id,
-        municipality_id,
-    )
+    await RegionMember.insert(
+        RegionMember(region_id=region_id, municipality_id=municipality_id)
+    ).on_conflict(action="DO NOTHING")
 
 
 async def ensure_organisation(

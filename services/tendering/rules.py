@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from services.errors import Conflict, InvalidInput
+from services.errors import N_, Conflict, InvalidInput
 
 # Days, deadlines and standstill periods are counted on the Norwegian calendar.
 OSLO = ZoneInfo("Europe/Oslo")
@@ -92,7 +92,8 @@ class InvalidTenderTransition(Conflict):
     def __init__(self, current: TenderState, target: TenderState) -> None:
         super().__init__(
             "tender_transition_refused",
-            f"a tender cannot go from {current} to {target}",
+            # The states stay out of the text: a value is not translated, a state's name is.
+            N_("This step is not possible in the tender's present state."),
             field="state",
         )
         self.current, self.target = current, target
@@ -101,7 +102,9 @@ class InvalidTenderTransition(Conflict):
 class CancellationReasonRequired(InvalidInput):
     def __init__(self) -> None:
         super().__init__(
-            "tender_cancellation_reason_required", "say why the tender is cancelled", field="reason"
+            "tender_cancellation_reason_required",
+            N_("Say why the tender is cancelled."),
+            field="reason",
         )
 
 
@@ -109,30 +112,38 @@ class InvalidEstimatedValue(InvalidInput):
     def __init__(self, value: Decimal) -> None:
         super().__init__(
             "tender_estimated_value_invalid",
-            f"the estimated value is a sum of 0 NOK or more, not {value}",
+            N_("The estimated value is a sum of 0 NOK or more, not %(value)s."),
             field="estimated_value",
+            values={"value": value},
         )
 
 
 class InvalidAwardCriteria(InvalidInput):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message, field="award_criteria")
+    def __init__(self, code: str, message: str, values: dict[str, object] | None = None) -> None:
+        super().__init__(code, message, field="award_criteria", values=values)
 
 
 class InvalidScore(InvalidInput):
-    def __init__(self, message: str) -> None:
-        super().__init__("evaluation_score_invalid", message, field="scores")
+    def __init__(self, message: str, values: dict[str, object] | None = None) -> None:
+        super().__init__("evaluation_score_invalid", message, field="scores", values=values)
 
 
 class InvalidPrice(InvalidInput):
     def __init__(self, price: Decimal) -> None:
-        super().__init__("bid_price_invalid", f"a price is above 0 NOK, not {price}", field="price")
+        super().__init__(
+            "bid_price_invalid",
+            N_("A price is above 0 NOK, not %(price)s."),
+            field="price",
+            values={"price": price},
+        )
 
 
 class StandstillNotOver(Conflict):
     def __init__(self, ends_at: datetime) -> None:
         super().__init__(
-            "standstill_not_over", f"the contract may be signed from {ends_at.isoformat()}"
+            "standstill_not_over",
+            N_("The contract may be signed from %(moment)s."),
+            values={"moment": ends_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")},
         )
         self.ends_at = ends_at
 
@@ -141,7 +152,7 @@ class DocumentsChangedAfterDeadline(Conflict):
     def __init__(self) -> None:
         super().__init__(
             "tender_documents_changed_after_deadline",
-            "the documents cannot change once the bid deadline has passed",
+            N_("The documents cannot change once the bid deadline has passed."),
         )
 
 
@@ -171,17 +182,22 @@ def validate_award_criteria(criteria: Sequence[AwardCriterion]) -> None:
     if invalid:
         raise InvalidAwardCriteria(
             "award_criterion_weight_invalid",
-            f"a weight is a whole number above 0: {', '.join(invalid)}",
+            N_("A weight is a whole number above 0: %(criteria)s."),
+            values={"criteria": ", ".join(invalid)},
         )
     total = sum(c.weight for c in criteria)
     if total != 100:
         raise InvalidAwardCriteria(
-            "award_criteria_weights_not_100", f"the weights sum to {total}, not 100"
+            "award_criteria_weights_not_100",
+            N_("The weights sum to %(total)s, not 100."),
+            values={"total": total},
         )
     prices = sum(1 for c in criteria if c.is_price)
     if prices != 1:
         raise InvalidAwardCriteria(
-            "award_criteria_price_count", f"price must be exactly one criterion, not {prices}"
+            "award_criteria_price_count",
+            N_("Price must be exactly one criterion, not %(count)s."),
+            values={"count": prices},
         )
 
 
@@ -197,9 +213,12 @@ def evaluator_average(scores: Sequence[Decimal], max_points: Decimal = MAX_POINT
     """A criterion's score: the mean of every evaluator's score from 0 to `max_points`."""
     scores = [Decimal(score) for score in scores]
     if not scores:
-        raise InvalidScore("every evaluator's score is needed; none were given")
+        raise InvalidScore(N_("Every evaluator's score is needed; none were given."))
     if any(not (score.is_finite() and 0 <= score <= max_points) for score in scores):
-        raise InvalidScore(f"a score is from 0 to {max_points}: {', '.join(map(str, scores))}")
+        raise InvalidScore(
+            N_("A score is from 0 to %(max)s: %(scores)s."),
+            values={"max": max_points, "scores": ", ".join(map(str, scores))},
+        )
     return sum(scores, Decimal(0)) / len(scores)
 
 
@@ -211,7 +230,9 @@ def weighted_total(
     """The bid's total from 0 to 100: each criterion's score as a share of its weight."""
     missing = [c.name for c in criteria if c.name not in scores]
     if missing:
-        raise InvalidScore(f"no score for {', '.join(missing)}")
+        raise InvalidScore(
+            N_("No score for %(criteria)s."), values={"criteria": ", ".join(missing)}
+        )
     return sum((c.weight * scores[c.name] / max_points for c in criteria), Decimal(0))
 
 
@@ -299,11 +320,15 @@ def deadline_after_change(changed_at: datetime, deadline: datetime) -> datetime:
 def _check_criterion_names(criteria: Sequence[AwardCriterion]) -> None:
     keys = [c.name.strip().casefold() for c in criteria]
     if not all(keys):
-        raise InvalidAwardCriteria("award_criterion_name_required", "every criterion needs a name")
+        raise InvalidAwardCriteria(
+            "award_criterion_name_required", N_("Every criterion needs a name.")
+        )
     duplicates = sorted({c.name for c in criteria if keys.count(c.name.strip().casefold()) > 1})
     if duplicates:
         raise InvalidAwardCriteria(
-            "award_criteria_names_not_unique", f"criteria share a name: {', '.join(duplicates)}"
+            "award_criteria_names_not_unique",
+            N_("Criteria share a name: %(names)s."),
+            values={"names": ", ".join(duplicates)},
         )
 
 
@@ -339,33 +364,41 @@ DOCUMENT_TYPES: Mapping[str, tuple[bytes, ...]] = {
 
 
 class InvalidDocument(InvalidInput):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message, field="documents")
+    def __init__(self, code: str, message: str, values: dict[str, object] | None = None) -> None:
+        super().__init__(code, message, field="documents", values=values)
 
 
 def check_document(name: str, media_type: str, content: bytes) -> None:
     """A named file of an accepted type whose first bytes match it, from 1 byte to 20 MB."""
     if not name.strip() or len(name) > 255 or any(c in name for c in "/\\\x00"):
-        raise InvalidDocument("document_name_invalid", "a document needs a plain file name")
+        raise InvalidDocument("document_name_invalid", N_("A document needs a plain file name."))
     if media_type not in DOCUMENT_TYPES:
         raise InvalidDocument(
-            "document_type_refused", f"{media_type} is not an accepted type of document"
+            "document_type_refused",
+            N_("%(type)s is not an accepted type of document."),
+            values={"type": media_type},
         )
     if not content:
-        raise InvalidDocument("document_empty", f"{name} is empty")
+        raise InvalidDocument("document_empty", N_("%(name)s is empty."), values={"name": name})
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise InvalidDocument("document_too_large", f"{name} is larger than 20 MB")
+        raise InvalidDocument(
+            "document_too_large", N_("%(name)s is larger than 20 MB."), values={"name": name}
+        )
     signatures = DOCUMENT_TYPES[media_type]
     if media_type == "text/plain":
         try:
             content.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidDocument(
-                "document_content_mismatch", f"{name} is not UTF-8 text"
+                "document_content_mismatch",
+                N_("%(name)s is not UTF-8 text."),
+                values={"name": name},
             ) from None
     elif not any(content.startswith(signature) for signature in signatures):
         raise InvalidDocument(
-            "document_content_mismatch", f"{name} is not what its type says ({media_type})"
+            "document_content_mismatch",
+            N_("%(name)s is not what its type says (%(type)s)."),
+            values={"name": name, "type": media_type},
         )
 
 
@@ -373,4 +406,4 @@ def check_bid_documents(documents: Sequence[tuple[str, str, bytes]]) -> None:
     for name, media_type, content in documents:
         check_document(name, media_type, content)
     if sum(len(content) for _, _, content in documents) > MAX_BID_BYTES:
-        raise InvalidDocument("bid_documents_too_large", "a bid's documents are 50 MB at most")
+        raise InvalidDocument("bid_documents_too_large", N_("A bid's documents are 50 MB at most."))

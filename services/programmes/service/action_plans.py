@@ -11,8 +11,9 @@ from services.programmes.service._common import (
     check_year,
     programme_row,
     strategy_areas,
+    tenant,
 )
-from tenants.context import connection
+from services.programmes.tables import ActionPlan, ActionPlanGoal
 
 
 async def create_action_plan(
@@ -21,7 +22,6 @@ async def create_action_plan(
     """A draft action plan for one year, with goals per strategy area; returns its id."""
     programme = await programme_row(programme_id)
     check_year(programme, year)
-    db = connection()
     areas = {a.id for a in await strategy_areas(programme_id)}
     if any(goal.strategy_area_id not in areas for goal in goals):
         raise InvalidInput(
@@ -29,25 +29,27 @@ async def create_action_plan(
             N_("Choose one of the programme's strategy areas."),
             field="strategy_area_id",
         )
-    plan_id = await db.fetchval(
-        "insert into action_plan (tenant_id, programme_id, year) values (app_tenant_id(), $1, $2)"
-        " on conflict (tenant_id, programme_id, year) do nothing returning id",
-        programme_id,
-        year,
+    added = await ActionPlan.insert(
+        ActionPlan(tenant_id=tenant(), programme_id=programme_id, year=year)
+    ).on_conflict(
+        target=(ActionPlan.tenant_id, ActionPlan.programme_id, ActionPlan.year),
+        action="DO NOTHING",
     )
-    if plan_id is None:
+    if not added:
         raise Conflict(
             "action_plan_exists", N_("This year already has an action plan."), field="year"
         )
+    plan_id = added[0]["id"]
     for goal in goals:
-        await db.execute(
-            "insert into action_plan_goal (tenant_id, action_plan_id, strategy_area_id, goal,"
-            " measures, budget) values (app_tenant_id(), $1, $2, $3, $4, $5)",
-            plan_id,
-            goal.strategy_area_id,
-            required_text(goal.goal, "goal", 2000),
-            goal.measures.strip(),
-            amount_of(goal.budget, "budget"),
+        await ActionPlanGoal.insert(
+            ActionPlanGoal(
+                tenant_id=tenant(),
+                action_plan_id=plan_id,
+                strategy_area_id=goal.strategy_area_id,
+                goal=required_text(goal.goal, "goal", 2000),
+                measures=goal.measures.strip(),
+                budget=amount_of(goal.budget, "budget"),
+            )
         )
     await record_change(
         actor_person_id=actor_person_id,
@@ -69,11 +71,8 @@ async def create_action_plan(
 
 async def move_action_plan(action_plan_id: int, state: str, *, actor_person_id: int | None) -> str:
     """Board approval, municipal approval, the county's grant (or the board taking it back)."""
-    db = connection()
-    row = await db.fetchrow(
-        "select state from action_plan where tenant_id = app_tenant_id() and id = $1 for update",
-        action_plan_id,
-    )
+    this_plan = (ActionPlan.tenant_id == tenant()) & (ActionPlan.id == action_plan_id)
+    row = await ActionPlan.select(ActionPlan.state).where(this_plan).lock_rows().first()
     if row is None:
         raise NotFound("action_plan_not_found", N_("No such action plan."))
     current = ActionPlanState(row["state"])
@@ -82,11 +81,7 @@ async def move_action_plan(action_plan_id: int, state: str, *, actor_person_id: 
     except ValueError as error:
         raise InvalidInput("state_invalid", N_("Choose a state."), field="state") from error
     check_action_plan_transition(current, target)
-    await db.execute(
-        "update action_plan set state = $2 where tenant_id = app_tenant_id() and id = $1",
-        action_plan_id,
-        target.value,
-    )
+    await ActionPlan.update({ActionPlan.state: target.value}).where(this_plan)
     await record_change(
         actor_person_id=actor_person_id,
         action="move_state",

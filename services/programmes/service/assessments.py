@@ -5,8 +5,8 @@ from __future__ import annotations
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput
 from services.programmes.schemas import ScoreInput
-from services.programmes.service._common import check_year, programme_row, strategy_areas
-from tenants.context import connection
+from services.programmes.service._common import check_year, programme_row, strategy_areas, tenant
+from services.programmes.tables import AssessmentScore, StatusAssessment
 
 
 async def _check_scores(programme_id: int, kind: str, scores: list[ScoreInput]) -> None:
@@ -29,14 +29,14 @@ async def _check_scores(programme_id: int, kind: str, scores: list[ScoreInput]) 
 
 async def _check_not_recorded(programme_id: int, kind: str, year: int) -> None:
     """One yearly assessment a year, one final evaluation a programme."""
-    exists = await connection().fetchval(
-        "select 1 from status_assessment where tenant_id = app_tenant_id() and programme_id = $1"
-        " and (kind = 'final' and $2 = 'final' or kind = $2 and year = $3)",
-        programme_id,
-        kind,
-        year,
-    )
-    if exists:
+    same = StatusAssessment.kind == kind
+    if kind != "final":
+        same &= StatusAssessment.year == year
+    if await StatusAssessment.exists().where(
+        (StatusAssessment.tenant_id == tenant())
+        & (StatusAssessment.programme_id == programme_id)
+        & same
+    ):
         raise Conflict(
             "assessment_exists", N_("This assessment has already been recorded."), field="year"
         )
@@ -60,25 +60,29 @@ async def record_status_assessment(
     check_year(programme, year)
     await _check_scores(programme_id, kind, scores)
     await _check_not_recorded(programme_id, kind, year)
-    db = connection()
-    assessment_id = await db.fetchval(
-        "insert into status_assessment (tenant_id, programme_id, kind, year, assessor,"
-        " recommendations, summary) values (app_tenant_id(), $1, $2, $3, $4, $5, $6) returning id",
-        programme_id,
-        kind,
-        year,
-        assessor.strip(),
-        recommendations.strip(),
-        summary.strip(),
+    assessment = StatusAssessment(
+        tenant_id=tenant(),
+        programme_id=programme_id,
+        kind=kind,
+        year=year,
+        assessor=assessor.strip(),
+        recommendations=recommendations.strip(),
+        summary=summary.strip(),
     )
-    for score in scores:
-        await db.execute(
-            "insert into assessment_score (tenant_id, assessment_id, strategy_area_id, score,"
-            " comment) values (app_tenant_id(), $1, $2, $3, $4)",
-            assessment_id,
-            score.strategy_area_id,
-            score.score,
-            score.comment.strip(),
+    await StatusAssessment.insert(assessment)
+    assessment_id = assessment.id
+    if scores:
+        await AssessmentScore.insert(
+            *(
+                AssessmentScore(
+                    tenant_id=tenant(),
+                    assessment_id=assessment_id,
+                    strategy_area_id=score.strategy_area_id,
+                    score=score.score,
+                    comment=score.comment.strip(),
+                )
+                for score in scores
+            )
         )
     await record_change(
         actor_person_id=actor_person_id,

@@ -7,8 +7,8 @@ from decimal import Decimal
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput
 from services.outbox.service import emit
-from services.programmes.service._common import amount_of, check_year, programme_row
-from tenants.context import connection
+from services.programmes.service._common import amount_of, check_year, programme_row, tenant
+from services.programmes.tables import FundingLine
 
 FUNDING_SOURCES = ("county", "state", "municipality", "business", "other")
 
@@ -27,21 +27,26 @@ async def add_funding_line(
         raise InvalidInput("funding_source_invalid", N_("Choose a source."), field="source")
     check_year(programme, year)
     amount = amount_of(amount, "amount")
-    line_id = await connection().fetchval(
-        "insert into funding_line (tenant_id, programme_id, source, year, amount)"
-        " values (app_tenant_id(), $1, $2, $3, $4)"
-        " on conflict (tenant_id, programme_id, source, year) do nothing returning id",
-        programme_id,
-        source,
-        year,
-        amount,
+    added = await FundingLine.insert(
+        FundingLine(
+            tenant_id=tenant(), programme_id=programme_id, source=source, year=year, amount=amount
+        )
+    ).on_conflict(
+        target=(
+            FundingLine.tenant_id,
+            FundingLine.programme_id,
+            FundingLine.source,
+            FundingLine.year,
+        ),
+        action="DO NOTHING",
     )
-    if line_id is None:
+    if not added:
         raise Conflict(
             "funding_line_exists",
             N_("This source already has a line for this year."),
             field="source",
         )
+    line_id = added[0]["id"]
     await record_change(
         actor_person_id=actor_person_id,
         action="add",

@@ -11,7 +11,8 @@ from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.outbox.service import emit
 from services.programmes.schemas import MeasurementView
-from services.programmes.service._common import check_year, programme_row
+from services.programmes.service._common import check_year, programme_row, tenant
+from services.programmes.tables import Kpi, KpiMeasurement, KpiTarget
 from tenants.context import connection
 
 _KPI_CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -34,18 +35,20 @@ async def add_kpi(
             "kpi_code_invalid", N_("Use lower-case letters a-z, digits and _."), field="code"
         )
     name = required_text(name, "name", 200)
-    kpi_id = await connection().fetchval(
-        "insert into kpi (tenant_id, programme_id, code, name, unit, baseline)"
-        " values (app_tenant_id(), $1, $2, $3, $4, $5)"
-        " on conflict (tenant_id, programme_id, code) do nothing returning id",
-        programme_id,
-        code,
-        name,
-        unit.strip() or "count",
-        Decimal(baseline),
-    )
-    if kpi_id is None:
+    added = await Kpi.insert(
+        Kpi(
+            tenant_id=tenant(),
+            programme_id=programme_id,
+            code=code,
+            name=name,
+            unit=unit.strip() or "count",
+            baseline=Decimal(baseline),
+            standard=False,
+        )
+    ).on_conflict(target=(Kpi.tenant_id, Kpi.programme_id, Kpi.code), action="DO NOTHING")
+    if not added:
         raise Conflict("kpi_exists", N_("The programme has a KPI with this code."), field="code")
+    kpi_id = added[0]["id"]
     await record_change(
         actor_person_id=actor_person_id,
         action="add",
@@ -69,22 +72,22 @@ async def _kpi(kpi_id: int) -> asyncpg.Record:
 
 
 async def kpi_id_by_code(programme_id: int, code: str) -> int:
-    kpi_id = await connection().fetchval(
-        "select id from kpi where tenant_id = app_tenant_id() and programme_id = $1 and code = $2",
-        programme_id,
-        code,
+    row = (
+        await Kpi.select(Kpi.id)
+        .where(
+            (Kpi.tenant_id == tenant()) & (Kpi.programme_id == programme_id) & (Kpi.code == code)
+        )
+        .first()
     )
-    if kpi_id is None:
+    if row is None:
         raise NotFound("kpi_not_found", N_("No such KPI."), field="code")
-    return kpi_id
+    return row["id"]
 
 
 async def set_kpi_baseline(kpi_id: int, baseline: Decimal, *, actor_person_id: int | None) -> None:
     kpi = await _kpi(kpi_id)
-    await connection().execute(
-        "update kpi set baseline = $2 where tenant_id = app_tenant_id() and id = $1",
-        kpi_id,
-        Decimal(baseline),
+    await Kpi.update({Kpi.baseline: Decimal(baseline)}).where(
+        (Kpi.tenant_id == tenant()) & (Kpi.id == kpi_id)
     )
     await record_change(
         actor_person_id=actor_person_id,
@@ -105,14 +108,17 @@ async def set_kpi_target(
     target = Decimal(target)
     if not target.is_finite():
         raise InvalidInput("kpi_target_invalid", N_("Write a number."), field="target")
-    db = connection()
-    old = await db.fetchval(
-        "select target from kpi_target where tenant_id = app_tenant_id() and kpi_id = $1"
-        " and year = $2",
-        kpi_id,
-        year,
+    old = (
+        await KpiTarget.select(KpiTarget.target)
+        .where(
+            (KpiTarget.tenant_id == tenant())
+            & (KpiTarget.kpi_id == kpi_id)
+            & (KpiTarget.year == year)
+        )
+        .first()
     )
-    await db.execute(
+    # An upsert of one row: SQL says it more plainly than Piccolo's on_conflict.
+    await connection().execute(
         "insert into kpi_target (tenant_id, kpi_id, year, target) values (app_tenant_id(), $1, $2, $3)"
         " on conflict (tenant_id, kpi_id, year) do update set target = excluded.target",
         kpi_id,
@@ -124,7 +130,7 @@ async def set_kpi_target(
         action="set_target",
         entity="kpi",
         entity_id=kpi_id,
-        old_values=None if old is None else {"year": year, "target": old},
+        old_values=None if old is None else {"year": year, "target": old["target"]},
         new_values={"year": year, "target": target},
     )
     await emit("programmes.kpi_target_set", {"kpi_id": kpi_id})
@@ -144,15 +150,16 @@ async def record_kpi_measurement(
     value = Decimal(value)
     if not value.is_finite():
         raise InvalidInput("kpi_value_invalid", N_("Write a number."), field="value")
-    measurement_id = await connection().fetchval(
-        "insert into kpi_measurement (tenant_id, kpi_id, measured_on, value, source, recorded_by)"
-        " values (app_tenant_id(), $1, $2, $3, $4, $5) returning id",
-        kpi_id,
-        measured_on,
-        value,
-        source,
-        actor_person_id,
+    measurement = KpiMeasurement(
+        tenant_id=tenant(),
+        kpi_id=kpi_id,
+        measured_on=measured_on,
+        value=value,
+        source=source,
+        recorded_by=actor_person_id,
     )
+    await KpiMeasurement.insert(measurement)
+    measurement_id = measurement.id
     await record_change(
         actor_person_id=actor_person_id,
         action="measure",
@@ -165,9 +172,15 @@ async def record_kpi_measurement(
 
 
 async def kpi_measurements(kpi_id: int) -> list[MeasurementView]:
-    rows = await connection().fetch(
-        "select id, kpi_id, measured_on, value, source from kpi_measurement"
-        " where tenant_id = app_tenant_id() and kpi_id = $1 order by measured_on, id",
-        kpi_id,
+    rows = (
+        await KpiMeasurement.select(
+            KpiMeasurement.id,
+            KpiMeasurement.kpi_id,
+            KpiMeasurement.measured_on,
+            KpiMeasurement.value,
+            KpiMeasurement.source,
+        )
+        .where((KpiMeasurement.tenant_id == tenant()) & (KpiMeasurement.kpi_id == kpi_id))
+        .order_by(KpiMeasurement.measured_on, KpiMeasurement.id)
     )
-    return [MeasurementView(**dict(r)) for r in rows]
+    return [MeasurementView(**r) for r in rows]

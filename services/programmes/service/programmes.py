@@ -5,8 +5,8 @@ from __future__ import annotations
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, required_text
 from services.programmes.rules import ProgrammeStage, check_stage_transition
-from services.programmes.service._common import programme_row
-from tenants.context import connection
+from services.programmes.service._common import programme_row, tenant
+from services.programmes.tables import Kpi, Programme
 
 KINDS = ("omstilling", "naeringsutvikling")
 STANDARD_KPIS = (
@@ -29,27 +29,25 @@ async def create_programme(
             N_("The period ends in or after the year it starts."),
             field="period_end",
         )
-    db = connection()
-    if await db.fetchval(
-        "select 1 from programme where tenant_id = app_tenant_id() and name = $1", name
-    ):
+    if await Programme.exists().where((Programme.tenant_id == tenant()) & (Programme.name == name)):
         raise Conflict("programme_exists", N_("A programme with this name exists."), field="name")
-    programme_id = await db.fetchval(
-        "insert into programme (tenant_id, name, kind, period_start, period_end)"
-        " values (app_tenant_id(), $1, $2, $3, $4) returning id",
-        name,
-        kind,
-        period_start,
-        period_end,
+    programme = Programme(
+        tenant_id=tenant(), name=name, kind=kind, period_start=period_start, period_end=period_end
     )
-    for code, kpi_name in STANDARD_KPIS:
-        await db.execute(
-            "insert into kpi (tenant_id, programme_id, code, name, standard)"
-            " values (app_tenant_id(), $1, $2, $3, true)",
-            programme_id,
-            code,
-            kpi_name,
+    await Programme.insert(programme)
+    programme_id = programme.id
+    await Kpi.insert(
+        *(
+            Kpi(
+                tenant_id=tenant(),
+                programme_id=programme_id,
+                code=code,
+                name=kpi_name,
+                standard=True,
+            )
+            for code, kpi_name in STANDARD_KPIS
         )
+    )
     await record_change(
         actor_person_id=actor_person_id,
         action="create",
@@ -70,10 +68,8 @@ async def move_programme_stage(
     except ValueError as error:
         raise InvalidInput("stage_invalid", N_("Choose a stage."), field="stage") from error
     check_stage_transition(current, target)
-    await connection().execute(
-        "update programme set stage = $2 where tenant_id = app_tenant_id() and id = $1",
-        programme_id,
-        target.value,
+    await Programme.update({Programme.stage: target.value}).where(
+        (Programme.tenant_id == tenant()) & (Programme.id == programme_id)
     )
     await record_change(
         actor_person_id=actor_person_id,

@@ -21,7 +21,14 @@ from services.programmes.schemas import (
     ScoreView,
     StrategyAreaView,
 )
-from services.programmes.service._common import programme_row, strategy_areas
+from services.programmes.service._common import programme_row, strategy_areas, tenant
+from services.programmes.tables import (
+    ActionPlan,
+    BoardMember,
+    FundingLine,
+    Programme,
+    StatusAssessment,
+)
 from tenants.context import connection
 
 T = TypeVar("T")
@@ -38,9 +45,12 @@ async def list_programmes() -> list[ProgrammeSummary]:
 
 
 async def programme_id_by_name(name: str) -> int | None:
-    return await connection().fetchval(
-        "select id from programme where tenant_id = app_tenant_id() and name = $1", name
+    row = (
+        await Programme.select(Programme.id)
+        .where((Programme.tenant_id == tenant()) & (Programme.name == name))
+        .first()
     )
+    return row["id"] if row else None
 
 
 async def programme_overview(programme_id: int) -> ProgrammeOverview:
@@ -77,12 +87,14 @@ async def programme_overview(programme_id: int) -> ProgrammeOverview:
 
 
 async def _funding_lines(programme_id: int) -> list[FundingLineView]:
-    rows = await connection().fetch(
-        "select id, source, year, amount from funding_line where tenant_id = app_tenant_id()"
-        " and programme_id = $1 order by year, source",
-        programme_id,
+    rows = (
+        await FundingLine.select(
+            FundingLine.id, FundingLine.source, FundingLine.year, FundingLine.amount
+        )
+        .where((FundingLine.tenant_id == tenant()) & (FundingLine.programme_id == programme_id))
+        .order_by(FundingLine.year, FundingLine.source)
     )
-    return [FundingLineView(**dict(r)) for r in rows]
+    return [FundingLineView(**r) for r in rows]
 
 
 async def _areas_with_budget(
@@ -108,12 +120,19 @@ def _share_of(amount: Decimal, share: Decimal) -> Decimal:
 
 
 async def _board(programme_id: int) -> list[BoardMemberView]:
-    rows = await connection().fetch(
-        "select id, name, seat, person_id, term_start, term_end from board_member"
-        " where tenant_id = app_tenant_id() and programme_id = $1 order by seat, name",
-        programme_id,
+    rows = (
+        await BoardMember.select(
+            BoardMember.id,
+            BoardMember.name,
+            BoardMember.seat,
+            BoardMember.person_id,
+            BoardMember.term_start,
+            BoardMember.term_end,
+        )
+        .where((BoardMember.tenant_id == tenant()) & (BoardMember.programme_id == programme_id))
+        .order_by(BoardMember.seat, BoardMember.name)
     )
-    return [BoardMemberView(**dict(r)) for r in rows]
+    return [BoardMemberView(**r) for r in rows]
 
 
 def _by_parent(rows: list[asyncpg.Record], parent: str, view: type[T]) -> dict[int, list[T]]:
@@ -135,14 +154,12 @@ async def _action_plans(programme_id: int) -> list[ActionPlanView]:
         programme_id,
     )
     goals = _by_parent(rows, "action_plan_id", GoalView)
-    return [
-        ActionPlanView(id=r["id"], year=r["year"], state=r["state"], goals=goals[r["id"]])
-        for r in await db.fetch(
-            "select id, year, state from action_plan where tenant_id = app_tenant_id()"
-            " and programme_id = $1 order by year",
-            programme_id,
-        )
-    ]
+    plans = (
+        await ActionPlan.select(ActionPlan.id, ActionPlan.year, ActionPlan.state)
+        .where((ActionPlan.tenant_id == tenant()) & (ActionPlan.programme_id == programme_id))
+        .order_by(ActionPlan.year)
+    )
+    return [ActionPlanView(**r, goals=goals[r["id"]]) for r in plans]
 
 
 async def _kpis(programme_id: int) -> list[KpiView]:
@@ -197,11 +214,19 @@ async def _assessments(programme_id: int) -> list[AssessmentView]:
         programme_id,
     )
     scores = _by_parent(rows, "assessment_id", ScoreView)
-    return [
-        AssessmentView(**dict(r), scores=scores[r["id"]])
-        for r in await db.fetch(
-            "select id, kind, year, assessor, summary, recommendations from status_assessment"
-            " where tenant_id = app_tenant_id() and programme_id = $1 order by year, kind",
-            programme_id,
+    assessments = (
+        await StatusAssessment.select(
+            StatusAssessment.id,
+            StatusAssessment.kind,
+            StatusAssessment.year,
+            StatusAssessment.assessor,
+            StatusAssessment.summary,
+            StatusAssessment.recommendations,
         )
-    ]
+        .where(
+            (StatusAssessment.tenant_id == tenant())
+            & (StatusAssessment.programme_id == programme_id)
+        )
+        .order_by(StatusAssessment.year, StatusAssessment.kind)
+    )
+    return [AssessmentView(**r, scores=scores[r["id"]]) for r in assessments]

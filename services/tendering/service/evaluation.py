@@ -135,11 +135,14 @@ async def score_bid(
     await _valid_bid(tender_id, bid_id)
     judged = {c.name for c in criteria_of(tender) if not c.is_price}
     if not scores or set(scores) - judged:
-        raise InvalidScore(f"scores are given for {', '.join(sorted(judged))}")
+        raise InvalidScore(
+            N_("Scores are given for %(criteria)s."),
+            values={"criteria": ", ".join(sorted(judged))},
+        )
     for criterion, raw in scores.items():
         score = Decimal(str(raw))
         if not (score.is_finite() and 0 <= score <= 10):
-            raise InvalidScore(f"a score is from 0 to 10, not {raw}")
+            raise InvalidScore(N_("A score is from 0 to 10, not %(score)s."), values={"score": raw})
         await connection().execute(
             "insert into bid_score (tenant_id, tender_id, bid_id, evaluator_id, criterion, score,"
             " note) values (app_tenant_id(), $1, $2, $3, $4, $5, $6)"
