@@ -43,6 +43,8 @@ class Settings:
     rate_limit_per_minute: int = 60
     # Bearer token for GET /metrics; without one the metrics are not served at all.
     metrics_token: str | None = None
+    # Brønnøysund's open API for Enhetsregisteret: names businesses and who may sign for them.
+    enhetsregisteret_url: str = "https://data.brreg.no/enhetsregisteret/api"
 
     @property
     def secure_cookies(self) -> bool:
@@ -182,6 +184,10 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         environment=env.get(PREFIX + "ENVIRONMENT", "development"),
         rate_limit_per_minute=_count(env, "RATE_LIMIT_PER_MINUTE", 60),
         metrics_token=metrics_token,
+        enhetsregisteret_url=(
+            _url(env, "ENHETSREGISTERET_URL", ("http", "https"))
+            or "https://data.brreg.no/enhetsregisteret/api"
+        ),
     )
 
 

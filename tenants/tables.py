@@ -40,6 +40,9 @@ class Organisation(Table, tablename="organisation"):
     name = Text()
     kommunenummer = Text(null=True, default=None)
     created_at = Timestamptz(default=DatabaseNow())
+    form_code = Text(default="")
+    address = Text(default="")
+    verified_at = Timestamptz(null=True, default=None)
 
 
 class Person(Table, tablename="person"):

@@ -13,6 +13,9 @@ os.environ.setdefault("SAMSPEL_REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("SAMSPEL_SECRET_KEY", "test-secret-test-secret-test-secret-0000")
 # The suite logs in hundreds of times a minute from one address; the limits' own tests lower it.
 os.environ.setdefault("SAMSPEL_RATE_LIMIT_PER_MINUTE", "100000")
+# No test reaches the real Enhetsregisteret: a closed local port answers at once that it is
+# down; the tests that need its answers hand the app a transport with recorded ones.
+os.environ.setdefault("SAMSPEL_ENHETSREGISTERET_URL", "http://127.0.0.1:9/enhetsregisteret/api")
 
 import asyncpg  # noqa: E402
 

@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 import services.schema  # noqa: F401 - loads every table before the pool binds them
 from infra.db import Database
 from infra.settings import Settings
+from services.access.enhetsregisteret import Enhetsregisteret
 from services.errors import DomainError
 from web import health, members
 from web.account import controller as account
@@ -87,6 +88,7 @@ def create_app(
     *,
     database: Database | None = None,
     oidc_transport: httpx.AsyncBaseTransport | None = None,
+    register_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Litestar:
     """The app; tests hand in the suite's pool and a transport that reaches the provider in-process."""
     configure_logging()
@@ -97,6 +99,9 @@ def create_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.oidc = OidcClient(settings, transport=oidc_transport)
+        app.state.register = Enhetsregisteret(
+            settings.enhetsregisteret_url, transport=register_transport
+        )
         app.state.database = database
         app.state.redis = redis.from_url(
             settings.redis_url, socket_connect_timeout=1, socket_timeout=1

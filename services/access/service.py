@@ -12,11 +12,11 @@ import msgspec
 from piccolo.querystring import QueryString
 
 from infra.columns import database_now
+from services.access.registration import Registration
 from services.access.rules import INVITATION_DAYS, is_plausible_email, is_valid_role
 from services.access.tables import Invitation
 from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.notifications.service import request_mail
-from services.tenancy.service import ensure_organisation
 from tenants.context import connection, current_scope, rescope
 from tenants.tables import Membership, Municipality, Organisation, Person
 
@@ -359,23 +359,47 @@ async def remove_member(
 
 
 async def register_organisation(
-    organisasjonsnummer: str, name: str, person_id: int, *, client_address: str | None = None
+    registration: Registration, person_id: int, *, client_address: str | None = None
 ) -> int:
     """A business person registers their organisation and becomes its admin.
 
-    An organisation that already has members is joined by invitation, never by registering.
+    It is verified (and may bid) when the person may sign for it in Enhetsregisteret. An
+    organisation that already has members is joined by invitation, never by registering, but
+    for one case: someone who may sign for it takes over an unverified registration.
     """
-    if not name.strip():
+    if not registration.name.strip():
         raise InvalidInput("name_required", N_("Write the organisation's name."), field="name")
-    organisation_id = await ensure_organisation(organisasjonsnummer, name, None)
+    db = connection()
+    row = await db.fetchrow(
+        "insert into organisation (organisasjonsnummer, name, form_code, address, verified_at)"
+        " values ($1, $2, $3, $4, case when $5 then now() end)"
+        " on conflict (organisasjonsnummer) do update set"
+        " name = case when $6 then excluded.name else organisation.name end,"
+        " form_code = case when $6 then excluded.form_code else organisation.form_code end,"
+        " address = case when $6 then excluded.address else organisation.address end"
+        " returning id, verified_at",
+        registration.organisasjonsnummer,
+        registration.name.strip(),
+        registration.form_code,
+        registration.address,
+        registration.verified,
+        registration.from_register,
+    )
+    organisation_id = row["id"]
     # Two people registering the same number at once queue here; the second finds the first.
     await Organisation.select(Organisation.id).where(Organisation.id == organisation_id).lock_rows()
     await rescope(dataclasses.replace(current_scope.get(), organisation_id=organisation_id))
-    if await Membership.exists().where(Membership.organisation_id == organisation_id):
+    taken = await Membership.exists().where(Membership.organisation_id == organisation_id)
+    takes_over = taken and registration.verified and row["verified_at"] is None
+    if taken and not takes_over:
         raise Conflict(
             "organisation_taken",
             N_("This organisation is already registered. Ask its admin for an invitation."),
             field="organisasjonsnummer",
+        )
+    if registration.verified and row["verified_at"] is None:
+        await Organisation.update({Organisation.verified_at: database_now()}).where(
+            Organisation.id == organisation_id
         )
     membership_id = await _grant(
         person_id,
@@ -387,7 +411,7 @@ async def register_organisation(
     await record_security_event(
         "organisation_registered",
         person_id=person_id,
-        detail={"organisation": organisation_id},
+        detail={"organisation": organisation_id, "verified": registration.verified},
         client_address=client_address,
     )
     return membership_id

@@ -32,6 +32,18 @@ class NotAMember(NotAllowed):
         )
 
 
+class OrganisationUnverified(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "organisation_unverified",
+            N_(
+                "Your organisation cannot bid before it is verified: someone who may sign for it"
+                " in Enhetsregisteret (daglig leder, chair of the board or owner) must register"
+                " it in Samspel."
+            ),
+        )
+
+
 class InvalidTenderInput(InvalidInput):
     """A field of a tender, a question, an answer or a bid is missing or malformed."""
 

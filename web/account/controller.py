@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -9,6 +11,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response, Template
 
 from services.access import service as access
+from services.access.registration import look_up_organisation
 from services.access.rules import ROLE_NAMES
 from services.access.service import token_hash
 from services.errors import DomainError
@@ -121,20 +124,31 @@ async def register_organisation(request: Request) -> Response:
     form = await fields(request)
     principal = principal_of(request)
     try:
+        # Enhetsregisteret is asked before the transaction: no connection waits on the register.
+        registration = await look_up_organisation(
+            request.app.state.register,
+            form.get("organisasjonsnummer", ""),
+            typed_name=form.get("name", ""),
+            person_name=principal.person.name,
+            birth_date=_birth_date(request),
+        )
         async with tenant_tx(Scope(person_id=principal.person.id)):
             membership_id = await access.register_organisation(
-                form.get("organisasjonsnummer", ""),
-                form.get("name", ""),
-                principal.person.id,
-                client_address=client_address(request),
+                registration, principal.person.id, client_address=client_address(request)
             )
     except DomainError as error:
         return render(
             request,
             "account/new_organisation.html",
-            status_code=422,
+            status_code=409 if error.status == 409 else 422,
             form=form,
             errors=errors_of(request, error),
         )
     await _set_active(request, membership_id)
     return go_to(request, "/me")
+
+
+def _birth_date(request: Request) -> date | None:
+    session = request.state.get("session")
+    born = getattr(session, "birth_date", None)
+    return date.fromisoformat(born) if born else None

@@ -14,6 +14,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Response
 
 from services.access import service as access
+from services.access.signing import birth_date_of
 from services.errors import DomainError
 from tenants.context import Scope, tenant_tx
 from tenants.identity import pid_hash
@@ -110,6 +111,11 @@ async def callback(
     return await _start_session(request, claims, tokens["id_token"], attempt)
 
 
+def _birth_date(pid: str) -> str | None:
+    born = birth_date_of(pid)
+    return born.isoformat() if born else None
+
+
 async def _start_session(request: Request, claims: dict, id_token: str, attempt: LoginAttempt):
     settings = request.app.state.settings
     hashed = pid_hash(settings.derived_key("pid"), claims["pid"])
@@ -128,6 +134,7 @@ async def _start_session(request: Request, claims: dict, id_token: str, attempt:
         pending_pid_hash=None if person else hashed.hex(),
         pending_locale=claims.get("locale"),
         idp_sid=claims.get("sid"),
+        birth_date=_birth_date(claims["pid"]),
     )
     # Any session the browser had is dropped: a new id at every login, no fixation.
     if request.state.get("session_token"):

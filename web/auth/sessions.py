@@ -37,6 +37,9 @@ class SessionData(msgspec.Struct):
     # The ID token for logout's id_token_hint, sealed under a key only the browser's cookie
     # gives (Redis keeps the cookie's hash, never the cookie): a dump of Redis opens nothing.
     sealed_hint: str | None = None
+    # Read from the pid at login (never the pid itself): whether the person may sign for a
+    # business is matched by name and birth date in Enhetsregisteret.
+    birth_date: str | None = None
 
 
 class LoginAttempt(msgspec.Struct):

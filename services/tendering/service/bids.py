@@ -18,6 +18,7 @@ from services.tendering.errors import (
     BidNotFound,
     InvalidTenderInput,
     NotAMember,
+    OrganisationUnverified,
     StandingBidExists,
 )
 from services.tendering.rules import InvalidPrice, check_bid_documents
@@ -100,8 +101,12 @@ async def submit_bid(
             field="idempotency_key",
         )
     organisation_id = await require_organisation_member(person_id)
-    tender = await load_public_tender(tender_id)
     db = connection()
+    if not await db.fetchval(
+        "select verified_at is not null from organisation where id = app_organisation_id()"
+    ):
+        raise OrganisationUnverified()
+    tender = await load_public_tender(tender_id)
     existing = await db.fetchrow(_RECEIPT, tender["tenant_id"], tender_id, key)
     if existing is not None:
         return BidReceipt(**dict(existing), duplicate=True)
