@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services import inputs
 from services.errors import N_, InvalidInput
 from services.programmes import service as programmes
 from services.programmes.schemas import KpiView, ProgrammeOverview
@@ -17,7 +18,7 @@ from tenants.context import tenant_tx
 from web.account.controller import go_to
 from web.auth.guards import municipality_member, principal_of
 from web.forms import errors_of, fields
-from web.projects.pages import page, parse_date, parse_number, parse_year
+from web.projects.pages import page
 from web.templating import wants_fragment
 
 LIST = "/k/{kommunenummer:str}/programmes"
@@ -159,8 +160,8 @@ async def record_kpi_measurement(
     async def change(form: dict[str, str], actor: int) -> None:
         await programmes.record_kpi_measurement(
             kpi_id,
-            measured_on=parse_date(form.get("measured_on"), "measured_on"),
-            value=parse_number(form.get("value"), "value"),
+            measured_on=inputs.day(form.get("measured_on", ""), "measured_on"),
+            value=inputs.number(form.get("value", ""), "value"),
             source=form.get("source", ""),
             actor_person_id=actor,
         )
@@ -178,9 +179,9 @@ async def set_kpi_target(
     kpi_id: FromPath[int],
 ) -> Response:
     async def change(form: dict[str, str], actor: int) -> None:
-        target: Decimal = parse_number(form.get("target"), "target")
+        target: Decimal = inputs.number(form.get("target", ""), "target")
         await programmes.set_kpi_target(
-            kpi_id, parse_year(form.get("year")), target, actor_person_id=actor
+            kpi_id, inputs.whole(form.get("year", ""), "year", N_("Choose a year.")), target, actor_person_id=actor
         )
 
     return await _edit_kpi(request, programme_id, kpi_id, "target", change)

@@ -7,17 +7,11 @@ from decimal import Decimal
 
 from litestar import Request
 
+from services import inputs
 from services.errors import N_, InvalidInput
 from services.projects.schemas import StatusReportInput
 from web.forms import uploaded_file
-from web.projects.pages import (
-    OUTCOMES,
-    PHASES,
-    STATUSES,
-    parse_amount,
-    parse_date,
-    parse_number,
-)
+from web.projects.pages import OUTCOMES, PHASES, STATUSES
 
 KPI_CODES = ("new_jobs", "secured_jobs", "new_businesses")
 
@@ -66,15 +60,15 @@ def decision_of(form: dict[str, str]) -> dict:
                 N_("A go approves the next sub-project's budget: write it."),
                 field="approved_budget",
             )
-        budget = parse_amount(form["approved_budget"], "approved_budget")
+        budget = inputs.amount(form["approved_budget"], "approved_budget")
     next_due = form.get("next_due_date", "")
     return {
         "outcome": outcome,
         "basis": form.get("basis", ""),
-        "decided_on": parse_date(form.get("decided_on"), "decided_on"),
+        "decided_on": inputs.day(form.get("decided_on", ""), "decided_on"),
         "approved_budget": budget,
         "conditions": form.get("conditions", ""),
-        "next_due_date": parse_date(next_due, "next_due_date") if next_due else None,
+        "next_due_date": inputs.day(next_due, "next_due_date") if next_due else None,
     }
 
 
@@ -82,13 +76,13 @@ def report_of(form: dict[str, str]) -> StatusReportInput:
     contributions: dict[str, Decimal] = {}
     for code in KPI_CODES:
         if form.get(f"kpi_{code}"):
-            contributions[code] = parse_number(form[f"kpi_{code}"], f"kpi_{code}")
+            contributions[code] = inputs.number(form[f"kpi_{code}"], f"kpi_{code}")
     return StatusReportInput(
-        period_start=parse_date(form.get("period_start"), "period_start"),
-        period_end=parse_date(form.get("period_end"), "period_end"),
+        period_start=inputs.day(form.get("period_start", ""), "period_start"),
+        period_end=inputs.day(form.get("period_end", ""), "period_end"),
         progress=form.get("progress", ""),
-        spent=parse_amount(form.get("spent"), "spent"),
-        planned=parse_amount(form.get("planned"), "planned"),
+        spent=inputs.amount(form.get("spent", ""), "spent"),
+        planned=inputs.amount(form.get("planned", ""), "planned"),
         risks=form.get("risks", ""),
         kpi_contributions=contributions,
     )
