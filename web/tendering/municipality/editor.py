@@ -19,8 +19,8 @@ from web.account.controller import go_to
 from web.auth.guards import municipality_member, principal_of
 from web.forms import errors_of, fields
 from web.i18n import gettext
-from web.tendering.controller import base_of
-from web.tenders.pages import page
+from web.tendering.municipality.tender import base_of
+from web.tendering.pages import page
 
 LIST = "/k/{kommunenummer:str}/tenders"
 MANAGERS = ("admin", "case_officer")
@@ -31,7 +31,7 @@ ROWS = 5  # criterion rows in the editor; empty ones are left out
 async def tender_list(request: Request, kommunenummer: FromPath[str]) -> Template:
     async with tenant_tx():
         tenders = await tendering.tenders_of_municipality()
-    return page(request, "tendering/list.html", base=base_of(request), tenders=tenders)
+    return page(request, "tendering/municipality/list.html", base=base_of(request), tenders=tenders)
 
 
 @dataclass
@@ -80,8 +80,8 @@ def _editor(request: Request, form: dict, errors: dict, *, status: int = 200) ->
     criteria = criteria_of(form, request.state.get("lang", "nb"))
     return page(
         request,
-        "tendering/new.html",
-        "tendering/_editor.html",
+        "tendering/municipality/new.html",
+        "tendering/municipality/_editor.html",
         status=status,
         base=base_of(request),
         form=form,
@@ -100,7 +100,7 @@ async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
     """The live sum of the weights, recomputed by the server as the editor types."""
     form = {k: v for k, v in request.query_params.items()}
     criteria = criteria_of(form, request.state.get("lang", "nb"))
-    return page(request, "tendering/_weights.html", criteria=criteria)
+    return page(request, "tendering/municipality/_weights.html", criteria=criteria)
 
 
 def _deadline(value: str, field: str, lang: str) -> datetime:

@@ -20,8 +20,8 @@ from tenants.context import NOBODY, tenant_tx
 from web.account.controller import go_to
 from web.auth.guards import logged_in, organisation_member, principal_of
 from web.forms import errors_of
-from web.tenders.controller import read_public_tender
-from web.tenders.pages import page
+from web.tendering.pages import page
+from web.tendering.public import read_public_tender
 
 ORG = "/o/{organisasjonsnummer:str}"
 TENDER = ORG + "/tenders/{tender_id:int}"
@@ -59,7 +59,7 @@ async def _tender_page(
     context.setdefault("key", secrets.token_urlsafe(24))
     return page(
         request,
-        "supplier/tender.html",
+        "tendering/supplier/tender.html",
         status=status,
         base=_base(request),
         tender=tender,
@@ -180,7 +180,7 @@ async def receipt(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Template:
     bid, tender = await _own(bid_id)
-    return page(request, "supplier/receipt.html", base=_base(request), bid=bid, tender=tender)
+    return page(request, "tendering/supplier/receipt.html", base=_base(request), bid=bid, tender=tender)
 
 
 @post(BID + "/withdraw", guards=[organisation_member()], name="withdraw_bid", status_code=200)
@@ -206,7 +206,7 @@ async def my_bids(request: Request, organisasjonsnummer: FromPath[str]) -> Templ
     async with tenant_tx():
         bids = await tendering.own_bids()
         tenders = {b.tender_id: await tendering.get_tender(b.tender_id) for b in bids}
-    return page(request, "supplier/bids.html", base=_base(request), bids=bids, tenders=tenders)
+    return page(request, "tendering/supplier/bids.html", base=_base(request), bids=bids, tenders=tenders)
 
 
 ROUTES = [bid_for_tender, tender_page, ask, submit, receipt, withdraw, reconfirm, my_bids]

@@ -19,7 +19,7 @@ from tenants.context import current_scope, tenant_tx
 from web.account.controller import go_to
 from web.auth.guards import municipality_member, principal_of
 from web.forms import errors_of, fields, uploaded_file
-from web.tenders.pages import page
+from web.tendering.pages import page
 
 ONE = "/k/{kommunenummer:str}/tenders/{tender_id:int}"
 MANAGERS = ("admin", "case_officer")
@@ -66,7 +66,7 @@ async def tender_page_of(
     tender = found["tender"]
     return page(
         request,
-        "tendering/tender.html",
+        "tendering/municipality/tender.html",
         status=status,
         base=base_of(request),
         deadline_passed=datetime.now(UTC) >= tender.bid_deadline,

@@ -21,7 +21,7 @@ from services.tendering.schemas import PublicTenderView
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
 from web.auth.guards import PUBLIC
 from web.forms import errors_of
-from web.tenders.pages import STATES, page
+from web.tendering.pages import STATES, page
 
 LISTED_STATES = [s.value for s in TenderState if s != TenderState.DRAFT]
 PUBLISHED_AWARD_STATES = {
@@ -109,8 +109,8 @@ async def listing(request: Request) -> Template:
         raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
         return page(
             request,
-            "tenders/list.html",
-            "tenders/_list.html",
+            "tendering/public/list.html",
+            "tendering/public/_list.html",
             status=422,
             rows=[],
             chosen=raw,
@@ -118,7 +118,7 @@ async def listing(request: Request) -> Template:
             **context,
         )
     return page(
-        request, "tenders/list.html", "tenders/_list.html", rows=rows, chosen=chosen, **context
+        request, "tendering/public/list.html", "tendering/public/_list.html", rows=rows, chosen=chosen, **context
     )
 
 
@@ -175,7 +175,7 @@ async def tender_page(request: Request, tender_id: FromPath[int]) -> Template:
         tender, documents, answers, buyer = await read_public_tender(tender_id)
     return page(
         request,
-        "tenders/tender.html",
+        "tendering/public/tender.html",
         tender=tender,
         documents=documents,
         clarifications=answers,

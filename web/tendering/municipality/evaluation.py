@@ -17,8 +17,8 @@ from web.account.controller import go_to
 from web.auth.guards import municipality_member, principal_of
 from web.forms import errors_of, fields
 from web.i18n import gettext
-from web.tendering.controller import MANAGERS, ONE, OPENERS, base_of, tender_page_of
-from web.tenders.pages import page, when_text
+from web.tendering.municipality.tender import MANAGERS, ONE, OPENERS, base_of, tender_page_of
+from web.tendering.pages import page, when_text
 
 EVALUATION = ONE + "/evaluation"
 BID = ONE + "/bids/{bid_id:int}"
@@ -36,7 +36,7 @@ async def _evaluation_page(
         notices = await tendering.award_notices(tender_id)
     return page(
         request,
-        "tendering/evaluation.html",
+        "tendering/municipality/evaluation.html",
         status=status,
         base=base_of(request),
         tender=tender,
