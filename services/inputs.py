@@ -27,7 +27,9 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 def text(value: str, field: str, *, limit: int = TEXT_LIMIT) -> str:
     """Any text a form sends: no NUL (PostgreSQL cannot store it) and not past its limit."""
     if "\x00" in value or len(value) > limit:
-        raise InvalidInput(f"{field}_invalid", N_("Fill in this field (not too long)."), field=field)
+        raise InvalidInput(
+            f"{field}_invalid", N_("Fill in this field (not too long)."), field=field
+        )
     return value
 
 
@@ -73,9 +75,7 @@ def amount(value: str | Decimal | int, field: str, *, above_zero: bool = False) 
     if found >= AMOUNT_LIMIT:
         raise InvalidInput(f"{field}_too_large", N_("The amount is too large."), field=field)
     if found != found.quantize(Decimal("0.01")):
-        raise InvalidInput(
-            f"{field}_invalid", N_("Write at most two decimals (øre)."), field=field
-        )
+        raise InvalidInput(f"{field}_invalid", N_("Write at most two decimals (øre)."), field=field)
     return found
 
 

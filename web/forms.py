@@ -1,18 +1,17 @@
-"""Typed forms: each form one dataclass of the texts as typed, read from Litestar's body without ever
+"""Typed forms: each form one class of the texts as typed, read from Litestar's body without ever
 failing, then parsed field by field (services.inputs) so every refusal lands beside its field.
 
 A handler takes `data: Annotated[SomeForm, URL_ENCODED]` (or MULTI_PART) and declares
-`type_decoders=FORMS`: Litestar's own struct validation would answer a malformed form with an
-English 400; this decoder keeps every value a text and leaves judging it to `Form.reading()`.
+`type_decoders=FORMS`: Litestar's own validation of a struct would answer a malformed form with
+an English 400; this decoder keeps every value a text and leaves judging it to `Form.reading()`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, ClassVar, NamedTuple, Self, get_type_hints
+from typing import Any, ClassVar, NamedTuple, Self
 
 from litestar import Request
 from litestar.datastructures import UploadFile
@@ -58,18 +57,25 @@ class Reading:
         self.refusals.setdefault(refusal.field or "_form", refusal)
 
 
-@dataclasses.dataclass
 class Form:
     """Base of every form: its fields are texts with defaults (or uploads), filled from the body.
 
+    A subclass declares its fields as annotated class attributes (`title: str = ""`,
+    `file: UploadFile | None = None`, `documents: list[UploadFile] = []`). It is deliberately not
+    a dataclass or a Struct: msgspec would then convert the body itself, with its English errors.
     PREFIXED names fields whose names the page makes up (answer:<criterion>): they arrive in
     `prefixed[prefix]`, keyed by the rest of the name. LIMITS caps a text field's length.
     """
 
     PREFIXED: ClassVar[tuple[str, ...]] = ()
     LIMITS: ClassVar[dict[str, int]] = {}
+    prefixed: dict[str, dict[str, str]]
 
-    prefixed: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+    def __init__(self, **values: Any) -> None:
+        for name, kind in _fields(type(self)).items():
+            default = [] if kind == "files" else getattr(type(self), name, "")
+            setattr(self, name, values.get(name, default))
+        self.prefixed = values.get("prefixed") or {prefix: {} for prefix in self.PREFIXED}
 
     @classmethod
     def of(cls, raw: Mapping[str, Any]) -> Self:
@@ -96,7 +102,9 @@ class Form:
 
     def texts(self) -> dict[str, str]:
         """The values as typed, to show the form again beside its errors."""
-        shown = {k: v for k, v in dataclasses.asdict(self).items() if isinstance(v, str)}
+        shown = {
+            name: getattr(self, name) for name, kind in _fields(type(self)).items() if kind == "text"
+        }
         for prefix, found in self.prefixed.items():
             shown.update({prefix + key: value for key, value in found.items()})
         return shown
@@ -110,7 +118,7 @@ class Form:
         reading = Reading()
         for name, value in self.texts().items():
             limit = self.LIMITS.get(name, inputs.TEXT_LIMIT)
-            reading(inputs.text, value, name.split(":")[0] if ":" in name else name, limit=limit)
+            reading(inputs.text, value, name.split(":")[0], limit=limit)
         yield reading
         if reading.refusals:
             raise FormInvalid(reading.refusals)
@@ -130,13 +138,14 @@ def _text(value: Any) -> str:
 
 @cache
 def _fields(cls: type[Form]) -> dict[str, str]:
-    hints = get_type_hints(cls)
-    kinds = {}
-    for field in dataclasses.fields(cls):
-        if field.name == "prefixed":
-            continue
-        hint = str(hints[field.name])
-        kinds[field.name] = "files" if "list" in hint else "file" if "UploadFile" in hint else "text"
+    """{name: "text" | "file" | "files"} from the annotations of the form and its bases."""
+    kinds: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        for name, hint in vars(klass).get("__annotations__", {}).items():
+            hint = str(hint)
+            if "ClassVar" in hint or name == "prefixed":
+                continue
+            kinds[name] = "files" if "list" in hint else "file" if "UploadFile" in hint else "text"
     return kinds
 
 

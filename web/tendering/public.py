@@ -118,7 +118,12 @@ async def listing(request: Request) -> Template:
             **context,
         )
     return page(
-        request, "tendering/public/list.html", "tendering/public/_list.html", rows=rows, chosen=chosen, **context
+        request,
+        "tendering/public/list.html",
+        "tendering/public/_list.html",
+        rows=rows,
+        chosen=chosen,
+        **context,
     )
 
 

@@ -15,11 +15,10 @@ from services.tendering.errors import (
     InvalidTenderInput,
     InvalidTenderState,
 )
+from services.tendering.roles import EVALUATORS, MANAGERS
 from services.tendering.rules import Bid, InvalidScore, RankedBid, TenderState, rank_bids
 from services.tendering.schemas import OpenedBidView
 from services.tendering.service._common import (
-    EVALUATORS,
-    MANAGERS,
     audit,
     criteria_of,
     load_tender,

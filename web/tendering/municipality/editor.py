@@ -4,26 +4,26 @@ typed (by the server, in a small fragment), errors beside the fields, then creat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services.errors import N_, DomainError
+from services import inputs
+from services.errors import N_, InvalidInput
 from services.tendering import service as tendering
-from services.tendering.rules import OSLO, AwardCriterion
+from services.tendering.roles import MANAGERS
+from services.tendering.rules import AwardCriterion
 from tenants.context import tenant_tx
-from web.account.controller import go_to
+from web.actions import act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import errors_of, fields
+from web.forms import FORMS, URL_ENCODED, Form
 from web.i18n import gettext
 from web.tendering.municipality.tender import base_of
 from web.tendering.pages import page
 
 LIST = "/k/{kommunenummer:str}/tenders"
-MANAGERS = ("admin", "case_officer")
 ROWS = 5  # criterion rows in the editor; empty ones are left out
 
 
@@ -103,61 +103,68 @@ async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
     return page(request, "tendering/municipality/_weights.html", criteria=criteria)
 
 
-def _deadline(value: str, field: str, lang: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise _FieldError(field, gettext(lang, N_("Choose a date and time."))) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=OSLO)
+class TenderForm(Form):
+    """The editor: the tender's texts, value and deadlines, and its criterion rows."""
 
+    PREFIXED = ("criterion-", "weight-")
+    LIMITS = {"title": 300}
 
-class _FieldError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        self.field, self.message = field, message
+    title: str = ""
+    description: str = ""
+    estimated_value: str = ""
+    questions_deadline: str = ""
+    bid_deadline: str = ""
+    requirements: str = ""
+    price: str = ""
 
-
-def _value(text: str, lang: str) -> Decimal:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise _FieldError("estimated_value", gettext(lang, N_("Write the value in NOK."))) from None
-    if not value.is_finite() or value < 0:
-        raise _FieldError("estimated_value", gettext(lang, N_("Write the value in NOK.")))
-    return value
-
-
-@post(LIST, guards=[municipality_member(*MANAGERS)], name="create_tender", status_code=200)
-async def create(request: Request, kommunenummer: FromPath[str]) -> Response:
-    form = await fields(request)
-    lang = request.state.get("lang", "nb")
-    criteria = criteria_of(form, lang)
-    try:
-        if criteria.problem:
-            raise _FieldError("award_criteria", criteria.problem)
-        values = {
-            "estimated_value": _value(form.get("estimated_value", ""), lang),
-            "questions_deadline": _deadline(
-                form.get("questions_deadline", ""), "questions_deadline", lang
-            ),
-            "bid_deadline": _deadline(form.get("bid_deadline", ""), "bid_deadline", lang),
+    def values(self, lang: str) -> dict:
+        """What create_tender takes; every field's refusal at once."""
+        criteria = criteria_of(self.texts(), lang)
+        with self.reading() as read:
+            if criteria.problem:
+                read.refuse(
+                    InvalidInput("award_criteria_invalid", criteria.problem, field="award_criteria")
+                )
+            values = {
+                "estimated_value": read(inputs.amount, self.estimated_value, "estimated_value"),
+                "questions_deadline": read(
+                    inputs.moment, self.questions_deadline, "questions_deadline"
+                ),
+                "bid_deadline": read(inputs.moment, self.bid_deadline, "bid_deadline"),
+            }
+        return {
+            **values,
+            "title": self.title,
+            "description": self.description,
+            "award_criteria": criteria.parsed,
+            "qualification_requirements": self.requirements.splitlines(),
         }
-        async with tenant_tx():
-            tender = await tendering.create_tender(
-                actor_person_id=principal_of(request).person.id,
-                title=form.get("title", ""),
-                description=form.get("description", ""),
-                award_criteria=criteria.parsed,
-                qualification_requirements=form.get("requirements", "").splitlines(),
-                **values,
-            )
-    except _FieldError as error:
-        return _editor(request, form, {error.field: error.message}, status=422)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return _editor(request, form, errors_of(request, error), status=422)
-    return go_to(request, f"{base_of(request)}/{tender.id}")
+
+
+@post(
+    LIST,
+    guards=[municipality_member(*MANAGERS)],
+    name="create_tender",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def create(
+    request: Request, kommunenummer: FromPath[str], data: Annotated[TenderForm, URL_ENCODED]
+) -> Response:
+    lang = request.state.get("lang", "nb")
+
+    async def work():
+        values = data.values(lang)
+        return await tendering.create_tender(
+            actor_person_id=principal_of(request).person.id, **values
+        )
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        return _editor(request, data.texts(), errors, status=status)
+
+    return await act(
+        request, work, done=lambda tender: f"{base_of(request)}/{tender.id}", again=again
+    )
 
 
 ROUTES = [tender_list, new_tender, weights, create]

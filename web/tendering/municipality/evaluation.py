@@ -4,20 +4,22 @@ the contract."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services.errors import N_, DomainError
+from services.errors import N_, Conflict
 from services.tendering import service as tendering
 from services.tendering.errors import TenderNotFound
-from services.tendering.rules import InvalidScore
+from services.tendering.roles import MANAGERS, OPENERS
+from services.tendering.rules import InvalidScore, StandstillNotOver
 from tenants.context import current_scope, tenant_tx
-from web.account.controller import go_to
+from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import errors_of, fields
-from web.i18n import gettext
-from web.tendering.municipality.tender import MANAGERS, ONE, OPENERS, base_of, tender_page_of
+from web.forms import FORMS, URL_ENCODED, Form
+from web.tendering.municipality.tender import ONE, base_of, tender_page_of
 from web.tendering.pages import page, when_text
 
 EVALUATION = ONE + "/evaluation"
@@ -63,21 +65,45 @@ async def evaluation(
     return await _evaluation_page(request, tender_id)
 
 
-async def _act(request: Request, tender_id: int, work, errors_key: str, form: dict) -> Response:
-    """Run one use-case; a refusal comes back as the evaluation page with the error beside its form."""
-    try:
-        async with tenant_tx():
-            await work(principal_of(request).person.id)
-    except DomainError as error:
-        if error.status == 404 and error.field in (None, "tender_id"):
-            raise
+def _again(request: Request, tender_id: int, errors_key: str, form: dict) -> Again:
+    """The evaluation page again, the refusal beside the form it came from."""
+
+    async def render(status: int, errors: dict[str, str]) -> Response:
         return await _evaluation_page(
-            request,
-            tender_id,
-            status=422,
-            **{errors_key: errors_of(request, error), "form": form},
+            request, tender_id, status=status, **{errors_key: errors, "form": form}
         )
-    return go_to(request, f"{base_of(request)}/{tender_id}/evaluation")
+
+    return render
+
+
+def _me(request: Request) -> int:
+    return principal_of(request).person.id
+
+
+class DeclarationForm(Form):
+    role: str = ""
+    conflicted: str = ""
+    note: str = ""
+
+
+class QualificationForm(Form):
+    qualified: str = ""
+    reason: str = ""
+
+
+class ScoresForm(Form):
+    PREFIXED = ("score:",)
+
+    note: str = ""
+
+    def scores(self) -> dict[str, str]:
+        """The score given per criterion, a decimal comma read as the rules read a point."""
+        self.checked()
+        return {k: v.replace(",", ".") for k, v in self.prefixed["score:"].items() if v}
+
+
+class AwardForm(Form):
+    reasons: str = ""
 
 
 @post(
@@ -85,22 +111,26 @@ async def _act(request: Request, tender_id: int, work, errors_key: str, form: di
     guards=[municipality_member(*OPENERS)],
     name="declare_interest",
     status_code=200,
+    type_decoders=FORMS,
 )
 async def declare(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[DeclarationForm, URL_ENCODED],
 ) -> Response:
-    form = await fields(request)
-
-    async def work(person_id: int) -> None:
-        await tendering.declare_interest(
+    return await act(
+        request,
+        lambda: tendering.declare_interest(
             tender_id,
-            person_id=person_id,
-            role=form.get("role", ""),
-            conflicted=form.get("conflicted") == "yes",
-            note=form.get("note", ""),
-        )
-
-    return await _act(request, tender_id, work, "declaration_errors", form)
+            person_id=_me(request),
+            role=data.checked().role,
+            conflicted=data.conflicted == "yes",
+            note=data.note,
+        ),
+        done=f"{base_of(request)}/{tender_id}/evaluation",
+        again=_again(request, tender_id, "declaration_errors", data.texts()),
+    )
 
 
 @post(
@@ -108,41 +138,53 @@ async def declare(
     guards=[municipality_member(*OPENERS)],
     name="record_qualification",
     status_code=200,
+    type_decoders=FORMS,
 )
 async def qualification(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int], bid_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    bid_id: FromPath[int],
+    data: Annotated[QualificationForm, URL_ENCODED],
 ) -> Response:
-    form = {**await fields(request), "bid_id": str(bid_id)}
-
-    async def work(person_id: int) -> None:
-        await tendering.record_qualification(
+    return await act(
+        request,
+        lambda: tendering.record_qualification(
             tender_id,
             bid_id,
-            actor_person_id=person_id,
-            qualified=form.get("qualified") == "yes",
-            reason=form.get("reason", ""),
-        )
+            actor_person_id=_me(request),
+            qualified=data.checked().qualified == "yes",
+            reason=data.reason,
+        ),
+        done=f"{base_of(request)}/{tender_id}/evaluation",
+        again=_again(
+            request, tender_id, "qualification_errors", {**data.texts(), "bid_id": str(bid_id)}
+        ),
+    )
 
-    return await _act(request, tender_id, work, "qualification_errors", form)
 
-
-@post(BID + "/scores", guards=[municipality_member(*OPENERS)], name="score_bid", status_code=200)
+@post(
+    BID + "/scores",
+    guards=[municipality_member(*OPENERS)],
+    name="score_bid",
+    status_code=200,
+    type_decoders=FORMS,
+)
 async def scores(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int], bid_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    bid_id: FromPath[int],
+    data: Annotated[ScoresForm, URL_ENCODED],
 ) -> Response:
-    form = {**await fields(request), "bid_id": str(bid_id)}
-    given = {
-        key.removeprefix("score:"): value.replace(",", ".")
-        for key, value in form.items()
-        if key.startswith("score:") and value
-    }
-
-    async def work(person_id: int) -> None:
-        await tendering.score_bid(
-            tender_id, bid_id, evaluator_id=person_id, scores=given, note=form.get("note", "")
-        )
-
-    return await _act(request, tender_id, work, "score_errors", form)
+    return await act(
+        request,
+        lambda: tendering.score_bid(
+            tender_id, bid_id, evaluator_id=_me(request), scores=data.scores(), note=data.note
+        ),
+        done=f"{base_of(request)}/{tender_id}/evaluation",
+        again=_again(request, tender_id, "score_errors", {**data.texts(), "bid_id": str(bid_id)}),
+    )
 
 
 @post(
@@ -154,31 +196,35 @@ async def scores(
 async def complete(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    async def work(person_id: int) -> None:
-        await tendering.complete_evaluation(tender_id, actor_person_id=person_id)
+    return await act(
+        request,
+        lambda: tendering.complete_evaluation(tender_id, actor_person_id=_me(request)),
+        done=f"{base_of(request)}/{tender_id}/evaluation",
+        again=_again(request, tender_id, "complete_errors", {}),
+    )
 
-    return await _act(request, tender_id, work, "complete_errors", {})
 
-
-@post(ONE + "/award", guards=[municipality_member(*MANAGERS)], name="notify_award", status_code=200)
+@post(
+    ONE + "/award",
+    guards=[municipality_member(*MANAGERS)],
+    name="notify_award",
+    status_code=200,
+    type_decoders=FORMS,
+)
 async def award(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[AwardForm, URL_ENCODED],
 ) -> Response:
-    form = await fields(request)
-    try:
-        async with tenant_tx():
-            await tendering.notify_award(
-                tender_id,
-                actor_person_id=principal_of(request).person.id,
-                reasons=form.get("reasons", ""),
-            )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return await _evaluation_page(
-            request, tender_id, status=422, award_errors=errors_of(request, error), form=form
-        )
-    return go_to(request, f"{base_of(request)}/{tender_id}")
+    return await act(
+        request,
+        lambda: tendering.notify_award(
+            tender_id, actor_person_id=_me(request), reasons=data.checked().reasons
+        ),
+        done=f"{base_of(request)}/{tender_id}",
+        again=_again(request, tender_id, "award_errors", data.texts()),
+    )
 
 
 @post(
@@ -190,30 +236,28 @@ async def award(
 async def sign(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    try:
-        async with tenant_tx():
-            await tendering.sign_contract(
-                tender_id, actor_person_id=principal_of(request).person.id
-            )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return await tender_page_of(
-            request, tender_id, status=422, action_errors=_standstill_message(request, error)
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        return await tender_page_of(request, tender_id, status=status, action_errors=errors)
+
+    async def work() -> None:
+        try:
+            await tendering.sign_contract(tender_id, actor_person_id=_me(request))
+        except StandstillNotOver as refusal:
+            raise StandstillMessage(refusal.ends_at) from None
+
+    return await act(request, work, done=f"{base_of(request)}/{tender_id}", again=again)
+
+
+class StandstillMessage(Conflict):
+    """The standstill refusal with its end on the Norwegian clock, beside the contract button."""
+
+    def __init__(self, ends_at) -> None:
+        super().__init__(
+            "standstill_not_over",
+            N_("The standstill period has not ended: the contract may be signed from %(when)s."),
+            field="standstill",
+            values={"when": when_text(ends_at)},
         )
-    return go_to(request, f"{base_of(request)}/{tender_id}")
-
-
-def _standstill_message(request: Request, error: DomainError) -> dict[str, str]:
-    ends_at = getattr(error, "ends_at", None)
-    if ends_at is None:
-        return errors_of(request, error)
-    text = gettext(
-        request.state.get("lang", "nb"),
-        N_("The standstill period has not ended: the contract may be signed from %(when)s."),
-        when=when_text(ends_at),
-    )
-    return {"standstill": text}
 
 
 ROUTES = [evaluation, declare, qualification, scores, complete, award, sign]

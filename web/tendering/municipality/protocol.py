@@ -118,7 +118,11 @@ async def protocol_page(
 ) -> Template:
     tender, lines = await _protocol(tender_id, request.state.get("lang", "nb"))
     return page(
-        request, "tendering/municipality/protocol.html", base=base_of(request), tender=tender, lines=lines
+        request,
+        "tendering/municipality/protocol.html",
+        base=base_of(request),
+        tender=tender,
+        lines=lines,
     )
 
 
