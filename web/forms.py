@@ -173,12 +173,3 @@ def errors_of(request: Request, error: DomainError) -> dict[str, str]:
 def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
-
-async def fields(request: Request) -> dict[str, str]:  # pragma: no cover - goes with (c)
-    data = await request.form()
-    return {key: str(value).strip() for key, value in data.items() if key != "_csrf_token"}
-
-
-async def uploaded_file(request: Request, name: str, *, field: str) -> Upload:
-    upload = (await request.form()).get(name)
-    return await upload_of(upload if isinstance(upload, UploadFile) and upload.filename else None, field=field)
