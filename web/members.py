@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.access import service as access
-from services.access.rules import ROLES
+from services.access.rules import MEMBER_ADMINS, ROLES
 from tenants.context import tenant_tx
 from web.account.controller import invitation_mail
 from web.actions import act
@@ -63,7 +63,7 @@ class InvitationForm(Form):
 
 def member_routes(scope: str) -> list:
     path, _, _ = PLACES[scope]
-    admins = [GUARDS[scope]("admin")]
+    admins = [GUARDS[scope](*MEMBER_ADMINS)]
 
     @get(path + "/members", guards=admins, name=f"{scope}_members")
     async def members(request: Request) -> Template:
