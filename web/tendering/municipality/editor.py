@@ -44,65 +44,6 @@ class Criteria:
     problem: str | None
 
 
-def criteria_of(form: dict[str, str], lang: str) -> Criteria:
-    rows, parsed, total, problem = [], [], 0, None
-    price = form.get("price", "")
-    for i in range(ROWS):
-        name = form.get(f"criterion-{i}", "").strip()
-        raw = form.get(f"weight-{i}", "").strip()
-        rows.append({"name": name, "weight": raw, "is_price": price == str(i)})
-        if not name and not raw:
-            continue
-        try:
-            weight = int(raw)
-        except ValueError:
-            problem = problem or gettext(lang, N_("A weight is a whole number above 0."))
-            continue
-        total += weight
-        if weight <= 0:
-            problem = problem or gettext(lang, N_("A weight is a whole number above 0."))
-        if not name:
-            problem = problem or gettext(lang, N_("Every criterion needs a name."))
-        parsed.append(AwardCriterion(name, weight, is_price=price == str(i)))
-    if problem is None and total != 100:
-        problem = gettext(lang, N_("The weights sum to %(sum)s, not 100."), sum=total)
-    if problem is None and sum(1 for c in parsed if c.is_price) != 1:
-        problem = gettext(lang, N_("Mark exactly one criterion as the price."))
-    return Criteria(rows, total, parsed, problem)
-
-
-def _blank() -> dict[str, str]:
-    form = {"criterion-0": "Kvalitet", "weight-0": "60", "criterion-1": "Pris", "weight-1": "40"}
-    return {**form, "price": "1"}
-
-
-def _editor(request: Request, form: dict, errors: dict, *, status: int = 200) -> Template:
-    criteria = criteria_of(form, request.state.get("lang", "nb"))
-    return page(
-        request,
-        "tendering/municipality/new.html",
-        "tendering/municipality/_editor.html",
-        status=status,
-        base=base_of(request),
-        form=form,
-        errors=errors,
-        criteria=criteria,
-    )
-
-
-@get(LIST + "/new", guards=[municipality_member(*MANAGERS)], name="new_tender")
-async def new_tender(request: Request, kommunenummer: FromPath[str]) -> Template:
-    return _editor(request, _blank(), {})
-
-
-@get(LIST + "/new/weights", guards=[municipality_member(*MANAGERS)], name="tender_weights")
-async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
-    """The live sum of the weights, recomputed by the server as the editor types."""
-    form = {k: v for k, v in request.query_params.items()}
-    criteria = criteria_of(form, request.state.get("lang", "nb"))
-    return page(request, "tendering/municipality/_weights.html", criteria=criteria)
-
-
 class TenderForm(Form):
     """The editor: the tender's texts, value and deadlines, and its criterion rows."""
 
@@ -119,7 +60,7 @@ class TenderForm(Form):
 
     def values(self, lang: str) -> dict:
         """What create_tender takes; every field's refusal at once."""
-        criteria = criteria_of(self.texts(), lang)
+        criteria = criteria_of(self, lang)
         with self.reading() as read:
             if criteria.problem:
                 read.refuse(
@@ -141,6 +82,64 @@ class TenderForm(Form):
         }
 
 
+def criteria_of(form: TenderForm, lang: str) -> Criteria:
+    rows, parsed, total, problem = [], [], 0, None
+    price, names, weights = form.price, form.prefixed["criterion-"], form.prefixed["weight-"]
+    for i in range(ROWS):
+        name, raw = names.get(str(i), ""), weights.get(str(i), "")
+        rows.append({"name": name, "weight": raw, "is_price": price == str(i)})
+        if not name and not raw:
+            continue
+        try:
+            weight = int(raw)
+        except ValueError:
+            problem = problem or gettext(lang, N_("A weight is a whole number above 0."))
+            continue
+        total += weight
+        if weight <= 0:
+            problem = problem or gettext(lang, N_("A weight is a whole number above 0."))
+        if not name:
+            problem = problem or gettext(lang, N_("Every criterion needs a name."))
+        parsed.append(AwardCriterion(name, weight, is_price=price == str(i)))
+    if problem is None and total != 100:
+        problem = gettext(lang, N_("The weights sum to %(sum)s, not 100."), sum=total)
+    if problem is None and sum(1 for c in parsed if c.is_price) != 1:
+        problem = gettext(lang, N_("Mark exactly one criterion as the price."))
+    return Criteria(rows, total, parsed, problem)
+
+
+def _blank() -> TenderForm:
+    form = {"criterion-0": "Kvalitet", "weight-0": "60", "criterion-1": "Pris", "weight-1": "40"}
+    return TenderForm.of({**form, "price": "1"})
+
+
+def _editor(request: Request, form: TenderForm, errors: dict, *, status: int = 200) -> Template:
+    criteria = criteria_of(form, request.state.get("lang", "nb"))
+    return page(
+        request,
+        "tendering/municipality/new.html",
+        "tendering/municipality/_editor.html",
+        status=status,
+        base=base_of(request),
+        form=form.texts(),
+        errors=errors,
+        criteria=criteria,
+    )
+
+
+@get(LIST + "/new", guards=[municipality_member(*MANAGERS)], name="new_tender")
+async def new_tender(request: Request, kommunenummer: FromPath[str]) -> Template:
+    return _editor(request, _blank(), {})
+
+
+@get(LIST + "/new/weights", guards=[municipality_member(*MANAGERS)], name="tender_weights")
+async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
+    """The live sum of the weights, recomputed by the server as the editor types."""
+    form = TenderForm.of(dict(request.query_params.items()))
+    criteria = criteria_of(form, request.state.get("lang", "nb"))
+    return page(request, "tendering/municipality/_weights.html", criteria=criteria)
+
+
 @post(
     LIST,
     guards=[municipality_member(*MANAGERS)],
@@ -160,7 +159,7 @@ async def create(
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:
-        return _editor(request, data.texts(), errors, status=status)
+        return _editor(request, data, errors, status=status)
 
     return await act(
         request, work, done=lambda tender: f"{base_of(request)}/{tender.id}", again=again
