@@ -68,6 +68,8 @@ class Form:
     """
 
     PREFIXED: ClassVar[tuple[str, ...]] = ()
+    # The field a made-up name's refusal is shown beside ({"answer:": "answers"}).
+    PREFIX_FIELDS: ClassVar[dict[str, str]] = {}
     LIMITS: ClassVar[dict[str, int]] = {}
     prefixed: dict[str, dict[str, str]]
 
@@ -118,7 +120,8 @@ class Form:
         reading = Reading()
         for name, value in self.texts().items():
             limit = self.LIMITS.get(name, inputs.TEXT_LIMIT)
-            reading(inputs.text, value, name.split(":")[0], limit=limit)
+            field = next((f for p, f in self.PREFIX_FIELDS.items() if name.startswith(p)), name)
+            reading(inputs.text, value, field, limit=limit)
         yield reading
         if reading.refusals:
             raise FormInvalid(reading.refusals)

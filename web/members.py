@@ -12,12 +12,13 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.access import service as access
-from services.access.rules import MEMBER_ADMINS, ROLES
+from services.access.rules import MEMBER_ADMINS, ROLE_NAMES, ROLES
 from tenants.context import tenant_tx
 from web.account.controller import invitation_mail
 from web.actions import act
 from web.auth.guards import municipality_member, organisation_member, principal_of
 from web.forms import FORMS, URL_ENCODED, Form, client_address
+from web.i18n import gettext
 from web.templating import render
 
 # scope -> (its path, the path parameter, the attribute of the membership that names it)
@@ -40,6 +41,7 @@ def _base(request: Request, scope: str) -> str:
 
 
 async def _page(request: Request, scope: str, **context) -> Template:
+    lang = request.state.get("lang", "nb")
     async with tenant_tx():
         members = await access.members_of(**_target(request, scope))
     context.setdefault("form", {})
@@ -50,6 +52,7 @@ async def _page(request: Request, scope: str, **context) -> Template:
         fragment="members/_members.html",
         members=members,
         roles=ROLES[scope],
+        role_options=[(role, gettext(lang, ROLE_NAMES[(scope, role)])) for role in ROLES[scope]],
         scope=scope,
         base=_base(request, scope),
         **context,

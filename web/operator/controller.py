@@ -24,7 +24,15 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
         regions = await tenancy.regions_with_municipalities()
     context.setdefault("form", {})
     context.setdefault("errors", {})
-    return render(request, "operator/home.html", status_code=status, regions=regions, **context)
+    region_options = [(region.slug, region.name) for region in regions]
+    return render(
+        request,
+        "operator/home.html",
+        status_code=status,
+        regions=regions,
+        region_options=region_options,
+        **context,
+    )
 
 
 @get("/operator", guards=[operator], name="operator_home")

@@ -119,6 +119,7 @@ class BidForm(Form):
     """The bid as typed: the price, one answer per criterion (answer:<name>), the files."""
 
     PREFIXED = ("answer:",)
+    PREFIX_FIELDS = {"answer:": "answers"}
 
     idempotency_key: str = ""
     price: str = ""

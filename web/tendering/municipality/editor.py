@@ -48,6 +48,7 @@ class TenderForm(Form):
     """The editor: the tender's texts, value and deadlines, and its criterion rows."""
 
     PREFIXED = ("criterion-", "weight-")
+    PREFIX_FIELDS = {"criterion-": "award_criteria", "weight-": "award_criteria"}
     LIMITS = {"title": 300}
 
     title: str = ""

@@ -93,6 +93,7 @@ class QualificationForm(Form):
 
 class ScoresForm(Form):
     PREFIXED = ("score:",)
+    PREFIX_FIELDS = {"score:": "scores"}
 
     note: str = ""
 
