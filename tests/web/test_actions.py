@@ -119,3 +119,42 @@ async def test_success_is_post_redirect_get_and_a_client_redirect_for_htmx(site,
     )
     assert published.status_code == 200
     assert published.headers["hx-redirect"] == f"{buyer.base}/{tender_id}"
+
+
+# Unsafe routes that run no use-case a user could be refused: they answer on their own.
+WITHOUT_USE_CASE = {
+    "web.auth.controller.logout",  # ends the session; nothing to refuse
+    "web.account.controller.switch_membership",  # only the person's own memberships, else 404
+}
+
+
+def _source(handler) -> str:
+    import inspect
+    import textwrap
+
+    return textwrap.dedent(inspect.getsource(handler.fn))
+
+
+def test_every_unsafe_route_answers_through_the_one_policy(settings):
+    """Generated from the app's routes: each POST hands its use-case to web.actions.act (directly
+    or through its part's helper), so no route answers a refusal its own way."""
+    from web.app import create_app
+
+    app = create_app(settings)
+    own_way, seen = [], set()
+    for route in app.routes:
+        for handler in route.route_handlers:
+            if not handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
+                continue
+            name = f"{handler.fn.__module__}.{handler.fn.__name__}"
+            seen.add(name)
+            if name in WITHOUT_USE_CASE:
+                continue
+            source = _source(handler)
+            if "act(" not in source and "_edit_kpi(" not in source:
+                own_way.append(name)
+            if "except DomainError" in source or "tenant_tx(" in source:
+                own_way.append(name)
+    assert own_way == []
+    assert WITHOUT_USE_CASE <= seen, "a stale exemption"
+    assert len(seen) > 20  # the walk really found the app's forms
