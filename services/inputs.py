@@ -34,7 +34,11 @@ def text(value: str, field: str, *, limit: int = TEXT_LIMIT) -> str:
 
 
 def _decimal(value: str) -> Decimal | None:
-    """1 200 000 · 1 200 000,50 · 1.200.000 kr · 1,200,000 · 1200.50 → a Decimal, or None."""
+    """1 200 000 · 1 200 000,50 · 1.200.000 kr · 1,200,000 · 1200.50 → a Decimal, or None.
+
+    Norwegian first where a text could be read two ways: a lone comma is the decimal comma
+    (2,250 is 2.25) and dots between groups of three separate thousands (1.200 is 1200).
+    """
     cleaned = _SPACES.sub("", value)
     while True:  # "kr 1 200,-" and "1 200 NOK" alike
         stripped = _CURRENCY.sub("", cleaned)

@@ -27,6 +27,16 @@ Again = Callable[[int, dict[str, str]], Awaitable[Response]]
 Done = str | Callable[[Any], str | Response | Awaitable[Response]]
 
 
+def again_with(page: Callable[..., Any], errors_key: str = "errors", **context: Any) -> Again:
+    """Again for a page function taking `status=` and its context: the errors under `errors_key`."""
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        answer = page(status=status, **{errors_key: errors}, **context)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    return again
+
+
 def go_to(request: Request, target: str) -> Response:
     """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place)."""
     if request.headers.get("hx-request") == "true":

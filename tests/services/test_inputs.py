@@ -37,8 +37,15 @@ def test_an_amount_written_with_dots_and_kr_reads_back(amount):
 
 
 @given(AMOUNTS)
-def test_an_amount_written_the_english_way_reads_back(amount):
-    assert inputs.amount(norwegian(amount, group=",", comma=False), "price") == amount
+def test_an_amount_written_the_english_way_with_its_pence_reads_back(amount):
+    """1,200,000.00 reads back; a lone 2,250 is Norwegian for 2.25, the reading people here mean."""
+    english = f"{amount:,.2f}"
+    assert inputs.amount(english, "price") == amount
+
+
+def test_a_lone_comma_is_the_norwegian_decimal_comma():
+    assert inputs.amount("2,25", "price") == Decimal("2.25")
+    assert inputs.amount("1,200,000", "price") == Decimal("1200000")
 
 
 @pytest.mark.parametrize(

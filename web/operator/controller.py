@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from litestar import Request, get, post
@@ -13,7 +14,7 @@ from services.errors import N_, InvalidInput, NotFound
 from services.tenancy import service as tenancy
 from tenants.context import connection, tenant_tx
 from web.account.controller import invitation_mail
-from web.actions import Again, act
+from web.actions import Again, act, again_with
 from web.auth.guards import operator, principal_of
 from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.templating import render
@@ -57,10 +58,7 @@ class AdminForm(Form):
 
 
 def _again(request: Request, form: Form, **context) -> Again:
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return await _page(request, status, form=form.texts(), errors=errors, **context)
-
-    return again
+    return again_with(partial(_page, request), form=form.texts(), **context)
 
 
 @post("/operator/regions", guards=[operator], name="operator_create_region", type_decoders=FORMS)

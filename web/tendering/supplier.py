@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 
 from litestar import Request, get, post
@@ -19,7 +20,7 @@ from services.tendering.rules import MAX_BID_BYTES
 from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidView
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
-from web.actions import act
+from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, principal_of
 from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form
 from web.tendering.pages import page
@@ -100,11 +101,9 @@ async def ask(
     tender_id: FromPath[int],
     data: Annotated[QuestionForm, URL_ENCODED],
 ) -> Response:
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return await _tender_page(
-            request, tender_id, status=status, question_form=data.texts(), question_errors=errors
-        )
-
+    again = again_with(
+        partial(_tender_page, request, tender_id), "question_errors", question_form=data.texts()
+    )
     return await act(
         request,
         lambda: tendering.ask_question(

@@ -4,6 +4,7 @@ the contract."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from litestar import Request, get, post
@@ -16,7 +17,7 @@ from services.tendering.errors import TenderNotFound
 from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import InvalidScore, StandstillNotOver
 from tenants.context import current_scope, tenant_tx
-from web.actions import Again, act
+from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
 from web.tendering.municipality.tender import ONE, base_of, tender_page_of
@@ -67,13 +68,7 @@ async def evaluation(
 
 def _again(request: Request, tender_id: int, errors_key: str, form: dict) -> Again:
     """The evaluation page again, the refusal beside the form it came from."""
-
-    async def render(status: int, errors: dict[str, str]) -> Response:
-        return await _evaluation_page(
-            request, tender_id, status=status, **{errors_key: errors, "form": form}
-        )
-
-    return render
+    return again_with(partial(_evaluation_page, request, tender_id), errors_key, form=form)
 
 
 def _me(request: Request) -> int:
@@ -237,15 +232,13 @@ async def award(
 async def sign(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return await tender_page_of(request, tender_id, status=status, action_errors=errors)
-
     async def work() -> None:
         try:
             await tendering.sign_contract(tender_id, actor_person_id=_me(request))
         except StandstillNotOver as refusal:
             raise StandstillMessage(refusal.ends_at) from None
 
+    again = again_with(partial(tender_page_of, request, tender_id), "action_errors")
     return await act(request, work, done=f"{base_of(request)}/{tender_id}", again=again)
 
 

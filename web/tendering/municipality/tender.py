@@ -4,6 +4,7 @@ opening. Before the opening the page shows no bid at all, not even how many came
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 
 from litestar import Request, get, post
@@ -19,7 +20,7 @@ from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import MAX_DOCUMENT_BYTES
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import current_scope, tenant_tx
-from web.actions import Again, act
+from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, principal_of
 from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, upload_of
 from web.tendering.pages import page
@@ -80,13 +81,7 @@ async def tender_page_of(
 
 def again(request: Request, tender_id: int, errors_key: str, **context) -> Again:
     """The tender page again, the refusal beside the form it came from."""
-
-    async def render(status: int, errors: dict[str, str]) -> Response:
-        return await tender_page_of(
-            request, tender_id, status=status, **{errors_key: errors}, **context
-        )
-
-    return render
+    return again_with(partial(tender_page_of, request, tender_id), errors_key, **context)
 
 
 def me(request: Request) -> int:
