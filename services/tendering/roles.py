@@ -8,5 +8,7 @@ MANAGERS = ("admin", "case_officer")
 # Confirm the two-person opening; declare interests, qualify and score the opened bids.
 OPENERS = ("admin", "case_officer", "evaluator", "board_member")
 EVALUATORS = OPENERS
+# The capacities in which one declares a conflict of interest (habilitet) for a tender.
+DECLARED_AS = ("evaluator", "board_member")
 # Told by mail when the standstill ends and the contract may be signed.
 CONTRACT_SIGNERS = MANAGERS

@@ -4,7 +4,7 @@ as pages, as JSON and as OCDS release packages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from urllib.parse import quote, urlencode
 
 import msgspec
@@ -12,6 +12,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
+from services import inputs
 from services.errors import N_, InvalidInput
 from services.tenancy.service import regions_with_municipalities
 from services.tendering import service as tendering
@@ -58,16 +59,13 @@ def _moment(value: str, field: str) -> datetime | None:
     if not value:
         return None
     try:
-        moment = (
-            datetime.combine(date.fromisoformat(value), time(0))
-            if len(value) == 10
-            else datetime.fromisoformat(value)
-        )
-    except ValueError:
+        if len(value) == 10:
+            return datetime.combine(inputs.day(value, field), time(0), tzinfo=OSLO)
+        return inputs.moment(value, field)
+    except InvalidInput:
         raise InvalidInput(
             "filter_date_invalid", N_("Write a date as YYYY-MM-DD."), field=field
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=OSLO)
 
 
 def filters_of(request: Request) -> Filters:
