@@ -105,7 +105,9 @@ class Form:
     def texts(self) -> dict[str, str]:
         """The values as typed, to show the form again beside its errors."""
         shown = {
-            name: getattr(self, name) for name, kind in _fields(type(self)).items() if kind == "text"
+            name: getattr(self, name)
+            for name, kind in _fields(type(self)).items()
+            if kind == "text"
         }
         for prefix, found in self.prefixed.items():
             shown.update({prefix + key: value for key, value in found.items()})
@@ -175,4 +177,3 @@ def errors_of(request: Request, error: DomainError) -> dict[str, str]:
 
 def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
-

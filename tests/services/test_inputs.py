@@ -14,9 +14,7 @@ from services import inputs
 from services.errors import InvalidInput
 from tenants.rules import organisasjonsnummer_check_digit
 
-AMOUNTS = st.decimals(
-    min_value=0, max_value=Decimal("999999999999.99"), places=2, allow_nan=False
-)
+AMOUNTS = st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2, allow_nan=False)
 DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31))
 
 
