@@ -98,6 +98,18 @@ async def test_a_value_the_database_cannot_hold_is_a_field_error_not_a_500(site,
     assert error_beside(refused.text, "estimated_value") == "The amount is too large."
 
 
+async def test_a_malformed_form_is_the_page_again_never_litestars_400(site, settings):
+    """A name sent twice, a field missing: still the form with its errors in the user's language."""
+    buyer = await new_buyer(settings)
+    officer = await site.browser(buyer.officer.pid)
+    form = {"title": ["Fyrste", "Andre"], "estimated_value": ["1", "tusen"], "price": "1"}
+    refused = await post(officer, buyer.base, form, headers=NN)
+    assert refused.status_code == 422
+    assert error_beside(refused.text, "estimated_value") == "Skriv eit beløp."
+    assert error_beside(refused.text, "bid_deadline") == "Vel dato og klokkeslett."
+    assert 'value="Andre"' in refused.text
+
+
 async def test_a_conflict_is_the_page_again_with_its_message(site, settings):
     buyer = await new_buyer(settings)
     tender_id = await new_tender(buyer)  # published already
