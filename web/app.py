@@ -38,13 +38,13 @@ from web.public import controller as public
 from web.ratelimit import STORE, rate_limit_config, rate_limit_store
 from web.region import controller as region
 from web.security import origin, security_headers
-from web.supplier import controller as supplier
 from web.templating import template_config
-from web.tendering import controller as tendering
-from web.tendering import editor as tender_editor
-from web.tendering import evaluation as tender_evaluation
-from web.tendering import protocol as tender_protocol
-from web.tenders import controller as tenders
+from web.tendering import public as tenders
+from web.tendering import supplier
+from web.tendering.municipality import editor as tender_editor
+from web.tendering.municipality import evaluation as tender_evaluation
+from web.tendering.municipality import protocol as tender_protocol
+from web.tendering.municipality import tender as tendering
 from web.unavailable import OUTAGE, SessionsUnavailable, unavailable_handler
 
 STATIC = Path(__file__).parent / "static"

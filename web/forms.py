@@ -1,23 +1,37 @@
-"""Form handling shared by the pages: read the fields, and turn a refusal into errors beside them."""
+"""Typed forms: each form one class of the texts as typed, read from Litestar's body without ever
+failing, then parsed field by field (services.inputs) so every refusal lands beside its field.
+
+A handler takes `data: Annotated[SomeForm, URL_ENCODED]` (or MULTI_PART) and declares
+`type_decoders=FORMS`: Litestar's own validation of a struct would answer a malformed form with
+an English 400; this decoder keeps every value a text and leaves judging it to `Form.reading()`.
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, ClassVar, NamedTuple, Self
 
 from litestar import Request
 from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 
+from services import inputs
 from services.errors import N_, DomainError, InvalidInput
 
-
-async def fields(request: Request) -> dict[str, str]:
-    data = await request.form()
-    return {key: str(value).strip() for key, value in data.items() if key != "_csrf_token"}
+URL_ENCODED = Body(media_type=RequestEncodingType.URL_ENCODED)
+MULTI_PART = Body(media_type=RequestEncodingType.MULTI_PART)
 
 
-def errors_of(request: Request, error: DomainError) -> dict[str, str]:
-    """{field: message in the user's language}; "_form" for an error of the whole form."""
-    return {error.field or "_form": error.translated(request.state.get("lang", "nb"))}
+class FormInvalid(InvalidInput):
+    """Every refused field of one form at once, so the page shows them all, each beside its field."""
+
+    def __init__(self, refusals: dict[str, DomainError]) -> None:
+        first = next(iter(refusals.values()))
+        super().__init__(first.code, first.message, field=first.field, values=first.values)
+        self.refusals = refusals
 
 
 class Upload(NamedTuple):
@@ -26,12 +40,139 @@ class Upload(NamedTuple):
     content: bytes
 
 
-async def uploaded_file(request: Request, name: str, *, field: str) -> Upload:
-    """The one file a form sent under `name`; what it is, the use-case judges by its bytes."""
-    upload = (await request.form()).get(name)
-    if not isinstance(upload, UploadFile) or not upload.filename:
+class Reading:
+    """Parses a form's values one by one, keeping each field's first refusal instead of stopping."""
+
+    def __init__(self) -> None:
+        self.refusals: dict[str, DomainError] = {}
+
+    def __call__(self, parse, value: str, field: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return parse(value, field, *args, **kwargs)
+        except InvalidInput as refusal:
+            self.refusals.setdefault(refusal.field or field, refusal)
+            return None
+
+    def refuse(self, refusal: InvalidInput) -> None:
+        self.refusals.setdefault(refusal.field or "_form", refusal)
+
+
+class Form:
+    """Base of every form: its fields are texts with defaults (or uploads), filled from the body.
+
+    A subclass declares its fields as annotated class attributes (`title: str = ""`,
+    `file: UploadFile | None = None`, `documents: list[UploadFile] = []`). It is deliberately not
+    a dataclass or a Struct: msgspec would then convert the body itself, with its English errors.
+    PREFIXED names fields whose names the page makes up (answer:<criterion>): they arrive in
+    `prefixed[prefix]`, keyed by the rest of the name. LIMITS caps a text field's length.
+    """
+
+    PREFIXED: ClassVar[tuple[str, ...]] = ()
+    # The field a made-up name's refusal is shown beside ({"answer:": "answers"}).
+    PREFIX_FIELDS: ClassVar[dict[str, str]] = {}
+    LIMITS: ClassVar[dict[str, int]] = {}
+    prefixed: dict[str, dict[str, str]]
+
+    def __init__(self, **values: Any) -> None:
+        for name, kind in _fields(type(self)).items():
+            default = [] if kind == "files" else getattr(type(self), name, "")
+            setattr(self, name, values.get(name, default))
+        self.prefixed = values.get("prefixed") or {prefix: {} for prefix in self.PREFIXED}
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> Self:
+        values: dict[str, Any] = {}
+        for name, kind in _fields(cls).items():
+            value = raw.get(name)
+            if kind == "files":
+                found = value if isinstance(value, list) else [value]
+                values[name] = [f for f in found if isinstance(f, UploadFile) and f.filename]
+            elif kind == "file":
+                found = value[-1] if isinstance(value, list) and value else value
+                values[name] = found if isinstance(found, UploadFile) and found.filename else None
+            elif value is not None:
+                values[name] = _text(value)
+        values["prefixed"] = {
+            prefix: {
+                key.removeprefix(prefix): _text(value)
+                for key, value in raw.items()
+                if key.startswith(prefix)
+            }
+            for prefix in cls.PREFIXED
+        }
+        return cls(**values)
+
+    def texts(self) -> dict[str, str]:
+        """The values as typed, to show the form again beside its errors."""
+        shown = {
+            name: getattr(self, name)
+            for name, kind in _fields(type(self)).items()
+            if kind == "text"
+        }
+        for prefix, found in self.prefixed.items():
+            shown.update({prefix + key: value for key, value in found.items()})
+        return shown
+
+    @contextmanager
+    def reading(self) -> Iterator[Reading]:
+        """Parse inside the block; at its end every refusal is raised together (FormInvalid).
+
+        Every text is checked first: no NUL (PostgreSQL cannot store it), none past its limit.
+        """
+        reading = Reading()
+        for name, value in self.texts().items():
+            limit = self.LIMITS.get(name, inputs.TEXT_LIMIT)
+            field = next((f for p, f in self.PREFIX_FIELDS.items() if name.startswith(p)), name)
+            reading(inputs.text, value, field, limit=limit)
+        yield reading
+        if reading.refusals:
+            raise FormInvalid(reading.refusals)
+
+    def checked(self) -> Self:
+        """The form itself once its texts are storable; for forms whose use-case judges the rest."""
+        with self.reading():
+            pass
+        return self
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):  # a name sent twice: the last one, as a browser's form means it
+        value = next((v for v in reversed(value) if isinstance(v, str)), "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+@cache
+def _fields(cls: type[Form]) -> dict[str, str]:
+    """{name: "text" | "file" | "files"} from the annotations of the form and its bases."""
+    kinds: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        for name, hint in vars(klass).get("__annotations__", {}).items():
+            hint = str(hint)
+            if "ClassVar" in hint or name == "prefixed":
+                continue
+            kinds[name] = "files" if "list" in hint else "file" if "UploadFile" in hint else "text"
+    return kinds
+
+
+def _is_form(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, Form)
+
+
+FORMS = [(_is_form, lambda kind, raw: kind.of(raw if isinstance(raw, Mapping) else {}))]
+
+
+async def upload_of(file: UploadFile | None, *, field: str) -> Upload:
+    """The one file a form sent; what it is, the use-case judges by its bytes."""
+    if file is None:
         raise InvalidInput("document_missing", N_("Choose a file."), field=field)
-    return Upload(upload.filename, upload.content_type or "", await upload.read())
+    return Upload(file.filename, file.content_type or "", await file.read())
+
+
+def errors_of(request: Request, error: DomainError) -> dict[str, str]:
+    """{field: message in the user's language}; "_form" for an error of the whole form."""
+    lang = request.state.get("lang", "nb")
+    refusals = error.refusals if isinstance(error, FormInvalid) else {error.field or "_form": error}
+    return {field: refusal.translated(lang) for field, refusal in refusals.items()}
 
 
 def client_address(request: Request) -> str | None:

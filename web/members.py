@@ -5,17 +5,20 @@ The same three routes serve both places; the guard and the path say which.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.access import service as access
-from services.access.rules import ROLES
-from services.errors import DomainError
+from services.access.rules import MEMBER_ADMINS, ROLE_NAMES, ROLES
 from tenants.context import tenant_tx
-from web.account.controller import go_to, invitation_mail
+from web.account.controller import invitation_mail
+from web.actions import act
 from web.auth.guards import municipality_member, organisation_member, principal_of
-from web.forms import client_address, errors_of, fields
+from web.forms import FORMS, URL_ENCODED, Form, client_address
+from web.i18n import gettext
 from web.templating import render
 
 # scope -> (its path, the path parameter, the attribute of the membership that names it)
@@ -38,6 +41,7 @@ def _base(request: Request, scope: str) -> str:
 
 
 async def _page(request: Request, scope: str, **context) -> Template:
+    lang = request.state.get("lang", "nb")
     async with tenant_tx():
         members = await access.members_of(**_target(request, scope))
     context.setdefault("form", {})
@@ -48,39 +52,49 @@ async def _page(request: Request, scope: str, **context) -> Template:
         fragment="members/_members.html",
         members=members,
         roles=ROLES[scope],
+        role_options=[(role, gettext(lang, ROLE_NAMES[(scope, role)])) for role in ROLES[scope]],
         scope=scope,
         base=_base(request, scope),
         **context,
     )
 
 
+class InvitationForm(Form):
+    email: str = ""
+    role: str = ""
+
+
 def member_routes(scope: str) -> list:
     path, _, _ = PLACES[scope]
-    admins = [GUARDS[scope]("admin")]
+    admins = [GUARDS[scope](*MEMBER_ADMINS)]
 
     @get(path + "/members", guards=admins, name=f"{scope}_members")
     async def members(request: Request) -> Template:
         return await _page(request, scope)
 
-    @post(path + "/members/invitations", guards=admins, name=f"{scope}_invite")
-    async def invite(request: Request) -> Response:
-        form = await fields(request)
-        try:
-            async with tenant_tx():
-                token = await access.invite(
-                    scope=scope,
-                    role=form.get("role", ""),
-                    email=form.get("email", ""),
-                    invited_by=principal_of(request).person.id,
-                    client_address=client_address(request),
-                    mail=invitation_mail(request),
-                    **_target(request, scope),
-                )
-        except DomainError as error:
-            errors = errors_of(request, error)
-            return await _page(request, scope, status_code=422, form=form, errors=errors)
-        link = f"{request.app.state.settings.base_url}/invitations/{token}"
-        return await _page(request, scope, invited=form.get("email"), link=link)
+    @post(path + "/members/invitations", guards=admins, name=f"{scope}_invite", type_decoders=FORMS)
+    async def invite(request: Request, data: Annotated[InvitationForm, URL_ENCODED]) -> Response:
+        async def again(status: int, errors: dict[str, str]) -> Response:
+            return await _page(request, scope, status_code=status, form=data.texts(), errors=errors)
+
+        async def invited(token: str) -> Response:
+            link = f"{request.app.state.settings.base_url}/invitations/{token}"
+            return await _page(request, scope, invited=data.email, link=link)
+
+        return await act(
+            request,
+            lambda: access.invite(
+                scope=scope,
+                role=data.checked().role,
+                email=data.email,
+                invited_by=principal_of(request).person.id,
+                client_address=client_address(request),
+                mail=invitation_mail(request),
+                **_target(request, scope),
+            ),
+            done=invited,
+            again=again,
+        )
 
     @post(
         path + "/members/{membership_id:int}/remove",
@@ -88,13 +102,15 @@ def member_routes(scope: str) -> list:
         name=f"{scope}_remove_member",
     )
     async def remove(request: Request, membership_id: FromPath[int]) -> Response:
-        async with tenant_tx():
-            await access.remove_member(
+        return await act(
+            request,
+            lambda: access.remove_member(
                 membership_id,
                 actor_person_id=principal_of(request).person.id,
                 client_address=client_address(request),
-            )
-        return go_to(request, _base(request, scope))
+            ),
+            done=_base(request, scope),
+        )
 
     return [members, invite, remove]
 

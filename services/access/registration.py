@@ -7,10 +7,10 @@ from datetime import date
 
 import msgspec
 
+from services import inputs
 from services.access.enhetsregisteret import Enhetsregisteret, RegisterUnavailable
 from services.access.signing import may_sign
 from services.errors import N_, InvalidInput
-from tenants.rules import is_valid_organisasjonsnummer
 
 
 class Registration(msgspec.Struct, frozen=True):
@@ -32,13 +32,8 @@ async def look_up_organisation(
     person_name: str,
     birth_date: date | None,
 ) -> Registration:
-    nr = organisasjonsnummer.replace(" ", "")
-    if not is_valid_organisasjonsnummer(nr):
-        raise InvalidInput(
-            "organisasjonsnummer_invalid",
-            N_("an organisasjonsnummer is nine digits with a valid check digit"),
-            field="organisasjonsnummer",
-        )
+    nr = inputs.organisasjonsnummer(organisasjonsnummer)
+    typed_name = inputs.text(typed_name, "name", limit=300)
     try:
         unit = await register.unit(nr)
         holders = await register.role_holders(nr) if unit is not None else []

@@ -25,6 +25,8 @@ ROLE_NAMES = {
     ("platform", "operator"): N_("Platform operator"),
 }
 
+# Who invites and removes the members of a municipality or an organisation.
+MEMBER_ADMINS = ("admin",)
 INVITATION_DAYS = 7
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -35,7 +37,7 @@ def is_valid_role(scope: str, role: str) -> bool:
 
 def may_manage_members(scope: str, role: str) -> bool:
     """Admins invite and remove members of their own municipality or organisation."""
-    return role == "admin" and scope in ("municipality", "organisation")
+    return role in MEMBER_ADMINS and scope in ("municipality", "organisation")
 
 
 def is_plausible_email(email: str) -> bool:

@@ -133,6 +133,23 @@ def _next_init(cls):
     raise AssertionError(cls)
 
 
+def _n_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """The function's parameter `name` defaults to an N_("…") template."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    pairs = list(
+        zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True)
+    )
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d]
+    return any(
+        a.arg == name
+        and isinstance(d, ast.Call)
+        and isinstance(d.func, ast.Name)
+        and d.func.id == "N_"
+        for a, d in pairs
+    )
+
+
 class _RefusalVisitor(ast.NodeVisitor):
     """Finds every construction of a DomainError and checks what it passes as the message."""
 
@@ -193,7 +210,21 @@ class _RefusalVisitor(ast.NodeVisitor):
         return target.__init__ if _is_refusal(target) else None
 
     def _forwarded(self, message: ast.expr) -> bool:
-        """A refusal's __init__ handing on the message its caller gave (checked at the caller)."""
+        """A refusal's __init__ handing on the message its caller gave (checked at the caller),
+        a caught refusal's own message handed on (`refused.message`), or a parameter whose
+        default is an N_() template."""
+        if (
+            isinstance(message, ast.Attribute)
+            and message.attr == "message"
+            and isinstance(message.value, ast.Name)
+        ):
+            return True
+        if (
+            isinstance(message, ast.Name)
+            and self.functions
+            and _n_default(self.functions[-1], message.id)
+        ):
+            return True
         if not (isinstance(message, ast.Name) and self.functions and self.classes):
             return False
         function = self.functions[-1]

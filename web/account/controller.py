@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response, Template
 
 from services.access import service as access
-from services.access.registration import look_up_organisation
+from services.access.registration import Registration, look_up_organisation
 from services.access.rules import ROLE_NAMES
 from services.access.service import token_hash
 from services.errors import DomainError
 from tenants.context import Scope, tenant_tx
+from web.actions import act, go_to
 from web.auth.guards import PUBLIC, logged_in, principal_of
 from web.auth.sessions import SessionStore
-from web.forms import client_address, errors_of, fields
+from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.templating import render
 
 
@@ -31,13 +32,6 @@ def invitation_mail(request: Request) -> access.InvitationMail:
         inviter=principal_of(request).person.name,
         language=request.state.get("lang", settings.default_language),
     )
-
-
-def go_to(request: Request, target: str) -> Response:
-    """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place)."""
-    if request.headers.get("hx-request") == "true":
-        return ClientRedirect(redirect_to=target)
-    return Redirect(target, status_code=303)
 
 
 async def _set_active(request: Request, membership_id: int) -> None:
@@ -58,11 +52,16 @@ async def me(request: Request) -> Template:
     return render(request, "account/me.html", role_names=ROLE_NAMES)
 
 
-@post("/me/active", guards=[logged_in], name="switch_membership")
-async def switch_membership(request: Request) -> Response:
-    form = await fields(request)
+class MembershipForm(Form):
+    membership: str = ""
+
+
+@post("/me/active", guards=[logged_in], name="switch_membership", type_decoders=FORMS)
+async def switch_membership(
+    request: Request, data: Annotated[MembershipForm, URL_ENCODED]
+) -> Response:
     principal = principal_of(request)
-    wanted = next((m for m in principal.memberships if str(m.id) == form.get("membership")), None)
+    wanted = next((m for m in principal.memberships if str(m.id) == data.membership), None)
     if wanted is None:
         raise NotFoundException()
     await _set_active(request, wanted.id)
@@ -97,21 +96,25 @@ async def invitation(request: Request, token: FromPath[str]) -> Template:
 @post("/invitations/{token:str}", guards=[logged_in], name="accept_invitation")
 async def accept_invitation(request: Request, token: FromPath[str]) -> Response:
     principal = principal_of(request)
-    try:
-        async with tenant_tx(_invitation_scope(request, token)):
-            membership_id = await access.accept_invitation(
-                principal.person.id, client_address=client_address(request)
-            )
-    except DomainError as error:
+
+    async def accepted(membership_id: int) -> str:
+        await _set_active(request, membership_id)
+        return "/me"
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
         return render(
-            request,
-            "account/invitation.html",
-            status_code=error.status,
-            invitation=None,
-            error=error.code,
+            request, "account/invitation.html", status_code=status, invitation=None, errors=errors
         )
-    await _set_active(request, membership_id)
-    return go_to(request, "/me")
+
+    return await act(
+        request,
+        lambda: access.accept_invitation(
+            principal.person.id, client_address=client_address(request)
+        ),
+        done=accepted,
+        again=again,
+        scope=_invitation_scope(request, token),
+    )
 
 
 @get("/organisations/new", guards=[logged_in], name="new_organisation")
@@ -119,33 +122,52 @@ async def new_organisation(request: Request) -> Template:
     return render(request, "account/new_organisation.html", form={}, errors={})
 
 
-@post("/organisations", guards=[logged_in], name="register_organisation")
-async def register_organisation(request: Request) -> Response:
-    form = await fields(request)
+class OrganisationForm(Form):
+    organisasjonsnummer: str = ""
+    name: str = ""
+
+
+@post("/organisations", guards=[logged_in], name="register_organisation", type_decoders=FORMS)
+async def register_organisation(
+    request: Request, data: Annotated[OrganisationForm, URL_ENCODED]
+) -> Response:
     principal = principal_of(request)
-    try:
-        # Enhetsregisteret is asked before the transaction: no connection waits on the register.
-        registration = await look_up_organisation(
+
+    async def look_up() -> Registration:
+        return await look_up_organisation(
             request.app.state.register,
-            form.get("organisasjonsnummer", ""),
-            typed_name=form.get("name", ""),
+            data.organisasjonsnummer,
+            typed_name=data.name,
             person_name=principal.person.name,
             birth_date=_birth_date(request),
         )
-        async with tenant_tx(Scope(person_id=principal.person.id)):
-            membership_id = await access.register_organisation(
-                registration, principal.person.id, client_address=client_address(request)
-            )
-    except DomainError as error:
+
+    async def work(registration: Registration) -> int:
+        return await access.register_organisation(
+            registration, principal.person.id, client_address=client_address(request)
+        )
+
+    async def registered(membership_id: int) -> str:
+        await _set_active(request, membership_id)
+        return "/me"
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
         return render(
             request,
             "account/new_organisation.html",
-            status_code=409 if error.status == 409 else 422,
-            form=form,
-            errors=errors_of(request, error),
+            status_code=status,
+            form=data.texts(),
+            errors=errors,
         )
-    await _set_active(request, membership_id)
-    return go_to(request, "/me")
+
+    return await act(
+        request,
+        work,
+        done=registered,
+        again=again,
+        scope=Scope(person_id=principal.person.id),
+        first=look_up,
+    )
 
 
 def _birth_date(request: Request) -> date | None:

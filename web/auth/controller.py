@@ -15,13 +15,13 @@ from litestar.response import Redirect, Response
 
 from services.access import service as access
 from services.access.signing import birth_date_of
-from services.errors import DomainError
 from tenants.context import Scope, tenant_tx
 from tenants.identity import pid_hash
+from web.actions import act
 from web.auth.guards import PUBLIC, logged_in, principal_of
 from web.auth.oidc import LoginRefused
 from web.auth.sessions import COOKIE, LoginAttempt, SessionData, SessionStore, unseal_hint
-from web.forms import client_address, errors_of, fields
+from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.public.controller import local_path
 from web.security import origin
 from web.templating import render
@@ -166,35 +166,53 @@ async def welcome(request: Request, next: FromQuery[str | None] = None) -> Respo
     return render(request, "auth/welcome.html", form={}, errors={}, next=local_path(next))
 
 
-@post("/welcome", opt=PUBLIC, name="register")
-async def register(request: Request) -> Response:
+class WelcomeForm(Form):
+    name: str = ""
+    email: str = ""
+    next: str = ""
+
+
+@post("/welcome", opt=PUBLIC, name="register", type_decoders=FORMS)
+async def register(request: Request, data: Annotated[WelcomeForm, URL_ENCODED]) -> Response:
     session = _pending(request)
     if session is None:
         return Redirect("/auth/login", status_code=303)
-    form = await fields(request)
-    language = request.state.lang
-    try:
-        async with tenant_tx(Scope(pid_hash=bytes.fromhex(session.pending_pid_hash))):
-            person_id = await access.register_person(
-                form.get("name", ""), form.get("email", ""), language
+
+    async def work() -> int:
+        person_id = await access.register_person(
+            data.checked().name, data.email, request.state.lang
+        )
+        for kind in ("registered", "login"):
+            await access.record_security_event(
+                kind, person_id=person_id, client_address=client_address(request)
             )
-            for kind in ("registered", "login"):
-                await access.record_security_event(
-                    kind, person_id=person_id, client_address=client_address(request)
-                )
-    except DomainError as error:
+        return person_id
+
+    async def registered(person_id: int) -> Response:
+        session.person_id, session.pending_pid_hash = person_id, None
+        await _store(request).save(request.state.session_token, session)
+        target = local_path(data.next)
+        return Redirect("/me" if target == "/" else target, status_code=303)
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        form = data.texts()
+        next_page = local_path(data.next)
         return render(
             request,
             "auth/welcome.html",
-            status_code=422,
+            status_code=status,
             form=form,
-            errors=errors_of(request, error),
-            next=local_path(form.get("next")),
+            errors=errors,
+            next=next_page,
         )
-    session.person_id, session.pending_pid_hash = person_id, None
-    await _store(request).save(request.state.session_token, session)
-    target = local_path(form.get("next"))
-    return Redirect("/me" if target == "/" else target, status_code=303)
+
+    return await act(
+        request,
+        work,
+        done=registered,
+        again=again,
+        scope=Scope(pid_hash=bytes.fromhex(session.pending_pid_hash)),
+    )
 
 
 @post("/auth/logout", guards=[logged_in], name="logout")

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Annotated
+
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.access import service as access
-from services.errors import N_, DomainError, InvalidInput
+from services.errors import N_, InvalidInput, NotFound
 from services.tenancy import service as tenancy
 from tenants.context import connection, tenant_tx
 from web.account.controller import invitation_mail
+from web.actions import Again, act, again_with
 from web.auth.guards import operator, principal_of
-from web.forms import client_address, errors_of, fields
+from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.templating import render
 
 
@@ -22,7 +25,15 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
         regions = await tenancy.regions_with_municipalities()
     context.setdefault("form", {})
     context.setdefault("errors", {})
-    return render(request, "operator/home.html", status_code=status, regions=regions, **context)
+    region_options = [(region.slug, region.name) for region in regions]
+    return render(
+        request,
+        "operator/home.html",
+        status_code=status,
+        regions=regions,
+        region_options=region_options,
+        **context,
+    )
 
 
 @get("/operator", guards=[operator], name="operator_home")
@@ -30,62 +41,88 @@ async def home(request: Request) -> Template:
     return await _page(request)
 
 
-@post("/operator/regions", guards=[operator], name="operator_create_region")
-async def create_region(request: Request) -> Response:
-    form = await fields(request)
-    try:
-        async with tenant_tx():
-            await tenancy.create_region(form.get("slug", ""), form.get("name", ""))
-    except DomainError as error:
-        return await _page(request, 422, form=form, errors=errors_of(request, error))
-    return await _page(request)
+class RegionForm(Form):
+    slug: str = ""
+    name: str = ""
 
 
-@post("/operator/municipalities", guards=[operator], name="operator_create_municipality")
-async def create_municipality(request: Request) -> Response:
-    form = await fields(request)
-    try:
-        async with tenant_tx():
-            municipality_id = await tenancy.create_municipality(
-                form.get("kommunenummer", ""), form.get("name", ""), form.get("maalform", "")
-            )
-            region_id = await connection().fetchval(
-                "select id from region where slug = $1", form.get("region", "")
-            )
-            if region_id is None:
-                raise InvalidInput("region_unknown", N_("Choose a region."), field="region")
-            await tenancy.add_to_region(region_id, municipality_id)
-    except DomainError as error:
-        return await _page(request, 422, form=form, errors=errors_of(request, error))
-    return await _page(request)
+class MunicipalityForm(Form):
+    kommunenummer: str = ""
+    name: str = ""
+    maalform: str = ""
+    region: str = ""
+
+
+class AdminForm(Form):
+    email: str = ""
+
+
+def _again(request: Request, form: Form, **context) -> Again:
+    return again_with(partial(_page, request), form=form.texts(), **context)
+
+
+@post("/operator/regions", guards=[operator], name="operator_create_region", type_decoders=FORMS)
+async def create_region(request: Request, data: Annotated[RegionForm, URL_ENCODED]) -> Response:
+    return await act(
+        request,
+        lambda: tenancy.create_region(data.checked().slug, data.name),
+        done=lambda _: _page(request),
+        again=_again(request, data),
+    )
+
+
+@post(
+    "/operator/municipalities",
+    guards=[operator],
+    name="operator_create_municipality",
+    type_decoders=FORMS,
+)
+async def create_municipality(
+    request: Request, data: Annotated[MunicipalityForm, URL_ENCODED]
+) -> Response:
+    async def work() -> None:
+        municipality_id = await tenancy.create_municipality(
+            data.checked().kommunenummer, data.name, data.maalform
+        )
+        region_id = await connection().fetchval(
+            "select id from region where slug = $1", data.region
+        )
+        if region_id is None:
+            raise InvalidInput("region_unknown", N_("Choose a region."), field="region")
+        await tenancy.add_to_region(region_id, municipality_id)
+
+    return await act(request, work, done=lambda _: _page(request), again=_again(request, data))
 
 
 @post(
     "/operator/municipalities/{kommunenummer:str}/admin-invitations",
     guards=[operator],
     name="operator_invite_admin",
+    type_decoders=FORMS,
 )
-async def invite_admin(request: Request, kommunenummer: FromPath[str]) -> Response:
-    form = await fields(request)
-    try:
-        async with tenant_tx():
-            municipality_id = await connection().fetchval(
-                "select id from municipality where kommunenummer = $1", kommunenummer
-            )
-            if municipality_id is None:
-                # Raised, not rendered here: the page opens a transaction of its own.
-                raise NotFoundException()
-            token = await access.invite(
-                scope="municipality",
-                role="admin",
-                email=form.get("email", ""),
-                invited_by=principal_of(request).person.id,
-                municipality_id=municipality_id,
-                client_address=client_address(request),
-                mail=invitation_mail(request),
-            )
-    except DomainError as error:
-        errors = errors_of(request, error)
-        return await _page(request, 422, form=form, errors=errors, admin_for=kommunenummer)
-    link = f"{request.app.state.settings.base_url}/invitations/{token}"
-    return await _page(request, invited=form.get("email"), link=link)
+async def invite_admin(
+    request: Request, kommunenummer: FromPath[str], data: Annotated[AdminForm, URL_ENCODED]
+) -> Response:
+    async def work() -> str:
+        municipality_id = await connection().fetchval(
+            "select id from municipality where kommunenummer = $1", kommunenummer
+        )
+        if municipality_id is None:
+            raise NotFound("municipality_unknown", N_("There is nothing here."))
+        return await access.invite(
+            scope="municipality",
+            role="admin",
+            email=data.checked().email,
+            invited_by=principal_of(request).person.id,
+            municipality_id=municipality_id,
+            client_address=client_address(request),
+            mail=invitation_mail(request),
+        )
+
+    async def invited(token: str) -> Response:
+        link = f"{request.app.state.settings.base_url}/invitations/{token}"
+        return await _page(request, invited=data.email, link=link)
+
+    return await act(
+        request, work, done=invited, again=_again(request, data, admin_for=kommunenummer)
+    )

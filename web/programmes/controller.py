@@ -3,27 +3,28 @@ targets) and the two edits made there most, a KPI's measurement and its target f
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services.errors import N_, InvalidInput
+from services import inputs
+from services.errors import N_
 from services.programmes import service as programmes
+from services.programmes.roles import EDITORS
 from services.programmes.schemas import KpiView, ProgrammeOverview
 from tenants.context import tenant_tx
-from web.account.controller import go_to
+from web.actions import act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import errors_of, fields
-from web.projects.pages import page, parse_date, parse_number, parse_year
+from web.forms import FORMS, URL_ENCODED, Form
+from web.projects.pages import page
 from web.templating import wants_fragment
 
 LIST = "/k/{kommunenummer:str}/programmes"
 ONE = LIST + "/{programme_id:int}"
 KPI = ONE + "/kpis/{kpi_id:int}"
-EDITORS = ("admin", "case_officer", "board_member")
 
 KINDS = {
     "omstilling": N_("Restructuring programme"),
@@ -125,23 +126,37 @@ def _kpi_of(overview: ProgrammeOverview, kpi_id: int) -> KpiView:
     return kpi
 
 
+class MeasurementForm(Form):
+    measured_on: str = ""
+    value: str = ""
+    source: str = ""
+
+
+class TargetForm(Form):
+    year: str = ""
+    target: str = ""
+
+
 async def _edit_kpi(
-    request: Request, programme_id: int, kpi_id: int, kind: str, change
+    request: Request, programme_id: int, kpi_id: int, form: Form, kind: str, change
 ) -> Response:
     """Check the KPI is the programme's, make the change, and answer with the KPIs again."""
-    form = await fields(request)
-    actor = principal_of(request).person.id
-    try:
-        async with tenant_tx():
-            _kpi_of(await programmes.programme_overview(programme_id), kpi_id)
-            await change(form, actor)
-    except InvalidInput as error:
-        edit = {"kpi": kpi_id, "form": kind, "values": form, "errors": errors_of(request, error)}
-        return _overview_page(request, await _overview(programme_id), status=422, edit=edit)
-    if wants_fragment(request):
-        return _overview_page(request, await _overview(programme_id))
-    active = principal_of(request).active
-    return go_to(request, f"/k/{active.kommunenummer}/programmes/{programme_id}#kpis")
+
+    async def work() -> None:
+        _kpi_of(await programmes.programme_overview(programme_id), kpi_id)
+        await change(principal_of(request).person.id)
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        edit = {"kpi": kpi_id, "form": kind, "values": form.texts(), "errors": errors}
+        return _overview_page(request, await _overview(programme_id), status=status, edit=edit)
+
+    async def done(_) -> Response | str:
+        if wants_fragment(request):
+            return _overview_page(request, await _overview(programme_id))
+        active = principal_of(request).active
+        return f"/k/{active.kommunenummer}/programmes/{programme_id}#kpis"
+
+    return await act(request, work, done=done, again=again)
 
 
 @post(
@@ -149,41 +164,47 @@ async def _edit_kpi(
     guards=[municipality_member(*EDITORS)],
     name="record_kpi_measurement",
     status_code=200,
+    type_decoders=FORMS,
 )
 async def record_kpi_measurement(
     request: Request,
     kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     kpi_id: FromPath[int],
+    data: Annotated[MeasurementForm, URL_ENCODED],
 ) -> Response:
-    async def change(form: dict[str, str], actor: int) -> None:
+    async def change(actor: int) -> None:
+        with data.reading() as read:
+            measured_on = read(inputs.day, data.measured_on, "measured_on")
+            value = read(inputs.number, data.value, "value")
         await programmes.record_kpi_measurement(
-            kpi_id,
-            measured_on=parse_date(form.get("measured_on"), "measured_on"),
-            value=parse_number(form.get("value"), "value"),
-            source=form.get("source", ""),
-            actor_person_id=actor,
+            kpi_id, measured_on=measured_on, value=value, source=data.source, actor_person_id=actor
         )
 
-    return await _edit_kpi(request, programme_id, kpi_id, "measurement", change)
+    return await _edit_kpi(request, programme_id, kpi_id, data, "measurement", change)
 
 
 @post(
-    KPI + "/targets", guards=[municipality_member(*EDITORS)], name="set_kpi_target", status_code=200
+    KPI + "/targets",
+    guards=[municipality_member(*EDITORS)],
+    name="set_kpi_target",
+    status_code=200,
+    type_decoders=FORMS,
 )
 async def set_kpi_target(
     request: Request,
     kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     kpi_id: FromPath[int],
+    data: Annotated[TargetForm, URL_ENCODED],
 ) -> Response:
-    async def change(form: dict[str, str], actor: int) -> None:
-        target: Decimal = parse_number(form.get("target"), "target")
-        await programmes.set_kpi_target(
-            kpi_id, parse_year(form.get("year")), target, actor_person_id=actor
-        )
+    async def change(actor: int) -> None:
+        with data.reading() as read:
+            year = read(inputs.whole, data.year, "year", N_("Choose a year."))
+            target = read(inputs.number, data.target, "target")
+        await programmes.set_kpi_target(kpi_id, year, target, actor_person_id=actor)
 
-    return await _edit_kpi(request, programme_id, kpi_id, "target", change)
+    return await _edit_kpi(request, programme_id, kpi_id, data, "target", change)
 
 
 ROUTES = [programme_list, programme_overview, record_kpi_measurement, set_kpi_target]

@@ -7,6 +7,7 @@ decides what it sees); the region's council reads its regional projects under /r
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
@@ -14,29 +15,23 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services.errors import InvalidInput
 from services.projects import documents
 from services.projects import service as projects
+from services.projects.roles import BOARD, WRITERS
 from services.projects.rules import MAX_DOCUMENT_BYTES
 from services.projects.schemas import ProjectDetail
 from tenants.context import tenant_tx
-from web.account.controller import go_to
+from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of, region_member
-from web.forms import errors_of, fields
+from web.forms import FORMS, MULTI_PART, URL_ENCODED
 from web.projects import export
-from web.projects.forms import (
-    decision_of,
-    document_of,
-    filters_of,
-    report_of,
-)
+from web.projects.forms import DecisionForm, DocumentForm, StatusReportForm, filters_of
 from web.projects.pages import page
 from web.projects.timeline import timeline
 
 LIST = "/k/{kommunenummer:str}/projects"
 ONE = LIST + "/{project_id:int}"
 COUNCIL_LIST = "/r/{region_slug:str}/projects"
-WRITERS = ("admin", "case_officer", "board_member")
 # A little above the largest document, so one just too large is refused beside the field.
 MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
 
@@ -112,7 +107,7 @@ def may_decide(request: Request, detail: ProjectDetail) -> bool:
         return False
     if detail.owner_person_id == principal.person.id:
         return True
-    return detail.decisions_delegated_to_board and principal.active.role == "board_member"
+    return detail.decisions_delegated_to_board and principal.active.role == BOARD
 
 
 def _may_write(request: Request, detail: ProjectDetail) -> bool:
@@ -214,27 +209,47 @@ async def decision_dialog(
     return _decision_page(request, detail)
 
 
-@post(ONE + "/decision", guards=[municipality_member()], name="record_decision", status_code=200)
+@post(
+    ONE + "/decision",
+    guards=[municipality_member()],
+    name="record_decision",
+    status_code=200,
+    type_decoders=FORMS,
+)
 async def record_decision(
-    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[DecisionForm, URL_ENCODED],
 ) -> Response:
-    form = await fields(request)
-    principal = principal_of(request)
-    try:
-        decision = decision_of(form)
-        async with tenant_tx():
-            await projects.record_decision(
-                project_id, **decision, actor_person_id=principal.person.id
-            )
-    except InvalidInput as error:
+    async def again(status: int, errors: dict[str, str]) -> Response:
         detail = await _project(project_id)
-        return _decision_page(
-            request, detail, form=form, errors=errors_of(request, error), status=422
-        )
-    return go_to(request, f"/k/{kommunenummer}/projects/{project_id}")
+        return _decision_page(request, detail, form=data.texts(), errors=errors, status=status)
+
+    return await act(
+        request,
+        lambda: projects.record_decision(
+            project_id, **data.values(), actor_person_id=principal_of(request).person.id
+        ),
+        done=f"/k/{kommunenummer}/projects/{project_id}",
+        again=again,
+    )
 
 
 # --- status reports and documents ---------------------------------------------------------------
+
+
+def _again_with(request: Request, project_id: int, fragment: str, **context) -> Again:
+    """The project page again (or the form's fragment for htmx), the errors beside the form."""
+    errors_key = "report_errors" if "report" in fragment else "upload_errors"
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        detail = await _project(project_id)
+        return _project_page(
+            request, detail, status=status, fragment=fragment, **{errors_key: errors}, **context
+        )
+
+    return again
 
 
 @post(
@@ -242,28 +257,22 @@ async def record_decision(
     guards=[municipality_member(*WRITERS)],
     name="add_status_report",
     status_code=200,
+    type_decoders=FORMS,
 )
 async def add_status_report(
-    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[StatusReportForm, URL_ENCODED],
 ) -> Response:
-    form = await fields(request)
-    try:
-        report = report_of(form)
-        async with tenant_tx():
-            await projects.add_status_report(
-                project_id, report, actor_person_id=principal_of(request).person.id
-            )
-    except InvalidInput as error:
-        detail = await _project(project_id)
-        return _project_page(
-            request,
-            detail,
-            status=422,
-            fragment="projects/_report_form.html",
-            report=form,
-            report_errors=errors_of(request, error),
-        )
-    return go_to(request, f"/k/{kommunenummer}/projects/{project_id}#status-reports")
+    return await act(
+        request,
+        lambda: projects.add_status_report(
+            project_id, data.report(), actor_person_id=principal_of(request).person.id
+        ),
+        done=f"/k/{kommunenummer}/projects/{project_id}#status-reports",
+        again=_again_with(request, project_id, "projects/_report_form.html", report=data.texts()),
+    )
 
 
 @post(
@@ -272,28 +281,27 @@ async def add_status_report(
     name="upload_document",
     status_code=200,
     request_max_body_size=MAX_UPLOAD,
+    type_decoders=FORMS,
 )
 async def upload_document(
-    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[DocumentForm, MULTI_PART],
 ) -> Response:
-    try:
-        upload = await document_of(request)
-        async with tenant_tx():
-            await documents.add_document(
-                **upload,
-                project_id=project_id,
-                actor_person_id=principal_of(request).person.id,
-            )
-    except InvalidInput as error:
-        detail = await _project(project_id)
-        return _project_page(
-            request,
-            detail,
-            status=422,
-            fragment="projects/_upload_form.html",
-            upload_errors=errors_of(request, error),
+    async def work() -> None:
+        await documents.add_document(
+            **await data.document(),
+            project_id=project_id,
+            actor_person_id=principal_of(request).person.id,
         )
-    return go_to(request, f"/k/{kommunenummer}/projects/{project_id}#documents")
+
+    return await act(
+        request,
+        work,
+        done=f"/k/{kommunenummer}/projects/{project_id}#documents",
+        again=_again_with(request, project_id, "projects/_upload_form.html"),
+    )
 
 
 @get(ONE + "/documents/{document_id:int}", guards=[municipality_member()], name="project_document")

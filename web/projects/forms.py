@@ -1,4 +1,4 @@
-"""The project forms read into what the use-cases take; a bad value names its field."""
+"""The project forms, read into what the use-cases take; a bad value names its field."""
 
 from __future__ import annotations
 
@@ -6,18 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from litestar import Request
+from litestar.datastructures import UploadFile
 
+from services import inputs
 from services.errors import N_, InvalidInput
 from services.projects.schemas import StatusReportInput
-from web.forms import uploaded_file
-from web.projects.pages import (
-    OUTCOMES,
-    PHASES,
-    STATUSES,
-    parse_amount,
-    parse_date,
-    parse_number,
-)
+from web.forms import Form, upload_of
+from web.projects.pages import OUTCOMES, PHASES, STATUSES
 
 KPI_CODES = ("new_jobs", "secured_jobs", "new_businesses")
 
@@ -54,47 +49,85 @@ def filters_of(request: Request) -> Filters:
     )
 
 
-def decision_of(form: dict[str, str]) -> dict:
-    outcome = form.get("outcome", "")
-    if outcome not in OUTCOMES:
-        raise InvalidInput("outcome_invalid", N_("Choose an outcome."), field="outcome")
-    budget = None
-    if outcome in ("go", "go_with_conditions"):
-        if not form.get("approved_budget"):
-            raise InvalidInput(
-                "approved_budget_required",
-                N_("A go approves the next sub-project's budget: write it."),
-                field="approved_budget",
+class DecisionForm(Form):
+    """The owner's decision at a decision point; a go approves the next sub-project's budget."""
+
+    outcome: str = ""
+    basis: str = ""
+    decided_on: str = ""
+    approved_budget: str = ""
+    conditions: str = ""
+    next_due_date: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            if self.outcome not in OUTCOMES:
+                read.refuse(
+                    InvalidInput("outcome_invalid", N_("Choose an outcome."), field="outcome")
+                )
+            budget = None
+            if self.outcome in ("go", "go_with_conditions"):
+                if not self.approved_budget:
+                    read.refuse(
+                        InvalidInput(
+                            "approved_budget_required",
+                            N_("A go approves the next sub-project's budget: write it."),
+                            field="approved_budget",
+                        )
+                    )
+                else:
+                    budget = read(inputs.amount, self.approved_budget, "approved_budget")
+            decided_on = read(inputs.day, self.decided_on, "decided_on")
+            next_due = (
+                read(inputs.day, self.next_due_date, "next_due_date")
+                if self.next_due_date
+                else None
             )
-        budget = parse_amount(form["approved_budget"], "approved_budget")
-    next_due = form.get("next_due_date", "")
-    return {
-        "outcome": outcome,
-        "basis": form.get("basis", ""),
-        "decided_on": parse_date(form.get("decided_on"), "decided_on"),
-        "approved_budget": budget,
-        "conditions": form.get("conditions", ""),
-        "next_due_date": parse_date(next_due, "next_due_date") if next_due else None,
-    }
+        return {
+            "outcome": self.outcome,
+            "basis": self.basis,
+            "decided_on": decided_on,
+            "approved_budget": budget,
+            "conditions": self.conditions,
+            "next_due_date": next_due,
+        }
 
 
-def report_of(form: dict[str, str]) -> StatusReportInput:
-    contributions: dict[str, Decimal] = {}
-    for code in KPI_CODES:
-        if form.get(f"kpi_{code}"):
-            contributions[code] = parse_number(form[f"kpi_{code}"], f"kpi_{code}")
-    return StatusReportInput(
-        period_start=parse_date(form.get("period_start"), "period_start"),
-        period_end=parse_date(form.get("period_end"), "period_end"),
-        progress=form.get("progress", ""),
-        spent=parse_amount(form.get("spent"), "spent"),
-        planned=parse_amount(form.get("planned"), "planned"),
-        risks=form.get("risks", ""),
-        kpi_contributions=contributions,
-    )
+class StatusReportForm(Form):
+    period_start: str = ""
+    period_end: str = ""
+    progress: str = ""
+    spent: str = ""
+    planned: str = ""
+    risks: str = ""
+    kpi_new_jobs: str = ""
+    kpi_secured_jobs: str = ""
+    kpi_new_businesses: str = ""
+
+    def report(self) -> StatusReportInput:
+        with self.reading() as read:
+            contributions: dict[str, Decimal] = {}
+            for code in KPI_CODES:
+                if typed := getattr(self, f"kpi_{code}"):
+                    contributions[code] = read(inputs.number, typed, f"kpi_{code}")
+            report = {
+                "period_start": read(inputs.day, self.period_start, "period_start"),
+                "period_end": read(inputs.day, self.period_end, "period_end"),
+                "spent": read(inputs.amount, self.spent, "spent"),
+                "planned": read(inputs.amount, self.planned, "planned"),
+            }
+        return StatusReportInput(
+            **report,
+            progress=self.progress,
+            risks=self.risks,
+            kpi_contributions=contributions,
+        )
 
 
-async def document_of(request: Request) -> dict:
-    """The uploaded file as add_document takes it; the use-case judges its bytes."""
-    upload = await uploaded_file(request, "file", field="file")
-    return {"content": upload.content, "name": upload.name, "claimed_type": upload.media_type}
+class DocumentForm(Form):
+    file: UploadFile | None = None
+
+    async def document(self) -> dict:
+        """The uploaded file as add_document takes it; the use-case judges its bytes."""
+        upload = await upload_of(self.file, field="file")
+        return {"content": upload.content, "name": upload.name, "claimed_type": upload.media_type}

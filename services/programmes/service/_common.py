@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from services import inputs
 from services.errors import N_, InvalidInput, NotFound
 from services.programmes.schemas import StrategyAreaView
 from services.programmes.tables import Programme, StrategyArea
@@ -17,13 +18,7 @@ class ProgrammeNotFound(NotFound):
 
 
 def amount_of(value: Decimal | int | str, field: str) -> Decimal:
-    try:
-        amount = Decimal(value)
-    except ArithmeticError as error:
-        raise InvalidInput(f"{field}_invalid", N_("Write an amount."), field=field) from error
-    if not amount.is_finite() or amount < 0:
-        raise InvalidInput(f"{field}_invalid", N_("Write an amount of 0 or more."), field=field)
-    return amount
+    return inputs.amount(value, field)
 
 
 def tenant() -> int | None:

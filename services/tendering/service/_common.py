@@ -21,10 +21,6 @@ from services.tendering.rules import AwardCriterion, TenderState, check_transiti
 from services.tendering.schemas import TenderView
 from tenants.context import connection
 
-MANAGERS = ("admin", "case_officer")
-OPENERS = ("admin", "case_officer", "evaluator", "board_member")
-EVALUATORS = ("admin", "case_officer", "evaluator", "board_member")
-
 _TENDER_COLUMNS = tuple(f for f in TenderView.__struct_fields__)
 
 

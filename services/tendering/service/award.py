@@ -9,10 +9,10 @@ import msgspec
 from services.errors import N_
 from services.outbox.service import emit
 from services.tendering.errors import InvalidTenderInput, InvalidTenderState
+from services.tendering.roles import MANAGERS
 from services.tendering.rules import TenderState, check_contract_signing, standstill_end
 from services.tendering.schemas import AwardNoticeView, AwardView, TenderView
 from services.tendering.service._common import (
-    MANAGERS,
     db_now,
     load_tender,
     move_tender,

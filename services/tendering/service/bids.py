@@ -9,11 +9,12 @@ chain at the opening, each with its receipt.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import asyncpg
 
-from services.errors import N_
+from services import inputs
+from services.errors import N_, InvalidInput
 from services.tendering.errors import (
     BidNotFound,
     InvalidTenderInput,
@@ -21,7 +22,7 @@ from services.tendering.errors import (
     OrganisationUnverified,
     StandingBidExists,
 )
-from services.tendering.rules import InvalidPrice, check_bid_documents
+from services.tendering.rules import check_bid_documents
 from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidContent, OwnBidView
 from services.tendering.sealing import SealedBid, SealedDocument, receipt_digest, seal, unseal
 from services.tendering.service._common import (
@@ -40,21 +41,13 @@ _RECEIPT = (
 
 
 def _price(price: Decimal | int | str) -> Decimal:
+    """The price as typed (services.inputs reads it), above 0 and in øre."""
     try:
-        value = Decimal(price)
-    except (InvalidOperation, TypeError):
+        value = inputs.amount(price, "price", above_zero=True)
+    except InvalidInput as refused:
         raise InvalidTenderInput(
-            "bid_price_invalid", N_("Write the price in NOK."), field="price"
+            f"bid_{refused.code}", refused.message, field="price", values=refused.values
         ) from None
-    if not value.is_finite() or value <= 0 or value >= Decimal("1e12"):
-        raise InvalidPrice(value)
-    # Checked before rounding: 0.001 would otherwise be stored as a price of 0.00.
-    if value != value.quantize(Decimal("0.01")):
-        raise InvalidTenderInput(
-            "bid_price_too_many_decimals",
-            N_("Write the price with at most two decimals (øre)."),
-            field="price",
-        )
     return value.quantize(Decimal("0.01"))
 
 

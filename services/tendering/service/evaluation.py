@@ -15,11 +15,10 @@ from services.tendering.errors import (
     InvalidTenderInput,
     InvalidTenderState,
 )
+from services.tendering.roles import DECLARED_AS, EVALUATORS, MANAGERS
 from services.tendering.rules import Bid, InvalidScore, RankedBid, TenderState, rank_bids
 from services.tendering.schemas import OpenedBidView
 from services.tendering.service._common import (
-    EVALUATORS,
-    MANAGERS,
     audit,
     criteria_of,
     load_tender,
@@ -35,7 +34,7 @@ async def declare_interest(
     """Habilitet: an evaluator or board member declares, per tender, whether they are
     disqualified by a conflict of interest; one who is takes no part in the evaluation."""
     await require_member(person_id, EVALUATORS)
-    if role not in ("evaluator", "board_member"):
+    if role not in DECLARED_AS:
         raise InvalidTenderInput("declaration_role_invalid", N_("Choose a role."), field="role")
     if conflicted and not note.strip():
         raise InvalidTenderInput(

@@ -12,11 +12,11 @@ import asyncpg
 
 from services.outbox.service import emit
 from services.tendering.errors import InvalidTenderState, SameOpener
+from services.tendering.roles import OPENERS
 from services.tendering.rules import TenderState
 from services.tendering.schemas import OpenedBidEntry, OpeningView
 from services.tendering.sealing import unseal
 from services.tendering.service._common import (
-    OPENERS,
     audit,
     load_tender,
     move_tender,

@@ -18,6 +18,7 @@ from services.tendering.errors import (
     QuestionNotFound,
     QuestionsDeadlinePassed,
 )
+from services.tendering.roles import MANAGERS
 from services.tendering.rules import (
     AwardCriterion,
     TenderState,
@@ -35,7 +36,6 @@ from services.tendering.schemas import (
     TenderView,
 )
 from services.tendering.service._common import (
-    MANAGERS,
     audit,
     db_now,
     load_public_tender,

@@ -238,7 +238,8 @@ async def test_a_draft_cancelled_before_it_was_published_stays_private():
     assert shown.state == "cancelled"
 
 
-@pytest.mark.parametrize("price", ["0.001", "412500.005", "1.999"])
+# "1.999" is 1 999 kroner the Norwegian way (services.inputs); "1,999" is the decimal.
+@pytest.mark.parametrize("price", ["0.001", "412500.005", "1,999", "0,005"])
 async def test_a_price_with_more_than_two_decimals_is_refused_not_rounded(price):
     buyer = await new_buyer()
     tender_id = await published_tender(buyer)

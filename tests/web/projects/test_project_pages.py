@@ -231,6 +231,26 @@ async def test_a_status_report_is_saved_and_a_bad_amount_shown_beside_its_field(
     assert (report.spent, report.kpi_contributions) == (Decimal(150_000), {"new_jobs": 2})
 
 
+async def test_a_status_report_takes_amounts_and_dates_as_norwegians_write_them(site, plp):
+    client = await browser(site, plp.officer, lang="nn")
+    url = f"{plp.base}/projects/{plp.projects['food']}/status-reports"
+    form = {
+        "period_start": "01.01.2026",
+        "period_end": "31.03.2026",
+        "progress": "Godt i gang",
+        "spent": "1 200 000,50 kr",
+        "planned": "1.500.000",
+    }
+    saved = await post(client, url, form)
+    assert saved.status_code == 303
+    [report] = (await project_state(plp, "food")).status_reports
+    assert (report.spent, report.planned) == (Decimal("1200000.50"), Decimal(1_500_000))
+    assert (report.period_start.isoformat(), report.period_end.isoformat()) == (
+        "2026-01-01",
+        "2026-03-31",
+    )
+
+
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 

@@ -4,26 +4,28 @@ opening. Before the opening the page shows no bid at all, not even how many came
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
+from typing import Annotated
 
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services import inputs
 from services.access import service as access
-from services.errors import DomainError
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
+from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import MAX_DOCUMENT_BYTES
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import current_scope, tenant_tx
-from web.account.controller import go_to
+from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, principal_of
-from web.forms import errors_of, fields, uploaded_file
-from web.tenders.pages import page
+from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, upload_of
+from web.tendering.pages import page
 
 ONE = "/k/{kommunenummer:str}/tenders/{tender_id:int}"
-MANAGERS = ("admin", "case_officer")
-OPENERS = ("admin", "case_officer", "evaluator", "board_member")
 MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
 
 
@@ -66,7 +68,7 @@ async def tender_page_of(
     tender = found["tender"]
     return page(
         request,
-        "tendering/tender.html",
+        "tendering/municipality/tender.html",
         status=status,
         base=base_of(request),
         deadline_passed=datetime.now(UTC) >= tender.bid_deadline,
@@ -75,6 +77,36 @@ async def tender_page_of(
         **found,
         **context,
     )
+
+
+def again(request: Request, tender_id: int, errors_key: str, **context) -> Again:
+    """The tender page again, the refusal beside the form it came from."""
+    return again_with(partial(tender_page_of, request, tender_id), errors_key, **context)
+
+
+def me(request: Request) -> int:
+    return principal_of(request).person.id
+
+
+class DocumentForm(Form):
+    file: UploadFile | None = None
+
+
+class AnswerForm(Form):
+    answer: str = ""
+    question_id: str = ""
+    question: str = ""
+
+    def question_number(self) -> int | None:
+        with self.reading() as read:
+            number = (
+                read(inputs.whole, self.question_id, "question_id") if self.question_id else None
+            )
+        return number
+
+
+class CancelForm(Form):
+    reason: str = ""
 
 
 @get(ONE, guards=[municipality_member()], name="municipality_tender")
@@ -93,18 +125,12 @@ async def tender_page(
 async def publish(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    try:
-        async with tenant_tx():
-            await tendering.publish_tender(
-                tender_id, actor_person_id=principal_of(request).person.id
-            )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return await tender_page_of(
-            request, tender_id, status=422, action_errors=errors_of(request, error)
-        )
-    return go_to(request, f"{base_of(request)}/{tender_id}")
+    return await act(
+        request,
+        lambda: tendering.publish_tender(tender_id, actor_person_id=me(request)),
+        done=f"{base_of(request)}/{tender_id}",
+        again=again(request, tender_id, "action_errors"),
+    )
 
 
 @post(
@@ -113,27 +139,30 @@ async def publish(
     name="add_tender_document",
     status_code=200,
     request_max_body_size=MAX_UPLOAD,
+    type_decoders=FORMS,
 )
 async def add_document(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[DocumentForm, MULTI_PART],
 ) -> Response:
-    try:
-        upload = await uploaded_file(request, "file", field="documents")
-        async with tenant_tx():
-            await tendering.add_document(
-                tender_id,
-                actor_person_id=principal_of(request).person.id,
-                name=upload.name,
-                media_type=upload.media_type or "application/octet-stream",
-                content=upload.content,
-            )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return await tender_page_of(
-            request, tender_id, status=422, document_errors=errors_of(request, error)
+    async def work() -> None:
+        upload = await upload_of(data.file, field="documents")
+        await tendering.add_document(
+            tender_id,
+            actor_person_id=me(request),
+            name=upload.name,
+            media_type=upload.media_type or "application/octet-stream",
+            content=upload.content,
         )
-    return go_to(request, f"{base_of(request)}/{tender_id}")
+
+    return await act(
+        request,
+        work,
+        done=f"{base_of(request)}/{tender_id}",
+        again=again(request, tender_id, "document_errors"),
+    )
 
 
 @post(
@@ -141,33 +170,27 @@ async def add_document(
     guards=[municipality_member(*MANAGERS)],
     name="answer_question",
     status_code=200,
+    type_decoders=FORMS,
 )
 async def answer(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[AnswerForm, URL_ENCODED],
 ) -> Response:
     """An answer published for every supplier: to a question asked, or a clarification of its own."""
-    form = await fields(request)
-    question_id = form.get("question_id", "")
-    try:
-        async with tenant_tx():
-            await tendering.answer_question(
-                tender_id,
-                actor_person_id=principal_of(request).person.id,
-                answer=form.get("answer", ""),
-                question_id=int(question_id) if question_id.isdigit() else None,
-                question=form.get("question") or None,
-            )
-    except DomainError as error:
-        if error.status == 404 and error.field != "question_id":
-            raise
-        return await tender_page_of(
-            request,
+    return await act(
+        request,
+        lambda: tendering.answer_question(
             tender_id,
-            status=422,
-            answer_form=form,
-            answer_errors=errors_of(request, error),
-        )
-    return go_to(request, f"{base_of(request)}/{tender_id}#questions")
+            actor_person_id=me(request),
+            answer=data.checked().answer,
+            question_id=data.question_number(),
+            question=data.question or None,
+        ),
+        done=f"{base_of(request)}/{tender_id}#questions",
+        again=again(request, tender_id, "answer_errors", answer_form=data.texts()),
+    )
 
 
 @post(
@@ -180,43 +203,37 @@ async def confirm_opening(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
     """The first person confirms; a second, another person, completes the opening."""
-    try:
-        async with tenant_tx():
-            await tendering.confirm_opening(
-                tender_id,
-                person_id=principal_of(request).person.id,
-                sealing_key=sealing_key(request),
-            )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return await tender_page_of(
-            request, tender_id, status=error.status, action_errors=errors_of(request, error)
-        )
-    return go_to(request, f"{base_of(request)}/{tender_id}")
+    return await act(
+        request,
+        lambda: tendering.confirm_opening(
+            tender_id, person_id=me(request), sealing_key=sealing_key(request)
+        ),
+        done=f"{base_of(request)}/{tender_id}",
+        again=again(request, tender_id, "action_errors"),
+    )
 
 
 @post(
-    ONE + "/cancel", guards=[municipality_member(*MANAGERS)], name="cancel_tender", status_code=200
+    ONE + "/cancel",
+    guards=[municipality_member(*MANAGERS)],
+    name="cancel_tender",
+    status_code=200,
+    type_decoders=FORMS,
 )
 async def cancel(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[CancelForm, URL_ENCODED],
 ) -> Response:
-    form = await fields(request)
-    try:
-        async with tenant_tx():
-            await tendering.cancel_tender(
-                tender_id,
-                actor_person_id=principal_of(request).person.id,
-                reason=form.get("reason", ""),
-            )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return await tender_page_of(
-            request, tender_id, status=422, cancel_errors=errors_of(request, error)
-        )
-    return go_to(request, f"{base_of(request)}/{tender_id}")
+    return await act(
+        request,
+        lambda: tendering.cancel_tender(
+            tender_id, actor_person_id=me(request), reason=data.checked().reason
+        ),
+        done=f"{base_of(request)}/{tender_id}",
+        again=again(request, tender_id, "cancel_errors"),
+    )
 
 
 ROUTES = [tender_page, publish, add_document, answer, confirm_opening, cancel]

@@ -24,8 +24,8 @@ from tenants.context import current_scope, tenant_tx
 from web.auth.guards import municipality_member, principal_of
 from web.i18n import gettext
 from web.templating import amount_text
-from web.tendering.controller import ONE, base_of
-from web.tenders.pages import STATES, page, when_text
+from web.tendering.municipality.tender import ONE, base_of
+from web.tendering.pages import STATES, page, when_text
 
 ACTIONS = {
     "tender.created": N_("Tender created"),
@@ -118,7 +118,11 @@ async def protocol_page(
 ) -> Template:
     tender, lines = await _protocol(tender_id, request.state.get("lang", "nb"))
     return page(
-        request, "tendering/protocol.html", base=base_of(request), tender=tender, lines=lines
+        request,
+        "tendering/municipality/protocol.html",
+        base=base_of(request),
+        tender=tender,
+        lines=lines,
     )
 
 

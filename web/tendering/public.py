@@ -4,7 +4,7 @@ as pages, as JSON and as OCDS release packages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from urllib.parse import quote, urlencode
 
 import msgspec
@@ -12,6 +12,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
+from services import inputs
 from services.errors import N_, InvalidInput
 from services.tenancy.service import regions_with_municipalities
 from services.tendering import service as tendering
@@ -21,7 +22,7 @@ from services.tendering.schemas import PublicTenderView
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
 from web.auth.guards import PUBLIC
 from web.forms import errors_of
-from web.tenders.pages import STATES, page
+from web.tendering.pages import STATES, page
 
 LISTED_STATES = [s.value for s in TenderState if s != TenderState.DRAFT]
 PUBLISHED_AWARD_STATES = {
@@ -58,16 +59,13 @@ def _moment(value: str, field: str) -> datetime | None:
     if not value:
         return None
     try:
-        moment = (
-            datetime.combine(date.fromisoformat(value), time(0))
-            if len(value) == 10
-            else datetime.fromisoformat(value)
-        )
-    except ValueError:
+        if len(value) == 10:
+            return datetime.combine(inputs.day(value, field), time(0), tzinfo=OSLO)
+        return inputs.moment(value, field)
+    except InvalidInput:
         raise InvalidInput(
             "filter_date_invalid", N_("Write a date as YYYY-MM-DD."), field=field
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=OSLO)
 
 
 def filters_of(request: Request) -> Filters:
@@ -109,8 +107,8 @@ async def listing(request: Request) -> Template:
         raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
         return page(
             request,
-            "tenders/list.html",
-            "tenders/_list.html",
+            "tendering/public/list.html",
+            "tendering/public/_list.html",
             status=422,
             rows=[],
             chosen=raw,
@@ -118,7 +116,12 @@ async def listing(request: Request) -> Template:
             **context,
         )
     return page(
-        request, "tenders/list.html", "tenders/_list.html", rows=rows, chosen=chosen, **context
+        request,
+        "tendering/public/list.html",
+        "tendering/public/_list.html",
+        rows=rows,
+        chosen=chosen,
+        **context,
     )
 
 
@@ -175,7 +178,7 @@ async def tender_page(request: Request, tender_id: FromPath[int]) -> Template:
         tender, documents, answers, buyer = await read_public_tender(tender_id)
     return page(
         request,
-        "tenders/tender.html",
+        "tendering/public/tender.html",
         tender=tender,
         documents=documents,
         clarifications=answers,

@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from functools import partial
+from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from services.errors import N_, DomainError, InvalidInput
+from services import inputs
+from services.errors import InvalidInput
 from services.tendering import service as tendering
 from services.tendering.rules import MAX_BID_BYTES
-from services.tendering.schemas import BidDocumentInput, OwnBidView
+from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidView
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
-from web.account.controller import go_to
+from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, principal_of
-from web.forms import errors_of
-from web.tenders.controller import read_public_tender
-from web.tenders.pages import page
+from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form
+from web.tendering.pages import page
+from web.tendering.public import read_public_tender
 
 ORG = "/o/{organisasjonsnummer:str}"
 TENDER = ORG + "/tenders/{tender_id:int}"
@@ -59,7 +62,7 @@ async def _tender_page(
     context.setdefault("key", secrets.token_urlsafe(24))
     return page(
         request,
-        "supplier/tender.html",
+        "tendering/supplier/tender.html",
         status=status,
         base=_base(request),
         tender=tender,
@@ -81,53 +84,66 @@ async def tender_page(
     return await _tender_page(request, tender_id)
 
 
-@post(TENDER + "/questions", guards=[organisation_member()], name="ask_question", status_code=200)
+class QuestionForm(Form):
+    question: str = ""
+
+
+@post(
+    TENDER + "/questions",
+    guards=[organisation_member()],
+    name="ask_question",
+    status_code=200,
+    type_decoders=FORMS,
+)
 async def ask(
-    request: Request, organisasjonsnummer: FromPath[str], tender_id: FromPath[int]
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[QuestionForm, URL_ENCODED],
 ) -> Response:
-    form = await request.form()
-    question = str(form.get("question", ""))
-    try:
-        async with tenant_tx():
-            await tendering.ask_question(
-                tender_id, person_id=principal_of(request).person.id, question=question
-            )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return await _tender_page(
-            request,
-            tender_id,
-            status=422,
-            question_form={"question": question},
-            question_errors=errors_of(request, error),
-        )
-    return await _tender_page(request, tender_id, asked=True)
+    again = again_with(
+        partial(_tender_page, request, tender_id), "question_errors", question_form=data.texts()
+    )
+    return await act(
+        request,
+        lambda: tendering.ask_question(
+            tender_id, person_id=principal_of(request).person.id, question=data.checked().question
+        ),
+        done=lambda _: _tender_page(request, tender_id, asked=True),
+        again=again,
+    )
 
 
-async def _bid_form(request: Request) -> dict:
-    """The bid as submit_bid takes it: price, one answer per criterion, the files chosen."""
-    data = await request.form()
-    answers = {
-        key.removeprefix("answer:"): str(value).strip()
-        for key, value in data.items()
-        if key.startswith("answer:")
-    }
-    documents = []
-    for upload in data.getall("documents") if "documents" in data else []:
-        if isinstance(upload, UploadFile) and upload.filename:
+class BidForm(Form):
+    """The bid as typed: the price, one answer per criterion (answer:<name>), the files."""
+
+    PREFIXED = ("answer:",)
+    PREFIX_FIELDS = {"answer:": "answers"}
+
+    idempotency_key: str = ""
+    price: str = ""
+    documents: list[UploadFile] = []  # noqa: RUF012 - a form's field, not shared state
+
+    async def bid(self) -> dict:
+        """What submit_bid takes; every field's refusal at once."""
+        with self.reading() as read:
+            price = read(inputs.amount, self.price, "price", above_zero=True)
+        documents = []
+        for upload in self.documents:
             content = await upload.read()
             if content:
                 media_type = upload.content_type or "application/octet-stream"
                 documents.append(BidDocumentInput(upload.filename, media_type, content))
-    price = str(data.get("price", ""))
-    return {
-        "key": str(data.get("idempotency_key", "")),
-        "price": price.replace("\u00a0", "").replace(" ", "").replace(",", "."),
-        "answers": answers,
-        "documents": documents,
-        "raw": {"price": price, **answers},
-    }
+        return {
+            "idempotency_key": self.idempotency_key,
+            "price": price,
+            "answers": self.prefixed["answer:"],
+            "documents": documents,
+        }
+
+    def shown(self) -> dict[str, str]:
+        """The form again as the page shows it: the price, then each answer by its criterion."""
+        return {"price": self.price, **self.prefixed["answer:"]}
 
 
 @post(
@@ -136,36 +152,45 @@ async def _bid_form(request: Request) -> dict:
     name="submit_bid",
     status_code=200,
     request_max_body_size=MAX_UPLOAD,
+    type_decoders=FORMS,
 )
 async def submit(
-    request: Request, organisasjonsnummer: FromPath[str], tender_id: FromPath[int]
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[BidForm, MULTI_PART],
 ) -> Response:
-    bid = await _bid_form(request)
-    try:
-        if not bid["price"]:
-            raise InvalidInput("bid_price_missing", N_("Write the price in NOK."), field="price")
-        async with tenant_tx():
-            receipt = await tendering.submit_bid(
+    refused_key: list[str] = []
+
+    async def work() -> BidReceipt:
+        try:
+            return await tendering.submit_bid(
                 tender_id,
                 person_id=principal_of(request).person.id,
-                idempotency_key=bid["key"],
-                price=bid["price"],
-                answers=bid["answers"],
-                documents=bid["documents"],
                 sealing_key=sealing_key(request),
+                **await data.bid(),
             )
-    except DomainError as error:
-        if error.status == 404:
+        except InvalidInput as refusal:
+            if refusal.field == "idempotency_key":
+                refused_key.append(data.idempotency_key)
             raise
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
         return await _tender_page(
             request,
             tender_id,
-            status=422,
-            bid_form=bid["raw"],
-            bid_errors=errors_of(request, error),
-            key=bid["key"] if error.field != "idempotency_key" else secrets.token_urlsafe(24),
+            status=status,
+            bid_form=data.shown(),
+            bid_errors=errors,
+            key=secrets.token_urlsafe(24) if refused_key else data.idempotency_key,
         )
-    return go_to(request, f"{_base(request)}/bids/{receipt.bid_id}")
+
+    return await act(
+        request,
+        work,
+        done=lambda receipt: f"{_base(request)}/bids/{receipt.bid_id}",
+        again=again,
+    )
 
 
 async def _own(bid_id: int) -> tuple[OwnBidView, object]:
@@ -180,25 +205,31 @@ async def receipt(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Template:
     bid, tender = await _own(bid_id)
-    return page(request, "supplier/receipt.html", base=_base(request), bid=bid, tender=tender)
+    return page(
+        request, "tendering/supplier/receipt.html", base=_base(request), bid=bid, tender=tender
+    )
 
 
 @post(BID + "/withdraw", guards=[organisation_member()], name="withdraw_bid", status_code=200)
 async def withdraw(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Response:
-    async with tenant_tx():
-        bid = await tendering.withdraw_bid(bid_id, person_id=principal_of(request).person.id)
-    return go_to(request, f"{_base(request)}/tenders/{bid.tender_id}")
+    return await act(
+        request,
+        lambda: tendering.withdraw_bid(bid_id, person_id=principal_of(request).person.id),
+        done=lambda bid: f"{_base(request)}/tenders/{bid.tender_id}",
+    )
 
 
 @post(BID + "/reconfirm", guards=[organisation_member()], name="reconfirm_bid", status_code=200)
 async def reconfirm(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Response:
-    async with tenant_tx():
-        await tendering.reconfirm_bid(bid_id, person_id=principal_of(request).person.id)
-    return go_to(request, f"{_base(request)}/bids/{bid_id}")
+    return await act(
+        request,
+        lambda: tendering.reconfirm_bid(bid_id, person_id=principal_of(request).person.id),
+        done=f"{_base(request)}/bids/{bid_id}",
+    )
 
 
 @get(ORG + "/bids", guards=[organisation_member()], name="my_bids")
@@ -206,7 +237,9 @@ async def my_bids(request: Request, organisasjonsnummer: FromPath[str]) -> Templ
     async with tenant_tx():
         bids = await tendering.own_bids()
         tenders = {b.tender_id: await tendering.get_tender(b.tender_id) for b in bids}
-    return page(request, "supplier/bids.html", base=_base(request), bids=bids, tenders=tenders)
+    return page(
+        request, "tendering/supplier/bids.html", base=_base(request), bids=bids, tenders=tenders
+    )
 
 
 ROUTES = [bid_for_tender, tender_page, ask, submit, receipt, withdraw, reconfirm, my_bids]

@@ -1,0 +1,149 @@
+"""Values as Norwegians type them (amounts, dates, organisasjonsnummer), read once for every form and
+use-case; what cannot be read is refused with the field it came from, never another exception."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from services.errors import N_, InvalidInput
+from tenants.rules import is_valid_organisasjonsnummer
+
+OSLO = ZoneInfo("Europe/Oslo")
+# numeric(14,2): twelve digits before the decimal comma, two after.
+AMOUNT_LIMIT = Decimal("1e12")
+TEXT_LIMIT = 10_000
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+_CURRENCY = re.compile(r"^(?:kr\.?|nok)|(?:,-|kr\.?|nok)$", re.IGNORECASE)
+# A group of thousands never starts with 0: "0.001" is a decimal, not one krone.
+_DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
+_COMMA_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3}){2,}")
+_PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+
+
+def text(value: str, field: str, *, limit: int = TEXT_LIMIT) -> str:
+    """Any text a form sends: no NUL (PostgreSQL cannot store it) and not past its limit."""
+    if "\x00" in value or len(value) > limit:
+        raise InvalidInput(
+            f"{field}_invalid", N_("Fill in this field (not too long)."), field=field
+        )
+    return value
+
+
+def _decimal(value: str) -> Decimal | None:
+    """1 200 000 · 1 200 000,50 · 1.200.000 kr · 1,200,000 · 1200.50 → a Decimal, or None.
+
+    Norwegian first where a text could be read two ways: a lone comma is the decimal comma
+    (2,250 is 2.25) and dots between groups of three separate thousands (1.200 is 1200).
+    """
+    cleaned = _SPACES.sub("", value)
+    while True:  # "kr 1 200,-" and "1 200 NOK" alike
+        stripped = _CURRENCY.sub("", cleaned)
+        if stripped == cleaned:
+            break
+        cleaned = stripped
+    if "," in cleaned and "." in cleaned:  # the last mark is the decimal one
+        decimal_mark = "," if cleaned.rindex(",") > cleaned.rindex(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        whole, _, fraction = cleaned.rpartition(decimal_mark)
+        cleaned = f"{whole.replace(group_mark, '')}.{fraction}"
+        if not re.fullmatch(r"[+-]?\d+\.\d+", cleaned):
+            return None
+    elif _DOT_GROUPS.fullmatch(cleaned):  # 1.200.000, and 1.200 is twelve hundred
+        cleaned = cleaned.replace(".", "")
+    elif _COMMA_GROUPS.fullmatch(cleaned):  # English 1,200,000
+        cleaned = cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", ".", 1) if cleaned.count(",") == 1 else cleaned
+    if len(cleaned) > 40 or not _PLAIN.fullmatch(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def amount(value: str | Decimal | int, field: str, *, above_zero: bool = False) -> Decimal:
+    """NOK as typed, 0 or more (or above 0), with at most øre, small enough for numeric(14,2)."""
+    found = value if isinstance(value, Decimal | int) else _decimal(str(value))
+    if found is None:
+        raise InvalidInput(f"{field}_invalid", N_("Write an amount."), field=field)
+    found = Decimal(found)
+    if not found.is_finite() or found < 0:
+        raise InvalidInput(f"{field}_invalid", N_("Write an amount of 0 or more."), field=field)
+    if above_zero and found == 0:
+        raise InvalidInput(f"{field}_invalid", N_("Write an amount above 0."), field=field)
+    if found >= AMOUNT_LIMIT:
+        raise InvalidInput(f"{field}_too_large", N_("The amount is too large."), field=field)
+    if found != found.quantize(Decimal("0.01")):
+        raise InvalidInput(
+            f"{field}_too_many_decimals", N_("Write at most two decimals (øre)."), field=field
+        )
+    return found
+
+
+def number(value: str, field: str) -> Decimal:
+    """A measured figure (a KPI's value or target): any finite number within numeric(14,2)."""
+    found = _decimal(value)
+    if found is None or not found.is_finite() or abs(found) >= AMOUNT_LIMIT:
+        raise InvalidInput(f"{field}_invalid", N_("Write a number."), field=field)
+    return found
+
+
+def whole(value: str, field: str, message: str = N_("Write a number.")) -> int:
+    cleaned = _SPACES.sub("", value)
+    if not re.fullmatch(r"[+-]?\d{1,12}", cleaned):
+        raise InvalidInput(f"{field}_invalid", message, field=field)
+    return int(cleaned)
+
+
+def day(value: str, field: str) -> date:
+    """31.12.2026 as people write it, or 2026-12-31 as <input type=date> sends it."""
+    cleaned = value.strip()
+    try:
+        if found := _NORWEGIAN_DATE.fullmatch(cleaned):
+            d, m, y = (int(part) for part in found.groups())
+            return date(y, m, d)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+            return date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    raise InvalidInput(f"{field}_invalid", N_("Write a valid date."), field=field)
+
+
+def moment(value: str, field: str) -> datetime:
+    """A date and time (datetime-local's 2026-12-31T12:00, or 31.12.2026 12:00); Norway's clock."""
+    cleaned = value.strip()
+    found: datetime | None = None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?", cleaned):
+            found = datetime.fromisoformat(cleaned)
+        elif " " in cleaned:
+            date_part, _, time_part = cleaned.partition(" ")
+            clock = _TIME.fullmatch(time_part.strip())
+            if clock:
+                hour, minute = (int(part) for part in clock.groups())
+                found = datetime.combine(day(date_part, field), datetime.min.time()).replace(
+                    hour=hour, minute=minute
+                )
+    except (ValueError, InvalidInput):
+        found = None
+    if found is None:
+        raise InvalidInput(f"{field}_invalid", N_("Choose a date and time."), field=field)
+    return found if found.tzinfo else found.replace(tzinfo=OSLO)
+
+
+def organisasjonsnummer(value: str, field: str = "organisasjonsnummer") -> str:
+    """Nine digits as Brønnøysundregistra gives them (spaces allowed), the mod-11 check passed."""
+    cleaned = _SPACES.sub("", value)
+    if not is_valid_organisasjonsnummer(cleaned):
+        raise InvalidInput(
+            "organisasjonsnummer_invalid",
+            N_("an organisasjonsnummer is nine digits with a valid check digit"),
+            field=field,
+        )
+    return cleaned

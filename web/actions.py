@@ -1,0 +1,84 @@
+"""The one policy for a form's action: run its use-case in one tenant transaction, then answer.
+
+Success is Post/Redirect/Get (a client-side redirect for htmx). A refusal is answered the same
+way everywhere: not found -> the 404 page, not allowed -> the 403 page (both by the app's
+DomainError handler), invalid input -> the same page again, 422, each error beside its field,
+a conflict (someone changed it, or the state no longer allows it) -> the page again, 409,
+with the message.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from litestar import Request
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Response
+
+from services.errors import Conflict, DomainError, InvalidInput
+from tenants.context import Scope, tenant_tx
+from web.forms import errors_of
+
+T = TypeVar("T")
+# Renders the page again for a refusal: (status, {field: message in the user's language}).
+Again = Callable[[int, dict[str, str]], Awaitable[Response]]
+Done = str | Callable[[Any], str | Response | Awaitable[Response]]
+
+
+def again_with(page: Callable[..., Any], errors_key: str = "errors", **context: Any) -> Again:
+    """Again for a page function taking `status=` and its context: the errors under `errors_key`."""
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        answer = page(status=status, **{errors_key: errors}, **context)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    return again
+
+
+def go_to(request: Request, target: str) -> Response:
+    """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place)."""
+    if request.headers.get("hx-request") == "true":
+        return ClientRedirect(redirect_to=target)
+    return Redirect(target, status_code=303)
+
+
+def refusal_status(refusal: DomainError) -> int | None:
+    """The status a page answers a refusal with when it shows the page again; None: an error page."""
+    if isinstance(refusal, Conflict):
+        return 409
+    if isinstance(refusal, InvalidInput):
+        return 422
+    return None
+
+
+async def act(
+    request: Request,
+    work: Callable[[], Awaitable[T]],
+    *,
+    done: Done,
+    again: Again | None = None,
+    scope: Scope | None = None,
+    first: Callable[[], Awaitable[Any]] | None = None,
+) -> Response:
+    """Run `work` in one transaction; `done` is where to go next (or makes the answer itself).
+
+    `first` asks what lies outside Samspel (a public register) before the transaction, so no
+    connection waits on it; its answer is handed to `work`, and its refusals answer the same way.
+    """
+    try:
+        asked = await first() if first else None
+        async with tenant_tx(scope):
+            result = await (work(asked) if first else work())
+    except DomainError as refusal:
+        status = refusal_status(refusal)
+        if status is None or again is None:
+            raise  # the app's handler answers with the refusal's own page
+        return await again(status, errors_of(request, refusal))
+    if isinstance(done, str):
+        return go_to(request, done)
+    answer = done(result)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    return go_to(request, answer) if isinstance(answer, str) else answer

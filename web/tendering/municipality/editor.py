@@ -1,0 +1,170 @@
+"""The municipality's tender list and its editor: criteria whose weights are summed as they are
+typed (by the server, in a small fragment), errors beside the fields, then create and publish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services import inputs
+from services.errors import N_, InvalidInput
+from services.tendering import service as tendering
+from services.tendering.roles import MANAGERS
+from services.tendering.rules import AwardCriterion
+from tenants.context import tenant_tx
+from web.actions import act
+from web.auth.guards import municipality_member, principal_of
+from web.forms import FORMS, URL_ENCODED, Form
+from web.i18n import gettext
+from web.tendering.municipality.tender import base_of
+from web.tendering.pages import page
+
+LIST = "/k/{kommunenummer:str}/tenders"
+ROWS = 5  # criterion rows in the editor; empty ones are left out
+
+
+@get(LIST, guards=[municipality_member()], name="municipality_tenders")
+async def tender_list(request: Request, kommunenummer: FromPath[str]) -> Template:
+    async with tenant_tx():
+        tenders = await tendering.tenders_of_municipality()
+    return page(request, "tendering/municipality/list.html", base=base_of(request), tenders=tenders)
+
+
+@dataclass
+class Criteria:
+    """The editor's criterion rows as typed, their sum, and what is wrong with them."""
+
+    rows: list[dict]
+    total: int
+    parsed: list[AwardCriterion]
+    problem: str | None
+
+
+class TenderForm(Form):
+    """The editor: the tender's texts, value and deadlines, and its criterion rows."""
+
+    PREFIXED = ("criterion-", "weight-")
+    PREFIX_FIELDS = {"criterion-": "award_criteria", "weight-": "award_criteria"}
+    LIMITS = {"title": 300}
+
+    title: str = ""
+    description: str = ""
+    estimated_value: str = ""
+    questions_deadline: str = ""
+    bid_deadline: str = ""
+    requirements: str = ""
+    price: str = ""
+
+    def values(self, lang: str) -> dict:
+        """What create_tender takes; every field's refusal at once."""
+        criteria = criteria_of(self, lang)
+        with self.reading() as read:
+            if criteria.problem:
+                read.refuse(
+                    InvalidInput("award_criteria_invalid", criteria.problem, field="award_criteria")
+                )
+            values = {
+                "estimated_value": read(inputs.amount, self.estimated_value, "estimated_value"),
+                "questions_deadline": read(
+                    inputs.moment, self.questions_deadline, "questions_deadline"
+                ),
+                "bid_deadline": read(inputs.moment, self.bid_deadline, "bid_deadline"),
+            }
+        return {
+            **values,
+            "title": self.title,
+            "description": self.description,
+            "award_criteria": criteria.parsed,
+            "qualification_requirements": self.requirements.splitlines(),
+        }
+
+
+def criteria_of(form: TenderForm, lang: str) -> Criteria:
+    rows, parsed, total, problem = [], [], 0, None
+    price, names, weights = form.price, form.prefixed["criterion-"], form.prefixed["weight-"]
+    for i in range(ROWS):
+        name, raw = names.get(str(i), ""), weights.get(str(i), "")
+        rows.append({"name": name, "weight": raw, "is_price": price == str(i)})
+        if not name and not raw:
+            continue
+        try:
+            weight = int(raw)
+        except ValueError:
+            problem = problem or gettext(lang, N_("A weight is a whole number above 0."))
+            continue
+        total += weight
+        if weight <= 0:
+            problem = problem or gettext(lang, N_("A weight is a whole number above 0."))
+        if not name:
+            problem = problem or gettext(lang, N_("Every criterion needs a name."))
+        parsed.append(AwardCriterion(name, weight, is_price=price == str(i)))
+    if problem is None and total != 100:
+        problem = gettext(lang, N_("The weights sum to %(sum)s, not 100."), sum=total)
+    if problem is None and sum(1 for c in parsed if c.is_price) != 1:
+        problem = gettext(lang, N_("Mark exactly one criterion as the price."))
+    return Criteria(rows, total, parsed, problem)
+
+
+def _blank() -> TenderForm:
+    form = {"criterion-0": "Kvalitet", "weight-0": "60", "criterion-1": "Pris", "weight-1": "40"}
+    return TenderForm.of({**form, "price": "1"})
+
+
+def _editor(request: Request, form: TenderForm, errors: dict, *, status: int = 200) -> Template:
+    criteria = criteria_of(form, request.state.get("lang", "nb"))
+    return page(
+        request,
+        "tendering/municipality/new.html",
+        "tendering/municipality/_editor.html",
+        status=status,
+        base=base_of(request),
+        form=form.texts(),
+        errors=errors,
+        criteria=criteria,
+    )
+
+
+@get(LIST + "/new", guards=[municipality_member(*MANAGERS)], name="new_tender")
+async def new_tender(request: Request, kommunenummer: FromPath[str]) -> Template:
+    return _editor(request, _blank(), {})
+
+
+@get(LIST + "/new/weights", guards=[municipality_member(*MANAGERS)], name="tender_weights")
+async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
+    """The live sum of the weights, recomputed by the server as the editor types."""
+    form = TenderForm.of(dict(request.query_params.items()))
+    criteria = criteria_of(form, request.state.get("lang", "nb"))
+    return page(request, "tendering/municipality/_weights.html", criteria=criteria)
+
+
+@post(
+    LIST,
+    guards=[municipality_member(*MANAGERS)],
+    name="create_tender",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def create(
+    request: Request, kommunenummer: FromPath[str], data: Annotated[TenderForm, URL_ENCODED]
+) -> Response:
+    lang = request.state.get("lang", "nb")
+
+    async def work():
+        values = data.values(lang)
+        return await tendering.create_tender(
+            actor_person_id=principal_of(request).person.id, **values
+        )
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        return _editor(request, data, errors, status=status)
+
+    return await act(
+        request, work, done=lambda tender: f"{base_of(request)}/{tender.id}", again=again
+    )
+
+
+ROUTES = [tender_list, new_tender, weights, create]
