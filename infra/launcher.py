@@ -182,18 +182,29 @@ class Child:
         print(f"{self.name} {what}; restarting in {delay:g} s", flush=True)
 
     def terminate(self) -> None:
+        """Ask the child to stop: its leader alone, which stops what it forked in its own way.
+
+        Dramatiq's main process forwards SIGTERM to its worker processes; a second SIGTERM
+        from us would reach them as well and make them kill themselves without finishing.
+        """
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
         for pgid in self.groups:
-            _signal_group(pgid, signal.SIGTERM)
+            if self.process is None or pgid != self.process.pid:
+                _signal_group(pgid, signal.SIGTERM)  # an earlier run's leftovers
 
     def stop_within(self, deadline: float) -> None:
-        """Wait for the child and its group until the deadline, then kill what is left."""
+        """Wait for the child until the deadline, then stop and kill whatever is left of its group."""
         if self.process is not None:
             try:
                 self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass
         for pgid in self.groups:
-            while time.monotonic() < deadline and _signal_group(pgid, 0):
+            _signal_group(pgid, signal.SIGTERM)
+            # What the leader left behind gets a moment of its own before it is killed.
+            last = max(deadline, time.monotonic() + 1)
+            while time.monotonic() < last and _signal_group(pgid, 0):
                 time.sleep(0.05)
             _signal_group(pgid, signal.SIGKILL)
         if self.process is not None:

@@ -193,3 +193,36 @@ def test_the_pause_doubles_with_each_quick_exit_up_to_a_cap_and_resets_after_a_s
     assert [backoff.after_exit(2) for _ in range(7)] == [1, 2, 4, 8, 16, 30, 30]
     assert backoff.after_exit(61) == 1  # it ran for a minute: a fresh crash, not a loop
     assert backoff.after_exit(1) == 2
+
+
+# A leader that stops its own child on SIGTERM, as Dramatiq's main process does; the child
+# writes down who sent it its SIGTERM.
+FORWARDER = textwrap.dedent(
+    """
+    import os, pathlib, signal, sys, time
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    child = os.fork()
+    if child == 0:
+        info = signal.sigwaitinfo({signal.SIGTERM})
+        pathlib.Path("child.term").write_text(f"{info.si_pid} {os.getppid()}")
+        os._exit(0)
+    pathlib.Path("leader.pid").write_text(str(os.getpid()))
+    signal.sigwaitinfo({signal.SIGTERM})
+    os.kill(child, signal.SIGTERM)
+    os.waitpid(child, 0)
+    """
+)
+
+
+def test_stopping_asks_the_leader_alone_and_it_stops_what_it_forked(tmp_path):
+    (tmp_path / "forwarder.py").write_text(FORWARDER)
+    launcher = _configured_launcher(tmp_path, "worker: python forwarder.py\n")
+    try:
+        _wait_for(lambda: (tmp_path / "leader.pid").exists(), 20, launcher)
+        time.sleep(0.3)
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        output = launcher.communicate(timeout=30)[0]
+    assert launcher.returncode == 0, output
+    sender, parent = (tmp_path / "child.term").read_text().split()
+    assert sender == parent == (tmp_path / "leader.pid").read_text()
