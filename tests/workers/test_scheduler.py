@@ -146,8 +146,7 @@ async def test_the_listener_reconnects_when_its_connection_is_cut(settings):
                 # Only this run's database: a `make run` on the same server keeps its listener.
                 "select count(pg_terminate_backend(pid)) from pg_stat_activity"
                 " where usename = 'samspel_app' and query = 'LISTEN \"outbox_event\"'"
-                " and datname = $1",
-                urlsplit(settings.app_database_url).path.lstrip("/"),
+                " and datname = current_database()"
             )
         finally:
             await admin.close()
