@@ -40,9 +40,8 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q update -i services/locale/messages.pot -d services/locale -D messages --no-fuzzy-matching
 
 run: setup
-	SAMSPEL_SMTP_URL="$${SAMSPEL_SMTP_URL:-smtp://127.0.0.1:1025}" \
+	SAMSPEL_SMTP_URL="$${SAMSPEL_SMTP_URL:-smtp://127.0.0.1:$${SAMSPEL_MAILBOX_SMTP_PORT:-1025}}" \
 	SAMSPEL_IDP_PERSONS_FILE="$${SAMSPEL_IDP_PERSONS_FILE:-$(CURDIR)/.samspel/idp-persons.json}" \
-	SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI="$${SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI:-http://127.0.0.1:$${SAMSPEL_PORT:-8000}/auth/frontchannel-logout}" \
 	$(PY) -m infra.launcher \
 		--prepare "python -m services.cli migrate" \
 		--prepare "python -m services.cli demo"
