@@ -149,7 +149,7 @@ class Child:
         self.restart_at = None
         self.started_at = time.monotonic()
         try:
-            # Each child leads its own process group, so stopping it stops whatever it forked.
+            # Each child leads its own process group: what it forked can be found after it dies.
             self.process = subprocess.Popen(
                 _command(self.command), env=self.env, start_new_session=True
             )
