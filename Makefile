@@ -8,7 +8,7 @@ VENDOR := web/static/vendor
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/samspel_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup browser run test bench lint translations clean
+.PHONY: setup browser run test bench faults lint translations clean
 
 setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled
 
@@ -47,9 +47,8 @@ translations: $(VENV)/.installed
 		write_po(open(path, "wb"), catalogue, width=76)'
 
 run: setup
-	SAMSPEL_SMTP_URL="$${SAMSPEL_SMTP_URL:-smtp://127.0.0.1:1025}" \
+	SAMSPEL_SMTP_URL="$${SAMSPEL_SMTP_URL:-smtp://127.0.0.1:$${SAMSPEL_MAILBOX_SMTP_PORT:-1025}}" \
 	SAMSPEL_IDP_PERSONS_FILE="$${SAMSPEL_IDP_PERSONS_FILE:-$(CURDIR)/.samspel/idp-persons.json}" \
-	SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI="$${SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI:-http://127.0.0.1:$${SAMSPEL_PORT:-8000}/auth/frontchannel-logout}" \
 	$(PY) -m infra.launcher \
 		--prepare "python -m services.cli migrate" \
 		--prepare "python -m services.cli demo"
@@ -72,6 +71,12 @@ bench: setup
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	SAMSPEL_SECRET_KEY="$${SAMSPEL_SECRET_KEY:-bench-secret-bench-secret-bench-secret-00}" \
 	$(PY) -m tests.load.bench
+
+# Break the running product on purpose (a worker killed, Redis down across a minute) and
+# report pass/fail in bench/faults.md. Loopback only; a few minutes; light load.
+faults: setup
+	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	$(PY) -m tests.faults.drills
 
 lint: setup
 	$(VENV)/bin/ruff check .

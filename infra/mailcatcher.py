@@ -10,6 +10,7 @@ import email.policy
 import os
 import sys
 import time
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
@@ -65,9 +66,19 @@ def create_app(box: Path) -> Litestar:
     return Litestar([index])
 
 
+def ports(env: Mapping[str, str]) -> tuple[int, int]:
+    """The mailbox's SMTP port and its page's port; `make run` points SAMSPEL_SMTP_URL at the first."""
+    found = []
+    for name, default in (("SAMSPEL_MAILBOX_SMTP_PORT", 1025), ("SAMSPEL_MAILBOX_PORT", 8025)):
+        raw = env.get(name, "").strip() or str(default)
+        if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+            raise SystemExit(f"mailbox not started: {name} must be a port number; got {raw!r}")
+        found.append(int(raw))
+    return found[0], found[1]
+
+
 def main() -> int:
-    smtp_port = int(os.environ.get("SAMSPEL_SMTP_PORT", "1025"))
-    web_port = int(os.environ.get("SAMSPEL_MAILBOX_PORT", "8025"))
+    smtp_port, web_port = ports(os.environ)
     controller = Controller(Keep(BOX), hostname="127.0.0.1", port=smtp_port)
     controller.start()
     print(f"mailbox: SMTP on 127.0.0.1:{smtp_port}, mails at http://127.0.0.1:{web_port}")

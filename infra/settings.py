@@ -125,6 +125,16 @@ def without_query_param(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+def public_base_url(env: Mapping[str, str]) -> str:
+    """Where browsers reach Samspel: SAMSPEL_BASE_URL, else the web process's own port on loopback.
+
+    The dev ID-porten registers its client's redirect URIs from the same value, so the two
+    never disagree when `make run` moves to other ports.
+    """
+    port = _int(env, "PORT", 8000)
+    return (_url(env, "BASE_URL", ("http", "https")) or f"http://127.0.0.1:{port}").rstrip("/")
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings; a missing or malformed value raises SettingsError naming it."""
     env = os.environ if env is None else env
@@ -150,7 +160,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"{PREFIX}REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)")
     port = _int(env, "PORT", 8000)
     idp_port = _int(env, "IDP_PORT", 8001)
-    base_url = (_url(env, "BASE_URL", ("http", "https")) or f"http://127.0.0.1:{port}").rstrip("/")
+    base_url = public_base_url(env)
     language = env.get(PREFIX + "DEFAULT_LANGUAGE", "nb").strip() or "nb"
     if language not in LANGUAGES:
         raise SettingsError(

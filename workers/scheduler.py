@@ -20,7 +20,8 @@ import asyncpg
 import pendulum
 from dramatiq import Actor, Broker
 from dramatiq.cli import LOGFORMAT
-from periodiq import Scheduler, print_periodic_actors
+from periodiq import Scheduler as PeriodiqScheduler
+from periodiq import print_periodic_actors
 
 from infra.settings import load
 
@@ -28,7 +29,88 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "outbox_event"  # the channel of the outbox's insert trigger
 SETTLE_S = 0.2
-RECONNECT_S = 5.0
+# The listener's pause before reconnecting doubles up to the cap while the database stays away.
+RECONNECT_S = 1.0
+RECONNECT_MAX_S = 30.0
+# A listening connection hears nothing when the network drops silently: ask it now and then.
+PROBE_AFTER_S = 30.0
+PROBE_TIMEOUT_S = 5.0
+# A tick's sends are retried this long: a message sent later would be dropped as stale by the
+# workers (broker.PERIODIC_SKIP_AFTER_S is 30), and the next minute's tick sends a fresh one.
+SEND_FOR_S = 20.0
+SEND_RETRY_FIRST_S = 0.5
+SEND_RETRY_MAX_S = 5.0
+# After a tick that failed for a reason nobody foresaw, the next one is armed this soon.
+REARM_S = 10
+
+
+class Scheduler(PeriodiqScheduler):
+    """periodiq's scheduler, which rides out a Redis outage instead of exiting on it.
+
+    periodiq lets the broker's ConnectionError escape its loop, and the process ends; here a
+    tick's sends are retried with a doubling pause while the outage lasts, then given up for
+    that tick, and whatever else fails a tick is logged and the next tick armed all the same.
+    """
+
+    def __init__(
+        self,
+        actors: list[Actor],
+        *,
+        send_for_s: float = SEND_FOR_S,
+        retry_first_s: float = SEND_RETRY_FIRST_S,
+        retry_max_s: float = SEND_RETRY_MAX_S,
+    ) -> None:
+        super().__init__(actors)
+        self.send_for_s, self.retry_first_s, self.retry_max_s = (
+            send_for_s,
+            retry_first_s,
+            retry_max_s,
+        )
+
+    def send_actors(self, actors: list[Actor], now) -> list[Actor]:
+        """Send each actor's tick; returns the actors that could not be sent in time."""
+        pending = list(actors)
+        deadline = time.monotonic() + self.send_for_s
+        pause = self.retry_first_s
+        while True:
+            failures = [(actor, error) for actor in pending if (error := self._send(actor, now))]
+            pending = [actor for actor, _ in failures]
+            if not pending:
+                return []
+            names = ", ".join(actor.actor_name for actor in pending)
+            if time.monotonic() + pause > deadline:
+                logger.error(
+                    "gave up sending %s for %s (%s); the next tick sends them again",
+                    names,
+                    now,
+                    failures[0][1],
+                )
+                return pending
+            logger.warning("could not send %s (%s); retrying in %g s", names, failures[0][1], pause)
+            time.sleep(pause)
+            pause = min(pause * 2, self.retry_max_s)
+
+    @staticmethod
+    def _send(actor: Actor, now) -> str | None:
+        """Send one tick; None when it went out, else what went wrong."""
+        try:
+            logger.info("Scheduling %s at %s.", actor, now)
+            actor.send_with_options(scheduled_at=str(now))
+        except Exception as error:  # noqa: BLE001 - Redis down, or slow: never the end of us
+            return f"{type(error).__name__}: {error}"
+        return None
+
+    def loop(self) -> None:
+        while self.alarm_q.get(block=True):
+            self.tick()
+
+    def tick(self) -> None:
+        try:
+            self.schedule()
+        except Exception:  # a tick that fails must not leave the scheduler without an alarm
+            logger.exception("a scheduler tick failed; the next one runs in %d s", REARM_S)
+            signal.signal(signal.SIGALRM, self.signal_handler)
+            signal.alarm(REARM_S)
 
 
 def periodic_actors(broker: Broker) -> list[Actor]:
@@ -43,27 +125,39 @@ async def wake_on_commit(
     *,
     settle_s: float = SETTLE_S,
     reconnect_s: float = RECONNECT_S,
+    reconnect_max_s: float = RECONNECT_MAX_S,
 ) -> None:
     """LISTEN for committed outbox events and call wake() once for each burst of them.
 
     The minute's sweep would find every event anyway; this only makes a change reach its
     handlers in a second instead of up to a minute. It runs here, in the one scheduler,
-    so each commit wakes one relay, not one per worker process. Runs until cancelled.
+    so each commit wakes one relay, not one per worker process. Runs until cancelled, through
+    any database outage: the pause before reconnecting doubles up to `reconnect_max_s`.
     """
+    pause = reconnect_s
     while True:
         try:
-            connection = await asyncpg.connect(url)
-        except (OSError, asyncpg.PostgresError) as error:
-            logger.warning("cannot listen for outbox events (%s); retrying", error)
-            await asyncio.sleep(reconnect_s)
+            connection = await asyncpg.connect(url, timeout=10)
+        except Exception as error:  # noqa: BLE001 - down, starting up, refusing: wait and retry
+            logger.warning(
+                "cannot listen for outbox events (%s: %s); retrying in %g s",
+                type(error).__name__,
+                error,
+                pause,
+            )
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, reconnect_max_s)
             continue
+        pause = reconnect_s
         try:
             await _wake_while_connected(connection, wake, settle_s)
+        except Exception as error:  # noqa: BLE001 - the connection broke under a command
+            logger.warning("the outbox listener failed (%s: %s)", type(error).__name__, error)
         finally:
             if not connection.is_closed():
-                await connection.close()
-        logger.warning("lost the outbox listener's connection; reconnecting")
-        await asyncio.sleep(reconnect_s)
+                connection.terminate()
+        logger.warning("lost the outbox listener's connection; reconnecting in %g s", pause)
+        await asyncio.sleep(pause)
 
 
 async def _wake_while_connected(
@@ -74,7 +168,11 @@ async def _wake_while_connected(
     connection.add_termination_listener(lambda *_: heard.set())
     heard.set()  # events may have committed while nobody was listening
     while True:
-        await heard.wait()
+        try:
+            await asyncio.wait_for(heard.wait(), PROBE_AFTER_S)
+        except TimeoutError:
+            await connection.fetchval("select 1", timeout=PROBE_TIMEOUT_S)  # raises if gone
+            continue
         if connection.is_closed():
             return
         await asyncio.sleep(settle_s)  # fold a burst of commits into one wake-up
@@ -111,7 +209,7 @@ def main() -> int:
     # As periodiq's own main does: started in the last seconds of a minute, wait for the next.
     if pendulum.now().second > 55:
         time.sleep(60 - pendulum.now().second)
-    scheduler.schedule()
+    scheduler.tick()
     try:
         scheduler.loop()
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from infra.idporten.config import ClientConfig, IdpConfig, Person
+from infra.settings import SettingsError, public_base_url
 
 # Synthetic numbers (month + 80, as in Tenor) so they can never be a real person's.
 DEFAULT_PERSONS = [
@@ -77,20 +78,27 @@ def load_config(env: Mapping[str, str]) -> tuple[IdpConfig, int]:
         raise ConfigError("SAMSPEL_IDP_CLIENT_ID", "must not be empty")
     if not secret:
         raise ConfigError("SAMSPEL_IDP_CLIENT_SECRET", "must not be empty")
-    frontchannel = env.get("SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI") or None
+    # The client is Samspel where SAMSPEL_BASE_URL (or SAMSPEL_PORT) says it is, as Samspel
+    # itself computes its redirect URIs; the variables below override that for other clients.
+    try:
+        base = public_base_url(env)
+    except SettingsError as exc:
+        name, _, problem = str(exc).partition(" ")
+        raise ConfigError(name, problem) from None
+    frontchannel = env.get(
+        "SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI", f"{base}/auth/frontchannel-logout"
+    ).strip()
     if frontchannel:
         _url("SAMSPEL_IDP_FRONTCHANNEL_LOGOUT_URI", frontchannel)
 
     client = ClientConfig(
         client_id=client_id,
         client_secret=secret,
-        redirect_uris=_url_list(
-            env, "SAMSPEL_IDP_REDIRECT_URIS", "http://127.0.0.1:8000/auth/callback"
-        ),
+        redirect_uris=_url_list(env, "SAMSPEL_IDP_REDIRECT_URIS", f"{base}/auth/callback"),
         post_logout_redirect_uris=_url_list(
-            env, "SAMSPEL_IDP_POST_LOGOUT_REDIRECT_URIS", "http://127.0.0.1:8000/"
+            env, "SAMSPEL_IDP_POST_LOGOUT_REDIRECT_URIS", f"{base}/"
         ),
-        frontchannel_logout_uri=frontchannel,
+        frontchannel_logout_uri=frontchannel or None,
     )
     persons_file = env.get("SAMSPEL_IDP_PERSONS_FILE")
     persons = (

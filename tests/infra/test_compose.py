@@ -28,6 +28,13 @@ def test_every_service_has_a_healthcheck(name):
     assert check.get("test") and not check.get("disable"), name
 
 
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_service_is_started_again_when_it_stops(name):
+    # The one-shot migrate runs again only after a failure; everything else always comes back.
+    expected = "on-failure" if name == "migrate" else "unless-stopped"
+    assert SERVICES[name].get("restart") == expected, name
+
+
 def assert_runnable(command: list[str]) -> None:
     assert command[:2] == ["python", "-m"], command
     module = command[2]

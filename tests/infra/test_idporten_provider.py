@@ -546,6 +546,11 @@ def test_env_config_defaults_and_errors(tmp_path: Path) -> None:
     assert config.clients[0].client_id == "samspel-dev"
     assert list(config.clients[0].redirect_uris) == ["http://127.0.0.1:8000/auth/callback"]
 
+    assert (
+        config.clients[0].frontchannel_logout_uri
+        == "http://127.0.0.1:8000/auth/frontchannel-logout"
+    )
+
     with pytest.raises(Exception, match="SAMSPEL_IDP_PORT"):
         load_config({"SAMSPEL_IDP_PORT": "eighty"})
     with pytest.raises(Exception, match="SAMSPEL_IDP_REDIRECT_URIS"):
@@ -559,3 +564,31 @@ def test_env_config_defaults_and_errors(tmp_path: Path) -> None:
     persons.write_text(json.dumps([{"pid": PID, "name": "Kari", "role": "Tester"}]))
     config, _ = load_config({"SAMSPEL_IDP_PERSONS_FILE": str(persons)})
     assert config.persons == [Person(PID, "Kari", "Tester")]
+
+
+def test_the_client_is_registered_where_samspel_runs_when_make_run_moves_ports() -> None:
+    moved, _ = load_config({"SAMSPEL_PORT": "18000"})
+    client = moved.clients[0]
+    assert list(client.redirect_uris) == ["http://127.0.0.1:18000/auth/callback"]
+    assert list(client.post_logout_redirect_uris) == ["http://127.0.0.1:18000/"]
+    assert client.frontchannel_logout_uri == "http://127.0.0.1:18000/auth/frontchannel-logout"
+
+    public, _ = load_config({"SAMSPEL_PORT": "18000", "SAMSPEL_BASE_URL": "https://samspel.test/"})
+    assert list(public.clients[0].redirect_uris) == ["https://samspel.test/auth/callback"]
+    assert list(public.clients[0].post_logout_redirect_uris) == ["https://samspel.test/"]
+
+    # Samspel asks for exactly what the provider registered, whatever the ports.
+    from infra.settings import load
+
+    env = {
+        "SAMSPEL_PORT": "18000",
+        "SAMSPEL_DATABASE_URL": "postgresql://x@127.0.0.1/x",
+        "SAMSPEL_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "SAMSPEL_SECRET_KEY": "k" * 32,
+    }
+    assert f"{load(env).base_url}/auth/callback" in load_config(env)[0].clients[0].redirect_uris
+
+    with pytest.raises(Exception, match="SAMSPEL_BASE_URL"):
+        load_config({"SAMSPEL_BASE_URL": "samspel.test"})
+    with pytest.raises(Exception, match="SAMSPEL_PORT"):
+        load_config({"SAMSPEL_PORT": "http"})

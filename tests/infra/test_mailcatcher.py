@@ -5,6 +5,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 import httpx
+import pytest
 from aiosmtpd.controller import Controller
 
 from infra.mailcatcher import Keep, create_app
@@ -32,3 +33,15 @@ async def test_a_mail_sent_over_smtp_is_kept_and_listed(tmp_path):
     async with httpx.AsyncClient(transport=transport, base_url="http://mailbox") as client:
         page = (await client.get("/")).text
     assert "Tilsegn &lt;klar&gt;" in page and "tilsegnet er klart" in page
+
+
+def test_the_mailbox_listens_where_its_settings_say_and_refuses_a_bad_port():
+    from infra.mailcatcher import ports
+
+    assert ports({}) == (1025, 8025)
+    assert ports({"SAMSPEL_MAILBOX_SMTP_PORT": "11025", "SAMSPEL_MAILBOX_PORT": "18025"}) == (
+        11025,
+        18025,
+    )
+    with pytest.raises(SystemExit, match="SAMSPEL_MAILBOX_PORT"):
+        ports({"SAMSPEL_MAILBOX_PORT": "mail"})

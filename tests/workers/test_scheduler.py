@@ -9,18 +9,23 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import dramatiq
 import pendulum
 import pytest
 
 from infra.settings import SettingsError
 from services.outbox.service import emit
 from tenants.context import connection, tenant_tx
+from tests.outages import CuttableProxy, ThrowawayRedis
 from tests.tenants.helpers import new_municipality
 from workers.__main__ import arguments
 from workers.actors.outbox import relay_outbox
-from workers.scheduler import periodic_actors, wake_on_commit
+from workers.broker import redis_broker
+from workers.scheduler import Scheduler, periodic_actors, wake_on_commit
 
 
 class Boom(Exception):
@@ -138,8 +143,10 @@ async def test_the_listener_reconnects_when_its_connection_is_cut(settings):
         admin = await asyncpg.connect(settings.database_url)
         try:
             cut = await admin.fetchval(
+                # Only this run's database: a `make run` on the same server keeps its listener.
                 "select count(pg_terminate_backend(pid)) from pg_stat_activity"
                 " where usename = 'samspel_app' and query = 'LISTEN \"outbox_event\"'"
+                " and datname = current_database()"
             )
         finally:
             await admin.close()
@@ -151,6 +158,102 @@ async def test_the_listener_reconnects_when_its_connection_is_cut(settings):
         await asyncio.wait_for(woken.wait(), 5)
     finally:
         listener.cancel()
+
+
+async def test_the_listener_rides_out_a_database_outage_and_hears_commits_after_it(settings):
+    tenant = await new_municipality()
+    target = urlsplit(settings.app_database_url)
+    proxy = CuttableProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    await proxy.mend()
+    through_proxy = urlunsplit(
+        target._replace(netloc=target.netloc.rsplit("@", 1)[0] + f"@127.0.0.1:{proxy.port}")
+    )
+    loop = asyncio.get_running_loop()
+    woken = asyncio.Event()
+
+    def wake() -> None:
+        loop.call_soon_threadsafe(woken.set)
+
+    listener = asyncio.create_task(
+        wake_on_commit(through_proxy, wake, settle_s=0.05, reconnect_s=0.1, reconnect_max_s=0.4)
+    )
+    try:
+        await asyncio.wait_for(woken.wait(), 5)
+        await proxy.cut()  # the server is gone: connections dropped, new ones refused
+        await asyncio.sleep(1.5)  # several refused reconnects, each pause longer
+        assert not listener.done()
+        woken.clear()
+        await proxy.mend()
+        await asyncio.wait_for(woken.wait(), 5)  # back, and woke for what it missed
+        woken.clear()
+        async with tenant_tx(tenant):
+            await emit("workers_test.wake", {})
+        await asyncio.wait_for(woken.wait(), 5)
+    finally:
+        listener.cancel()
+        await proxy.cut()
+
+
+@pytest.fixture
+def throwaway_redis():
+    server = ThrowawayRedis().start()
+    yield server
+    server.close()
+
+
+def _tick_actor(server: ThrowawayRedis, settings, namespace: str) -> dramatiq.Actor:
+    broker = redis_broker(replace(settings, redis_url=server.url), namespace=namespace)
+    return dramatiq.actor(lambda: None, broker=broker, actor_name="tick_probe")
+
+
+def _queued(actor: dramatiq.Actor) -> int:
+    return actor.broker.client.hlen(f"{actor.broker.namespace}:{actor.queue_name}.msgs")
+
+
+def test_a_tick_sent_while_redis_is_down_goes_out_when_it_comes_back(
+    throwaway_redis, settings, unique
+):
+    actor = _tick_actor(throwaway_redis, settings, f"samspel-test-{unique}")
+    scheduler = Scheduler([actor], send_for_s=20, retry_first_s=0.1, retry_max_s=0.5)
+    assert scheduler.send_actors([actor], pendulum.now()) == []
+    throwaway_redis.stop()
+    unsent: list = [None]
+    sending = threading.Thread(
+        target=lambda: unsent.__setitem__(0, scheduler.send_actors([actor], pendulum.now()))
+    )
+    sending.start()
+    time.sleep(1.5)
+    assert sending.is_alive()  # still trying, not crashed
+    throwaway_redis.start()  # the same port, empty: a restarted Redis without its data
+    sending.join(timeout=20)
+    assert unsent[0] == []
+    assert _queued(actor) == 1
+
+
+def test_a_tick_is_given_up_when_redis_stays_down_and_the_next_one_goes_out(
+    throwaway_redis, settings, unique
+):
+    actor = _tick_actor(throwaway_redis, settings, f"samspel-test-{unique}")
+    scheduler = Scheduler([actor], send_for_s=1, retry_first_s=0.1, retry_max_s=0.2)
+    throwaway_redis.stop()
+    assert scheduler.send_actors([actor], pendulum.now()) == [actor]
+    throwaway_redis.start()
+    assert scheduler.send_actors([actor], pendulum.now()) == []
+    assert _queued(actor) == 1
+
+
+def test_a_tick_that_fails_arms_the_next_one_instead_of_ending_the_scheduler(stub):
+    class Broken(Scheduler):
+        def schedule(self) -> None:
+            raise RuntimeError("a bug in a tick")
+
+    previous = signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    try:
+        Broken(periodic_actors(stub)).tick()
+        armed = signal.alarm(0)  # cancels it, and says how far off it was
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert 0 < armed <= 10
 
 
 def test_the_worker_command_is_two_processes_of_four_threads_unless_told():
