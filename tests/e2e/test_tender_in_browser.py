@@ -192,6 +192,9 @@ def test_a_business_bids_and_two_municipal_users_open_score_and_award(browser, p
         with siri.expect_navigation():
             form.locator("button[type=submit]").click()
     expect(siri.locator(".bid-total")).to_have_count(2)  # every bid scored: the ranking shows
+    for n in range(2):  # each bid checked against the qualification requirements ("Meets them")
+        with siri.expect_navigation():
+            siri.locator("form.qualification-form").nth(n).locator("button[type=submit]").click()
     with siri.expect_navigation():
         siri.locator(f"form[action='{here}/evaluation/complete'] button").click()
     expect(siri.locator(f"form[action='{here}/evaluation/complete']")).to_have_count(0)

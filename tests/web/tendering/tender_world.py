@@ -162,6 +162,9 @@ async def evaluated_tender(settings, buyer: Buyer):
                 evaluator_id=buyer.evaluator.id,
                 scores={"Kvalitet": 7, "Kompetanse": 7},
             )
+            await tendering.record_qualification(
+                tender_id, bid_id, actor_person_id=buyer.evaluator.id, qualified=True
+            )
         await tendering.complete_evaluation(tender_id, actor_person_id=buyer.evaluator.id)
     return tender_id, bids
 
