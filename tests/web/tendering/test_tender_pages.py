@@ -3,6 +3,7 @@ receipt, the two-person opening, the evaluation, the award, the standstill and t
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import timedelta
@@ -34,6 +35,10 @@ EN = {**HTML, "accept-language": "en"}
 async def site(settings, database, demo):
     async with open_site(settings, database, Provider(settings)) as site:
         yield site
+
+
+def evaluation_html(response) -> str:
+    return html.unescape(response.text)
 
 
 def local(moment) -> str:
@@ -300,6 +305,15 @@ async def test_from_the_deadline_to_the_protocol(site, settings):
     assert failed.status_code == 303
     evaluation = text_of(await evaluator.get(here + "/evaluation", headers=EN))
     assert "Skatteattest manglar" in evaluation and "rank 1" in evaluation
+    # Not every bid is assessed yet: the page does not offer to complete, and says why.
+    assert f'action="{here}/evaluation/complete"' not in evaluation_html(
+        await evaluator.get(here + "/evaluation", headers=EN)
+    )
+    assert "Not assessed against the qualification requirements yet: Fyrste AS" in evaluation
+    early = await post(evaluator, here + "/evaluation/complete", headers=EN)
+    assert early.status_code == 409 and "Not assessed yet: Fyrste AS" in text_of(early)
+    passed = await post(evaluator, here + f"/bids/{first_bid}/qualification", {"qualified": "yes"})
+    assert passed.status_code == 303
     assert (await post(evaluator, here + "/evaluation/complete")).status_code == 303
 
     # The award: reasons are needed, then every bidder gets the notice.
