@@ -18,8 +18,8 @@ from services.tendering.service import (
     create_tender,
     declare_interest,
     notify_award,
-    record_qualification,
     publish_tender,
+    record_qualification,
     score_bid,
     submit_bid,
 )

@@ -148,6 +148,10 @@ class AwardNoticeMail(msgspec.Struct, frozen=True):
     standstill_ends_at: datetime
     submitted_by: int  # the person who sent the bid
     mailed: bool
+    # What FOA § 25-1 asks the letter to tell: the winner's scores and the bidder's own beside
+    # them (None for a notice sent before they were kept).
+    winner: BidOutcome | None = None
+    outcome: BidOutcome | None = None
 
 
 async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
@@ -157,6 +161,7 @@ async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
         " m.name as municipality_name, n.organisation_id, o.name as organisation_name,"
         " o.organisasjonsnummer, n.awarded, n.reasons, n.standstill_ends_at,"
         " b.submitted_by, n.mailed_at is not null as mailed,"
+        " t.award_outcome -> 'winner' as winner, n.outcome,"
         " (select wo.name from award_notice w join organisation wo on wo.id = w.organisation_id"
         "  where w.tenant_id = n.tenant_id and w.tender_id = n.tender_id and w.awarded"
         "  limit 1) as winner_name"
@@ -168,7 +173,14 @@ async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
         " where n.tenant_id = app_tenant_id() and n.id = $1",
         notice_id,
     )
-    return AwardNoticeMail(**dict(row)) if row else None
+    if row is None:
+        return None
+    values = dict(row)
+    values["winner"], values["outcome"] = (
+        bid_outcome_of(values["winner"]),
+        bid_outcome_of(values["outcome"]),
+    )
+    return AwardNoticeMail(**values)
 
 
 async def mark_award_notice_mailed(notice_id: int) -> bool:

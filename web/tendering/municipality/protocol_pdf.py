@@ -67,7 +67,7 @@ class _TaggedPDF(FPDF):
 
     def text_height(self, width: float, text: str, line: float = LINE) -> float:
         return self.multi_cell(
-            width, line, text, dry_run=True, output=MethodReturnValue.HEIGHT, padding=0
+            width, line, text, align="L", dry_run=True, output=MethodReturnValue.HEIGHT
         )
 
 
@@ -115,7 +115,7 @@ def _block(
     pdf.fit(pdf.text_height(width, text, line))
     pdf.set_x(pdf.l_margin + indent)
     with pdf.tagged(tag):
-        pdf.multi_cell(width, line, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, line, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _entry(pdf: _TaggedPDF, entry: Entry) -> None:
@@ -128,10 +128,12 @@ def _entry(pdf: _TaggedPDF, entry: Entry) -> None:
     pdf.fit(height + 2)
     with pdf.tagged("P"):
         pdf.set_font(FONT, "B", 10)
-        pdf.multi_cell(0, LINE, number, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, LINE, number, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FONT, "", 10)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(pdf.epw - indent, LINE, entry.sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            pdf.epw - indent, LINE, entry.sentence, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     if entry.table:
         pdf.ln(1)
         _table(pdf, entry.table, indent)
@@ -174,11 +176,26 @@ def _table(pdf: _TaggedPDF, table: Table, indent: float) -> None:
 
 
 def _widths(pdf: _TaggedPDF, table: Table, width: float) -> list[float]:
-    """Each column as wide as its longest cell wants, shrunk together to fit the page."""
-    columns = len(table.headers)
-    wanted = []
-    for i in range(columns):
-        texts = [table.headers[i], *(r[i] for r in table.rows)]
-        wanted.append(min(max(pdf.get_string_width(t) for t in texts) + 3, width * 0.45))
-    total = sum(wanted)
-    return [w * width / total for w in wanted] if total > width else wanted
+    """Each column as wide as its longest cell wants; if the page is too narrow for that, every
+    column keeps at least its longest word (never a word broken inside) and shares the rest."""
+    pad = 2 * pdf.c_margin + 2.5
+
+    def widest(texts: list[str], bold: bool, words: bool) -> float:
+        pdf.set_font(FONT, "B" if bold else "", 9)
+        # Only a plain space breaks a line: "430 000 kr" holds together by its no-break spaces.
+        parts = [w for t in texts for w in (t.split(" ") if words else [t])]
+        return max((pdf.get_string_width(p) for p in parts), default=0.0)
+
+    full, least = [], []
+    for i, header in enumerate(table.headers):
+        cells = [r[i] for r in table.rows]
+        full.append(max(widest([header], True, False), widest(cells, False, False)) + pad)
+        least.append(max(widest([header], True, True), widest(cells, False, True)) + pad)
+    pdf.set_font(FONT, "", 9)
+    if sum(full) <= width:
+        return full
+    spare = width - sum(least)
+    if spare <= 0:
+        return [w * width / sum(least) for w in least]
+    extra = [f - m for f, m in zip(full, least, strict=True)]
+    return [m + e * spare / sum(extra) for m, e in zip(least, extra, strict=True)]
