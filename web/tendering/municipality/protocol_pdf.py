@@ -120,12 +120,18 @@ def _block(
 
 def _entry(pdf: _TaggedPDF, entry: Entry) -> None:
     """ "3. 14.12.2026 kl. 12.00.31" in bold above its sentence, both one paragraph; the table
-    below it."""
+    below it, kept on the same page as its sentence when it is short enough."""
     number = f"{entry.number}. {entry.when}"
     indent = 6
     pdf.set_font(FONT, "", 10)
-    height = LINE + pdf.text_height(pdf.epw - indent, entry.sentence)
-    pdf.fit(height + 2)
+    height = LINE + pdf.text_height(pdf.epw - indent, entry.sentence) + 2
+    grid = _Grid(pdf, entry.table, pdf.epw - indent) if entry.table else None
+    if grid:
+        whole = height + sum(grid.heights)
+        keep = whole if whole < 90 else height + sum(grid.heights[:2])  # a header, one row
+        pdf.fit(keep)
+    else:
+        pdf.fit(height)
     with pdf.tagged("P"):
         pdf.set_font(FONT, "B", 10)
         pdf.multi_cell(0, LINE, number, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -134,45 +140,57 @@ def _entry(pdf: _TaggedPDF, entry: Entry) -> None:
         pdf.multi_cell(
             pdf.epw - indent, LINE, entry.sentence, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
-    if entry.table:
+    if grid:
         pdf.ln(1)
-        _table(pdf, entry.table, indent)
+        grid.draw(indent)
     pdf.ln(3)
 
 
-def _table(pdf: _TaggedPDF, table: Table, indent: float) -> None:
-    """Rows drawn as cells with a rule under the header; each row one tagged paragraph, the
-    header repeated after a page break."""
-    width = pdf.epw - indent
-    pdf.set_font(FONT, "", 9)
-    widths = _widths(pdf, table, width)
-    line = 4.6
+class _Grid:
+    """A table laid out: its column widths and each row's height (the header's first)."""
 
-    def row(cells: list[str], bold: bool) -> None:
+    LINE = 4.6
+
+    def __init__(self, pdf: _TaggedPDF, table: Table, width: float) -> None:
+        self.pdf, self.table, self.width = pdf, table, width
+        self.widths = _widths(pdf, table, width)
+        self.rows = [(table.headers, True), *((r, False) for r in table.rows)]
+        self.heights = [self._height(cells, bold) for cells, bold in self.rows]
+
+    def _height(self, cells: list[str], bold: bool) -> float:
+        self.pdf.set_font(FONT, "B" if bold else "", 9)
+        return (
+            max(
+                self.pdf.text_height(w - 2, c, self.LINE)
+                for w, c in zip(self.widths, cells, strict=True)
+            )
+            + 1.2
+        )
+
+    def draw(self, indent: float) -> None:
+        """Each row one tagged paragraph, a rule under it; the header again after a break."""
+        for (cells, bold), height in zip(self.rows, self.heights, strict=True):
+            if self.pdf.get_y() + height > self.pdf.page_break_trigger:
+                self.pdf.add_page()
+                if not bold:
+                    self._row(self.table.headers, True, self.heights[0], indent)
+            self._row(cells, bold, height, indent)
+
+    def _row(self, cells: list[str], bold: bool, height: float, indent: float) -> None:
+        pdf = self.pdf
         pdf.set_font(FONT, "B" if bold else "", 9)
-        heights = [pdf.text_height(w - 2, c, line) for w, c in zip(widths, cells, strict=True)]
-        height = max(heights) + 1.2
-        if pdf.get_y() + height > pdf.page_break_trigger:
-            pdf.add_page()
-            if not bold:
-                row(table.headers, True)
-                pdf.set_font(FONT, "", 9)
         y, x = pdf.get_y(), pdf.l_margin + indent
         with pdf.tagged("P"):
-            for i, (w, cell) in enumerate(zip(widths, cells, strict=True)):
+            for i, (w, cell) in enumerate(zip(self.widths, cells, strict=True)):
                 pdf.set_xy(x + 1, y + 0.6)
-                align = "R" if i in table.numbers else "L"
-                pdf.multi_cell(w - 2, line, cell, align=align)
+                align = "R" if i in self.table.numbers else "L"
+                pdf.multi_cell(w - 2, self.LINE, cell, align=align)
                 x += w
         pdf.set_y(y + height)
         pdf.set_draw_color(150 if bold else 210)
-        pdf._out("/Artifact BMC")
-        pdf.line(pdf.l_margin + indent, pdf.get_y(), pdf.l_margin + indent + width, pdf.get_y())
+        pdf._out("/Artifact BMC")  # the rules are decoration, outside the structure
+        pdf.line(x - sum(self.widths), pdf.get_y(), x, pdf.get_y())
         pdf._out("EMC")
-
-    row(table.headers, True)
-    for cells in table.rows:
-        row(cells, False)
 
 
 def _widths(pdf: _TaggedPDF, table: Table, width: float) -> list[float]:

@@ -79,7 +79,7 @@ class _Teller:
             caption,
             [self._(N_("Criterion")), self._(N_("Weight")), self._(N_("Score (0–10)"))],
             [
-                [name, f"{weights.get(name, '')} %", score_text(value, self.lang)]
+                [name, f"{weights.get(name, '')}\u00a0%", score_text(value, self.lang)]
                 for name, value in scores.items()
             ],
             numbers={1, 2},
@@ -87,7 +87,9 @@ class _Teller:
 
     # -- the events, in the order a tender meets them ------------------------------------
     def created(self, who: str, v: dict) -> tuple[str, Table | None]:
-        criteria = ", ".join(f"{c['name']} {c['weight']} %" for c in v.get("award_criteria", []))
+        criteria = ", ".join(
+            f"{c['name']} {c['weight']}\u00a0%" for c in v.get("award_criteria", [])
+        )
         text = self._(
             N_(
                 "%(person)s created the tender “%(title)s” with an estimated value of %(value)s"
@@ -252,7 +254,7 @@ class _Teller:
         table = Table(
             self._(N_("The ranking")),
             [self._(N_("Rank")), self._(N_("Bidder"))]
-            + [f"{c.name} ({c.weight} %)" for c in criteria]
+            + [f"{c.name} ({c.weight}\u00a0%)" for c in criteria]
             + [self._(N_("Total"))],
             rows,
             numbers={0, *range(2, len(criteria) + 3)},
