@@ -78,6 +78,9 @@ class PublicTenderView(msgspec.Struct, frozen=True):
     questions_deadline: datetime
     bid_deadline: datetime
     published_at: datetime | None
+    # Public from the award notice on: who was awarded the contract, and when it was told.
+    winner_name: str | None = None
+    award_notified_at: datetime | None = None
 
 
 class DocumentView(msgspec.Struct, frozen=True):

@@ -94,3 +94,15 @@ async def test_the_protocol_in_nynorsk_has_norwegian_figures_and_no_internal_rec
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
     assert "79,00" in text and buyer.evaluator.name in text
     assert tender.award_outcome.winner.organisation_name in text
+
+
+async def test_an_awarded_tender_stays_in_the_public_list_with_its_winner(site, settings):
+    buyer, loser, winner, tender = await _awarded(settings)
+    anonymous = await site.browser()
+    listing = text_of(
+        await anonymous.get(f"/tenders?kommune={buyer.tenant.kommunenummer}", headers=EN)
+    )
+    awarded = listing.split('id="awarded-heading"', 1)[1]
+    assert f'href="/tenders/{tender.id}"' in awarded
+    assert tender.award_outcome.winner.organisation_name in awarded
+    assert date_text(tender.award_notified_at) in awarded
