@@ -53,6 +53,7 @@ def heading(tender: TenderView, place: str, lang: str) -> Heading:
     return Heading(
         title=_(N_("Protocol: %(title)s"), title=tender.title),
         subtitle=_(N_("Tender protocol, %(municipality)s"), municipality=place),
+        author=place,
         facts=[
             _(N_("Status: %(state)s"), state=_(STATES[tender.state])),
             _(

@@ -33,6 +33,7 @@ class Heading:
 
     title: str
     subtitle: str
+    author: str  # the municipality whose protocol it is
     facts: list[str]
     events_heading: str
     page_of: str  # "Page %(page)s of %(pages)s", translated
@@ -78,7 +79,7 @@ def protocol_pdf(heading: Heading, entries: list[Entry], lang: str) -> bytes:
     pdf.set_title(heading.title)
     pdf.set_lang(LANG_TAGS.get(lang, lang))
     pdf.set_creator("Samspel")
-    pdf.set_author(heading.subtitle)
+    pdf.set_author(heading.author)
     pdf.set_subject(heading.subtitle)
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
