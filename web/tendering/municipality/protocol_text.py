@@ -66,9 +66,9 @@ class _Teller:
     def bidder(self, bid_id: Any) -> str:
         return self.names.bidders.get(int(bid_id), "–") if bid_id is not None else "–"
 
-    def moment(self, value: Any) -> str:
+    def moment(self, value: Any, *, seconds: bool = False) -> str:
         when = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return time_text(when, self.lang)
+        return time_text(when, self.lang, seconds=seconds)
 
     def criteria(self) -> list[AwardCriterion]:
         return list(self.tender.award_criteria)
@@ -172,7 +172,7 @@ class _Teller:
             [
                 [
                     b.get("organisation_name", ""),
-                    self.moment(b["received_at"]) if b.get("received_at") else "",
+                    self.moment(b["received_at"], seconds=True) if b.get("received_at") else "",
                     kroner_text(b.get("price"), self.lang) or "–",
                     self._(N_("Yes"))
                     if b.get("valid")
