@@ -8,7 +8,7 @@ VENDOR := web/static/vendor
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/samspel_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup browser run test bench faults lint translations clean
+.PHONY: setup browser fonts run test bench faults lint translations clean
 
 setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled
 
@@ -46,7 +46,13 @@ translations: $(VENV)/.installed
 		[setattr(m, "string", m.id) for m in new]; \
 		write_po(open(path, "wb"), catalogue, width=76)'
 
-run: setup
+# The tender protocol's PDF embeds DejaVu Sans from Debian's package; never a font in the repo.
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+		echo "installing Debian's fonts-dejavu-core for the protocol PDF"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; }
+
+run: setup fonts
 	SAMSPEL_SMTP_URL="$${SAMSPEL_SMTP_URL:-smtp://127.0.0.1:$${SAMSPEL_MAILBOX_SMTP_PORT:-1025}}" \
 	SAMSPEL_IDP_PERSONS_FILE="$${SAMSPEL_IDP_PERSONS_FILE:-$(CURDIR)/.samspel/idp-persons.json}" \
 	$(PY) -m infra.launcher \
@@ -59,7 +65,7 @@ browser:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: setup browser
+test: setup browser fonts
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(PY) -m pytest

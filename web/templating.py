@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from litestar import Request
@@ -18,6 +20,7 @@ from services.access.rules import ROLE_NAMES
 from web.i18n import LANGUAGE_NAMES, LANGUAGES, gettext, ngettext
 
 TEMPLATES = Path(__file__).parent / "templates"
+OSLO = ZoneInfo("Europe/Oslo")  # the clock Norwegian deadlines, letters and protocols are read by
 
 
 def _lang(state: Any) -> str:
@@ -28,8 +31,43 @@ def amount_text(amount: Decimal | int | None, lang: str) -> str:
     """An amount as its readers write it: 1 200 000 in Norwegian, 1,200,000 in English."""
     if amount is None:
         return ""
-    locale = {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
-    return format_decimal(Decimal(amount), format="#,##0.##", locale=locale)
+    return format_decimal(Decimal(amount), format="#,##0.##", locale=_locale(lang))
+
+
+def _locale(lang: str) -> str:
+    return {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
+
+
+def kroner_text(amount: Decimal | int | str | None, lang: str) -> str:
+    """An amount with its unit as a letter writes it: "1 200 000 kr" (English "NOK 1,200,000")."""
+    if amount is None or amount == "":
+        return ""
+    number = amount_text(Decimal(amount), lang)
+    return f"NOK {number}" if lang == "en" else f"{number}\u00a0kr"
+
+
+def score_text(score: Decimal | int | str | None, lang: str, places: int = 2) -> str:
+    """A score with its decimals in the reader's notation: "86,84" in nb and nn, "86.84" in en."""
+    if score is None or score == "":
+        return ""
+    pattern = "0." + "0" * places if places else "0"
+    return format_decimal(Decimal(score), format=pattern, locale=_locale(lang))
+
+
+def date_text(moment: datetime | None) -> str:
+    """A day on the Norwegian calendar: 14.12.2026."""
+    return moment.astimezone(OSLO).strftime("%d.%m.%Y") if moment else ""
+
+
+def time_text(moment: datetime | None, lang: str, *, seconds: bool = False) -> str:
+    """A moment on the Norwegian clock: "14.12.2026 kl. 12.00" (English "14.12.2026 at 12:00");
+    with seconds where the order of events is the point, as in a protocol."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(OSLO)
+    sep = ":" if lang == "en" else "."
+    clock = local.strftime(f"%H{sep}%M" + (f"{sep}%S" if seconds else ""))
+    return local.strftime("%d.%m.%Y") + (" at " if lang == "en" else " kl. ") + clock
 
 
 def _configure(engine: MiniJinjaTemplateEngine) -> None:
@@ -46,6 +84,10 @@ def _configure(engine: MiniJinjaTemplateEngine) -> None:
         ),
     )
     env.add_global("nok", pass_state(lambda state, amount: amount_text(amount, _lang(state))))
+    env.add_global("kr", pass_state(lambda state, amount: kroner_text(amount, _lang(state))))
+    env.add_global("score", pass_state(lambda state, value: score_text(value, _lang(state))))
+    env.add_global("day", date_text)
+    env.add_global("at", pass_state(lambda state, moment: time_text(moment, _lang(state))))
     env.add_global("LANGUAGES", list(LANGUAGES))
     env.add_global("LANGUAGE_NAMES", LANGUAGE_NAMES)
 

@@ -19,6 +19,7 @@ from services.tendering.service import (
     declare_interest,
     notify_award,
     publish_tender,
+    record_qualification,
     score_bid,
     submit_bid,
 )
@@ -191,6 +192,9 @@ async def _grong(pid_key: bytes, sealing_key: bytes, ids: dict[str, int], grong:
                     evaluator_id=evaluator,
                     scores={"Kvalitet": quality, "Kompetanse": competence},
                 )
+    async with tenant_tx(Scope(tenant_id=grong, person_id=siri)):
+        for bid_id in bids.values():  # every bid is checked before the award may go to one
+            await record_qualification(tender_id, bid_id, actor_person_id=siri, qualified=True)
     async with tenant_tx(Scope(tenant_id=grong, person_id=arne)):
         await complete_evaluation(tender_id, actor_person_id=arne)
         await notify_award(

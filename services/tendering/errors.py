@@ -117,3 +117,30 @@ class InvalidTenderState(Conflict):
             "tender_state_refuses", N_("The tender's state does not allow this."), field="state"
         )
         self.state = state
+
+
+class QualificationNotAssessed(Conflict):
+    """The evaluation is complete only once every valid bid is assessed against the
+    qualification requirements: an award must never go to a bid nobody checked."""
+
+    def __init__(self, bidders: list[str]) -> None:
+        super().__init__(
+            "qualification_not_assessed",
+            N_(
+                "Record whether each bid meets the qualification requirements before the"
+                " evaluation is completed. Not assessed yet: %(bidders)s."
+            ),
+            values={"bidders": ", ".join(bidders)},
+        )
+
+
+class WinnerNotQualified(Conflict):
+    def __init__(self, bidder: str) -> None:
+        super().__init__(
+            "award_winner_not_qualified",
+            N_(
+                "The award cannot go to %(bidder)s: the bid has not been found to meet the"
+                " qualification requirements."
+            ),
+            values={"bidder": bidder},
+        )

@@ -11,6 +11,29 @@ import msgspec
 from services.tendering.rules import AwardCriterion
 
 
+class BidOutcome(msgspec.Struct, frozen=True):
+    """One bid as the award notice tells it: who, the price, each criterion's score (0–10),
+    the weighted total (0–100) and the rank, or why it was not qualified."""
+
+    organisation_name: str
+    organisasjonsnummer: str
+    price: Decimal | None
+    scores: dict[str, Decimal]
+    total: Decimal | None
+    rank: int | None
+    qualified: bool | None
+    qualification_reason: str | None = None
+
+
+class AwardOutcome(msgspec.Struct, frozen=True):
+    """What the award notice tells everyone: the winner with its scores, the reasons, how many
+    bids competed."""
+
+    winner: BidOutcome
+    reasons: str
+    bids: int
+
+
 class TenderView(msgspec.Struct, frozen=True):
     id: int
     tenant_id: int
@@ -36,6 +59,7 @@ class TenderView(msgspec.Struct, frozen=True):
     cancelled_at: datetime | None = None
     cancellation_reason: str | None = None
     winning_bid_id: int | None = None
+    award_outcome: AwardOutcome | None = None
 
 
 class PublicTenderView(msgspec.Struct, frozen=True):
@@ -54,6 +78,9 @@ class PublicTenderView(msgspec.Struct, frozen=True):
     questions_deadline: datetime
     bid_deadline: datetime
     published_at: datetime | None
+    # Public from the award notice on: who was awarded the contract, and when it was told.
+    winner_name: str | None = None
+    award_notified_at: datetime | None = None
 
 
 class DocumentView(msgspec.Struct, frozen=True):
@@ -183,6 +210,7 @@ class AwardNoticeView(msgspec.Struct, frozen=True):
     total_score: Decimal | None
     reasons: str
     standstill_ends_at: datetime
+    outcome: BidOutcome | None = None
 
 
 class AwardView(msgspec.Struct, frozen=True):

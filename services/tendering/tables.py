@@ -40,6 +40,7 @@ class Tender(Table, tablename="tender"):
     cancellation_reason = Text(null=True, default=None)
     winning_bid_id = BigInt(null=True, default=None)
     standstill_end_mailed_at = Timestamptz(null=True, default=None)
+    award_outcome = JSONB(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
 
@@ -162,6 +163,7 @@ class AwardNotice(Table, tablename="award_notice"):
     reasons = Text()
     standstill_ends_at = Timestamptz()
     created_at = Timestamptz(default=DatabaseNow())
+    outcome = JSONB(null=True, default=None)
     mailed_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])

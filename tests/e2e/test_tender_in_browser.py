@@ -192,6 +192,9 @@ def test_a_business_bids_and_two_municipal_users_open_score_and_award(browser, p
         with siri.expect_navigation():
             form.locator("button[type=submit]").click()
     expect(siri.locator(".bid-total")).to_have_count(2)  # every bid scored: the ranking shows
+    for n in range(2):  # each bid checked against the qualification requirements ("Meets them")
+        with siri.expect_navigation():
+            siri.locator("form.qualification-form").nth(n).locator("button[type=submit]").click()
     with siri.expect_navigation():
         siri.locator(f"form[action='{here}/evaluation/complete'] button").click()
     expect(siri.locator(f"form[action='{here}/evaluation/complete']")).to_have_count(0)
@@ -201,7 +204,8 @@ def test_a_business_bids_and_two_municipal_users_open_score_and_award(browser, p
     arne.fill("#field-reasons", "Beste forhold mellom pris og kvalitet.")
     arne.locator(f"form[action='{here}/award'] button").click()
     expect(arne).to_have_url(base + here)
-    expect(arne.locator(f"form[action='{here}/contract']")).to_be_visible()
+    # During the standstill the contract is not offered; the page says from which day it is.
+    expect(arne.locator(f"form[action='{here}/contract']")).to_have_count(0)
     assert in_database(settings, lambda: _wait_and_read(deadline, grong, tender_id, False)) == (
         "standstill"
     )
@@ -209,5 +213,6 @@ def test_a_business_bids_and_two_municipal_users_open_score_and_award(browser, p
     # The bidder sees the notice, with the reasons, on the tender's page.
     business.goto(f"{base}/o/{JONAS_ORG}/tenders/{tender_id}")
     expect(business.get_by_text("Beste forhold mellom pris og kvalitet.")).to_be_visible()
+    expect(business.locator("section.award-letter table.award-scores")).to_be_visible()
     for page in (business, arne, siri):
         page.context.close()

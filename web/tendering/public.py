@@ -103,6 +103,8 @@ async def listing(request: Request) -> Template:
     try:
         chosen = filters_of(request)
         rows = await _listed(chosen)
+        # Once the award notice is out, a tender stays listed with its winner.
+        awarded = await _listed(chosen, states=[s.value for s in PUBLISHED_AWARD_STATES])
     except InvalidInput as error:
         raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
         return page(
@@ -111,6 +113,7 @@ async def listing(request: Request) -> Template:
             "tendering/public/_list.html",
             status=422,
             rows=[],
+            awarded=[],
             chosen=raw,
             errors=errors_of(request, error),
             **context,
@@ -120,6 +123,7 @@ async def listing(request: Request) -> Template:
         "tendering/public/list.html",
         "tendering/public/_list.html",
         rows=rows,
+        awarded=sorted(awarded, key=lambda t: t.award_notified_at, reverse=True),
         chosen=chosen,
         **context,
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from services.audit.service import record_change
 from services.tendering.errors import (
@@ -18,7 +19,7 @@ from services.tendering.errors import (
     TenderNotOpenForBids,
 )
 from services.tendering.rules import AwardCriterion, TenderState, check_transition
-from services.tendering.schemas import TenderView
+from services.tendering.schemas import AwardOutcome, BidOutcome, TenderView
 from tenants.context import connection
 
 _TENDER_COLUMNS = tuple(f for f in TenderView.__struct_fields__)
@@ -81,7 +82,16 @@ def tender_view(row: asyncpg.Record) -> TenderView:
     values = {name: row[name] for name in _TENDER_COLUMNS}
     values["award_criteria"] = criteria_of(row)
     values["qualification_requirements"] = list(_json(row["qualification_requirements"]))
+    values["award_outcome"] = award_outcome_of(row["award_outcome"])
     return TenderView(**values)
+
+
+def award_outcome_of(value: Any) -> AwardOutcome | None:
+    return None if value is None else msgspec.convert(_json(value), AwardOutcome, strict=False)
+
+
+def bid_outcome_of(value: Any) -> BidOutcome | None:
+    return None if value is None else msgspec.convert(_json(value), BidOutcome, strict=False)
 
 
 def _json(value: Any) -> Any:
@@ -110,7 +120,7 @@ async def move_tender(
     if stamp:
         sets.append(f"{stamp} = now()")
     for column, value in (extra or {}).items():
-        values.append(value)
+        values.append(json.dumps(value) if isinstance(value, dict) else value)  # a jsonb column
         sets.append(f"{column} = ${len(values)}")
     row = await connection().fetchrow(
         f"update tender set {', '.join(sets)} where tenant_id = $1 and id = $2 returning *",

@@ -3,28 +3,62 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import msgspec
 
 from services.errors import N_
 from services.outbox.service import emit
-from services.tendering.errors import InvalidTenderInput, InvalidTenderState
+from services.tendering.errors import InvalidTenderInput, InvalidTenderState, WinnerNotQualified
 from services.tendering.roles import MANAGERS
 from services.tendering.rules import TenderState, check_contract_signing, standstill_end
-from services.tendering.schemas import AwardNoticeView, AwardView, TenderView
+from services.tendering.schemas import (
+    AwardNoticeView,
+    AwardOutcome,
+    AwardView,
+    BidOutcome,
+    TenderView,
+)
 from services.tendering.service._common import (
+    bid_outcome_of,
     db_now,
     load_tender,
     move_tender,
     require_member,
     tender_view,
 )
+from services.tendering.service.evaluation import opened_bids, ranking
 from tenants.context import connection
 
 _NOTICE = (
     "select id, tender_id, bid_id, organisation_id, awarded, rank, total_score, reasons,"
-    " standstill_ends_at from award_notice"
+    " standstill_ends_at, outcome from award_notice"
 )
+
+
+async def _outcomes(tender_id: int) -> dict[int, BidOutcome]:
+    """Each standing bid as its notice tells it: the scores the ranking gave it, or why not."""
+    scored = {int(r.bid_id): r for r in await ranking(tender_id)}
+    outcomes = {}
+    for b in await opened_bids(tender_id):
+        if b.withdrawn:
+            continue
+        r = scored.get(b.bid_id)
+        outcomes[b.bid_id] = BidOutcome(
+            organisation_name=b.organisation_name,
+            organisasjonsnummer=b.organisasjonsnummer,
+            price=b.price,
+            scores={k: v.quantize(Decimal("0.01")) for k, v in r.scores.items()} if r else {},
+            total=r.total.quantize(Decimal("0.01")) if r else None,
+            rank=r.rank if r else None,
+            qualified=b.qualified if b.valid else False,
+            qualification_reason=b.qualification_reason or b.rejection_reason,
+        )
+    return outcomes
+
+
+def _plain(outcome: msgspec.Struct) -> str:
+    return msgspec.json.encode(outcome).decode()
 
 
 async def notify_award(tender_id: int, *, actor_person_id: int, reasons: str) -> AwardView:
@@ -43,28 +77,43 @@ async def notify_award(tender_id: int, *, actor_person_id: int, reasons: str) ->
         "select id from bid where tenant_id = app_tenant_id() and tender_id = $1 and rank = 1",
         tender_id,
     )
+    outcomes = await _outcomes(tender_id)
+    if winner is None or outcomes[winner].qualified is not True:
+        # The evaluation checks every bid's qualification; a tender evaluated before that rule
+        # (or a changed row) must still never be awarded unchecked.
+        raise WinnerNotQualified(outcomes[winner].organisation_name if winner else "–")
     notified_at = await db.fetchval("select now()")
     ends_at = standstill_end(notified_at)
+    outcome = AwardOutcome(winner=outcomes[winner], reasons=reasons.strip(), bids=len(outcomes))
     tender = await move_tender(
         tender,
         TenderState.AWARD_NOTIFIED,
         actor_person_id=actor_person_id,
         stamp="award_notified_at",
-        extra={"winning_bid_id": winner, "standstill_ends_at": ends_at},
+        extra={
+            "winning_bid_id": winner,
+            "standstill_ends_at": ends_at,
+            "award_outcome": msgspec.to_builtins(outcome),
+        },
     )
     rows = await db.fetch(
         "insert into award_notice (tenant_id, tender_id, bid_id, organisation_id, awarded, rank,"
-        " total_score, reasons, standstill_ends_at)"
-        " select tenant_id, tender_id, id, organisation_id, id = $2, rank, total_score, $3, $4"
-        " from bid where tenant_id = app_tenant_id() and tender_id = $1 and withdrawn_at is null"
+        " total_score, reasons, standstill_ends_at, outcome)"
+        " select b.tenant_id, b.tender_id, b.id, b.organisation_id, b.id = $2, b.rank,"
+        " b.total_score, $3, $4, o.outcome::jsonb"
+        " from bid b join unnest($5::bigint[], $6::text[]) as o(bid_id, outcome)"
+        " on o.bid_id = b.id"
+        " where b.tenant_id = app_tenant_id() and b.tender_id = $1 and b.withdrawn_at is null"
         " returning id, tender_id, bid_id, organisation_id, awarded, rank, total_score, reasons,"
-        " standstill_ends_at",
+        " standstill_ends_at, outcome",
         tender_id,
         winner,
         reasons.strip(),
         ends_at,
+        list(outcomes),
+        [_plain(o) for o in outcomes.values()],
     )
-    notices = sorted((AwardNoticeView(**dict(r)) for r in rows), key=lambda n: n.bid_id)
+    notices = sorted((_notice(r) for r in rows), key=lambda n: n.bid_id)
     tender = await move_tender(tender, TenderState.STANDSTILL, actor_person_id=actor_person_id)
     await emit(
         "tendering.award_notified",
@@ -76,7 +125,11 @@ async def notify_award(tender_id: int, *, actor_person_id: int, reasons: str) ->
 async def award_notices(tender_id: int) -> list[AwardNoticeView]:
     """The municipality's notices of a tender, or the organisation's own."""
     rows = await connection().fetch(_NOTICE + " where tender_id = $1 order by bid_id", tender_id)
-    return [AwardNoticeView(**dict(r)) for r in rows]
+    return [_notice(r) for r in rows]
+
+
+def _notice(row) -> AwardNoticeView:
+    return AwardNoticeView(**{**dict(row), "outcome": bid_outcome_of(row["outcome"])})
 
 
 class AwardNoticeMail(msgspec.Struct, frozen=True):
@@ -95,6 +148,10 @@ class AwardNoticeMail(msgspec.Struct, frozen=True):
     standstill_ends_at: datetime
     submitted_by: int  # the person who sent the bid
     mailed: bool
+    # What FOA § 25-1 asks the letter to tell: the winner's scores and the bidder's own beside
+    # them (None for a notice sent before they were kept).
+    winner: BidOutcome | None = None
+    outcome: BidOutcome | None = None
 
 
 async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
@@ -104,6 +161,7 @@ async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
         " m.name as municipality_name, n.organisation_id, o.name as organisation_name,"
         " o.organisasjonsnummer, n.awarded, n.reasons, n.standstill_ends_at,"
         " b.submitted_by, n.mailed_at is not null as mailed,"
+        " t.award_outcome -> 'winner' as winner, n.outcome,"
         " (select wo.name from award_notice w join organisation wo on wo.id = w.organisation_id"
         "  where w.tenant_id = n.tenant_id and w.tender_id = n.tender_id and w.awarded"
         "  limit 1) as winner_name"
@@ -115,7 +173,14 @@ async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
         " where n.tenant_id = app_tenant_id() and n.id = $1",
         notice_id,
     )
-    return AwardNoticeMail(**dict(row)) if row else None
+    if row is None:
+        return None
+    values = dict(row)
+    values["winner"], values["outcome"] = (
+        bid_outcome_of(values["winner"]),
+        bid_outcome_of(values["outcome"]),
+    )
+    return AwardNoticeMail(**values)
 
 
 async def mark_award_notice_mailed(notice_id: int) -> bool:

@@ -14,6 +14,7 @@ from services.tendering.errors import (
     ConflictOfInterest,
     InvalidTenderInput,
     InvalidTenderState,
+    QualificationNotAssessed,
 )
 from services.tendering.roles import DECLARED_AS, EVALUATORS, MANAGERS
 from services.tendering.rules import Bid, InvalidScore, RankedBid, TenderState, rank_bids
@@ -193,6 +194,14 @@ async def complete_evaluation(tender_id: int, *, actor_person_id: int) -> list[R
     """Opened → evaluated, with each bid's total and rank; unsuccessful if none qualified."""
     await require_member(actor_person_id, MANAGERS + EVALUATORS)
     tender = await _opened(tender_id, lock=True)
+    unassessed = await connection().fetch(
+        "select o.name from bid b join organisation o on o.id = b.organisation_id"
+        " where b.tenant_id = app_tenant_id() and b.tender_id = $1 and b.withdrawn_at is null"
+        " and b.valid and b.qualified is null order by b.received_at, b.id",
+        tender_id,
+    )
+    if unassessed:
+        raise QualificationNotAssessed([r["name"] for r in unassessed])
     ranked = await ranking(tender_id)
     for entry in ranked:
         await connection().execute(

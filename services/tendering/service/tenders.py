@@ -263,7 +263,9 @@ async def published_tenders(
                array(select r.slug from region_member rm join region r on r.id = rm.region_id
                      where rm.municipality_id = t.tenant_id order by r.slug) as region_slugs,
                t.title, t.description, t.estimated_value, t.notice, t.state,
-               t.questions_deadline, t.bid_deadline, t.published_at
+               t.questions_deadline, t.bid_deadline, t.published_at,
+               t.award_outcome -> 'winner' ->> 'organisation_name' as winner_name,
+               t.award_notified_at
         from public_tenders() t join municipality m on m.id = t.tenant_id
         where t.state <> 'draft' and t.state = any($1::text[])
           and ($2::text is null or m.kommunenummer = $2)

@@ -173,6 +173,10 @@ async def awarded_tender():
         await score_bid(
             tender_id, second, evaluator_id=buyer.evaluator, scores={"Kvalitet": 9, "Kompetanse": 9}
         )
+        for passed in (first, second):
+            await record_qualification(
+                tender_id, passed, actor_person_id=buyer.evaluator, qualified=True
+            )
         await record_qualification(
             tender_id,
             third,

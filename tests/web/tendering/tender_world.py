@@ -136,11 +136,17 @@ async def wait_for(moment: datetime) -> None:
     raise TimeoutError(f"the database clock never reached {moment}")
 
 
-async def opened_tender(settings, buyer: Buyer, prices: tuple[str, ...] = ("400000", "300000")):
+async def opened_tender(
+    settings,
+    buyer: Buyer,
+    prices: tuple[str, ...] = ("400000", "300000"),
+    businesses: list[Business] | None = None,
+):
     """A tender whose deadline has passed with one bid per price, opened by two people."""
     deadline = await db_clock() + timedelta(seconds=2)
     tender_id = await new_tender(buyer, bid_deadline=deadline)
-    bids = [await bid(settings, await new_business(settings), tender_id, p) for p in prices]
+    businesses = businesses or [await new_business(settings) for _ in prices]
+    bids = [await bid(settings, b, tender_id, p) for b, p in zip(businesses, prices, strict=True)]
     await wait_for(deadline)
     key = settings.derived_key(SEALING_KEY_PURPOSE)
     for opener in (buyer.officer, buyer.evaluator):
@@ -149,8 +155,8 @@ async def opened_tender(settings, buyer: Buyer, prices: tuple[str, ...] = ("4000
     return tender_id, bids
 
 
-async def evaluated_tender(settings, buyer: Buyer):
-    tender_id, bids = await opened_tender(settings, buyer)
+async def evaluated_tender(settings, buyer: Buyer, businesses: list[Business] | None = None):
+    tender_id, bids = await opened_tender(settings, buyer, businesses=businesses)
     async with tenant_tx(buyer.scope(buyer.evaluator)):
         await tendering.declare_interest(
             tender_id, person_id=buyer.evaluator.id, role="evaluator", conflicted=False
@@ -162,12 +168,16 @@ async def evaluated_tender(settings, buyer: Buyer):
                 evaluator_id=buyer.evaluator.id,
                 scores={"Kvalitet": 7, "Kompetanse": 7},
             )
+            await tendering.record_qualification(
+                tender_id, bid_id, actor_person_id=buyer.evaluator.id, qualified=True
+            )
         await tendering.complete_evaluation(tender_id, actor_person_id=buyer.evaluator.id)
     return tender_id, bids
 
 
-async def awarded_tender(settings, buyer: Buyer) -> int:
-    tender_id, _ = await evaluated_tender(settings, buyer)
+async def awarded_tender(settings, buyer: Buyer, businesses: list[Business] | None = None) -> int:
+    """Two bids, 400 000 and 300 000, scored alike: the cheaper one wins."""
+    tender_id, _ = await evaluated_tender(settings, buyer, businesses)
     async with tenant_tx(buyer.scope()):
         await tendering.notify_award(tender_id, actor_person_id=buyer.officer.id, reasons="Best.")
     return tender_id

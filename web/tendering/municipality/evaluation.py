@@ -20,8 +20,9 @@ from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
+from web.templating import date_text
 from web.tendering.municipality.tender import ONE, base_of, tender_page_of
-from web.tendering.pages import page, when_text
+from web.tendering.pages import page
 
 EVALUATION = ONE + "/evaluation"
 BID = ONE + "/bids/{bid_id:int}"
@@ -250,7 +251,7 @@ class StandstillMessage(Conflict):
             "standstill_not_over",
             N_("The standstill period has not ended: the contract may be signed from %(when)s."),
             field="standstill",
-            values={"when": when_text(ends_at)},
+            values={"when": date_text(ends_at)},
         )
 
 

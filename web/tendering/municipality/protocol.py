@@ -1,16 +1,11 @@
-"""The protocol of the whole tender, generated from its events in the audit chain: a page and a PDF.
-
-The PDF is drawn with fpdf2 (pure Python); a DejaVu font from Debian's fonts-dejavu-core gives it
-æ, ø, å and dashes; without one it falls back to the core font and Latin-1.
-"""
+"""The protocol of the whole tender, told from its events in the audit chain: a page and a
+tagged PDF with the same sentences (protocol_text tells them, protocol_pdf draws them)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
+from datetime import UTC, datetime
+from urllib.parse import quote
 
-from fpdf import FPDF
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
@@ -19,158 +14,84 @@ from services.access import service as access
 from services.errors import N_
 from services.tendering import service as tendering
 from services.tendering.errors import TenderNotFound
-from services.tendering.schemas import ProtocolEvent, TenderView
+from services.tendering.schemas import TenderView
 from tenants.context import current_scope, tenant_tx
 from web.auth.guards import municipality_member, principal_of
 from web.i18n import gettext
-from web.templating import amount_text
+from web.templating import kroner_text, time_text
+from web.tendering.municipality.protocol_pdf import Heading, protocol_pdf
+from web.tendering.municipality.protocol_text import Entry, Names, protocol_entries
 from web.tendering.municipality.tender import ONE, base_of
-from web.tendering.pages import STATES, page, when_text
-
-ACTIONS = {
-    "tender.created": N_("Tender created"),
-    "tender.published": N_("Published"),
-    "tender.document_added": N_("Document added"),
-    "tender.question_answered": N_("Question answered for every supplier"),
-    "tender.bids_closed": N_("Bids closed at the deadline"),
-    "tender.opening_confirmed": N_("Opening confirmed by the first person"),
-    "tender.opened": N_("Bids opened"),
-    "tender.opening_completed": N_("Opening completed by the second person"),
-    "tender.interest_declared": N_("Conflict of interest declared"),
-    "tender.qualification_recorded": N_("Qualification recorded"),
-    "tender.bid_scored": N_("Bid scored"),
-    "tender.ranked": N_("Bids ranked"),
-    "tender.evaluated": N_("Evaluation completed"),
-    "tender.award_notified": N_("Award notice sent to every bidder"),
-    "tender.standstill": N_("Standstill period started"),
-    "tender.contract_signed": N_("Contract signed"),
-    "tender.completed": N_("Completed"),
-    "tender.cancelled": N_("Cancelled"),
-    "tender.unsuccessful": N_("Unsuccessful"),
-}
-FONTS = Path("/usr/share/fonts/truetype/dejavu")
+from web.tendering.pages import STATES, page
 
 
-class Line(dict):
-    """One row of the protocol: when, who, what, and its details as text."""
-
-
-def _details(event: ProtocolEvent, lang: str) -> list[str]:
-    values: dict[str, Any] = dict(event.values or {})
-    values.pop("state", None)
-    if event.action == "tender.opening_completed":
-        bids = values.pop("bids", [])
-        return [
-            f"{b['organisation_name']}: {amount_text(b['price'], lang) if b['price'] else '–'} NOK,"
-            f" SHA-256 {b['sha256'][:16]}…"
-            for b in bids
-        ]
-    if event.action == "tender.ranked":
-        return [
-            f"{gettext(lang, N_('Rank'))} {r['rank']}: {gettext(lang, N_('bid'))} {r['bid_id']},"
-            f" {r['total']}"
-            for r in values.get("ranking", [])
-        ]
-    if event.action == "tender.created":
-        criteria = ", ".join(
-            f"{c['name']} {c['weight']} %" for c in values.get("award_criteria", [])
-        )
-        return [
-            values.get("title", ""),
-            f"{amount_text(values.get('estimated_value'), lang)} NOK",
-            criteria,
-        ]
-    return [
-        f"{key}: {value if isinstance(value, str | int | float) else json.dumps(value, ensure_ascii=False)}"
-        for key, value in values.items()
-        if value not in (None, "", [], {})
-    ]
-
-
-async def _protocol(tender_id: int, lang: str) -> tuple[TenderView, list[Line]]:
+async def _protocol(tender_id: int, lang: str) -> tuple[TenderView, list[Entry]]:
     async with tenant_tx():
         tender = await tendering.get_tender(tender_id)
         if tender.tenant_id != current_scope.get().tenant_id:
             raise TenderNotFound()
         events = await tendering.tender_protocol(tender_id)
-        names = {
+        people = {
             m.person_id: m.person_name
             for m in await access.members_of(municipality_id=tender.tenant_id)
         }
-    lines = [
-        Line(
-            seq=e.seq,
-            when=when_text(e.occurred_at, seconds=True),
-            who=names.get(e.actor_person_id, "")
-            if e.actor_person_id
-            else gettext(lang, N_("The system")),
-            what=gettext(lang, ACTIONS.get(e.action, e.action)),
-            details=_details(e, lang),
+        # Bids are readable once opened; before that the protocol names no bidder anyway.
+        bidders = (
+            {b.bid_id: b.organisation_name for b in await tendering.opened_bids(tender_id)}
+            if tender.opened_at
+            else {}
         )
-        for e in events
-    ]
-    return tender, lines
+    return tender, protocol_entries(tender, events, Names(people, bidders), lang)
+
+
+def heading(tender: TenderView, place: str, lang: str) -> Heading:
+    """The protocol's title and the facts a reader needs before its events."""
+
+    def _(message: str, **values) -> str:
+        return gettext(lang, message, **values)
+
+    return Heading(
+        title=_(N_("Protocol: %(title)s"), title=tender.title),
+        subtitle=_(N_("Tender protocol, %(municipality)s"), municipality=place),
+        author=place,
+        facts=[
+            _(N_("Status: %(state)s"), state=_(STATES[tender.state])),
+            _(
+                N_("Estimated value: %(value)s"),
+                value=kroner_text(tender.estimated_value, lang),
+            ),
+            _(N_("Deadline for bids: %(when)s."), when=time_text(tender.bid_deadline, lang)),
+            _(
+                N_(
+                    "Made %(when)s from the tender's audit chain, where every event is recorded"
+                    " in the order it happened."
+                ),
+                when=time_text(datetime.now(UTC), lang),
+            ),
+        ],
+        events_heading=_(N_("What happened")),
+        page_of=_(N_("Page %(page)s of %(pages)s")),
+    )
+
+
+def _place(request: Request, kommunenummer: str) -> str:
+    return principal_of(request).active.municipality_name or kommunenummer
 
 
 @get(ONE + "/protocol", guards=[municipality_member()], name="tender_protocol")
 async def protocol_page(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Template:
-    tender, lines = await _protocol(tender_id, request.state.get("lang", "nb"))
+    lang = request.state.get("lang", "nb")
+    tender, entries = await _protocol(tender_id, lang)
     return page(
         request,
         "tendering/municipality/protocol.html",
         base=base_of(request),
         tender=tender,
-        lines=lines,
+        heading=heading(tender, _place(request, kommunenummer), lang),
+        entries=entries,
     )
-
-
-def protocol_pdf(tender: TenderView, lines: list[Line], lang: str, place: str) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_title(tender.title)
-    pdf.set_creator("Samspel")
-    if (FONTS / "DejaVuSans.ttf").exists():
-        pdf.add_font("body", "", str(FONTS / "DejaVuSans.ttf"))
-        pdf.add_font("body", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        font, clean = "body", str
-    else:  # the core font knows Latin-1 only
-        font = "helvetica"
-
-        def clean(text: str) -> str:
-            return (
-                text.replace("–", "-")
-                .replace("…", "...")
-                .encode("latin-1", "replace")
-                .decode("latin-1")
-            )
-
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    pdf.set_font(font, "B", 15)
-    pdf.multi_cell(0, 8, clean(tender.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(font, "", 10)
-    head = [
-        f"{gettext(lang, N_('Protocol'))} · {place}",
-        f"{gettext(lang, N_('Status'))}: {gettext(lang, STATES[tender.state])}",
-        f"{gettext(lang, N_('Estimated value (NOK)'))}: {amount_text(tender.estimated_value, lang)}",
-        f"{gettext(lang, N_('Deadline for bids'))}: {when_text(tender.bid_deadline)}",
-    ]
-    for text in head:
-        pdf.multi_cell(0, 5, clean(text), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    for line in lines:
-        pdf.set_font(font, "B", 10)
-        title = f"{line['seq']}. {line['when']} – {line['what']}" + (
-            f" ({line['who']})" if line["who"] else ""
-        )
-        pdf.multi_cell(0, 5, clean(title), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(font, "", 9)
-        for detail in line["details"]:
-            pdf.set_x(pdf.l_margin + 5)
-            pdf.multi_cell(0, 4.5, clean(detail), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-    return bytes(pdf.output())
 
 
 @get(ONE + "/protocol.pdf", guards=[municipality_member()], name="tender_protocol_pdf")
@@ -178,12 +99,12 @@ async def protocol_download(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
     lang = request.state.get("lang", "nb")
-    tender, lines = await _protocol(tender_id, lang)
-    place = principal_of(request).active.municipality_name or kommunenummer
+    tender, entries = await _protocol(tender_id, lang)
+    name = gettext(lang, N_("protocol")) + f"-{tender_id}.pdf"
     return Response(
-        protocol_pdf(tender, lines, lang, place),
+        protocol_pdf(heading(tender, _place(request, kommunenummer), lang), entries, lang),
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="protocol-{tender_id}.pdf"'},
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
 
 

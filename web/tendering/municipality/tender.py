@@ -72,6 +72,9 @@ async def tender_page_of(
         status=status,
         base=base_of(request),
         deadline_passed=datetime.now(UTC) >= tender.bid_deadline,
+        # The signing is judged by the database's clock; the page only stops offering it early.
+        standstill_over=bool(tender.standstill_ends_at)
+        and datetime.now(UTC) >= tender.standstill_ends_at,
         role=principal_of(request).active.role,
         me=principal_of(request).person.id,
         **found,
