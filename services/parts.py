@@ -114,8 +114,8 @@ def install(parts: Sequence[Part]) -> Iterator[tuple[Part, ...]]:
     same process-wide list a worker started with PARTS would have.
     """
     global _installed
+    _check(parts)
     before, _installed = _installed, tuple(parts)
-    _check(_installed)
     try:
         yield _installed
     finally:
