@@ -155,7 +155,7 @@ def actor_modules(parts: Sequence[Part] | None = None) -> list[str]:
 
 def demo_loaders(parts: Sequence[Part] | None = None) -> list[Callable]:
     """Each part's demo loader, in the list's order: a part's demo may use an earlier one's."""
-    return [_callable(p.demo) for p in _or_installed(parts) if p.demo]
+    return [resolve(p.demo) for p in _or_installed(parts) if p.demo]
 
 
 def figure_modules(parts: Sequence[Part] | None = None) -> list[ModuleType]:
@@ -166,6 +166,7 @@ def mail_modules(parts: Sequence[Part] | None = None) -> list[ModuleType]:
     return [importlib.import_module(p.mails) for p in _or_installed(parts) if p.mails]
 
 
-def _callable(path: str) -> Callable:
+def resolve(path: str) -> Callable:
+    """The object that a "module:name" path names."""
     module, _, name = path.partition(":")
     return getattr(importlib.import_module(module), name)

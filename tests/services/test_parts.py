@@ -54,7 +54,7 @@ def test_every_piece_a_part_names_exists(part: Part):
     if part.mails:
         assert part.mails == f"{part.package}.mails"
     if part.demo:
-        assert callable(parts._callable(part.demo))  # noqa: SLF001
+        assert callable(parts.resolve(part.demo))
 
 
 def test_a_slice_belongs_to_one_part_and_is_changed_by_events_of_named_parts():

@@ -1,6 +1,7 @@
 """A part is its own folders plus one line in the parts list: a throw-away part, added in a
-test, has its migration applied, its page served, its actor registered and run, its figures
-on the dashboards and its mail written with its template, and no product file names it."""
+test, has its migration applied, its page served, its actor registered with the broker and
+sent its events, its figures on the dashboards and its mail written in its template, and no
+product file names it."""
 
 from __future__ import annotations
 
