@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import importlib
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -19,12 +20,12 @@ from infra.db import Database
 from infra.settings import Settings
 from services.access.enhetsregisteret import Enhetsregisteret
 from services.errors import DomainError
-from web import health, members
+from services.parts import Part, route_modules
+from web import health
 from web.account import controller as account
 from web.auth import controller as auth
 from web.auth.middleware import auth_middleware
 from web.auth.oidc import OidcClient
-from web.dashboards import controller as dashboards
 from web.errors import domain_error_handler, http_error_handler, internal_error_handler
 from web.logs import configure_logging
 from web.metrics import OperatorMetrics, metrics_config
@@ -32,23 +33,16 @@ from web.middleware import request_context_middleware
 from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
-from web.programmes import controller as programmes
-from web.projects import controller as projects
 from web.public import controller as public
 from web.ratelimit import STORE, rate_limit_config, rate_limit_store
 from web.region import controller as region
 from web.security import origin, security_headers
 from web.templating import template_config
-from web.tendering import public as tenders
-from web.tendering import supplier
-from web.tendering.municipality import editor as tender_editor
-from web.tendering.municipality import evaluation as tender_evaluation
-from web.tendering.municipality import protocol as tender_protocol
-from web.tendering.municipality import tender as tendering
 from web.unavailable import OUTAGE, SessionsUnavailable, unavailable_handler
 
 STATIC = Path(__file__).parent / "static"
 
+# The frame every part hangs in: logging in, the account, each audience's home, the operator.
 ROUTES = [
     auth.login,
     auth.callback,
@@ -64,23 +58,20 @@ ROUTES = [
     account.new_organisation,
     account.register_organisation,
     municipality.home,
-    *members.ROUTES,
     region.home,
     organisation.home,
     operator.home,
     operator.create_region,
     operator.create_municipality,
     operator.invite_admin,
-    *programmes.ROUTES,
-    *projects.ROUTES,
-    *dashboards.ROUTES,
-    *tenders.ROUTES,
-    *tender_editor.ROUTES,
-    *tendering.ROUTES,
-    *tender_evaluation.ROUTES,
-    *tender_protocol.ROUTES,
-    *supplier.ROUTES,
 ]
+
+
+def part_routes(parts: Sequence[Part] | None = None) -> list:
+    """Every part's pages (services/parts.py names their modules; each has a ROUTES list)."""
+    return [
+        route for module in route_modules(parts) for route in importlib.import_module(module).ROUTES
+    ]
 
 
 def create_app(
@@ -89,8 +80,10 @@ def create_app(
     database: Database | None = None,
     oidc_transport: httpx.AsyncBaseTransport | None = None,
     register_transport: httpx.AsyncBaseTransport | None = None,
+    parts: Sequence[Part] | None = None,
 ) -> Litestar:
-    """The app; tests hand in the suite's pool and a transport that reaches the provider in-process."""
+    """The app; tests hand in the suite's pool and a transport that reaches the provider in-process,
+    and may serve other parts than services/parts.py lists."""
     configure_logging()
     owns_database = database is None
     database = database or Database(settings.app_database_url)
@@ -119,6 +112,7 @@ def create_app(
             public.landing,
             public.switch_language,
             *ROUTES,
+            *part_routes(parts),
             health.live,
             health.ready,
             OperatorMetrics,

@@ -1,7 +1,10 @@
 """Dashboard rollups: recompute a municipality's slice or a region's figures and upsert them; read them.
 
-Two kinds of function live here. The reads (figures_for_municipality, figures_for_region,
-the drill-down lists) run inside the caller's tenant_tx(), like every use-case. The
+The figures are the parts': each part's figures.py declares its slices (what it computes,
+and which events change it), found through services/parts.py; nothing here names a part.
+
+Two kinds of function live here. The reads (figures_for_municipality, figures_for_region)
+run inside the caller's tenant_tx(), like every use-case. The
 recomputes (recompute_municipality, recompute_region, refresh_everything) are the jobs a
 worker runs: each opens its own transaction, because it is the boundary, as an actor is.
 
@@ -21,22 +24,10 @@ from datetime import date, datetime
 
 import msgspec
 
-from services.dashboards.rules import (
-    SLICES,
-    AmountRow,
-    AreaRow,
-    Figure,
-    KpiMeasurementRow,
-    KpiTargetRow,
-    ProjectRow,
-    RegionFigureRow,
-    TenderRow,
-    programme_figures,
-    project_figures,
-    region_figures,
-    tender_figures,
-)
+from services.dashboards import rules
+from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_figures, structs
 from services.errors import N_, InvalidInput
+from services.parts import figure_modules
 from tenants.context import Scope, connection, rescope, tenant_tx
 
 # Overdue is judged by the Norwegian calendar day, whatever the server's zone.
@@ -61,26 +52,39 @@ class RegionFigures(msgspec.Struct, frozen=True):
     computed_at: datetime | None
 
 
-class OverdueDecision(msgspec.Struct, frozen=True):
-    project_id: int
-    project_title: str
-    next_phase: str | None
-    due_date: date
+def slices() -> tuple[Slice, ...]:
+    """Every part's dashboard slices, in the order of the parts."""
+    found = tuple(s for module in figure_modules() for s in module.SLICES)
+    names = [s.name for s in found]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two parts compute one dashboard slice: {names}")
+    return found
 
 
-class PhaseProject(msgspec.Struct, frozen=True):
-    id: int
-    title: str
-    phase: str
-    status: str
-    approved_budget: object
+def slice_names() -> tuple[str, ...]:
+    return tuple(s.name for s in slices())
 
 
-def _check_slices(slices: Iterable[str]) -> tuple[str, ...]:
-    chosen = tuple(s for s in SLICES if s in set(slices))
-    if set(slices) - set(chosen):
-        raise ValueError(f"unknown dashboard slices: {sorted(set(slices) - set(chosen))}")
-    return chosen
+def slices_for(kind: str) -> tuple[str, ...]:
+    """The slices an event of this kind may change; () for one no figure depends on."""
+    return rules.slices_for(kind, slices())
+
+
+def changing_kinds() -> frozenset[str]:
+    """Every event kind after which some dashboard figure may differ."""
+    return frozenset(kind for s in slices() for kind in s.changed_by)
+
+
+def _chosen(names: Iterable[str] | None) -> tuple[Slice, ...]:
+    """These slices (all when None), in the parts' order; an unknown name is a bug."""
+    every = slices()
+    if names is None:
+        return every
+    wanted = set(names)
+    unknown = wanted - {s.name for s in every}
+    if unknown:
+        raise ValueError(f"unknown dashboard slices: {sorted(unknown)}")
+    return tuple(s for s in every if s.name in wanted)
 
 
 # --- computing, inside the municipality's transaction ------------------------------------------
@@ -90,96 +94,14 @@ async def today() -> date:
     return await connection().fetchval(TODAY)
 
 
-async def compute_municipality(slices: Iterable[str] = SLICES, *, on: date) -> list[Figure]:
-    """The figures of these slices as the transaction's municipality's rows say now."""
+async def compute_municipality(
+    names: Iterable[str] | None = None, *, on: date
+) -> list[Figure]:
+    """The figures of these slices (all when None) as the transaction's municipality's rows say now."""
     figures: list[Figure] = []
-    for slice_ in _check_slices(slices):
-        figures += await _COMPUTE[slice_](on)
+    for slice_ in _chosen(names):
+        figures += await slice_.compute(on)
     return sorted(figures)
-
-
-def _rows(struct, records) -> list:
-    return [struct(**dict(r)) for r in records]
-
-
-async def _programmes(on: date) -> list[Figure]:
-    db = connection()
-    areas = await db.fetch(
-        "select id, programme_id, name_nb, name_nn, share from strategy_area"
-        " where tenant_id = app_tenant_id() order by id"
-    )
-    funding = await db.fetch(
-        "select programme_id as key, year, sum(amount) as amount from funding_line"
-        " where tenant_id = app_tenant_id() group by programme_id, year"
-    )
-    # Committed: the budget a go approved, in the year of that go; own projects only (a
-    # regional project counts with its lead, so a region's sum counts it once).
-    committed = await db.fetch(
-        "select p.strategy_area_id as key, extract(year from d.decided_on)::int as year,"
-        " sum(s.approved_budget) as amount from sub_project s"
-        " join project p on p.tenant_id = s.tenant_id and p.id = s.project_id"
-        " join decision_point d on d.tenant_id = s.tenant_id and d.id = s.go_decision_id"
-        " where s.tenant_id = app_tenant_id() and p.tenant_id = app_tenant_id()"
-        " and s.state <> 'planned' group by 1, 2"
-    )
-    spent = await db.fetch(
-        "select p.strategy_area_id as key, extract(year from r.period_end)::int as year,"
-        " sum(r.spent) as amount from status_report r"
-        " join project p on p.tenant_id = r.tenant_id and p.id = r.project_id"
-        " where r.tenant_id = app_tenant_id() and p.tenant_id = app_tenant_id() group by 1, 2"
-    )
-    targets = await db.fetch(
-        "select k.code, k.name, t.year, t.target from kpi_target t"
-        " join kpi k on k.tenant_id = t.tenant_id and k.id = t.kpi_id"
-        " where t.tenant_id = app_tenant_id() order by k.id, t.year"
-    )
-    measurements = await db.fetch(
-        "select distinct on (m.kpi_id, extract(year from m.measured_on)) m.kpi_id, k.code,"
-        " k.name, m.measured_on, m.id, m.value from kpi_measurement m"
-        " join kpi k on k.tenant_id = m.tenant_id and k.id = m.kpi_id"
-        " where m.tenant_id = app_tenant_id()"
-        " order by m.kpi_id, extract(year from m.measured_on), m.measured_on desc, m.id desc"
-    )
-    return programme_figures(
-        _rows(AreaRow, areas),
-        _rows(AmountRow, funding),
-        _rows(AmountRow, committed),
-        _rows(AmountRow, spent),
-        _rows(KpiTargetRow, targets),
-        _rows(KpiMeasurementRow, measurements),
-    )
-
-
-async def _projects(on: date) -> list[Figure]:
-    db = connection()
-    projects = await db.fetch(
-        "select phase, status from project where tenant_id = app_tenant_id() order by id"
-    )
-    dues = await db.fetch(
-        "select due_date from decision_point where tenant_id = app_tenant_id()"
-        " and outcome is null"
-    )
-    return project_figures(_rows(ProjectRow, projects), [r["due_date"] for r in dues], on)
-
-
-async def _tenders(on: date) -> list[Figure]:
-    db = connection()
-    tenders = await db.fetch(
-        "select id, title, state, bid_deadline, opened_at, award_notified_at from tender"
-        " where tenant_id = app_tenant_id() and state <> 'draft' order by id"
-    )
-    # Row-level security shows a municipality no bid of a tender before its opening; the
-    # join says the same in the query, so the count cannot depend on the policy alone.
-    bids = await db.fetch(
-        "select b.tender_id, count(*) as n from bid b"
-        " join tender t on t.tenant_id = b.tenant_id and t.id = b.tender_id"
-        " where b.tenant_id = app_tenant_id() and t.opened_at is not null"
-        " and b.withdrawn_at is null group by b.tender_id"
-    )
-    return tender_figures(_rows(TenderRow, tenders), {r["tender_id"]: r["n"] for r in bids})
-
-
-_COMPUTE = {"programmes": _programmes, "projects": _projects, "tenders": _tenders}
 
 
 async def _lock(name: str, *ids: int) -> datetime:
@@ -223,18 +145,18 @@ async def _store_municipality(slice_: str, figures: Sequence[Figure], at: dateti
     )
 
 
-async def recompute_here(slices: Iterable[str] = SLICES) -> list[Figure]:
-    """Recompute and store these slices of the open transaction's municipality."""
+async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
+    """Recompute and store these slices (all when None) of the open transaction's municipality."""
     db = connection()
     tenant_id = await db.fetchval("select app_tenant_id()")
     if tenant_id is None:
         raise InvalidInput("no_municipality", N_("Only a municipality has these figures."))
     on = await today()
     stored: list[Figure] = []
-    for slice_ in _check_slices(slices):
-        at = await _lock(slice_, tenant_id)
-        figures = await compute_municipality([slice_], on=on)
-        await _store_municipality(slice_, figures, at)
+    for slice_ in _chosen(names):
+        at = await _lock(slice_.name, tenant_id)
+        figures = sorted(await slice_.compute(on))
+        await _store_municipality(slice_.name, figures, at)
         stored += figures
     return stored
 
@@ -242,10 +164,10 @@ async def recompute_here(slices: Iterable[str] = SLICES) -> list[Figure]:
 # --- the jobs: each its own transaction ---------------------------------------------------------
 
 
-async def recompute_municipality(tenant_id: int, slices: Iterable[str] = SLICES) -> None:
-    """Recompute a municipality's slices in its own scope, all in one transaction."""
+async def recompute_municipality(tenant_id: int, names: Iterable[str] | None = None) -> None:
+    """Recompute a municipality's slices (all when None) in its own scope, in one transaction."""
     async with tenant_tx(tenant_id):
-        await recompute_here(slices)
+        await recompute_here(names)
 
 
 async def regions_of(tenant_id: int) -> list[int]:
@@ -272,7 +194,7 @@ async def recompute_region(region_id: int) -> None:
             await rescope(Scope(tenant_id=member.id))
             by_municipality[member.id] = (await figures_for_municipality()).figures
         await rescope(Scope(region_id=region_id))
-        await _store_region(region_figures(by_municipality), at)
+        await _store_region(region_figures(by_municipality, slices()), at)
 
 
 async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
@@ -307,9 +229,11 @@ async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
     )
 
 
-async def refresh_municipality_and_regions(tenant_id: int, slices: Iterable[str]) -> None:
+async def refresh_municipality_and_regions(
+    tenant_id: int, names: Iterable[str] | None = None
+) -> None:
     """What a change event leads to: the municipality's slices, then each of its regions."""
-    await recompute_municipality(tenant_id, slices)
+    await recompute_municipality(tenant_id, names)
     for region_id in await regions_of(tenant_id):
         await recompute_region(region_id)
 
@@ -350,7 +274,7 @@ async def _members() -> list[Member]:
         " join municipality m on m.id = rm.municipality_id"
         " where rm.region_id = app_region_id() order by m.name"
     )
-    return _rows(Member, rows)
+    return structs(Member, rows)
 
 
 async def figures_for_region() -> RegionFigures:
@@ -366,25 +290,3 @@ async def figures_for_region() -> RegionFigures:
     return RegionFigures(
         await _members(), dict(figures), min((r["computed_at"] for r in rows), default=None)
     )
-
-
-async def overdue_decisions() -> list[OverdueDecision]:
-    """The list behind "decision points overdue": the municipality's own projects' open ones."""
-    rows = await connection().fetch(
-        "select d.project_id, p.title as project_title, d.next_phase, d.due_date"
-        " from decision_point d join project p on p.tenant_id = d.tenant_id and p.id = d.project_id"
-        f" where d.tenant_id = app_tenant_id() and d.outcome is null and d.due_date < ({TODAY})"
-        " order by d.due_date, p.title"
-    )
-    return _rows(OverdueDecision, rows)
-
-
-async def projects_in_phase(phase: str) -> list[PhaseProject]:
-    """The list behind "projects per sub-project": the municipality's running ones in it."""
-    rows = await connection().fetch(
-        "select id, title, phase, status, approved_budget from project"
-        " where tenant_id = app_tenant_id() and phase = $1 and status <> 'closed'"
-        " order by title, id",
-        phase,
-    )
-    return _rows(PhaseProject, rows)

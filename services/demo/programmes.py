@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from services.demo.data import DemoMembership, DemoPerson
+from services.demo.seed import Demo
 from services.programmes import service as programmes
 from services.programmes.schemas import GoalInput, StrategyAreaInput, StrategyAreaView
 from services.projects import service as projects
@@ -72,8 +73,9 @@ KPI_TARGETS = {
 YEARS = range(2025, 2031)
 
 
-async def load_programmes(pid_key: bytes, municipality_ids: dict[str, int]) -> dict[str, int]:
+async def load_programmes(demo: Demo) -> dict[str, int]:
     """Upsert the programme and the four projects; returns how many of each the demo holds."""
+    pid_key, municipality_ids = demo.pid_key, demo.ids
     owners = {GRONG: await _person(pid_key, OWNER_OF_GRONG, municipality_ids[GRONG])}
     for person in PROJECT_OWNERS:
         nr = person.memberships[0].target

@@ -11,6 +11,7 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+from services.demo.seed import Demo
 from services.tendering.rules import AwardCriterion
 from services.tendering.service import (
     complete_evaluation,
@@ -134,8 +135,14 @@ async def _tender(
     return tender.id
 
 
-async def load_demo_tenders(pid_key: bytes, sealing_key: bytes, ids: dict[str, int]) -> int:
-    """Make the two demo tenders if they are not there yet; returns how many tenders exist."""
+async def load_demo_tenders(demo: Demo) -> dict[str, int]:
+    """Make the two demo tenders if they are not there yet; says how many tenders exist.
+
+    Without the sealing key (the bids are sealed with it) there are none.
+    """
+    if demo.sealing_key is None:
+        return {}
+    pid_key, sealing_key, ids = demo.pid_key, demo.sealing_key, demo.ids
     meraaker, grong = ids["5034"], ids["5045"]
     if await _existing(meraaker, MERAAKER_TITLE) is None:
         ingrid = await _person_id(pid_key, INGRID)
@@ -152,7 +159,7 @@ async def load_demo_tenders(pid_key: bytes, sealing_key: bytes, ids: dict[str, i
             await _bid(tender_id, pid_key, pid, ids, price, {"Kvalitet": text}, sealing_key)
     if await _existing(grong, GRONG_TITLE) is None:
         await _grong(pid_key, sealing_key, ids, grong)
-    return 2
+    return {"tenders": 2}
 
 
 async def _grong(pid_key: bytes, sealing_key: bytes, ids: dict[str, int], grong: int) -> None:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import msgspec
 
-from services.notifications.mails import TEMPLATES, MailRequest
+from infra.settings import Settings
+from services.notifications.mails import MailRequest, templates
 from services.notifications.sealing import seal
 from services.outbox.service import emit
 from tenants.context import connection
 
 MAIL_REQUESTED = "notifications.mail_requested"
+
+
+def mail_key(settings: Settings) -> bytes:
+    """The key that seals a request's secrets, and that the mail worker opens them with."""
+    return settings.derived_key("mail-secrets")
 
 
 async def request_mail(
@@ -22,7 +28,7 @@ async def request_mail(
     key: bytes,
     once: str | None = None,
 ) -> int:
-    if template not in TEMPLATES:
+    if template not in templates():
         raise ValueError(f"no mail template {template!r}")
     sealed = {name: seal(key, text) for name, text in (secrets or {}).items()}
     request = MailRequest(

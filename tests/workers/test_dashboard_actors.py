@@ -18,8 +18,9 @@ from tests.services.dashboards.dashboard_helpers import (
     stored_rows,
 )
 from tests.services.tendering.tendering_helpers import sleep_until, tender_with_bids
-from workers.actors.dashboards import close_due_tenders, recompute_dashboards
+from workers.actors.dashboards import recompute_dashboards
 from workers.actors.outbox import relay_outbox
+from workers.actors.tendering import close_due_tenders
 from workers.scheduler import periodic_actors
 
 

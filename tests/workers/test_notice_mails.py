@@ -22,12 +22,9 @@ from tenants.context import Scope, connection, tenant_tx
 from tests.services.projects.plp_helpers import new_kommune, new_project
 from tests.services.tendering.tendering_helpers import awarded_tender
 from workers.actors import mail as mail_actor
-from workers.actors.notices import (
-    end_standstill_periods,
-    mail_award_notices,
-    remind_decision_owners,
-)
 from workers.actors.outbox import relay_outbox
+from workers.actors.projects import remind_decision_owners
+from workers.actors.tendering import end_standstill_periods, mail_award_notices
 from workers.scheduler import periodic_actors
 
 QUEUES = ("outbox", "notices", "mail", "dashboards")

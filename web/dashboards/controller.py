@@ -22,6 +22,7 @@ from litestar.response import Response, Template
 from services.dashboards import service as dashboards
 from services.dashboards.rules import WHOLE_REGION, Figure
 from services.errors import N_
+from services.projects import figures as project_lists
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, region_member
 from web.dashboards import charts, views
@@ -226,10 +227,10 @@ async def _list(request: Request, kommunenummer: str, which: str) -> views.DashT
     lang = _lang(request)
     if which == "overdue":
         async with tenant_tx():
-            table = _overdue_table(await dashboards.overdue_decisions(), lang)
+            table = _overdue_table(await project_lists.overdue_decisions(), lang)
     elif which.startswith("projects-") and which[9:] in views.PHASES:
         async with tenant_tx():
-            table = _phase_table(await dashboards.projects_in_phase(which[9:]), which[9:], lang)
+            table = _phase_table(await project_lists.projects_in_phase(which[9:]), which[9:], lang)
     else:
         raise NotFoundException()
     # Each project's page lives under the municipality's own address.

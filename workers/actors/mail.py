@@ -13,7 +13,7 @@ import redis.asyncio as redis
 
 from infra.settings import Settings, database_name, load
 from services.notifications.mails import MailRequest, compose
-from services.notifications.service import MAIL_REQUESTED
+from services.notifications.service import MAIL_REQUESTED, mail_key
 from workers.actors.outbox import handles
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def _settings() -> Settings:
 async def deliver(settings: Settings, event_id: int, payload: dict) -> bool:
     """Send one requested mail; False when it was sent before (delivery is at least once)."""
     request = msgspec.convert(payload, MailRequest)
-    message = compose(request, settings.derived_key("mail-secrets"))
+    message = compose(request, mail_key(settings))
     if settings.smtp_url is None:
         logger.warning("no SAMSPEL_SMTP_URL: mail %s to its recipient was not sent", event_id)
         return False

@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 # Which actors receive an event of a kind; filled by @handles in the parts' actor modules.
 HANDLERS: dict[str, list[Actor]] = {}
+# Actors that choose their events as each is sent (@handles_when): the dashboards ask the
+# parts whether a figure changes with the kind, so a new part's events reach them unnamed.
+CHOOSERS: list[tuple[Callable[[str], bool], Actor]] = []
 
 BATCH = 100
 # A relay run stops claiming after this long and sends itself again, well inside its time
@@ -47,6 +50,20 @@ def handles(*kinds: str) -> Callable[[Actor], Actor]:
         return actor
 
     return register
+
+
+def handles_when(wants: Callable[[str], bool]) -> Callable[[Actor], Actor]:
+    """Send this actor every committed event whose kind `wants`, as @handles does."""
+
+    def register(actor: Actor) -> Actor:
+        CHOOSERS.append((wants, actor))
+        return actor
+
+    return register
+
+
+def handlers_of(kind: str) -> list[Actor]:
+    return [*HANDLERS.get(kind, ()), *(actor for wants, actor in CHOOSERS if wants(kind))]
 
 
 def event_message(event: outbox.Event, actor: Actor) -> Message:
@@ -96,8 +113,9 @@ async def relay(broker: Broker, *, batch: int = BATCH, run_for_s: float = RUN_FO
 async def _send(broker: Broker, events: list[outbox.Event]) -> list[outbox.Event]:
     sent = []
     for event in events:
+        actors = handlers_of(event.kind)
         try:
-            for actor in HANDLERS.get(event.kind, ()):
+            for actor in actors:
                 # redis-py blocks; in a thread, so the worker's loop keeps serving other actors.
                 await asyncio.to_thread(broker.enqueue, event_message(event, actor))
         except Exception:
@@ -108,7 +126,7 @@ async def _send(broker: Broker, events: list[outbox.Event]) -> list[outbox.Event
                 exc_info=True,
             )
             break
-        if event.kind not in HANDLERS:
+        if not actors:
             logger.info("event %s (%s) has no handler; marked delivered", event.id, event.kind)
         sent.append(event)
     return sent

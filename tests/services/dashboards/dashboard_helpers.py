@@ -120,6 +120,6 @@ async def scratch_region_rows(region_id: int, members: list[int]) -> list[tuple]
             )
     return sorted(
         (r.municipality_id, f.slice, f.metric, f.subject, f.year, f.label, f.value)
-        for r in region_figures(by_municipality)
+        for r in region_figures(by_municipality, dashboards.slices())
         for f in [r.figure]
     )

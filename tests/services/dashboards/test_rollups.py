@@ -38,13 +38,13 @@ def figure(rows: list[tuple], metric: str, subject: str = "", year: int = 0) -> 
 async def test_a_rollup_run_twice_leaves_the_same_rows_with_a_later_computed_at():
     place = await new_place()
     await fill(place)
-    await dashboards.refresh_municipality_and_regions(place.id, dashboards.SLICES)
+    await dashboards.refresh_municipality_and_regions(place.id)
     first = await stored_rows(place.id)
     first_region = await stored_region_rows(place.region_id)
     async with tenant_tx(place.id):
         stamp = (await dashboards.figures_for_municipality()).computed_at
 
-    await dashboards.refresh_municipality_and_regions(place.id, dashboards.SLICES)
+    await dashboards.refresh_municipality_and_regions(place.id)
 
     assert await stored_rows(place.id) == first == await scratch_rows(place.id)
     assert await stored_region_rows(place.region_id) == first_region
@@ -148,7 +148,7 @@ async def _bid_figures_anywhere(tenant_id: int, region_id: int, tender_id: int) 
 async def test_a_sealed_bid_is_counted_nowhere_until_its_tender_is_opened():
     buyer, tender_id, deadline, _, _ = await tender_with_bids(["400000", "450000"], seconds=2)
     region_id = await new_region(buyer.tenant_id)
-    await dashboards.refresh_municipality_and_regions(buyer.tenant_id, dashboards.SLICES)
+    await dashboards.refresh_municipality_and_regions(buyer.tenant_id)
     sealed = {
         "municipality": {},
         "region": {
@@ -168,12 +168,12 @@ async def test_a_sealed_bid_is_counted_nowhere_until_its_tender_is_opened():
     await sleep_until(deadline)
     async with tenant_tx(buyer.scope()):  # the first opener: the bids are closed, not opened
         await confirm_opening(tender_id, person_id=buyer.officer, sealing_key=SEALING_KEY)
-    await dashboards.refresh_municipality_and_regions(buyer.tenant_id, dashboards.SLICES)
+    await dashboards.refresh_municipality_and_regions(buyer.tenant_id)
     assert await _bid_figures_anywhere(buyer.tenant_id, region_id, tender_id) == sealed
 
     async with tenant_tx(buyer.scope(buyer.evaluator)):
         await confirm_opening(tender_id, person_id=buyer.evaluator, sealing_key=SEALING_KEY)
-    await dashboards.refresh_municipality_and_regions(buyer.tenant_id, dashboards.SLICES)
+    await dashboards.refresh_municipality_and_regions(buyer.tenant_id)
     opened = await _bid_figures_anywhere(buyer.tenant_id, region_id, tender_id)
     assert opened["municipality"] == {"bids": 2}
     assert opened["region"][(0, "bids_received")] == 2
@@ -184,9 +184,9 @@ async def test_a_sealed_bid_is_counted_nowhere_until_its_tender_is_opened():
 async def test_a_council_reads_its_region_figures_and_no_municipality_figure():
     place = await new_place()
     await fill(place)
-    await dashboards.refresh_municipality_and_regions(place.id, dashboards.SLICES)
+    await dashboards.refresh_municipality_and_regions(place.id)
     other = await new_place("Annan")
-    await dashboards.refresh_municipality_and_regions(other.id, dashboards.SLICES)
+    await dashboards.refresh_municipality_and_regions(other.id)
     async with tenant_tx(Scope(region_id=place.region_id)):
         region = await dashboards.figures_for_region()
         seen = await connection().fetchval("select count(*) from municipality_figure")
@@ -204,14 +204,15 @@ async def test_a_council_reads_its_region_figures_and_no_municipality_figure():
 async def test_the_lists_behind_the_figures_are_the_municipalitys_own():
     place = await new_place()
     project_id = await fill(place)
+    from services.projects import figures as project_lists
     from services.projects import service as projects
 
     async with tenant_tx(place.scope()):
         await projects.reach_decision_point(
             project_id, due_date=date(2026, 1, 5), closing_report="Ferdig.", actor_person_id=None
         )
-        overdue = await dashboards.overdue_decisions()
-        running = await dashboards.projects_in_phase("forstudie")
+        overdue = await project_lists.overdue_decisions()
+        running = await project_lists.projects_in_phase("forstudie")
     assert [d.project_id for d in overdue] == [project_id]
     assert [p.id for p in running] == [project_id]
     await dashboards.recompute_municipality(place.id)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.notifications.mails import TEMPLATES, MailRequest, compose
+from services.notifications.mails import MailRequest, compose, templates
 
 KEY = bytes(range(32))
 LINK = "https://samspel.example/o/123456785/tenders/7"
@@ -160,5 +160,5 @@ def test_an_overdue_decision_point_reminds_the_owner_in_their_language(language,
 
 def test_every_template_is_registered():
     assert {"invitation", "award_notice", "standstill_ended", "decision_point_overdue"} <= set(
-        TEMPLATES
+        templates()
     )

@@ -1,0 +1,177 @@
+"""What programmes add to the dashboards: budget, committed and spent per strategy area and
+year, KPIs against their targets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+
+from services.dashboards.rules import CENT, Figure, Slice, fig, structs
+from tenants.context import connection
+
+HUNDRED = Decimal(100)
+
+
+class AreaRow(msgspec.Struct, frozen=True):
+    id: int
+    programme_id: int
+    name_nb: str
+    name_nn: str
+    share: Decimal
+
+
+class AmountRow(msgspec.Struct, frozen=True):
+    """Money of a year: a programme's funding (key = programme id), or a project's commitment
+    or spending (key = its strategy area's id, None when it has none)."""
+
+    key: int | None
+    year: int
+    amount: Decimal
+
+
+class KpiTargetRow(msgspec.Struct, frozen=True):
+    code: str
+    name: str
+    year: int
+    target: Decimal
+
+
+class KpiMeasurementRow(msgspec.Struct, frozen=True):
+    kpi_id: int
+    code: str
+    name: str
+    measured_on: date
+    id: int
+    value: Decimal
+
+
+def programme_figures(
+    areas: Sequence[AreaRow],
+    funding: Sequence[AmountRow],
+    committed: Sequence[AmountRow],
+    spent: Sequence[AmountRow],
+    targets: Sequence[KpiTargetRow],
+    measurements: Sequence[KpiMeasurementRow],
+) -> list[Figure]:
+    """Budget (the year's funding times the area's share, as the programme page shows it),
+    committed (budgets approved by a go) and spent (status reports) per strategy area and year,
+    summed over the municipality's programmes by the area's name; KPI targets and the
+    latest measured value of each year, summed over programmes by the KPI's code."""
+    names = {a.id: (a.name_nb, a.name_nn) for a in areas}
+    money: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    labels: dict[str, str] = {"": ""}
+    by_programme_year: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for line in funding:
+        by_programme_year[(line.key, line.year)] += line.amount
+    for area in areas:
+        labels[area.name_nb] = area.name_nn
+        for (programme_id, year), amount in by_programme_year.items():
+            if programme_id == area.programme_id:
+                share = (amount * area.share / HUNDRED).quantize(CENT)
+                money[("budget", area.name_nb, year)] += share
+    for metric, rows in (("committed", committed), ("spent", spent)):
+        for row in rows:
+            name = names.get(row.key, ("", ""))[0] if row.key is not None else ""
+            money[(metric, name, row.year)] += row.amount
+    figures = [
+        fig("programmes", metric, value, subject, year, labels.get(subject, subject))
+        for (metric, subject, year), value in money.items()
+    ]
+    return figures + _kpi_figures(targets, measurements)
+
+
+def _kpi_figures(
+    targets: Sequence[KpiTargetRow], measurements: Sequence[KpiMeasurementRow]
+) -> list[Figure]:
+    sums: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    names: dict[str, str] = {}
+    for t in targets:
+        names.setdefault(t.code, t.name)
+        sums[("kpi_target", t.code, t.year)] += t.target
+    latest: dict[tuple[int, int], KpiMeasurementRow] = {}
+    for m in measurements:
+        key = (m.kpi_id, m.measured_on.year)
+        if key not in latest or (m.measured_on, m.id) > (latest[key].measured_on, latest[key].id):
+            latest[key] = m
+    for m in latest.values():
+        names.setdefault(m.code, m.name)
+        sums[("kpi_value", m.code, m.measured_on.year)] += m.value
+    return [
+        fig("programmes", metric, value, code, year, names[code])
+        for (metric, code, year), value in sums.items()
+    ]
+
+
+async def compute(on: date) -> list[Figure]:
+    db = connection()
+    areas = await db.fetch(
+        "select id, programme_id, name_nb, name_nn, share from strategy_area"
+        " where tenant_id = app_tenant_id() order by id"
+    )
+    funding = await db.fetch(
+        "select programme_id as key, year, sum(amount) as amount from funding_line"
+        " where tenant_id = app_tenant_id() group by programme_id, year"
+    )
+    # Committed: the budget a go approved, in the year of that go; own projects only (a
+    # regional project counts with its lead, so a region's sum counts it once).
+    committed = await db.fetch(
+        "select p.strategy_area_id as key, extract(year from d.decided_on)::int as year,"
+        " sum(s.approved_budget) as amount from sub_project s"
+        " join project p on p.tenant_id = s.tenant_id and p.id = s.project_id"
+        " join decision_point d on d.tenant_id = s.tenant_id and d.id = s.go_decision_id"
+        " where s.tenant_id = app_tenant_id() and p.tenant_id = app_tenant_id()"
+        " and s.state <> 'planned' group by 1, 2"
+    )
+    spent = await db.fetch(
+        "select p.strategy_area_id as key, extract(year from r.period_end)::int as year,"
+        " sum(r.spent) as amount from status_report r"
+        " join project p on p.tenant_id = r.tenant_id and p.id = r.project_id"
+        " where r.tenant_id = app_tenant_id() and p.tenant_id = app_tenant_id() group by 1, 2"
+    )
+    targets = await db.fetch(
+        "select k.code, k.name, t.year, t.target from kpi_target t"
+        " join kpi k on k.tenant_id = t.tenant_id and k.id = t.kpi_id"
+        " where t.tenant_id = app_tenant_id() order by k.id, t.year"
+    )
+    measurements = await db.fetch(
+        "select distinct on (m.kpi_id, extract(year from m.measured_on)) m.kpi_id, k.code,"
+        " k.name, m.measured_on, m.id, m.value from kpi_measurement m"
+        " join kpi k on k.tenant_id = m.tenant_id and k.id = m.kpi_id"
+        " where m.tenant_id = app_tenant_id()"
+        " order by m.kpi_id, extract(year from m.measured_on), m.measured_on desc, m.id desc"
+    )
+    return programme_figures(
+        structs(AreaRow, areas),
+        structs(AmountRow, funding),
+        structs(AmountRow, committed),
+        structs(AmountRow, spent),
+        structs(KpiTargetRow, targets),
+        structs(KpiMeasurementRow, measurements),
+    )
+
+
+SLICES = (
+    Slice(
+        "programmes",
+        # Projects carry the money committed and spent per strategy area, so their events
+        # recompute this slice too.
+        changed_by=frozenset(
+            {
+                "programmes.funding_line_added",
+                "programmes.strategy_areas_set",
+                "programmes.kpi_target_set",
+                "programmes.kpi_measured",
+                "projects.created",
+                "projects.sub_project_closed",
+                "projects.decision_point_reached",
+                "projects.decision_recorded",
+                "projects.status_reported",
+            }
+        ),
+        compute=compute,
+    ),
+)

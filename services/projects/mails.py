@@ -1,0 +1,107 @@
+"""The mails of projects: a reminder to the project's owner when a decision point is overdue.
+
+The job only requests mails (notifications.mail_requested); the mail worker sends them. It
+opens a transaction per municipality: it is the boundary, as the actor that calls it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from infra.settings import Settings
+from services.errors import N_
+from services.i18n import gettext
+from services.notifications import recipients
+from services.notifications.mails import day
+from services.notifications.service import mail_key, request_mail_once
+from services.projects import service as projects
+from tenants.context import Scope, tenant_tx
+
+logger = logging.getLogger(__name__)
+OPERATOR = Scope(operator=True)
+
+
+def _decision_point_overdue(lang: str, v: dict[str, str]) -> tuple[str, str]:
+    values = {
+        "project": v["project"],
+        "municipality": v["municipality"],
+        "due": day(lang, v["due_date"]),
+        "link": v["link"],
+    }
+    subject = gettext(lang, N_("A decision is overdue: %(project)s"), **values)
+    body = gettext(
+        lang,
+        N_(
+            "The decision point of %(project)s in %(municipality)s was due on %(due)s, and no"
+            " decision has been recorded.\n\n"
+            "As the project owner, record the decision (go, go with conditions, revise or stop)"
+            " in Samspel:\n%(link)s\n\n"
+            "You get this reminder every morning until the decision is recorded."
+        ),
+        **values,
+    )
+    return subject, body
+
+
+TEMPLATES = {"decision_point_overdue": _decision_point_overdue}
+
+
+# ---------------------------------------------------------------------------------------------
+# Overdue decision points: a reminder each morning to the project's owner, from the lead
+# municipality (a regional project's participants see the point too, and send nothing).
+
+
+async def remind_overdue_decision_points(settings: Settings, today: date) -> int:
+    """One reminder per overdue decision point and day; how many were requested now."""
+    async with tenant_tx(OPERATOR):
+        municipalities = await recipients.municipalities()
+    requested, failed = 0, []
+    for municipality in municipalities:
+        try:
+            async with tenant_tx(municipality.id):
+                requested += await _remind_in(settings, municipality, today)
+        except Exception:
+            logger.exception("decision point reminders of municipality %s failed", municipality.id)
+            failed.append(municipality.id)
+    if requested:
+        logger.info("requested %d reminders of overdue decision points", requested)
+    if failed:
+        # The others are requested and remembered; a retry requests only what is missing.
+        raise RuntimeError(f"decision point reminders failed in municipalities {failed}")
+    return requested
+
+
+async def _remind_in(settings: Settings, municipality, today: date) -> int:
+    requested = 0
+    for point in await projects.overdue_decision_points(today):
+        project = await projects.get_project(point.project_id, today=today)
+        if project.summary.lead_municipality_id != municipality.id:
+            continue
+        owners = (
+            await recipients.people(
+                [project.owner_person_id], fallback_language=municipality.maalform
+            )
+            if project.owner_person_id is not None
+            else []
+        )
+        if not owners:
+            logger.info("decision point %s: the project's owner has no e-mail here", point.id)
+            continue
+        owner = owners[0]
+        link = f"{settings.base_url}/k/{municipality.kommunenummer}/projects/{point.project_id}"
+        if await request_mail_once(
+            f"decision_point_overdue:{point.id}:{today.isoformat()}",
+            to=owner.email,
+            template="decision_point_overdue",
+            language=owner.language,
+            values={
+                "project": point.project_title,
+                "municipality": municipality.name,
+                "due_date": point.due_date.isoformat(),
+                "link": link,
+            },
+            key=mail_key(settings),
+        ):
+            requested += 1
+    return requested
