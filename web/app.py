@@ -34,6 +34,8 @@ from web.operator import controller as operator
 from web.organisation import controller as organisation
 from web.programmes import controller as programmes
 from web.projects import controller as projects
+from web.projects import creation as project_creation
+from web.projects import steps as project_steps
 from web.public import controller as public
 from web.ratelimit import STORE, rate_limit_config, rate_limit_store
 from web.region import controller as region
@@ -73,6 +75,8 @@ ROUTES = [
     operator.invite_admin,
     *programmes.ROUTES,
     *projects.ROUTES,
+    *project_creation.ROUTES,
+    *project_steps.ROUTES,
     *dashboards.ROUTES,
     *tenders.ROUTES,
     *tender_editor.ROUTES,

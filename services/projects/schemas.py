@@ -176,3 +176,11 @@ class MunicipalityChoice(msgspec.Struct, frozen=True):
 
     kommunenummer: str
     name: str
+
+
+class StrategyAreaChoice(msgspec.Struct, frozen=True):
+    id: int
+    programme_id: int
+    programme_name: str
+    name_nb: str
+    name_nn: str

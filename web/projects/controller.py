@@ -17,16 +17,17 @@ from litestar.response import Response, Template
 
 from services.projects import documents
 from services.projects import service as projects
-from services.projects.roles import BOARD, WRITERS
+from services.projects.roles import CREATORS, WRITERS
 from services.projects.rules import MAX_DOCUMENT_BYTES
 from services.projects.schemas import ProjectDetail
+from services.projects.service import MyPart
 from tenants.context import tenant_tx
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of, region_member
 from web.forms import FORMS, MULTI_PART, URL_ENCODED
 from web.projects import export
 from web.projects.forms import DecisionForm, DocumentForm, StatusReportForm, filters_of
-from web.projects.pages import page
+from web.projects.pages import next_step_context, page, step_defaults
 from web.projects.timeline import timeline
 
 LIST = "/k/{kommunenummer:str}/projects"
@@ -66,7 +67,19 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
         chosen=chosen,
         query=query,
         exports=exports,
+        may_create=_may_create(request),
     )
+
+
+def steering_rows_of(detail: ProjectDetail) -> list[dict]:
+    """The steering group as rows of its form, with room for more."""
+    rows = [{"name": m.name, "represents": m.represents} for m in detail.steering_group]
+    return rows + [{"name": "", "represents": ""}] * 2
+
+
+def _may_create(request: Request) -> bool:
+    active = principal_of(request).active
+    return active.scope == "municipality" and active.role in CREATORS
 
 
 @get(LIST, guards=[municipality_member()], name="project_list")
@@ -100,16 +113,6 @@ async def projects_xlsx(request: Request, kommunenummer: FromPath[str]) -> Respo
 # --- one project --------------------------------------------------------------------------------
 
 
-def may_decide(request: Request, detail: ProjectDetail) -> bool:
-    """Whether to offer the decision: the use-case refuses anyone else all the same."""
-    principal = principal_of(request)
-    if detail.access != "lead" or detail.summary.status == "closed":
-        return False
-    if detail.owner_person_id == principal.person.id:
-        return True
-    return detail.decisions_delegated_to_board and principal.active.role == BOARD
-
-
 def _may_write(request: Request, detail: ProjectDetail) -> bool:
     active = principal_of(request).active
     return (
@@ -124,15 +127,27 @@ async def _project(project_id: int) -> ProjectDetail:
         return await projects.get_project(project_id, today=date.today())
 
 
-def _project_page(
+async def project_view(request: Request, project_id: int) -> tuple[ProjectDetail, MyPart]:
+    """The project, and what the person asking may do on it (the use-cases say the same)."""
+    async with tenant_tx():
+        detail = await projects.get_project(project_id, today=date.today())
+        part = await projects.my_part(project_id, principal_of(request).person.id, date.today())
+    return detail, part
+
+
+def project_page_of(
     request: Request,
     detail: ProjectDetail,
+    part: MyPart,
     *,
     status: int = 200,
     fragment: str | None = None,
     **context,
 ) -> Template:
     context.setdefault("report", {})
+    context.setdefault("step_form", step_defaults(detail))
+    context.setdefault("step_errors", {})
+    context.setdefault("steering", steering_rows_of(detail))
     context.setdefault("report_errors", {})
     context.setdefault("upload_errors", {})
     context.setdefault("today", date.today().isoformat())
@@ -144,8 +159,10 @@ def _project_page(
         base=_base(request),
         detail=detail,
         entries=timeline(detail),
-        can_decide=may_decide(request, detail),
+        can_decide=part.decide,
+        part=part,
         can_write=_may_write(request, detail),
+        **next_step_context(detail, part),
         **context,
     )
 
@@ -154,14 +171,14 @@ def _project_page(
 async def project_page(
     request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
 ) -> Template:
-    return _project_page(request, await _project(project_id))
+    return project_page_of(request, *await project_view(request, project_id))
 
 
 @get(COUNCIL_LIST + "/{project_id:int}", guards=[region_member()], name="council_project_page")
 async def council_project_page(
     request: Request, region_slug: FromPath[str], project_id: FromPath[int]
 ) -> Template:
-    return _project_page(request, await _project(project_id))
+    return project_page_of(request, *await project_view(request, project_id))
 
 
 # --- the decision -------------------------------------------------------------------------------
@@ -203,8 +220,8 @@ def _decision_page(
 async def decision_dialog(
     request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
 ) -> Template:
-    detail = await _project(project_id)
-    if not may_decide(request, detail):
+    detail, part = await project_view(request, project_id)
+    if not part.decide:
         raise PermissionDeniedException("only the project owner decides")
     return _decision_page(request, detail)
 
@@ -244,9 +261,15 @@ def _again_with(request: Request, project_id: int, fragment: str, **context) -> 
     errors_key = "report_errors" if "report" in fragment else "upload_errors"
 
     async def again(status: int, errors: dict[str, str]) -> Response:
-        detail = await _project(project_id)
-        return _project_page(
-            request, detail, status=status, fragment=fragment, **{errors_key: errors}, **context
+        detail, part = await project_view(request, project_id)
+        return project_page_of(
+            request,
+            detail,
+            part,
+            status=status,
+            fragment=fragment,
+            **{errors_key: errors},
+            **context,
         )
 
     return again

@@ -40,6 +40,7 @@ from services.projects.service.views import (
     overdue_decision_points,
     participant_candidates,
     project_id_by_title,
+    strategy_area_choices,
 )
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "PlannersOnly",
     "my_part",
     "participant_candidates",
+    "strategy_area_choices",
     "VISIBLE",
     "LeadOnly",
     "OwnerOnly",

@@ -26,6 +26,7 @@ from services.projects.schemas import (
     ProjectSummary,
     StatusReportView,
     SteeringMemberView,
+    StrategyAreaChoice,
     SubProjectView,
 )
 from services.projects.service._common import VISIBLE, ProjectNotFound, project_row
@@ -252,3 +253,14 @@ async def _documents(key: tuple[int, int]) -> list[DocumentView]:
         *key,
     )
     return [DocumentView(**{**dict(r), "sha256": r["sha256"].hex()}) for r in rows]
+
+
+async def strategy_area_choices() -> list[StrategyAreaChoice]:
+    """The strategy areas of the session's programmes, which a new project may belong to."""
+    rows = await connection().fetch(
+        "select sa.id, sa.programme_id, p.name as programme_name, sa.name_nb, sa.name_nn"
+        " from strategy_area sa join programme p on p.tenant_id = sa.tenant_id"
+        " and p.id = sa.programme_id where sa.tenant_id = app_tenant_id()"
+        " order by p.period_start desc, p.name, sa.position, sa.id"
+    )
+    return [StrategyAreaChoice(**dict(r)) for r in rows]
