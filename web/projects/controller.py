@@ -147,6 +147,7 @@ def project_page_of(
     context.setdefault("report", {})
     context.setdefault("step_form", step_defaults(detail))
     context.setdefault("step_errors", {})
+    context.setdefault("form_step", "")
     context.setdefault("steering", steering_rows_of(detail))
     context.setdefault("report_errors", {})
     context.setdefault("upload_errors", {})

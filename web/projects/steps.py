@@ -87,12 +87,15 @@ class SteeringGroupForm(Form):
     PREFIX_FIELDS = {"steering-": "steering_group"}
 
 
-def _again(request: Request, project_id: int, form: Form, fragment: str | None = None) -> Again:
-    """The project page again (the step's part alone for htmx), the errors beside the form."""
+def _again(
+    request: Request, project_id: int, form: Form, fragment: str | None = None, step: str = ""
+) -> Again:
+    """The project page again (the step's part alone for htmx), the errors beside the form:
+    the form of the step that was posted, even if the project waits for another."""
 
     async def again(status: int, errors: dict[str, str]) -> Response:
         detail, part = await project_view(request, project_id)
-        extra: dict[str, Any] = {"step_errors": errors}
+        extra: dict[str, Any] = {"step_errors": errors, "form_step": step}
         if isinstance(form, SteeringGroupForm):
             extra["steering"] = steering_rows(form, 1)
         elif not isinstance(form, DelegationForm):
@@ -132,7 +135,7 @@ async def plan(
         request,
         work,
         done=_done(kommunenummer, project_id),
-        again=_again(request, project_id, data, NEXT_STEP),
+        again=_again(request, project_id, data, NEXT_STEP, "plan"),
     )
 
 
@@ -149,7 +152,7 @@ async def close(
             project_id, data.report(), actor_person_id=_person(request)
         ),
         done=_done(kommunenummer, project_id),
-        again=_again(request, project_id, data, NEXT_STEP),
+        again=_again(request, project_id, data, NEXT_STEP, "close"),
     )
 
 
@@ -166,7 +169,7 @@ async def decision_point(
             project_id, due_date=data.due(), actor_person_id=_person(request)
         ),
         done=_done(kommunenummer, project_id),
-        again=_again(request, project_id, data, NEXT_STEP),
+        again=_again(request, project_id, data, NEXT_STEP, "decision_point"),
     )
 
 
