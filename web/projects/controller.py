@@ -19,13 +19,14 @@ from services.projects import documents
 from services.projects import service as projects
 from services.projects.roles import CREATORS, WRITERS
 from services.projects.rules import MAX_DOCUMENT_BYTES
-from services.projects.schemas import ProjectDetail
+from services.projects.schemas import MunicipalityChoice, ProjectDetail
 from services.projects.service import MyPart
 from tenants.context import tenant_tx
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of, region_member
-from web.forms import FORMS, MULTI_PART, URL_ENCODED
+from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form
 from web.projects import export
+from web.projects.creation import Shares, shares_of
 from web.projects.forms import DecisionForm, DocumentForm, StatusReportForm, filters_of
 from web.projects.pages import next_step_context, page, step_defaults
 from web.projects.timeline import timeline
@@ -69,6 +70,23 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
         exports=exports,
         may_create=_may_create(request),
     )
+
+
+def shares_now(detail: ProjectDetail) -> Shares:
+    """The participants as rows of the cost-share form: the lead first, room for more."""
+    lead = detail.summary.lead_kommunenummer
+    others = [p for p in detail.participants if not p.lead]
+    form = Form.of({})
+    form.prefixed = {
+        "participant-": {str(i): p.kommunenummer for i, p in enumerate(others, 1)},
+        "share-": {
+            "0": next(
+                (f"{p.cost_share.normalize():f}" for p in detail.participants if p.lead), "100"
+            ),
+            **{str(i): f"{p.cost_share.normalize():f}" for i, p in enumerate(others, 1)},
+        },
+    }
+    return shares_of(form, lead, "en")
 
 
 def steering_rows_of(detail: ProjectDetail) -> list[dict]:
@@ -127,18 +145,23 @@ async def _project(project_id: int) -> ProjectDetail:
         return await projects.get_project(project_id, today=date.today())
 
 
-async def project_view(request: Request, project_id: int) -> tuple[ProjectDetail, MyPart]:
-    """The project, and what the person asking may do on it (the use-cases say the same)."""
+async def project_view(
+    request: Request, project_id: int
+) -> tuple[ProjectDetail, MyPart, list[MunicipalityChoice]]:
+    """The project, what the person asking may do on it (the use-cases say the same), and the
+    municipalities they may name as its participants."""
     async with tenant_tx():
         detail = await projects.get_project(project_id, today=date.today())
         part = await projects.my_part(project_id, principal_of(request).person.id, date.today())
-    return detail, part
+        neighbours = await projects.participant_candidates() if part.plan else []
+    return detail, part, neighbours
 
 
 def project_page_of(
     request: Request,
     detail: ProjectDetail,
     part: MyPart,
+    neighbours: list[MunicipalityChoice] | None = None,
     *,
     status: int = 200,
     fragment: str | None = None,
@@ -148,6 +171,8 @@ def project_page_of(
     context.setdefault("step_form", step_defaults(detail))
     context.setdefault("step_errors", {})
     context.setdefault("form_step", "")
+    context.setdefault("shares", shares_now(detail))
+    lead = detail.summary.lead_kommunenummer
     context.setdefault("steering", steering_rows_of(detail))
     context.setdefault("report_errors", {})
     context.setdefault("upload_errors", {})
@@ -161,6 +186,7 @@ def project_page_of(
         detail=detail,
         entries=timeline(detail),
         can_decide=part.decide,
+        neighbours=[n for n in neighbours or [] if n.kommunenummer != lead],
         part=part,
         can_write=_may_write(request, detail),
         **next_step_context(detail, part),
@@ -221,7 +247,7 @@ def _decision_page(
 async def decision_dialog(
     request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
 ) -> Template:
-    detail, part = await project_view(request, project_id)
+    detail, part, _ = await project_view(request, project_id)
     if not part.decide:
         raise PermissionDeniedException("only the project owner decides")
     return _decision_page(request, detail)
@@ -262,11 +288,9 @@ def _again_with(request: Request, project_id: int, fragment: str, **context) -> 
     errors_key = "report_errors" if "report" in fragment else "upload_errors"
 
     async def again(status: int, errors: dict[str, str]) -> Response:
-        detail, part = await project_view(request, project_id)
         return project_page_of(
             request,
-            detail,
-            part,
+            *await project_view(request, project_id),
             status=status,
             fragment=fragment,
             **{errors_key: errors},

@@ -259,9 +259,10 @@ async def new_project(request: Request, kommunenummer: FromPath[str]) -> Templat
     return await _editor(request, blank, {})
 
 
-@get(NEW + "/shares", guards=[municipality_member(*CREATORS)], name="project_shares")
+@get(NEW + "/shares", guards=[municipality_member()], name="project_shares")
 async def shares(request: Request, kommunenummer: FromPath[str]) -> Template:
-    """The live sum of the cost shares, recomputed by the server as they are typed."""
+    """The live sum of the cost shares, recomputed by the server as they are typed (for a new
+    project and for one whose participants change; it reads nothing, so any member may ask)."""
     form = NewProjectForm.of(dict(request.query_params.items()))
     summed = shares_of(form, kommunenummer, request.state.get("lang", "nb"))
     return page(request, "projects/_shares.html", "projects/_shares.html", shares=summed)

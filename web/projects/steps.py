@@ -5,6 +5,7 @@ use-case, which also decides who may take the step."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Request, post
@@ -14,11 +15,12 @@ from litestar.response import Response
 from services import inputs
 from services.errors import N_, InvalidInput, required_text
 from services.projects import service as projects
+from services.projects.rules import HUNDRED
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
 from web.projects.controller import ONE, project_page_of, project_view
-from web.projects.creation import steering_group_of, steering_rows
+from web.projects.creation import shares_of, steering_group_of, steering_rows
 
 NEXT_STEP = "projects/_next_step.html"
 
@@ -82,6 +84,21 @@ class DelegationForm(Form):
     delegated: str = ""
 
 
+class CostSharesForm(Form):
+    PREFIXED = ("participant-", "share-")
+    PREFIX_FIELDS = {"participant-": "cost_shares", "share-": "cost_shares"}
+
+    def shares(self, lead: str, lang: str) -> dict[str, Decimal]:
+        """The participants' shares; the lead alone makes the project its own again."""
+        summed = shares_of(self, lead, lang)
+        with self.reading() as read:
+            if summed.problem:
+                read.refuse(
+                    InvalidInput("cost_shares_invalid", summed.problem, field="cost_shares")
+                )
+        return summed.parsed or {lead: HUNDRED}
+
+
 class SteeringGroupForm(Form):
     PREFIXED = ("steering-name-", "steering-represents-")
     PREFIX_FIELDS = {"steering-": "steering_group"}
@@ -94,15 +111,19 @@ def _again(
     the form of the step that was posted, even if the project waits for another."""
 
     async def again(status: int, errors: dict[str, str]) -> Response:
-        detail, part = await project_view(request, project_id)
         extra: dict[str, Any] = {"step_errors": errors, "form_step": step}
         if isinstance(form, SteeringGroupForm):
             extra["steering"] = steering_rows(form, 1)
+        elif isinstance(form, CostSharesForm):
+            lead = principal_of(request).active.kommunenummer
+            extra["shares"] = shares_of(form, lead, request.state.get("lang", "nb"))
         elif not isinstance(form, DelegationForm):
             extra["step_form"] = form.texts()
         if fragment:
             extra["fragment"] = fragment
-        return project_page_of(request, detail, part, status=status, **extra)
+        return project_page_of(
+            request, *await project_view(request, project_id), status=status, **extra
+        )
 
     return again
 
@@ -207,4 +228,22 @@ async def steering_group(
     )
 
 
-ROUTES = [plan, close, decision_point, delegation, steering_group]
+@post(ONE + "/cost-shares", name="set_cost_shares", **STEP)
+async def cost_shares(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[CostSharesForm, URL_ENCODED],
+) -> Response:
+    lang = request.state.get("lang", "nb")
+    return await act(
+        request,
+        lambda: projects.set_cost_shares(
+            project_id, data.shares(kommunenummer, lang), actor_person_id=_person(request)
+        ),
+        done=_done(kommunenummer, project_id, "participants"),
+        again=_again(request, project_id, data),
+    )
+
+
+ROUTES = [plan, close, decision_point, delegation, steering_group, cost_shares]

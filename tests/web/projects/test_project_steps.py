@@ -12,7 +12,8 @@ import pytest
 from services.programmes import service as programmes
 from services.projects import service as projects
 from services.projects.schemas import NewProject
-from tenants.context import tenant_tx
+from services.tenancy import service as tenancy
+from tenants.context import Scope, tenant_tx
 from tests.web.auth.idp import Provider
 from tests.web.browsing import (
     HTML,
@@ -341,3 +342,46 @@ async def test_a_case_officer_replaces_the_steering_group(site, plp):
         ("Kari Nordmann", ""),
     ]
     assert "Ola Nordmann, Bøndene" in text_of(await client.get(url))
+
+
+# --- the participants of a regional project ------------------------------------------------------
+
+
+async def test_a_case_officer_makes_a_project_regional_and_back(site, plp):
+    partner = await new_tenant("Partnar")
+    async with tenant_tx(Scope(operator=True)):
+        await tenancy.add_to_region(plp.tenant.region_id, partner.id)
+    client = await browser(site, plp.officer)
+    url = f"{plp.base}/projects/{plp.projects['food']}"
+    page = text_of(await client.get(url))
+    assert 'id="shares-form"' in page and partner.name in page
+
+    shares = {"share-0": "70", "participant-1": partner.kommunenummer, "share-1": "30"}
+    assert (await post(client, url + "/cost-shares", shares)).status_code == 303
+    food = await project_state(plp, "food")
+    assert {(p.kommunenummer, p.cost_share) for p in food.participants} == {
+        (plp.tenant.kommunenummer, Decimal(70)),
+        (partner.kommunenummer, Decimal(30)),
+    }
+    assert food.summary.regional
+
+    refused = await post(client, url + "/cost-shares", {**shares, "share-1": "20"}, headers=HTML)
+    assert refused.status_code == 422
+    assert field_error(refused.text, "cost_shares") == "The cost shares sum to 90 %, not 100 %."
+    assert len((await project_state(plp, "food")).participants) == 2
+
+    alone = {"share-0": "100"}
+    assert (await post(client, url + "/cost-shares", alone)).status_code == 303
+    food = await project_state(plp, "food")
+    assert food.participants == [] and not food.summary.regional
+
+
+async def test_an_evaluator_may_not_change_the_participants(site, plp, settings):
+    evaluator = await new_person(
+        settings, "Vurderar", seat=in_municipality(plp.tenant, "evaluator")
+    )
+    client = await browser(site, evaluator)
+    url = f"{plp.base}/projects/{plp.projects['food']}"
+    assert 'id="shares-form"' not in text_of(await client.get(url))
+    refused = await post(client, url + "/cost-shares", {"share-0": "100"}, headers=HTML)
+    assert refused.status_code == 403
