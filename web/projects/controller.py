@@ -131,6 +131,14 @@ async def projects_xlsx(request: Request, kommunenummer: FromPath[str]) -> Respo
 # --- one project --------------------------------------------------------------------------------
 
 
+def back_to(request: Request, page: str, anchor: str = "") -> str:
+    """The project page after a form, at the form's place. Not for htmx: its client-side
+    redirect to the page the browser is on, differing by the anchor alone, would only scroll."""
+    if anchor and request.headers.get("hx-request") != "true":
+        return f"{page}#{anchor}"
+    return page
+
+
 def _may_write(request: Request, detail: ProjectDetail) -> bool:
     active = principal_of(request).active
     return (
@@ -318,7 +326,7 @@ async def add_status_report(
         lambda: projects.add_status_report(
             project_id, data.report(), actor_person_id=principal_of(request).person.id
         ),
-        done=f"/k/{kommunenummer}/projects/{project_id}#status-reports",
+        done=back_to(request, f"/k/{kommunenummer}/projects/{project_id}", "status-reports"),
         again=_again_with(request, project_id, "projects/_report_form.html", report=data.texts()),
     )
 
@@ -347,7 +355,7 @@ async def upload_document(
     return await act(
         request,
         work,
-        done=f"/k/{kommunenummer}/projects/{project_id}#documents",
+        done=back_to(request, f"/k/{kommunenummer}/projects/{project_id}", "documents"),
         again=_again_with(request, project_id, "projects/_upload_form.html"),
     )
 

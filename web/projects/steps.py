@@ -19,7 +19,7 @@ from services.projects.rules import HUNDRED
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
-from web.projects.controller import ONE, project_page_of, project_view
+from web.projects.controller import ONE, back_to, project_page_of, project_view
 from web.projects.creation import shares_of, steering_group_of, steering_rows
 
 NEXT_STEP = "projects/_next_step.html"
@@ -128,8 +128,8 @@ def _again(
     return again
 
 
-def _done(kommunenummer: str, project_id: int, anchor: str = "next-step") -> str:
-    return f"/k/{kommunenummer}/projects/{project_id}#{anchor}"
+def _done(request: Request, kommunenummer: str, project_id: int, anchor: str = "") -> str:
+    return back_to(request, f"/k/{kommunenummer}/projects/{project_id}", anchor)
 
 
 def _person(request: Request) -> int:
@@ -155,7 +155,7 @@ async def plan(
     return await act(
         request,
         work,
-        done=_done(kommunenummer, project_id),
+        done=_done(request, kommunenummer, project_id),
         again=_again(request, project_id, data, NEXT_STEP, "plan"),
     )
 
@@ -172,7 +172,7 @@ async def close(
         lambda: projects.close_sub_project(
             project_id, data.report(), actor_person_id=_person(request)
         ),
-        done=_done(kommunenummer, project_id),
+        done=_done(request, kommunenummer, project_id),
         again=_again(request, project_id, data, NEXT_STEP, "close"),
     )
 
@@ -189,7 +189,7 @@ async def decision_point(
         lambda: projects.reach_decision_point(
             project_id, due_date=data.due(), actor_person_id=_person(request)
         ),
-        done=_done(kommunenummer, project_id),
+        done=_done(request, kommunenummer, project_id),
         again=_again(request, project_id, data, NEXT_STEP, "decision_point"),
     )
 
@@ -206,7 +206,7 @@ async def delegation(
         lambda: projects.set_decision_delegation(
             project_id, data.checked().delegated == "on", actor_person_id=_person(request)
         ),
-        done=_done(kommunenummer, project_id, "roles"),
+        done=_done(request, kommunenummer, project_id, "roles"),
         again=_again(request, project_id, data),
     )
 
@@ -223,7 +223,7 @@ async def steering_group(
         lambda: projects.set_steering_group(
             project_id, steering_group_of(data.checked()), actor_person_id=_person(request)
         ),
-        done=_done(kommunenummer, project_id, "steering"),
+        done=_done(request, kommunenummer, project_id, "steering"),
         again=_again(request, project_id, data),
     )
 
@@ -241,7 +241,7 @@ async def cost_shares(
         lambda: projects.set_cost_shares(
             project_id, data.shares(kommunenummer, lang), actor_person_id=_person(request)
         ),
-        done=_done(kommunenummer, project_id, "participants"),
+        done=_done(request, kommunenummer, project_id, "participants"),
         again=_again(request, project_id, data),
     )
 
