@@ -4,6 +4,7 @@ for a regional project its participants, whose cost shares are summed as they ar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -255,7 +256,13 @@ async def _editor(
 
 @get(NEW, guards=[municipality_member(*CREATORS)], name="new_project")
 async def new_project(request: Request, kommunenummer: FromPath[str]) -> Template:
-    blank = NewProjectForm.of({"owner": str(principal_of(request).person.id), "share-0": "100"})
+    blank = NewProjectForm.of(
+        {
+            "owner": str(principal_of(request).person.id),
+            "decided_on": date.today().isoformat(),
+            "share-0": "100",
+        }
+    )
     return await _editor(request, blank, {})
 
 
