@@ -73,7 +73,7 @@ PARTS: tuple[Part, ...] = (
         "projects",
         "services.projects",
         migrations=True,
-        routes=("web.projects.controller",),
+        routes=("web.projects.controller", "web.projects.creation", "web.projects.steps"),
         actors="workers.actors.projects",
         figures="services.projects.figures",
         mails="services.projects.mails",

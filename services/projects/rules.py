@@ -251,6 +251,50 @@ def validate_cost_shares(shares: Mapping[str, Decimal], lead_municipality: str) 
         raise LeadWithoutShare(lead_municipality)
 
 
+class NextStep(StrEnum):
+    """The one step a project waits for, in PLP's order."""
+
+    PLAN = "plan"  # write the mandate, plan and budget of the sub-project that follows
+    CLOSE = "close"  # close the running sub-project with its closing report
+    DECISION_POINT = "decision_point"  # set the date the owner decides
+    DECIDE = "decide"  # the owner (or the board by delegation) decides
+    NONE = "none"  # closed: nothing follows
+
+
+class StepTakers(StrEnum):
+    """Who may take a step: the planners (owner, sponsor, manager, case officer, admin) or
+    the decision makers (the owner, and the board when the owner has delegated to it)."""
+
+    PLANNERS = "planners"
+    OWNER = "owner"
+    OWNER_OR_BOARD = "owner_or_board"
+    NOBODY = "nobody"
+
+
+def next_step(
+    state: ProjectState, current: SubProjectState | None, following_planned: bool
+) -> NextStep:
+    """What the project waits for: the next sub-project planned while the current one runs,
+    then the current one closed with its report, then the decision point set, then decided."""
+    if state.status == ProjectStatus.CLOSED:
+        return NextStep.NONE
+    if state.status == ProjectStatus.AWAITING_DECISION:
+        return NextStep.DECIDE
+    if current == SubProjectState.CLOSED:
+        return NextStep.DECISION_POINT
+    if next_phase(state.phase) is not None and not following_planned:
+        return NextStep.PLAN
+    return NextStep.CLOSE
+
+
+def step_takers(step: NextStep, delegated_to_board: bool) -> StepTakers:
+    if step == NextStep.NONE:
+        return StepTakers.NOBODY
+    if step == NextStep.DECIDE:
+        return StepTakers.OWNER_OR_BOARD if delegated_to_board else StepTakers.OWNER
+    return StepTakers.PLANNERS
+
+
 def is_overdue(due_date: date, today: date, decided: bool) -> bool:
     """A decision point is overdue from the day after its due date until it is decided."""
     return not decided and today > due_date

@@ -166,3 +166,21 @@ class ProjectDetail(msgspec.Struct, frozen=True):
     decision_points: list[DecisionPointView]
     status_reports: list[StatusReportView]
     documents: list[DocumentView]
+    # The one step the project waits for (rules.NextStep) and who may take it (rules.StepTakers).
+    next_step: str = "none"
+    step_takers: str = "nobody"
+
+
+class MunicipalityChoice(msgspec.Struct, frozen=True):
+    """A municipality that may take part in the session's regional projects."""
+
+    kommunenummer: str
+    name: str
+
+
+class StrategyAreaChoice(msgspec.Struct, frozen=True):
+    id: int
+    programme_id: int
+    programme_name: str
+    name_nb: str
+    name_nn: str

@@ -22,6 +22,7 @@ from services.demo.data import PERSONS
 from services.programmes import service as programmes_service
 from services.projects import documents as documents_service
 from services.projects import service as projects_service
+from services.tenancy import service as tenancy_service
 from tenants.context import Scope, tenant_tx
 from tenants.identity import pid_hash
 from tests.web.auth.idp import Provider
@@ -328,8 +329,12 @@ CSRF_CASES: dict[tuple[str, str], Callable[[Ctx], Awaitable[Attempt]]] = {
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-async def _plp_attempt(ctx: Ctx, path: str, data: dict, read, *, files=None) -> Attempt:
+async def _plp_attempt(
+    ctx: Ctx, path: str, data: dict, read, *, files=None, project="industry", prepare=None
+) -> Attempt:
     plp = await new_plp(ctx.settings)
+    if prepare is not None:  # it makes what the attempt needs, and may add to its form
+        data = {**data, **(await prepare(plp) or {})}
     client = await ctx.site.browser(plp.owner.pid)
 
     async def probe():
@@ -341,7 +346,7 @@ async def _plp_attempt(ctx: Ctx, path: str, data: dict, read, *, files=None) -> 
     filled = path.format(
         nr=plp.tenant.kommunenummer,
         programme=plp.programme_id,
-        project=plp.projects["industry"],
+        project=plp.projects[project],
         kpi=kpi,
     )
     return Attempt(client, filled, data, probe, files)
@@ -391,6 +396,45 @@ async def _csrf_upload(ctx: Ctx) -> Attempt:
     )
 
 
+async def _every_project(plp) -> Any:
+    return [
+        await projects_service.get_project(p.id) for p in await projects_service.list_projects()
+    ]
+
+
+async def _csrf_new_project(ctx: Ctx) -> Attempt:
+    data = {
+        "title": "CSRF",
+        "phase": "forstudie",
+        "budget": "1",
+        "decided_on": "2026-01-01",
+        "owner_name": "Kommunestyret",
+    }
+    return await _plp_attempt(ctx, "/k/{nr}/projects", data, _every_project)
+
+
+def _csrf_step(step: str, data: dict, project: str = "industry", prepare=None):
+    async def case(ctx: Ctx) -> Attempt:
+        path = "/k/{nr}/projects/{project}/" + step
+        return await _plp_attempt(ctx, path, data, _every_project, project=project, prepare=prepare)
+
+    return case
+
+
+async def _close_tourism(plp) -> None:
+    async with tenant_tx(plp.scope()):
+        await projects_service.close_sub_project(
+            plp.projects["tourism"], "Ferdig", actor_person_id=plp.owner.id
+        )
+
+
+async def _with_partner(plp) -> dict:
+    other = await new_tenant("Partnar")
+    async with tenant_tx(Scope(operator=True)):
+        await tenancy_service.add_to_region(plp.tenant.region_id, other.id)
+    return {"share-0": "50", "participant-1": other.kommunenummer, "share-1": "50"}
+
+
 _KPI = "/k/{kommunenummer:str}/programmes/{programme_id:int}/kpis/{kpi_id:int}"
 _PROJECT = "/k/{kommunenummer:str}/projects/{project_id:int}"
 CSRF_CASES.update(
@@ -400,6 +444,19 @@ CSRF_CASES.update(
         ("POST", _PROJECT + "/decision"): _csrf_decision,
         ("POST", _PROJECT + "/status-reports"): _csrf_status_report,
         ("POST", _PROJECT + "/documents"): _csrf_upload,
+        ("POST", "/k/{kommunenummer:str}/projects"): _csrf_new_project,
+        ("POST", _PROJECT + "/plan"): _csrf_step(
+            "plan", {"phase": "forprosjekt", "mandate": "CSRF", "budget": "1"}
+        ),
+        ("POST", _PROJECT + "/close"): _csrf_step("close", {"closing_report": "CSRF"}, "tourism"),
+        ("POST", _PROJECT + "/decision-point"): _csrf_step(
+            "decision-point", {"due_date": "2027-01-01"}, "tourism", _close_tourism
+        ),
+        ("POST", _PROJECT + "/delegation"): _csrf_step("delegation", {"delegated": "on"}),
+        ("POST", _PROJECT + "/steering-group"): _csrf_step(
+            "steering-group", {"steering-name-0": "CSRF"}
+        ),
+        ("POST", _PROJECT + "/cost-shares"): _csrf_step("cost-shares", {}, prepare=_with_partner),
     }
 )
 
@@ -614,10 +671,14 @@ async def snapshot(w: World) -> dict[str, list[dict]]:
             p,
         ),
     }
-    return {
-        table: sorted(await operator_rows(sql, *args), key=repr)
-        for table, (sql, *args) in queries.items()
-    } | await _plp_rows(w) | await tender_routes.tender_rows(w)
+    return (
+        {
+            table: sorted(await operator_rows(sql, *args), key=repr)
+            for table, (sql, *args) in queries.items()
+        }
+        | await _plp_rows(w)
+        | await tender_routes.tender_rows(w)
+    )
 
 
 @dataclass(frozen=True)
@@ -872,6 +933,31 @@ CROSS_TENANT.update(
             Ask("B's kommunenummer", "admin_a", _k("b"), 404),
         ],
         ("GET", _PROJECT): _mine_and_bs(),
+        ("GET", "/k/{kommunenummer:str}/projects/new"): [
+            Ask("A's own", "admin_a", _k("a"), 200),
+            Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+        ],
+        ("GET", "/k/{kommunenummer:str}/projects/new/shares"): [
+            Ask("A's own", "admin_a", _k("a"), 200),
+            Ask("B's kommunenummer", "admin_a", _k("b"), 404),
+        ],
+        ("POST", "/k/{kommunenummer:str}/projects"): [
+            Ask(
+                "B's kommunenummer",
+                "admin_a",
+                _k("b"),
+                404,
+                data={"title": "Inntrengar", "budget": "1", "decided_on": "2026-01-01"},
+            ),
+        ],
+        ("POST", _PROJECT + "/plan"): _mine_and_bs(
+            0, {"phase": "forprosjekt", "mandate": "x", "budget": "1"}
+        ),
+        ("POST", _PROJECT + "/close"): _mine_and_bs(0, {"closing_report": "x"}),
+        ("POST", _PROJECT + "/decision-point"): _mine_and_bs(0, {"due_date": "2027-01-01"}),
+        ("POST", _PROJECT + "/delegation"): _mine_and_bs(0, {"delegated": "on"}),
+        ("POST", _PROJECT + "/steering-group"): _mine_and_bs(0, {"steering-name-0": "x"}),
+        ("POST", _PROJECT + "/cost-shares"): _mine_and_bs(0, {"share-0": "100"}),
         ("GET", _PROJECT + "/decision"): _mine_and_bs(),
         ("POST", _PROJECT + "/decision"): _mine_and_bs(0, _STOP),
         ("POST", _PROJECT + "/status-reports"): _mine_and_bs(0, _REPORT),

@@ -17,16 +17,18 @@ from litestar.response import Response, Template
 
 from services.projects import documents
 from services.projects import service as projects
-from services.projects.roles import BOARD, WRITERS
+from services.projects.roles import CREATORS, WRITERS
 from services.projects.rules import MAX_DOCUMENT_BYTES
-from services.projects.schemas import ProjectDetail
+from services.projects.schemas import MunicipalityChoice, ProjectDetail
+from services.projects.service import MyPart
 from tenants.context import tenant_tx
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of, region_member
-from web.forms import FORMS, MULTI_PART, URL_ENCODED
+from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form
 from web.projects import export
+from web.projects.creation import Shares, shares_of
 from web.projects.forms import DecisionForm, DocumentForm, StatusReportForm, filters_of
-from web.projects.pages import page
+from web.projects.pages import next_step_context, page, step_defaults
 from web.projects.timeline import timeline
 
 LIST = "/k/{kommunenummer:str}/projects"
@@ -66,7 +68,36 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
         chosen=chosen,
         query=query,
         exports=exports,
+        may_create=_may_create(request),
     )
+
+
+def shares_now(detail: ProjectDetail) -> Shares:
+    """The participants as rows of the cost-share form: the lead first, room for more."""
+    lead = detail.summary.lead_kommunenummer
+    others = [p for p in detail.participants if not p.lead]
+    form = Form.of({})
+    form.prefixed = {
+        "participant-": {str(i): p.kommunenummer for i, p in enumerate(others, 1)},
+        "share-": {
+            "0": next(
+                (f"{p.cost_share.normalize():f}" for p in detail.participants if p.lead), "100"
+            ),
+            **{str(i): f"{p.cost_share.normalize():f}" for i, p in enumerate(others, 1)},
+        },
+    }
+    return shares_of(form, lead, "en")
+
+
+def steering_rows_of(detail: ProjectDetail) -> list[dict]:
+    """The steering group as rows of its form, with room for more."""
+    rows = [{"name": m.name, "represents": m.represents} for m in detail.steering_group]
+    return rows + [{"name": "", "represents": ""}] * 2
+
+
+def _may_create(request: Request) -> bool:
+    active = principal_of(request).active
+    return active.scope == "municipality" and active.role in CREATORS
 
 
 @get(LIST, guards=[municipality_member()], name="project_list")
@@ -100,14 +131,12 @@ async def projects_xlsx(request: Request, kommunenummer: FromPath[str]) -> Respo
 # --- one project --------------------------------------------------------------------------------
 
 
-def may_decide(request: Request, detail: ProjectDetail) -> bool:
-    """Whether to offer the decision: the use-case refuses anyone else all the same."""
-    principal = principal_of(request)
-    if detail.access != "lead" or detail.summary.status == "closed":
-        return False
-    if detail.owner_person_id == principal.person.id:
-        return True
-    return detail.decisions_delegated_to_board and principal.active.role == BOARD
+def back_to(request: Request, page: str, anchor: str = "") -> str:
+    """The project page after a form, at the form's place. Not for htmx: its client-side
+    redirect to the page the browser is on, differing by the anchor alone, would only scroll."""
+    if anchor and request.headers.get("hx-request") != "true":
+        return f"{page}#{anchor}"
+    return page
 
 
 def _may_write(request: Request, detail: ProjectDetail) -> bool:
@@ -124,15 +153,35 @@ async def _project(project_id: int) -> ProjectDetail:
         return await projects.get_project(project_id, today=date.today())
 
 
-def _project_page(
+async def project_view(
+    request: Request, project_id: int
+) -> tuple[ProjectDetail, MyPart, list[MunicipalityChoice]]:
+    """The project, what the person asking may do on it (the use-cases say the same), and the
+    municipalities they may name as its participants."""
+    async with tenant_tx():
+        detail = await projects.get_project(project_id, today=date.today())
+        part = await projects.my_part(project_id, principal_of(request).person.id, date.today())
+        neighbours = await projects.participant_candidates() if part.plan else []
+    return detail, part, neighbours
+
+
+def project_page_of(
     request: Request,
     detail: ProjectDetail,
+    part: MyPart,
+    neighbours: list[MunicipalityChoice] | None = None,
     *,
     status: int = 200,
     fragment: str | None = None,
     **context,
 ) -> Template:
     context.setdefault("report", {})
+    context.setdefault("step_form", step_defaults(detail))
+    context.setdefault("step_errors", {})
+    context.setdefault("form_step", "")
+    context.setdefault("shares", shares_now(detail))
+    lead = detail.summary.lead_kommunenummer
+    context.setdefault("steering", steering_rows_of(detail))
     context.setdefault("report_errors", {})
     context.setdefault("upload_errors", {})
     context.setdefault("today", date.today().isoformat())
@@ -144,8 +193,11 @@ def _project_page(
         base=_base(request),
         detail=detail,
         entries=timeline(detail),
-        can_decide=may_decide(request, detail),
+        can_decide=part.decide,
+        neighbours=[n for n in neighbours or [] if n.kommunenummer != lead],
+        part=part,
         can_write=_may_write(request, detail),
+        **next_step_context(detail, part),
         **context,
     )
 
@@ -154,14 +206,14 @@ def _project_page(
 async def project_page(
     request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
 ) -> Template:
-    return _project_page(request, await _project(project_id))
+    return project_page_of(request, *await project_view(request, project_id))
 
 
 @get(COUNCIL_LIST + "/{project_id:int}", guards=[region_member()], name="council_project_page")
 async def council_project_page(
     request: Request, region_slug: FromPath[str], project_id: FromPath[int]
 ) -> Template:
-    return _project_page(request, await _project(project_id))
+    return project_page_of(request, *await project_view(request, project_id))
 
 
 # --- the decision -------------------------------------------------------------------------------
@@ -203,8 +255,8 @@ def _decision_page(
 async def decision_dialog(
     request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
 ) -> Template:
-    detail = await _project(project_id)
-    if not may_decide(request, detail):
+    detail, part, _ = await project_view(request, project_id)
+    if not part.decide:
         raise PermissionDeniedException("only the project owner decides")
     return _decision_page(request, detail)
 
@@ -244,9 +296,13 @@ def _again_with(request: Request, project_id: int, fragment: str, **context) -> 
     errors_key = "report_errors" if "report" in fragment else "upload_errors"
 
     async def again(status: int, errors: dict[str, str]) -> Response:
-        detail = await _project(project_id)
-        return _project_page(
-            request, detail, status=status, fragment=fragment, **{errors_key: errors}, **context
+        return project_page_of(
+            request,
+            *await project_view(request, project_id),
+            status=status,
+            fragment=fragment,
+            **{errors_key: errors},
+            **context,
         )
 
     return again
@@ -270,7 +326,7 @@ async def add_status_report(
         lambda: projects.add_status_report(
             project_id, data.report(), actor_person_id=principal_of(request).person.id
         ),
-        done=f"/k/{kommunenummer}/projects/{project_id}#status-reports",
+        done=back_to(request, f"/k/{kommunenummer}/projects/{project_id}", "status-reports"),
         again=_again_with(request, project_id, "projects/_report_form.html", report=data.texts()),
     )
 
@@ -299,7 +355,7 @@ async def upload_document(
     return await act(
         request,
         work,
-        done=f"/k/{kommunenummer}/projects/{project_id}#documents",
+        done=back_to(request, f"/k/{kommunenummer}/projects/{project_id}", "documents"),
         again=_again_with(request, project_id, "projects/_upload_form.html"),
     )
 

@@ -27,16 +27,30 @@ from services.projects.service.lifecycle import (
     set_steering_group,
 )
 from services.projects.service.participants import add_participant, set_cost_shares
+from services.projects.service.permissions import (
+    CreatorsOnly,
+    MyPart,
+    PlannersOnly,
+    my_part,
+)
 from services.projects.service.reports import add_status_report
 from services.projects.service.views import (
     get_project,
     list_projects,
     overdue_decision_points,
+    participant_candidates,
     project_id_by_title,
+    strategy_area_choices,
 )
 
 __all__ = [
     "REVISE_DAYS",
+    "CreatorsOnly",
+    "MyPart",
+    "PlannersOnly",
+    "my_part",
+    "participant_candidates",
+    "strategy_area_choices",
     "VISIBLE",
     "LeadOnly",
     "OwnerOnly",

@@ -28,6 +28,7 @@ from services.projects.service._common import (
     state_of,
     state_values,
 )
+from services.projects.service.permissions import project_roles, require_planner
 from tenants.context import connection
 
 # A revised plan comes back to the owner after this long unless the decision says otherwise.
@@ -88,6 +89,7 @@ async def reach_decision_point(
     Returns the decision point's id.
     """
     project = await project_row(project_id, lead=True)
+    await require_planner(project, actor_person_id)
     before = state_of(project)
     after = _reach(before)
     sub = await current_sub_project(project)
@@ -119,34 +121,11 @@ async def reach_decision_point(
     return point_id
 
 
-async def _actor_roles(project: asyncpg.Record, actor_person_id: int | None, on: date) -> set[str]:
-    roles: set[str] = set()
-    if actor_person_id is None:
-        return roles
-    if project["owner_person_id"] == actor_person_id:
-        roles.add(ProjectRole.PROSJEKTEIGAR)
-    if project["sponsor_person_id"] == actor_person_id:
-        roles.add(ProjectRole.PROSJEKTANSVARLEG)
-    if project["manager_person_id"] == actor_person_id:
-        roles.add(ProjectRole.PROSJEKTLEIAR)
-    # A voting seat on the programme's board, in its term on the decision's date.
-    if project["programme_id"] is not None and await connection().fetchval(
-        "select 1 from board_member where tenant_id = app_tenant_id() and programme_id = $1"
-        " and person_id = $2 and seat <> 'observer' and term_start <= $3"
-        " and (term_end is null or term_end >= $3)",
-        project["programme_id"],
-        actor_person_id,
-        on,
-    ):
-        roles.add(ProjectRole.PROGRAMSTYRE)
-    return roles
-
-
 async def _deciding_as(
     project: asyncpg.Record, actor_person_id: int | None, on: date
 ) -> ProjectRole:
     """The role in which the actor may decide: as the owner, else as the delegated board."""
-    roles = await _actor_roles(project, actor_person_id, on)
+    roles = await project_roles(project, actor_person_id, on)
     if not may_record_decision(roles, project["decisions_delegated_to_board"]):
         raise OwnerOnly()
     return (

@@ -25,6 +25,7 @@ from services.projects.service._common import (
     state_values,
 )
 from services.projects.service.participants import write_cost_shares
+from services.projects.service.permissions import require_creator, require_planner
 from tenants.context import connection
 
 # (person id or None, name) of the owner, the sponsor and the manager.
@@ -84,6 +85,7 @@ async def create_project(new: NewProject, *, actor_person_id: int | None) -> int
     The first sub-project starts at once with `new.budget` approved, recorded as a decided
     decision point. With cost shares the project is regional. Returns the project's id.
     """
+    await require_creator(actor_person_id)
     title = required_text(new.title, "title")
     try:
         phase = SubProjectPhase(new.phase)
@@ -179,7 +181,7 @@ async def set_steering_group(
     project_id: int, members: list[SteeringMemberInput], *, actor_person_id: int | None
 ) -> None:
     """Replace the steering group."""
-    await project_row(project_id, lead=True)
+    await require_planner(await project_row(project_id, lead=True), actor_person_id)
     db = connection()
     before = [
         dict(r)
@@ -241,6 +243,7 @@ async def plan_sub_project(
     It stays planned until a go starts it; returns its id.
     """
     project = await project_row(project_id, lead=True)
+    await require_planner(project, actor_person_id)
     budget = _plannable_budget(state_of(project), phase, budget)
     sub_id = await connection().fetchval(
         "insert into sub_project (tenant_id, project_id, phase, mandate, plan, budget,"
@@ -284,6 +287,7 @@ async def close_sub_project(
     point follows (reach_decision_point).
     """
     project = await project_row(project_id, lead=True)
+    await require_planner(project, actor_person_id)
     if project["status"] == ProjectStatus.CLOSED:
         raise ProjectClosed()
     await close_with_report(await current_sub_project(project), closing_report, actor_person_id)

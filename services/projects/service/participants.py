@@ -12,6 +12,7 @@ from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.projects.rules import HUNDRED, validate_cost_shares
 from services.projects.schemas import ParticipantView
 from services.projects.service._common import project_row
+from services.projects.service.permissions import require_planner
 from tenants.context import connection
 
 
@@ -120,6 +121,7 @@ async def set_cost_shares(
     lead alone at 100 % makes the project local again.
     """
     project = await project_row(project_id, lead=True)
+    await require_planner(project, actor_person_id)
     await write_cost_shares(project, shares, actor_person_id)
 
 
@@ -128,6 +130,7 @@ async def add_participant(
 ) -> None:
     """Add a participant whose share is taken from the lead's; the lead keeps a share above 0."""
     project = await project_row(project_id, lead=True)
+    await require_planner(project, actor_person_id)
     shares = {p.kommunenummer: p.cost_share for p in await participants_of(project)}
     lead = await _lead_kommunenummer(project)
     shares = shares or {lead: HUNDRED}

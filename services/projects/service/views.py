@@ -8,14 +8,25 @@ from decimal import Decimal
 
 import asyncpg
 
-from services.projects.rules import is_overdue
+from services.projects.rules import (
+    ProjectState,
+    ProjectStatus,
+    SubProjectPhase,
+    SubProjectState,
+    is_overdue,
+    next_phase,
+    next_step,
+    step_takers,
+)
 from services.projects.schemas import (
     DecisionPointView,
     DocumentView,
+    MunicipalityChoice,
     ProjectDetail,
     ProjectSummary,
     StatusReportView,
     SteeringMemberView,
+    StrategyAreaChoice,
     SubProjectView,
 )
 from services.projects.service._common import VISIBLE, ProjectNotFound, project_row
@@ -120,6 +131,8 @@ async def get_project(project_id: int, *, today: date | None = None) -> ProjectD
         raise ProjectNotFound()
     project = await project_row(project_id)
     key = (project["tenant_id"], project_id)
+    sub_projects = await _sub_projects(key)
+    step = _next_step(project, sub_projects)
     return ProjectDetail(
         summary=_summary(row, today),
         description=project["description"],
@@ -133,11 +146,36 @@ async def get_project(project_id: int, *, today: date | None = None) -> ProjectD
         access=await _access(key),
         steering_group=await _steering_group(key),
         participants=await participants_of(project),
-        sub_projects=await _sub_projects(key),
+        sub_projects=sub_projects,
         decision_points=await _decision_points(key, project["title"], today),
         status_reports=await _status_reports(key),
         documents=await _documents(key),
+        next_step=step.value,
+        step_takers=step_takers(step, project["decisions_delegated_to_board"]).value,
     )
+
+
+def _next_step(project: asyncpg.Record, sub_projects: list[SubProjectView]):
+    phase = SubProjectPhase(project["phase"])
+    state = ProjectState(phase, ProjectStatus(project["status"]), project["approved_budget"])
+    by_phase = {s.phase: s for s in sub_projects}
+    current = by_phase.get(phase.value)
+    following = next_phase(phase)
+    return next_step(
+        state,
+        SubProjectState(current.state) if current else None,
+        following is not None and following.value in by_phase,
+    )
+
+
+async def participant_candidates() -> list[MunicipalityChoice]:
+    """The municipalities sharing a region with the session's municipality, itself included."""
+    rows = await connection().fetch(
+        "select distinct m.kommunenummer, m.name from municipality m join region_member rm"
+        " on rm.municipality_id = m.id where rm.region_id in (select region_id from"
+        " region_member where municipality_id = app_tenant_id()) order by m.name"
+    )
+    return [MunicipalityChoice(**dict(r)) for r in rows]
 
 
 async def _access(key: tuple[int, int]) -> str:
@@ -215,3 +253,14 @@ async def _documents(key: tuple[int, int]) -> list[DocumentView]:
         *key,
     )
     return [DocumentView(**{**dict(r), "sha256": r["sha256"].hex()}) for r in rows]
+
+
+async def strategy_area_choices() -> list[StrategyAreaChoice]:
+    """The strategy areas of the session's programmes, which a new project may belong to."""
+    rows = await connection().fetch(
+        "select sa.id, sa.programme_id, p.name as programme_name, sa.name_nb, sa.name_nn"
+        " from strategy_area sa join programme p on p.tenant_id = sa.tenant_id"
+        " and p.id = sa.programme_id where sa.tenant_id = app_tenant_id()"
+        " order by p.period_start desc, p.name, sa.position, sa.id"
+    )
+    return [StrategyAreaChoice(**dict(r)) for r in rows]

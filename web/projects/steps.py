@@ -1,0 +1,249 @@
+"""The steps a project takes from its page: plan the next sub-project, close the running one, set
+the decision point, delegate the decisions, keep the steering group. Each form is answered by its
+use-case, which also decides who may take the step."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from litestar import Request, post
+from litestar.params import FromPath
+from litestar.response import Response
+
+from services import inputs
+from services.errors import N_, InvalidInput, required_text
+from services.projects import service as projects
+from services.projects.rules import HUNDRED
+from web.actions import Again, act
+from web.auth.guards import municipality_member, principal_of
+from web.forms import FORMS, URL_ENCODED, Form
+from web.projects.controller import ONE, back_to, project_page_of, project_view
+from web.projects.creation import shares_of, steering_group_of, steering_rows
+
+NEXT_STEP = "projects/_next_step.html"
+
+
+class PlanForm(Form):
+    """The next sub-project's mandate, plan, budget and period, for the owner to decide on."""
+
+    phase: str = ""
+    mandate: str = ""
+    plan: str = ""
+    budget: str = ""
+    period_start: str = ""
+    period_end: str = ""
+
+    def values(self) -> dict[str, Any]:
+        with self.reading() as read:
+            read(required_text, self.mandate, "mandate", 10000)
+            budget = read(inputs.amount, self.budget, "budget")
+            start, end = (
+                read(inputs.day, value, name) if value else None
+                for name, value in (
+                    ("period_start", self.period_start),
+                    ("period_end", self.period_end),
+                )
+            )
+            if start and end and end < start:
+                read.refuse(
+                    InvalidInput(
+                        "period_invalid", N_("The period ends after it starts."), field="period_end"
+                    )
+                )
+        return {
+            "phase": self.phase,
+            "mandate": self.mandate,
+            "plan": self.plan,
+            "budget": budget,
+            "period_start": start,
+            "period_end": end,
+        }
+
+
+class CloseForm(Form):
+    closing_report: str = ""
+
+    def report(self) -> str:
+        with self.reading() as read:
+            read(required_text, self.closing_report, "closing_report", 10000)
+        return self.closing_report
+
+
+class DecisionPointForm(Form):
+    due_date: str = ""
+
+    def due(self) -> date:
+        with self.reading() as read:
+            due = read(inputs.day, self.due_date, "due_date")
+        return due
+
+
+class DelegationForm(Form):
+    delegated: str = ""
+
+
+class CostSharesForm(Form):
+    PREFIXED = ("participant-", "share-")
+    PREFIX_FIELDS = {"participant-": "cost_shares", "share-": "cost_shares"}
+
+    def shares(self, lead: str, lang: str) -> dict[str, Decimal]:
+        """The participants' shares; the lead alone makes the project its own again."""
+        summed = shares_of(self, lead, lang)
+        with self.reading() as read:
+            if summed.problem:
+                read.refuse(
+                    InvalidInput("cost_shares_invalid", summed.problem, field="cost_shares")
+                )
+        return summed.parsed or {lead: HUNDRED}
+
+
+class SteeringGroupForm(Form):
+    PREFIXED = ("steering-name-", "steering-represents-")
+    PREFIX_FIELDS = {"steering-": "steering_group"}
+
+
+def _again(
+    request: Request, project_id: int, form: Form, fragment: str | None = None, step: str = ""
+) -> Again:
+    """The project page again (the step's part alone for htmx), the errors beside the form:
+    the form of the step that was posted, even if the project waits for another."""
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        extra: dict[str, Any] = {"step_errors": errors, "form_step": step}
+        if isinstance(form, SteeringGroupForm):
+            extra["steering"] = steering_rows(form, 1)
+        elif isinstance(form, CostSharesForm):
+            lead = principal_of(request).active.kommunenummer
+            extra["shares"] = shares_of(form, lead, request.state.get("lang", "nb"))
+        elif not isinstance(form, DelegationForm):
+            extra["step_form"] = form.texts()
+        if fragment:
+            extra["fragment"] = fragment
+        return project_page_of(
+            request, *await project_view(request, project_id), status=status, **extra
+        )
+
+    return again
+
+
+def _done(request: Request, kommunenummer: str, project_id: int, anchor: str = "") -> str:
+    return back_to(request, f"/k/{kommunenummer}/projects/{project_id}", anchor)
+
+
+def _person(request: Request) -> int:
+    return principal_of(request).person.id
+
+
+STEP = {"guards": [municipality_member()], "status_code": 200, "type_decoders": FORMS}
+
+
+@post(ONE + "/plan", name="plan_sub_project", **STEP)
+async def plan(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[PlanForm, URL_ENCODED],
+) -> Response:
+    async def work() -> int:
+        values = data.values()
+        return await projects.plan_sub_project(
+            project_id, values.pop("phase"), **values, actor_person_id=_person(request)
+        )
+
+    return await act(
+        request,
+        work,
+        done=_done(request, kommunenummer, project_id),
+        again=_again(request, project_id, data, NEXT_STEP, "plan"),
+    )
+
+
+@post(ONE + "/close", name="close_sub_project", **STEP)
+async def close(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[CloseForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: projects.close_sub_project(
+            project_id, data.report(), actor_person_id=_person(request)
+        ),
+        done=_done(request, kommunenummer, project_id),
+        again=_again(request, project_id, data, NEXT_STEP, "close"),
+    )
+
+
+@post(ONE + "/decision-point", name="reach_decision_point", **STEP)
+async def decision_point(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[DecisionPointForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: projects.reach_decision_point(
+            project_id, due_date=data.due(), actor_person_id=_person(request)
+        ),
+        done=_done(request, kommunenummer, project_id),
+        again=_again(request, project_id, data, NEXT_STEP, "decision_point"),
+    )
+
+
+@post(ONE + "/delegation", name="delegate_decisions", **STEP)
+async def delegation(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[DelegationForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: projects.set_decision_delegation(
+            project_id, data.checked().delegated == "on", actor_person_id=_person(request)
+        ),
+        done=_done(request, kommunenummer, project_id, "roles"),
+        again=_again(request, project_id, data),
+    )
+
+
+@post(ONE + "/steering-group", name="set_steering_group", **STEP)
+async def steering_group(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[SteeringGroupForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: projects.set_steering_group(
+            project_id, steering_group_of(data.checked()), actor_person_id=_person(request)
+        ),
+        done=_done(request, kommunenummer, project_id, "steering"),
+        again=_again(request, project_id, data),
+    )
+
+
+@post(ONE + "/cost-shares", name="set_cost_shares", **STEP)
+async def cost_shares(
+    request: Request,
+    kommunenummer: FromPath[str],
+    project_id: FromPath[int],
+    data: Annotated[CostSharesForm, URL_ENCODED],
+) -> Response:
+    lang = request.state.get("lang", "nb")
+    return await act(
+        request,
+        lambda: projects.set_cost_shares(
+            project_id, data.shares(kommunenummer, lang), actor_person_id=_person(request)
+        ),
+        done=_done(request, kommunenummer, project_id, "participants"),
+        again=_again(request, project_id, data),
+    )
+
+
+ROUTES = [plan, close, decision_point, delegation, steering_group, cost_shares]
