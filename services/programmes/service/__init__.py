@@ -22,6 +22,7 @@ from services.programmes.service.programmes import (
     STANDARD_KPIS,
     create_programme,
     move_programme_stage,
+    neighbours,
 )
 from services.programmes.service.strategy import set_strategy_areas
 from services.programmes.service.views import (
@@ -46,6 +47,7 @@ __all__ = [
     "list_programmes",
     "move_action_plan",
     "move_programme_stage",
+    "neighbours",
     "programme_id_by_name",
     "programme_overview",
     "record_kpi_measurement",
