@@ -32,7 +32,10 @@ from web.middleware import request_context_middleware
 from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
+from web.programmes import assessments as programme_assessments
 from web.programmes import controller as programmes
+from web.programmes import plans as programme_plans
+from web.programmes import setup as programme_setup
 from web.projects import controller as projects
 from web.public import controller as public
 from web.ratelimit import STORE, rate_limit_config, rate_limit_store
@@ -72,6 +75,9 @@ ROUTES = [
     operator.create_municipality,
     operator.invite_admin,
     *programmes.ROUTES,
+    *programme_setup.ROUTES,
+    *programme_plans.ROUTES,
+    *programme_assessments.ROUTES,
     *projects.ROUTES,
     *dashboards.ROUTES,
     *tenders.ROUTES,
