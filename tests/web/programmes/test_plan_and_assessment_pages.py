@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from html import unescape as text_of_html
 
 import pytest
 
@@ -67,7 +68,9 @@ def goals(world, **extra) -> dict:
 
 async def test_a_plan_is_drafted_and_walked_to_the_countys_grant(site, world):
     admin = await browser(site, world.admin)
-    page = text_of(await admin.get(f"{world.url}/plans"))
+    raw = (await admin.get(f"{world.url}/plans")).text
+    assert '<section aria-labelledby="draft"' in raw and "&lt;" not in raw
+    page = text_of_html(raw)
     assert "Draft the action plan for 2026" in page
     drafted = await post(admin, f"{world.url}/plans", goals(world))
     assert drafted.status_code == 303
@@ -163,7 +166,9 @@ async def test_the_recommendations_stand_beside_the_next_years_plan(site, world)
     assert recorded.status_code == 303, recorded.text
     [assessment] = (await overview(world, world.programme_id)).assessments
     assert {s.strategy_area_id: s.score for s in assessment.scores} == {tourism: 5, industry: 2}
-    page = text_of(await admin.get(f"{world.url}/assessments"))
+    raw = (await admin.get(f"{world.url}/assessments")).text
+    assert '<section aria-labelledby="recorded"' in raw and "&lt;" not in raw
+    page = text_of_html(raw)
     assert "Styrk industrisatsinga i 2027." in page and "God framdrift" in page
     link = re.search(r'href="([^"]*/assessments/\d+/documents/\d+)"', page)[1]
     downloaded = await admin.get(link)

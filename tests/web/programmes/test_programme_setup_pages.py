@@ -61,6 +61,9 @@ async def test_the_admin_starts_a_programme_and_sees_its_set_up_page(site, blank
     assert page.status_code == 200
     shown = text_of(page)
     assert "Set-up of Omstilling Nykommune 2026–2029" in shown
+    for section in ("stage", "funding", "board", "strategy", "kpis"):  # drawn, not escaped
+        assert f'<section aria-labelledby="{section}"' in page.text, section
+    assert "&lt;" not in page.text
     assert "Move on to: Strategy and anchoring" in shown
     view = await overview(blank, programme_id)
     assert (view.kind, view.period_start, view.period_end, view.stage) == (
@@ -118,6 +121,10 @@ async def test_funding_lines_are_added_per_source_and_year(site, blank):
     added = await post(client, url, line)
     assert added.status_code == 303
     assert added.headers["location"].endswith("/setup#funding")
+    boosted = await post(client, url, {**line, "year": "2027"}, headers={"HX-Request": "true"})
+    # To the page already shown, at an anchor: htmx must load it again, not only scroll.
+    assert boosted.headers["hx-redirect"].endswith("/setup#funding")
+    assert boosted.headers["hx-refresh"] == "true"
     again = await post(client, url, line)
     assert again.status_code == 409
     assert "This source already has a line for this year." in text_of(again)
@@ -126,7 +133,8 @@ async def test_funding_lines_are_added_per_source_and_year(site, blank):
     assert field_error(bad.text, "funding-amount") == "Write an amount."
     view = await overview(blank, programme_id)
     assert [(f.source, f.year, f.amount) for f in view.funding_lines] == [
-        ("county", 2026, Decimal(1_200_000))
+        ("county", 2026, Decimal(1_200_000)),
+        ("county", 2027, Decimal(1_200_000)),
     ]
 
 
