@@ -33,7 +33,7 @@ class ProgrammeForm(Form):
         with self.reading() as read:
             start = read(inputs.whole, self.period_start, "period_start", YEAR)
             end = read(inputs.whole, self.period_end, "period_end", YEAR)
-        members = [int(k) for k, v in self.prefixed["member-"].items() if k.isdigit() and v]
+        members = member_ids(self)
         return {
             "name": self.name,
             "kind": self.kind,
@@ -41,6 +41,20 @@ class ProgrammeForm(Form):
             "period_end": end,
             "member_municipality_ids": members,
         }
+
+
+def member_ids(form: Form) -> list[int]:
+    return [int(k) for k, v in form.prefixed["member-"].items() if k.isdigit() and v]
+
+
+class MembersForm(Form):
+    """The neighbours a regional programme is run with, ticked (member-<id>)."""
+
+    PREFIXED = ("member-",)
+    PREFIX_FIELDS = {"member-": "members"}
+
+    def member_ids(self) -> list[int]:
+        return member_ids(self)
 
 
 class StageForm(Form):

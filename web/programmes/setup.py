@@ -12,7 +12,7 @@ from litestar.response import Response, Template
 from services.programmes import service as programmes
 from services.programmes.roles import MANAGERS
 from services.programmes.rules import board_is_balanced, seat_balance
-from services.programmes.schemas import ProgrammeOverview
+from services.programmes.schemas import MunicipalityView, ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member
@@ -21,6 +21,7 @@ from web.programmes.forms import (
     BoardMemberForm,
     FundingForm,
     KpiForm,
+    MembersForm,
     ProgrammeForm,
     StageForm,
     StrategyForm,
@@ -30,7 +31,6 @@ from web.programmes.pages import (
     ONE,
     actor,
     base_of,
-    overview_of,
     page,
     programmes_base,
 )
@@ -109,9 +109,14 @@ def _sum(total) -> dict:
     return {"share_total": total, "share_ok": total == 100}
 
 
+async def _loaded(programme_id: int) -> tuple[ProgrammeOverview, list[MunicipalityView]]:
+    async with tenant_tx():
+        return await programmes.programme_overview(programme_id), await programmes.neighbours()
+
+
 def setup_page(
     request: Request,
-    overview: ProgrammeOverview,
+    loaded: tuple[ProgrammeOverview, list[MunicipalityView]],
     *,
     status: int = 200,
     which: str = "",
@@ -119,6 +124,8 @@ def setup_page(
     errors: dict | None = None,
 ) -> Template:
     """The set-up page; `which` names the form that came back with `errors` and its values."""
+    overview, neighbours = loaded
+    members = {str(m.id) for m in overview.members}
     areas = StrategyForm.of(form) if which == "strategy" and form else None
     return page(
         request,
@@ -134,6 +141,12 @@ def setup_page(
         seats=seat_balance([m.seat for m in overview.board]),
         balanced=board_is_balanced([m.seat for m in overview.board]),
         years=list(range(overview.period_start, overview.period_end + 1)),
+        neighbours=neighbours,
+        ticked=sorted(
+            {k.removeprefix("member-") for k, v in (form or {}).items() if v}
+            if which == "members"
+            else members
+        ),
     )
 
 
@@ -141,7 +154,7 @@ def setup_page(
 async def programme_setup(
     request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
 ) -> Template:
-    return setup_page(request, await overview_of(programme_id))
+    return setup_page(request, await _loaded(programme_id))
 
 
 @get(ONE + "/strategy/sum", guards=[municipality_member(*MANAGERS)], name="strategy_share_sum")
@@ -157,9 +170,13 @@ async def _setup_act(request: Request, programme_id: int, which: str, data: Form
     """Run one set-up form's use-case; its refusals come back beside its fields on the page."""
 
     async def again(status: int, errors: dict[str, str]) -> Response:
-        overview = await overview_of(programme_id)
         return setup_page(
-            request, overview, status=status, which=which, form=data.texts(), errors=errors
+            request,
+            await _loaded(programme_id),
+            status=status,
+            which=which,
+            form=data.texts(),
+            errors=errors,
         )
 
     return await act(
@@ -191,6 +208,21 @@ async def move_stage(
         )
 
     return await _setup_act(request, programme_id, "stage", data, work)
+
+
+@_setup_post("/members", "set_programme_members")
+async def set_members(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[MembersForm, URL_ENCODED],
+) -> Response:
+    async def work() -> None:
+        await programmes.set_programme_members(
+            programme_id, data.checked().member_ids(), actor_person_id=actor(request)
+        )
+
+    return await _setup_act(request, programme_id, "members", data, work)
 
 
 @_setup_post("/funding", "add_funding_line")
@@ -257,6 +289,7 @@ ROUTES = [
     programme_setup,
     strategy_share_sum,
     move_stage,
+    set_members,
     add_funding,
     add_board_member,
     set_strategy_areas,

@@ -23,6 +23,7 @@ from services.programmes.service.programmes import (
     create_programme,
     move_programme_stage,
     neighbours,
+    set_programme_members,
 )
 from services.programmes.service.strategy import set_strategy_areas
 from services.programmes.service.views import (
@@ -54,5 +55,6 @@ __all__ = [
     "record_status_assessment",
     "set_kpi_baseline",
     "set_kpi_target",
+    "set_programme_members",
     "set_strategy_areas",
 ]

@@ -113,6 +113,41 @@ async def create_programme(
     return programme_id
 
 
+async def set_programme_members(
+    programme_id: int, member_municipality_ids: Sequence[int], *, actor_person_id: int | None
+) -> list[int]:
+    """Name again the municipalities a regional programme is run with (none: this one alone)."""
+    await programme_row(programme_id, lock=True)
+    await require_role(actor_person_id, MANAGERS)
+    members = await _check_members(member_municipality_ids)
+    this_programme = (ProgrammeMember.tenant_id == tenant()) & (
+        ProgrammeMember.programme_id == programme_id
+    )
+    before = sorted(
+        r["municipality_id"]
+        for r in await ProgrammeMember.select(ProgrammeMember.municipality_id).where(this_programme)
+    )
+    if before == members:
+        return members
+    await ProgrammeMember.delete().where(this_programme)
+    if members:
+        await ProgrammeMember.insert(
+            *(
+                ProgrammeMember(tenant_id=tenant(), programme_id=programme_id, municipality_id=m)
+                for m in members
+            )
+        )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="set_members",
+        entity="programme",
+        entity_id=programme_id,
+        old_values={"members": before},
+        new_values={"members": members},
+    )
+    return members
+
+
 async def move_programme_stage(
     programme_id: int, stage: str, *, actor_person_id: int | None
 ) -> None:

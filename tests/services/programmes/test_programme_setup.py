@@ -63,7 +63,11 @@ async def test_a_regional_programme_names_municipalities_of_its_own_region():
     programme_id = await programme_of(owner_place, admin, member_municipality_ids=[neighbour])
     async with tenant_tx(scope):
         overview = await programmes.programme_overview(programme_id)
-    assert [m.id for m in overview.members] == [neighbour]
+        assert [m.id for m in overview.members] == [neighbour]
+        with pytest.raises(InvalidInput):
+            await programmes.set_programme_members(programme_id, [stranger], actor_person_id=admin)
+        assert await programmes.set_programme_members(programme_id, [], actor_person_id=admin) == []
+        assert (await programmes.programme_overview(programme_id)).members == []
 
 
 async def test_each_step_of_an_action_plan_is_kept_with_who_and_when():

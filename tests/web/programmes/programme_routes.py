@@ -10,7 +10,9 @@ from typing import Any
 from services.programmes import service as programmes
 from services.programmes.schemas import GoalInput, ScoreInput
 from services.projects import documents
+from services.tenancy import service as tenancy
 from tenants.context import tenant_tx
+from tests.web.browsing import OPERATOR, new_tenant
 from tests.web.projects.plp_pages import Plp, new_plp
 
 LIST = "/k/{kommunenummer:str}/programmes"
@@ -113,6 +115,14 @@ def _simple(tail: str, data: dict):
     return case
 
 
+async def csrf_members(site, settings):
+    plp, _, client, probe = await _fresh(site, settings)
+    neighbour = await new_tenant("Grannekommune")
+    async with tenant_tx(OPERATOR):
+        await tenancy.add_to_region(plp.tenant.region_id, neighbour.id)
+    return client, _one(plp, "/members"), {f"member-{neighbour.id}": "on"}, probe, None
+
+
 async def csrf_strategy(site, settings):
     plp, _, client, probe = await _fresh(site, settings)
     data = {}
@@ -162,6 +172,7 @@ async def csrf_assessment(site, settings):
 CSRF = {
     ("POST", LIST): csrf_create,
     ("POST", ONE + "/stage"): _simple("/stage", {"stage": "strategi_og_forankring"}),
+    ("POST", ONE + "/members"): csrf_members,
     ("POST", ONE + "/funding"): _simple(
         "/funding", {"source": "state", "year": "2026", "amount": "1"}
     ),
@@ -226,6 +237,7 @@ CROSS = {
     # The sum names nothing of a programme's: it adds up what the browser sends.
     ("GET", ONE + "/strategy/sum"): _kommune_only(),
     ("POST", ONE + "/stage"): _asks({"stage": "strategi_og_forankring"}),
+    ("POST", ONE + "/members"): _asks({"member-1": "on"}),
     ("POST", ONE + "/funding"): _asks({"source": "state", "year": "2026", "amount": "1"}),
     ("POST", ONE + "/board"): _asks({"name": "X", "seat": "observer", "term_start": "2026-01-01"}),
     ("POST", ONE + "/strategy"): _asks({"name_nb-0": "X", "name_nn-0": "X", "share-0": "100"}),

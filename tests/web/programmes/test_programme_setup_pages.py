@@ -11,7 +11,7 @@ import pytest
 from services.programmes import service as programmes
 from tenants.context import tenant_tx
 from tests.web.auth.idp import Provider
-from tests.web.browsing import open_site, post, text_of
+from tests.web.browsing import new_tenant, open_site, post, text_of
 from tests.web.programmes.blank_municipality import new_blank, overview, the_programme
 from tests.web.projects.plp_pages import browser, field_error
 
@@ -78,8 +78,21 @@ async def test_the_admin_starts_a_programme_and_sees_its_set_up_page(site, blank
 
 
 async def test_a_regional_programme_names_its_neighbour(site, blank):
-    _, programme_id = await started(site, blank, **{f"member-{blank.neighbour.id}": "on"})
+    client, programme_id = await started(site, blank, **{f"member-{blank.neighbour.id}": "on"})
     assert [m.id for m in (await overview(blank, programme_id)).members] == [blank.neighbour.id]
+    setup = f"{blank.base}/programmes/{programme_id}/setup"
+    assert (
+        f'id="member-{blank.neighbour.id}" name="member-{blank.neighbour.id}" value="on" checked'
+        in (await client.get(setup)).text
+    )
+    members = f"{blank.base}/programmes/{programme_id}/members"
+    assert (await post(client, members, {})).status_code == 303  # this municipality alone again
+    assert (await overview(blank, programme_id)).members == []
+    stranger = await new_tenant("Framandkommune")
+    refused = await post(client, members, {f"member-{stranger.id}": "on"})
+    assert refused.status_code == 422
+    assert "A regional programme is run with municipalities of the same region." in text_of(refused)
+    assert (await overview(blank, programme_id)).members == []
 
 
 @pytest.mark.parametrize(
@@ -246,6 +259,7 @@ async def test_who_does_not_manage_the_programme_may_not_set_it_up(site, blank, 
         f"{base}/strategy": {"name_nb-0": "A", "name_nn-0": "A", "share-0": "100"},
         f"{base}/stage": {"stage": "strategi_og_forankring"},
         f"{base}/kpis": {"name": "Eigen"},
+        f"{base}/members": {f"member-{blank.neighbour.id}": "on"},
     }
     for url, form in attempts.items():
         assert (await post(client, url, form)).status_code == 403, url
