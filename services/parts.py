@@ -65,7 +65,12 @@ PARTS: tuple[Part, ...] = (
         "programmes",
         "services.programmes",
         migrations=True,
-        routes=("web.programmes.controller",),
+        routes=(
+            "web.programmes.controller",
+            "web.programmes.setup",
+            "web.programmes.plans",
+            "web.programmes.assessments",
+        ),
         demo="services.demo.programmes:load_programmes",
         figures="services.programmes.figures",
     ),

@@ -40,7 +40,12 @@ def again_with(page: Callable[..., Any], errors_key: str = "errors", **context: 
 def go_to(request: Request, target: str) -> Response:
     """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place)."""
     if request.headers.get("hx-request") == "true":
-        return ClientRedirect(redirect_to=target)
+        redirect = ClientRedirect(redirect_to=target)
+        if "#" in target:
+            # htmx sets location.href; to the page already shown, with an #anchor, a browser
+            # would only scroll. HX-Refresh makes it load the page again, at the anchor.
+            redirect.headers["HX-Refresh"] = "true"
+        return redirect
     return Redirect(target, status_code=303)
 
 

@@ -94,6 +94,20 @@ class SharesNotHundred(InvalidInput):
         self.total = total
 
 
+# The board the method asks for: two seats for politicians, three for business; observers
+# (the county, say) come on top and do not count.
+BOARD_SEATS_WANTED: Mapping[str, int] = {"politician": 2, "business": 3}
+
+
+def seat_balance(seats: list[str]) -> dict[str, tuple[int, int]]:
+    """{seat: (held, wanted)} for the seats the method counts; the page flags what is off."""
+    return {seat: (seats.count(seat), wanted) for seat, wanted in BOARD_SEATS_WANTED.items()}
+
+
+def board_is_balanced(seats: list[str]) -> bool:
+    return all(held == wanted for held, wanted in seat_balance(seats).values())
+
+
 def allowed_next_stages(stage: ProgrammeStage) -> frozenset[ProgrammeStage]:
     return STAGE_TRANSITIONS[stage]
 
@@ -101,6 +115,10 @@ def allowed_next_stages(stage: ProgrammeStage) -> frozenset[ProgrammeStage]:
 def check_stage_transition(current: ProgrammeStage, target: ProgrammeStage) -> None:
     if target not in STAGE_TRANSITIONS[current]:
         raise InvalidStageTransition(current, target)
+
+
+def allowed_plan_steps(state: ActionPlanState) -> frozenset[ActionPlanState]:
+    return ACTION_PLAN_TRANSITIONS[state]
 
 
 def check_action_plan_transition(current: ActionPlanState, target: ActionPlanState) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import msgspec
@@ -73,11 +73,26 @@ class GoalView(msgspec.Struct, frozen=True):
     budget: Decimal
 
 
+class PlanStepView(msgspec.Struct, frozen=True):
+    state: str
+    recorded_by: str | None  # the person's name; None when Samspel itself took the step
+    recorded_at: datetime
+
+
 class ActionPlanView(msgspec.Struct, frozen=True):
     id: int
     year: int
     state: str
     goals: list[GoalView]
+    # How it got where it is, oldest first; the states it may go to next.
+    steps: list[PlanStepView] = []
+    next_states: list[str] = []
+
+
+class MunicipalityView(msgspec.Struct, frozen=True):
+    id: int
+    kommunenummer: str
+    name: str
 
 
 class KpiView(msgspec.Struct, frozen=True):
@@ -137,3 +152,5 @@ class ProgrammeOverview(msgspec.Struct, frozen=True):
     action_plans: list[ActionPlanView]
     kpis: list[KpiView]
     assessments: list[AssessmentView]
+    # A regional programme's other municipalities (the owner is not among them).
+    members: list[MunicipalityView] = []

@@ -146,3 +146,22 @@ class AssessmentScore(Table, tablename="assessment_score"):
     comment = Text()
 
     key = CompositeKey([tenant_id, assessment_id, strategy_area_id])
+
+
+class ProgrammeMember(Table, tablename="programme_member"):
+    tenant_id = BigInt()
+    programme_id = BigInt(primary_key=True)
+    municipality_id = BigInt()
+
+    key = CompositeKey([tenant_id, programme_id, municipality_id])
+
+
+class ActionPlanStep(Table, tablename="action_plan_step"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    action_plan_id = BigInt()
+    state = Text()
+    recorded_by = BigInt(null=True, default=None)
+    recorded_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])

@@ -8,9 +8,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def test_a_case_officer_logs_in_lands_in_meraker_and_the_old_cookie_dies_at_logout(
-    page, product
-):
+def test_a_case_officer_logs_in_lands_in_meraker_and_the_old_cookie_dies_at_logout(page, product):
     base, issuer, _ = product
     page.goto(base + "/")
     page.get_by_role("link", name="Logg inn med ID-porten").click()

@@ -47,6 +47,7 @@ from tests.web.browsing import (
     text_of,
 )
 from tests.web.dashboards import dashboard_routes
+from tests.web.programmes import programme_routes
 from tests.web.projects.plp_pages import new_plp
 from tests.web.tendering import tender_routes
 from web.app import create_app
@@ -471,6 +472,9 @@ def _tender_case(make) -> Callable[[Ctx], Awaitable[Attempt]]:
 # Tendering (issue 5): each attempt gets a fresh municipality or business and its tender.
 CSRF_CASES.update({route: _tender_case(make) for route, make in tender_routes.CSRF.items()})
 
+# Programme set-up, action plans and assessments (issue 11): each attempt gets a fresh programme.
+CSRF_CASES.update({route: _tender_case(make) for route, make in programme_routes.CSRF.items()})
+
 
 def test_every_unsafe_route_has_a_csrf_case(app):
     unsafe = {(m, p) for m, p, _ in handlers(app) if m in UNSAFE}
@@ -580,6 +584,7 @@ async def world(settings, database, demo):
     people["invitee_b"].memberships["seat"] = await _accept(people["invitee_b"], used)
     world = World(a, b, org_a, org_b, people, used)
     await _add_programmes_and_projects(world, settings)
+    await programme_routes.add_programme_parts(world)
     await tender_routes.add_tenders(world, settings)
     async with open_site(settings, database, Provider(settings)) as site:
         for who in ("admin_a", "council_a", "org_admin_a"):
@@ -678,6 +683,7 @@ async def snapshot(w: World) -> dict[str, list[dict]]:
         }
         | await _plp_rows(w)
         | await tender_routes.tender_rows(w)
+        | await programme_routes.programme_rows(w)
     )
 
 
@@ -1001,6 +1007,13 @@ CROSS_TENANT.update(
 # its published tender, a bid of B's organisation; A's people ask for B's ids.
 CROSS_TENANT.update(
     {route: [Ask(*spec) for spec in specs] for route, specs in tender_routes.CROSS.items()}
+)
+
+
+# Programme set-up, action plans and assessments (issue 11): A's admin asks for B's programme,
+# KPIs, plans, assessments and documents, under B's kommunenummer and under A's own.
+CROSS_TENANT.update(
+    {route: [Ask(*spec) for spec in specs] for route, specs in programme_routes.CROSS.items()}
 )
 
 

@@ -25,7 +25,7 @@ def test_every_post_form_carries_the_csrf_include():
 
 
 def test_no_template_draws_a_labelled_text_field_of_its_own():
-    """Labels with a field are the macro's; what is left is radios, filters and table cells."""
+    """Labels with a field are the macro's; what is left is radios, checkboxes, filters and table cells."""
     own = []
     for page in PAGES:
         for field in re.findall(r"<(?:textarea|input)\b[^>]*>", page.read_text()):

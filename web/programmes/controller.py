@@ -13,42 +13,16 @@ from litestar.response import Response, Template
 from services import inputs
 from services.errors import N_
 from services.programmes import service as programmes
-from services.programmes.roles import EDITORS
+from services.programmes.roles import EDITORS, MANAGERS
 from services.programmes.schemas import KpiView, ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
-from web.projects.pages import page
+from web.programmes.pages import LIST, ONE, STANDARD_KPI_NAMES, base_of, overview_of, page
 from web.templating import wants_fragment
 
-LIST = "/k/{kommunenummer:str}/programmes"
-ONE = LIST + "/{programme_id:int}"
 KPI = ONE + "/kpis/{kpi_id:int}"
-
-KINDS = {
-    "omstilling": N_("Restructuring programme"),
-    "naeringsutvikling": N_("Business development"),
-}
-STAGES = {
-    "avklaring": N_("Clarification"),
-    "strategi_og_forankring": N_("Strategy and anchoring"),
-    "gjennomforing": N_("Implementation"),
-    "avslutning": N_("Closing"),
-    "viderefoering": N_("Continuation"),
-}
-SOURCES = {
-    "county": N_("County"),
-    "state": N_("State"),
-    "municipality": N_("Municipalities"),
-    "business": N_("Business"),
-    "other": N_("Other"),
-}
-STANDARD_KPI_NAMES = {
-    "new_jobs": N_("New jobs"),
-    "secured_jobs": N_("Secured jobs"),
-    "new_businesses": N_("New businesses"),
-}
 
 
 def kpi_rows(overview: ProgrammeOverview) -> list[dict]:
@@ -71,30 +45,23 @@ def kpi_rows(overview: ProgrammeOverview) -> list[dict]:
     return rows
 
 
-async def _overview(programme_id: int) -> ProgrammeOverview:
-    async with tenant_tx():
-        return await programmes.programme_overview(programme_id)
+_overview = overview_of
 
 
 def _overview_page(
     request: Request, overview: ProgrammeOverview, *, status: int = 200, edit: dict | None = None
 ) -> Template:
-    active = principal_of(request).active
     years = list(overview.budget_by_year)
     return page(
         request,
         "programmes/overview.html",
         "programmes/_kpis.html",
         status=status,
-        base=f"/k/{active.kommunenummer}/programmes/{overview.id}",
+        base=base_of(request, overview.id),
         programme=overview,
         years=years,
         kpis=kpi_rows(overview),
-        may_edit=active.role in EDITORS,
         edit=edit or {},
-        KINDS=KINDS,
-        STAGES=STAGES,
-        SOURCES=SOURCES,
     )
 
 
@@ -102,14 +69,7 @@ def _overview_page(
 async def programme_list(request: Request, kommunenummer: FromPath[str]) -> Template:
     async with tenant_tx():
         found = await programmes.list_programmes()
-    return page(
-        request,
-        "programmes/list.html",
-        "programmes/list.html",
-        programmes=found,
-        KINDS=KINDS,
-        STAGES=STAGES,
-    )
+    return page(request, "programmes/list.html", programmes=found)
 
 
 @get(ONE, guards=[municipality_member()], name="programme_overview")
@@ -135,6 +95,10 @@ class MeasurementForm(Form):
 class TargetForm(Form):
     year: str = ""
     target: str = ""
+
+
+class BaselineForm(Form):
+    baseline: str = ""
 
 
 async def _edit_kpi(
@@ -207,4 +171,32 @@ async def set_kpi_target(
     return await _edit_kpi(request, programme_id, kpi_id, data, "target", change)
 
 
-ROUTES = [programme_list, programme_overview, record_kpi_measurement, set_kpi_target]
+@post(
+    KPI + "/baseline",
+    guards=[municipality_member(*MANAGERS)],
+    name="set_kpi_baseline",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def set_kpi_baseline(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    kpi_id: FromPath[int],
+    data: Annotated[BaselineForm, URL_ENCODED],
+) -> Response:
+    async def change(actor: int) -> None:
+        with data.reading() as read:
+            baseline = read(inputs.number, data.baseline, "baseline")
+        await programmes.set_kpi_baseline(kpi_id, baseline, actor_person_id=actor)
+
+    return await _edit_kpi(request, programme_id, kpi_id, data, "baseline", change)
+
+
+ROUTES = [
+    programme_list,
+    programme_overview,
+    record_kpi_measurement,
+    set_kpi_target,
+    set_kpi_baseline,
+]

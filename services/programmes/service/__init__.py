@@ -22,6 +22,8 @@ from services.programmes.service.programmes import (
     STANDARD_KPIS,
     create_programme,
     move_programme_stage,
+    neighbours,
+    set_programme_members,
 )
 from services.programmes.service.strategy import set_strategy_areas
 from services.programmes.service.views import (
@@ -46,11 +48,13 @@ __all__ = [
     "list_programmes",
     "move_action_plan",
     "move_programme_stage",
+    "neighbours",
     "programme_id_by_name",
     "programme_overview",
     "record_kpi_measurement",
     "record_status_assessment",
     "set_kpi_baseline",
     "set_kpi_target",
+    "set_programme_members",
     "set_strategy_areas",
 ]

@@ -6,15 +6,36 @@ from decimal import Decimal
 from typing import Any
 
 from services import inputs
-from services.errors import N_, InvalidInput, NotFound
+from services.errors import N_, InvalidInput, NotAllowed, NotFound
 from services.programmes.schemas import StrategyAreaView
 from services.programmes.tables import Programme, StrategyArea
-from tenants.context import current_scope
+from tenants.context import connection, current_scope
 
 
 class ProgrammeNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("programme_not_found", N_("No such programme."))
+
+
+class RoleMayNot(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__("programme_role_refused", N_("Your role may not do this."))
+
+
+async def require_role(actor_person_id: int | None, roles: tuple[str, ...]) -> None:
+    """The acting person holds one of `roles` in the transaction's municipality.
+
+    No actor (None) is Samspel itself: the demo loader, a worker; a page always names one.
+    """
+    if actor_person_id is None:
+        return
+    if not await connection().fetchval(
+        "select exists (select 1 from membership where person_id = $1"
+        " and municipality_id = app_tenant_id() and role = any($2::text[]))",
+        actor_person_id,
+        list(roles),
+    ):
+        raise RoleMayNot()
 
 
 def amount_of(value: Decimal | int | str, field: str) -> Decimal:

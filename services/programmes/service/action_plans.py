@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
+from services.programmes.roles import MANAGERS, PLAN_STEPS
 from services.programmes.rules import ActionPlanState, check_action_plan_transition
 from services.programmes.schemas import GoalInput
 from services.programmes.service._common import (
     amount_of,
     check_year,
     programme_row,
+    require_role,
     strategy_areas,
     tenant,
 )
-from services.programmes.tables import ActionPlan, ActionPlanGoal
+from services.programmes.tables import ActionPlan, ActionPlanGoal, ActionPlanStep
+
+
+async def _record_step(plan_id: int, state: ActionPlanState, actor_person_id: int | None) -> None:
+    """Who took the plan to `state`, and when (the database's clock)."""
+    await ActionPlanStep.insert(
+        ActionPlanStep(
+            tenant_id=tenant(),
+            action_plan_id=plan_id,
+            state=state.value,
+            recorded_by=actor_person_id,
+        )
+    )
 
 
 async def create_action_plan(
@@ -21,6 +35,7 @@ async def create_action_plan(
 ) -> int:
     """A draft action plan for one year, with goals per strategy area; returns its id."""
     programme = await programme_row(programme_id)
+    await require_role(actor_person_id, MANAGERS)
     check_year(programme, year)
     areas = {a.id for a in await strategy_areas(programme_id)}
     if any(goal.strategy_area_id not in areas for goal in goals):
@@ -39,7 +54,12 @@ async def create_action_plan(
         raise Conflict(
             "action_plan_exists", N_("This year already has an action plan."), field="year"
         )
+    if not goals:  # after the year's check: a second plan for a year is the conflict it is
+        raise InvalidInput(
+            "action_plan_goals_missing", N_("Give the plan at least one goal."), field="goals"
+        )
     plan_id = added[0]["id"]
+    await _record_step(plan_id, ActionPlanState.DRAFT, actor_person_id)
     for goal in goals:
         await ActionPlanGoal.insert(
             ActionPlanGoal(
@@ -80,8 +100,10 @@ async def move_action_plan(action_plan_id: int, state: str, *, actor_person_id: 
         target = ActionPlanState(state)
     except ValueError as error:
         raise InvalidInput("state_invalid", N_("Choose a state."), field="state") from error
+    await require_role(actor_person_id, PLAN_STEPS[target.value])
     check_action_plan_transition(current, target)
     await ActionPlan.update({ActionPlan.state: target.value}).where(this_plan)
+    await _record_step(action_plan_id, target, actor_person_id)
     await record_change(
         actor_person_id=actor_person_id,
         action="move_state",

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput
+from services.programmes.roles import MANAGERS
 from services.programmes.schemas import ScoreInput
-from services.programmes.service._common import check_year, programme_row, strategy_areas, tenant
+from services.programmes.service._common import (
+    check_year,
+    programme_row,
+    require_role,
+    strategy_areas,
+    tenant,
+)
 from services.programmes.tables import AssessmentScore, StatusAssessment
 
 
@@ -55,6 +62,7 @@ async def record_status_assessment(
 ) -> int:
     """The yearly status assessment (a score per strategy area) or the final evaluation."""
     programme = await programme_row(programme_id)
+    await require_role(actor_person_id, MANAGERS)
     if kind not in ("yearly", "final"):
         raise InvalidInput("assessment_kind_invalid", N_("Choose a kind."), field="kind")
     check_year(programme, year)

@@ -6,7 +6,8 @@ from datetime import date
 
 from services.audit.service import record_change
 from services.errors import N_, InvalidInput, required_text
-from services.programmes.service._common import programme_row, tenant
+from services.programmes.roles import MANAGERS
+from services.programmes.service._common import programme_row, require_role, tenant
 from services.programmes.tables import BoardMember
 
 SEATS = ("politician", "business", "observer")
@@ -23,6 +24,7 @@ async def add_board_member(
     actor_person_id: int | None,
 ) -> int:
     await programme_row(programme_id)
+    await require_role(actor_person_id, MANAGERS)
     name = required_text(name, "name", 200)
     if seat not in SEATS:
         raise InvalidInput("board_seat_invalid", N_("Choose a seat."), field="seat")

@@ -7,7 +7,14 @@ from decimal import Decimal
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput
 from services.outbox.service import emit
-from services.programmes.service._common import amount_of, check_year, programme_row, tenant
+from services.programmes.roles import MANAGERS
+from services.programmes.service._common import (
+    amount_of,
+    check_year,
+    programme_row,
+    require_role,
+    tenant,
+)
 from services.programmes.tables import FundingLine
 
 FUNDING_SOURCES = ("county", "state", "municipality", "business", "other")
@@ -23,6 +30,7 @@ async def add_funding_line(
 ) -> int:
     """One source's money for one year; a second line of the same source and year is refused."""
     programme = await programme_row(programme_id)
+    await require_role(actor_person_id, MANAGERS)
     if source not in FUNDING_SOURCES:
         raise InvalidInput("funding_source_invalid", N_("Choose a source."), field="source")
     check_year(programme, year)

@@ -10,8 +10,9 @@ import asyncpg
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.outbox.service import emit
+from services.programmes.roles import EDITORS, MANAGERS
 from services.programmes.schemas import MeasurementView
-from services.programmes.service._common import check_year, programme_row, tenant
+from services.programmes.service._common import check_year, programme_row, require_role, tenant
 from services.programmes.tables import Kpi, KpiMeasurement, KpiTarget
 from tenants.context import connection
 
@@ -29,6 +30,7 @@ async def add_kpi(
 ) -> int:
     """A KPI of the programme's own, beside the three standard ones."""
     await programme_row(programme_id)
+    await require_role(actor_person_id, MANAGERS)
     code = code.strip()
     if not code or not code[0].isalpha() or not set(code) <= _KPI_CODE_CHARS or len(code) > 40:
         raise InvalidInput(
@@ -86,6 +88,7 @@ async def kpi_id_by_code(programme_id: int, code: str) -> int:
 
 async def set_kpi_baseline(kpi_id: int, baseline: Decimal, *, actor_person_id: int | None) -> None:
     kpi = await _kpi(kpi_id)
+    await require_role(actor_person_id, MANAGERS)
     await Kpi.update({Kpi.baseline: Decimal(baseline)}).where(
         (Kpi.tenant_id == tenant()) & (Kpi.id == kpi_id)
     )
@@ -104,6 +107,7 @@ async def set_kpi_target(
 ) -> None:
     """The KPI's target for one year of the programme (set again: replaced)."""
     kpi = await _kpi(kpi_id)
+    await require_role(actor_person_id, EDITORS)
     check_year(kpi, year)
     target = Decimal(target)
     if not target.is_finite():
@@ -146,6 +150,7 @@ async def record_kpi_measurement(
 ) -> int:
     """A measured value and where it comes from; returns the measurement's id."""
     await _kpi(kpi_id)
+    await require_role(actor_person_id, EDITORS)
     source = required_text(source, "source", 500)
     value = Decimal(value)
     if not value.is_finite():

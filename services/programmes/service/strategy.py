@@ -7,9 +7,15 @@ import asyncpg
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.outbox.service import emit
+from services.programmes.roles import MANAGERS
 from services.programmes.rules import validate_strategy_shares
 from services.programmes.schemas import StrategyAreaInput, StrategyAreaView
-from services.programmes.service._common import programme_row, strategy_areas, tenant
+from services.programmes.service._common import (
+    programme_row,
+    require_role,
+    strategy_areas,
+    tenant,
+)
 from services.programmes.tables import StrategyArea
 from tenants.context import connection
 
@@ -33,6 +39,7 @@ async def set_strategy_areas(
     goals, scores or projects refer to it (then the change is refused).
     """
     await programme_row(programme_id, lock=True)
+    await require_role(actor_person_id, MANAGERS)
     _check_areas(areas)
     before = {
         r["id"]: r

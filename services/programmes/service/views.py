@@ -8,7 +8,13 @@ from typing import TypeVar
 
 import asyncpg
 
-from services.programmes.rules import ProgrammeStage, allowed_next_stages, kpi_progress
+from services.programmes.rules import (
+    ActionPlanState,
+    ProgrammeStage,
+    allowed_next_stages,
+    allowed_plan_steps,
+    kpi_progress,
+)
 from services.programmes.schemas import (
     ActionPlanView,
     AssessmentView,
@@ -16,6 +22,8 @@ from services.programmes.schemas import (
     FundingLineView,
     GoalView,
     KpiView,
+    MunicipalityView,
+    PlanStepView,
     ProgrammeOverview,
     ProgrammeSummary,
     ScoreView,
@@ -83,7 +91,18 @@ async def programme_overview(programme_id: int) -> ProgrammeOverview:
         action_plans=await _action_plans(programme_id),
         kpis=await _kpis(programme_id),
         assessments=await _assessments(programme_id),
+        members=await _members(programme_id),
     )
+
+
+async def _members(programme_id: int) -> list[MunicipalityView]:
+    rows = await connection().fetch(
+        "select m.id, m.kommunenummer, m.name from programme_member pm"
+        " join municipality m on m.id = pm.municipality_id"
+        " where pm.tenant_id = app_tenant_id() and pm.programme_id = $1 order by m.name",
+        programme_id,
+    )
+    return [MunicipalityView(**dict(r)) for r in rows]
 
 
 async def _funding_lines(programme_id: int) -> list[FundingLineView]:
@@ -154,12 +173,33 @@ async def _action_plans(programme_id: int) -> list[ActionPlanView]:
         programme_id,
     )
     goals = _by_parent(rows, "action_plan_id", GoalView)
+    # The person who took a step is named while they are still a member here (RLS on person).
+    steps = _by_parent(
+        await db.fetch(
+            "select s.action_plan_id, s.state, p.name as recorded_by, s.recorded_at"
+            " from action_plan_step s join action_plan a on a.tenant_id = s.tenant_id"
+            " and a.id = s.action_plan_id left join person p on p.id = s.recorded_by"
+            " where s.tenant_id = app_tenant_id() and a.programme_id = $1"
+            " order by s.recorded_at, s.id",
+            programme_id,
+        ),
+        "action_plan_id",
+        PlanStepView,
+    )
     plans = (
         await ActionPlan.select(ActionPlan.id, ActionPlan.year, ActionPlan.state)
         .where((ActionPlan.tenant_id == tenant()) & (ActionPlan.programme_id == programme_id))
         .order_by(ActionPlan.year)
     )
-    return [ActionPlanView(**r, goals=goals[r["id"]]) for r in plans]
+    return [
+        ActionPlanView(
+            **r,
+            goals=goals[r["id"]],
+            steps=steps[r["id"]],
+            next_states=sorted(s.value for s in allowed_plan_steps(ActionPlanState(r["state"]))),
+        )
+        for r in plans
+    ]
 
 
 async def _kpis(programme_id: int) -> list[KpiView]:

@@ -16,9 +16,11 @@ from services.programmes.rules import (
     ShareNotPositive,
     SharesNotHundred,
     allowed_next_stages,
+    board_is_balanced,
     check_action_plan_transition,
     check_stage_transition,
     kpi_progress,
+    seat_balance,
     validate_strategy_shares,
 )
 
@@ -175,3 +177,10 @@ def test_kpi_progress_is_the_share_of_the_way_from_baseline_to_target(
 )
 def test_a_kpi_whose_target_is_its_baseline_is_reached_while_it_holds(measured, progress):
     assert kpi_progress(25, 25, measured) == progress
+
+
+def test_the_board_counts_two_politicians_and_three_from_business_and_not_observers():
+    seats = ["politician", "business", "business", "observer"]
+    assert seat_balance(seats) == {"politician": (1, 2), "business": (2, 3)}
+    assert not board_is_balanced(seats)
+    assert board_is_balanced(["politician"] * 2 + ["business"] * 3 + ["observer"])

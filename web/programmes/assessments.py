@@ -1,0 +1,152 @@
+"""The yearly programme status assessment (a score and a comment per strategy area, the
+recommendations the next action plan answers, documents) and the final evaluation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.errors import N_, NotFound
+from services.programmes import service as programmes
+from services.programmes.roles import MANAGERS
+from services.programmes.schemas import ProgrammeOverview
+from services.projects import documents
+from services.projects.rules import MAX_DOCUMENT_BYTES
+from tenants.context import tenant_tx
+from web.actions import act
+from web.auth.guards import municipality_member
+from web.forms import FORMS, MULTI_PART, upload_of
+from web.programmes.forms import AssessmentForm
+from web.programmes.pages import ONE, actor, base_of, page
+from web.projects.export import attachment
+
+ASSESSMENTS = ONE + "/assessments"
+MAX_FILES = 3
+MAX_UPLOAD = MAX_FILES * MAX_DOCUMENT_BYTES + 1024 * 1024
+
+
+async def _loaded(programme_id: int) -> tuple[ProgrammeOverview, dict[int, list]]:
+    async with tenant_tx():
+        overview = await programmes.programme_overview(programme_id)
+        files = {
+            a.id: await documents.documents_of(assessment_id=a.id) for a in overview.assessments
+        }
+    return overview, files
+
+
+def _open_years(overview: ProgrammeOverview) -> list[int]:
+    assessed = {a.year for a in overview.assessments if a.kind == "yearly"}
+    years = range(overview.period_start, overview.period_end + 1)
+    return [year for year in years if year not in assessed]
+
+
+async def assessments_page(
+    request: Request,
+    programme_id: int,
+    *,
+    status: int = 200,
+    which: str = "",
+    form: Any = None,
+    errors: dict | None = None,
+) -> Template:
+    overview, files = await _loaded(programme_id)
+    return page(
+        request,
+        "programmes/assessments.html",
+        status=status,
+        base=base_of(request, programme_id),
+        programme=overview,
+        files=files,
+        which=which,
+        form=form or {},
+        errors=errors or {},
+        open_years=_open_years(overview),
+        has_final=any(a.kind == "final" for a in overview.assessments),
+        areas={a.id: a for a in overview.strategy_areas},
+        score_options=[("", "–"), *((str(n), str(n)) for n in range(1, 7))],
+    )
+
+
+@get(ASSESSMENTS, guards=[municipality_member()], name="programme_assessments")
+async def programme_assessments(
+    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+) -> Template:
+    return await assessments_page(request, programme_id)
+
+
+@post(
+    ASSESSMENTS,
+    guards=[municipality_member(*MANAGERS)],
+    name="record_status_assessment",
+    status_code=200,
+    request_max_body_size=MAX_UPLOAD,
+    type_decoders=FORMS,
+)
+async def record_status_assessment(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[AssessmentForm, MULTI_PART],
+) -> Response:
+    uploads = [await upload_of(file, field="documents") for file in data.documents[:MAX_FILES]]
+
+    async def work() -> None:
+        values = data.values(uploads)
+        assessment_id = await programmes.record_status_assessment(
+            programme_id, **values, actor_person_id=actor(request)
+        )
+        for upload in uploads:
+            await documents.add_document(
+                content=upload.content,
+                name=upload.name,
+                claimed_type=upload.media_type,
+                assessment_id=assessment_id,
+                actor_person_id=actor(request),
+            )
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        return await assessments_page(
+            request,
+            programme_id,
+            status=status,
+            which=data.kind,
+            form=data.texts(),
+            errors=errors,
+        )
+
+    return await act(
+        request, work, done=f"{base_of(request, programme_id)}/assessments", again=again
+    )
+
+
+@get(
+    ASSESSMENTS + "/{assessment_id:int}/documents/{document_id:int}",
+    guards=[municipality_member()],
+    name="assessment_document",
+)
+async def assessment_document(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    assessment_id: FromPath[int],
+    document_id: FromPath[int],
+) -> Response:
+    overview, files = await _loaded(programme_id)
+    if document_id not in {d.id for d in files.get(assessment_id, [])}:
+        raise NotFound("document_not_found", N_("No such document."))
+    async with tenant_tx():
+        found = await documents.document_file(document_id)
+    return Response(
+        found.content,
+        media_type=found.content_type,
+        headers={
+            "Content-Disposition": attachment(found.name),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+ROUTES = [programme_assessments, record_status_assessment, assessment_document]

@@ -1,0 +1,121 @@
+"""What the programme pages share: the names of kinds, stages, sources, seats and plan states,
+where a programme's pages live, and one way to load a programme and draw its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.response import Template
+
+from services.errors import N_
+from services.programmes import service as programmes
+from services.programmes.roles import EDITORS, MANAGERS, PLAN_STEPS
+from services.programmes.schemas import ProgrammeOverview
+from tenants.context import tenant_tx
+from web.auth.guards import principal_of
+from web.i18n import gettext
+from web.projects.pages import page as project_page
+from web.tendering.pages import when_text
+
+LIST = "/k/{kommunenummer:str}/programmes"
+ONE = LIST + "/{programme_id:int}"
+
+KINDS = {
+    "omstilling": N_("Restructuring programme"),
+    "naeringsutvikling": N_("Business development"),
+}
+STAGES = {
+    "avklaring": N_("Clarification"),
+    "strategi_og_forankring": N_("Strategy and anchoring"),
+    "gjennomforing": N_("Implementation"),
+    "avslutning": N_("Closing"),
+    "viderefoering": N_("Continuation"),
+}
+SOURCES = {
+    "county": N_("County"),
+    "state": N_("State"),
+    "municipality": N_("Municipalities"),
+    "business": N_("Business"),
+    "other": N_("Other"),
+}
+SEATS = {
+    "politician": N_("Politician"),
+    "business": N_("Business"),
+    "observer": N_("Observer"),
+}
+PLAN_STATES = {
+    "draft": N_("Draft"),
+    "board_approved": N_("Approved by the board"),
+    "municipality_approved": N_("Approved by the municipality"),
+    "county_granted": N_("Granted by the county"),
+}
+# What the button that takes a plan to a state says.
+PLAN_STEP_ACTIONS = {
+    "draft": N_("Take the board's approval back"),
+    "board_approved": N_("Record the board's approval"),
+    "municipality_approved": N_("Record the municipality's approval"),
+    "county_granted": N_("Record the county's grant"),
+}
+ASSESSMENT_KINDS = {
+    "yearly": N_("Programme status assessment"),
+    "final": N_("Final evaluation"),
+}
+STANDARD_KPI_NAMES = {
+    "new_jobs": N_("New jobs"),
+    "secured_jobs": N_("Secured jobs"),
+    "new_businesses": N_("New businesses"),
+}
+NAMES = {
+    "KINDS": KINDS,
+    "STAGES": STAGES,
+    "SOURCES": SOURCES,
+    "SEATS": SEATS,
+    "PLAN_STATES": PLAN_STATES,
+    "PLAN_STEP_ACTIONS": PLAN_STEP_ACTIONS,
+    "ASSESSMENT_KINDS": ASSESSMENT_KINDS,
+}
+
+
+def programmes_base(request: Request) -> str:
+    return f"/k/{principal_of(request).active.kommunenummer}/programmes"
+
+
+def base_of(request: Request, programme_id: int) -> str:
+    return f"{programmes_base(request)}/{programme_id}"
+
+
+def role_of(request: Request) -> str:
+    return principal_of(request).active.role
+
+
+def actor(request: Request) -> int:
+    return principal_of(request).person.id
+
+
+async def overview_of(programme_id: int) -> ProgrammeOverview:
+    async with tenant_tx():
+        return await programmes.programme_overview(programme_id)
+
+
+def page(
+    request: Request, name: str, fragment: str | None = None, *, status: int = 200, **context: Any
+) -> Template:
+    """A programme page (or its fragment for htmx) with the names and what this role may do."""
+    role = role_of(request)
+    lang = request.state.get("lang", "nb")
+    context.update(NAMES)
+    context.setdefault("when", when_text)
+    context.setdefault("iso", lambda moment: moment.isoformat() if moment else "")
+    context["options"] = {
+        name: [(key, gettext(lang, label)) for key, label in names.items()]
+        for name, names in NAMES.items()
+    }
+    context.setdefault("may_manage", role in MANAGERS)
+    context.setdefault("may_edit", role in EDITORS)
+    context.setdefault(
+        "plan_steps_of_role", [s for s, roles in PLAN_STEPS.items() if role in roles]
+    )
+    context.setdefault("errors", {})
+    context.setdefault("form", {})
+    return project_page(request, name, fragment or name, status=status, **context)

@@ -1,0 +1,297 @@
+"""Starting a programme and keeping it: its stage, funding lines, board, strategy areas (their
+shares summed live by the server as they are typed) and the programme's own KPIs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.programmes import service as programmes
+from services.programmes.roles import MANAGERS
+from services.programmes.rules import board_is_balanced, seat_balance
+from services.programmes.schemas import MunicipalityView, ProgrammeOverview
+from tenants.context import tenant_tx
+from web.actions import act
+from web.auth.guards import municipality_member
+from web.forms import FORMS, URL_ENCODED, Form
+from web.programmes.forms import (
+    BoardMemberForm,
+    FundingForm,
+    KpiForm,
+    MembersForm,
+    ProgrammeForm,
+    StageForm,
+    StrategyForm,
+)
+from web.programmes.pages import (
+    LIST,
+    ONE,
+    actor,
+    base_of,
+    page,
+    programmes_base,
+)
+
+SETUP = ONE + "/setup"
+BLANK_AREA_ROWS = 2  # empty rows below the areas, for new ones
+
+
+# --- a new programme ----------------------------------------------------------------------------
+
+
+async def _new_page(request: Request, form: dict, errors: dict, status: int = 200) -> Template:
+    async with tenant_tx():
+        neighbours = await programmes.neighbours()
+    return page(
+        request,
+        "programmes/new.html",
+        status=status,
+        base=programmes_base(request),
+        form=form,
+        errors=errors,
+        neighbours=neighbours,
+    )
+
+
+@get(LIST + "/new", guards=[municipality_member(*MANAGERS)], name="new_programme")
+async def new_programme(request: Request, kommunenummer: FromPath[str]) -> Template:
+    return await _new_page(request, {"kind": "omstilling"}, {})
+
+
+@post(
+    LIST,
+    guards=[municipality_member(*MANAGERS)],
+    name="create_programme",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def create_programme(
+    request: Request, kommunenummer: FromPath[str], data: Annotated[ProgrammeForm, URL_ENCODED]
+) -> Response:
+    async def work() -> int:
+        return await programmes.create_programme(**data.values(), actor_person_id=actor(request))
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        return await _new_page(request, data.texts(), errors, status)
+
+    return await act(
+        request, work, done=lambda new_id: f"{base_of(request, new_id)}/setup", again=again
+    )
+
+
+# --- the set-up page ----------------------------------------------------------------------------
+
+
+def area_rows(overview: ProgrammeOverview) -> list[dict[str, str]]:
+    """The editor's rows: the areas as they are, then empty ones for new areas."""
+    rows = [
+        {
+            "n": str(i),
+            "id": str(a.id),
+            "name_nb": a.name_nb,
+            "name_nn": a.name_nn,
+            "share": f"{a.share.normalize():f}",
+        }
+        for i, a in enumerate(overview.strategy_areas)
+    ]
+    start = len(rows)
+    rows += [
+        {"n": str(start + i), "id": "", "name_nb": "", "name_nn": "", "share": ""}
+        for i in range(BLANK_AREA_ROWS)
+    ]
+    return rows
+
+
+def _sum(total) -> dict:
+    return {"share_total": total, "share_ok": total == 100}
+
+
+async def _loaded(programme_id: int) -> tuple[ProgrammeOverview, list[MunicipalityView]]:
+    async with tenant_tx():
+        return await programmes.programme_overview(programme_id), await programmes.neighbours()
+
+
+def setup_page(
+    request: Request,
+    loaded: tuple[ProgrammeOverview, list[MunicipalityView]],
+    *,
+    status: int = 200,
+    which: str = "",
+    form: Any = None,
+    errors: dict | None = None,
+) -> Template:
+    """The set-up page; `which` names the form that came back with `errors` and its values."""
+    overview, neighbours = loaded
+    members = {str(m.id) for m in overview.members}
+    areas = StrategyForm.of(form) if which == "strategy" and form else None
+    return page(
+        request,
+        "programmes/setup.html",
+        status=status,
+        base=base_of(request, overview.id),
+        programme=overview,
+        which=which,
+        form=form or {},
+        errors=errors or {},
+        area_rows=areas.rows() if areas else area_rows(overview),
+        **_sum(areas.total() if areas else sum(a.share for a in overview.strategy_areas)),
+        seats=seat_balance([m.seat for m in overview.board]),
+        balanced=board_is_balanced([m.seat for m in overview.board]),
+        years=list(range(overview.period_start, overview.period_end + 1)),
+        neighbours=neighbours,
+        ticked=sorted(
+            {k.removeprefix("member-") for k, v in (form or {}).items() if v}
+            if which == "members"
+            else members
+        ),
+    )
+
+
+@get(SETUP, guards=[municipality_member()], name="programme_setup")
+async def programme_setup(
+    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+) -> Template:
+    return setup_page(request, await _loaded(programme_id))
+
+
+@get(ONE + "/strategy/sum", guards=[municipality_member(*MANAGERS)], name="strategy_share_sum")
+async def strategy_share_sum(
+    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+) -> Template:
+    """The live sum of the shares, recomputed by the server as the editor types."""
+    form = StrategyForm.of(dict(request.query_params.items()))
+    return page(request, "programmes/_share_sum.html", **_sum(form.total()))
+
+
+async def _setup_act(request: Request, programme_id: int, which: str, data: Form, work) -> Response:
+    """Run one set-up form's use-case; its refusals come back beside its fields on the page."""
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        return setup_page(
+            request,
+            await _loaded(programme_id),
+            status=status,
+            which=which,
+            form=data.texts(),
+            errors=errors,
+        )
+
+    return await act(
+        request, work, done=f"{base_of(request, programme_id)}/setup#{which}", again=again
+    )
+
+
+def _setup_post(path: str, name: str):
+    return post(
+        ONE + path,
+        guards=[municipality_member(*MANAGERS)],
+        name=name,
+        status_code=200,
+        type_decoders=FORMS,
+    )
+
+
+@_setup_post("/stage", "move_programme_stage")
+async def move_stage(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[StageForm, URL_ENCODED],
+) -> Response:
+    async def work() -> None:
+        data.checked()
+        await programmes.move_programme_stage(
+            programme_id, data.stage, actor_person_id=actor(request)
+        )
+
+    return await _setup_act(request, programme_id, "stage", data, work)
+
+
+@_setup_post("/members", "set_programme_members")
+async def set_members(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[MembersForm, URL_ENCODED],
+) -> Response:
+    async def work() -> None:
+        await programmes.set_programme_members(
+            programme_id, data.checked().member_ids(), actor_person_id=actor(request)
+        )
+
+    return await _setup_act(request, programme_id, "members", data, work)
+
+
+@_setup_post("/funding", "add_funding_line")
+async def add_funding(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[FundingForm, URL_ENCODED],
+) -> Response:
+    async def work() -> None:
+        await programmes.add_funding_line(
+            programme_id, **data.values(), actor_person_id=actor(request)
+        )
+
+    return await _setup_act(request, programme_id, "funding", data, work)
+
+
+@_setup_post("/board", "add_board_member")
+async def add_board_member(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[BoardMemberForm, URL_ENCODED],
+) -> Response:
+    async def work() -> None:
+        await programmes.add_board_member(
+            programme_id, **data.values(), actor_person_id=actor(request)
+        )
+
+    return await _setup_act(request, programme_id, "board", data, work)
+
+
+@_setup_post("/strategy", "set_strategy_areas")
+async def set_strategy_areas(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[StrategyForm, URL_ENCODED],
+) -> Response:
+    async def work() -> None:
+        await programmes.set_strategy_areas(
+            programme_id, data.areas(), actor_person_id=actor(request)
+        )
+
+    return await _setup_act(request, programme_id, "strategy", data, work)
+
+
+@_setup_post("/kpis", "add_kpi")
+async def add_kpi(
+    request: Request,
+    kommunenummer: FromPath[str],
+    programme_id: FromPath[int],
+    data: Annotated[KpiForm, URL_ENCODED],
+) -> Response:
+    async def work() -> None:
+        await programmes.add_kpi(programme_id, **data.values(), actor_person_id=actor(request))
+
+    return await _setup_act(request, programme_id, "kpis", data, work)
+
+
+ROUTES = [
+    new_programme,
+    create_programme,
+    programme_setup,
+    strategy_share_sum,
+    move_stage,
+    set_members,
+    add_funding,
+    add_board_member,
+    set_strategy_areas,
+    add_kpi,
+]
