@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import services.schema  # noqa: F401 - every part's tables, loaded before a pool binds them
 from infra.db import Database
 from infra.migrate import migrate
 from infra.settings import Settings, SettingsError, load

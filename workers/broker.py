@@ -81,6 +81,9 @@ class DatabasePool(Middleware):
         loop = get_event_loop_thread()
         if loop is None:
             raise DatabaseUnavailable("the DatabasePool middleware needs AsyncIO before it")
+        # Every part's tables exist before the pool binds them; an actor module may not import all.
+        import services.schema  # noqa: F401
+
         # Each worker thread runs at most one actor at a time: one connection each, and a spare.
         database = Database(self.url, min_size=1, max_size=worker.worker_threads + 1)
         try:
