@@ -22,7 +22,7 @@ from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form
+from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, file_name
 from web.tendering.pages import page
 from web.tendering.public import read_public_tender
 
@@ -128,12 +128,13 @@ class BidForm(Form):
         """What submit_bid takes; every field's refusal at once."""
         with self.reading() as read:
             price = read(inputs.amount, self.price, "price", above_zero=True)
+            names = [read(file_name, upload, "documents") for upload in self.documents]
         documents = []
-        for upload in self.documents:
+        for upload, name in zip(self.documents, names, strict=True):
             content = await upload.read()
             if content:
                 media_type = upload.content_type or "application/octet-stream"
-                documents.append(BidDocumentInput(upload.filename, media_type, content))
+                documents.append(BidDocumentInput(name, media_type, content))
         return {
             "idempotency_key": self.idempotency_key,
             "price": price,
