@@ -60,6 +60,7 @@ async def _tender_page(
         notices = await tendering.award_notices(tender_id) if tender.award_notified_at else []
     standing = next((b for b in bids if b.withdrawn_at is None), None)
     context.setdefault("key", secrets.token_urlsafe(24))
+    now = datetime.now(UTC)
     return page(
         request,
         "tendering/supplier/tender.html",
@@ -72,7 +73,10 @@ async def _tender_page(
         bids=bids,
         standing=standing,
         notices=notices,
-        server_now=datetime.now(UTC).isoformat(),
+        server_now=now.isoformat(),
+        # Past the deadline but not yet closed by the scheduler: no form to send (the server
+        # would refuse it anyway); web/static/js/tendering.js does the same while the page is open.
+        bids_closed=tender.bid_deadline <= now,
         **context,
     )
 
