@@ -61,22 +61,27 @@ async def _parse(request: Request, boundary: bytes, part_limit: int) -> dict[str
                                 headers=dict(segment.headerlist),
                             )
                     elif part:
-                        await data.write(part) if isinstance(data, UploadFile) else data.extend(
-                            part
-                        )
+                        if isinstance(data, UploadFile):
+                            await data.write(part)
+                        else:
+                            data.extend(part)
                     elif segment is None:
                         raise ClientException("Unexpected end of multipart/form-data")
                     else:  # the end of one part
-                        if isinstance(data, UploadFile):
-                            await data.seek(0)
-                        else:
-                            data = bytes(data).decode("utf-8", "surrogateescape")
-                        fields[segment.name].append(data)
+                        fields[segment.name].append(await _finished(data))
                         segment, data = None, bytearray()
                 chunk = await anext(chunks, b"")  # b"" tells the parser the body has ended
     except (ParserError, ParserLimitReached) as refused:
-        for upload in (v for values in fields.values() for v in values):
+        for upload in [data, *(v for values in fields.values() for v in values)]:
             if isinstance(upload, UploadFile):
                 await upload.close()
         raise ClientException("Invalid multipart/form-data") from refused
     return {name: values if len(values) > 1 else values[0] for name, values in fields.items()}
+
+
+async def _finished(data: UploadFile | bytearray) -> UploadFile | str:
+    """A part as the form takes it: a file read from its start, or text with bad bytes kept."""
+    if isinstance(data, UploadFile):
+        await data.seek(0)
+        return data
+    return bytes(data).decode("utf-8", "surrogateescape")
