@@ -36,7 +36,10 @@ async def _closing_tender(settings) -> int:
             title=f"Snart stengd {secrets.token_hex(2)}",
             description="Fristen går medan sida er open.",
             estimated_value=Decimal(100_000),
-            award_criteria=[AwardCriterion("Kvalitet", 60), AwardCriterion("Pris", 40, is_price=True)],
+            award_criteria=[
+                AwardCriterion("Kvalitet", 60),
+                AwardCriterion("Pris", 40, is_price=True),
+            ],
             qualification_requirements=[],
             questions_deadline=deadline - timedelta(seconds=5),
             bid_deadline=deadline,
