@@ -15,6 +15,10 @@ OSLO = ZoneInfo("Europe/Oslo")
 # numeric(14,2): twelve digits before the decimal comma, two after.
 AMOUNT_LIMIT = Decimal("1e12")
 TEXT_LIMIT = 10_000
+# The years a typed date may name: any plan or record here lies well inside them, and every step
+# taken from such a date (to UTC, plus a standstill's days) stays within what Python's datetime
+# and PostgreSQL hold; 0001-01-01 in Oslo's time would not even survive the move to UTC.
+YEARS = range(1900, 3000)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _CURRENCY = re.compile(r"^(?:kr\.?|nok)|(?:,-|kr\.?|nok)$", re.IGNORECASE)
 # A group of thousands never starts with 0: "0.001" is a decimal, not one krone.
@@ -26,12 +30,23 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 
 
 def text(value: str, field: str, *, limit: int = TEXT_LIMIT) -> str:
-    """Any text a form sends: no NUL (PostgreSQL cannot store it) and not past its limit."""
-    if "\x00" in value or len(value) > limit:
+    """Any text a form sends: no NUL (PostgreSQL cannot store it) and not past its limit.
+
+    A lone surrogate is what web.forms makes of bytes that were not UTF-8: not storable either.
+    """
+    if "\x00" in value or len(value) > limit or not _encodable(value):
         raise InvalidInput(
             f"{field}_invalid", N_("Fill in this field (not too long)."), field=field
         )
     return value
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -105,11 +120,14 @@ def day(value: str, field: str) -> date:
     """31.12.2026 as people write it, or 2026-12-31 as <input type=date> sends it."""
     cleaned = value.strip()
     try:
-        if found := _NORWEGIAN_DATE.fullmatch(cleaned):
-            d, m, y = (int(part) for part in found.groups())
-            return date(y, m, d)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
-            return date.fromisoformat(cleaned)
+        found: date | None = None
+        if typed := _NORWEGIAN_DATE.fullmatch(cleaned):
+            d, m, y = (int(part) for part in typed.groups())
+            found = date(y, m, d)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+            found = date.fromisoformat(cleaned)
+        if found and found.year in YEARS:
+            return found
     except ValueError:
         pass
     raise InvalidInput(f"{field}_invalid", N_("Write a valid date."), field=field)
@@ -132,7 +150,7 @@ def moment(value: str, field: str) -> datetime:
                 )
     except (ValueError, InvalidInput):
         found = None
-    if found is None:
+    if found is None or found.year not in YEARS:
         raise InvalidInput(f"{field}_invalid", N_("Choose a date and time."), field=field)
     return found if found.tzinfo else found.replace(tzinfo=OSLO)
 

@@ -30,6 +30,7 @@ from web.errors import domain_error_handler, http_error_handler, internal_error_
 from web.logs import configure_logging
 from web.metrics import OperatorMetrics, metrics_config
 from web.middleware import request_context_middleware
+from web.multipart import FormRequest, read_form_first
 from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
@@ -120,6 +121,8 @@ def create_app(
         ],
         # The htmx plugin assigns signature types rather than extending them: it goes first.
         plugins=[HTMXPlugin()],
+        request_class=FormRequest,
+        before_request=read_form_first,
         template_config=template_config(),
         middleware=[
             request_context_middleware(settings.default_language),

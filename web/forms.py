@@ -165,7 +165,22 @@ async def upload_of(file: UploadFile | None, *, field: str) -> Upload:
     """The one file a form sent; what it is, the use-case judges by its bytes."""
     if file is None:
         raise InvalidInput("document_missing", N_("Choose a file."), field=field)
-    return Upload(file.filename, file.content_type or "", await file.read())
+    return Upload(file_name(file, field), file.content_type or "", await file.read())
+
+
+FILE_NAME_LIMIT = 255
+
+
+def file_name(file: UploadFile, field: str) -> str:
+    """The name the sender's computer gave the file, if it can be stored and shown."""
+    try:
+        return inputs.text(file.filename, field, limit=FILE_NAME_LIMIT)
+    except InvalidInput:
+        raise InvalidInput(
+            f"{field}_file_name_invalid",
+            N_("The file's name cannot be stored. Rename the file and try again."),
+            field=field,
+        ) from None
 
 
 def errors_of(request: Request, error: DomainError) -> dict[str, str]:

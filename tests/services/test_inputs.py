@@ -154,3 +154,27 @@ def test_a_text_with_a_nul_or_past_its_limit_is_refused_with_its_field():
         with pytest.raises(InvalidInput) as refused:
             inputs.text(typed, "title", limit=300)
         assert refused.value.field == "title"
+
+
+def test_a_text_that_was_not_utf_8_is_refused_with_its_field():
+    """web.forms keeps undecodable bytes as lone surrogates; they cannot be stored."""
+    with pytest.raises(InvalidInput) as refused:
+        inputs.text(b"\xffsvar".decode("utf-8", "surrogateescape"), "answers")
+    assert refused.value.field == "answers"
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "01.01.0001", "1899-12-31", "31.12.3000"])
+def test_a_date_outside_the_years_anyone_plans_for_is_refused(typed):
+    with pytest.raises(InvalidInput) as refused:
+        inputs.day(typed, "measured_on")
+    assert refused.value.field == "measured_on"
+
+
+@pytest.mark.parametrize(
+    "typed", ["0001-01-01T00:00", "01.01.0001 00:00", "9999-12-31T23:59", "31.12.9999 23:59"]
+)
+def test_a_moment_outside_the_years_anyone_plans_for_is_refused(typed):
+    """Year 1 on Oslo's clock is before year 1 in UTC: it once reached the database."""
+    with pytest.raises(InvalidInput) as refused:
+        inputs.moment(typed, "bid_deadline")
+    assert refused.value.field == "bid_deadline"

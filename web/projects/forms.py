@@ -44,7 +44,8 @@ def filters_of(request: Request) -> Filters:
     area = query.get("strategy_area", "")
     return Filters(
         phase=phase if phase in PHASES else "",
-        strategy_area=int(area) if area.isdigit() else None,
+        # "²".isdigit() is true but int() refuses it; and an id fits a bigint.
+        strategy_area=int(area) if area.isascii() and area.isdigit() and len(area) <= 18 else None,
         status=status if status in STATUSES else "",
     )
 

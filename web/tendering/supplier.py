@@ -22,7 +22,7 @@ from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form
+from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, file_name
 from web.tendering.pages import page
 from web.tendering.public import read_public_tender
 
@@ -60,6 +60,7 @@ async def _tender_page(
         notices = await tendering.award_notices(tender_id) if tender.award_notified_at else []
     standing = next((b for b in bids if b.withdrawn_at is None), None)
     context.setdefault("key", secrets.token_urlsafe(24))
+    now = datetime.now(UTC)
     return page(
         request,
         "tendering/supplier/tender.html",
@@ -72,7 +73,10 @@ async def _tender_page(
         bids=bids,
         standing=standing,
         notices=notices,
-        server_now=datetime.now(UTC).isoformat(),
+        server_now=now.isoformat(),
+        # Past the deadline but not yet closed by the scheduler: no form to send (the server
+        # would refuse it anyway); web/static/js/tendering.js does the same while the page is open.
+        bids_closed=tender.bid_deadline <= now,
         **context,
     )
 
@@ -128,12 +132,13 @@ class BidForm(Form):
         """What submit_bid takes; every field's refusal at once."""
         with self.reading() as read:
             price = read(inputs.amount, self.price, "price", above_zero=True)
+            names = [read(file_name, upload, "documents") for upload in self.documents]
         documents = []
-        for upload in self.documents:
+        for upload, name in zip(self.documents, names, strict=True):
             content = await upload.read()
             if content:
                 media_type = upload.content_type or "application/octet-stream"
-                documents.append(BidDocumentInput(upload.filename, media_type, content))
+                documents.append(BidDocumentInput(name, media_type, content))
         return {
             "idempotency_key": self.idempotency_key,
             "price": price,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from services.errors import N_
 from services.outbox.service import emit
@@ -140,8 +140,8 @@ async def score_bid(
             values={"criteria": ", ".join(sorted(judged))},
         )
     for criterion, raw in scores.items():
-        score = Decimal(str(raw))
-        if not (score.is_finite() and 0 <= score <= 10):
+        score = _score(raw)
+        if score is None or not (score.is_finite() and 0 <= score <= 10):
             raise InvalidScore(N_("A score is from 0 to 10, not %(score)s."), values={"score": raw})
         await connection().execute(
             "insert into bid_score (tenant_id, tender_id, bid_id, evaluator_id, criterion, score,"
@@ -161,6 +161,14 @@ async def score_bid(
         evaluator_id,
         {"bid_id": bid_id, "scores": {k: str(v) for k, v in scores.items()}},
     )
+
+
+def _score(raw: Decimal | int | str) -> Decimal | None:
+    """A score as given, or None for what is not a number at all ("31.02.2026", "")."""
+    try:
+        return Decimal(str(raw).replace(",", "."))
+    except InvalidOperation:
+        return None
 
 
 async def ranking(tender_id: int) -> list[RankedBid]:

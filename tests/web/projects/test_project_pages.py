@@ -56,6 +56,14 @@ async def test_the_list_shows_every_project_and_flags_the_overdue_decision(site,
     assert page.count('class="overdue"') == 1
 
 
+@pytest.mark.parametrize("area", ["²", "9" * 40, "-1", "1e3"])
+async def test_a_filter_value_no_area_can_have_is_ignored_not_a_500(site, plp, area):
+    client = await browser(site, plp.owner)
+    for path in ("/projects", "/projects.csv"):
+        answer = await client.get(plp.base + path, params={"strategy_area": area})
+        assert answer.status_code == 200, (path, area)
+
+
 async def test_filters_narrow_the_list_and_live_in_the_url(site, plp):
     client = await browser(site, plp.owner)
     query = f"phase=forstudie&strategy_area={plp.areas['Reiseliv']}"

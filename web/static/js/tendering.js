@@ -1,5 +1,7 @@
-// Count down to a deadline the server rendered in <time>, corrected for this browser's clock;
-// loaded with <script src>, since the CSP allows no inline script.
+// Count down to a deadline the server rendered in <time>, corrected for this browser's clock,
+// and when the bid deadline passes with the page open, hide the bid's forms ([data-bid-open]
+// inside [data-bid-deadline]) and show why ([data-bid-closed]); the server refuses a late bid
+// anyway. Loaded with <script src>, since the CSP allows no inline script.
 (function () {
   if (window.samspelTendering) { return; }
   window.samspelTendering = true;
@@ -31,10 +33,17 @@
       };
       el.textContent = left(target - (now + skew), labels);
     });
+    document.querySelectorAll("[data-bid-deadline]").forEach(function (el) {
+      var deadline = Date.parse(el.getAttribute("data-bid-deadline"));
+      var skew = parseInt(el.getAttribute("data-server-skew") || "0", 10);
+      if (isNaN(deadline) || now + skew < deadline) { return; }
+      el.querySelectorAll("[data-bid-open]").forEach(function (open) { open.hidden = true; });
+      el.querySelectorAll("[data-bid-closed]").forEach(function (closed) { closed.hidden = false; });
+    });
   }
 
   function start() {
-    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+    document.querySelectorAll("[data-server-now]").forEach(function (el) {
       if (!el.hasAttribute("data-server-skew")) {
         var server = Date.parse(el.getAttribute("data-server-now"));
         el.setAttribute("data-server-skew", isNaN(server) ? "0" : String(server - Date.now()));

@@ -4,6 +4,7 @@ the contract."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services import inputs
 from services.errors import N_, Conflict
 from services.tendering import service as tendering
 from services.tendering.errors import TenderNotFound
@@ -93,10 +95,15 @@ class ScoresForm(Form):
 
     note: str = ""
 
-    def scores(self) -> dict[str, str]:
-        """The score given per criterion, a decimal comma read as the rules read a point."""
-        self.checked()
-        return {k: v.replace(",", ".") for k, v in self.prefixed["score:"].items() if v}
+    def scores(self) -> dict[str, Decimal]:
+        """The score given per criterion, read as Norwegians write a number (a decimal comma)."""
+        with self.reading() as read:
+            given = {
+                criterion: read(inputs.number, typed, "scores")
+                for criterion, typed in self.prefixed["score:"].items()
+                if typed
+            }
+        return given
 
 
 class AwardForm(Form):
