@@ -37,19 +37,19 @@ from services.programmes.tables import (
     Programme,
     StatusAssessment,
 )
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 T = TypeVar("T")
 
 
 async def list_programmes() -> list[ProgrammeSummary]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        ProgrammeSummary,
         "select p.id, p.name, p.kind, p.period_start, p.period_end, p.stage,"
         " coalesce((select sum(f.amount) from funding_line f where f.tenant_id = p.tenant_id"
         " and f.programme_id = p.id), 0) as total_budget"
         " from programme p where p.tenant_id = app_tenant_id() order by p.period_start desc, p.name"
     )
-    return [ProgrammeSummary(**dict(r)) for r in rows]
 
 
 async def programme_id_by_name(name: str) -> int | None:
@@ -96,13 +96,13 @@ async def programme_overview(programme_id: int) -> ProgrammeOverview:
 
 
 async def _members(programme_id: int) -> list[MunicipalityView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MunicipalityView,
         "select m.id, m.kommunenummer, m.name from programme_member pm"
         " join municipality m on m.id = pm.municipality_id"
         " where pm.tenant_id = app_tenant_id() and pm.programme_id = $1 order by m.name",
         programme_id,
     )
-    return [MunicipalityView(**dict(r)) for r in rows]
 
 
 async def _funding_lines(programme_id: int) -> list[FundingLineView]:
