@@ -52,21 +52,18 @@ async def compute(on: date) -> list[Figure]:
     return project_figures(structs(ProjectRow, projects), [r["due_date"] for r in dues], on)
 
 
-SLICES = (
-    Slice(
-        "projects",
-        changed_by=frozenset(
-            {
-                "projects.created",
-                "projects.sub_project_closed",
-                "projects.decision_point_reached",
-                "projects.decision_recorded",
-                "projects.status_reported",
-            }
-        ),
-        compute=compute,
-    ),
+# The events after which a project's phase, status, money or decision points may differ.
+PROJECT_CHANGES = frozenset(
+    {
+        "projects.created",
+        "projects.sub_project_closed",
+        "projects.decision_point_reached",
+        "projects.decision_recorded",
+        "projects.status_reported",
+    }
 )
+
+SLICES = (Slice("projects", changed_by=PROJECT_CHANGES, compute=compute),)
 
 
 # --- the lists behind the figures, read inside the caller's transaction -------------------------
