@@ -3,6 +3,7 @@ recommendations the next action plan answers, documents) and the final evaluatio
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -16,7 +17,7 @@ from services.programmes.schemas import ProgrammeOverview
 from services.projects import documents
 from services.projects.rules import MAX_DOCUMENT_BYTES
 from tenants.context import tenant_tx
-from web.actions import act
+from web.actions import act, again_with
 from web.auth.guards import municipality_member
 from web.forms import FORMS, MULTI_PART, upload_of
 from web.programmes.forms import AssessmentForm
@@ -107,16 +108,9 @@ async def record_status_assessment(
                 actor_person_id=actor(request),
             )
 
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return await assessments_page(
-            request,
-            programme_id,
-            status=status,
-            which=data.kind,
-            form=data.texts(),
-            errors=errors,
-        )
-
+    again = again_with(
+        partial(assessments_page, request, programme_id), which=data.kind, form=data.texts()
+    )
     return await act(
         request, work, done=f"{base_of(request, programme_id)}/assessments", again=again
     )

@@ -4,6 +4,7 @@ step shown with who took it and when."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -14,7 +15,7 @@ from services.errors import N_, NotFound
 from services.programmes import service as programmes
 from services.programmes.roles import MANAGERS, PLAN_STEPPERS
 from services.programmes.schemas import AssessmentView, ProgrammeOverview
-from web.actions import act
+from web.actions import act, again_with
 from web.auth.guards import municipality_member
 from web.forms import FORMS, URL_ENCODED
 from web.programmes.forms import PlanForm, StepForm
@@ -43,15 +44,16 @@ def _draft_year(request: Request, overview: ProgrammeOverview, form: dict) -> in
     return free[0] if free else None
 
 
-def plans_page(
+async def plans_page(
     request: Request,
-    overview: ProgrammeOverview,
+    programme_id: int,
     *,
     status: int = 200,
     which: str = "",
     form: Any = None,
     errors: dict | None = None,
 ) -> Template:
+    overview = await overview_of(programme_id)
     form = form or {}
     year = _draft_year(request, overview, form if which == "draft" else {})
     previous = assessment_before(overview, year) if year else None
@@ -76,20 +78,11 @@ def plans_page(
 async def action_plans(
     request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
 ) -> Template:
-    return plans_page(request, await overview_of(programme_id))
+    return await plans_page(request, programme_id)
 
 
 async def _plans_act(request: Request, programme_id: int, which: str, data, work) -> Response:
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return plans_page(
-            request,
-            await overview_of(programme_id),
-            status=status,
-            which=which,
-            form=data.texts(),
-            errors=errors,
-        )
-
+    again = again_with(partial(plans_page, request, programme_id), which=which, form=data.texts())
     anchor = "plans" if which == "draft" else which
     return await act(
         request, work, done=f"{base_of(request, programme_id)}/plans#{anchor}", again=again

@@ -3,6 +3,7 @@ shares summed live by the server as they are typed) and the programme's own KPIs
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -14,7 +15,7 @@ from services.programmes.roles import MANAGERS
 from services.programmes.rules import board_is_balanced, seat_balance
 from services.programmes.schemas import MunicipalityView, ProgrammeOverview
 from tenants.context import tenant_tx
-from web.actions import act
+from web.actions import act, again_with
 from web.auth.guards import municipality_member
 from web.forms import FORMS, URL_ENCODED, Form
 from web.programmes.forms import (
@@ -114,9 +115,9 @@ async def _loaded(programme_id: int) -> tuple[ProgrammeOverview, list[Municipali
         return await programmes.programme_overview(programme_id), await programmes.neighbours()
 
 
-def setup_page(
+async def setup_page(
     request: Request,
-    loaded: tuple[ProgrammeOverview, list[MunicipalityView]],
+    programme_id: int,
     *,
     status: int = 200,
     which: str = "",
@@ -124,7 +125,7 @@ def setup_page(
     errors: dict | None = None,
 ) -> Template:
     """The set-up page; `which` names the form that came back with `errors` and its values."""
-    overview, neighbours = loaded
+    overview, neighbours = await _loaded(programme_id)
     members = {str(m.id) for m in overview.members}
     areas = StrategyForm.of(form) if which == "strategy" and form else None
     return page(
@@ -154,7 +155,7 @@ def setup_page(
 async def programme_setup(
     request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
 ) -> Template:
-    return setup_page(request, await _loaded(programme_id))
+    return await setup_page(request, programme_id)
 
 
 @get(ONE + "/strategy/sum", guards=[municipality_member(*MANAGERS)], name="strategy_share_sum")
@@ -169,16 +170,7 @@ async def strategy_share_sum(
 async def _setup_act(request: Request, programme_id: int, which: str, data: Form, work) -> Response:
     """Run one set-up form's use-case; its refusals come back beside its fields on the page."""
 
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return setup_page(
-            request,
-            await _loaded(programme_id),
-            status=status,
-            which=which,
-            form=data.texts(),
-            errors=errors,
-        )
-
+    again = again_with(partial(setup_page, request, programme_id), which=which, form=data.texts())
     return await act(
         request, work, done=f"{base_of(request, programme_id)}/setup#{which}", again=again
     )
