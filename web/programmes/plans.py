@@ -4,7 +4,6 @@ step shown with who took it and when."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -15,11 +14,10 @@ from services.errors import N_, NotFound
 from services.programmes import service as programmes
 from services.programmes.roles import MANAGERS, PLAN_STEPPERS
 from services.programmes.schemas import AssessmentView, ProgrammeOverview
-from web.actions import act, again_with
 from web.auth.guards import municipality_member
 from web.forms import FORMS, URL_ENCODED
 from web.programmes.forms import PlanForm, StepForm
-from web.programmes.pages import ONE, actor, base_of, overview_of, page
+from web.programmes.pages import ONE, FormPage, actor
 
 PLANS = ONE + "/plans"
 
@@ -44,49 +42,28 @@ def _draft_year(request: Request, overview: ProgrammeOverview, form: dict) -> in
     return free[0] if free else None
 
 
-async def plans_page(
-    request: Request,
-    programme_id: int,
-    *,
-    status: int = 200,
-    which: str = "",
-    form: Any = None,
-    errors: dict | None = None,
-) -> Template:
-    overview = await overview_of(programme_id)
-    form = form or {}
+async def _plans_shows(
+    request: Request, overview: ProgrammeOverview, which: str, form: dict
+) -> dict[str, Any]:
     year = _draft_year(request, overview, form if which == "draft" else {})
     previous = assessment_before(overview, year) if year else None
-    return page(
-        request,
-        "programmes/plans.html",
-        status=status,
-        base=base_of(request, overview.id),
-        programme=overview,
-        which=which,
-        form=form,
-        errors=errors or {},
-        draft_year=year,
-        free_years=free_years(overview),
-        previous=previous,
-        previous_scores={s.strategy_area_id: s for s in previous.scores} if previous else {},
-        areas={a.id: a for a in overview.strategy_areas},
-    )
+    return {
+        "draft_year": year,
+        "free_years": free_years(overview),
+        "previous": previous,
+        "previous_scores": {s.strategy_area_id: s for s in previous.scores} if previous else {},
+        "areas": {a.id: a for a in overview.strategy_areas},
+    }
+
+
+PLANS_PAGE = FormPage("plans", "programmes/plans.html", _plans_shows)
 
 
 @get(PLANS, guards=[municipality_member()], name="action_plans")
 async def action_plans(
     request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
 ) -> Template:
-    return await plans_page(request, programme_id)
-
-
-async def _plans_act(request: Request, programme_id: int, which: str, data, work) -> Response:
-    again = again_with(partial(plans_page, request, programme_id), which=which, form=data.texts())
-    anchor = "plans" if which == "draft" else which
-    return await act(
-        request, work, done=f"{base_of(request, programme_id)}/plans#{anchor}", again=again
-    )
+    return await PLANS_PAGE.draw(request, programme_id)
 
 
 @post(
@@ -108,7 +85,7 @@ async def draft_action_plan(
             programme_id, year, goals, actor_person_id=actor(request)
         )
 
-    return await _plans_act(request, programme_id, "draft", data, work)
+    return await PLANS_PAGE.act(request, programme_id, "draft", data, work, "plans")
 
 
 @post(
@@ -135,7 +112,8 @@ async def move_action_plan(
             plan_id, data.state, actor_person_id=actor(request)
         )
 
-    return await _plans_act(request, programme_id, f"plan-{plan_id}", data, work)
+    which = f"plan-{plan_id}"
+    return await PLANS_PAGE.act(request, programme_id, which, data, work, which)
 
 
 ROUTES = [action_plans, draft_action_plan, move_action_plan]
