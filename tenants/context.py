@@ -92,3 +92,8 @@ def connection():
     if transaction is None:
         raise NoTransaction("no tenant_tx() is open")
     return transaction.connection
+
+
+async def fetch_structs(struct, sql: str, *args) -> list:
+    """The rows a query finds, each as the struct whose fields are its columns."""
+    return [struct(**dict(r)) for r in await connection().fetch(sql, *args)]

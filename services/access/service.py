@@ -17,7 +17,7 @@ from services.access.rules import INVITATION_DAYS, is_plausible_email, is_valid_
 from services.access.tables import Invitation
 from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.notifications.service import request_mail
-from tenants.context import connection, current_scope, rescope
+from tenants.context import connection, current_scope, fetch_structs, rescope
 from tenants.tables import Membership, Municipality, Organisation, Person
 
 
@@ -131,10 +131,10 @@ async def register_person(name: str, email: str, language: str | None) -> int:
 
 
 async def memberships_of(person_id: int) -> list[MembershipView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MembershipView,
         _MEMBERSHIP_SELECT + " where ms.person_id = $1 order by ms.scope, ms.id", person_id
     )
-    return [MembershipView(**dict(r)) for r in rows]
 
 
 async def members_of(
@@ -148,10 +148,10 @@ async def members_of(
     )
     if value is None:
         raise ValueError("name a municipality or an organisation")
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MembershipView,
         _MEMBERSHIP_SELECT + f" where ms.{column} = $1 order by p.name, ms.role", value
     )
-    return [MembershipView(**dict(r)) for r in rows]
 
 
 async def record_security_event(

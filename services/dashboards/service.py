@@ -25,10 +25,10 @@ from datetime import date, datetime
 import msgspec
 
 from services.dashboards import rules
-from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_figures, structs
+from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_figures
 from services.errors import N_, InvalidInput
 from services.parts import figure_modules
-from tenants.context import Scope, connection, rescope, tenant_tx
+from tenants.context import Scope, connection, fetch_structs, rescope, tenant_tx
 
 # Overdue is judged by the Norwegian calendar day, whatever the server's zone.
 TODAY = "select (now() at time zone 'Europe/Oslo')::date"
@@ -269,12 +269,12 @@ async def figures_for_municipality() -> MunicipalityFigures:
 
 
 async def _members() -> list[Member]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        Member,
         "select m.id, m.kommunenummer, m.name from region_member rm"
         " join municipality m on m.id = rm.municipality_id"
         " where rm.region_id = app_region_id() order by m.name"
     )
-    return structs(Member, rows)
 
 
 async def figures_for_region() -> RegionFigures:

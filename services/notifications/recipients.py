@@ -13,7 +13,7 @@ import msgspec
 from services.access import service as access
 from services.i18n import LANGUAGES
 from services.tenancy.service import MunicipalityView
-from tenants.context import connection
+from tenants.context import fetch_structs
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -69,7 +69,7 @@ async def members(
 
 async def municipalities() -> list[MunicipalityView]:
     """Every municipality (shared reference data): a periodic job visits each in its own scope."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MunicipalityView,
         "select id, kommunenummer, name, maalform from municipality order by id"
     )
-    return [MunicipalityView(**dict(r)) for r in rows]

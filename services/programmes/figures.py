@@ -11,6 +11,7 @@ from decimal import Decimal
 import msgspec
 
 from services.dashboards.rules import CENT, Figure, Slice, fig, structs
+from services.projects.figures import PROJECT_CHANGES
 from tenants.context import connection
 
 HUNDRED = Decimal(100)
@@ -165,13 +166,9 @@ SLICES = (
                 "programmes.strategy_areas_set",
                 "programmes.kpi_target_set",
                 "programmes.kpi_measured",
-                "projects.created",
-                "projects.sub_project_closed",
-                "projects.decision_point_reached",
-                "projects.decision_recorded",
-                "projects.status_reported",
             }
-        ),
+        )
+        | PROJECT_CHANGES,
         compute=compute,
     ),
 )

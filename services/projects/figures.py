@@ -11,7 +11,7 @@ import msgspec
 from services.dashboards.rules import Figure, Slice, fig, structs
 from services.dashboards.service import TODAY
 from services.projects.rules import PHASE_ORDER, is_overdue
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 class ProjectRow(msgspec.Struct, frozen=True):
@@ -52,21 +52,18 @@ async def compute(on: date) -> list[Figure]:
     return project_figures(structs(ProjectRow, projects), [r["due_date"] for r in dues], on)
 
 
-SLICES = (
-    Slice(
-        "projects",
-        changed_by=frozenset(
-            {
-                "projects.created",
-                "projects.sub_project_closed",
-                "projects.decision_point_reached",
-                "projects.decision_recorded",
-                "projects.status_reported",
-            }
-        ),
-        compute=compute,
-    ),
+# The events after which a project's phase, status, money or decision points may differ.
+PROJECT_CHANGES = frozenset(
+    {
+        "projects.created",
+        "projects.sub_project_closed",
+        "projects.decision_point_reached",
+        "projects.decision_recorded",
+        "projects.status_reported",
+    }
 )
+
+SLICES = (Slice("projects", changed_by=PROJECT_CHANGES, compute=compute),)
 
 
 # --- the lists behind the figures, read inside the caller's transaction -------------------------
@@ -89,21 +86,21 @@ class PhaseProject(msgspec.Struct, frozen=True):
 
 async def overdue_decisions() -> list[OverdueDecision]:
     """The list behind "decision points overdue": the municipality's own projects' open ones."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        OverdueDecision,
         "select d.project_id, p.title as project_title, d.next_phase, d.due_date"
         " from decision_point d join project p on p.tenant_id = d.tenant_id and p.id = d.project_id"
         f" where d.tenant_id = app_tenant_id() and d.outcome is null and d.due_date < ({TODAY})"
         " order by d.due_date, p.title"
     )
-    return structs(OverdueDecision, rows)
 
 
 async def projects_in_phase(phase: str) -> list[PhaseProject]:
     """The list behind "projects per sub-project": the municipality's running ones in it."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        PhaseProject,
         "select id, title, phase, status, approved_budget from project"
         " where tenant_id = app_tenant_id() and phase = $1 and status <> 'closed'"
         " order by title, id",
         phase,
     )
-    return structs(PhaseProject, rows)

@@ -14,13 +14,8 @@ from services.dashboards.rules import Figure
 from services.errors import N_
 from services.projects.rules import PHASE_ORDER
 from web.i18n import gettext
+from web.projects.pages import PHASES
 
-PHASES = {
-    "forstudie": N_("Pre-study"),
-    "forprosjekt": N_("Pre-project"),
-    "hovudprosjekt": N_("Main project"),
-    "drift": N_("Operation"),
-}
 KPI_NAMES = {
     "new_jobs": N_("New jobs"),
     "secured_jobs": N_("Secured jobs"),

@@ -16,11 +16,10 @@ from services.programmes.schemas import ProgrammeOverview
 from services.projects import documents
 from services.projects.rules import MAX_DOCUMENT_BYTES
 from tenants.context import tenant_tx
-from web.actions import act
 from web.auth.guards import municipality_member
 from web.forms import FORMS, MULTI_PART, upload_of
 from web.programmes.forms import AssessmentForm
-from web.programmes.pages import ONE, actor, base_of, page
+from web.programmes.pages import ONE, FormPage, actor
 from web.projects.export import attachment
 
 ASSESSMENTS = ONE + "/assessments"
@@ -28,13 +27,9 @@ MAX_FILES = 3
 MAX_UPLOAD = MAX_FILES * MAX_DOCUMENT_BYTES + 1024 * 1024
 
 
-async def _loaded(programme_id: int) -> tuple[ProgrammeOverview, dict[int, list]]:
-    async with tenant_tx():
-        overview = await programmes.programme_overview(programme_id)
-        files = {
-            a.id: await documents.documents_of(assessment_id=a.id) for a in overview.assessments
-        }
-    return overview, files
+async def _files(overview: ProgrammeOverview) -> dict[int, list]:
+    """Each assessment's documents, read in the caller's transaction."""
+    return {a.id: await documents.documents_of(assessment_id=a.id) for a in overview.assessments}
 
 
 def _open_years(overview: ProgrammeOverview) -> list[int]:
@@ -43,38 +38,26 @@ def _open_years(overview: ProgrammeOverview) -> list[int]:
     return [year for year in years if year not in assessed]
 
 
-async def assessments_page(
-    request: Request,
-    programme_id: int,
-    *,
-    status: int = 200,
-    which: str = "",
-    form: Any = None,
-    errors: dict | None = None,
-) -> Template:
-    overview, files = await _loaded(programme_id)
-    return page(
-        request,
-        "programmes/assessments.html",
-        status=status,
-        base=base_of(request, programme_id),
-        programme=overview,
-        files=files,
-        which=which,
-        form=form or {},
-        errors=errors or {},
-        open_years=_open_years(overview),
-        has_final=any(a.kind == "final" for a in overview.assessments),
-        areas={a.id: a for a in overview.strategy_areas},
-        score_options=[("", "–"), *((str(n), str(n)) for n in range(1, 7))],
-    )
+async def _assessments_shows(
+    request: Request, overview: ProgrammeOverview, which: str, form: dict
+) -> dict[str, Any]:
+    return {
+        "files": await _files(overview),
+        "open_years": _open_years(overview),
+        "has_final": any(a.kind == "final" for a in overview.assessments),
+        "areas": {a.id: a for a in overview.strategy_areas},
+        "score_options": [("", "–"), *((str(n), str(n)) for n in range(1, 7))],
+    }
+
+
+ASSESSMENTS_PAGE = FormPage("assessments", "programmes/assessments.html", _assessments_shows)
 
 
 @get(ASSESSMENTS, guards=[municipality_member()], name="programme_assessments")
 async def programme_assessments(
     request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
 ) -> Template:
-    return await assessments_page(request, programme_id)
+    return await ASSESSMENTS_PAGE.draw(request, programme_id)
 
 
 @post(
@@ -107,19 +90,7 @@ async def record_status_assessment(
                 actor_person_id=actor(request),
             )
 
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return await assessments_page(
-            request,
-            programme_id,
-            status=status,
-            which=data.kind,
-            form=data.texts(),
-            errors=errors,
-        )
-
-    return await act(
-        request, work, done=f"{base_of(request, programme_id)}/assessments", again=again
-    )
+    return await ASSESSMENTS_PAGE.act(request, programme_id, data.kind, data, work)
 
 
 @get(
@@ -134,10 +105,10 @@ async def assessment_document(
     assessment_id: FromPath[int],
     document_id: FromPath[int],
 ) -> Response:
-    overview, files = await _loaded(programme_id)
-    if document_id not in {d.id for d in files.get(assessment_id, [])}:
-        raise NotFound("document_not_found", N_("No such document."))
     async with tenant_tx():
+        files = await _files(await programmes.programme_overview(programme_id))
+        if document_id not in {d.id for d in files.get(assessment_id, [])}:
+            raise NotFound("document_not_found", N_("No such document."))
         found = await documents.document_file(document_id)
     return Response(
         found.content,

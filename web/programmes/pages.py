@@ -3,17 +3,22 @@ where a programme's pages live, and one way to load a programme and draw its pag
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from litestar import Request
-from litestar.response import Template
+from litestar.response import Response, Template
 
 from services.errors import N_
 from services.programmes import service as programmes
 from services.programmes.roles import EDITORS, MANAGERS, PLAN_STEPS
 from services.programmes.schemas import ProgrammeOverview
 from tenants.context import tenant_tx
+from web.actions import act, again_with
 from web.auth.guards import principal_of
+from web.forms import Form
 from web.i18n import gettext
 from web.projects.pages import page as project_page
 from web.tendering.pages import when_text
@@ -119,3 +124,57 @@ def page(
     context.setdefault("errors", {})
     context.setdefault("form", {})
     return project_page(request, name, fragment or name, status=status, **context)
+
+
+# What a page alone shows beside the programme: (request, overview, which form, its texts) -> context,
+# read inside the page's transaction.
+Shows = Callable[[Request, ProgrammeOverview, str, dict], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """One of a programme's pages of forms (set-up, plans, assessments): where it lives under the
+    programme, its template, and what it alone shows beside the programme."""
+
+    path: str
+    template: str
+    shows: Shows
+
+    async def draw(
+        self,
+        request: Request,
+        programme_id: int,
+        *,
+        status: int = 200,
+        which: str = "",
+        form: Any = None,
+        errors: dict | None = None,
+    ) -> Template:
+        """The page; `which` names the form that came back refused, with its texts in `form` and
+        the errors beside its fields."""
+        form = form or {}
+        async with tenant_tx():
+            overview = await programmes.programme_overview(programme_id)
+            context = await self.shows(request, overview, which, form)
+        return page(
+            request,
+            self.template,
+            status=status,
+            base=base_of(request, programme_id),
+            programme=overview,
+            which=which,
+            form=form,
+            errors=errors or {},
+            **context,
+        )
+
+    async def act(
+        self, request: Request, programme_id: int, which: str, data: Form, work, anchor: str = ""
+    ) -> Response:
+        """Run the use-case of the page's form `which`: done, back to the page at `anchor`;
+        refused, the page again with the form's texts and the errors beside its fields."""
+        done = f"{base_of(request, programme_id)}/{self.path}" + (f"#{anchor}" if anchor else "")
+        again = again_with(
+            partial(self.draw, request, programme_id), which=which, form=data.texts()
+        )
+        return await act(request, work, done=done, again=again)

@@ -14,11 +14,10 @@ from services.errors import N_, NotFound
 from services.programmes import service as programmes
 from services.programmes.roles import MANAGERS, PLAN_STEPPERS
 from services.programmes.schemas import AssessmentView, ProgrammeOverview
-from web.actions import act
 from web.auth.guards import municipality_member
 from web.forms import FORMS, URL_ENCODED
 from web.programmes.forms import PlanForm, StepForm
-from web.programmes.pages import ONE, actor, base_of, overview_of, page
+from web.programmes.pages import ONE, FormPage, actor
 
 PLANS = ONE + "/plans"
 
@@ -43,57 +42,28 @@ def _draft_year(request: Request, overview: ProgrammeOverview, form: dict) -> in
     return free[0] if free else None
 
 
-def plans_page(
-    request: Request,
-    overview: ProgrammeOverview,
-    *,
-    status: int = 200,
-    which: str = "",
-    form: Any = None,
-    errors: dict | None = None,
-) -> Template:
-    form = form or {}
+async def _plans_shows(
+    request: Request, overview: ProgrammeOverview, which: str, form: dict
+) -> dict[str, Any]:
     year = _draft_year(request, overview, form if which == "draft" else {})
     previous = assessment_before(overview, year) if year else None
-    return page(
-        request,
-        "programmes/plans.html",
-        status=status,
-        base=base_of(request, overview.id),
-        programme=overview,
-        which=which,
-        form=form,
-        errors=errors or {},
-        draft_year=year,
-        free_years=free_years(overview),
-        previous=previous,
-        previous_scores={s.strategy_area_id: s for s in previous.scores} if previous else {},
-        areas={a.id: a for a in overview.strategy_areas},
-    )
+    return {
+        "draft_year": year,
+        "free_years": free_years(overview),
+        "previous": previous,
+        "previous_scores": {s.strategy_area_id: s for s in previous.scores} if previous else {},
+        "areas": {a.id: a for a in overview.strategy_areas},
+    }
+
+
+PLANS_PAGE = FormPage("plans", "programmes/plans.html", _plans_shows)
 
 
 @get(PLANS, guards=[municipality_member()], name="action_plans")
 async def action_plans(
     request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
 ) -> Template:
-    return plans_page(request, await overview_of(programme_id))
-
-
-async def _plans_act(request: Request, programme_id: int, which: str, data, work) -> Response:
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return plans_page(
-            request,
-            await overview_of(programme_id),
-            status=status,
-            which=which,
-            form=data.texts(),
-            errors=errors,
-        )
-
-    anchor = "plans" if which == "draft" else which
-    return await act(
-        request, work, done=f"{base_of(request, programme_id)}/plans#{anchor}", again=again
-    )
+    return await PLANS_PAGE.draw(request, programme_id)
 
 
 @post(
@@ -115,7 +85,7 @@ async def draft_action_plan(
             programme_id, year, goals, actor_person_id=actor(request)
         )
 
-    return await _plans_act(request, programme_id, "draft", data, work)
+    return await PLANS_PAGE.act(request, programme_id, "draft", data, work, "plans")
 
 
 @post(
@@ -142,7 +112,8 @@ async def move_action_plan(
             plan_id, data.state, actor_person_id=actor(request)
         )
 
-    return await _plans_act(request, programme_id, f"plan-{plan_id}", data, work)
+    which = f"plan-{plan_id}"
+    return await PLANS_PAGE.act(request, programme_id, which, data, work, which)
 
 
 ROUTES = [action_plans, draft_action_plan, move_action_plan]

@@ -12,11 +12,11 @@ from litestar.response import Response, Template
 from services.programmes import service as programmes
 from services.programmes.roles import MANAGERS
 from services.programmes.rules import board_is_balanced, seat_balance
-from services.programmes.schemas import MunicipalityView, ProgrammeOverview
+from services.programmes.schemas import ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import FORMS, URL_ENCODED
 from web.programmes.forms import (
     BoardMemberForm,
     FundingForm,
@@ -29,6 +29,7 @@ from web.programmes.forms import (
 from web.programmes.pages import (
     LIST,
     ONE,
+    FormPage,
     actor,
     base_of,
     page,
@@ -109,52 +110,34 @@ def _sum(total) -> dict:
     return {"share_total": total, "share_ok": total == 100}
 
 
-async def _loaded(programme_id: int) -> tuple[ProgrammeOverview, list[MunicipalityView]]:
-    async with tenant_tx():
-        return await programmes.programme_overview(programme_id), await programmes.neighbours()
-
-
-def setup_page(
-    request: Request,
-    loaded: tuple[ProgrammeOverview, list[MunicipalityView]],
-    *,
-    status: int = 200,
-    which: str = "",
-    form: Any = None,
-    errors: dict | None = None,
-) -> Template:
-    """The set-up page; `which` names the form that came back with `errors` and its values."""
-    overview, neighbours = loaded
+async def _setup_shows(
+    request: Request, overview: ProgrammeOverview, which: str, form: dict
+) -> dict[str, Any]:
     members = {str(m.id) for m in overview.members}
     areas = StrategyForm.of(form) if which == "strategy" and form else None
-    return page(
-        request,
-        "programmes/setup.html",
-        status=status,
-        base=base_of(request, overview.id),
-        programme=overview,
-        which=which,
-        form=form or {},
-        errors=errors or {},
-        area_rows=areas.rows() if areas else area_rows(overview),
+    return {
+        "area_rows": areas.rows() if areas else area_rows(overview),
         **_sum(areas.total() if areas else sum(a.share for a in overview.strategy_areas)),
-        seats=seat_balance([m.seat for m in overview.board]),
-        balanced=board_is_balanced([m.seat for m in overview.board]),
-        years=list(range(overview.period_start, overview.period_end + 1)),
-        neighbours=neighbours,
-        ticked=sorted(
-            {k.removeprefix("member-") for k, v in (form or {}).items() if v}
+        "seats": seat_balance([m.seat for m in overview.board]),
+        "balanced": board_is_balanced([m.seat for m in overview.board]),
+        "years": list(range(overview.period_start, overview.period_end + 1)),
+        "neighbours": await programmes.neighbours(),
+        "ticked": sorted(
+            {k.removeprefix("member-") for k, v in form.items() if v}
             if which == "members"
             else members
         ),
-    )
+    }
+
+
+SETUP_PAGE = FormPage("setup", "programmes/setup.html", _setup_shows)
 
 
 @get(SETUP, guards=[municipality_member()], name="programme_setup")
 async def programme_setup(
     request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
 ) -> Template:
-    return setup_page(request, await _loaded(programme_id))
+    return await SETUP_PAGE.draw(request, programme_id)
 
 
 @get(ONE + "/strategy/sum", guards=[municipality_member(*MANAGERS)], name="strategy_share_sum")
@@ -164,24 +147,6 @@ async def strategy_share_sum(
     """The live sum of the shares, recomputed by the server as the editor types."""
     form = StrategyForm.of(dict(request.query_params.items()))
     return page(request, "programmes/_share_sum.html", **_sum(form.total()))
-
-
-async def _setup_act(request: Request, programme_id: int, which: str, data: Form, work) -> Response:
-    """Run one set-up form's use-case; its refusals come back beside its fields on the page."""
-
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        return setup_page(
-            request,
-            await _loaded(programme_id),
-            status=status,
-            which=which,
-            form=data.texts(),
-            errors=errors,
-        )
-
-    return await act(
-        request, work, done=f"{base_of(request, programme_id)}/setup#{which}", again=again
-    )
 
 
 def _setup_post(path: str, name: str):
@@ -207,7 +172,7 @@ async def move_stage(
             programme_id, data.stage, actor_person_id=actor(request)
         )
 
-    return await _setup_act(request, programme_id, "stage", data, work)
+    return await SETUP_PAGE.act(request, programme_id, "stage", data, work, "stage")
 
 
 @_setup_post("/members", "set_programme_members")
@@ -222,7 +187,7 @@ async def set_members(
             programme_id, data.checked().member_ids(), actor_person_id=actor(request)
         )
 
-    return await _setup_act(request, programme_id, "members", data, work)
+    return await SETUP_PAGE.act(request, programme_id, "members", data, work, "members")
 
 
 @_setup_post("/funding", "add_funding_line")
@@ -237,7 +202,7 @@ async def add_funding(
             programme_id, **data.values(), actor_person_id=actor(request)
         )
 
-    return await _setup_act(request, programme_id, "funding", data, work)
+    return await SETUP_PAGE.act(request, programme_id, "funding", data, work, "funding")
 
 
 @_setup_post("/board", "add_board_member")
@@ -252,7 +217,7 @@ async def add_board_member(
             programme_id, **data.values(), actor_person_id=actor(request)
         )
 
-    return await _setup_act(request, programme_id, "board", data, work)
+    return await SETUP_PAGE.act(request, programme_id, "board", data, work, "board")
 
 
 @_setup_post("/strategy", "set_strategy_areas")
@@ -267,7 +232,7 @@ async def set_strategy_areas(
             programme_id, data.areas(), actor_person_id=actor(request)
         )
 
-    return await _setup_act(request, programme_id, "strategy", data, work)
+    return await SETUP_PAGE.act(request, programme_id, "strategy", data, work, "strategy")
 
 
 @_setup_post("/kpis", "add_kpi")
@@ -280,7 +245,7 @@ async def add_kpi(
     async def work() -> None:
         await programmes.add_kpi(programme_id, **data.values(), actor_person_id=actor(request))
 
-    return await _setup_act(request, programme_id, "kpis", data, work)
+    return await SETUP_PAGE.act(request, programme_id, "kpis", data, work, "kpis")
 
 
 ROUTES = [

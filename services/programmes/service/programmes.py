@@ -11,7 +11,7 @@ from services.programmes.rules import ProgrammeStage, check_stage_transition
 from services.programmes.schemas import MunicipalityView
 from services.programmes.service._common import programme_row, require_role, tenant
 from services.programmes.tables import Kpi, Programme, ProgrammeMember
-from tenants.context import connection
+from tenants.context import fetch_structs
 
 KINDS = ("omstilling", "naeringsutvikling")
 STANDARD_KPIS = (
@@ -23,14 +23,14 @@ STANDARD_KPIS = (
 
 async def neighbours() -> list[MunicipalityView]:
     """The municipalities that share a region with this one: who a regional programme may name."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MunicipalityView,
         "select distinct m.id, m.kommunenummer, m.name from region_member mine"
         " join region_member theirs on theirs.region_id = mine.region_id"
         " join municipality m on m.id = theirs.municipality_id"
         " where mine.municipality_id = app_tenant_id() and m.id <> app_tenant_id()"
         " order by m.name"
     )
-    return [MunicipalityView(**dict(r)) for r in rows]
 
 
 async def _check_members(member_ids: Sequence[int]) -> list[int]:

@@ -6,8 +6,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TypeVar
 
-import asyncpg
-
 from services.programmes.rules import (
     ActionPlanState,
     ProgrammeStage,
@@ -37,19 +35,19 @@ from services.programmes.tables import (
     Programme,
     StatusAssessment,
 )
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 T = TypeVar("T")
 
 
 async def list_programmes() -> list[ProgrammeSummary]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        ProgrammeSummary,
         "select p.id, p.name, p.kind, p.period_start, p.period_end, p.stage,"
         " coalesce((select sum(f.amount) from funding_line f where f.tenant_id = p.tenant_id"
         " and f.programme_id = p.id), 0) as total_budget"
         " from programme p where p.tenant_id = app_tenant_id() order by p.period_start desc, p.name"
     )
-    return [ProgrammeSummary(**dict(r)) for r in rows]
 
 
 async def programme_id_by_name(name: str) -> int | None:
@@ -96,13 +94,13 @@ async def programme_overview(programme_id: int) -> ProgrammeOverview:
 
 
 async def _members(programme_id: int) -> list[MunicipalityView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MunicipalityView,
         "select m.id, m.kommunenummer, m.name from programme_member pm"
         " join municipality m on m.id = pm.municipality_id"
         " where pm.tenant_id = app_tenant_id() and pm.programme_id = $1 order by m.name",
         programme_id,
     )
-    return [MunicipalityView(**dict(r)) for r in rows]
 
 
 async def _funding_lines(programme_id: int) -> list[FundingLineView]:
@@ -154,37 +152,36 @@ async def _board(programme_id: int) -> list[BoardMemberView]:
     return [BoardMemberView(**r) for r in rows]
 
 
-def _by_parent(rows: list[asyncpg.Record], parent: str, view: type[T]) -> dict[int, list[T]]:
-    """Child rows as views, grouped by their parent's id (the `parent` column, left out)."""
+async def _by_parent(view: type[T], parent: str, sql: str, *args) -> dict[int, list[T]]:
+    """The child rows a query finds, as views grouped by their parent's id (the `parent` column,
+    left out of the view)."""
     grouped: dict[int, list[T]] = defaultdict(list)
-    for r in rows:
+    for r in await connection().fetch(sql, *args):
         values = dict(r)
         grouped[values.pop(parent)].append(view(**values))
     return grouped
 
 
 async def _action_plans(programme_id: int) -> list[ActionPlanView]:
-    db = connection()
-    rows = await db.fetch(
+    goals = await _by_parent(
+        GoalView,
+        "action_plan_id",
         "select g.action_plan_id, g.id, g.strategy_area_id, g.goal, g.measures, g.budget"
         " from action_plan_goal g join action_plan a on a.tenant_id = g.tenant_id"
         " and a.id = g.action_plan_id where g.tenant_id = app_tenant_id() and a.programme_id = $1"
         " order by g.id",
         programme_id,
     )
-    goals = _by_parent(rows, "action_plan_id", GoalView)
     # The person who took a step is named while they are still a member here (RLS on person).
-    steps = _by_parent(
-        await db.fetch(
-            "select s.action_plan_id, s.state, p.name as recorded_by, s.recorded_at"
-            " from action_plan_step s join action_plan a on a.tenant_id = s.tenant_id"
-            " and a.id = s.action_plan_id left join person p on p.id = s.recorded_by"
-            " where s.tenant_id = app_tenant_id() and a.programme_id = $1"
-            " order by s.recorded_at, s.id",
-            programme_id,
-        ),
-        "action_plan_id",
+    steps = await _by_parent(
         PlanStepView,
+        "action_plan_id",
+        "select s.action_plan_id, s.state, p.name as recorded_by, s.recorded_at"
+        " from action_plan_step s join action_plan a on a.tenant_id = s.tenant_id"
+        " and a.id = s.action_plan_id left join person p on p.id = s.recorded_by"
+        " where s.tenant_id = app_tenant_id() and a.programme_id = $1"
+        " order by s.recorded_at, s.id",
+        programme_id,
     )
     plans = (
         await ActionPlan.select(ActionPlan.id, ActionPlan.year, ActionPlan.state)
@@ -246,14 +243,14 @@ async def _kpis(programme_id: int) -> list[KpiView]:
 
 
 async def _assessments(programme_id: int) -> list[AssessmentView]:
-    db = connection()
-    rows = await db.fetch(
+    scores = await _by_parent(
+        ScoreView,
+        "assessment_id",
         "select s.assessment_id, s.strategy_area_id, s.score, s.comment from assessment_score s"
         " join status_assessment a on a.tenant_id = s.tenant_id and a.id = s.assessment_id"
         " where s.tenant_id = app_tenant_id() and a.programme_id = $1",
         programme_id,
     )
-    scores = _by_parent(rows, "assessment_id", ScoreView)
     assessments = (
         await StatusAssessment.select(
             StatusAssessment.id,

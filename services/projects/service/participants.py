@@ -13,7 +13,7 @@ from services.projects.rules import HUNDRED, validate_cost_shares
 from services.projects.schemas import ParticipantView
 from services.projects.service._common import project_row
 from services.projects.service.permissions import require_planner
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 async def _municipalities(kommunenummer: list[str]) -> dict[str, int]:
@@ -144,7 +144,8 @@ async def add_participant(
 
 
 async def participants_of(project: asyncpg.Record) -> list[ParticipantView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        ParticipantView,
         "select m.id as municipality_id, m.kommunenummer, m.name, pp.cost_share,"
         " m.id = pp.tenant_id as lead from project_participant pp join municipality m"
         " on m.id = pp.municipality_id where pp.tenant_id = $1 and pp.project_id = $2"
@@ -152,4 +153,3 @@ async def participants_of(project: asyncpg.Record) -> list[ParticipantView]:
         project["tenant_id"],
         project["id"],
     )
-    return [ParticipantView(**dict(r)) for r in rows]

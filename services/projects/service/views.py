@@ -31,7 +31,7 @@ from services.projects.schemas import (
 )
 from services.projects.service._common import VISIBLE, ProjectNotFound, project_row
 from services.projects.service.participants import participants_of
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 # A project's own rows, by (lead tenant_id, project id).
 _OF_PROJECT = " where tenant_id = $1 and project_id = $2"
@@ -170,12 +170,12 @@ def _next_step(project: asyncpg.Record, sub_projects: list[SubProjectView]):
 
 async def participant_candidates() -> list[MunicipalityChoice]:
     """The municipalities sharing a region with the session's municipality, itself included."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MunicipalityChoice,
         "select distinct m.kommunenummer, m.name from municipality m join region_member rm"
         " on rm.municipality_id = m.id where rm.region_id in (select region_id from"
         " region_member where municipality_id = app_tenant_id()) order by m.name"
     )
-    return [MunicipalityChoice(**dict(r)) for r in rows]
 
 
 async def _access(key: tuple[int, int]) -> str:
@@ -190,17 +190,18 @@ async def _access(key: tuple[int, int]) -> str:
 
 
 async def _steering_group(key: tuple[int, int]) -> list[SteeringMemberView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        SteeringMemberView,
         "select id, name, represents, person_id from steering_group_member"
         + _OF_PROJECT
         + " order by id",
         *key,
     )
-    return [SteeringMemberView(**dict(r)) for r in rows]
 
 
 async def _sub_projects(key: tuple[int, int]) -> list[SubProjectView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        SubProjectView,
         "select id, phase, state, mandate, plan, budget, approved_budget, period_start,"
         " period_end, closing_report from sub_project"
         + _OF_PROJECT
@@ -208,7 +209,6 @@ async def _sub_projects(key: tuple[int, int]) -> list[SubProjectView]:
         "'drift'], phase)",
         *key,
     )
-    return [SubProjectView(**dict(r)) for r in rows]
 
 
 async def _decision_points(
@@ -257,10 +257,10 @@ async def _documents(key: tuple[int, int]) -> list[DocumentView]:
 
 async def strategy_area_choices() -> list[StrategyAreaChoice]:
     """The strategy areas of the session's programmes, which a new project may belong to."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        StrategyAreaChoice,
         "select sa.id, sa.programme_id, p.name as programme_name, sa.name_nb, sa.name_nn"
         " from strategy_area sa join programme p on p.tenant_id = sa.tenant_id"
         " and p.id = sa.programme_id where sa.tenant_id = app_tenant_id()"
         " order by p.period_start desc, p.name, sa.position, sa.id"
     )
-    return [StrategyAreaChoice(**dict(r)) for r in rows]
