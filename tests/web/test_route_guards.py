@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from services.access.rules import MEMBER_ADMINS, ROLES
-from services.programmes.roles import EDITORS
+from services.programmes.roles import EDITORS, PLAN_STEPPERS
+from services.programmes.roles import MANAGERS as PROGRAMME_MANAGERS
 from services.projects import documents as documents_service
-from services.projects.roles import WRITERS
+from services.projects.roles import CREATORS, WRITERS
 from services.tendering.roles import MANAGERS, OPENERS
 from tenants.context import tenant_tx
 from tests.web.auth.idp import Provider
@@ -115,7 +116,11 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
         "programme_id": plp.programme_id,
         "project_id": plp.projects["industry"],
         "kpi_id": w.extra["kpi_a"],
-        "document_id": w.extra["document_a"],
+        "document_id": w.extra[
+            "assessment_document_a" if "/assessments/" in path else "document_a"
+        ],
+        "plan_id": w.extra["plan_a"],
+        "assessment_id": w.extra["assessment_a"],
         "membership_id": w.people["org_a_member" if in_org else "a_viewer"].memberships["seat"],
         "phase": "forstudie",
         "table": "municipalities" if path.startswith("/r/") else "money",
@@ -178,6 +183,7 @@ TENDER = K + "/tenders/{tender_id:int}"
 BID = TENDER + "/bids/{bid_id:int}"
 KPI = K + "/programmes/{programme_id:int}/kpis/{kpi_id:int}"
 PROJECT = K + "/projects/{project_id:int}"
+PROGRAMME = K + "/programmes/{programme_id:int}"
 ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("GET", K + "/members"): ("municipality", MEMBER_ADMINS),
     ("POST", K + "/members/invitations"): ("municipality", MEMBER_ADMINS),
@@ -203,6 +209,26 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("POST", TENDER + "/evaluation/complete"): ("municipality", OPENERS),
     ("POST", BID + "/qualification"): ("municipality", OPENERS),
     ("POST", BID + "/scores"): ("municipality", OPENERS),
+    ("GET", K + "/projects/new"): ("municipality", CREATORS),
+    ("POST", K + "/projects"): ("municipality", CREATORS),
+    ("GET", K + "/programmes/new"): ("municipality", PROGRAMME_MANAGERS),
+    ("POST", K + "/programmes"): ("municipality", PROGRAMME_MANAGERS),
+    **{
+        ("POST", PROGRAMME + tail): ("municipality", PROGRAMME_MANAGERS)
+        for tail in (
+            "/assessments",
+            "/board",
+            "/funding",
+            "/kpis",
+            "/kpis/{kpi_id:int}/baseline",
+            "/members",
+            "/plans",
+            "/stage",
+            "/strategy",
+        )
+    },
+    ("GET", PROGRAMME + "/strategy/sum"): ("municipality", PROGRAMME_MANAGERS),
+    ("POST", PROGRAMME + "/plans/{plan_id:int}/state"): ("municipality", PLAN_STEPPERS),
 }
 
 
