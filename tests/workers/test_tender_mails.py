@@ -210,7 +210,7 @@ async def test_the_losing_bidder_reads_the_chosen_bids_scores_beside_its_own(
         await drain(stub)
 
     (mail,) = inbox.to(address)
-    body = mail.get_content()
+    body = mail.get_content().replace("\r\n", "\n")
     assert "The chosen bid's scores beside yours (0–10 per criterion, total 0–100):" in body
     assert re.search(r"^Kvalitet \(50 %\): \d+\.\d\d – yours (\d+\.\d\d|–)$", body, re.M)
     assert re.search(r"^Price: NOK [\d,]+ – yours NOK [\d,]+$", body, re.M)
