@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from services.errors import N_, NotFound
+from services.errors import N_, InvalidInput, NotFound
 from services.tendering.service._common import require_organisation_member
 from tenants.context import connection
 
@@ -28,6 +28,10 @@ class FollowView(msgspec.Struct, frozen=True):
 async def _target(
     kommunenummer: str | None, region_slug: str | None
 ) -> tuple[int | None, int | None]:
+    if bool(kommunenummer) == bool(region_slug):
+        raise InvalidInput(
+            "follow_target_required", N_("Choose a municipality or a region."), field="target"
+        )
     db = connection()
     if kommunenummer:
         found = await db.fetchval(
