@@ -225,6 +225,17 @@ async def edit_tender(
     return _editor(request, _of_tender(tender), {}, tender=tender)
 
 
+async def _draft_again(
+    request: Request, tender_id: int, form: TenderForm, status: int, errors: dict[str, str]
+) -> Response:
+    """The editor again with the refusal; a tender published meanwhile shows its own page."""
+    if status == 409:
+        return await tender_page_of(request, tender_id, status=409, action_errors=errors)
+    async with tenant_tx():
+        tender = await _draft(tender_id)
+    return _editor(request, form, errors, status=status, tender=tender)
+
+
 @post(
     LIST + "/{tender_id:int}/edit",
     guards=[municipality_member(*MANAGERS)],
@@ -246,11 +257,7 @@ async def update(
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:
-        if status == 409:  # published meanwhile: its page says so, beside its next step
-            return await tender_page_of(request, tender_id, status=409, action_errors=errors)
-        async with tenant_tx():
-            tender = await _draft(tender_id)
-        return _editor(request, data, errors, status=status, tender=tender)
+        return await _draft_again(request, tender_id, data, status, errors)
 
     return await act(request, work, done=f"{base_of(request)}/{tender_id}", again=again)
 
