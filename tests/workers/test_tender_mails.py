@@ -216,29 +216,3 @@ async def test_the_losing_bidder_reads_the_chosen_bids_scores_beside_its_own(
     assert re.search(r"^Price: NOK [\d,]+ – yours NOK [\d,]+$", body, re.M)
     assert re.search(r"^Total: \d+\.\d\d – yours (\d+\.\d\d|–)$", body, re.M)
     assert "(KOFA)" in body
-
-
-async def test_an_organisation_sees_and_ends_only_its_own_follows():
-    buyer = await new_buyer()
-    async with tenant_tx(OPERATOR):
-        kommunenummer = await connection().fetchval(
-            "select kommunenummer from municipality where id = $1", buyer.tenant_id
-        )
-    mine, theirs = [await new_business() for _ in range(2)]
-    for business in (mine, theirs):
-        async with tenant_tx(business.scope):
-            await follows.follow(person_id=business.person_id, kommunenummer=kommunenummer)
-    async with tenant_tx(mine.scope):
-        assert [f.kommunenummer for f in await follows.follows()] == [kommunenummer]
-        await follows.unfollow(person_id=mine.person_id, kommunenummer=kommunenummer)
-        assert await follows.follows() == []
-    async with tenant_tx(theirs.scope):
-        assert len(await follows.follows()) == 1
-    async with tenant_tx(buyer.scope()):  # the municipality does not see who follows it
-        assert await connection().fetchval("select count(*) from tender_follow") == 0
-        assert (
-            await connection().fetch(
-                "select * from tender_mail_organisations($1, 0, 'published')", buyer.tenant_id
-            )
-            == []
-        )
