@@ -47,6 +47,7 @@ _TENDER_PAGES = (
     "web.tendering.municipality.evaluation",
     "web.tendering.municipality.protocol",
     "web.tendering.supplier",
+    "web.tendering.follows",
 )
 
 PARTS: tuple[Part, ...] = (

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import msgspec
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 
 from services.i18n import LANGUAGES
 from services.notifications.sealing import unseal
@@ -45,6 +47,21 @@ def when(lang: str, moment: str) -> str:
 
 def day(lang: str, iso_date: str) -> str:
     return format_date(date.fromisoformat(iso_date), _DATE[lang], locale=lang)
+
+
+def _locale(lang: str) -> str:
+    return {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
+
+
+def kroner(lang: str, amount: str) -> str:
+    """An amount (text) as a letter writes it: "395 000 kr", in English "NOK 395,000"."""
+    number = format_decimal(Decimal(amount), format="#,##0.##", locale=_locale(lang))
+    return f"NOK {number}" if lang == "en" else f"{number}\u00a0kr"
+
+
+def score(lang: str, value: str) -> str:
+    """A score (text) with two decimals in the reader's notation: "86,84", in English "86.84"."""
+    return format_decimal(Decimal(value), format="0.00", locale=_locale(lang))
 
 
 Template = Callable[[str, dict[str, str]], tuple[str, str]]

@@ -9,20 +9,76 @@ job opens its own transactions: it is the boundary, as the actor that calls it i
 
 from __future__ import annotations
 
+import json
 import logging
+from functools import partial
 
 from infra.settings import Settings
 from services.errors import N_
 from services.i18n import gettext
 from services.notifications import recipients
-from services.notifications.mails import when
+from services.notifications.mails import kroner, score, when
 from services.notifications.service import mail_key, request_mail
-from services.tendering.service import award
+from services.tendering import service as tendering
+from services.tendering.service import award, notices
 from tenants.context import NOBODY, Scope, tenant_tx
 
 logger = logging.getLogger(__name__)
 # Who at the municipality signs the contract, and so hears that the standstill has ended.
 CONTRACT_SIGNERS = ("admin", "case_officer")
+
+
+def _scores(lang: str, text: str) -> str:
+    """The chosen bid's scores beside the addressee's, one line each (FOA § 25-1)."""
+    if not text:
+        return "–"
+    rows = json.loads(text)
+
+    def pair(chosen: str | None, own: str | None, shown) -> dict[str, str]:
+        return {
+            "chosen": shown(lang, chosen) if chosen else "–",
+            "own": shown(lang, own) if own else "–",
+        }
+
+    lines = [
+        gettext(
+            lang,
+            N_("%(criterion)s (%(weight)s %%): %(chosen)s – yours %(own)s"),
+            criterion=name,
+            weight=weight,
+            **pair(chosen, own, score),
+        )
+        for name, weight, chosen, own in rows["criteria"]
+    ]
+    lines.append(
+        gettext(lang, N_("Price: %(chosen)s – yours %(own)s"), **pair(*rows["price"], kroner))
+    )
+    lines.append(
+        gettext(lang, N_("Total: %(chosen)s – yours %(own)s"), **pair(*rows["total"], score))
+    )
+    return "\n".join(lines)
+
+
+def scores_of(notice: award.AwardNoticeMail) -> str:
+    """The scores as a mail's value (text): the winner's and the addressee's, per criterion."""
+    winner, own = notice.winner, notice.outcome
+    if winner is None:
+        return ""
+
+    def text(value) -> str | None:
+        return None if value is None else str(value)
+
+    mine = own.scores if own else {}
+    return json.dumps(
+        {
+            "criteria": [
+                [name, notice.weights.get(name, 0), text(chosen), text(mine.get(name))]
+                for name, chosen in winner.scores.items()
+            ],
+            "price": [text(winner.price), text(own.price if own else None)],
+            "total": [text(winner.total), text(own.total if own else None)],
+        }
+    )
 
 
 def _award_notice(lang: str, v: dict[str, str]) -> tuple[str, str]:
@@ -46,13 +102,18 @@ def _award_notice(lang: str, v: dict[str, str]) -> tuple[str, str]:
             "Read the award notice in Samspel:\n%(link)s"
         )
     else:
+        values["scores"] = _scores(lang, v.get("scores", ""))
         subject = N_("Your bid for %(tender)s was not chosen")
         body = N_(
             "%(municipality)s has chosen another bid than the one from %(organisation)s for"
             " %(tender)s. The municipality intends to award the contract to %(winner)s.\n\n"
             "The reasons for the award:\n%(reasons)s\n\n"
-            "The standstill period ends on %(ends)s. Until then you may ask the municipality"
-            " to explain the award further, or complain about it.\n\n"
+            "The chosen bid's scores beside yours (0–10 per criterion, total 0–100):\n"
+            "%(scores)s\n\n"
+            "The standstill period ends on %(ends)s; the contract is not signed before then."
+            " To complain, write to %(municipality)s before the standstill period ends (the"
+            " procurement regulations, FOA § 25-1). A complaint may also be brought before the"
+            " Norwegian complaints board for public procurement (KOFA).\n\n"
             "Read the award notice in Samspel:\n%(link)s"
         )
     return gettext(lang, subject, **values), gettext(lang, body, **values)
@@ -78,7 +139,74 @@ def _standstill_ended(lang: str, v: dict[str, str]) -> tuple[str, str]:
     return subject, body
 
 
-TEMPLATES = {"award_notice": _award_notice, "standstill_ended": _standstill_ended}
+def _bid_to_reconfirm(lang: str, v: dict[str, str]) -> tuple[str, str]:
+    values = {
+        "tender": v["tender"],
+        "municipality": v["municipality"],
+        "deadline": when(lang, v["bid_deadline"]),
+        "link": v["link"],
+    }
+    subject = gettext(lang, N_("Reconfirm your bid for %(tender)s"), **values)
+    body = gettext(
+        lang,
+        N_(
+            "%(municipality)s has changed the tender documents of %(tender)s after your"
+            " organisation sent its bid.\n\n"
+            "Read the changed documents and reconfirm the bid before the deadline, %(deadline)s."
+            " A bid that is not reconfirmed is rejected at the opening.\n\n"
+            "Reconfirm the bid in Samspel:\n%(link)s"
+        ),
+        **values,
+    )
+    return subject, body
+
+
+def _clarification(lang: str, v: dict[str, str]) -> tuple[str, str]:
+    values = {k: v[k] for k in ("tender", "municipality", "question", "answer", "link")}
+    subject = gettext(lang, N_("A clarification of %(tender)s"), **values)
+    body = gettext(
+        lang,
+        N_(
+            "%(municipality)s has published a clarification of %(tender)s, for every"
+            " supplier.\n\n"
+            "The question:\n%(question)s\n\n"
+            "The answer:\n%(answer)s\n\n"
+            "Read the tender and its clarifications in Samspel:\n%(link)s"
+        ),
+        **values,
+    )
+    return subject, body
+
+
+def _new_tender(lang: str, v: dict[str, str]) -> tuple[str, str]:
+    values = {
+        "tender": v["tender"],
+        "municipality": v["municipality"],
+        "deadline": when(lang, v["bid_deadline"]),
+        "link": v["link"],
+    }
+    subject = gettext(lang, N_("%(municipality)s has published a tender: %(tender)s"), **values)
+    body = gettext(
+        lang,
+        N_(
+            "%(municipality)s, which your organisation follows, has published the tender"
+            " %(tender)s. Bids are received until %(deadline)s.\n\n"
+            "Read the tender in Samspel:\n%(link)s\n\n"
+            "You get this mail because your organisation follows %(municipality)s or its"
+            " region; stop following on the tender listing."
+        ),
+        **values,
+    )
+    return subject, body
+
+
+TEMPLATES = {
+    "award_notice": _award_notice,
+    "standstill_ended": _standstill_ended,
+    "bid_to_reconfirm": _bid_to_reconfirm,
+    "clarification_published": _clarification,
+    "new_tender_followed": _new_tender,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,6 +235,7 @@ async def mail_award_notice(settings: Settings, tenant_id: int, notice_id: int) 
         "winner": notice.winner_name or "",
         "reasons": notice.reasons,
         "standstill_ends_at": notice.standstill_ends_at.isoformat(),
+        "scores": scores_of(notice),
         "link": link,
     }
     async with tenant_tx(tenant_id):
@@ -165,3 +294,117 @@ async def mail_ended_standstills(settings: Settings) -> int:
     if told:
         logger.info("told %d municipalities' staff that a standstill has ended", told)
     return told
+
+
+# ---------------------------------------------------------------------------------------------
+# Mails to organisations before the opening: bids to reconfirm, clarifications, new tenders to
+# followers. Who gets one is read past the bid seal in no one's scope; each organisation is
+# then claimed and mailed in its own scope, so the municipality never learns who bid (the
+# requests of an organisation's scope are in no municipality's outbox).
+
+
+async def _mail_organisations(
+    settings: Settings,
+    tender_id: int,
+    *,
+    recipients_of: str,
+    claim: str,
+    template: str,
+    values: dict[str, str],
+    include,
+    link,
+) -> int:
+    """Claim and mail each organisation picked by `recipients_of`; how many people got one."""
+    async with tenant_tx(NOBODY):
+        tender = await notices.tender_facts(tender_id)
+        if tender is None:
+            return 0
+        organisations = await notices.organisations_to_mail(
+            tender.tenant_id, tender_id, recipients_of
+        )
+    values = {
+        "tender": tender.title,
+        "municipality": tender.municipality_name,
+        "bid_deadline": tender.bid_deadline,
+        **values,
+    }
+    mailed = 0
+    for organisation_id in organisations:
+        async with tenant_tx(Scope(organisation_id=organisation_id)):
+            if not await notices.claim_tender_mail(tender.tenant_id, tender_id, claim):
+                continue
+            senders = await notices.bidders_and_askers(tender_id)
+            people = await recipients.members(
+                organisation_id=organisation_id, include=partial(include, senders=senders)
+            )
+            number = await notices.organisation_number(organisation_id)
+            for person in people:
+                await request_mail(
+                    to=person.email,
+                    template=template,
+                    language=person.language,
+                    values={**values, "link": link(settings, tender_id, number)},
+                    key=mail_key(settings),
+                )
+            mailed += len(people)
+    return mailed
+
+
+def _supplier_link(settings: Settings, tender_id: int, organisasjonsnummer: str | None) -> str:
+    return f"{settings.base_url}/o/{organisasjonsnummer}/tenders/{tender_id}"
+
+
+def _public_link(settings: Settings, tender_id: int, _: str | None) -> str:
+    return f"{settings.base_url}/tenders/{tender_id}"
+
+
+def _admins_and(m, senders: set[int]) -> bool:
+    """An organisation's admins, and whoever of it sent its bid or asked the question."""
+    return m.role == "admin" or m.person_id in senders
+
+
+async def mail_bids_to_reconfirm(settings: Settings, tender_id: int, documents_version: int) -> int:
+    """Every organisation with a bid sent against older documents is asked to reconfirm it."""
+    return await _mail_organisations(
+        settings,
+        tender_id,
+        recipients_of=notices.RECONFIRM,
+        claim=f"{notices.RECONFIRM}:{documents_version}",
+        template="bid_to_reconfirm",
+        values={},
+        include=_admins_and,
+        link=_supplier_link,
+    )
+
+
+async def mail_clarification(settings: Settings, tender_id: int, clarification_id: int) -> int:
+    """A published clarification, to every organisation that asked a question or bid."""
+    async with tenant_tx(NOBODY):
+        found = [c for c in await tendering.clarifications(tender_id) if c.id == clarification_id]
+    if not found:
+        return 0
+    return await _mail_organisations(
+        settings,
+        tender_id,
+        recipients_of=notices.CLARIFICATION,
+        claim=f"{notices.CLARIFICATION}:{clarification_id}",
+        template="clarification_published",
+        values={"question": found[0].question, "answer": found[0].answer},
+        include=_admins_and,
+        link=_supplier_link,
+    )
+
+
+async def mail_followers(settings: Settings, tender_id: int) -> int:
+    """A newly published tender, to every member of the organisations that follow its
+    municipality or one of its regions: they chose to hear of it."""
+    return await _mail_organisations(
+        settings,
+        tender_id,
+        recipients_of=notices.PUBLISHED,
+        claim=notices.PUBLISHED,
+        template="new_tender_followed",
+        values={},
+        include=lambda m, senders: True,  # every member
+        link=_public_link,
+    )

@@ -168,3 +168,25 @@ class AwardNotice(Table, tablename="award_notice"):
 
     key = CompositeKey([tenant_id, id])
     unique_tender_id_bid_id = Unique([tenant_id, tender_id, bid_id])
+
+
+class TenderFollow(Table, tablename="tender_follow"):
+    """An organisation follows a municipality or a region: a mail when it publishes a tender."""
+
+    id = BigSerial(primary_key=True)
+    organisation_id = BigInt()
+    municipality_id = BigInt(null=True, default=None)
+    region_id = BigInt(null=True, default=None)
+    followed_at = Timestamptz(default=DatabaseNow())
+
+
+class TenderMail(Table, tablename="tender_mail"):
+    """That a mail about a tender went to one organisation, so a repeated event sends none."""
+
+    tenant_id = BigInt(primary_key=True)
+    tender_id = BigInt()
+    organisation_id = BigInt()
+    about = Text()
+    mailed_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, tender_id, organisation_id, about])

@@ -70,8 +70,11 @@ def test_a_slice_belongs_to_one_part_and_is_changed_by_events_of_named_parts():
 def test_each_mail_template_is_written_by_one_part():
     assert sorted(templates()) == [
         "award_notice",
+        "bid_to_reconfirm",
+        "clarification_published",
         "decision_point_overdue",
         "invitation",
+        "new_tender_followed",
         "standstill_ended",
     ]
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import email
+import email.policy
+import socket
 import sys
 import weakref
 from collections.abc import Iterator
@@ -10,6 +14,7 @@ from contextlib import contextmanager
 import dramatiq
 import pytest
 import redis
+from aiosmtpd.controller import Controller
 from dramatiq import Broker, Worker
 
 from infra.db import bind
@@ -68,3 +73,34 @@ def redis_namespace(settings, unique) -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def to(self, *addresses: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] in addresses]
+
+
+@pytest.fixture
+def inbox(settings, monkeypatch):
+    """A real SMTP server, and the mail actor pointed at it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    smtp = dataclasses.replace(settings, smtp_url=f"smtp://127.0.0.1:{port}")
+    from workers.actors import mail as mail_actor  # after the stub broker is set, above
+
+    monkeypatch.setattr(mail_actor, "_settings", lambda: smtp)
+    yield box
+    controller.stop()

@@ -4,59 +4,22 @@ a real Worker and a real SMTP server: each to the right people, in their languag
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import email
-import email.policy
 import json
 import os
 import secrets
-import socket
 from datetime import date
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from services.projects import service as projects
 from services.tenancy import service as tenancy
 from tenants.context import Scope, connection, tenant_tx
 from tests.services.projects.plp_helpers import new_kommune, new_project
 from tests.services.tendering.tendering_helpers import awarded_tender
-from workers.actors import mail as mail_actor
 from workers.actors.outbox import relay_outbox
 from workers.actors.projects import remind_decision_owners
 from workers.actors.tendering import end_standstill_periods, mail_award_notices
 from workers.scheduler import periodic_actors
 
 QUEUES = ("outbox", "notices", "mail", "dashboards")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-    def to(self, *addresses: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if m["To"] in addresses]
-
-
-@pytest.fixture
-def inbox(settings, monkeypatch):
-    """A real SMTP server, and the mail actor pointed at it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    smtp = dataclasses.replace(settings, smtp_url=f"smtp://127.0.0.1:{port}")
-    monkeypatch.setattr(mail_actor, "_settings", lambda: smtp)
-    yield box
-    controller.stop()
 
 
 async def drain(stub) -> None:

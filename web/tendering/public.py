@@ -19,8 +19,9 @@ from services.tendering import service as tendering
 from services.tendering.errors import TenderNotFound
 from services.tendering.rules import OSLO, TenderState
 from services.tendering.schemas import PublicTenderView
+from services.tendering.service import follows
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
-from web.auth.guards import PUBLIC
+from web.auth.guards import PUBLIC, principal_of
 from web.forms import errors_of
 from web.tendering.pages import STATES, page
 
@@ -95,11 +96,26 @@ async def _listed(chosen: Filters, *, states: list[str] | None = None) -> list[P
         )
 
 
+async def _follows_of(request: Request) -> dict:
+    """For a person acting for an organisation: where its follow buttons post, what it follows."""
+    principal = principal_of(request)
+    active = principal.active if principal else None
+    if active is None or active.scope != "organisation":
+        return {}
+    async with tenant_tx(principal.scope()):
+        followed = await follows.follows()
+    return {
+        "follow_base": f"/o/{active.organisasjonsnummer}/follows",
+        "followed_kommuner": [f.kommunenummer for f in followed if f.kommunenummer],
+        "followed_regions": [f.region_slug for f in followed if f.region_slug],
+    }
+
+
 @get("/tenders", opt=PUBLIC, name="public_tenders")
 async def listing(request: Request) -> Template:
     async with tenant_tx(NOBODY):
         regions = await regions_with_municipalities()
-    context = {"regions": regions, "base": "/tenders"}
+    context = {"regions": regions, "base": "/tenders", **await _follows_of(request)}
     try:
         chosen = filters_of(request)
         rows = await _listed(chosen)

@@ -1,5 +1,6 @@
-"""Tendering's jobs: close tenders at their deadline, mail the award notices and the end of a
-standstill. Thin: each hands over to tendering's own use-cases."""
+"""Tendering's jobs: close tenders at their deadline; mail the award notices, the end of a
+standstill, bids to reconfirm, clarifications and new tenders to followers. Thin: each hands
+over to tendering's own use-cases."""
 
 from __future__ import annotations
 
@@ -60,3 +61,29 @@ async def mail_award_notices(
 )
 async def end_standstill_periods() -> None:
     await mails.mail_ended_standstills(_settings())
+
+
+# A published tender's documents changed: every bid sent against the older ones must be
+# reconfirmed, so its organisation is told (the bidder's page says so too, if they look).
+@handles("tendering.documents_changed")
+@dramatiq.actor(queue_name="notices", max_retries=5, time_limit=120_000)
+async def mail_bids_to_reconfirm(
+    *, event_id: int, kind: str, tenant_id: int | None, payload: dict
+) -> None:
+    await mails.mail_bids_to_reconfirm(
+        _settings(), payload["tender_id"], payload["documents_version"]
+    )
+
+
+@handles("tendering.clarification_published")
+@dramatiq.actor(queue_name="notices", max_retries=5, time_limit=120_000)
+async def mail_clarification(
+    *, event_id: int, kind: str, tenant_id: int | None, payload: dict
+) -> None:
+    await mails.mail_clarification(_settings(), payload["tender_id"], payload["id"])
+
+
+@handles("tendering.published")
+@dramatiq.actor(queue_name="notices", max_retries=5, time_limit=120_000)
+async def mail_followers(*, event_id: int, kind: str, tenant_id: int | None, payload: dict) -> None:
+    await mails.mail_followers(_settings(), payload["tender_id"])

@@ -41,6 +41,7 @@ from services.tendering.service.tenders import (
     published_tenders,
     questions,
     tenders_of_municipality,
+    update_tender,
 )
 
 __all__ = [
@@ -79,5 +80,6 @@ __all__ = [
     "submit_bid",
     "tender_protocol",
     "tenders_of_municipality",
+    "update_tender",
     "withdraw_bid",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -152,6 +153,8 @@ class AwardNoticeMail(msgspec.Struct, frozen=True):
     # them (None for a notice sent before they were kept).
     winner: BidOutcome | None = None
     outcome: BidOutcome | None = None
+    # The tender's criteria by name: weight (per cent), so the scores can say what each weighs.
+    weights: dict[str, int] = {}
 
 
 async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
@@ -161,7 +164,7 @@ async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
         " m.name as municipality_name, n.organisation_id, o.name as organisation_name,"
         " o.organisasjonsnummer, n.awarded, n.reasons, n.standstill_ends_at,"
         " b.submitted_by, n.mailed_at is not null as mailed,"
-        " t.award_outcome -> 'winner' as winner, n.outcome,"
+        " t.award_outcome -> 'winner' as winner, n.outcome, t.award_criteria,"
         " (select wo.name from award_notice w join organisation wo on wo.id = w.organisation_id"
         "  where w.tenant_id = n.tenant_id and w.tender_id = n.tender_id and w.awarded"
         "  limit 1) as winner_name"
@@ -176,6 +179,9 @@ async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
     if row is None:
         return None
     values = dict(row)
+    criteria = values.pop("award_criteria")
+    criteria = json.loads(criteria) if isinstance(criteria, str) else criteria or []
+    values["weights"] = {c["name"]: int(c["weight"]) for c in criteria}
     values["winner"], values["outcome"] = (
         bid_outcome_of(values["winner"]),
         bid_outcome_of(values["outcome"]),

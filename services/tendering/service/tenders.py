@@ -75,6 +75,49 @@ def _check_deadlines(questions_deadline: datetime, bid_deadline: datetime) -> No
         )
 
 
+class _Checked:
+    """A tender's editable fields, checked once for create and update alike."""
+
+    def __init__(
+        self,
+        title: str,
+        description: str,
+        estimated_value: Decimal | int | str,
+        award_criteria: Sequence[AwardCriterion],
+        qualification_requirements: Sequence[str],
+        questions_deadline: datetime,
+        bid_deadline: datetime,
+    ) -> None:
+        self.title = _check_text(title, "title", 300)
+        try:
+            self.value = Decimal(estimated_value)
+        except (InvalidOperation, TypeError):
+            raise InvalidTenderInput(
+                "estimated_value_invalid", N_("Write the value in NOK."), field="estimated_value"
+            ) from None
+        self.notice = required_notice(self.value)
+        criteria = list(award_criteria)
+        validate_award_criteria(criteria)
+        self.criteria = json.dumps(
+            [{"name": c.name.strip(), "weight": c.weight, "is_price": c.is_price} for c in criteria]
+        )
+        self.requirements = [r.strip() for r in qualification_requirements if r.strip()]
+        _check_deadlines(questions_deadline, bid_deadline)
+        self.description = description.strip()
+        self.questions_deadline, self.bid_deadline = questions_deadline, bid_deadline
+
+    def audited(self, row) -> dict:
+        return {
+            "title": self.title,
+            "estimated_value": str(self.value),
+            "notice": self.notice.value,
+            "award_criteria": json.loads(row["award_criteria"]),
+            "requirements": self.requirements,
+            "questions_deadline": self.questions_deadline.isoformat(),
+            "bid_deadline": self.bid_deadline.isoformat(),
+        }
+
+
 async def create_tender(
     *,
     actor_person_id: int,
@@ -88,49 +131,78 @@ async def create_tender(
 ) -> TenderView:
     """A draft tender of the transaction's municipality; nobody outside it sees a draft."""
     await require_member(actor_person_id, MANAGERS)
-    title = _check_text(title, "title", 300)
-    try:
-        value = Decimal(estimated_value)
-    except (InvalidOperation, TypeError):
-        raise InvalidTenderInput(
-            "estimated_value_invalid", N_("Write the value in NOK."), field="estimated_value"
-        ) from None
-    notice = required_notice(value)
-    criteria = list(award_criteria)
-    validate_award_criteria(criteria)
-    requirements = [r.strip() for r in qualification_requirements if r.strip()]
-    _check_deadlines(questions_deadline, bid_deadline)
+    t = _Checked(
+        title,
+        description,
+        estimated_value,
+        award_criteria,
+        qualification_requirements,
+        questions_deadline,
+        bid_deadline,
+    )
     row = await connection().fetchrow(
         "insert into tender (tenant_id, title, description, estimated_value, notice,"
         " award_criteria, qualification_requirements, questions_deadline, bid_deadline,"
         " created_by) values (app_tenant_id(), $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)"
         " returning *",
+        t.title,
+        t.description,
+        t.value,
+        t.notice.value,
+        t.criteria,
+        json.dumps(t.requirements),
+        t.questions_deadline,
+        t.bid_deadline,
+        actor_person_id,
+    )
+    await audit("created", row["id"], actor_person_id, t.audited(row))
+    return tender_view(row)
+
+
+async def update_tender(
+    tender_id: int,
+    *,
+    actor_person_id: int,
+    title: str,
+    description: str,
+    estimated_value: Decimal | int | str,
+    award_criteria: Sequence[AwardCriterion],
+    qualification_requirements: Sequence[str],
+    questions_deadline: datetime,
+    bid_deadline: datetime,
+) -> TenderView:
+    """Change a draft; once published a tender changes only by its documents (which bidders
+    are told to reconfirm against), so a published one is refused."""
+    await require_member(actor_person_id, MANAGERS)
+    tender = await load_tender(tender_id, lock=True)
+    if tender["state"] != TenderState.DRAFT:
+        raise InvalidTenderState(tender["state"])
+    t = _Checked(
         title,
-        description.strip(),
-        value,
-        notice.value,
-        json.dumps(
-            [{"name": c.name.strip(), "weight": c.weight, "is_price": c.is_price} for c in criteria]
-        ),
-        json.dumps(requirements),
+        description,
+        estimated_value,
+        award_criteria,
+        qualification_requirements,
         questions_deadline,
         bid_deadline,
-        actor_person_id,
     )
-    await audit(
-        "created",
-        row["id"],
-        actor_person_id,
-        {
-            "title": title,
-            "estimated_value": str(value),
-            "notice": notice.value,
-            "award_criteria": json.loads(row["award_criteria"]),
-            "requirements": requirements,
-            "questions_deadline": questions_deadline.isoformat(),
-            "bid_deadline": bid_deadline.isoformat(),
-        },
+    row = await connection().fetchrow(
+        "update tender set title = $3, description = $4, estimated_value = $5, notice = $6,"
+        " award_criteria = $7::jsonb, qualification_requirements = $8::jsonb,"
+        " questions_deadline = $9, bid_deadline = $10"
+        " where tenant_id = $1 and id = $2 and state = 'draft' returning *",
+        tender["tenant_id"],
+        tender_id,
+        t.title,
+        t.description,
+        t.value,
+        t.notice.value,
+        t.criteria,
+        json.dumps(t.requirements),
+        t.questions_deadline,
+        t.bid_deadline,
     )
+    await audit("edited", tender_id, actor_person_id, t.audited(row))
     return tender_view(row)
 
 

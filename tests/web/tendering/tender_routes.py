@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from services.tendering import service as tendering
+from services.tendering.service import follows
 from tenants.context import Scope, tenant_tx
 from tests.web.browsing import Person
 from tests.web.tendering.tender_world import (
@@ -305,8 +306,73 @@ async def csrf_reconfirm(site, settings):
     return await _own_bid_case(site, settings, "/reconfirm")
 
 
+_FORM = {
+    "title": "CSRF",
+    "estimated_value": "1000",
+    "questions_deadline": "2099-01-01T10:00",
+    "bid_deadline": "2099-01-02T10:00",
+    "criterion-0": "Kvalitet",
+    "weight-0": "60",
+    "criterion-1": "Pris",
+    "weight-1": "40",
+    "price": "1",
+}
+
+
+async def csrf_edit(site, settings):
+    buyer, tender_id, client = await _municipal(site, settings, _draft)
+    probe = _in(buyer, lambda: _title(tender_id))
+    return client, _one(buyer, tender_id, "/edit"), _FORM, probe, None
+
+
+async def _title(tender_id):
+    return (await tendering.get_tender(tender_id)).title
+
+
+async def _signed(settings, buyer):
+    tender_id = await _past_standstill(settings, buyer)
+    async with tenant_tx(buyer.scope()):
+        await tendering.sign_contract(tender_id, actor_person_id=buyer.officer.id)
+    return tender_id
+
+
+async def csrf_complete_tender(site, settings):
+    buyer, tender_id, client = await _municipal(site, settings, _signed)
+    return client, _one(buyer, tender_id, "/complete"), {}, _state(buyer, tender_id), None
+
+
+async def _follower(site, settings, *, following: bool):
+    buyer = await new_buyer(settings)
+    business = await new_business(settings)
+    nr = buyer.tenant.kommunenummer
+    if following:
+        async with tenant_tx(business.scope):
+            await follows.follow(person_id=business.admin.id, kommunenummer=nr)
+    client = await site.browser(business.admin.pid)
+
+    async def probe():
+        async with tenant_tx(business.scope):
+            return await follows.follows()
+
+    return business, nr, client, probe
+
+
+async def csrf_follow(site, settings):
+    business, nr, client, probe = await _follower(site, settings, following=False)
+    return client, f"{business.base}/follows", {"kommune": nr}, probe, None
+
+
+async def csrf_unfollow(site, settings):
+    business, nr, client, probe = await _follower(site, settings, following=True)
+    return client, f"{business.base}/follows/remove", {"kommune": nr}, probe, None
+
+
 CSRF = {
     ("POST", K): csrf_create,
+    ("POST", ONE + "/edit"): csrf_edit,
+    ("POST", ONE + "/complete"): csrf_complete_tender,
+    ("POST", ORG + "/follows"): csrf_follow,
+    ("POST", ORG + "/follows/remove"): csrf_unfollow,
     ("POST", ONE + "/publish"): csrf_publish,
     ("POST", ONE + "/documents"): csrf_document,
     ("POST", ONE + "/answers"): csrf_answer,
@@ -413,6 +479,9 @@ CROSS = {
     ("POST", BID + "/scores"): _municipal_asks({"score:Kvalitet": "5"}, bid_id="bid_b"),
     ("POST", ONE + "/award"): _municipal_asks({"reasons": "Intruder"}),
     ("POST", ONE + "/contract"): _municipal_asks(),
+    ("POST", ONE + "/complete"): _municipal_asks(),
+    ("GET", ONE + "/edit"): _municipal_asks(),
+    ("POST", ONE + "/edit"): _municipal_asks(_FORM),
     ("GET", ONE + "/protocol"): _municipal_asks(own=200),
     ("GET", ONE + "/protocol.pdf"): _municipal_asks(own=200),
     ("GET", ORG + "/tenders/{tender_id:int}"): [
@@ -433,6 +502,16 @@ CROSS = {
     ("POST", ORG + "/tenders/{tender_id:int}/bids"): [
         ("A's own, B's draft", "org_admin_a", _org(tender_id="draft_b"), 404, _BID),
         ("B's organisation", "org_admin_a", _org("org_b", tender_id="tender_b"), 404, _BID),
+    ],
+    ("GET", ORG + "/follows"): [
+        ("A's own", "org_admin_a", _org(), 200, {}),
+        ("B's organisation", "org_admin_a", _org("org_b"), 404, {}),
+    ],
+    ("POST", ORG + "/follows"): [
+        ("B's organisation", "org_admin_a", _org("org_b"), 404, {"region": "x"}),
+    ],
+    ("POST", ORG + "/follows/remove"): [
+        ("B's organisation", "org_admin_a", _org("org_b"), 404, {"region": "x"}),
     ],
     ("GET", ORG + "/bids"): [
         ("A's own", "org_admin_a", _org(), 200, {}),

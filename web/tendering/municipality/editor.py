@@ -1,5 +1,6 @@
 """The municipality's tender list and its editor: criteria whose weights are summed as they are
-typed (by the server, in a small fragment), errors beside the fields, then create and publish."""
+typed (by the server, in a small fragment), errors beside the fields; create, and change a
+draft until it is published."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from litestar.response import Response, Template
 from services import inputs
 from services.errors import N_, InvalidInput
 from services.tendering import service as tendering
+from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS
-from services.tendering.rules import AwardCriterion
-from tenants.context import tenant_tx
+from services.tendering.rules import OSLO, AwardCriterion, TenderState
+from services.tendering.schemas import TenderView
+from tenants.context import current_scope, tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import FORMS, URL_ENCODED, Form, errors_of
 from web.i18n import gettext
-from web.tendering.municipality.tender import base_of
+from web.tendering.municipality.tender import base_of, tender_page_of
 from web.tendering.pages import page
 
 LIST = "/k/{kommunenummer:str}/tenders"
@@ -114,14 +117,45 @@ def _blank() -> TenderForm:
     return TenderForm.of({**form, "price": "1"})
 
 
-def _editor(request: Request, form: TenderForm, errors: dict, *, status: int = 200) -> Template:
+def _of_tender(tender: TenderView) -> TenderForm:
+    """The editor filled with a draft as it stands; deadlines on the Norwegian clock."""
+
+    def local(moment) -> str:
+        return moment.astimezone(OSLO).strftime("%Y-%m-%dT%H:%M")
+
+    fields = {
+        "title": tender.title,
+        "description": tender.description,
+        "estimated_value": str(tender.estimated_value),
+        "questions_deadline": local(tender.questions_deadline),
+        "bid_deadline": local(tender.bid_deadline),
+        "requirements": "\n".join(tender.qualification_requirements),
+    }
+    for i, c in enumerate(tender.award_criteria[:ROWS]):
+        fields[f"criterion-{i}"], fields[f"weight-{i}"] = c.name, str(c.weight)
+        if c.is_price:
+            fields["price"] = str(i)
+    return TenderForm.of(fields)
+
+
+def _editor(
+    request: Request,
+    form: TenderForm,
+    errors: dict,
+    *,
+    status: int = 200,
+    tender: TenderView | None = None,
+) -> Template:
     criteria = criteria_of(form, request.state.get("lang", "nb"))
+    base = base_of(request)
     return page(
         request,
         "tendering/municipality/new.html",
         "tendering/municipality/_editor.html",
         status=status,
-        base=base_of(request),
+        base=base,
+        action=f"{base}/{tender.id}/edit" if tender else base,
+        editing=tender,
         form=form.texts(),
         errors=errors,
         criteria=criteria,
@@ -167,4 +201,65 @@ async def create(
     )
 
 
-ROUTES = [tender_list, new_tender, weights, create]
+async def _draft(tender_id: int) -> TenderView:
+    """One of the municipality's own drafts; a published one is no longer edited here."""
+    tender = await tendering.get_tender(tender_id)
+    if tender.tenant_id != current_scope.get().tenant_id:
+        raise TenderNotFound()
+    if tender.state != TenderState.DRAFT:
+        raise InvalidTenderState(tender.state)
+    return tender
+
+
+@get(LIST + "/{tender_id:int}/edit", guards=[municipality_member(*MANAGERS)], name="edit_tender")
+async def edit_tender(
+    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+) -> Response:
+    """The editor for a draft; a published tender answers with its own page and the reason."""
+    try:
+        async with tenant_tx():
+            tender = await _draft(tender_id)
+    except InvalidTenderState as refusal:
+        errors = errors_of(request, refusal)
+        return await tender_page_of(request, tender_id, status=409, action_errors=errors)
+    return _editor(request, _of_tender(tender), {}, tender=tender)
+
+
+async def _draft_again(
+    request: Request, tender_id: int, form: TenderForm, status: int, errors: dict[str, str]
+) -> Response:
+    """The editor again with the refusal; a tender published meanwhile shows its own page."""
+    if status == 409:
+        return await tender_page_of(request, tender_id, status=409, action_errors=errors)
+    async with tenant_tx():
+        tender = await _draft(tender_id)
+    return _editor(request, form, errors, status=status, tender=tender)
+
+
+@post(
+    LIST + "/{tender_id:int}/edit",
+    guards=[municipality_member(*MANAGERS)],
+    name="update_tender",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def update(
+    request: Request,
+    kommunenummer: FromPath[str],
+    tender_id: FromPath[int],
+    data: Annotated[TenderForm, URL_ENCODED],
+) -> Response:
+    lang = request.state.get("lang", "nb")
+
+    async def work():
+        return await tendering.update_tender(
+            tender_id, actor_person_id=principal_of(request).person.id, **data.values(lang)
+        )
+
+    async def again(status: int, errors: dict[str, str]) -> Response:
+        return await _draft_again(request, tender_id, data, status, errors)
+
+    return await act(request, work, done=f"{base_of(request)}/{tender_id}", again=again)
+
+
+ROUTES = [tender_list, new_tender, weights, create, edit_tender, update]

@@ -87,14 +87,25 @@ class _Teller:
 
     # -- the events, in the order a tender meets them ------------------------------------
     def created(self, who: str, v: dict) -> tuple[str, Table | None]:
+        message = N_(
+            "%(person)s created the tender “%(title)s” with an estimated value of %(value)s"
+            " and the award criteria %(criteria)s."
+        )
+        return self._tender_terms(message, who, v), None
+
+    def edited(self, who: str, v: dict) -> tuple[str, Table | None]:
+        message = N_(
+            "%(person)s changed the draft: the tender “%(title)s” with an estimated value of"
+            " %(value)s and the award criteria %(criteria)s."
+        )
+        return self._tender_terms(message, who, v), None
+
+    def _tender_terms(self, message: str, who: str, v: dict) -> str:
         criteria = ", ".join(
             f"{c['name']} {c['weight']}\u00a0%" for c in v.get("award_criteria", [])
         )
         text = self._(
-            N_(
-                "%(person)s created the tender “%(title)s” with an estimated value of %(value)s"
-                " and the award criteria %(criteria)s."
-            ),
+            message,
             person=who,
             title=v.get("title", self.tender.title),
             value=kroner_text(v.get("estimated_value"), self.lang),
@@ -109,7 +120,7 @@ class _Teller:
             text += " " + self._(
                 N_("Deadline for bids: %(when)s."), when=self.moment(v["bid_deadline"])
             )
-        return text, None
+        return text
 
     def published(self, who: str, v: dict) -> tuple[str, Table | None]:
         return self._(N_("%(person)s published the tender."), person=who), None

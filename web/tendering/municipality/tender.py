@@ -1,5 +1,5 @@
 """A tender as its municipality runs it: publish, documents, answers to questions, the two-person
-opening. Before the opening the page shows no bid at all, not even how many came."""
+opening, completion. Before the opening the page shows no bid at all, not even how many came."""
 
 from __future__ import annotations
 
@@ -239,4 +239,22 @@ async def cancel(
     )
 
 
-ROUTES = [tender_page, publish, add_document, answer, confirm_opening, cancel]
+@post(
+    ONE + "/complete",
+    guards=[municipality_member(*MANAGERS)],
+    name="complete_tender",
+    status_code=200,
+)
+async def complete(
+    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+) -> Response:
+    """The signed contract has been carried out: the tender is completed."""
+    return await act(
+        request,
+        lambda: tendering.complete_tender(tender_id, actor_person_id=me(request)),
+        done=f"{base_of(request)}/{tender_id}",
+        again=again(request, tender_id, "action_errors"),
+    )
+
+
+ROUTES = [tender_page, publish, add_document, answer, confirm_opening, cancel, complete]

@@ -1,0 +1,109 @@
+"""An organisation follows municipalities and regions, to be mailed each tender they publish: its
+list of follows, and the follow and unfollow buttons the public tender listing shows it."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.tenancy.service import regions_with_municipalities
+from services.tendering.service import follows as following
+from tenants.context import tenant_tx
+from web.actions import act
+from web.auth.guards import organisation_member, principal_of
+from web.forms import FORMS, URL_ENCODED, Form
+from web.tendering.pages import page
+
+FOLLOWS = "/o/{organisasjonsnummer:str}/follows"
+
+
+class FollowForm(Form):
+    """One municipality (kommunenummer) or one region (its short name); where to go back to."""
+
+    kommune: str = ""
+    region: str = ""
+    back: str = ""
+
+    def target(self) -> dict[str, str | None]:
+        return {"kommunenummer": self.kommune or None, "region_slug": self.region or None}
+
+    def back_to(self, fallback: str) -> str:
+        # Only back to the public listing (its filters kept) or this list: never elsewhere.
+        if self.back.startswith("/tenders") and "//" not in self.back:
+            return self.back
+        return fallback
+
+
+def _base(request: Request) -> str:
+    return f"/o/{principal_of(request).active.organisasjonsnummer}/follows"
+
+
+async def _follows_page(request: Request, *, status: int = 200, errors=None) -> Template:
+    async with tenant_tx():
+        followed = await following.follows()
+        regions = await regions_with_municipalities()
+    return page(
+        request,
+        "tendering/supplier/follows.html",
+        status=status,
+        base=_base(request),
+        follows=followed,
+        regions=regions,
+        errors=errors or {},
+    )
+
+
+@get(FOLLOWS, guards=[organisation_member()], name="tender_follows")
+async def follows_page(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
+    return await _follows_page(request)
+
+
+async def _again(request: Request, status: int, errors: dict[str, str]) -> Template:
+    return await _follows_page(request, status=status, errors=errors)
+
+
+def _person(request: Request) -> int:
+    return principal_of(request).person.id
+
+
+@post(
+    FOLLOWS,
+    guards=[organisation_member()],
+    name="follow_tenders",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def follow(
+    request: Request, organisasjonsnummer: FromPath[str], data: Annotated[FollowForm, URL_ENCODED]
+) -> Response:
+    return await act(
+        request,
+        lambda: following.follow(person_id=_person(request), **data.target()),
+        done=data.back_to(_base(request)),
+        again=partial(_again, request),
+    )
+
+
+@post(
+    FOLLOWS + "/remove",
+    guards=[organisation_member()],
+    name="unfollow_tenders",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def unfollow(
+    request: Request, organisasjonsnummer: FromPath[str], data: Annotated[FollowForm, URL_ENCODED]
+) -> Response:
+    return await act(
+        request,
+        lambda: following.unfollow(person_id=_person(request), **data.target()),
+        done=data.back_to(_base(request)),
+        again=partial(_again, request),
+    )
+
+
+ROUTES = [follows_page, follow, unfollow]
