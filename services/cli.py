@@ -16,9 +16,6 @@ from infra.settings import Settings, SettingsError, load
 
 
 async def _with_app_db(settings: Settings, work):
-    from services.parts import load_tables
-
-    load_tables()  # every part's tables exist before the pool binds them (the demo's too)
     database = Database(settings.app_database_url, max_size=2)
     await database.start()
     try:

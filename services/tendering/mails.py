@@ -20,12 +20,11 @@ from services.notifications import recipients
 from services.notifications.mails import kroner, score, when
 from services.notifications.service import mail_key, request_mail
 from services.tendering import service as tendering
+from services.tendering.roles import CONTRACT_SIGNERS  # they hear that the standstill has ended
 from services.tendering.service import award, notices
 from tenants.context import NOBODY, Scope, tenant_tx
 
 logger = logging.getLogger(__name__)
-# Who at the municipality signs the contract, and so hears that the standstill has ended.
-CONTRACT_SIGNERS = ("admin", "case_officer")
 
 
 def _scores(lang: str, text: str) -> str:
