@@ -78,7 +78,8 @@ bench: setup
 	SAMSPEL_SECRET_KEY="$${SAMSPEL_SECRET_KEY:-bench-secret-bench-secret-bench-secret-00}" \
 	$(PY) -m tests.load.bench
 
-# Break the running product on purpose (a worker killed, Redis down across a minute) and
+# Break the running product on purpose (a worker killed mid-rollup, Redis down across a minute,
+# PostgreSQL restarted, a bid sent twice) and
 # report pass/fail in bench/faults.md. Loopback only; a few minutes; light load.
 faults: setup
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \

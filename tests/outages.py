@@ -7,6 +7,7 @@ of its own on a free loopback port, and the cut is a proxy of our own in front o
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import subprocess
@@ -107,3 +108,75 @@ class CuttableProxy:
 
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
         self.writers -= {writer, up_writer}
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of its own (Debian's initdb and pg_ctl) in a temporary folder, on a
+    free loopback port, that can really be stopped and started again; None when not installed.
+
+    Trust authentication on loopback only: the cluster lives as long as one run and holds
+    nothing but that run's data. As root the server runs as the `postgres` system user,
+    because PostgreSQL refuses to run as root.
+    """
+
+    def __init__(self, bin_dir: Path, port: int | None = None) -> None:
+        self.bin_dir = bin_dir
+        self.port = port or free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self.folder = Path(tempfile.mkdtemp(prefix="samspel-postgres-"))
+        self.data = self.folder / "data"
+
+    @classmethod
+    def available(cls) -> ThrowawayPostgres | None:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        if not found or (os.geteuid() == 0 and not _user_exists("postgres")):
+            return None
+        return cls(found[-1].parent)
+
+    def _as_owner(self, *command: str) -> list[str]:
+        if os.geteuid() == 0:
+            return ["runuser", "-u", "postgres", "--", *command]
+        return list(command)
+
+    def _pg(self, tool: str, *arguments: str) -> None:
+        subprocess.run(
+            self._as_owner(str(self.bin_dir / tool), *arguments),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def create(self) -> ThrowawayPostgres:
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._pg("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                 "--no-sync", "--locale=C.UTF-8")  # fmt: skip
+        return self.start()
+
+    def start(self) -> ThrowawayPostgres:
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off"
+            " -c max_connections=100"
+        )
+        self._pg("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
+                 "-w", "-t", "30", "start")  # fmt: skip
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast` is an operator's restart: every session is told the server shuts down."""
+        self._pg("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop")
+
+    def close(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _user_exists(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True

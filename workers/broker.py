@@ -36,6 +36,14 @@ TIME_LIMIT_MS = 300_000
 DEAD_MESSAGE_TTL_MS = 7 * 86_400_000
 # A scheduled message that waited longer than this is dropped: the next tick sends a fresh one.
 PERIODIC_SKIP_AFTER_S = 30
+# A worker process that dies (kill -9, the OOM killer) leaves the messages it held in its ack
+# sets; Redis queues them again once its heartbeat is this old and a command on their queue
+# runs Dramatiq's maintenance. Dramatiq's defaults (60 s, 1 command in 1,000) stranded them
+# for minutes (`make faults`). A live process heartbeats with every fetch, about once a second
+# per idle queue, so it is never taken for dead; and a message run twice is fine (handlers are
+# idempotent: delivery is at least once anyway).
+HEARTBEAT_TIMEOUT_MS = 15_000
+MAINTENANCE_CHANCE = 100_000  # per million commands
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +147,8 @@ def redis_broker(settings: Settings, *, namespace: str = "dramatiq") -> RedisBro
         client=client,
         namespace=namespace,
         dead_message_ttl=DEAD_MESSAGE_TTL_MS,
+        heartbeat_timeout=HEARTBEAT_TIMEOUT_MS,
+        maintenance_chance=MAINTENANCE_CHANCE,
         middleware=middleware(settings),
     )
 

@@ -73,3 +73,34 @@ def test_a_worker_stays_up_through_a_redis_outage_and_consumes_after_it(migrated
             worker.wait()
         server.close()
     assert worker.returncode == 0, "".join(lines)
+
+
+def test_what_a_killed_worker_process_held_is_queued_again_within_half_a_minute(settings):
+    from dataclasses import replace
+
+    from workers import broker as brokers
+
+    server = ThrowawayRedis().start()
+    config = replace(settings, redis_url=server.url)
+    probe = Message(queue_name="probe", actor_name="probe", args=(), kwargs={}, options={})
+    try:
+        killed = brokers.redis_broker(config)
+        killed.declare_queue("probe")
+        killed.enqueue(probe)
+        held = killed.consume("probe", prefetch=1, timeout=100)
+        taken = None
+        while taken is None:
+            taken = next(held)
+        # The process dies here: no ack, no nack, no more heartbeats; only Redis remembers.
+        died_at = time.monotonic()
+        survivor = brokers.redis_broker(config)
+        survivor.declare_queue("probe")
+        consumer = survivor.consume("probe", prefetch=1, timeout=1000)
+        again = None
+        while again is None and time.monotonic() - died_at < 30:
+            again = next(consumer)
+        assert again is not None, "the dead process's message was not queued again in 30 s"
+        assert again.message_id == probe.message_id
+        assert time.monotonic() - died_at >= brokers.HEARTBEAT_TIMEOUT_MS / 1000 - 1
+    finally:
+        server.close()
