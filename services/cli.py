@@ -16,11 +16,6 @@ from infra.settings import Settings, SettingsError, load
 
 
 async def _with_app_db(settings: Settings, work):
-    from services.parts import load_tables
-
-    # The pool binds the tables imported by then; a part's tables imported later (a demo
-    # loader's) would look for a piccolo_conf that does not exist.
-    load_tables()
     database = Database(settings.app_database_url, max_size=2)
     await database.start()
     try:
