@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from decimal import Decimal
 
 import msgspec
@@ -97,3 +98,15 @@ def unseal(
     except InvalidTag:
         raise SealBroken("the sealed bid does not open with this key") from None
     return msgspec.msgpack.decode(raw, type=SealedBid)
+
+
+def unseal_row(secret: bytes, row: Mapping) -> SealedBid:
+    """A bid row's content: its sealed bytes, bound to the row's tenant, tender, bidder and key."""
+    return unseal(
+        secret,
+        row["sealed_content"],
+        tenant_id=row["tenant_id"],
+        tender_id=row["tender_id"],
+        organisation_id=row["organisation_id"],
+        idempotency_key=row["idempotency_key"],
+    )

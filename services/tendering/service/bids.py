@@ -24,7 +24,13 @@ from services.tendering.errors import (
 )
 from services.tendering.rules import check_bid_documents
 from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidContent, OwnBidView
-from services.tendering.sealing import SealedBid, SealedDocument, receipt_digest, seal, unseal
+from services.tendering.sealing import (
+    SealedBid,
+    SealedDocument,
+    receipt_digest,
+    seal,
+    unseal_row,
+)
 from services.tendering.service._common import (
     bid_errors,
     criteria_of,
@@ -143,26 +149,22 @@ async def submit_bid(
 
 async def withdraw_bid(bid_id: int, *, person_id: int) -> OwnBidView:
     """Withdraw the organisation's bid before the deadline; a new one may then be sent."""
-    await require_organisation_member(person_id)
-    try:
-        row = await connection().fetchrow(
-            "update bid set withdrawn_at = clock_timestamp() where id = $1"
-            " and organisation_id = app_organisation_id() and withdrawn_at is null returning id",
-            bid_id,
-        )
-    except asyncpg.PostgresError as error:
-        raise bid_errors(error) from None
-    if row is None:
-        raise BidNotFound()
-    return await own_bid(bid_id)
+    return await _stamp_standing_bid(bid_id, "withdrawn_at", person_id=person_id)
 
 
 async def reconfirm_bid(bid_id: int, *, person_id: int) -> OwnBidView:
     """Confirm the bid stands against the tender's changed documents, before the deadline."""
+    return await _stamp_standing_bid(bid_id, "reconfirmed_at", person_id=person_id)
+
+
+async def _stamp_standing_bid(bid_id: int, column: str, *, person_id: int) -> OwnBidView:
+    """Stamp the organisation's standing bid by the database's clock; the bid's trigger refuses
+    it after the deadline or once the tender no longer takes bids."""
+    assert column in ("withdrawn_at", "reconfirmed_at")
     await require_organisation_member(person_id)
     try:
         row = await connection().fetchrow(
-            "update bid set reconfirmed_at = clock_timestamp() where id = $1"
+            f"update bid set {column} = clock_timestamp() where id = $1"
             " and organisation_id = app_organisation_id() and withdrawn_at is null returning id",
             bid_id,
         )
@@ -209,14 +211,7 @@ async def read_bid(bid_id: int, *, sealing_key: bytes) -> OwnBidContent:
     )
     if row is None:
         raise BidNotFound()
-    content = unseal(
-        sealing_key,
-        row["sealed_content"],
-        tenant_id=row["tenant_id"],
-        tender_id=row["tender_id"],
-        organisation_id=row["organisation_id"],
-        idempotency_key=row["idempotency_key"],
-    )
+    content = unseal_row(sealing_key, row)
     return OwnBidContent(
         bid_id=bid_id,
         price=content.price,

@@ -15,7 +15,7 @@ from services.tendering.errors import InvalidTenderState, SameOpener
 from services.tendering.roles import OPENERS
 from services.tendering.rules import TenderState
 from services.tendering.schemas import OpenedBidEntry, OpeningView
-from services.tendering.sealing import unseal
+from services.tendering.sealing import unseal_row
 from services.tendering.service._common import (
     audit,
     load_tender,
@@ -112,14 +112,7 @@ async def _unseal_bids(tender: asyncpg.Record, sealing_key: bytes) -> list[Opene
     )
     entries = []
     for row in rows:
-        content = unseal(
-            sealing_key,
-            row["sealed_content"],
-            tenant_id=row["tenant_id"],
-            tender_id=row["tender_id"],
-            organisation_id=row["organisation_id"],
-            idempotency_key=row["idempotency_key"],
-        )
+        content = unseal_row(sealing_key, row)
         valid = row["documents_version"] >= tender["documents_version"]
         reason = None if valid else NOT_RECONFIRMED
         documents = [
