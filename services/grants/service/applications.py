@@ -148,14 +148,12 @@ async def submit_application(application_id: int, *, person_id: int) -> Applicat
     await require_organisation_role(person_id, APPLICANTS)
     row = await _own_draft(application_id)
     view = await application_view(application_id, as_applicant=True)
-    refusals = []
     if not view.summary.strip():
-        refusals.append(("summary", N_("Write a summary of the project.")))
+        raise InvalidInput(
+            "grant_summary_missing", N_("Write a summary of the project."), field="summary"
+        )
     if not view.project.strip():
-        refusals.append(("project", N_("Describe the project.")))
-    if refusals:
-        field, message = refusals[0]
-        raise InvalidInput(f"grant_{field}_missing", message, field=field)
+        raise InvalidInput("grant_project_missing", N_("Describe the project."), field="project")
     check_plans(*rule_lines(view.costs, view.financing))
     digest = receipt_digest(
         {
