@@ -90,7 +90,7 @@ create table grant_application (
     foreign key (tenant_id, call_id) references grant_call (tenant_id, id)
 );
 create index grant_application_call on grant_application (tenant_id, call_id, state);
-create index grant_application_organisation on grant_application (organisation_id);
+create index grant_application_organisation on grant_application (tenant_id, organisation_id);
 
 -- The cost plan and the financing plan, line by line, in the applicant's order.
 create table grant_cost_line (

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.web.auth.idp import Provider
+from tests.web.auth.idp import Provider, log_in
 from tests.web.browsing import (
     in_municipality,
     new_organisation,
@@ -18,6 +18,7 @@ from tests.web.browsing import (
     post,
     text_of,
 )
+from web.i18n import COOKIE as LANGUAGE_COOKIE
 
 TODAY_AND_ON = {"opens_on": "01.01.2020", "closes_on": "31.12.2099"}
 
@@ -28,11 +29,21 @@ async def site(settings, database, demo):
         yield site
 
 
+async def english(site, pid: str | None = None):
+    """A browser that reads the pages in English, logged in as pid when given."""
+    client = await site.browser()
+    client.cookies.set(LANGUAGE_COOKIE, "en", domain="testserver.local")
+    if pid is not None:
+        response = await log_in(client, site.provider, pid)
+        assert response.status_code == 303, response.text
+    return client
+
+
 async def municipality(site, settings, limit: str = "500 000"):
     """A fresh municipality whose admin set up a fund and opened a call from the grant page."""
     tenant = await new_tenant("Fondkommune")
     admin = await new_person(settings, "Admin", seat=in_municipality(tenant, "admin"))
-    client = await site.browser(admin.pid)
+    client = await english(site, admin.pid)
     base = f"/k/{tenant.kommunenummer}/grants"
     fund = {
         "name": "Næringsfond",
@@ -60,7 +71,7 @@ async def applicant(site, settings):
         "Søkjar",
         seat={"scope": "organisation", "role": "admin", "organisation_id": organisation_id},
     )
-    return await site.browser(person.pid), f"/o/{nr}/grants"
+    return await english(site, person.pid), f"/o/{nr}/grants"
 
 
 PLANS = {
@@ -100,7 +111,7 @@ async def applied(site, settings, title: str) -> tuple:
 
 async def test_a_call_opened_from_the_page_is_listed_publicly_beside_the_tenders(site, settings):
     _, _, title = await municipality(site, settings)
-    anyone = await site.browser()
+    anyone = await english(site)
     listed = await anyone.get("/grants")
     assert listed.status_code == 200
     assert title in text_of(listed) and "50 % of the cost" in text_of(listed)
@@ -156,3 +167,16 @@ async def test_above_the_officials_limit_the_page_says_the_board_decides(site, s
     assert refused.status_code == 409
     rejected = await post(official, f"{case_path}/decision", {"outcome": "rejected"})
     assert rejected.status_code == 422 and 'id="error-reason"' in text_of(rejected)
+
+
+async def test_the_demo_shows_grongs_fund_call_and_the_submitted_application(site):
+    arne = await english(site, "12076512345")  # Grong's admin
+    queue = text_of(await arne.get("/k/5045/grants"))
+    assert "Næringsfond Indre Namdal – reiseliv" in queue
+    assert "Omstilling Indre Namdal 2025–2030: Reiseliv og opplevelser" in queue
+    case_path = re.search(r'href="(/k/5045/grants/applications/\d+)">Guida kanoturar', queue)[1]
+    case = text_of(await arne.get(case_path))
+    assert "Fossli Rådgjeving" in case and "Take into assessment" in case
+    mette = await english(site, "19047867890")  # Fossli Rådgjeving's admin
+    mine = text_of(await mette.get("/o/931782258/grants"))
+    assert "Guida kanoturar på Namsen" in mine and "Utlysing 2026: opplevingsturisme" in mine
