@@ -27,6 +27,8 @@ from services.grants.service.funds import public_call
 from services.grants.service.views import application_view
 from tenants.context import connection
 
+MAX_LINES = 100  # lines per plan: more than any real application, fewer than a flood
+
 
 async def start_application(call_id: int, *, title: str, person_id: int) -> int:
     """A draft under one of any municipality's open calls, for the acting organisation."""
@@ -67,6 +69,13 @@ async def _own_draft(application_id: int) -> dict:
 
 
 def _check_lines(costs: Sequence[CostLineInput], financing: Sequence[FinancingLineInput]) -> None:
+    if len(costs) > MAX_LINES or len(financing) > MAX_LINES:
+        raise InvalidInput(
+            "grant_too_many_lines",
+            N_("A plan has at most %(limit)s lines."),
+            field="costs" if len(costs) > MAX_LINES else "financing",
+            values={"limit": MAX_LINES},
+        )
     for line in costs:
         required_text(line.description, "costs", 300)
         if line.amount <= 0:

@@ -127,9 +127,8 @@ async def decide_application(
     """Grant the computed amount, or reject with a reason; an official decides up to the limit."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     if outcome not in (S.GRANTED, S.REJECTED):
-        raise InvalidInput(
-            "grant_outcome_invalid", N_("Choose to grant or to reject."), field="outcome"
-        )
+        # The outcome is the button pressed, not a field the page shows: a form-wide refusal.
+        raise InvalidInput("grant_outcome_invalid", N_("Choose to grant or to reject."))
     state = await _locked_state(application_id)
     if not may_move(state, outcome):
         raise WrongStep()

@@ -244,3 +244,22 @@ async def test_anyone_reads_the_calls_of_every_municipality_and_which_are_open()
         only_open = {c.id for c in await grants.public_calls(open_only=True)}
     assert listed[open_fund.call_id].is_open and not listed[closed_fund.call_id].is_open
     assert open_fund.call_id in only_open and closed_fund.call_id not in only_open
+
+
+async def test_a_plan_of_more_than_a_hundred_lines_is_refused():
+    fund = await new_fund()
+    business, application_id = await draft(fund)
+    flood = [CostLineInput("x", Decimal(1))] * 101
+    async with tenant_tx(business.scope):
+        with pytest.raises(InvalidInput) as refused:
+            await grants.save_application(
+                application_id,
+                title="Kanoturar",
+                summary="",
+                project="",
+                effects="",
+                costs=flood,
+                financing=FINANCING,
+                person_id=business.person_id,
+            )
+    assert refused.value.field == "costs"

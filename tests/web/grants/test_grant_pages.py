@@ -180,3 +180,14 @@ async def test_the_demo_shows_grongs_fund_call_and_the_submitted_application(sit
     mette = await english(site, "19047867890")  # Fossli Rådgjeving's admin
     mine = text_of(await mette.get("/o/931782258/grants"))
     assert "Guida kanoturar på Namsen" in mine and "Utlysing 2026: opplevingsturisme" in mine
+
+
+async def test_a_decision_that_is_neither_grant_nor_reject_is_refused_on_the_page(site, settings):
+    official, base, title = await municipality(site, settings)
+    await applied(site, settings, title)
+    queue = text_of(await official.get(base))
+    case_path = re.search(rf'href="({re.escape(base)}/applications/\d+)">Kanoturar<', queue)[1]
+    await post(official, f"{case_path}/assessment", {"comment": "Ok."})
+    refused = await post(official, f"{case_path}/decision", {"outcome": "maybe"})
+    assert refused.status_code == 422
+    assert "Choose to grant or to reject." in text_of(refused)
