@@ -101,6 +101,13 @@ PARTS: tuple[Part, ...] = (
         routes=("web.dashboards.controller",),
         actors="workers.actors.dashboards",
     ),
+    Part(
+        "grants",
+        "services.grants",
+        migrations=True,
+        routes=("web.grants.public", "web.grants.municipality", "web.grants.applicant"),
+        demo="services.grants.demo:load_grants",
+    ),
     Part("notifications", "services.notifications", actors="workers.actors.mail"),
 )
 

@@ -28,6 +28,7 @@ APPLIED_ORDER = [
     "projects",
     "tendering",
     "dashboards",
+    "grants",
 ]
 
 

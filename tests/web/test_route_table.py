@@ -47,6 +47,7 @@ from tests.web.browsing import (
     text_of,
 )
 from tests.web.dashboards import dashboard_routes
+from tests.web.grants import grant_routes
 from tests.web.programmes import programme_routes
 from tests.web.projects.plp_pages import new_plp
 from tests.web.tendering import tender_routes
@@ -475,6 +476,9 @@ CSRF_CASES.update({route: _tender_case(make) for route, make in tender_routes.CS
 # Programme set-up, action plans and assessments (issue 11): each attempt gets a fresh programme.
 CSRF_CASES.update({route: _tender_case(make) for route, make in programme_routes.CSRF.items()})
 
+# Grants (issue 12): each attempt gets a fresh municipality or business, its fund and call.
+CSRF_CASES.update({route: _tender_case(make) for route, make in grant_routes.CSRF.items()})
+
 
 def test_every_unsafe_route_has_a_csrf_case(app):
     unsafe = {(m, p) for m, p, _ in handlers(app) if m in UNSAFE}
@@ -586,6 +590,7 @@ async def world(settings, database, demo):
     await _add_programmes_and_projects(world, settings)
     await programme_routes.add_programme_parts(world)
     await tender_routes.add_tenders(world, settings)
+    await grant_routes.add_grants(world)
     async with open_site(settings, database, Provider(settings)) as site:
         for who in ("admin_a", "council_a", "org_admin_a"):
             world.browsers[who] = await site.browser(people[who].pid)
@@ -684,6 +689,7 @@ async def snapshot(w: World) -> dict[str, list[dict]]:
         | await _plp_rows(w)
         | await tender_routes.tender_rows(w)
         | await programme_routes.programme_rows(w)
+        | await grant_routes.grant_rows(w)
     )
 
 
@@ -1020,6 +1026,13 @@ CROSS_TENANT.update(
 # Dashboards (issue 6): A's council and admin ask for A's and B's figures, lists and exports.
 CROSS_TENANT.update(
     {route: [Ask(*spec) for spec in specs] for route, specs in dashboard_routes.CROSS.items()}
+)
+
+
+# Grants (issue 12): A's admin asks for B's cases and A's own organisation's drafts; A's
+# organisation asks for B's applications and drafts, under B's organisasjonsnummer and its own.
+CROSS_TENANT.update(
+    {route: [Ask(*spec) for spec in specs] for route, specs in grant_routes.CROSS.items()}
 )
 
 

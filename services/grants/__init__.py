@@ -1,0 +1,1 @@
+"""Grant funds: funds and their rules, calls, applications, the official's assessment and decision."""

@@ -1,0 +1,116 @@
+"""What the grant use-cases take and give: msgspec Structs of plain values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+
+class CostLineInput(msgspec.Struct, frozen=True):
+    description: str
+    amount: Decimal
+
+
+class FinancingLineInput(msgspec.Struct, frozen=True):
+    source: str
+    amount: Decimal
+    description: str = ""
+
+
+class StrategyAreaChoice(msgspec.Struct, frozen=True):
+    id: int
+    programme_id: int
+    programme_name: str
+    name_nb: str
+    name_nn: str
+
+
+class FundView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    programme_id: int | None
+    programme_name: str | None
+    strategy_area_id: int | None
+    strategy_area_nb: str | None
+    strategy_area_nn: str | None
+    max_share: Decimal
+    max_amount: Decimal
+    decision_limit: Decimal
+
+
+class CallView(msgspec.Struct, frozen=True):
+    id: int
+    fund_id: int
+    fund_name: str
+    title: str
+    description: str
+    opens_on: date
+    closes_on: date
+    is_open: bool
+
+
+class PublicCallView(msgspec.Struct, frozen=True):
+    """A call as anyone sees it, across municipalities."""
+
+    tenant_id: int
+    id: int
+    title: str
+    description: str
+    opens_on: date
+    closes_on: date
+    is_open: bool
+    fund_name: str
+    max_share: Decimal
+    max_amount: Decimal
+    municipality_name: str
+    kommunenummer: str
+
+
+class ApplicationSummary(msgspec.Struct, frozen=True):
+    id: int
+    tenant_id: int
+    call_id: int
+    call_title: str
+    title: str
+    state: str
+    organisation_name: str
+    submitted_at: datetime | None
+    requested_amount: Decimal
+
+
+class PlanLine(msgspec.Struct, frozen=True):
+    description: str
+    amount: Decimal
+    source: str = ""
+
+
+class ApplicationView(msgspec.Struct, frozen=True):
+    id: int
+    tenant_id: int
+    call_id: int
+    call_title: str
+    fund_name: str
+    municipality_name: str
+    organisation_id: int
+    organisation_name: str
+    title: str
+    summary: str
+    project: str
+    effects: str
+    state: str
+    submitted_at: datetime | None
+    receipt: str | None  # the SHA-256 in hex
+    costs: list[PlanLine]
+    financing: list[PlanLine]
+    assessment_comment: str
+    assessed_at: datetime | None
+    eligible_cost: Decimal | None
+    requested_amount: Decimal | None
+    grantable_amount: Decimal | None
+    share: Decimal | None
+    decided_at: datetime | None
+    granted_amount: Decimal | None
+    rejection_reason: str | None
+    call_open: bool

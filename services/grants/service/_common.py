@@ -1,0 +1,126 @@
+"""What the grant use-cases share: their refusals, the acting person's role, reading plans and
+the database's own refusals (the lock and the call's dates) as the domain's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import asyncpg
+
+from services.errors import N_, Conflict, NotAllowed, NotFound
+from services.grants.rules import CostLine, FinancingLine
+from services.grants.schemas import PlanLine
+from tenants.context import connection
+
+# "Today" by the Norwegian clock, as the database's guard reads it.
+TODAY = "(now() at time zone 'Europe/Oslo')::date"
+
+
+class FundNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("grant_fund_not_found", N_("No such fund."), field="fund_id")
+
+
+class CallNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("grant_call_not_found", N_("No such call."))
+
+
+class ApplicationNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("grant_application_not_found", N_("No such application."))
+
+
+class RoleMayNot(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__("grant_role_refused", N_("Your role may not do this."))
+
+
+class CallClosed(Conflict):
+    def __init__(self) -> None:
+        super().__init__("grant_call_closed", N_("The call is not open for applications."))
+
+
+class ApplicationLocked(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "grant_application_locked",
+            N_("The application has been submitted and can no longer be changed."),
+        )
+
+
+class WrongStep(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "grant_application_step",
+            N_("The application is no longer at the step this was meant for."),
+        )
+
+
+@contextmanager
+def database_refusals() -> Iterator[None]:
+    """The guard's SQLSTATEs (migrations/0001_grants.sql) as the domain's refusals."""
+    try:
+        yield
+    except asyncpg.PostgresError as error:
+        code = getattr(error, "sqlstate", None)
+        if code == "GR001":
+            raise ApplicationLocked() from error
+        if code == "GR002":
+            raise CallClosed() from error
+        if code == "GR003":
+            raise WrongStep() from error
+        raise
+
+
+async def require_municipal_role(person_id: int | None, roles: tuple[str, ...]) -> None:
+    """The acting person holds one of `roles` in the transaction's municipality (None: Samspel)."""
+    if person_id is None:
+        return
+    if not await connection().fetchval(
+        "select exists (select 1 from membership where person_id = $1"
+        " and municipality_id = app_tenant_id() and role = any($2::text[]))",
+        person_id,
+        list(roles),
+    ):
+        raise RoleMayNot()
+
+
+async def require_organisation_role(person_id: int, roles: tuple[str, ...]) -> int:
+    """The acting person holds one of `roles` in the organisation the transaction acts for."""
+    organisation_id = await connection().fetchval(
+        "select organisation_id from membership where person_id = $1"
+        " and organisation_id = app_organisation_id() and role = any($2::text[]) limit 1",
+        person_id,
+        list(roles),
+    )
+    if organisation_id is None:
+        raise RoleMayNot()
+    return organisation_id
+
+
+async def plans_of(tenant_id: int, application_id: int) -> tuple[list[PlanLine], list[PlanLine]]:
+    db = connection()
+    costs = await db.fetch(
+        "select description, amount from grant_cost_line"
+        " where tenant_id = $1 and application_id = $2 order by position",
+        tenant_id,
+        application_id,
+    )
+    financing = await db.fetch(
+        "select source, description, amount from grant_financing_line"
+        " where tenant_id = $1 and application_id = $2 order by position",
+        tenant_id,
+        application_id,
+    )
+    return [PlanLine(**dict(r)) for r in costs], [PlanLine(**dict(r)) for r in financing]
+
+
+def rule_lines(
+    costs: list[PlanLine], financing: list[PlanLine]
+) -> tuple[list[CostLine], list[FinancingLine]]:
+    return (
+        [CostLine(c.description, c.amount) for c in costs],
+        [FinancingLine(f.source, f.description, f.amount) for f in financing],
+    )

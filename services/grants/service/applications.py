@@ -1,0 +1,192 @@
+"""An organisation's applications: started under an open call, written as a draft, submitted
+(then locked, with a receipt). These run in the organisation's scope, which sees its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.errors import N_, InvalidInput, required_text
+from services.grants.roles import APPLICANTS
+from services.grants.rules import (
+    FINANCING_SOURCES,
+    SUMMARY_LIMIT,
+    ApplicationState,
+    check_plans,
+    receipt_digest,
+)
+from services.grants.schemas import ApplicationView, CostLineInput, FinancingLineInput
+from services.grants.service._common import (
+    ApplicationLocked,
+    ApplicationNotFound,
+    CallClosed,
+    database_refusals,
+    require_organisation_role,
+    rule_lines,
+)
+from services.grants.service.funds import public_call
+from services.grants.service.views import application_view
+from tenants.context import connection
+
+MAX_LINES = 100  # lines per plan: more than any real application, fewer than a flood
+
+
+async def start_application(call_id: int, *, title: str, person_id: int) -> int:
+    """A draft under one of any municipality's open calls, for the acting organisation."""
+    organisation_id = await require_organisation_role(person_id, APPLICANTS)
+    call = await public_call(call_id)
+    if not call.is_open:
+        raise CallClosed()
+    title = required_text(title, "title", 300)
+    with database_refusals():
+        return await connection().fetchval(
+            "insert into grant_application (tenant_id, call_id, organisation_id, created_by,"
+            " title) values ($1, $2, $3, $4, $5) returning id",
+            call.tenant_id,
+            call_id,
+            organisation_id,
+            person_id,
+            title,
+        )
+
+
+_OWN = (
+    "select tenant_id, id, state from grant_application"
+    " where organisation_id = app_organisation_id() and id = $1"
+)
+
+
+async def _own_draft(application_id: int) -> dict:
+    """The organisation's own draft, locked; a submitted one is refused as locked."""
+    db = connection()
+    row = await db.fetchrow(_OWN, application_id)
+    if row is None:
+        raise ApplicationNotFound()
+    # FOR UPDATE passes the update policy too, which lets the applicant lock drafts only.
+    locked = await db.fetchrow(_OWN + " for update", application_id)
+    if row["state"] != ApplicationState.DRAFT or locked is None:
+        raise ApplicationLocked()
+    return dict(locked)
+
+
+def _check_lines(costs: Sequence[CostLineInput], financing: Sequence[FinancingLineInput]) -> None:
+    if len(costs) > MAX_LINES or len(financing) > MAX_LINES:
+        raise InvalidInput(
+            "grant_too_many_lines",
+            N_("A plan has at most %(limit)s lines."),
+            field="costs" if len(costs) > MAX_LINES else "financing",
+            values={"limit": MAX_LINES},
+        )
+    for line in costs:
+        required_text(line.description, "costs", 300)
+        if line.amount <= 0:
+            raise InvalidInput("grant_line_amount", N_("Write an amount above 0."), field="costs")
+    for line in financing:
+        if line.source not in FINANCING_SOURCES:
+            raise InvalidInput(
+                "grant_financing_source",
+                N_("Choose where the money comes from."),
+                field="financing",
+            )
+        if line.amount <= 0:
+            raise InvalidInput(
+                "grant_line_amount", N_("Write an amount above 0."), field="financing"
+            )
+
+
+async def save_application(
+    application_id: int,
+    *,
+    title: str,
+    summary: str,
+    project: str,
+    effects: str,
+    costs: Sequence[CostLineInput],
+    financing: Sequence[FinancingLineInput],
+    person_id: int,
+) -> None:
+    """Keep the draft as written; it need not balance yet, only be storable."""
+    await require_organisation_role(person_id, APPLICANTS)
+    row = await _own_draft(application_id)
+    title = required_text(title, "title", 300)
+    if len(summary) > SUMMARY_LIMIT:
+        raise InvalidInput(
+            "grant_summary_too_long",
+            N_("The summary is at most %(limit)s characters."),
+            field="summary",
+            values={"limit": SUMMARY_LIMIT},
+        )
+    _check_lines(costs, financing)
+    db = connection()
+    tenant, key = row["tenant_id"], row["id"]
+    with database_refusals():
+        await db.execute(
+            "update grant_application set title = $3, summary = $4, project = $5, effects = $6"
+            " where tenant_id = $1 and id = $2",
+            tenant,
+            key,
+            title,
+            summary,
+            project,
+            effects,
+        )
+        await db.execute(
+            "delete from grant_cost_line where tenant_id = $1 and application_id = $2", tenant, key
+        )
+        await db.execute(
+            "delete from grant_financing_line where tenant_id = $1 and application_id = $2",
+            tenant,
+            key,
+        )
+        await db.executemany(
+            "insert into grant_cost_line (tenant_id, application_id, position, description,"
+            " amount) values ($1, $2, $3, $4, $5)",
+            [(tenant, key, n, c.description.strip(), c.amount) for n, c in enumerate(costs)],
+        )
+        await db.executemany(
+            "insert into grant_financing_line (tenant_id, application_id, position, source,"
+            " description, amount) values ($1, $2, $3, $4, $5, $6)",
+            [
+                (tenant, key, n, f.source, f.description.strip(), f.amount)
+                for n, f in enumerate(financing)
+            ],
+        )
+
+
+async def submit_application(application_id: int, *, person_id: int) -> ApplicationView:
+    """Send the draft: complete, its plans balanced, the call open; then locked, with a receipt."""
+    await require_organisation_role(person_id, APPLICANTS)
+    row = await _own_draft(application_id)
+    view = await application_view(application_id, as_applicant=True)
+    if not view.summary.strip():
+        raise InvalidInput(
+            "grant_summary_missing", N_("Write a summary of the project."), field="summary"
+        )
+    if not view.project.strip():
+        raise InvalidInput("grant_project_missing", N_("Describe the project."), field="project")
+    check_plans(*rule_lines(view.costs, view.financing))
+    digest = receipt_digest(
+        {
+            "call_id": view.call_id,
+            "organisation_id": view.organisation_id,
+            "title": view.title,
+            "summary": view.summary,
+            "project": view.project,
+            "effects": view.effects,
+            "costs": [[c.description, str(c.amount)] for c in view.costs],
+            "financing": [[f.source, f.description, str(f.amount)] for f in view.financing],
+        }
+    )
+    with database_refusals():
+        await connection().execute(
+            "update grant_application set state = 'submitted', submitted_by = $3,"
+            " receipt_sha256 = $4 where tenant_id = $1 and id = $2",
+            row["tenant_id"],
+            row["id"],
+            person_id,
+            digest,
+        )
+    return await application_view(application_id, as_applicant=True)
+
+
+async def own_application(application_id: int) -> ApplicationView:
+    return await application_view(application_id, as_applicant=True)

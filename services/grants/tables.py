@@ -1,0 +1,92 @@
+"""Piccolo mappings of grants; the schema lives in migrations/*.sql, the use-cases in service/."""
+
+from piccolo.columns import BigInt, Bytea, Date, Integer, Numeric, Text, Timestamptz
+from piccolo.columns.column_types import BigSerial
+from piccolo.constraints import Unique
+from piccolo.table import Table
+
+from infra.columns import CompositeKey, DatabaseNow
+
+# Each table's real key starts with tenant_id (CompositeKey); Piccolo keys its queries by
+# the column unique on its own. tests/services/test_tables_match_catalog.py holds them to the SQL.
+
+
+class GrantFund(Table, tablename="grant_fund"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    programme_id = BigInt(null=True, default=None)
+    strategy_area_id = BigInt(null=True, default=None)
+    name = Text()
+    max_share = Numeric(digits=(5, 2))
+    max_amount = Numeric(digits=(14, 2))
+    decision_limit = Numeric(digits=(14, 2))
+    created_by = BigInt(null=True, default=None)
+    created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+    unique_name = Unique([tenant_id, name])
+
+
+class GrantCall(Table, tablename="grant_call"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    fund_id = BigInt()
+    title = Text()
+    description = Text()
+    opens_on = Date()
+    closes_on = Date()
+    created_by = BigInt(null=True, default=None)
+    created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantApplication(Table, tablename="grant_application"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    call_id = BigInt()
+    organisation_id = BigInt()
+    created_by = BigInt()
+    title = Text()
+    summary = Text()
+    project = Text()
+    effects = Text()
+    state = Text(default="draft")
+    created_at = Timestamptz(default=DatabaseNow())
+    submitted_at = Timestamptz(null=True, default=None)
+    submitted_by = BigInt(null=True, default=None)
+    receipt_sha256 = Bytea(null=True, default=None)
+    assessed_by = BigInt(null=True, default=None)
+    assessed_at = Timestamptz(null=True, default=None)
+    assessment_comment = Text()
+    eligible_cost = Numeric(digits=(14, 2), null=True, default=None)
+    requested_amount = Numeric(digits=(14, 2), null=True, default=None)
+    grantable_amount = Numeric(digits=(14, 2), null=True, default=None)
+    share = Numeric(digits=(7, 2), null=True, default=None)
+    decided_by = BigInt(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    granted_amount = Numeric(digits=(14, 2), null=True, default=None)
+    rejection_reason = Text(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantCostLine(Table, tablename="grant_cost_line"):
+    tenant_id = BigInt()
+    application_id = BigInt(primary_key=True)
+    position = Integer()
+    description = Text()
+    amount = Numeric(digits=(14, 2))
+
+    key = CompositeKey([tenant_id, application_id, position])
+
+
+class GrantFinancingLine(Table, tablename="grant_financing_line"):
+    tenant_id = BigInt()
+    application_id = BigInt(primary_key=True)
+    position = Integer()
+    source = Text()
+    description = Text()
+    amount = Numeric(digits=(14, 2))
+
+    key = CompositeKey([tenant_id, application_id, position])

@@ -1,0 +1,54 @@
+"""What the grant pages share: the names of states and sources, dates, and one way to draw a page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Request
+from litestar.response import Template
+
+from services.errors import N_
+from services.grants.rules import FINANCING_SOURCES, SUMMARY_LIMIT
+from web.auth.guards import principal_of
+from web.i18n import gettext
+from web.templating import render
+
+STATES = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "in_assessment": N_("In assessment"),
+    "granted": N_("Granted"),
+    "rejected": N_("Rejected"),
+}
+SOURCES = {
+    "this_fund": N_("Applied for from this fund"),
+    "own": N_("Own funds"),
+    "loan": N_("Loan"),
+    "other_public": N_("Other public funding"),
+    "other_private": N_("Other private funding"),
+}
+assert tuple(SOURCES) == FINANCING_SOURCES  # noqa: S101 - the page names every source the rules know
+
+
+def the_day(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def person_of(request: Request) -> int:
+    return principal_of(request).person.id
+
+
+def page(
+    request: Request, name: str, fragment: str | None = None, *, status: int = 200, **context: Any
+) -> Template:
+    """A grant page, or its fragment for an htmx swap, with the names it draws from."""
+    lang = request.state.get("lang", "nb")
+    context.setdefault("STATES", STATES)
+    context.setdefault("SOURCES", SOURCES)
+    context.setdefault("source_options", [(k, gettext(lang, v)) for k, v in SOURCES.items()])
+    context.setdefault("SUMMARY_LIMIT", SUMMARY_LIMIT)
+    context.setdefault("the_day", the_day)
+    context.setdefault("errors", {})
+    context.setdefault("form", {})
+    return render(request, name, fragment=fragment, status_code=status, **context)
