@@ -15,6 +15,9 @@ from infra.settings import Settings, SettingsError, load
 
 
 async def _with_app_db(settings: Settings, work):
+    # Every part's tables loaded first: the pool binds only the tables it knows when it starts.
+    import services.schema  # noqa: F401
+
     database = Database(settings.app_database_url, max_size=2)
     await database.start()
     try:
