@@ -13,6 +13,11 @@ from services.projects.service._common import (
     ProjectNotFound,
     project_row,
 )
+from services.projects.service.council import (
+    CouncilOnly,
+    comment_on_status_report,
+    council_comments,
+)
 from services.projects.service.decisions import (
     REVISE_DAYS,
     OwnerOnly,
@@ -45,6 +50,9 @@ from services.projects.service.views import (
 
 __all__ = [
     "REVISE_DAYS",
+    "CouncilOnly",
+    "comment_on_status_report",
+    "council_comments",
     "CreatorsOnly",
     "MyPart",
     "PlannersOnly",
