@@ -64,6 +64,7 @@ ROUTES = [
     operator.create_region,
     operator.create_municipality,
     operator.invite_admin,
+    operator.invite_council_member,
 ]
 
 

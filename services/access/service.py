@@ -138,16 +138,26 @@ async def memberships_of(person_id: int) -> list[MembershipView]:
 
 
 async def members_of(
-    *, municipality_id: int | None = None, organisation_id: int | None = None
+    *,
+    municipality_id: int | None = None,
+    organisation_id: int | None = None,
+    region_id: int | None = None,
 ) -> list[MembershipView]:
-    """The members of one municipality or one organisation, by name."""
-    column, value = (
-        ("municipality_id", municipality_id)
-        if municipality_id is not None
-        else ("organisation_id", organisation_id)
+    """The members of one municipality, one organisation or one region's council, by name."""
+    column, value = next(
+        (
+            (column, value)
+            for column, value in (
+                ("municipality_id", municipality_id),
+                ("organisation_id", organisation_id),
+                ("region_id", region_id),
+            )
+            if value is not None
+        ),
+        ("", None),
     )
     if value is None:
-        raise ValueError("name a municipality or an organisation")
+        raise ValueError("name a municipality, an organisation or a region")
     rows = await connection().fetch(
         _MEMBERSHIP_SELECT + f" where ms.{column} = $1 order by p.name, ms.role", value
     )

@@ -126,3 +126,37 @@ async def invite_admin(
     return await act(
         request, work, done=invited, again=_again(request, data, admin_for=kommunenummer)
     )
+
+
+@post(
+    "/operator/regions/{region_slug:str}/council-invitations",
+    guards=[operator],
+    name="operator_invite_council_member",
+    type_decoders=FORMS,
+)
+async def invite_council_member(
+    request: Request, region_slug: FromPath[str], data: Annotated[AdminForm, URL_ENCODED]
+) -> Response:
+    async def work() -> str:
+        region_id = await connection().fetchval(
+            "select id from region where slug = $1", region_slug
+        )
+        if region_id is None:
+            raise NotFound("region_unknown", N_("There is nothing here."))
+        return await access.invite(
+            scope="region",
+            role="council_member",
+            email=data.checked().email,
+            invited_by=principal_of(request).person.id,
+            region_id=region_id,
+            client_address=client_address(request),
+            mail=invitation_mail(request),
+        )
+
+    async def invited(token: str) -> Response:
+        link = f"{request.app.state.settings.base_url}/invitations/{token}"
+        return await _page(request, invited=data.email, link=link)
+
+    return await act(
+        request, work, done=invited, again=_again(request, data, council_for=region_slug)
+    )

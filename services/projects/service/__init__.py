@@ -25,6 +25,7 @@ from services.projects.service.decisions import (
     record_decision,
     set_decision_delegation,
 )
+from services.projects.service.due import ReportDue, status_reports_due
 from services.projects.service.lifecycle import (
     close_sub_project,
     create_project,
@@ -53,6 +54,8 @@ __all__ = [
     "CouncilOnly",
     "comment_on_status_report",
     "council_comments",
+    "ReportDue",
+    "status_reports_due",
     "CreatorsOnly",
     "MyPart",
     "PlannersOnly",

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
-
-import msgspec
 
 from services.errors import N_, NotAllowed, NotFound, required_text
 from services.inputs import text
+from services.projects.schemas import CommentView
 from services.projects.service._common import project_row
 from tenants.context import connection
 
@@ -21,14 +19,6 @@ class CouncilOnly(NotAllowed):
             "council_only",
             N_("Only the council of the project's region comments on its status reports."),
         )
-
-
-class CommentView(msgspec.Struct, frozen=True):
-    id: int
-    status_report_id: int
-    body: str
-    author: str
-    created_at: datetime
 
 
 async def comment_on_status_report(
