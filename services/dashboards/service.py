@@ -94,7 +94,9 @@ async def today() -> date:
     return await connection().fetchval(TODAY)
 
 
-async def compute_municipality(names: Iterable[str] | None = None, *, on: date) -> list[Figure]:
+async def compute_municipality(
+    names: Iterable[str] | None = None, *, on: date
+) -> list[Figure]:
     """The figures of these slices (all when None) as the transaction's municipality's rows say now."""
     figures: list[Figure] = []
     for slice_ in _chosen(names):

@@ -374,8 +374,7 @@ async def test_from_the_deadline_to_the_protocol(site, settings):
         assert raw not in protocol.split("<main", 1)[1], raw
     # The scores of each evaluation in a table, with a decimal point in English.
     assert re.search(
-        r"<td>Kvalitet</td><td class=\"amount\">50\u00a0%</td><td class=\"amount\">8.00</td>",
-        protocol,
+        r"<td>Kvalitet</td><td class=\"amount\">50\u00a0%</td><td class=\"amount\">8.00</td>", protocol
     )
 
     response = await officer.get(here + "/protocol.pdf", headers=EN)
