@@ -46,7 +46,8 @@ async def compute(on: date) -> list[Figure]:
         "select phase, status from project where tenant_id = app_tenant_id() order by id"
     )
     dues = await db.fetch(
-        "select due_date from decision_point where tenant_id = app_tenant_id() and outcome is null"
+        "select due_date from decision_point where tenant_id = app_tenant_id()"
+        " and outcome is null"
     )
     return project_figures(structs(ProjectRow, projects), [r["due_date"] for r in dues], on)
 
