@@ -467,6 +467,29 @@ async def test_the_operator_names_a_first_admin_who_then_manages_members(site, s
     assert members.status_code == 200 and "Ny Kollega" in members.text
 
 
+async def test_the_operator_invites_a_council_member_who_then_sees_the_council(
+    site, settings, operator
+):
+    tenant = await new_tenant()
+    path = f"/operator/regions/{tenant.region_slug}/council-invitations"
+    bad = await post(operator, path, {"email": "nope"})
+    assert bad.status_code == 422
+    assert field_error(bad.text, f"council-{tenant.region_slug}") == "Write a valid e-mail address."
+
+    page = await post(operator, path, {"email": "raad@test.example"})
+    assert page.status_code == 200
+    token = LINK.search(text_of(page))[1]
+    pid = random_pid()
+    client = await follow_invitation(site, token, pid)
+    assert (await post(client, f"/invitations/{token}")).status_code == 303
+    [person_id] = await person_ids_of(settings, pid)
+    assert await operator_rows(
+        "select role, region_id from membership where person_id = $1", person_id
+    ) == [{"role": "council_member", "region_id": tenant.region_id}]
+    council = await client.get(f"/r/{tenant.region_slug}")
+    assert council.status_code == 200 and "Ny Kollega" in council.text
+
+
 async def test_the_operator_inviting_into_an_unknown_municipality_gets_404(operator):
     before = await operator_rows("select count(*) as n from invitation")
     unknown = await free_kommunenummer()
