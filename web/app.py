@@ -59,6 +59,7 @@ ROUTES = [
     account.register_organisation,
     municipality.home,
     region.home,
+    region.invite_to_council,
     organisation.home,
     operator.home,
     operator.create_region,

@@ -425,3 +425,18 @@ async def register_organisation(
         client_address=client_address,
     )
     return membership_id
+
+
+async def municipalities_without_admin() -> list[str]:
+    """The kommunenummer of municipalities with no admin and no open invitation for one: the
+    operator's to-do (it sees every membership and invitation)."""
+    rows = await connection().fetch(
+        "select m.kommunenummer from municipality m"
+        " where not exists (select 1 from membership ms where ms.municipality_id = m.id"
+        " and ms.scope = 'municipality' and ms.role = 'admin')"
+        " and not exists (select 1 from invitation i where i.municipality_id = m.id"
+        " and i.role = 'admin' and i.accepted_at is null and i.revoked_at is null"
+        " and i.expires_at > now())"
+        " order by m.kommunenummer"
+    )
+    return [r["kommunenummer"] for r in rows]

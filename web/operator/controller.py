@@ -23,6 +23,7 @@ from web.templating import render
 async def _page(request: Request, status: int = 200, **context) -> Template:
     async with tenant_tx():
         regions = await tenancy.regions_with_municipalities()
+        without_admin = await access.municipalities_without_admin()
     context.setdefault("form", {})
     context.setdefault("errors", {})
     region_options = [(region.slug, region.name) for region in regions]
@@ -32,6 +33,7 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
         status_code=status,
         regions=regions,
         region_options=region_options,
+        without_admin=without_admin,
         **context,
     )
 
@@ -55,6 +57,12 @@ class MunicipalityForm(Form):
 
 class AdminForm(Form):
     email: str = ""
+
+
+class CouncilForm(Form):
+    email: str = ""
+    # A member of the council, or its admin, who then invites the members.
+    role: str = "council_member"
 
 
 def _again(request: Request, form: Form, **context) -> Again:
@@ -135,7 +143,7 @@ async def invite_admin(
     type_decoders=FORMS,
 )
 async def invite_council_member(
-    request: Request, region_slug: FromPath[str], data: Annotated[AdminForm, URL_ENCODED]
+    request: Request, region_slug: FromPath[str], data: Annotated[CouncilForm, URL_ENCODED]
 ) -> Response:
     async def work() -> str:
         region_id = await connection().fetchval(
@@ -145,8 +153,8 @@ async def invite_council_member(
             raise NotFound("region_unknown", N_("There is nothing here."))
         return await access.invite(
             scope="region",
-            role="council_member",
-            email=data.checked().email,
+            role=data.checked().role,
+            email=data.email,
             invited_by=principal_of(request).person.id,
             region_id=region_id,
             client_address=client_address(request),

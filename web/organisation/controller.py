@@ -21,8 +21,11 @@ OPEN_TENDERS_SHOWN = 10
 async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
     async with tenant_tx():
         bids = await tendering.own_bids()
-        open_tenders = await tendering.published_tenders(deadline_from=datetime.now(UTC))
-    titles = {t.id: t.title for t in open_tenders}
+        found = await tendering.published_tenders(deadline_from=datetime.now(UTC))
+    titles = {t.id: t.title for t in found}
+    # The newest first: what the business has not seen yet.
+    never = datetime.min.replace(tzinfo=UTC)
+    open_tenders = sorted(found, key=lambda t: t.published_at or never, reverse=True)
     return render(
         request,
         "organisation/home.html",

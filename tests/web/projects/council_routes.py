@@ -19,6 +19,7 @@ from tests.web.projects.plp_pages import new_plp
 
 COMMENTS = "/r/{region_slug:str}/projects/{project_id:int}/status-reports/{report_id:int}/comments"
 COUNCIL_INVITATIONS = "/operator/regions/{region_slug:str}/council-invitations"
+REGION_INVITATIONS = "/r/{region_slug:str}/council-invitations"
 
 
 async def regional_report(settings) -> tuple:
@@ -83,11 +84,30 @@ async def csrf_council_invitation(site, settings):
     return client, path, {"email": "raad@test.example"}, probe, None
 
 
+async def csrf_region_invitation(site, settings):
+    tenant = await new_tenant()
+    admin = await new_person(
+        settings,
+        "Rådsadmin",
+        seat={"scope": "region", "role": "admin", "region_id": tenant.region_id},
+    )
+    client = await site.browser(admin.pid)
+
+    async def probe():
+        return await operator_rows(
+            "select count(*) as n from invitation where region_id = $1", tenant.region_id
+        )
+
+    path = f"/r/{tenant.region_slug}/council-invitations"
+    return client, path, {"email": "raad@test.example"}, probe, None
+
+
 OPERATOR_PID = next(p.pid for p in PERSONS if p.name == "Henrik Solberg")
 
 CSRF = {
     ("POST", COMMENTS): csrf_comment,
     ("POST", COUNCIL_INVITATIONS): csrf_council_invitation,
+    ("POST", REGION_INVITATIONS): csrf_region_invitation,
 }
 
 
@@ -109,6 +129,15 @@ CROSS = {
         ("A's region, B's project", "council_a", _council("a", "plp_b"), 404, {"body": "x"}),
         ("B's region and project", "council_a", _council("b", "plp_b"), 404, {"body": "x"}),
         ("A municipality's admin", "admin_a", _council("a", "plp_a"), 404, {"body": "x"}),
+    ],
+    ("POST", REGION_INVITATIONS): [
+        (
+            "B's region",
+            "council_a",
+            lambda w: {"region_slug": w.b.region_slug},
+            404,
+            {"email": "x@test.example"},
+        ),
     ],
     ("POST", COUNCIL_INVITATIONS): [
         (
