@@ -79,7 +79,12 @@ PARTS: tuple[Part, ...] = (
         "projects",
         "services.projects",
         migrations=True,
-        routes=("web.projects.controller", "web.projects.creation", "web.projects.steps"),
+        routes=(
+            "web.projects.controller",
+            "web.projects.creation",
+            "web.projects.steps",
+            "web.projects.council",
+        ),
         actors="workers.actors.projects",
         figures="services.projects.figures",
         mails="services.projects.mails",

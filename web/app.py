@@ -60,11 +60,13 @@ ROUTES = [
     account.register_organisation,
     municipality.home,
     region.home,
+    region.invite_to_council,
     organisation.home,
     operator.home,
     operator.create_region,
     operator.create_municipality,
     operator.invite_admin,
+    operator.invite_council_member,
 ]
 
 

@@ -17,6 +17,7 @@ from litestar.template.config import TemplateConfig
 from minijinja import pass_state
 
 from services.access.rules import ROLE_NAMES
+from web.breadcrumbs import trail
 from web.i18n import LANGUAGE_NAMES, LANGUAGES, gettext, ngettext
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -88,6 +89,14 @@ def _configure(engine: MiniJinjaTemplateEngine) -> None:
     env.add_global("score", pass_state(lambda state, value: score_text(value, _lang(state))))
     env.add_global("day", date_text)
     env.add_global("at", pass_state(lambda state, moment: time_text(moment, _lang(state))))
+    env.add_global(
+        "trail",
+        pass_state(
+            lambda state, path: trail(
+                path, _lang(state), state.lookup("principal"), lookup=state.lookup
+            )
+        ),
+    )
     env.add_global("LANGUAGES", list(LANGUAGES))
     env.add_global("LANGUAGE_NAMES", LANGUAGE_NAMES)
 

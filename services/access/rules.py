@@ -8,7 +8,7 @@ from services.errors import N_
 
 ROLES = {
     "municipality": ("admin", "case_officer", "evaluator", "board_member", "viewer"),
-    "region": ("council_member",),
+    "region": ("council_member", "admin"),
     "organisation": ("admin", "member"),
     "platform": ("operator",),
 }
@@ -20,6 +20,7 @@ ROLE_NAMES = {
     ("municipality", "board_member"): N_("Board member"),
     ("municipality", "viewer"): N_("Viewer"),
     ("region", "council_member"): N_("Regional council member"),
+    ("region", "admin"): N_("Regional council admin"),
     ("organisation", "admin"): N_("Organisation admin"),
     ("organisation", "member"): N_("Organisation member"),
     ("platform", "operator"): N_("Platform operator"),
@@ -27,6 +28,8 @@ ROLE_NAMES = {
 
 # Who invites and removes the members of a municipality or an organisation.
 MEMBER_ADMINS = ("admin",)
+# Who, besides the operator, invites the members of a regional council.
+COUNCIL_ADMINS = ("admin",)
 INVITATION_DAYS = 7
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 

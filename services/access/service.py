@@ -138,16 +138,26 @@ async def memberships_of(person_id: int) -> list[MembershipView]:
 
 
 async def members_of(
-    *, municipality_id: int | None = None, organisation_id: int | None = None
+    *,
+    municipality_id: int | None = None,
+    organisation_id: int | None = None,
+    region_id: int | None = None,
 ) -> list[MembershipView]:
-    """The members of one municipality or one organisation, by name."""
-    column, value = (
-        ("municipality_id", municipality_id)
-        if municipality_id is not None
-        else ("organisation_id", organisation_id)
+    """The members of one municipality, one organisation or one region's council, by name."""
+    column, value = next(
+        (
+            (column, value)
+            for column, value in (
+                ("municipality_id", municipality_id),
+                ("organisation_id", organisation_id),
+                ("region_id", region_id),
+            )
+            if value is not None
+        ),
+        ("", None),
     )
     if value is None:
-        raise ValueError("name a municipality or an organisation")
+        raise ValueError("name a municipality, an organisation or a region")
     return await fetch_structs(
         MembershipView,
         _MEMBERSHIP_SELECT + f" where ms.{column} = $1 order by p.name, ms.role", value
@@ -415,3 +425,18 @@ async def register_organisation(
         client_address=client_address,
     )
     return membership_id
+
+
+async def municipalities_without_admin() -> list[str]:
+    """The kommunenummer of municipalities with no admin and no open invitation for one: the
+    operator's to-do (it sees every membership and invitation)."""
+    rows = await connection().fetch(
+        "select m.kommunenummer from municipality m"
+        " where not exists (select 1 from membership ms where ms.municipality_id = m.id"
+        " and ms.scope = 'municipality' and ms.role = 'admin')"
+        " and not exists (select 1 from invitation i where i.municipality_id = m.id"
+        " and i.role = 'admin' and i.accepted_at is null and i.revoked_at is null"
+        " and i.expires_at > now())"
+        " order by m.kommunenummer"
+    )
+    return [r["kommunenummer"] for r in rows]

@@ -147,6 +147,16 @@ class DocumentFile(msgspec.Struct, frozen=True):
     content: bytes
 
 
+class CommentView(msgspec.Struct, frozen=True):
+    """The regional council's comment on one status report."""
+
+    id: int
+    status_report_id: int
+    body: str
+    author: str
+    created_at: datetime
+
+
 class ProjectDetail(msgspec.Struct, frozen=True):
     summary: ProjectSummary
     description: str
@@ -169,6 +179,8 @@ class ProjectDetail(msgspec.Struct, frozen=True):
     # The one step the project waits for (rules.NextStep) and who may take it (rules.StepTakers).
     next_step: str = "none"
     step_takers: str = "nobody"
+    # The council's comments by status report id (a regional project's only).
+    council_comments: dict[int, list[CommentView]] = {}
 
 
 class MunicipalityChoice(msgspec.Struct, frozen=True):

@@ -114,6 +114,20 @@ class StatusReport(Table, tablename="status_report"):
     key = CompositeKey([tenant_id, id])
 
 
+class StatusReportComment(Table, tablename="status_report_comment"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    project_id = BigInt()
+    status_report_id = BigInt()
+    region_id = BigInt()
+    body = Text()
+    written_by = BigInt(null=True, default=None)
+    author = Text()
+    created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+
+
 class Document(Table, tablename="document"):
     tenant_id = BigInt()
     id = BigSerial(primary_key=True)

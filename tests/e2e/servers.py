@@ -48,7 +48,11 @@ def _wait(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise RuntimeError(f"{args} failed:\n{done.stderr}")
 
 
 class Product(NamedTuple):

@@ -49,6 +49,7 @@ from tests.web.browsing import (
 from tests.web.dashboards import dashboard_routes
 from tests.web.grants import grant_routes
 from tests.web.programmes import programme_routes
+from tests.web.projects import council_routes
 from tests.web.projects.plp_pages import new_plp
 from tests.web.tendering import tender_routes
 from web.app import create_app
@@ -478,6 +479,8 @@ CSRF_CASES.update({route: _tender_case(make) for route, make in programme_routes
 
 # Grants (issue 12): each attempt gets a fresh municipality or business, its fund and call.
 CSRF_CASES.update({route: _tender_case(make) for route, make in grant_routes.CSRF.items()})
+# The regional council (issue 11): its comment on a status report, the operator's invitation.
+CSRF_CASES.update({route: _tender_case(make) for route, make in council_routes.CSRF.items()})
 
 
 def test_every_unsafe_route_has_a_csrf_case(app):
@@ -1020,6 +1023,12 @@ CROSS_TENANT.update(
 # KPIs, plans, assessments and documents, under B's kommunenummer and under A's own.
 CROSS_TENANT.update(
     {route: [Ask(*spec) for spec in specs] for route, specs in programme_routes.CROSS.items()}
+)
+
+
+# The regional council (issue 11): A's council comments on B's project; A's admin is no council.
+CROSS_TENANT.update(
+    {route: [Ask(*spec) for spec in specs] for route, specs in council_routes.CROSS.items()}
 )
 
 

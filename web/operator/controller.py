@@ -23,6 +23,7 @@ from web.templating import render
 async def _page(request: Request, status: int = 200, **context) -> Template:
     async with tenant_tx():
         regions = await tenancy.regions_with_municipalities()
+        without_admin = await access.municipalities_without_admin()
     context.setdefault("form", {})
     context.setdefault("errors", {})
     region_options = [(region.slug, region.name) for region in regions]
@@ -32,6 +33,7 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
         status_code=status,
         regions=regions,
         region_options=region_options,
+        without_admin=without_admin,
         **context,
     )
 
@@ -55,6 +57,12 @@ class MunicipalityForm(Form):
 
 class AdminForm(Form):
     email: str = ""
+
+
+class CouncilForm(Form):
+    email: str = ""
+    # A member of the council, or its admin, who then invites the members.
+    role: str = "council_member"
 
 
 def _again(request: Request, form: Form, **context) -> Again:
@@ -125,4 +133,38 @@ async def invite_admin(
 
     return await act(
         request, work, done=invited, again=_again(request, data, admin_for=kommunenummer)
+    )
+
+
+@post(
+    "/operator/regions/{region_slug:str}/council-invitations",
+    guards=[operator],
+    name="operator_invite_council_member",
+    type_decoders=FORMS,
+)
+async def invite_council_member(
+    request: Request, region_slug: FromPath[str], data: Annotated[CouncilForm, URL_ENCODED]
+) -> Response:
+    async def work() -> str:
+        region_id = await connection().fetchval(
+            "select id from region where slug = $1", region_slug
+        )
+        if region_id is None:
+            raise NotFound("region_unknown", N_("There is nothing here."))
+        return await access.invite(
+            scope="region",
+            role=data.checked().role,
+            email=data.email,
+            invited_by=principal_of(request).person.id,
+            region_id=region_id,
+            client_address=client_address(request),
+            mail=invitation_mail(request),
+        )
+
+    async def invited(token: str) -> Response:
+        link = f"{request.app.state.settings.base_url}/invitations/{token}"
+        return await _page(request, invited=data.email, link=link)
+
+    return await act(
+        request, work, done=invited, again=_again(request, data, council_for=region_slug)
     )

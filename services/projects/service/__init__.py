@@ -13,6 +13,11 @@ from services.projects.service._common import (
     ProjectNotFound,
     project_row,
 )
+from services.projects.service.council import (
+    CouncilOnly,
+    comment_on_status_report,
+    council_comments,
+)
 from services.projects.service.decisions import (
     REVISE_DAYS,
     OwnerOnly,
@@ -20,6 +25,7 @@ from services.projects.service.decisions import (
     record_decision,
     set_decision_delegation,
 )
+from services.projects.service.due import ReportDue, status_reports_due
 from services.projects.service.lifecycle import (
     close_sub_project,
     create_project,
@@ -45,6 +51,11 @@ from services.projects.service.views import (
 
 __all__ = [
     "REVISE_DAYS",
+    "CouncilOnly",
+    "comment_on_status_report",
+    "council_comments",
+    "ReportDue",
+    "status_reports_due",
     "CreatorsOnly",
     "MyPart",
     "PlannersOnly",

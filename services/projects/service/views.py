@@ -30,6 +30,7 @@ from services.projects.schemas import (
     SubProjectView,
 )
 from services.projects.service._common import VISIBLE, ProjectNotFound, project_row
+from services.projects.service.council import council_comments
 from services.projects.service.participants import participants_of
 from tenants.context import connection, fetch_structs
 
@@ -152,6 +153,7 @@ async def get_project(project_id: int, *, today: date | None = None) -> ProjectD
         documents=await _documents(key),
         next_step=step.value,
         step_takers=step_takers(step, project["decisions_delegated_to_board"]).value,
+        council_comments=await council_comments(project_id) if project["region_id"] else {},
     )
 
 

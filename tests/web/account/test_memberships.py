@@ -467,6 +467,83 @@ async def test_the_operator_names_a_first_admin_who_then_manages_members(site, s
     assert members.status_code == 200 and "Ny Kollega" in members.text
 
 
+async def test_the_operator_invites_a_council_member_who_then_sees_the_council(
+    site, settings, operator
+):
+    tenant = await new_tenant()
+    path = f"/operator/regions/{tenant.region_slug}/council-invitations"
+    bad = await post(operator, path, {"email": "nope"})
+    assert bad.status_code == 422
+    assert field_error(bad.text, f"council-{tenant.region_slug}") == "Write a valid e-mail address."
+
+    page = await post(operator, path, {"email": "raad@test.example"})
+    assert page.status_code == 200
+    token = LINK.search(text_of(page))[1]
+    pid = random_pid()
+    client = await follow_invitation(site, token, pid)
+    assert (await post(client, f"/invitations/{token}")).status_code == 303
+    [person_id] = await person_ids_of(settings, pid)
+    assert await operator_rows(
+        "select role, region_id from membership where person_id = $1", person_id
+    ) == [{"role": "council_member", "region_id": tenant.region_id}]
+    council = await client.get(f"/r/{tenant.region_slug}")
+    assert council.status_code == 200 and "Ny Kollega" in council.text
+
+
+async def test_a_councils_admin_invites_its_members_and_a_member_may_not(site, settings, operator):
+    tenant = await new_tenant()
+    page = await post(
+        operator,
+        f"/operator/regions/{tenant.region_slug}/council-invitations",
+        {"email": "leiar@test.example", "role": "admin"},
+    )
+    token = LINK.search(text_of(page))[1]
+    admin = await follow_invitation(site, token, random_pid())
+    assert (await post(admin, f"/invitations/{token}")).status_code == 303
+
+    path = f"/r/{tenant.region_slug}/council-invitations"
+    bad = await post(admin, path, {"email": "nope"})
+    assert bad.status_code == 422
+    assert field_error(bad.text, "council-email") == "Write a valid e-mail address."
+    invited = await post(admin, path, {"email": "medlem@test.example"})
+    assert invited.status_code == 200
+    token = LINK.search(text_of(invited))[1]
+    member = await follow_invitation(site, token, random_pid())
+    assert (await post(member, f"/invitations/{token}")).status_code == 303
+    rows = await operator_rows(
+        "select role from invitation where region_id = $1 order by id", tenant.region_id
+    )
+    assert [r["role"] for r in rows] == ["admin", "council_member"]
+
+    before = await operator_rows(
+        "select count(*) as n from invitation where region_id = $1", tenant.region_id
+    )
+    refused = await post(member, path, {"email": "ein@test.example"}, headers=HTML)
+    assert refused.status_code == 403
+    assert (
+        await operator_rows(
+            "select count(*) as n from invitation where region_id = $1", tenant.region_id
+        )
+        == before
+    )
+
+
+async def test_the_operators_home_lists_municipalities_waiting_for_their_first_admin(operator):
+    tenant = await new_tenant()
+
+    def waiting(page: str) -> str:
+        start = page.index('id="needs-doing"')
+        return page[start : page.index("</section>", start)]
+
+    assert f"#admin-{tenant.kommunenummer}" in waiting((await operator.get("/operator")).text)
+    await post(
+        operator,
+        f"/operator/municipalities/{tenant.kommunenummer}/admin-invitations",
+        {"email": "first.admin@test.example"},
+    )
+    assert f"#admin-{tenant.kommunenummer}" not in waiting((await operator.get("/operator")).text)
+
+
 async def test_the_operator_inviting_into_an_unknown_municipality_gets_404(operator):
     before = await operator_rows("select count(*) as n from invitation")
     unknown = await free_kommunenummer()
