@@ -37,6 +37,7 @@ NO_CALLER = {
     "services.grants.service.get_fund": "the case page reads its fund through case()",
     "services.grants.service.public_call": "an application reads its call through the applicant's use-cases",
     "services.projects.service.project_row": "the row every project use-case starts from",
+    "services.projects.service.council_comments": "get_project reads them for the project page",
     "services.outbox.service.emit": "every use-case writes its events through it",
     "services.audit.service.record_change": "every use-case appends to the audit chain through it",
 }

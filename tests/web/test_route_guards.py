@@ -13,7 +13,11 @@ from typing import Any
 
 import pytest
 
-from services.access.rules import MEMBER_ADMINS, ROLES
+from services.access.rules import COUNCIL_ADMINS, MEMBER_ADMINS, ROLES
+from services.grants.roles import APPLICANTS
+from services.grants.roles import ASSESSORS as GRANT_ASSESSORS
+from services.grants.roles import MANAGERS as GRANT_MANAGERS
+from services.grants.roles import READERS as GRANT_READERS
 from services.programmes.roles import EDITORS, PLAN_STEPPERS
 from services.programmes.roles import MANAGERS as PROGRAMME_MANAGERS
 from services.projects import documents as documents_service
@@ -44,7 +48,10 @@ PLACES = {
     "region_slug": "council_a",
 }
 # Routes naming a place whose guard is not a membership of it: the platform operator acts on any.
-NOT_A_MEMBERS_PLACE = {("POST", "/operator/municipalities/{kommunenummer:str}/admin-invitations")}
+NOT_A_MEMBERS_PLACE = {
+    ("POST", "/operator/municipalities/{kommunenummer:str}/admin-invitations"),
+    ("POST", "/operator/regions/{region_slug:str}/council-invitations"),
+}
 
 
 def _member_guard(handler) -> Any | None:
@@ -96,6 +103,10 @@ async def own(world: World, settings, database):  # noqa: F811 - the fixture imp
         f"org_a_{role}": {"scope": "organisation", "role": role, "organisation_id": world.org_a[0]}
         for role in ROLES["organisation"]
     }
+    seats |= {
+        f"region_a_{role}": {"scope": "region", "role": role, "region_id": world.a.region_id}
+        for role in ROLES["region"]
+    }
     async with open_site(settings, database, Provider(settings)) as site:
         for key, seat in seats.items():
             world.people[key] = await new_person(settings, key, seat=seat)
@@ -120,6 +131,9 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
             "assessment_document_a" if "/assessments/" in path else "document_a"
         ],
         "plan_id": w.extra["plan_a"],
+        "application_id": w.extra["grant_application_a"],
+        "call_id": w.extra["grant_call_a"],
+        "report_id": 1,
         "assessment_id": w.extra["assessment_a"],
         "membership_id": w.people["org_a_member" if in_org else "a_viewer"].memberships["seat"],
         "phase": "forstudie",
@@ -173,6 +187,8 @@ async def test_own_ids_under_another_place_get_404_and_change_nothing(own, route
 NOT_THERE_FOR_THEIR_OWN = {
     # the council sees regional projects only; A's project is its own
     ("GET", "/r/{region_slug:str}/projects/{project_id:int}"),
+    # A's tender is published: its draft editor answers that a published tender is not edited
+    ("GET", "/k/{kommunenummer:str}/tenders/{tender_id:int}/edit"),
 }
 
 
@@ -229,6 +245,28 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     },
     ("GET", PROGRAMME + "/strategy/sum"): ("municipality", PROGRAMME_MANAGERS),
     ("POST", PROGRAMME + "/plans/{plan_id:int}/state"): ("municipality", PLAN_STEPPERS),
+    ("GET", TENDER + "/edit"): ("municipality", MANAGERS),
+    ("POST", TENDER + "/edit"): ("municipality", MANAGERS),
+    ("POST", TENDER + "/complete"): ("municipality", MANAGERS),
+    ("GET", K + "/grants"): ("municipality", GRANT_READERS),
+    ("GET", K + "/grants/applications/{application_id:int}"): ("municipality", GRANT_READERS),
+    ("POST", K + "/grants/funds"): ("municipality", GRANT_MANAGERS),
+    ("POST", K + "/grants/calls"): ("municipality", GRANT_MANAGERS),
+    ("POST", K + "/grants/applications/{application_id:int}/assessment"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("POST", K + "/grants/applications/{application_id:int}/decision"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("POST", ORG + "/grants/calls/{call_id:int}/applications"): ("organisation", APPLICANTS),
+    ("POST", ORG + "/grants/applications/{application_id:int}"): ("organisation", APPLICANTS),
+    ("POST", ORG + "/grants/applications/{application_id:int}/submit"): (
+        "organisation",
+        APPLICANTS,
+    ),
+    ("POST", "/r/{region_slug:str}/council-invitations"): ("region", COUNCIL_ADMINS),
 }
 
 
@@ -244,7 +282,7 @@ def test_the_roles_each_guard_asks_for_are_the_ones_written_down(app):
 def _role_cases() -> list[tuple[tuple[str, str], str]]:
     cases = []
     for route, (scope, allowed) in sorted(ROLES_ASKED.items()):
-        prefix = "a_" if scope == "municipality" else "org_a_"
+        prefix = {"municipality": "a_", "organisation": "org_a_", "region": "region_a_"}[scope]
         cases += [(route, prefix + role) for role in ROLES[scope] if role not in allowed]
     return cases
 

@@ -82,7 +82,7 @@ async def follow(
 ) -> Response:
     return await act(
         request,
-        lambda: following.follow(person_id=_person(request), **data.target()),
+        lambda: following.follow(person_id=_person(request), **data.checked().target()),
         done=data.back_to(_base(request)),
         again=partial(_again, request),
     )
@@ -100,7 +100,7 @@ async def unfollow(
 ) -> Response:
     return await act(
         request,
-        lambda: following.unfollow(person_id=_person(request), **data.target()),
+        lambda: following.unfollow(person_id=_person(request), **data.checked().target()),
         done=data.back_to(_base(request)),
         again=partial(_again, request),
     )
