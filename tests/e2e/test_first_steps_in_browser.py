@@ -150,7 +150,12 @@ def test_a_new_municipality_is_onboarded_and_runs_its_programme_and_projects(
     page.get_by_role("button", name=t("Add the KPI")).click()
     expect(page.locator("#kpis ~ ul")).to_contain_text("Gjestedøgn")
 
+    # The KPI form answers with a page reload (HX-Refresh): let it finish before moving on, or
+    # the reload lands on the plans page after the goal is typed and empties it.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name=t("Action plans"), exact=True).first.click()
+    page.wait_for_url("**/plans")
+    page.wait_for_load_state("networkidle")
     page.get_by_label(t("Goal")).first.fill("Fem nye reiselivsbedrifter")
     page.get_by_role("button", name=t("Save the draft")).click()
     plan = page.locator("article.action-plan")
