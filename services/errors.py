@@ -8,6 +8,11 @@ def N_(message: str) -> str:
     return message
 
 
+class Term(str):
+    """A refusal's value that is itself a message (a phase's or a state's name): it is
+    translated with the refusal, so a reader never sees a code."""
+
+
 class DomainError(Exception):
     """Base of every refusal a use-case can give; `code` is stable, `field` names the input.
 
@@ -34,7 +39,11 @@ class DomainError(Exception):
     def translated(self, lang: str) -> str:
         from services.i18n import gettext  # here: the rules stay importable without catalogues
 
-        return gettext(lang, self.message, **self.values)
+        values = {
+            name: gettext(lang, value) if isinstance(value, Term) else value
+            for name, value in self.values.items()
+        }
+        return gettext(lang, self.message, **values)
 
 
 class InvalidInput(DomainError):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 
-from services.errors import N_, Conflict, InvalidInput
+from services.errors import N_, Conflict, InvalidInput, Term
 
 HUNDRED = Decimal(100)
 
@@ -50,13 +50,30 @@ ACTION_PLAN_TRANSITIONS: Mapping[ActionPlanState, frozenset[ActionPlanState]] = 
 }
 
 
+# The names a reader sees for the codes (pages and refusals alike).
+STAGE_NAMES = {
+    "avklaring": N_("Clarification"),
+    "strategi_og_forankring": N_("Strategy and anchoring"),
+    "gjennomforing": N_("Implementation"),
+    "avslutning": N_("Closing"),
+    "viderefoering": N_("Continuation"),
+}
+
+PLAN_STATE_NAMES = {
+    "draft": N_("Draft"),
+    "board_approved": N_("Approved by the board"),
+    "municipality_approved": N_("Approved by the municipality"),
+    "county_granted": N_("Granted by the county"),
+}
+
+
 class InvalidStageTransition(Conflict):
     def __init__(self, current: ProgrammeStage, target: ProgrammeStage) -> None:
         super().__init__(
             "programme_stage_transition_refused",
             N_("A programme cannot go from %(current)s to %(target)s."),
             field="stage",
-            values={"current": str(current), "target": str(target)},
+            values={"current": Term(STAGE_NAMES[current]), "target": Term(STAGE_NAMES[target])},
         )
         self.current, self.target = current, target
 
@@ -67,7 +84,10 @@ class InvalidActionPlanTransition(Conflict):
             "action_plan_transition_refused",
             N_("An action plan cannot go from %(current)s to %(target)s."),
             field="state",
-            values={"current": str(current), "target": str(target)},
+            values={
+                "current": Term(PLAN_STATE_NAMES[current]),
+                "target": Term(PLAN_STATE_NAMES[target]),
+            },
         )
         self.current, self.target = current, target
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 import msgspec
 
-from services.errors import N_, Conflict, InvalidInput
+from services.errors import N_, Conflict, InvalidInput, Term
 
 HUNDRED = Decimal(100)
 
@@ -63,6 +63,21 @@ SUBPROJECT_TRANSITIONS: Mapping[SubProjectState, frozenset[SubProjectState]] = {
 }
 
 
+# The names a reader sees for the codes (pages and refusals alike).
+PHASE_NAMES = {
+    "forstudie": N_("Pre-study"),
+    "forprosjekt": N_("Pre-project"),
+    "hovudprosjekt": N_("Main project"),
+    "drift": N_("Operation"),
+}
+
+SUB_PROJECT_STATE_NAMES = {
+    "planned": N_("Planned"),
+    "active": N_("Running"),
+    "closed": N_("Closed"),
+}
+
+
 class ProjectState(msgspec.Struct, frozen=True):
     """Where a project stands: its current sub-project and the budget approved for it."""
 
@@ -77,7 +92,7 @@ class InvalidStartingPhase(InvalidInput):
             "project_starting_phase_invalid",
             N_("A project starts at the pre-study or the pre-project, not at %(phase)s."),
             field="phase",
-            values={"phase": str(phase)},
+            values={"phase": Term(PHASE_NAMES[phase])},
         )
         self.phase = phase
 
@@ -125,7 +140,10 @@ class InvalidSubProjectTransition(Conflict):
             "subproject_transition_refused",
             N_("A sub-project cannot go from %(current)s to %(target)s."),
             field="state",
-            values={"current": str(current), "target": str(target)},
+            values={
+                "current": Term(SUB_PROJECT_STATE_NAMES[current]),
+                "target": Term(SUB_PROJECT_STATE_NAMES[target]),
+            },
         )
         self.current, self.target = current, target
 

@@ -17,3 +17,16 @@ def test_a_refusal_without_figures_is_translated_as_it_stands():
     refusal = InvalidInput("x", N_("Write a valid e-mail address."))
     assert refusal.translated("en") == "Write a valid e-mail address."
     assert refusal.translated("nb") == "Skriv en gyldig e-postadresse."
+
+
+def test_a_refusal_names_a_state_in_the_readers_language_never_by_its_code():
+    from services.programmes.rules import InvalidStageTransition, ProgrammeStage
+    from services.projects.rules import InvalidSubProjectTransition, SubProjectState
+
+    refusal = InvalidSubProjectTransition(SubProjectState.CLOSED, SubProjectState.PLANNED)
+    assert refusal.translated("en") == "A sub-project cannot go from Closed to Planned."
+    assert "Avslutta" in refusal.translated("nn") and "Planlagt" in refusal.translated("nn")
+    assert "closed" not in refusal.translated("nn")
+    stage = InvalidStageTransition(ProgrammeStage.AVKLARING, ProgrammeStage.GJENNOMFORING)
+    assert "Avklaring" in stage.translated("nn") and "Gjennomføring" in stage.translated("nn")
+    assert "gjennomforing" not in stage.translated("nn")

@@ -14,6 +14,8 @@ from litestar.response import Response, Template
 from services.errors import N_
 from services.programmes import service as programmes
 from services.programmes.roles import EDITORS, MANAGERS, PLAN_STEPS
+from services.programmes.rules import PLAN_STATE_NAMES as PLAN_STATES
+from services.programmes.rules import STAGE_NAMES as STAGES
 from services.programmes.schemas import ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act, again_with
@@ -30,13 +32,6 @@ KINDS = {
     "omstilling": N_("Restructuring programme"),
     "naeringsutvikling": N_("Business development"),
 }
-STAGES = {
-    "avklaring": N_("Clarification"),
-    "strategi_og_forankring": N_("Strategy and anchoring"),
-    "gjennomforing": N_("Implementation"),
-    "avslutning": N_("Closing"),
-    "viderefoering": N_("Continuation"),
-}
 SOURCES = {
     "county": N_("County"),
     "state": N_("State"),
@@ -48,12 +43,6 @@ SEATS = {
     "politician": N_("Politician"),
     "business": N_("Business"),
     "observer": N_("Observer"),
-}
-PLAN_STATES = {
-    "draft": N_("Draft"),
-    "board_approved": N_("Approved by the board"),
-    "municipality_approved": N_("Approved by the municipality"),
-    "county_granted": N_("Granted by the county"),
 }
 # What the button that takes a plan to a state says.
 PLAN_STEP_ACTIONS = {

@@ -9,23 +9,14 @@ from litestar import Request
 from litestar.response import Template
 
 from services.errors import N_
+from services.projects.rules import PHASE_NAMES as PHASES
+from services.projects.rules import SUB_PROJECT_STATE_NAMES as SUB_PROJECT_STATES
 from services.projects.rules import SubProjectPhase, next_phase
 from web.templating import render
 
-PHASES = {
-    "forstudie": N_("Pre-study"),
-    "forprosjekt": N_("Pre-project"),
-    "hovudprosjekt": N_("Main project"),
-    "drift": N_("Operation"),
-}
 STATUSES = {
     "active": N_("Running"),
     "awaiting_decision": N_("Awaiting decision"),
-    "closed": N_("Closed"),
-}
-SUB_PROJECT_STATES = {
-    "planned": N_("Planned"),
-    "active": N_("Running"),
     "closed": N_("Closed"),
 }
 OUTCOMES = {

@@ -110,7 +110,7 @@ async def test_a_step_out_of_turn_or_by_the_wrong_role_is_refused(site, world):
     step = f"{world.url}/plans/{plan.id}/state"
     skipped = await post(admin, step, {"state": "county_granted"})
     assert skipped.status_code == 409
-    assert "An action plan cannot go from draft to county_granted." in text_of(skipped)
+    assert "An action plan cannot go from Draft to Granted by the county." in text_of(skipped)
     board = await browser(site, world.board)
     assert (await post(board, step, {"state": "board_approved"})).status_code == 303
     # The board does not approve for the municipality: its guard lets it in, its use-case not.
