@@ -17,6 +17,11 @@ def principal_of(connection: ASGIConnection) -> Principal | None:
     return connection.scope.get("state", {}).get("principal")
 
 
+def person_of(connection: ASGIConnection) -> int:
+    """The id of the person acting, on a route whose guard has made sure someone is logged in."""
+    return principal_of(connection).person.id
+
+
 def _require(connection: ASGIConnection) -> Principal:
     principal = principal_of(connection)
     if principal is None and connection.scope.get("state", {}).get("sessions_unavailable"):

@@ -15,10 +15,10 @@ from services.grants.roles import APPLICANTS
 from services.grants.schemas import ApplicationView
 from tenants.context import tenant_tx
 from web.actions import act, again_with
-from web.auth.guards import organisation_member, principal_of
+from web.auth.guards import organisation_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED
 from web.grants.forms import ApplicationForm, StartForm
-from web.grants.pages import page, person_of
+from web.grants.pages import page
 
 HOME = "/o/{organisasjonsnummer:str}/grants"
 ONE = HOME + "/applications/{application_id:int}"

@@ -14,10 +14,10 @@ from services.grants import service as grants
 from services.grants.roles import ASSESSORS, MANAGERS, READERS
 from tenants.context import tenant_tx
 from web.actions import act, again_with
-from web.auth.guards import municipality_member, principal_of
+from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
-from web.grants.pages import STATES, page, person_of
+from web.grants.pages import STATES, page
 
 HOME = "/k/{kommunenummer:str}/grants"
 CASE = HOME + "/applications/{application_id:int}"

@@ -10,7 +10,6 @@ from litestar.response import Template
 
 from services.errors import N_
 from services.grants.rules import FINANCING_SOURCES, SUMMARY_LIMIT
-from web.auth.guards import principal_of
 from web.i18n import gettext
 from web.templating import render
 
@@ -33,10 +32,6 @@ assert tuple(SOURCES) == FINANCING_SOURCES  # noqa: S101 - the page names every 
 
 def the_day(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
-
-
-def person_of(request: Request) -> int:
-    return principal_of(request).person.id
 
 
 def page(

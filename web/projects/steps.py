@@ -17,7 +17,7 @@ from services.errors import N_, InvalidInput, required_text
 from services.projects import service as projects
 from services.projects.rules import HUNDRED
 from web.actions import Again, act
-from web.auth.guards import municipality_member, principal_of
+from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
 from web.projects.controller import ONE, back_to, project_page_of, project_view
 from web.projects.creation import shares_of, steering_group_of, steering_rows
@@ -132,10 +132,6 @@ def _done(request: Request, kommunenummer: str, project_id: int, anchor: str = "
     return back_to(request, f"/k/{kommunenummer}/projects/{project_id}", anchor)
 
 
-def _person(request: Request) -> int:
-    return principal_of(request).person.id
-
-
 STEP = {"guards": [municipality_member()], "status_code": 200, "type_decoders": FORMS}
 
 
@@ -149,7 +145,7 @@ async def plan(
     async def work() -> int:
         values = data.values()
         return await projects.plan_sub_project(
-            project_id, values.pop("phase"), **values, actor_person_id=_person(request)
+            project_id, values.pop("phase"), **values, actor_person_id=person_of(request)
         )
 
     return await act(
@@ -170,7 +166,7 @@ async def close(
     return await act(
         request,
         lambda: projects.close_sub_project(
-            project_id, data.report(), actor_person_id=_person(request)
+            project_id, data.report(), actor_person_id=person_of(request)
         ),
         done=_done(request, kommunenummer, project_id),
         again=_again(request, project_id, data, NEXT_STEP, "close"),
@@ -187,7 +183,7 @@ async def decision_point(
     return await act(
         request,
         lambda: projects.reach_decision_point(
-            project_id, due_date=data.due(), actor_person_id=_person(request)
+            project_id, due_date=data.due(), actor_person_id=person_of(request)
         ),
         done=_done(request, kommunenummer, project_id),
         again=_again(request, project_id, data, NEXT_STEP, "decision_point"),
@@ -204,7 +200,7 @@ async def delegation(
     return await act(
         request,
         lambda: projects.set_decision_delegation(
-            project_id, data.checked().delegated == "on", actor_person_id=_person(request)
+            project_id, data.checked().delegated == "on", actor_person_id=person_of(request)
         ),
         done=_done(request, kommunenummer, project_id, "roles"),
         again=_again(request, project_id, data),
@@ -221,7 +217,7 @@ async def steering_group(
     return await act(
         request,
         lambda: projects.set_steering_group(
-            project_id, steering_group_of(data.checked()), actor_person_id=_person(request)
+            project_id, steering_group_of(data.checked()), actor_person_id=person_of(request)
         ),
         done=_done(request, kommunenummer, project_id, "steering"),
         again=_again(request, project_id, data),
@@ -239,7 +235,7 @@ async def cost_shares(
     return await act(
         request,
         lambda: projects.set_cost_shares(
-            project_id, data.shares(kommunenummer, lang), actor_person_id=_person(request)
+            project_id, data.shares(kommunenummer, lang), actor_person_id=person_of(request)
         ),
         done=_done(request, kommunenummer, project_id, "participants"),
         again=_again(request, project_id, data),

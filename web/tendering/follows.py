@@ -14,7 +14,7 @@ from services.tenancy.service import regions_with_municipalities
 from services.tendering.service import follows as following
 from tenants.context import tenant_tx
 from web.actions import act
-from web.auth.guards import organisation_member, principal_of
+from web.auth.guards import organisation_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
 from web.tendering.pages import page
 
@@ -66,10 +66,6 @@ async def _again(request: Request, status: int, errors: dict[str, str]) -> Templ
     return await _follows_page(request, status=status, errors=errors)
 
 
-def _person(request: Request) -> int:
-    return principal_of(request).person.id
-
-
 @post(
     FOLLOWS,
     guards=[organisation_member()],
@@ -82,7 +78,7 @@ async def follow(
 ) -> Response:
     return await act(
         request,
-        lambda: following.follow(person_id=_person(request), **data.checked().target()),
+        lambda: following.follow(person_id=person_of(request), **data.checked().target()),
         done=data.back_to(_base(request)),
         again=partial(_again, request),
     )
@@ -100,7 +96,7 @@ async def unfollow(
 ) -> Response:
     return await act(
         request,
-        lambda: following.unfollow(person_id=_person(request), **data.checked().target()),
+        lambda: following.unfollow(person_id=person_of(request), **data.checked().target()),
         done=data.back_to(_base(request)),
         again=partial(_again, request),
     )

@@ -20,7 +20,7 @@ from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import InvalidScore, StandstillNotOver
 from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
-from web.auth.guards import municipality_member, principal_of
+from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
 from web.templating import date_text
 from web.tendering.municipality.tender import ONE, base_of, tender_page_of
@@ -74,10 +74,6 @@ def _again(request: Request, tender_id: int, errors_key: str, form: dict) -> Aga
     return again_with(partial(_evaluation_page, request, tender_id), errors_key, form=form)
 
 
-def _me(request: Request) -> int:
-    return principal_of(request).person.id
-
-
 class DeclarationForm(Form):
     role: str = ""
     conflicted: str = ""
@@ -127,7 +123,7 @@ async def declare(
         request,
         lambda: tendering.declare_interest(
             tender_id,
-            person_id=_me(request),
+            person_id=person_of(request),
             role=data.checked().role,
             conflicted=data.conflicted == "yes",
             note=data.note,
@@ -156,7 +152,7 @@ async def qualification(
         lambda: tendering.record_qualification(
             tender_id,
             bid_id,
-            actor_person_id=_me(request),
+            actor_person_id=person_of(request),
             qualified=data.checked().qualified == "yes",
             reason=data.reason,
         ),
@@ -184,7 +180,7 @@ async def scores(
     return await act(
         request,
         lambda: tendering.score_bid(
-            tender_id, bid_id, evaluator_id=_me(request), scores=data.scores(), note=data.note
+            tender_id, bid_id, evaluator_id=person_of(request), scores=data.scores(), note=data.note
         ),
         done=f"{base_of(request)}/{tender_id}/evaluation",
         again=_again(request, tender_id, "score_errors", {**data.texts(), "bid_id": str(bid_id)}),
@@ -202,7 +198,7 @@ async def complete(
 ) -> Response:
     return await act(
         request,
-        lambda: tendering.complete_evaluation(tender_id, actor_person_id=_me(request)),
+        lambda: tendering.complete_evaluation(tender_id, actor_person_id=person_of(request)),
         done=f"{base_of(request)}/{tender_id}/evaluation",
         again=_again(request, tender_id, "complete_errors", {}),
     )
@@ -224,7 +220,7 @@ async def award(
     return await act(
         request,
         lambda: tendering.notify_award(
-            tender_id, actor_person_id=_me(request), reasons=data.checked().reasons
+            tender_id, actor_person_id=person_of(request), reasons=data.checked().reasons
         ),
         done=f"{base_of(request)}/{tender_id}",
         again=_again(request, tender_id, "award_errors", data.texts()),
@@ -242,7 +238,7 @@ async def sign(
 ) -> Response:
     async def work() -> None:
         try:
-            await tendering.sign_contract(tender_id, actor_person_id=_me(request))
+            await tendering.sign_contract(tender_id, actor_person_id=person_of(request))
         except StandstillNotOver as refusal:
             raise StandstillMessage(refusal.ends_at) from None
 

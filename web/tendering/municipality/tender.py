@@ -21,7 +21,7 @@ from services.tendering.rules import MAX_DOCUMENT_BYTES
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
-from web.auth.guards import municipality_member, principal_of
+from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, upload_of
 from web.tendering.pages import page
 
@@ -87,10 +87,6 @@ def again(request: Request, tender_id: int, errors_key: str, **context) -> Again
     return again_with(partial(tender_page_of, request, tender_id), errors_key, **context)
 
 
-def me(request: Request) -> int:
-    return principal_of(request).person.id
-
-
 class DocumentForm(Form):
     file: UploadFile | None = None
 
@@ -130,7 +126,7 @@ async def publish(
 ) -> Response:
     return await act(
         request,
-        lambda: tendering.publish_tender(tender_id, actor_person_id=me(request)),
+        lambda: tendering.publish_tender(tender_id, actor_person_id=person_of(request)),
         done=f"{base_of(request)}/{tender_id}",
         again=again(request, tender_id, "action_errors"),
     )
@@ -154,7 +150,7 @@ async def add_document(
         upload = await upload_of(data.file, field="documents")
         await tendering.add_document(
             tender_id,
-            actor_person_id=me(request),
+            actor_person_id=person_of(request),
             name=upload.name,
             media_type=upload.media_type or "application/octet-stream",
             content=upload.content,
@@ -186,7 +182,7 @@ async def answer(
         request,
         lambda: tendering.answer_question(
             tender_id,
-            actor_person_id=me(request),
+            actor_person_id=person_of(request),
             answer=data.checked().answer,
             question_id=data.question_number(),
             question=data.question or None,
@@ -209,7 +205,7 @@ async def confirm_opening(
     return await act(
         request,
         lambda: tendering.confirm_opening(
-            tender_id, person_id=me(request), sealing_key=sealing_key(request)
+            tender_id, person_id=person_of(request), sealing_key=sealing_key(request)
         ),
         done=f"{base_of(request)}/{tender_id}",
         again=again(request, tender_id, "action_errors"),
@@ -232,7 +228,7 @@ async def cancel(
     return await act(
         request,
         lambda: tendering.cancel_tender(
-            tender_id, actor_person_id=me(request), reason=data.checked().reason
+            tender_id, actor_person_id=person_of(request), reason=data.checked().reason
         ),
         done=f"{base_of(request)}/{tender_id}",
         again=again(request, tender_id, "cancel_errors"),
@@ -251,7 +247,7 @@ async def complete(
     """The signed contract has been carried out: the tender is completed."""
     return await act(
         request,
-        lambda: tendering.complete_tender(tender_id, actor_person_id=me(request)),
+        lambda: tendering.complete_tender(tender_id, actor_person_id=person_of(request)),
         done=f"{base_of(request)}/{tender_id}",
         again=again(request, tender_id, "action_errors"),
     )
