@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from services.dashboards import service as dashboards
-from services.dashboards.rules import municipality_of
+from services.dashboards.rules import municipalities_of
 from services.errors import DomainError
 from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
@@ -177,10 +177,9 @@ async def _events_since(tenant_id: int, after: int) -> list:
 async def _handle(events: list[tuple[int, str, dict]]) -> None:
     """What the dashboard actor does for each event, in order."""
     for tenant_id, kind, payload in events:
-        municipality_id = municipality_of(tenant_id, payload)
         if dashboards.slices_for(kind):
-            await dashboards.refresh_municipality_and_regions(
-                municipality_id, dashboards.slices_for(kind)
+            await dashboards.refresh_municipalities_and_regions(
+                municipalities_of(tenant_id, payload), dashboards.slices_for(kind)
             )
 
 
