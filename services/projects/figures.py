@@ -5,7 +5,7 @@ programmes' slice shows it per strategy area); and the lists behind those figure
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -88,13 +88,6 @@ class MoneyRow(msgspec.Struct, frozen=True):
     amount: Decimal
 
 
-class ShareRow(msgspec.Struct, frozen=True):
-    lead_id: int
-    project_id: int
-    municipality_id: int
-    cost_share: Decimal
-
-
 class MoneyPart(msgspec.Struct, frozen=True):
     """The municipality's part of the projects' money in a year, per strategy area of its own
     (None: no area, or a regional project another municipality leads, whose areas are the
@@ -105,14 +98,13 @@ class MoneyPart(msgspec.Struct, frozen=True):
     amount: Decimal
 
 
-def parts_of(
-    me: int, rows: Sequence[MoneyRow], shares: Sequence[ShareRow]
-) -> list[MoneyPart]:
+# (lead, project id) -> municipality id -> cost share in per cent, for each regional project.
+CostShares = Mapping[tuple[int, int], Mapping[int, Decimal]]
+
+
+def parts_of(me: int, rows: Sequence[MoneyRow], by_project: CostShares) -> list[MoneyPart]:
     """The municipality's part of each amount: all of its own local projects' money, and its
     cost share of each regional project's, split so the participants' parts sum to the amount."""
-    by_project: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    for s in shares:
-        by_project[(s.lead_id, s.project_id)][s.municipality_id] = s.cost_share
     sums: dict[tuple[int | None, int], Decimal] = defaultdict(Decimal)
     for r in rows:
         project_shares = by_project.get((r.lead_id, r.project_id))
@@ -147,15 +139,14 @@ async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
         " from status_report r join project p on p.tenant_id = r.tenant_id and p.id = r.project_id"
         f" where {_MINE} group by 1, 2, 3, 4"
     )
-    shares = structs(
-        ShareRow,
-        await db.fetch(
-            "select pp.tenant_id as lead_id, pp.project_id, pp.municipality_id, pp.cost_share"
-            " from project_participant pp join project p"
-            " on p.tenant_id = pp.tenant_id and p.id = pp.project_id"
-            f" where {_MINE}"
-        ),
-    )
+    shares: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for r in await db.fetch(
+        "select pp.tenant_id, pp.project_id, pp.municipality_id, pp.cost_share"
+        " from project_participant pp join project p"
+        " on p.tenant_id = pp.tenant_id and p.id = pp.project_id"
+        f" where {_MINE}"
+    ):
+        shares[(r["tenant_id"], r["project_id"])][r["municipality_id"]] = r["cost_share"]
     return (
         parts_of(me, structs(MoneyRow, committed), shares),
         parts_of(me, structs(MoneyRow, spent), shares),
