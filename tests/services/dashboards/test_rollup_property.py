@@ -22,6 +22,7 @@ from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
 from services.projects import service as projects
 from services.projects.schemas import NewProject, StatusReportInput
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import cancel_tender, create_tender, publish_tender
 from tenants.context import connection, tenant_tx
 from tests.services.dashboards.dashboard_helpers import (
@@ -155,10 +156,13 @@ async def _apply(world: World, step: tuple) -> None:
         elif kind == "tender":
             officer = world.officers[place.id]
             tender = await create_tender(
-                actor_person_id=officer, title=f"Konkurranse {secrets.token_hex(3)}",
-                description="", estimated_value=Decimal(200_000), award_criteria=CRITERIA,
-                qualification_requirements=[], questions_deadline=now + timedelta(days=5),
-                bid_deadline=now + timedelta(days=10),
+                TenderDraft(
+                    title=f"Konkurranse {secrets.token_hex(3)}", description="",
+                    estimated_value=Decimal(200_000), award_criteria=CRITERIA,
+                    qualification_requirements=[], questions_deadline=now + timedelta(days=5),
+                    bid_deadline=now + timedelta(days=10),
+                ),
+                actor_person_id=officer,
             )
             await publish_tender(tender.id, actor_person_id=officer)
             own_tenders.append(tender.id)

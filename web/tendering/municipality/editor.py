@@ -17,7 +17,7 @@ from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS
 from services.tendering.rules import OSLO, AwardCriterion, TenderState
-from services.tendering.schemas import TenderView
+from services.tendering.schemas import TenderDraft, TenderView
 from tenants.context import current_scope, tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
@@ -188,9 +188,8 @@ async def create(
     lang = request.state.get("lang", "nb")
 
     async def work():
-        values = data.values(lang)
         return await tendering.create_tender(
-            actor_person_id=principal_of(request).person.id, **values
+            TenderDraft(**data.values(lang)), actor_person_id=principal_of(request).person.id
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:
@@ -253,7 +252,9 @@ async def update(
 
     async def work():
         return await tendering.update_tender(
-            tender_id, actor_person_id=principal_of(request).person.id, **data.values(lang)
+            tender_id,
+            TenderDraft(**data.values(lang)),
+            actor_person_id=principal_of(request).person.id,
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:
