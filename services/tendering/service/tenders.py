@@ -97,6 +97,21 @@ class _Checked:
         self.description = draft.description.strip()
         self.questions_deadline, self.bid_deadline = draft.questions_deadline, draft.bid_deadline
 
+    @property
+    def columns(self) -> tuple:
+        """The values of title, description, estimated_value, notice, award_criteria,
+        qualification_requirements, questions_deadline and bid_deadline, in that order."""
+        return (
+            self.title,
+            self.description,
+            self.value,
+            self.notice.value,
+            self.criteria,
+            json.dumps(self.requirements),
+            self.questions_deadline,
+            self.bid_deadline,
+        )
+
     def audited(self, row) -> dict:
         return {
             "title": self.title,
@@ -118,14 +133,7 @@ async def create_tender(draft: TenderDraft, *, actor_person_id: int) -> TenderVi
         " award_criteria, qualification_requirements, questions_deadline, bid_deadline,"
         " created_by) values (app_tenant_id(), $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)"
         " returning *",
-        t.title,
-        t.description,
-        t.value,
-        t.notice.value,
-        t.criteria,
-        json.dumps(t.requirements),
-        t.questions_deadline,
-        t.bid_deadline,
+        *t.columns,
         actor_person_id,
     )
     await audit("created", row["id"], actor_person_id, t.audited(row))
@@ -149,14 +157,7 @@ async def update_tender(
         " where tenant_id = $1 and id = $2 and state = 'draft' returning *",
         tender["tenant_id"],
         tender_id,
-        t.title,
-        t.description,
-        t.value,
-        t.notice.value,
-        t.criteria,
-        json.dumps(t.requirements),
-        t.questions_deadline,
-        t.bid_deadline,
+        *t.columns,
     )
     await audit("edited", tender_id, actor_person_id, t.audited(row))
     return tender_view(row)
