@@ -112,6 +112,7 @@ PARTS: tuple[Part, ...] = (
         migrations=True,
         routes=("web.grants.public", "web.grants.municipality", "web.grants.applicant"),
         demo="services.grants.demo:load_grants",
+        mails="services.grants.mails",
     ),
     Part("notifications", "services.notifications", actors="workers.actors.mail"),
 )
