@@ -75,6 +75,8 @@ class GrantApplication(Table, tablename="grant_application"):
     conditions = Text()
     reporting_deadline = Date(null=True, default=None)
     decided_in_meeting = BigInt(null=True, default=None)
+    contact_email = Text()
+    contact_language = Text(null=True, default=None)
     rank = Integer(null=True, default=None)
     rank_comment = Text()
 

@@ -34,6 +34,10 @@ alter table grant_application
     add column reporting_deadline date,
     -- The board meeting that decided it, when the board did.
     add column decided_in_meeting bigint,
+    -- Where the decision letter goes: the person who submitted it, their address and language
+    -- as they were at submission (the municipality cannot read an organisation's people).
+    add column contact_email text not null default '',
+    add column contact_language text check (contact_language in ('nb', 'nn', 'en')),
     -- The official's ranking among the call's applications, and a comment to it.
     add column rank integer check (rank > 0),
     add column rank_comment text not null default '',
@@ -327,18 +331,6 @@ create policy grant_attachment_write on grant_attachment for insert to samspel_a
 create policy grant_attachment_remove on grant_attachment for delete to samspel_app
     using (grant_application_visible(tenant_id, application_id));
 
--- Where the municipality sends the decision letter: the person who submitted the application,
--- in their own language. The municipality cannot read an organisation's people; this gives it
--- only the submitter of one of its own cases.
-create function grant_applicant_contact(application bigint)
-returns table (name text, email text, language text)
-language sql stable security definer set search_path = pg_catalog, public as $$
-    select p.name, p.email, p.language
-    from grant_application a join person p on p.id = a.submitted_by
-    where a.tenant_id = nullif(current_setting('app.tenant_id', true), '')::bigint
-      and a.id = application and a.state <> 'draft'
-$$;
-grant execute on function grant_applicant_contact(bigint) to samspel_app;
 
 -- The public calls now say which optional parts their fund asks for.
 drop function public_grant_calls();

@@ -189,7 +189,8 @@ async def submit_application(application_id: int, *, person_id: int) -> Applicat
     with database_refusals():
         await connection().execute(
             "update grant_application set state = 'submitted', submitted_by = $3,"
-            " receipt_sha256 = $4 where tenant_id = $1 and id = $2",
+            " receipt_sha256 = $4, (contact_email, contact_language) = (select email, language"
+            " from person where id = $3) where tenant_id = $1 and id = $2",
             row["tenant_id"],
             row["id"],
             person_id,

@@ -42,7 +42,7 @@ async def send_decision_letter(
         " a.reporting_deadline, a.rejection_reason,"
         " (a.decided_at at time zone 'Europe/Oslo')::date as decided_on,"
         " m.name as municipality, m.maalform, o.name as organisation, o.organisasjonsnummer,"
-        " c.title as call, f.name as fund"
+        " c.title as call, f.name as fund, a.contact_email, a.contact_language"
         " from grant_application a join municipality m on m.id = a.tenant_id"
         " join organisation o on o.id = a.organisation_id"
         " join grant_call c on c.tenant_id = a.tenant_id and c.id = a.call_id"
@@ -52,10 +52,7 @@ async def send_decision_letter(
     )
     if row is None:
         raise ApplicationNotFound()
-    contact = await db.fetchrow(
-        "select name, email, language from grant_applicant_contact($1)", application_id
-    )
-    lang = letter_language(contact["language"] if contact else None, row["maalform"])
+    lang = letter_language(row["contact_language"], row["maalform"])
     granted = row["state"] == "granted"
     share = None
     if granted and row["eligible_cost"]:
@@ -88,10 +85,10 @@ async def send_decision_letter(
         lang,
         pdf,
     )
-    if contact and contact["email"].strip():
+    if row["contact_email"].strip():
         link = f"{_base_url()}/o/{row['organisasjonsnummer']}/grants/applications/{application_id}"
         await request_mail(
-            to=contact["email"].strip(),
+            to=row["contact_email"].strip(),
             template=LETTER_MAIL,
             language=lang,
             values={
