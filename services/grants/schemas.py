@@ -126,6 +126,7 @@ class ApplicationView(msgspec.Struct, frozen=True):
     rank: int | None = None
     rank_comment: str = ""
     organisasjonsnummer: str = ""
+    assessed_by: int | None = None
 
 
 class RankedApplication(msgspec.Struct, frozen=True):

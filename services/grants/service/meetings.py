@@ -56,6 +56,7 @@ class AgendaItem(msgspec.Struct, frozen=True):
     votes: list[Vote]
     conflicted: list[str]  # the names of members who declared a conflict and left
     declared: list[int]  # the members with a declaration on this case
+    conflicted_ids: list[int]  # the members who declared a conflict in this case
 
 
 class MeetingView(msgspec.Struct, frozen=True):
@@ -388,6 +389,7 @@ async def meeting(meeting_id: int) -> MeetingView:
                     if d["conflicted"] and d["board_member_id"] in present
                 ],
                 declared=[d["board_member_id"] for d in declarations],
+                conflicted_ids=[d["board_member_id"] for d in declarations if d["conflicted"]],
             )
         )
     return MeetingView(**dict(row), members=members, present=present, agenda=agenda)

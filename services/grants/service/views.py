@@ -14,7 +14,7 @@ _ONE = (
     " a.eligible_cost, a.requested_amount, a.grantable_amount, a.share, a.decided_at,"
     " a.granted_amount, a.rejection_reason, c.asks_for, a.recommendation,"
     " a.recommendation_reason, a.recommended_at, a.conditions, a.reporting_deadline,"
-    " a.decided_in_meeting, a.rank, a.rank_comment, o.organisasjonsnummer,"
+    " a.decided_in_meeting, a.rank, a.rank_comment, o.organisasjonsnummer, a.assessed_by,"
     f" {TODAY} between c.opens_on and c.closes_on as call_open"
     " from grant_application a"
     " join public_grant_calls() c on c.tenant_id = a.tenant_id and c.id = a.call_id"
