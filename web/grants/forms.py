@@ -7,7 +7,7 @@ from datetime import date
 from litestar.datastructures import UploadFile
 
 from services import inputs
-from services.errors import N_, InvalidInput
+from services.errors import N_, InvalidInput, required_text
 from services.grants.schemas import CostLineInput, FinancingLineInput
 from services.grants.service import AttachmentInput
 from web.forms import Form, file_name
@@ -206,7 +206,8 @@ class MeetingForm(Form):
                 inputs.whole, self.programme_id, "programme_id", N_("Choose a programme.")
             )
             held_on = read(inputs.day, self.held_on, "held_on")
-        return {"programme_id": programme, "held_on": held_on, "place": self.place}
+            place = read(required_text, self.place, "place", 300)
+        return {"programme_id": programme, "held_on": held_on, "place": place}
 
 
 class AttendanceForm(Form):

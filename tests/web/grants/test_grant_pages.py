@@ -147,7 +147,9 @@ async def test_a_business_applies_and_the_official_assesses_and_grants_from_page
     assert "Computed from the plans" in case
     assert "50,00 %" in case or "50.00 %" in case
     assert "The official decides" in case
-    assessed = await post(official, f"{case_path}/assessment", {"comment": "Godt prosjekt.", "conflicted": "no"})
+    assessed = await post(
+        official, f"{case_path}/assessment", {"comment": "Godt prosjekt.", "conflicted": "no"}
+    )
     assert assessed.status_code == 303
     granted = await post(
         official,
@@ -168,7 +170,9 @@ async def test_above_the_officials_limit_the_page_says_the_board_decides(site, s
     assert "The board decides this application" in case
     assert 'name="outcome" value="granted"' not in case
     refused = await post(
-        official, f"{case_path}/decision", {"outcome": "granted", "reporting_deadline": "31.12.2099"}
+        official,
+        f"{case_path}/decision",
+        {"outcome": "granted", "reporting_deadline": "31.12.2099"},
     )
     assert refused.status_code == 409
     assert 'name="recommendation"' in case
