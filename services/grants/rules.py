@@ -256,24 +256,38 @@ MAX_ATTACHMENTS = 20
 
 
 def check_attachment(name: str, media_type: str, content: bytes) -> None:
-    def refuse(code: str, message: str) -> InvalidInput:
-        return InvalidInput(
-            code, message, field="attachments", values={"name": name, "type": media_type}
-        )
-
     if not name.strip() or len(name) > 255 or any(c in name for c in "/\\\x00"):
-        raise refuse("grant_attachment_name", N_("A file needs a plain file name."))
+        raise InvalidInput(
+            "grant_attachment_name",
+            N_("A file needs a plain file name."),
+            field="attachments",
+        )
     if media_type not in DOCUMENT_TYPES:
-        raise refuse(
+        raise InvalidInput(
             "grant_attachment_type",
             N_("%(name)s: upload a PDF, Word, Excel, OpenDocument, PNG, JPEG or text file."),
+            field="attachments",
+            values={"name": name},
         )
     if not content:
-        raise refuse("grant_attachment_empty", N_("%(name)s is empty."))
+        raise InvalidInput(
+            "grant_attachment_empty",
+            N_("%(name)s is empty."),
+            field="attachments",
+            values={"name": name},
+        )
     if len(content) > MAX_ATTACHMENT_BYTES:
-        raise refuse("grant_attachment_large", N_("%(name)s is larger than 20 MB."))
+        raise InvalidInput(
+            "grant_attachment_large",
+            N_("%(name)s is larger than 20 MB."),
+            field="attachments",
+            values={"name": name},
+        )
     signatures = DOCUMENT_TYPES[media_type]
     if signatures and not any(content.startswith(s) for s in signatures):
-        raise refuse(
-            "grant_attachment_mismatch", N_("%(name)s is not what its type says (%(type)s).")
+        raise InvalidInput(
+            "grant_attachment_mismatch",
+            N_("%(name)s is not what its type says (%(type)s)."),
+            field="attachments",
+            values={"name": name, "type": media_type},
         )

@@ -76,6 +76,7 @@ async def add_attachments(
 
 async def remove_attachment(application_id: int, attachment_id: int, *, person_id: int) -> None:
     await require_organisation_role(person_id, APPLICANTS)
+    await attachment(application_id, attachment_id, own=True)  # no such file of ours: 404
     row = await _own_draft(application_id)
     with database_refusals():
         removed = await connection().execute(
