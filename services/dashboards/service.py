@@ -94,9 +94,7 @@ async def today() -> date:
     return await connection().fetchval(TODAY)
 
 
-async def compute_municipality(
-    names: Iterable[str] | None = None, *, on: date
-) -> list[Figure]:
+async def compute_municipality(names: Iterable[str] | None = None, *, on: date) -> list[Figure]:
     """The figures of these slices (all when None) as the transaction's municipality's rows say now."""
     figures: list[Figure] = []
     for slice_ in _chosen(names):
@@ -277,7 +275,7 @@ async def _members() -> list[Member]:
         Member,
         "select m.id, m.kommunenummer, m.name from region_member rm"
         " join municipality m on m.id = rm.municipality_id"
-        " where rm.region_id = app_region_id() order by m.name"
+        " where rm.region_id = app_region_id() order by m.name",
     )
 
 

@@ -52,8 +52,7 @@ async def compute(on: date) -> list[Figure]:
         "select phase, status from project where tenant_id = app_tenant_id() order by id"
     )
     dues = await db.fetch(
-        "select due_date from decision_point where tenant_id = app_tenant_id()"
-        " and outcome is null"
+        "select due_date from decision_point where tenant_id = app_tenant_id() and outcome is null"
     )
     return project_figures(structs(ProjectRow, projects), [r["due_date"] for r in dues], on)
 
@@ -178,7 +177,7 @@ async def overdue_decisions() -> list[OverdueDecision]:
         "select d.project_id, p.title as project_title, d.next_phase, d.due_date"
         " from decision_point d join project p on p.tenant_id = d.tenant_id and p.id = d.project_id"
         f" where d.tenant_id = app_tenant_id() and d.outcome is null and d.due_date < ({TODAY})"
-        " order by d.due_date, p.title"
+        " order by d.due_date, p.title",
     )
 
 
