@@ -128,7 +128,7 @@ async def test_a_municipality_dashboard_reads_as_many_statements_for_200_project
         sent = await _statements(monkeypatch, size["staff"], f"/k/{size['nr']}/dashboard")
         counts[label] = Counter(sent)
     assert counts["small"] == counts["big"]
-    assert sum(counts["big"].values()) <= 13, counts["big"]
+    assert sum(counts["big"].values()) <= 7, counts["big"]
 
 
 async def test_a_region_dashboard_reads_as_many_statements_for_three_members_as_for_one(
@@ -142,7 +142,7 @@ async def test_a_region_dashboard_reads_as_many_statements_for_three_members_as_
         )
         counts[label] = (Counter(whole), Counter(member))
     assert counts["small"] == counts["big"]
-    assert sum(counts["big"][0].values()) <= 13, counts["big"][0]
+    assert sum(counts["big"][0].values()) <= 7, counts["big"][0]
 
 
 async def test_a_recompute_whose_figures_did_not_move_draws_no_chart(two_sizes, monkeypatch):
