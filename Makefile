@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: setup browser fonts run test bench faults lint translations clean
 
-setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled
+setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled static-compressed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 	cp node_modules/@digdir/designsystemet-css/dist/theme/designsystemet.css $(VENDOR)/designsystemet-theme.css
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	touch $@
+
+# Every static text file compressed once (file.gz, file.br beside it); web/assets.py serves them.
+.PHONY: static-compressed
+static-compressed: $(VENV)/.installed $(VENDOR)/.built
+	$(PY) -m web.assets
 
 .PHONY: translations-compiled
 translations-compiled: $(VENV)/.installed
