@@ -9,6 +9,7 @@ steps deep, one page of each kind (the same address with other numbers is the sa
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -183,4 +184,49 @@ def test_the_decision_dialog_is_modal_and_esc_closes_it(browser, product):
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect(opener).to_be_focused()
+    context.close()
+
+
+def tab_to(page: Page, selector: str, presses: int = 200) -> None:
+    """Press Tab until the focus is on `selector`, as a keyboard user moves through a page."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_business_sends_a_bid_with_the_keyboard_alone(browser, product):
+    """Fossli Rådgjeving's admin, from her home, with Tab, Enter, Space and typing only: opens
+    Meråker's open tender, fills the price and the answers, attaches a file through the file
+    chooser opened by Space, sends the bid and lands on its receipt."""
+    base = product.base
+    context = context_in(browser, base, "nn")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    home = log_in(page, base, "Mette Fossli")
+    tab_to(page, f"main a[href^='{home}/tenders/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"{re.escape(base + home)}/tenders/\d+$"))
+
+    tab_to(page, "#field-price")
+    page.keyboard.type("1 120 000")
+    page.keyboard.press("Tab")
+    answers = 0
+    while page.evaluate("document.activeElement.matches('textarea[name^=\"answer:\"]')"):
+        page.keyboard.type("Vi kjenner kommunen og næringslivet i Meråker godt.")
+        answers += 1
+        page.keyboard.press("Tab")
+    assert answers >= 1
+    assert page.evaluate("document.activeElement.id") == "field-documents"
+    with page.expect_file_chooser() as chosen:
+        page.keyboard.press("Space")
+    chosen.value.set_files(
+        files=[{"name": "tilbod.txt", "mimeType": "text/plain", "buffer": b"Tilbod"}]
+    )
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"{re.escape(base + home)}/bids/\d+$"))
+    expect(page.locator("code.sha256")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     context.close()
