@@ -81,11 +81,15 @@ test: setup browser fonts
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(PY) -m pytest
 
-# Throughput, latency and memory of the running product; writes bench/results.md.
+# Samspel at national scale: loads `python -m services.cli generate --scale national` into a
+# database of its own (samspel_bench on the server of SAMSPEL_DATABASE_URL) with a throw-away
+# redis-server, measures each page beside its framework ceiling, the region dashboard at a fixed
+# rate, change-to-dashboard time, a full recompute, a deadline rush and memory, and writes
+# bench/results.md. Under 20 minutes on 2 cores. BENCH_SCALE=small and BENCH_SECONDS=2 try it fast.
 bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
-	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	SAMSPEL_SECRET_KEY="$${SAMSPEL_SECRET_KEY:-bench-secret-bench-secret-bench-secret-00}" \
 	$(PY) -m tests.load.bench
 
