@@ -7,6 +7,7 @@ a part or a mail.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +30,15 @@ _DATE = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y"}
 _TIME = {"nb": "d. MMMM y 'kl.' HH:mm", "nn": "d. MMMM y 'kl.' HH:mm", "en": "d MMMM y 'at' HH:mm"}
 
 
+class MailAttachment(msgspec.Struct, frozen=True):
+    """A file sent with a mail (a decision letter as a PDF); its bytes travel base64-encoded
+    in the outbox event, so the worker needs nothing but the request to send it."""
+
+    name: str
+    media_type: str
+    content_b64: str
+
+
 class MailRequest(msgspec.Struct, frozen=True):
     """What a use-case asks for; `sealed` holds secrets only the sending worker may open."""
 
@@ -39,6 +49,7 @@ class MailRequest(msgspec.Struct, frozen=True):
     sealed: dict[str, str] = {}
     # A periodic job's mail names what it is about and its day, so a repeat requests none.
     once: str | None = None
+    attachments: list[MailAttachment] = []
 
 
 def when(lang: str, moment: str) -> str:
@@ -108,5 +119,14 @@ def compose(request: MailRequest, key: bytes) -> EmailMessage:
     message["To"] = request.to
     message["Subject"] = subject
     message.set_content(body)
-    message["Content-Language"] = lang  # after set_content, which drops Content-* headers
+    for attachment in request.attachments:
+        maintype, _, subtype = attachment.media_type.partition("/")
+        message.add_attachment(
+            base64.b64decode(attachment.content_b64),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment.name,
+        )
+    # After set_content and add_attachment, which move or drop Content-* headers.
+    message["Content-Language"] = lang
     return message

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from infra.settings import Settings
-from services.notifications.mails import MailRequest, templates
+from services.notifications.mails import MailAttachment, MailRequest, templates
 from services.notifications.sealing import seal
 from services.outbox.service import emit
 from tenants.context import connection
@@ -33,12 +33,19 @@ async def request_mail(
     secrets: dict[str, str] | None = None,
     key: bytes,
     once: str | None = None,
+    attachments: list[MailAttachment] | None = None,
 ) -> int:
     if template not in templates():
         raise ValueError(f"no mail template {template!r}")
     sealed = {name: seal(key, text) for name, text in (secrets or {}).items()}
     request = MailRequest(
-        to=to, template=template, language=language, values=values, sealed=sealed, once=once
+        to=to,
+        template=template,
+        language=language,
+        values=values,
+        sealed=sealed,
+        once=once,
+        attachments=attachments or [],
     )
     return await emit(MAIL_REQUESTED, msgspec.to_builtins(request))
 

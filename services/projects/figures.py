@@ -11,9 +11,12 @@ from decimal import Decimal
 
 import msgspec
 
+from services.dashboards.charts import Chart, Drawn, bars
 from services.dashboards.rules import Figure, Slice, fig, structs
 from services.dashboards.service import TODAY
-from services.projects.rules import PHASE_ORDER, is_overdue, split_by_cost_shares
+from services.errors import N_
+from services.i18n import gettext
+from services.projects.rules import PHASE_NAMES, PHASE_ORDER, is_overdue, split_by_cost_shares
 from tenants.context import connection, fetch_structs
 
 
@@ -52,8 +55,7 @@ async def compute(on: date) -> list[Figure]:
         "select phase, status from project where tenant_id = app_tenant_id() order by id"
     )
     dues = await db.fetch(
-        "select due_date from decision_point where tenant_id = app_tenant_id()"
-        " and outcome is null"
+        "select due_date from decision_point where tenant_id = app_tenant_id() and outcome is null"
     )
     return project_figures(structs(ProjectRow, projects), [r["due_date"] for r in dues], on)
 
@@ -153,6 +155,23 @@ async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
     )
 
 
+def project_chart(figures: Sequence[Figure], lang: str) -> Drawn | None:
+    """Running projects per sub-project, in the PLP's order; bars across, for the names' length."""
+    counts = {f.subject: f.value for f in figures if f.metric == "projects"}
+    phases = [phase.value for phase in PHASE_ORDER]
+    return bars(
+        gettext(lang, N_("Running projects per sub-project")),
+        [gettext(lang, PHASE_NAMES[p]) for p in phases],
+        [(gettext(lang, N_("Projects")), [float(counts.get(p, 0)) for p in phases])],
+        lang,
+        money=False,
+        horizontal=True,
+    )
+
+
+CHARTS = (Chart("projects", "projects", project_chart),)
+
+
 # --- the lists behind the figures, read inside the caller's transaction -------------------------
 
 
@@ -178,7 +197,7 @@ async def overdue_decisions() -> list[OverdueDecision]:
         "select d.project_id, p.title as project_title, d.next_phase, d.due_date"
         " from decision_point d join project p on p.tenant_id = d.tenant_id and p.id = d.project_id"
         f" where d.tenant_id = app_tenant_id() and d.outcome is null and d.due_date < ({TODAY})"
-        " order by d.due_date, p.title"
+        " order by d.due_date, p.title",
     )
 
 

@@ -65,7 +65,14 @@ async def test_a_committed_change_updates_the_municipality_and_region_figures(st
         )
         await asyncio.to_thread(stub.join, recompute_dashboards.queue_name, fail_fast=True)
     assert await stored_rows(place.id) == rows == touched(await scratch_rows(place.id))
-    assert ("programmes", "kpi_value", "new_jobs", 2026, "Nye arbeidsplassar", Decimal("7.00")) in rows
+    assert (
+        "programmes",
+        "kpi_value",
+        "new_jobs",
+        2026,
+        "Nye arbeidsplassar",
+        Decimal("7.00"),
+    ) in rows
     region = await stored_region_rows(place.region_id)
     expected = await scratch_region_rows(place.region_id, [place.id])
     assert [r for r in region if r[1] != "tenders"] == [r for r in expected if r[1] != "tenders"]
