@@ -253,14 +253,17 @@ async def decide_in_meeting(
     state = await _locked_state(application_id)
     if item["outcome"] is not None or state not in BEFORE_THE_BOARD:
         raise Conflict("grant_case_decided", N_("The board has decided this case already."))
-    present = {
-        r["board_member_id"]
+    # Observers attend and speak but hold no vote (the programme board's own rule).
+    seats = {
+        r["board_member_id"]: r["seat"]
         for r in await db.fetch(
-            "select board_member_id from grant_attendance where tenant_id = app_tenant_id()"
-            " and meeting_id = $1",
+            "select a.board_member_id, b.seat from grant_attendance a join board_member b"
+            " on b.tenant_id = a.tenant_id and b.id = a.board_member_id"
+            " where a.tenant_id = app_tenant_id() and a.meeting_id = $1",
             meeting_id,
         )
     }
+    present = {m for m, seat in seats.items() if seat != "observer"}
     if not present:
         raise Conflict("grant_no_attendance", N_("Record who attended before the board votes."))
     declared = {
@@ -281,7 +284,11 @@ async def decide_in_meeting(
     if any(v not in OUTCOMES for v in cast.values()):
         raise InvalidInput("grant_vote_invalid", N_("Vote to grant or to reject."), field="votes")
     if set(cast) - present:
-        raise InvalidInput("grant_vote_absent", N_("Only members present vote."), field="votes")
+        raise InvalidInput(
+            "grant_vote_absent",
+            N_("Only the members present vote; observers do not."),
+            field="votes",
+        )
     if voters - set(cast):
         raise InvalidInput(
             "grant_vote_missing", N_("Record the vote of every member present."), field="votes"
