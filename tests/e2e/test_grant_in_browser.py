@@ -113,7 +113,7 @@ def board_grants(officer, base: str, title: str) -> None:
     for present in officer.locator("input[name^='present-']").all():
         present.check()
     officer.get_by_role("button", name=nb("Record the attendance")).click()
-    expect(officer.locator("main")).to_contain_text(nb("Present:"))
+    expect(officer.locator("input[name^='present-']").last).to_be_checked()
     case = officer.locator("section.case", has_text=title)
     expect(case).to_contain_text(
         nb("%(name)s: conflict of interest, does not vote", name=CONFLICTED)
