@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from email.message import EmailMessage
@@ -18,7 +19,7 @@ import msgspec
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from services.i18n import LANGUAGES
+from services.i18n import LANGUAGES, gettext
 from services.notifications.sealing import unseal
 from services.parts import mail_modules
 
@@ -76,6 +77,25 @@ def score(lang: str, value: str) -> str:
 
 
 Template = Callable[[str, dict[str, str]], tuple[str, str]]
+
+
+def letter(lang: str, subject: str, body: str, values: dict[str, str]) -> tuple[str, str]:
+    """A template's subject and body (N_() msgids) in the language, with the values put in;
+    a value neither names is left out."""
+    return gettext(lang, subject, **values), gettext(lang, body, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A template that is a subject and a body and nothing more: the request's values put in,
+    and those `shown` makes for the reader (a date in the reader's words) beside them."""
+
+    subject: str
+    body: str
+    shown: Callable[[str, dict[str, str]], dict[str, str]] = lambda lang, values: {}
+
+    def __call__(self, lang: str, values: dict[str, str]) -> tuple[str, str]:
+        return letter(lang, self.subject, self.body, {**values, **self.shown(lang, values)})
 
 
 def templates() -> dict[str, Template]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import msgspec
 
 from infra.settings import Settings
@@ -9,6 +12,9 @@ from services.notifications.mails import MailAttachment, MailRequest, templates
 from services.notifications.sealing import seal
 from services.outbox.service import emit
 from tenants.context import connection
+
+if TYPE_CHECKING:  # recipients reads access, which requests its invitations here
+    from services.notifications.recipients import Recipient
 
 MAIL_REQUESTED = "notifications.mail_requested"
 
@@ -42,6 +48,23 @@ async def request_mail(
         attachments=attachments or [],
     )
     return await emit(MAIL_REQUESTED, msgspec.to_builtins(request))
+
+
+async def request_mails(
+    settings: Settings, people: Iterable[Recipient], template: str, values: dict[str, str]
+) -> int:
+    """One mail of the template to each person, in the person's language; how many."""
+    count = 0
+    for person in people:
+        await request_mail(
+            to=person.email,
+            template=template,
+            language=person.language,
+            values=values,
+            key=mail_key(settings),
+        )
+        count += 1
+    return count
 
 
 async def request_mail_once(

@@ -74,14 +74,6 @@ def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
     return t
 
 
-def money_by_year(figures: Sequence[Figure]) -> dict[int, dict[str, Decimal]]:
-    years: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for f in _of(figures, "programmes"):
-        if f.metric in ("budget", "committed", "spent"):
-            years[f.year][f.metric] += f.value
-    return dict(sorted(years.items()))
-
-
 def kpi_table(figures: Sequence[Figure], lang: str) -> DashTable:
     t = DashTable(
         "kpis",
