@@ -176,3 +176,7 @@ def _nok(amount: Decimal) -> str:
     whole, _, fraction = f"{amount.quantize(ORE):f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", "\u00a0")
     return grouped if fraction == "00" else f"{grouped},{fraction}"
+
+
+# Events after which the public list of calls (/grants) may read otherwise.
+PUBLIC_CHANGES = frozenset({"grants.call_opened"})

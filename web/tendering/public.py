@@ -21,7 +21,7 @@ from services.tendering.rules import OSLO, TenderState
 from services.tendering.schemas import PublicTenderView
 from services.tendering.service import follows
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
-from web.auth.guards import PUBLIC, principal_of
+from web.auth.guards import PUBLIC, PUBLIC_CACHED, principal_of
 from web.forms import errors_of
 from web.tendering.pages import STATES, page
 
@@ -111,7 +111,7 @@ async def _follows_of(request: Request) -> dict:
     }
 
 
-@get("/tenders", opt=PUBLIC, name="public_tenders")
+@get("/tenders", opt=PUBLIC_CACHED, name="public_tenders")
 async def listing(request: Request) -> Template:
     async with tenant_tx(NOBODY):
         regions = await regions_with_municipalities()
@@ -150,7 +150,7 @@ class TenderList(msgspec.Struct, frozen=True):
     tenders: list[PublicTenderView]
 
 
-@get("/api/v1/tenders", opt=PUBLIC, name="api_tenders")
+@get("/api/v1/tenders", opt=PUBLIC_CACHED, name="api_tenders")
 async def api_tenders(request: Request) -> Response:
     """The same listing as JSON: ?kommune=5034&region=…&deadline_from=YYYY-MM-DD&deadline_before=…"""
     try:
@@ -162,7 +162,7 @@ async def api_tenders(request: Request) -> Response:
     return Response(TenderList(len(rows), rows))
 
 
-@get("/api/v1/tenders/{tender_id:int}/ocds", opt=PUBLIC, name="api_tender_ocds")
+@get("/api/v1/tenders/{tender_id:int}/ocds", opt=PUBLIC_CACHED, name="api_tender_ocds")
 async def api_tender_ocds(request: Request, tender_id: FromPath[int]) -> Response:
     """The tender as an OCDS 1.1 release package; a draft or an unknown id is 404."""
     base = request.app.state.settings.base_url
@@ -192,7 +192,7 @@ async def read_public_tender(tender_id: int):
     return tender, documents, answers, buyer
 
 
-@get("/tenders/{tender_id:int}", opt=PUBLIC, name="public_tender")
+@get("/tenders/{tender_id:int}", opt=PUBLIC_CACHED, name="public_tender")
 async def tender_page(request: Request, tender_id: FromPath[int]) -> Template:
     async with tenant_tx(NOBODY):
         tender, documents, answers, buyer = await read_public_tender(tender_id)
