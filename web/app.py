@@ -11,6 +11,7 @@ import httpx
 import redis.asyncio as redis
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
@@ -147,6 +148,7 @@ def create_app(
             Exception: internal_error_handler,
         },
         stores={STORE: rate_limit_store(settings)},
+        state=State({"default_language": settings.default_language}),
         before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
         logging_config=None,

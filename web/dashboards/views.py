@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
+from services import formats
 from services.dashboards.rules import Figure
 from services.errors import N_
 from services.projects.rules import PHASE_ORDER
@@ -43,7 +43,9 @@ def number(value, lang: str) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, Decimal | int | float):
-        return format_decimal(value, format="#,##0.##", locale={"en": "en"}.get(lang, "nb"))
+        return formats.number(value, lang)
+    if isinstance(value, date):  # a day in a table: 14.12.2026, as the pages write it
+        return formats.day(value, lang)
     return str(value)
 
 
