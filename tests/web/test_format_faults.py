@@ -25,7 +25,7 @@ BROKEN = """<main><h1>Medlemmer i {{ place }}</h1>
 <p>Mottatt {{ moment }}</p><p>Frist {{ day_ }}</p>
 <table><tr><td>{{ price }}</td></tr></table>
 <p>Decision points overdue</p><p>Overdue</p><p>Beklager. There is nothing here.</p>
-<p>Organisasjonsnummer {{ orgnr }}</p>
+<p>Organisasjonsnummer {{ orgnr }}</p><h2>Prosjektleiing 787202</h2><a href="/x">Sak 202612345</a>
 <time datetime="{{ moment }}">ok</time><input value="{{ day_ }}"><script>var x = "None 12000";</script>
 </main>"""
 FIXED = """<main><h1>{{ _("Members of %(place)s", place=place or "Fossli Rådgjeving") }}</h1>

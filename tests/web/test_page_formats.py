@@ -18,6 +18,8 @@ import httpx
 import pytest
 
 from services.demo.data import PERSONS
+from services.tendering import service as tendering
+from tenants.context import tenant_tx
 from tests.web.auth.idp import Provider
 from tests.web.browsing import (
     HTML,
@@ -157,7 +159,15 @@ async def tour(site, settings) -> tuple[dict[str, httpx.AsyncClient], list[Visit
         visits += await _crawl(person.name, browsers[person.name], matchers, "/home", "/me")
     # The demo's tenders are one open and one awarded; a buyer of our own shows the other states.
     buyer, business = await new_buyer(settings), await new_business(settings)
-    await new_tender(buyer, publish=False, title="Utkast til konkurranse")
+    draft = await new_tender(buyer, publish=False, title="Utkast til konkurranse")
+    async with tenant_tx(buyer.scope()):  # a document of 12 kB: its size is read, not counted
+        await tendering.add_document(
+            draft,
+            actor_person_id=buyer.officer.id,
+            name="konkurransegrunnlag.pdf",
+            media_type="application/pdf",
+            content=b"%PDF-1.4\n" + b"0" * 12_345 + b"\n%%EOF\n",
+        )
     await bid(settings, business, await new_tender(buyer, value=2_400_000), "1234567")
     await opened_tender(settings, buyer)
     await evaluated_tender(settings, buyer)

@@ -67,7 +67,8 @@ def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
     for f in _of(figures, "programmes"):
         if f.metric in ("budget", "committed", "spent"):
             cells[(f.subject, f.year)][f.metric] = f.value
-            labels[f.subject] = f.label or f.subject
+            # An area's figures carry its bokmål name as subject and its nynorsk name as label.
+            labels[f.subject] = (f.label or f.subject) if lang == "nn" else f.subject
     for (subject, year), values in sorted(cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
         name = labels[subject] if subject else gettext(lang, N_("No strategy area"))
         t.add([name, year, *(values.get(m, Decimal(0)) for m in ("budget", "committed", "spent"))])
