@@ -10,8 +10,12 @@ def test_a_refusal_with_figures_is_translated_with_the_figures_in_place():
     refusal = SharesNotHundred(Decimal("99.5"))
     assert str(refusal) == "The strategy areas' shares sum to 99.5 %, not 100 %."
     # With the decimal comma of the reader's language (services.formats).
-    assert refusal.translated("nb") == "Satsingsområdenes andeler blir til sammen 99,5 %, ikke 100 %."
-    assert refusal.translated("nn") == "Delane til satsingsområda blir til saman 99,5 %, ikkje 100 %."
+    assert (
+        refusal.translated("nb") == "Satsingsområdenes andeler blir til sammen 99,5 %, ikke 100 %."
+    )
+    assert (
+        refusal.translated("nn") == "Delane til satsingsområda blir til saman 99,5 %, ikkje 100 %."
+    )
     assert refusal.translated("en") == "The strategy areas' shares sum to 99.5 %, not 100 %."
 
 
