@@ -70,5 +70,19 @@ function scrollRegions(root) {
     }
   }
 }
-document.addEventListener("DOMContentLoaded", () => scrollRegions(document));
+// A chart keeps a legible size on a phone and scrolls sideways in its figure, which then takes
+// the focus too.
+function chartRegions(root) {
+  for (const figure of root.querySelectorAll?.("figure.dashboard-chart") ?? []) {
+    if (figure.hasAttribute("tabindex")) continue;
+    figure.tabIndex = 0;
+    const title = figure.querySelector("svg title, .title")?.textContent.trim();
+    if (title && !figure.hasAttribute("aria-label")) figure.setAttribute("aria-label", title);
+  }
+}
+document.addEventListener("DOMContentLoaded", () => {
+  scrollRegions(document);
+  chartRegions(document);
+});
+document.addEventListener("htmx:load", (event) => chartRegions(event.target.parentElement ?? event.target));
 document.addEventListener("htmx:load", (event) => scrollRegions(event.target.parentElement ?? event.target));
