@@ -57,7 +57,7 @@ def test_a_business_applies_and_grongs_admin_grants_it(page, browser, product):
     officer = browser.new_context(locale="nb-NO").new_page()
     officer.set_default_timeout(15_000)
     log_in(officer, base, issuer, "Arne Lyngstad", "/k/5045")
-    officer.get_by_role("link", name=nb("Grants"), exact=True).click()
+    officer.locator("main").get_by_role("link", name=nb("Grants"), exact=True).click()
     expect(officer).to_have_url(base + "/k/5045/grants")
     officer.get_by_role("link", name=title).click()
     expect(officer.get_by_role("heading", level=1)).to_have_text(title)
