@@ -121,15 +121,17 @@ def test_every_page_each_demo_person_reaches_meets_wcag_21_aa_in_bokmaal_and_nyn
 
 
 def test_the_check_finds_a_page_broken_on_purpose(browser, product):
-    """An image without a text, a field without a label, a label pointing nowhere and an id used
-    twice, served at an address of the product: each is reported."""
+    """An image without a text, a field without a label, a label pointing nowhere, an id used
+    twice, a label on a paragraph and a table wider than the window, served at an address of the
+    product: each is reported."""
     base = product.base
     broken = (
         '<!doctype html><html lang="nb"><head><title>Brote</title></head><body><main>'
         '<h1>Brote med vilje</h1><img src="/static/favicon.svg">'
         '<input type="text" name="x"><label for="nowhere">Namn</label>'
         '<label for="twice">Post</label><input id="twice"><input id="twice">'
-        '<label for="para">Tekst</label><p id="para">ikkje eit felt</p></main></body></html>'
+        '<label for="para">Tekst</label><p id="para">ikkje eit felt</p>'
+        '<table style="width: 2000px"><tr><td>for brei</td></tr></table></main></body></html>'
     )
     context = context_in(browser, base, "nn")
     page = context.new_page()
@@ -148,6 +150,7 @@ def test_the_check_finds_a_page_broken_on_purpose(browser, product):
         'reference to a missing id: "nowhere"',
         'duplicate id: 2 elements have id="twice"',
         'label for="para" points at a <p>',
+        "the page is 2008 px wide in a 1280 px window",  # the table and the margin
     ):
         assert expected in found, f"{expected!r} not reported in:\n{found}"
 
