@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: setup browser fonts run test bench faults lint translations clean screenshots
 
-setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled
+setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled static-compressed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 	cat $(foreach w,$(INTER_WEIGHTS),node_modules/@fontsource/inter/$(w).css) > $(VENDOR)/inter/inter.css
 	cp $(foreach w,$(INTER_WEIGHTS),node_modules/@fontsource/inter/files/inter-*-$(w)-normal.woff2) $(VENDOR)/inter/files/
 	touch $@
+
+# Every static text file compressed once (file.gz, file.br beside it); web/assets.py serves them.
+.PHONY: static-compressed
+static-compressed: $(VENV)/.installed $(VENDOR)/.built
+	$(PY) -m web.assets
 
 .PHONY: translations-compiled
 translations-compiled: $(VENV)/.installed
@@ -82,11 +87,15 @@ screenshots: setup browser fonts
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(PY) -m tests.e2e.screenshots
 
-# Throughput, latency and memory of the running product; writes bench/results.md.
+# Samspel at national scale: loads `python -m services.cli generate --scale national` into a
+# database of its own (samspel_bench on the server of SAMSPEL_DATABASE_URL) with a throw-away
+# redis-server, measures each page beside its framework ceiling, the region dashboard at a fixed
+# rate, change-to-dashboard time, a full recompute, a deadline rush and memory, and writes
+# bench/results.md. Under 20 minutes on 2 cores. BENCH_SCALE=small and BENCH_SECONDS=2 try it fast.
 bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
-	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	SAMSPEL_SECRET_KEY="$${SAMSPEL_SECRET_KEY:-bench-secret-bench-secret-bench-secret-00}" \
 	$(PY) -m tests.load.bench
 
