@@ -70,14 +70,11 @@ function scrollRegions(root) {
     }
   }
 }
-// A chart keeps a legible size on a phone and scrolls sideways in its figure, which then takes
-// the focus too.
+// A chart wider than its column (it should not be) scrolls in its figure, which then takes the
+// keyboard's focus too; one that fits gets no needless tab stop.
 function chartRegions(root) {
   for (const figure of root.querySelectorAll?.("figure.dashboard-chart") ?? []) {
-    if (figure.hasAttribute("tabindex")) continue;
-    figure.tabIndex = 0;
-    const title = figure.querySelector("svg title, .title")?.textContent.trim();
-    if (title && !figure.hasAttribute("aria-label")) figure.setAttribute("aria-label", title);
+    if (figure.scrollWidth > figure.clientWidth && !figure.hasAttribute("tabindex")) figure.tabIndex = 0;
   }
 }
 document.addEventListener("DOMContentLoaded", () => {
