@@ -38,6 +38,7 @@ from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
 from web.public import controller as public
+from web.public_cache import public_cache_middleware
 from web.ratelimit import STORE, rate_limit_config, rate_limit_store
 from web.region import controller as region
 from web.security import origin, security_headers
@@ -143,6 +144,7 @@ def create_app(
         template_config=template_config(files),
         middleware=[
             request_context_middleware(settings.default_language),
+            public_cache_middleware(settings),
             auth_middleware,
             rate_limit_config(settings).middleware,
             metrics_config().middleware,

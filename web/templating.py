@@ -12,6 +12,8 @@ from litestar.plugins.htmx import HTMXTemplate
 from litestar.plugins.minijinja import MiniJinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
+from litestar.utils.empty import value_or_default
+from litestar.utils.scope.state import ScopeState
 from minijinja import Markup, pass_state
 
 from services import formats
@@ -64,6 +66,21 @@ FILTERS: dict[str, Callable[..., str]] = {
 }
 
 
+CSRF_COOKIE = "csrftoken"  # Litestar's CSRFConfig default, which web/app.py keeps
+
+
+def _csrf_token(state: Any) -> str:
+    """The request's CSRF token: the one Litestar's middleware chose, or, on a page that skips
+    the middleware because the public's copy of it is kept (web/public_cache.py), the token
+    of a logged-in person's own cookie, which their forms on it then carry. The public's copy
+    carries none: it has no form to send."""
+    request = state.lookup("request")
+    token = value_or_default(ScopeState.from_scope(request.scope).csrf_token, "")
+    if token or state.lookup("principal") is None:
+        return token
+    return request.cookies.get(CSRF_COOKIE, "")
+
+
 def _configure(engine: MiniJinjaTemplateEngine, files: dict[str, Any]) -> None:
     env = engine.engine
     # A static file's versioned URL, cached by browsers for good (web/assets.py).
@@ -99,6 +116,7 @@ def _configure(engine: MiniJinjaTemplateEngine, files: dict[str, Any]) -> None:
             )
         ),
     )
+    env.add_global("csrf_token", pass_state(_csrf_token))
     env.add_global("LANGUAGES", list(LANGUAGES))
     env.add_global("LANGUAGE_NAMES", LANGUAGE_NAMES)
 

@@ -22,7 +22,7 @@ STATES = {
     "rejected": N_("Rejected"),
     "appealed": N_("Appealed"),
 }
-OUTCOMES = {"granted": N_("Grant"), "rejected": N_("Reject")}
+OUTCOMES = {"granted": N_("to grant"), "rejected": N_("to reject")}
 PARTS = {"effects": N_("Expected effects"), "attachments": N_("Attachments")}
 SEATS = {"politician": N_("Politician"), "business": N_("Business"), "observer": N_("Observer")}
 SOURCES = {
