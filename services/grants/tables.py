@@ -1,6 +1,6 @@
 """Piccolo mappings of grants; the schema lives in migrations/*.sql, the use-cases in service/."""
 
-from piccolo.columns import BigInt, Bytea, Date, Integer, Numeric, Text, Timestamptz
+from piccolo.columns import JSONB, BigInt, Bytea, Date, Integer, Numeric, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -67,6 +67,7 @@ class GrantApplication(Table, tablename="grant_application"):
     decided_at = Timestamptz(null=True, default=None)
     granted_amount = Numeric(digits=(14, 2), null=True, default=None)
     rejection_reason = Text(null=True, default=None)
+    reporting_deadline = Date(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
 
@@ -90,3 +91,65 @@ class GrantFinancingLine(Table, tablename="grant_financing_line"):
     amount = Numeric(digits=(14, 2))
 
     key = CompositeKey([tenant_id, application_id, position])
+
+
+# --- the money of a tilsegn (migrations/0004_grant_money.sql) ------------------------------------
+
+
+class ExchangeRate(Table, tablename="exchange_rate"):
+    id = BigSerial(primary_key=True)
+    currency = Text()
+    nok_per_unit = Numeric(digits=(10, 4))
+    set_by = BigInt(null=True, default=None)
+    set_at = Timestamptz(default=DatabaseNow())
+
+
+class GrantReport(Table, tablename="grant_report"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    organisation_id = BigInt()
+    kind = Text()
+    text = Text()
+    kpi_effects = JSONB(default="{}")
+    submitted_by = BigInt()
+    submitted_at = Timestamptz(default=DatabaseNow())
+    effects_counted_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantPaymentRequest(Table, tablename="grant_payment_request"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    organisation_id = BigInt()
+    kind = Text()
+    amount = Numeric(digits=(14, 2))
+    costs_incurred = Numeric(digits=(14, 2), null=True, default=None)
+    account_number = Text(null=True, default=None)
+    report_id = BigInt(null=True, default=None)
+    state = Text()
+    reason = Text(null=True, default=None)
+    requested_by = BigInt()
+    requested_at = Timestamptz(default=DatabaseNow())
+    decided_by = BigInt(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    paid_by = BigInt(null=True, default=None)
+    paid_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantPaymentAttachment(Table, tablename="grant_payment_attachment"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    payment_id = BigInt()
+    name = Text()
+    media_type = Text()
+    size = Integer()
+    sha256 = Bytea()
+    content = Bytea()
+    added_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])

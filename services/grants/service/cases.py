@@ -25,6 +25,7 @@ from services.grants.service._common import (
     rule_lines,
 )
 from services.grants.service.funds import get_fund
+from services.grants.service.state_aid import check_state_aid
 from services.grants.service.views import application_view
 from services.outbox.service import emit
 from tenants.context import connection
@@ -140,6 +141,7 @@ async def decide_application(
             raise BoardDecides()
         if amount <= 0:
             raise Conflict("grant_nothing_grantable", N_("The rules leave nothing to grant."))
+        await check_state_aid(application_id, amount)
         with database_refusals():
             await db.execute(
                 "update grant_application set state = 'granted', granted_amount = $2,"
