@@ -216,3 +216,21 @@ async def test_the_operator_sets_the_exchange_rate_and_a_bad_one_is_refused_in_n
     assert good.status_code == 303, good.text
     page = text_of(await client.get("/operator/exchange-rate"))
     assert "Henrik Solberg" in page
+
+
+def test_the_dashboards_grant_table_holds_applied_granted_and_paid_per_area_and_year():
+    from decimal import Decimal
+
+    from services.dashboards.rules import fig
+    from web.dashboards.views import grant_table
+
+    figures = [
+        fig("grants", "grants_applied", 300_000, "Reiseliv og opplevelser", 2026, "Reiseliv og opplevingar"),
+        fig("grants", "grants_granted", 150_000, "Reiseliv og opplevelser", 2026, "Reiseliv og opplevingar"),
+        fig("grants", "grants_paid", 50_000, "", 2026, ""),
+    ]
+    table = grant_table(figures, "nn")
+    assert table.rows == [
+        ["Reiseliv og opplevingar", 2026, Decimal(300_000), Decimal(150_000), Decimal(0)],
+        ["Kommunen sitt eige næringsfond", 2026, Decimal(0), Decimal(0), Decimal(50_000)],
+    ]
