@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from services.demo.seed import Demo
 from services.grants import service as grants
+from services.grants.money_demo import load_money
 from services.grants.schemas import CostLineInput, FinancingLineInput
 from tenants.context import Scope, connection, tenant_tx
 from tenants.identity import pid_hash
@@ -32,11 +33,13 @@ async def load_grants(demo: Demo) -> dict[str, int]:
     async with tenant_tx(Scope(organisation_id=organisation, person_id=mette)):
         if not any(a.title == APPLICATION for a in await grants.own_applications()):
             await _apply(call_id, mette)
+    await load_money(demo, grong, arne, call_id)
     async with tenant_tx(grong):
         return {
             "grant funds": len(await grants.list_funds()),
             "grant calls": len(await grants.list_calls()),
             "grant applications": len(await grants.case_queue()),
+            "grant payments": len(await grants.payment_queue()),
         }
 
 

@@ -26,7 +26,7 @@ def queue_table(queue: Sequence[ApplicationSummary], lang: str) -> DashTable:
     t = DashTable(
         "applications",
         gettext(lang, N_("Applications")),
-        _heads(lang, N_("Application"), N_("Organisation"), N_("Call"), N_("State"),
+        _heads(lang, N_("Application"), N_("Organisation"), N_("Call"), N_("Status"),
                N_("Submitted"), N_("Applied for (NOK)")),
         numeric_from=5,
     )
@@ -41,7 +41,7 @@ def payments_table(payments: Sequence[PaymentView], lang: str) -> DashTable:
         "payments",
         gettext(lang, N_("Payments")),
         _heads(lang, N_("Application"), N_("Organisation"), N_("Organisasjonsnummer"), N_("Line"),
-               N_("State"), N_("Sent"), N_("Account number"), N_("Costs so far (NOK)"),
+               N_("Status"), N_("Sent"), N_("Account number"), N_("Costs so far (NOK)"),
                N_("Amount (NOK)")),
         numeric_from=7,
     )
