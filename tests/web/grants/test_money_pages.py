@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from services.grants import service as grants
 from tenants.context import tenant_tx
 from tests.web.auth.idp import Provider, log_in
-from tests.web.browsing import in_municipality, new_person, open_site, post, text_of
-from tests.web.grants.money_world import ACCOUNT, money_world, requested
+from tests.web.browsing import in_municipality, new_person, new_tenant, open_site, post, text_of
+from tests.web.grants.money_world import ACCOUNT, granted_application, money_world, requested
 from tests.web.test_route_table import OPERATOR_PID
 from web.i18n import COOKIE as LANGUAGE_COOKIE
 
@@ -234,3 +234,39 @@ def test_the_dashboards_grant_table_holds_applied_granted_and_paid_per_area_and_
         ["Reiseliv og opplevingar", 2026, Decimal(300_000), Decimal(150_000), Decimal(0)],
         ["Kommunen sitt eige næringsfond", 2026, Decimal(0), Decimal(0), Decimal(50_000)],
     ]
+
+
+async def test_the_regions_council_downloads_its_members_statistics(site, settings):
+    w = await money_world(settings, asked=120_000)
+    council = await new_person(
+        settings,
+        "Rådet",
+        seat={"scope": "region", "role": "council_member", "region_id": w.tenant.region_id},
+    )
+    client = await browser(site, council.pid, "nb")
+    base = f"/r/{w.tenant.region_slug}/grants/statistics"
+    assert w.organisasjonsnummer in text_of(await client.get(base))
+    rows = _csv_rows((await client.get(f"{base}?format=csv")).content)
+    assert rows[0][2] == "Formål" and rows[1][6] == w.organisasjonsnummer
+    sheet = _xlsx_rows((await client.get(f"{base}?format=xlsx")).content)
+    assert sheet[1][1] == w.tenant.kommunenummer and sheet[1][-2] == 120000
+
+
+async def test_a_grant_past_the_de_minimis_ceiling_is_refused_on_the_case_with_the_reason(
+    site, settings
+):
+    w = await money_world(settings, asked=3_400_000)  # the business has had NOK 3.4 million
+    other = await new_tenant("Nabokommune")
+    admin = await new_person(settings, "Admin", seat=in_municipality(other, "admin"))
+    application_id = await granted_application(
+        other, admin, w.organisation_id, w.applicant, asked=200_000, decide=False
+    )
+    officer = await browser(site, admin.pid, "nn")
+    case = f"/k/{other.kommunenummer}/grants/applications/{application_id}"
+    page = text_of(await officer.get(f"{case}/money"))
+    assert "Dette tilskotet ville gått over taket" in page
+    assert "3\u00a0400\u00a0000\u00a0kr" in page
+    refused = await post(officer, f"{case}/decision", {"outcome": "granted"})
+    assert refused.status_code == 409
+    assert "Avslått etter reglane om bagatellmessig støtte" in text_of(refused)
+    assert "125\u00a0000" in text_of(refused)  # what may still be granted, at 11.75 NOK/EUR
