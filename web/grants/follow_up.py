@@ -80,7 +80,7 @@ async def request_payment(
     return await act(
         request,
         work,
-        done=f"{_base(request, application_id)}/payments?sent=payment#payments",
+        done=f"{_base(request, application_id)}/payments?sent=payment",
         again=again_with(
             partial(_page, request, application_id),
             "payment_errors",
@@ -105,7 +105,7 @@ async def send_report(
     return await act(
         request,
         lambda: grants.send_report(application_id, **data.values(), person_id=person_of(request)),
-        done=f"{_base(request, application_id)}/payments?sent=report#reports",
+        done=f"{_base(request, application_id)}/payments?sent=report",
         again=again_with(
             partial(_page, request, application_id), "report_errors", report_form=data.texts()
         ),
