@@ -113,6 +113,8 @@ PARTS: tuple[Part, ...] = (
         routes=(
             "web.grants.public",
             "web.grants.municipality",
+            "web.grants.casework",
+            "web.grants.board",
             "web.grants.applicant",
             "web.grants.follow_up",
             "web.grants.payments",

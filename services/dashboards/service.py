@@ -94,9 +94,7 @@ async def today() -> date:
     return await connection().fetchval(TODAY)
 
 
-async def compute_municipality(
-    names: Iterable[str] | None = None, *, on: date
-) -> list[Figure]:
+async def compute_municipality(names: Iterable[str] | None = None, *, on: date) -> list[Figure]:
     """The figures of these slices (all when None) as the transaction's municipality's rows say now."""
     figures: list[Figure] = []
     for slice_ in _chosen(names):
@@ -229,12 +227,16 @@ async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
     )
 
 
-async def refresh_municipality_and_regions(
-    tenant_id: int, names: Iterable[str] | None = None
+async def refresh_municipalities_and_regions(
+    municipality_ids: Iterable[int], names: Iterable[str] | None = None
 ) -> None:
-    """What a change event leads to: the municipality's slices, then each of its regions."""
-    await recompute_municipality(tenant_id, names)
-    for region_id in await regions_of(tenant_id):
+    """What a change event leads to: each municipality's slices, then each of their regions
+    once, after every member it reads has been recomputed."""
+    regions: dict[int, None] = {}
+    for tenant_id in municipality_ids:
+        await recompute_municipality(tenant_id, names)
+        regions.update(dict.fromkeys(await regions_of(tenant_id)))
+    for region_id in regions:
         await recompute_region(region_id)
 
 
@@ -273,7 +275,7 @@ async def _members() -> list[Member]:
         Member,
         "select m.id, m.kommunenummer, m.name from region_member rm"
         " join municipality m on m.id = rm.municipality_id"
-        " where rm.region_id = app_region_id() order by m.name"
+        " where rm.region_id = app_region_id() order by m.name",
     )
 
 

@@ -4,6 +4,7 @@ report. Made through the use-cases; found again by title, so loading twice chang
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from services.demo.seed import Demo
@@ -65,13 +66,14 @@ async def load_money(demo: Demo, grong: int, arne: int, call_id: int) -> None:
                     actor_person_id=arne,
                 )
         if (await grants.case(granted)).application.state == "in_assessment":
-            await grants.decide_application(granted, outcome="granted", actor_person_id=arne)
-            await connection().execute(
-                "update grant_application set reporting_deadline = coalesce(reporting_deadline,"
-                " (now() at time zone 'Europe/Oslo')::date + $2::int)"
-                " where tenant_id = app_tenant_id() and id = $1",
+            today = await connection().fetchval("select (now() at time zone 'Europe/Oslo')::date")
+            # Sixty days on: the first reminder goes out on the day the demo is loaded.
+            await grants.decide_application(
                 granted,
-                60,
+                outcome="granted",
+                conditions="Sluttrapport med rekneskap stadfesta av revisor.",
+                reporting_deadline=today + timedelta(days=60),
+                actor_person_id=arne,
             )
     await _part_payment(demo, grong, arne, granted)
 

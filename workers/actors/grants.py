@@ -12,7 +12,7 @@ import dramatiq
 from periodiq import cron
 
 from infra.settings import Settings, load
-from services.dashboards.rules import municipality_of
+from services.dashboards.rules import municipalities_of
 from services.grants import reminders
 from services.grants.service import reports
 from tenants.context import tenant_tx
@@ -33,10 +33,10 @@ def _settings() -> Settings:
 async def count_grant_report_effects(
     *, event_id: int, kind: str, tenant_id: int | None, payload: dict
 ) -> None:
-    municipality_id = municipality_of(tenant_id, payload)
-    if municipality_id is None or "report_id" not in payload:
+    granting = municipalities_of(tenant_id, payload)  # the lead: the municipality that granted
+    if not granting or "report_id" not in payload:
         return
-    async with tenant_tx(municipality_id):
+    async with tenant_tx(granting[0]):
         await reports.count_report_effects(payload["report_id"])
 
 

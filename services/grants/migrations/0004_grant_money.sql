@@ -63,7 +63,7 @@ language sql stable security definer set search_path = pg_catalog, public as $$
 $$;
 
 -- The database refuses a grant that would take the organisation past the ceiling, whoever
--- decides it (an official or the board). SQLSTATE GR010; the service says it in words first.
+-- decides it (an official or the board). SQLSTATE GR030; the service says it in words first.
 create function grant_state_aid_guard() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public as $$
 declare
@@ -77,7 +77,7 @@ begin
           and a.decided_at >= clock_timestamp() - interval '3 years'
           and (a.tenant_id, a.id) <> (new.tenant_id, new.id);
         if (before_nok + new.granted_amount) / grant_eur_rate() > grant_de_minimis_ceiling_eur() then
-            raise exception 'the grant would pass the de minimis ceiling' using errcode = 'GR010';
+            raise exception 'the grant would pass the de minimis ceiling' using errcode = 'GR030';
         end if;
     end if;
     return new;

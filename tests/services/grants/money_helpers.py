@@ -67,13 +67,10 @@ async def grant(fund: Fund, application_id: int, deadline: date | None = None) -
     async with tenant_tx(fund.scope):
         await grants.assess_application(application_id, comment="Ok", actor_person_id=fund.officer)
         await grants.decide_application(
-            application_id, outcome="granted", actor_person_id=fund.officer
-        )
-        await connection().execute(
-            "update grant_application set reporting_deadline = $2"
-            " where tenant_id = app_tenant_id() and id = $1",
             application_id,
-            due,
+            outcome="granted",
+            reporting_deadline=due,
+            actor_person_id=fund.officer,
         )
 
 

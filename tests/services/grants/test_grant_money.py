@@ -234,7 +234,7 @@ async def test_de_minimis_is_summed_across_municipalities_and_a_grant_past_it_is
                 " decided_at = now() where id = $1",
                 application_id,
             )
-    assert refused_by_database.value.sqlstate == "GR010"
+    assert refused_by_database.value.sqlstate == "GR030"
 
 
 async def test_the_state_aid_sum_is_a_sum_only_and_not_for_strangers():

@@ -98,12 +98,11 @@ async def granted_application(
         await grants.assess_application(application_id, comment="Ok", actor_person_id=admin.id)
         if not decide:
             return application_id
-        await grants.decide_application(application_id, outcome="granted", actor_person_id=admin.id)
-        await connection().execute(
-            "update grant_application set reporting_deadline = $2"
-            " where tenant_id = app_tenant_id() and id = $1",
+        await grants.decide_application(
             application_id,
-            today + timedelta(days=200),
+            outcome="granted",
+            reporting_deadline=today + timedelta(days=200),
+            actor_person_id=admin.id,
         )
     return application_id
 
