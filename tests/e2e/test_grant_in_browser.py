@@ -134,10 +134,12 @@ def test_a_business_applies_and_grongs_admin_grants_it(page, browser, product_wi
     officer.get_by_role("link", name=title).click()
     expect(officer.get_by_role("heading", level=1)).to_have_text(title)
     officer.locator("#field-comment").fill("Godt forankra i strategien.")
+    officer.locator("#conflicted-no").check()
     officer.get_by_role("button", name=nb("Take into assessment")).click()
     facts = officer.locator("dl.facts")
     expect(facts).to_contain_text("50,00 %")
     expect(facts).to_contain_text("150")
+    officer.locator("#field-reporting_deadline").fill("2028-06-30")
     officer.locator("form[action$='/decision'] button").first.click()
     expect(officer.locator(".ds-alert[data-color='success']")).to_be_visible()
 
