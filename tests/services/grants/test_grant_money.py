@@ -366,3 +366,34 @@ async def test_the_grant_figures_hold_applied_granted_and_paid_per_area_and_year
     assert values[("grants_granted", "")] == 150_000
     assert values[("grants_paid", "")] == 50_000
     assert values[("grants_granted_count", "")] == 1
+
+
+async def test_the_database_allows_exactly_the_steps_the_rules_allow():
+    """Every pair of distinct states, tried as the app role straight in SQL: the guard refuses
+    (GR025) exactly the steps payments.may_move refuses."""
+    from services.grants.payments import PaymentState
+
+    t = await new_tilsegn(asked=1_000_000)
+    reach = {"submitted": [], "approved": ["approved"], "paid": ["approved", "paid"]}
+    reach["rejected"] = ["rejected"]
+    for start, path in reach.items():
+        for wanted in PaymentState:
+            if wanted == start:
+                continue
+            payment_id = await request(t, 1_000)
+            for step in path:
+                await decide(t, payment_id, step, "Grunn.")
+            try:
+                async with tenant_tx(t.fund.scope) as tx:
+                    await tx.connection.execute(
+                        "update grant_payment_request set state = $2,"
+                        " reason = coalesce(reason, 'Grunn.'),"
+                        " paid_at = case when $2 = 'paid' then now() end where id = $1",
+                        payment_id,
+                        wanted.value,
+                    )
+                allowed = True
+            except asyncpg.PostgresError as refused:
+                assert refused.sqlstate == "GR025", (start, wanted, refused)
+                allowed = False
+            assert allowed == payment_rules.may_move(start, wanted), (start, wanted)
