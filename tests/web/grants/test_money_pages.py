@@ -270,3 +270,19 @@ async def test_a_grant_past_the_de_minimis_ceiling_is_refused_on_the_case_with_t
     assert refused.status_code == 409
     assert "Avslått etter reglane om bagatellmessig støtte" in text_of(refused)
     assert "125\u00a0000" in text_of(refused)  # what may still be granted, at 11.75 NOK/EUR
+
+
+async def test_a_clawback_without_an_amount_is_the_form_again_in_nynorsk(site, settings):
+    w = await money_world(settings)
+    officer = await browser(site, w.admin.pid, "nn")
+    refused = await post(officer, f"{w.case}/clawbacks", {"amount": "mykje", "reason": ""})
+    assert refused.status_code == 422
+    assert error_beside(text_of(refused), "amount") == "Skriv eit beløp."
+
+
+async def test_only_the_operator_reaches_the_exchange_rate(site, settings):
+    w = await money_world(settings)
+    admin = await browser(site, w.admin.pid)
+    assert (await admin.get("/operator/exchange-rate")).status_code == 404
+    refused = await post(admin, "/operator/exchange-rate", {"nok_per_eur": "1"})
+    assert refused.status_code == 404
