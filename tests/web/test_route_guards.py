@@ -144,7 +144,9 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
         "payment_id": w.extra["grant_payment_a"],
         "meeting_id": w.extra["grant_meeting_a"],
         "letter_id": w.extra["grant_letter_a"],
-        "attachment_id": w.extra["grant_attachment_a"],
+        "attachment_id": w.extra[
+            "grant_payment_attachment_a" if "/payments/" in path else "grant_attachment_a"
+        ],
         "call_id": w.extra["grant_call_a"],
         "report_id": 1,
         "assessment_id": w.extra["assessment_a"],

@@ -57,7 +57,7 @@ async def add_money(w) -> None:
             seen = await grants.tilsegn(application_id, as_applicant=True)
         w.extra[f"grant_tilsegn_{side}"] = application_id
         w.extra[f"grant_payment_{side}"] = payment_id
-        w.extra[f"grant_attachment_{side}"] = seen.payments[0].attachments[0].id
+        w.extra[f"grant_payment_attachment_{side}"] = seen.payments[0].attachments[0].id
 
 
 async def money_rows(w) -> dict[str, list[dict]]:
@@ -144,7 +144,7 @@ def _k(nr: str, side: str = "b", **more: str) -> Callable[[Any], dict]:
             "kommunenummer": getattr(w, nr).kommunenummer,
             "application_id": w.extra[f"grant_tilsegn_{side}"],
             "payment_id": w.extra[f"grant_payment_{side}"],
-            "attachment_id": w.extra[f"grant_attachment_{side}"],
+            "attachment_id": w.extra[f"grant_payment_attachment_{side}"],
             "table": "payments",
         } | {key: w.extra[value] for key, value in more.items()}
 
@@ -200,7 +200,7 @@ CROSS = {
     ("POST", PAYMENT + "/decision"): _case({"outcome": "approved"}),
     ("GET", PAYMENT + "/attachments/{attachment_id:int}"): [
         *_case(own=200),
-        ("A's payment, B's attachment", "admin_a", _k("a", "a", attachment_id="grant_attachment_b"),
+        ("A's payment, B's attachment", "admin_a", _k("a", "a", attachment_id="grant_payment_attachment_b"),
          404, {}),
     ],
     ("GET", CASE + "/money"): _case(own=200),
