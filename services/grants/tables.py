@@ -126,30 +126,6 @@ class GrantHabilitet(Table, tablename="grant_habilitet"):
     recorded_by = BigInt()
     recorded_at = Timestamptz(default=DatabaseNow())
 
-
-# --- the money of a tilsegn (migrations/0004_grant_money.sql) ------------------------------------
-
-
-class ExchangeRate(Table, tablename="exchange_rate"):
-    id = BigSerial(primary_key=True)
-    currency = Text()
-    nok_per_unit = Numeric(digits=(10, 4))
-    set_by = BigInt(null=True, default=None)
-    set_at = Timestamptz(default=DatabaseNow())
-
-
-class GrantReport(Table, tablename="grant_report"):
-    tenant_id = BigInt()
-    id = BigSerial(primary_key=True)
-    application_id = BigInt()
-    organisation_id = BigInt()
-    kind = Text()
-    text = Text()
-    kpi_effects = JSONB(default="{}")
-    submitted_by = BigInt()
-    submitted_at = Timestamptz(default=DatabaseNow())
-    effects_counted_at = Timestamptz(null=True, default=None)
-
     key = CompositeKey([tenant_id, id])
 
 
@@ -217,6 +193,47 @@ class GrantLetter(Table, tablename="grant_letter"):
     pdf = Bytea()
     created_at = Timestamptz(default=DatabaseNow())
 
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantAttachment(Table, tablename="grant_attachment"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    name = Text()
+    media_type = Text()
+    size = Integer()
+    content = Bytea()
+    created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+
+
+# --- the money of a tilsegn (migrations/0004_grant_money.sql) ------------------------------------
+
+
+class ExchangeRate(Table, tablename="exchange_rate"):
+    id = BigSerial(primary_key=True)
+    currency = Text()
+    nok_per_unit = Numeric(digits=(10, 4))
+    set_by = BigInt(null=True, default=None)
+    set_at = Timestamptz(default=DatabaseNow())
+
+
+class GrantReport(Table, tablename="grant_report"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    organisation_id = BigInt()
+    kind = Text()
+    text = Text()
+    kpi_effects = JSONB(default="{}")
+    submitted_by = BigInt()
+    submitted_at = Timestamptz(default=DatabaseNow())
+    effects_counted_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
+
 
 class GrantPaymentRequest(Table, tablename="grant_payment_request"):
     tenant_id = BigInt()
@@ -238,17 +255,6 @@ class GrantPaymentRequest(Table, tablename="grant_payment_request"):
     paid_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
-
-
-class GrantAttachment(Table, tablename="grant_attachment"):
-    tenant_id = BigInt()
-    id = BigSerial(primary_key=True)
-    application_id = BigInt()
-    name = Text()
-    media_type = Text()
-    size = Integer()
-    content = Bytea()
-    created_at = Timestamptz(default=DatabaseNow())
 
 
 class GrantPaymentAttachment(Table, tablename="grant_payment_attachment"):

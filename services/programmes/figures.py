@@ -10,7 +10,10 @@ from decimal import Decimal
 
 import msgspec
 
+from services.dashboards.charts import Chart, Drawn, bars
 from services.dashboards.rules import CENT, Figure, Slice, fig, structs
+from services.errors import N_
+from services.i18n import gettext
 from services.projects.figures import PROJECT_CHANGES, MoneyPart, money_parts
 from tenants.context import connection
 
@@ -159,3 +162,28 @@ SLICES = (
         compute=compute,
     ),
 )
+
+
+def money_chart(figures: Sequence[Figure], lang: str) -> Drawn | None:
+    """Budget, committed and spent per year, summed over the strategy areas."""
+    years: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for f in figures:
+        if f.metric in MONEY:
+            years[f.year][f.metric] += f.value
+    if not years:
+        return None
+    ordered = sorted(years)
+    return bars(
+        gettext(lang, N_("Budget, committed and spent per year")),
+        [str(year) for year in ordered],
+        [
+            (gettext(lang, name), [float(years[year][metric]) for year in ordered])
+            for metric, name in MONEY.items()
+        ],
+        lang,
+        money=True,
+    )
+
+
+MONEY = {"budget": N_("Budget"), "committed": N_("Committed"), "spent": N_("Spent")}
+CHARTS = (Chart("money", "programmes", money_chart),)

@@ -11,9 +11,12 @@ from decimal import Decimal
 
 import msgspec
 
+from services.dashboards.charts import Chart, Drawn, bars
 from services.dashboards.rules import Figure, Slice, fig, structs
 from services.dashboards.service import TODAY
-from services.projects.rules import PHASE_ORDER, is_overdue, split_by_cost_shares
+from services.errors import N_
+from services.i18n import gettext
+from services.projects.rules import PHASE_NAMES, PHASE_ORDER, is_overdue, split_by_cost_shares
 from tenants.context import connection, fetch_structs
 
 
@@ -150,6 +153,23 @@ async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
         parts_of(me, structs(MoneyRow, committed), shares),
         parts_of(me, structs(MoneyRow, spent), shares),
     )
+
+
+def project_chart(figures: Sequence[Figure], lang: str) -> Drawn | None:
+    """Running projects per sub-project, in the PLP's order; bars across, for the names' length."""
+    counts = {f.subject: f.value for f in figures if f.metric == "projects"}
+    phases = [phase.value for phase in PHASE_ORDER]
+    return bars(
+        gettext(lang, N_("Running projects per sub-project")),
+        [gettext(lang, PHASE_NAMES[p]) for p in phases],
+        [(gettext(lang, N_("Projects")), [float(counts.get(p, 0)) for p in phases])],
+        lang,
+        money=False,
+        horizontal=True,
+    )
+
+
+CHARTS = (Chart("projects", "projects", project_chart),)
 
 
 # --- the lists behind the figures, read inside the caller's transaction -------------------------

@@ -39,6 +39,7 @@ NO_CALLER = {
     "services.projects.service.project_row": "the row every project use-case starts from",
     "services.projects.service.council_comments": "get_project reads them for the project page",
     "services.outbox.service.emit": "every use-case writes its events through it",
+    "services.notifications.service.request_mail": "request_mails, request_mail_once and invite call it",
     "services.audit.service.record_change": "every use-case appends to the audit chain through it",
 }
 
