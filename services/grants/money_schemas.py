@@ -85,6 +85,7 @@ class StateAidView(msgspec.Struct, frozen=True):
     ceiling_eur: Decimal
     ceiling_nok: Decimal
     room_nok: Decimal
+    room_after_nok: Decimal
     nok_per_eur: Decimal
     rate_set_at: datetime
     passes_ceiling: bool

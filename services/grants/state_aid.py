@@ -48,6 +48,11 @@ class StateAid:
         return max(exact.quantize(CENT, ROUND_DOWN), Decimal(0))
 
     @property
+    def room_after_nok(self) -> Decimal:
+        """What would still be left under the ceiling once this grant is given."""
+        return max(self.room_nok - self.this_nok, Decimal(0))
+
+    @property
     def passes_ceiling(self) -> bool:
         # Exact, as the database's guard compares: NOK over the rate against the ceiling.
         return self.total_nok > CEILING_EUR * self.nok_per_eur

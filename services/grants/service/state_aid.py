@@ -83,6 +83,7 @@ async def state_aid_of(application_id: int, amount: Decimal) -> StateAidView:
         ceiling_eur=CEILING_EUR,
         ceiling_nok=aid.ceiling_nok,
         room_nok=aid.room_nok,
+        room_after_nok=aid.room_after_nok,
         nok_per_eur=rate.nok_per_unit,
         rate_set_at=rate.set_at,
         passes_ceiling=aid.passes_ceiling,

@@ -185,3 +185,13 @@ def test_a_reminder_falls_60_and_7_days_before_the_deadline(days_left, reminder)
     today = date(2026, 11, 30)
     assert reports.reminder_due(today + timedelta(days=days_left), today) == reminder
     assert reports.reminder_due(None, today) is None
+
+
+@given(NOK, NOK, RATES)
+def test_what_is_left_after_a_grant_is_zero_exactly_when_it_reaches_the_ceiling(earlier, this, rate):
+    aid = state_aid.state_aid(earlier, this, rate)
+    assert aid.room_after_nok >= 0
+    if aid.passes_ceiling:
+        assert aid.room_after_nok == 0
+    else:
+        assert aid.room_after_nok == aid.room_nok - this
