@@ -64,7 +64,9 @@ def score(lang: str, value: str) -> str:
     return format_decimal(Decimal(value), format="0.00", locale=_locale(lang))
 
 
-Template = Callable[[str, dict[str, str]], tuple[str, str]]
+# (language, values) -> (subject, body), or (subject, body, [(file name, media type, bytes)])
+# for a mail that carries files (a receipt's PDF).
+Template = Callable[[str, dict[str, str]], tuple]
 
 
 def templates() -> dict[str, Template]:
@@ -82,11 +84,15 @@ def compose(request: MailRequest, key: bytes) -> EmailMessage:
     """The finished mail: secrets unsealed, text in the recipient's language."""
     lang = request.language if request.language in LANGUAGES else "nb"
     values = {**request.values, **{k: unseal(key, v) for k, v in request.sealed.items()}}
-    subject, body = templates()[request.template](lang, values)
+    subject, body, *attached = templates()[request.template](lang, values)
     message = EmailMessage()
     message["From"] = SENDER
     message["To"] = request.to
     message["Subject"] = subject
     message.set_content(body)
-    message["Content-Language"] = lang  # after set_content, which drops Content-* headers
+    for name, media_type, content in attached[0] if attached else []:
+        maintype, _, subtype = media_type.partition("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    # Last: set_content drops the Content-* headers, and a first attachment moves them inside.
+    message["Content-Language"] = lang
     return message

@@ -3,6 +3,7 @@ receipt, the two-person opening, the evaluation, the award, the standstill and t
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -179,8 +180,14 @@ async def test_a_supplier_bids_gets_a_receipt_and_a_second_click_gives_the_same_
     async with tenant_tx(business.scope):
         [own] = await tendering.own_bids(tender_id)
     assert own.sha256 in shown and re.fullmatch(r"[0-9a-f]{64}", own.sha256)
-    assert own.received_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S") in shown
-    assert own.received_at.isoformat() in shown
+    # The time as a person reads it, on the Norwegian clock; the price and the files it carried.
+    assert own.received_at.astimezone(OSLO).strftime("%d.%m.%Y at %H:%M:%S") in shown
+    assert own.received_at.isoformat() not in shown and "database" not in shown
+    assert "NOK 412,500.00" in shown
+    assert "cv.txt" in shown and "0.016 kB" in shown
+    assert hashlib.sha256(b"Curriculum vitae").hexdigest() in shown
+    pdf = await browser.get(receipt_url + "/receipt.pdf", headers=EN)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     mine = text_of(await browser.get(f"{business.base}/bids", headers=EN))
     assert "Konkurranse med kvittering" in mine
@@ -216,7 +223,9 @@ async def test_questions_are_answered_for_everyone_without_the_askers_name(site,
         {"question": "Kan vi levere i lag med ein partnar?"},
         headers=EN,
     )
-    assert asked.status_code == 200 and "Your question has been sent" in text_of(asked)
+    assert asked.status_code == 303
+    after = await supplier.get(asked.headers["location"], headers=EN)
+    assert "Your question has been sent" in text_of(after)
     empty = await post(
         supplier, f"{business.base}/tenders/{tender_id}/questions", {"question": " "}, headers=EN
     )

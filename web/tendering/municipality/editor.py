@@ -5,6 +5,7 @@ draft until it is published."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Request, get, post
@@ -12,11 +13,11 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services import inputs
-from services.errors import N_, InvalidInput
+from services.errors import N_, InvalidInput, required_text
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS
-from services.tendering.rules import OSLO, AwardCriterion, TenderState
+from services.tendering.rules import OSLO, AwardCriterion, TenderState, deadline_refusals
 from services.tendering.schemas import TenderView
 from tenants.context import current_scope, tenant_tx
 from web.actions import act
@@ -77,6 +78,12 @@ class TenderForm(Form):
                 ),
                 "bid_deadline": read(inputs.moment, self.bid_deadline, "bid_deadline"),
             }
+            # What the use-case would refuse too, judged here as well so that one answer shows
+            # every mistake at once, not the value's now and the title's after the next try.
+            read(required_text, self.title, "title")
+            deadlines = values["questions_deadline"], values["bid_deadline"]
+            for refusal in deadline_refusals(*deadlines, datetime.now(UTC)).values():
+                read.refuse(refusal)
         return {
             **values,
             "title": self.title,
@@ -197,7 +204,11 @@ async def create(
         return _editor(request, data, errors, status=status)
 
     return await act(
-        request, work, done=lambda tender: f"{base_of(request)}/{tender.id}", again=again
+        request,
+        work,
+        done=lambda tender: f"{base_of(request)}/{tender.id}",
+        again=again,
+        said=N_("The draft is saved. Only your municipality sees it until it is published."),
     )
 
 
@@ -259,7 +270,13 @@ async def update(
     async def again(status: int, errors: dict[str, str]) -> Response:
         return await _draft_again(request, tender_id, data, status, errors)
 
-    return await act(request, work, done=f"{base_of(request)}/{tender_id}", again=again)
+    return await act(
+        request,
+        work,
+        done=f"{base_of(request)}/{tender_id}",
+        again=again,
+        said=N_("The draft is saved."),
+    )
 
 
 ROUTES = [tender_list, new_tender, weights, create, edit_tender, update]
