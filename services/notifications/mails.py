@@ -89,6 +89,7 @@ def compose(request: MailRequest, key: bytes) -> EmailMessage:
     message["From"] = SENDER
     message["To"] = request.to
     message["Subject"] = subject
+    message["X-Samspel-Mail"] = request.template  # which mail it is, for filters and tests
     message.set_content(body)
     for name, media_type, content in attached[0] if attached else []:
         maintype, _, subtype = media_type.partition("/")

@@ -76,7 +76,8 @@ async def test_a_bid_sent_is_mailed_as_a_receipt_with_its_pdf_in_the_senders_lan
     with run_worker(stub, threads=2):
         await drain(stub)
 
-    [mail] = inbox.to(sender)
+    [mail] = inbox.to(sender, receipts=True)
+    assert mail["X-Samspel-Mail"] == "bid_received"
     assert mail["Content-Language"] == "nn"
     assert mail["Subject"].startswith("Kvittering")
     body = mail.get_body(("plain",)).get_content()
@@ -149,7 +150,7 @@ async def test_withdrawal_and_reconfirmation_are_mailed_once_each(
         )
         await drain(stub)
 
-    receipts = [m for m in inbox.to(sender) if m["Subject"].startswith("Receipt")]
+    receipts = [m for m in inbox.to(sender, receipts=True) if m not in inbox.to(sender)]
     subjects = sorted(m["Subject"] for m in receipts)
     assert len(subjects) == 4, subjects
     assert sum("has been received" in s for s in subjects) == 2

@@ -96,6 +96,31 @@ async def test_the_editor_shows_errors_beside_the_fields_and_refuses_weights_not
         assert await tendering.tenders_of_municipality() == []
 
 
+async def test_three_mistakes_are_summed_up_at_once_above_the_form_each_linked_to_its_field(
+    site, settings
+):
+    buyer = await new_buyer(settings)
+    officer = await site.browser(buyer.officer.pid)
+    past = local(await db_clock() - timedelta(days=30))
+    form = await editor_form(title="", estimated_value="mykje", bid_deadline=past)
+    refused = await post(officer, buyer.base, form, headers={**EN, "hx-request": "true"})
+    assert refused.status_code == 422 and "<html" not in refused.text  # the editor's fragment
+    shown = text_of(refused)
+    summary = shown[shown.index('class="ds-error-summary"') : shown.index("</div>")]
+    assert "autofocus" in summary and 'tabindex="-1"' in summary
+    links = re.findall(r'<a class="ds-link" href="#([^"]+)">([^<]+)</a>', summary)
+    targets = [target for target, _ in links]
+    assert targets == ["field-title", "field-estimated_value", "field-bid_deadline"]  # form order
+    for target, message in links:
+        assert f'id="{target}"' in shown  # the link finds its field
+        beside = re.search(rf'id="error-{target.removeprefix("field-")}"[^>]*>([^<]+)<', shown)
+        assert beside[1] == message  # the same words beside the field
+    assert "The deadline must lie ahead." in summary
+    assert 'value="Kartlegging."' in shown or "Kartlegging." in shown  # what was typed stays
+    async with tenant_tx(buyer.scope()):
+        assert await tendering.tenders_of_municipality() == []
+
+
 async def test_the_sum_of_the_weights_is_computed_as_they_are_typed(site, settings):
     buyer = await new_buyer(settings)
     officer = await site.browser(buyer.officer.pid)
@@ -241,6 +266,31 @@ async def test_questions_are_answered_for_everyone_without_the_askers_name(site,
         headers=EN,
     )
     assert answered.status_code == 303
+    # With htmx the form swaps its whole region: the answer leaves the waiting list and joins
+    # the published ones at once, with a confirmation there; no redirect, nothing to reload.
+    asked_again = await post(
+        supplier,
+        f"{business.base}/tenders/{tender_id}/questions",
+        {"question": "Kor lenge gjeld tilbodet?"},
+        headers=EN,
+    )
+    assert asked_again.status_code == 303
+    page = await officer.get(f"{buyer.base}/{tender_id}", headers=EN)
+    question_id = re.search(r'name="question_id" value="(\d+)"', page.text)[1]
+    swapped = await post(
+        officer,
+        f"{buyer.base}/{tender_id}/answers",
+        {"question_id": question_id, "question": "Kor lenge gjeld tilbodet?", "answer": "90 dagar."},
+        headers={**EN, "hx-request": "true"},
+    )
+    assert swapped.status_code == 200 and "hx-redirect" not in swapped.headers
+    region = text_of(swapped)
+    region = region[region.index('<section id="questions"') :]
+    region = region[: region.index("</section>")]
+    assert "The answer is published for every supplier." in region and 'role="status"' in region
+    assert "Kor lenge gjeld tilbodet?" in region and "90 dagar." in region
+    assert "No questions have been answered yet." not in region
+    assert 'name="question_id"' not in region  # nothing waits any more
     public = text_of(await site.first.get(f"/tenders/{tender_id}", headers=EN))
     assert "Kan ein levere med partnar?" in public and "Ja." in public
     assert "Spørjande" not in public

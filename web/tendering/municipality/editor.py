@@ -67,10 +67,7 @@ class TenderForm(Form):
         """What create_tender takes; every field's refusal at once."""
         criteria = criteria_of(self, lang)
         with self.reading() as read:
-            if criteria.problem:
-                read.refuse(
-                    InvalidInput("award_criteria_invalid", criteria.problem, field="award_criteria")
-                )
+            read(required_text, self.title, "title")  # first: the summary follows the form
             values = {
                 "estimated_value": read(inputs.amount, self.estimated_value, "estimated_value"),
                 "questions_deadline": read(
@@ -80,10 +77,13 @@ class TenderForm(Form):
             }
             # What the use-case would refuse too, judged here as well so that one answer shows
             # every mistake at once, not the value's now and the title's after the next try.
-            read(required_text, self.title, "title")
             deadlines = values["questions_deadline"], values["bid_deadline"]
             for refusal in deadline_refusals(*deadlines, datetime.now(UTC)).values():
                 read.refuse(refusal)
+            if criteria.problem:
+                read.refuse(
+                    InvalidInput("award_criteria_invalid", criteria.problem, field="award_criteria")
+                )
         return {
             **values,
             "title": self.title,
