@@ -84,7 +84,10 @@ def moment_text(lang: str, iso: str) -> str:
 
 
 def price_text(lang: str, amount: str) -> str:
-    number = format_decimal(Decimal(amount), format="#,##0.00", locale=_locale(lang))
+    """"430 000 kr"; with its øre only when it has some: "412 500,50 kr"."""
+    value = Decimal(amount)
+    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+    number = format_decimal(value, format=pattern, locale=_locale(lang))
     return f"NOK {number}" if lang == "en" else f"{number}\u00a0kr"
 
 
