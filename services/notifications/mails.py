@@ -7,25 +7,34 @@ a part or a mail.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
 import msgspec
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 
-from services.i18n import LANGUAGES
+from services import formats
+from services.i18n import LANGUAGES, gettext
 from services.notifications.sealing import unseal
 from services.parts import mail_modules
 
 SENDER = "Samspel <ikkje-svar@samspel.no>"
-OSLO = ZoneInfo("Europe/Oslo")
-# A date in a mail as a letter writes it: "12. mars 2026", "12 March 2026".
+OSLO = formats.OSLO
+# A date in a mail as a letter writes it, its month in words: "12. mars 2026", "12 March 2026".
 _DATE = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y"}
 _TIME = {"nb": "d. MMMM y 'kl.' HH:mm", "nn": "d. MMMM y 'kl.' HH:mm", "en": "d MMMM y 'at' HH:mm"}
+
+
+class MailAttachment(msgspec.Struct, frozen=True):
+    """A file sent with a mail (a decision letter as a PDF); its bytes travel base64-encoded
+    in the outbox event, so the worker needs nothing but the request to send it."""
+
+    name: str
+    media_type: str
+    content_b64: str
 
 
 class MailRequest(msgspec.Struct, frozen=True):
@@ -38,6 +47,7 @@ class MailRequest(msgspec.Struct, frozen=True):
     sealed: dict[str, str] = {}
     # A periodic job's mail names what it is about and its day, so a repeat requests none.
     once: str | None = None
+    attachments: list[MailAttachment] = []
 
 
 def when(lang: str, moment: str) -> str:
@@ -49,24 +59,39 @@ def day(lang: str, iso_date: str) -> str:
     return format_date(date.fromisoformat(iso_date), _DATE[lang], locale=lang)
 
 
-def _locale(lang: str) -> str:
-    return {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
-
-
 def kroner(lang: str, amount: str) -> str:
-    """An amount (text) as a letter writes it: "395 000 kr", in English "NOK 395,000"."""
-    number = format_decimal(Decimal(amount), format="#,##0.##", locale=_locale(lang))
-    return f"NOK {number}" if lang == "en" else f"{number}\u00a0kr"
+    """An amount (text) as the pages write it: "395 000 kr", in English "NOK 395,000"."""
+    return formats.kroner(amount, lang)
 
 
 def score(lang: str, value: str) -> str:
     """A score (text) with two decimals in the reader's notation: "86,84", in English "86.84"."""
-    return format_decimal(Decimal(value), format="0.00", locale=_locale(lang))
+    return formats.score(value, lang)
 
 
 # (language, values) -> (subject, body), or (subject, body, [(file name, media type, bytes)])
-# for a mail that carries files (a receipt's PDF).
+# for a mail whose file is written in the reader's language from its (sealed) values, as a
+# bid's receipt: the PDF is made by the worker, never stored in the outbox.
 Template = Callable[[str, dict[str, str]], tuple]
+
+
+def letter(lang: str, subject: str, body: str, values: dict[str, str]) -> tuple[str, str]:
+    """A template's subject and body (N_() msgids) in the language, with the values put in;
+    a value neither names is left out."""
+    return gettext(lang, subject, **values), gettext(lang, body, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A template that is a subject and a body and nothing more: the request's values put in,
+    and those `shown` makes for the reader (a date in the reader's words) beside them."""
+
+    subject: str
+    body: str
+    shown: Callable[[str, dict[str, str]], dict[str, str]] = lambda lang, values: {}
+
+    def __call__(self, lang: str, values: dict[str, str]) -> tuple[str, str]:
+        return letter(lang, self.subject, self.body, {**values, **self.shown(lang, values)})
 
 
 def templates() -> dict[str, Template]:
@@ -84,16 +109,19 @@ def compose(request: MailRequest, key: bytes) -> EmailMessage:
     """The finished mail: secrets unsealed, text in the recipient's language."""
     lang = request.language if request.language in LANGUAGES else "nb"
     values = {**request.values, **{k: unseal(key, v) for k, v in request.sealed.items()}}
-    subject, body, *attached = templates()[request.template](lang, values)
+    subject, body, *written = templates()[request.template](lang, values)
     message = EmailMessage()
     message["From"] = SENDER
     message["To"] = request.to
     message["Subject"] = subject
     message["X-Samspel-Mail"] = request.template  # which mail it is, for filters and tests
     message.set_content(body)
-    for name, media_type, content in attached[0] if attached else []:
+    files = [(a.name, a.media_type, base64.b64decode(a.content_b64)) for a in request.attachments]
+    for name, media_type, content in files + (written[0] if written else []):
         maintype, _, subtype = media_type.partition("/")
-        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
-    # Last: set_content drops the Content-* headers, and a first attachment moves them inside.
+        message.add_attachment(
+            content, maintype=maintype, subtype=subtype or "octet-stream", filename=name
+        )
+    # After set_content and add_attachment, which move or drop Content-* headers.
     message["Content-Language"] = lang
     return message

@@ -14,12 +14,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import msgspec
-from babel.numbers import format_decimal
 
+from services import formats
 from services.errors import N_
 from services.i18n import gettext
 from services.pdf import TaggedPDF
-from services.tendering.rules import OSLO
 
 
 class ReceiptFile(msgspec.Struct, frozen=True):
@@ -68,33 +67,10 @@ def values_of(receipt: BidReceiptView) -> tuple[dict[str, str], dict[str, str]]:
     return values, secrets
 
 
-def _locale(lang: str) -> str:
-    return {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
-
-
-def moment_text(lang: str, iso: str) -> str:
-    """"14.12.2026 kl. 11.59.58" on the Norwegian clock (English "14.12.2026 at 11:59:58"):
-    to the second, since a receipt is the proof of arrival before a deadline."""
-    if not iso:
-        return ""
-    local = datetime.fromisoformat(iso).astimezone(OSLO)
-    sep = ":" if lang == "en" else "."
-    clock = local.strftime(f"%H{sep}%M{sep}%S")
-    return local.strftime("%d.%m.%Y") + (" at " if lang == "en" else " kl. ") + clock
-
-
-def price_text(lang: str, amount: str) -> str:
-    """"430 000 kr"; with its øre only when it has some: "412 500,50 kr"."""
-    value = Decimal(amount)
-    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
-    number = format_decimal(value, format=pattern, locale=_locale(lang))
-    return f"NOK {number}" if lang == "en" else f"{number}\u00a0kr"
-
-
-def size_text(lang: str, size: int) -> str:
-    """A file's size in kB (1 000 bytes): "17,7 kB"; a small one to the byte, "0,016 kB"."""
-    pattern = "#,##0.0" if size >= 1000 else "0.###"
-    return format_decimal(Decimal(size) / 1000, format=pattern, locale=_locale(lang)) + " kB"
+def received_text(lang: str, values: dict[str, str]) -> str:
+    """"14.12.2026 kl. 11.59.58" on Oslo's clock: to the second, since a receipt is the proof
+    of arrival before a deadline."""
+    return formats.when(values["received_at"], lang, seconds=True)
 
 
 def files_of(values: dict[str, str]) -> list[ReceiptFile]:
@@ -112,13 +88,13 @@ def facts(lang: str, values: dict[str, str]) -> list[tuple[str, str]]:
         (t(N_("Municipality")), values["municipality"]),
         (t(N_("Bidder")), values["organisation"]),
         (t(N_("Bid number")), values["bid_id"]),
-        (t(N_("Price (NOK, without VAT)")), price_text(lang, values["price"])),
-        (t(N_("Received")), moment_text(lang, values["received_at"])),
+        (t(N_("Price (NOK, without VAT)")), formats.kroner(values["price"], lang)),
+        (t(N_("Received")), received_text(lang, values)),
     ]
     if values.get("reconfirmed_at"):
-        shown.append((t(N_("Reconfirmed")), moment_text(lang, values["reconfirmed_at"])))
+        shown.append((t(N_("Reconfirmed")), formats.when(values["reconfirmed_at"], lang, seconds=True)))
     if values.get("withdrawn_at"):
-        shown.append((t(N_("Withdrawn")), moment_text(lang, values["withdrawn_at"])))
+        shown.append((t(N_("Withdrawn")), formats.when(values["withdrawn_at"], lang, seconds=True)))
     shown.append((t(N_("SHA-256 of the whole bid")), values["sha256"]))
     return shown
 
@@ -126,7 +102,7 @@ def facts(lang: str, values: dict[str, str]) -> list[tuple[str, str]]:
 def file_lines(lang: str, values: dict[str, str]) -> list[str]:
     """One line per file: "tilbud.pdf, 17,7 kB, SHA-256 ab12…"."""
     return [
-        f"{f.name}, {size_text(lang, f.size)}, SHA-256 {f.sha256}" for f in files_of(values)
+        f"{f.name}, {formats.size(f.size, lang)}, SHA-256 {f.sha256}" for f in files_of(values)
     ] or [gettext(lang, N_("No files were sent with the bid."))]
 
 
@@ -147,7 +123,7 @@ def receipt_pdf(lang: str, values: dict[str, str]) -> bytes:
     pdf.ln(2)
     pdf.block("H2", gettext(lang, N_("Files")), size=13, bold=True, line=6.5)
     for f in files_of(values):
-        pdf.fact(f.name, f"{size_text(lang, f.size)} · SHA-256 {f.sha256}")
+        pdf.fact(f.name, f"{formats.size(f.size, lang)} · SHA-256 {f.sha256}")
     if not files_of(values):
         pdf.block("P", gettext(lang, N_("No files were sent with the bid.")), size=10)
     pdf.ln(3)

@@ -77,6 +77,7 @@ def test_each_mail_template_is_written_by_one_part():
         "bid_withdrawn",
         "clarification_published",
         "decision_point_overdue",
+        "grant_decision_letter",
         "invitation",
         "new_tender_followed",
         "standstill_ended",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Request, get
@@ -19,36 +18,28 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
+from services import formats
 from services.dashboards import service as dashboards
-from services.dashboards.rules import WHOLE_REGION, Figure
+from services.dashboards.rules import WHOLE_REGION
 from services.errors import N_
 from services.projects import figures as project_lists
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, region_member
-from web.dashboards import charts, views
+from web.dashboards import views
 from web.dashboards.export import FORMATS, export
 from web.i18n import gettext
 from web.templating import render, wants_fragment
 
 REGION = "/r/{region_slug:str}/dashboard"
 MUNICIPALITY = "/k/{kommunenummer:str}/dashboard"
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _lang(request: Request) -> str:
     return request.state.get("lang", "nb")
 
 
-def _stamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S") if moment else None
-
-
-def _charts(figures: list[Figure], lang: str) -> list[str]:
-    phases = {f.subject: f.value for f in figures if f.metric == "projects"}
-    return [
-        charts.money_chart(views.money_by_year(figures), lang),
-        charts.project_chart(phases, lang),
-    ]
+def _stamp(moment: datetime | None, lang: str) -> str | None:
+    return formats.when(moment, lang, seconds=True) if moment else None
 
 
 def _page(
@@ -56,9 +47,9 @@ def _page(
 ) -> Template | Response:
     """The dashboard, or for its two-second poll nothing when `shown` has not changed.
 
-    An open dashboard asks every two seconds; drawing its charts is most of a page's cost, so
-    the poll carries a digest of what it shows and gets 204 (htmx leaves the page) until the
-    figures move.
+    An open dashboard asks every two seconds: the poll carries a digest of what it shows and
+    gets 204 (htmx leaves the page as it is) until the figures move. The charts were drawn by
+    the worker when the figures were computed; the page reads them in the same transaction.
     """
     version = hashlib.sha256(msgspec.json.encode(shown)).hexdigest()[:16]
     if wants_fragment(request) and request.query_params.get("v") == version:
@@ -100,6 +91,17 @@ async def _region() -> dashboards.RegionFigures:
         return await dashboards.figures_for_region()
 
 
+async def _region_with_charts(
+    kommunenummer: str | None, lang: str
+) -> tuple[dashboards.RegionFigures, dashboards.Member | None, list[dashboards.StoredChart]]:
+    """The region's figures, the member asked for (None: the region itself) and its charts."""
+    async with tenant_tx():
+        region = await dashboards.figures_for_region()
+        member = _member(region, kommunenummer) if kommunenummer else None
+        shown = await dashboards.charts_for_region(member.id if member else WHOLE_REGION, lang)
+    return region, member, shown
+
+
 def _member(region: dashboards.RegionFigures, kommunenummer: str) -> dashboards.Member:
     for member in region.members:
         if member.kommunenummer == kommunenummer:
@@ -116,16 +118,15 @@ def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
 
 @get(REGION, guards=[region_member()], name="region_dashboard")
 async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template | Response:
-    region = await _region()
-    whole = region.figures.get(WHOLE_REGION, [])
+    region, _, shown = await _region_with_charts(None, _lang(request))
     return _page(
         request,
         "region",
         region,
         lambda: {
             "tables": _region_tables(request, region, region_slug),
-            "charts": _charts(whole, _lang(request)) if whole else [],
-            "computed_at": _stamp(region.computed_at),
+            "charts": shown,
+            "computed_at": _stamp(region.computed_at, _lang(request)),
             "export": f"/r/{region_slug}/dashboard/export",
             "query": "",
         },
@@ -136,8 +137,8 @@ async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Temp
 async def region_member_dashboard(
     request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
 ) -> Template | Response:
-    region = await _region()
-    member = _member(region, kommunenummer)
+    region, member, shown = await _region_with_charts(kommunenummer, _lang(request))
+    assert member is not None
     figures = region.figures.get(member.id, [])
     return _page(
         request,
@@ -146,8 +147,8 @@ async def region_member_dashboard(
         lambda: {
             "member": member,
             "tables": views.municipality_tables(figures, _lang(request), None),
-            "charts": _charts(figures, _lang(request)) if figures else [],
-            "computed_at": _stamp(region.computed_at),
+            "charts": shown,
+            "computed_at": _stamp(region.computed_at, _lang(request)),
             "export": f"/r/{region_slug}/dashboard/export",
             "query": f"&kommunenummer={kommunenummer}",
         },
@@ -185,14 +186,15 @@ async def municipality_dashboard(
 ) -> Template | Response:
     async with tenant_tx():
         own = await dashboards.figures_for_municipality()
+        shown = await dashboards.charts_for_municipality(_lang(request))
     return _page(
         request,
         "municipality",
         own,
         lambda: {
             "tables": _municipality_tables(request, own.figures, kommunenummer),
-            "charts": _charts(own.figures, _lang(request)) if own.figures else [],
-            "computed_at": _stamp(own.computed_at),
+            "charts": shown,
+            "computed_at": _stamp(own.computed_at, _lang(request)),
             "export": f"/k/{kommunenummer}/dashboard/export",
             "query": "",
         },
@@ -204,11 +206,11 @@ def _overdue_table(rows, lang: str) -> views.DashTable:
         "overdue",
         gettext(lang, N_("Decision points overdue")),
         [gettext(lang, s) for s in (N_("Project"), N_("Next sub-project"), N_("Due"))],
-        numeric_from=3,
+        numeric_from=2,  # the due date, right-aligned and written as a day by the page
     )
     for d in rows:
         phase = gettext(lang, views.PHASES[d.next_phase]) if d.next_phase else ""
-        t.add([d.project_title, phase, d.due_date.isoformat()], f"/projects/{d.project_id}")
+        t.add([d.project_title, phase, d.due_date], f"/projects/{d.project_id}")
     return t
 
 

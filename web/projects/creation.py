@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services import inputs
+from services import formats, inputs
 from services.access import service as access
 from services.errors import N_, InvalidInput
 from services.programmes import service as programmes
@@ -23,7 +23,7 @@ from services.projects.schemas import NewProject, SteeringMemberInput
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.i18n import gettext
 from web.projects.pages import page
 
@@ -182,7 +182,9 @@ def shares_of(form: Form, lead: str, lang: str) -> Shares:
         problem = problem or gettext(lang, N_("Give the lead municipality its cost share too."))
     if problem is None and total != HUNDRED:
         problem = gettext(
-            lang, N_("The cost shares sum to %(sum)s %%, not 100 %%."), sum=f"{total.normalize():f}"
+            lang,
+            N_("The cost shares sum to %(sum)s %%, not 100 %%."),
+            sum=formats.number(total, lang),
         )
     return Shares(rows, total, parsed, problem)
 
@@ -275,12 +277,10 @@ async def shares(request: Request, kommunenummer: FromPath[str]) -> Template:
     return page(request, "projects/_shares.html", "projects/_shares.html", shares=summed)
 
 
-@post(
+@form_post(
     "/k/{kommunenummer:str}/projects",
-    guards=[municipality_member(*CREATORS)],
     name="create_project",
-    status_code=200,
-    type_decoders=FORMS,
+    guards=[municipality_member(*CREATORS)],
 )
 async def create(
     request: Request, kommunenummer: FromPath[str], data: Annotated[NewProjectForm, URL_ENCODED]

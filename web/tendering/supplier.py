@@ -14,7 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from services import inputs
+from services import formats, inputs
 from services.errors import N_, InvalidInput
 from services.tendering import receipts
 from services.tendering import service as tendering
@@ -227,8 +227,9 @@ async def receipt(
         receipt=shown,
         facts=receipts.facts(lang, shown),
         files=[
-            (f.name, receipts.size_text(lang, f.size), f.sha256) for f in receipts.files_of(shown)
+            (f.name, formats.size(f.size, lang), f.sha256) for f in receipts.files_of(shown)
         ],
+        received=receipts.received_text(lang, shown),
     )
 
 

@@ -46,7 +46,7 @@ async def list_programmes() -> list[ProgrammeSummary]:
         "select p.id, p.name, p.kind, p.period_start, p.period_end, p.stage,"
         " coalesce((select sum(f.amount) from funding_line f where f.tenant_id = p.tenant_id"
         " and f.programme_id = p.id), 0) as total_budget"
-        " from programme p where p.tenant_id = app_tenant_id() order by p.period_start desc, p.name"
+        " from programme p where p.tenant_id = app_tenant_id() order by p.period_start desc, p.name",
     )
 
 
@@ -96,7 +96,7 @@ async def programme_overview(programme_id: int) -> ProgrammeOverview:
 async def _members(programme_id: int) -> list[MunicipalityView]:
     return await fetch_structs(
         MunicipalityView,
-        "select m.id, m.kommunenummer, m.name from programme_member pm"
+        "select m.id, m.kommunenummer, m.name, m.maalform from programme_member pm"
         " join municipality m on m.id = pm.municipality_id"
         " where pm.tenant_id = app_tenant_id() and pm.programme_id = $1 order by m.name",
         programme_id,

@@ -45,7 +45,8 @@ def _overdue(due: date | None, today: date | None, decided: bool) -> bool:
 _SUMMARY = f"""
     select p.id, p.tenant_id as lead_municipality_id, m.kommunenummer as lead_kommunenummer,
            m.name as lead_name, p.title, p.phase, p.status, p.approved_budget, p.programme_id,
-           p.strategy_area_id, sa.name_nn as strategy_area_name, p.region_id is not null as regional,
+           p.strategy_area_id, sa.name_nb as strategy_area_nb,
+           sa.name_nn as strategy_area_nn, p.region_id is not null as regional,
            p.region_id, p.owner_name,
            (select min(d.due_date) from decision_point d where d.tenant_id = p.tenant_id
               and d.project_id = p.id and d.outcome is null) as next_decision_due
@@ -176,7 +177,7 @@ async def participant_candidates() -> list[MunicipalityChoice]:
         MunicipalityChoice,
         "select distinct m.kommunenummer, m.name from municipality m join region_member rm"
         " on rm.municipality_id = m.id where rm.region_id in (select region_id from"
-        " region_member where municipality_id = app_tenant_id()) order by m.name"
+        " region_member where municipality_id = app_tenant_id()) order by m.name",
     )
 
 
@@ -264,5 +265,5 @@ async def strategy_area_choices() -> list[StrategyAreaChoice]:
         "select sa.id, sa.programme_id, p.name as programme_name, sa.name_nb, sa.name_nn"
         " from strategy_area sa join programme p on p.tenant_id = sa.tenant_id"
         " and p.id = sa.programme_id where sa.tenant_id = app_tenant_id()"
-        " order by p.period_start desc, p.name, sa.position, sa.id"
+        " order by p.period_start desc, p.name, sa.position, sa.id",
     )

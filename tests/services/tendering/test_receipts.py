@@ -34,25 +34,18 @@ def text_of() -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("lang", "amount", "shown"),
+    ("lang", "price", "received", "size"),
     [
-        ("nb", "412500.00", "412\u00a0500\u00a0kr"),
-        ("nn", "412500.50", "412\u00a0500,50\u00a0kr"),
-        ("en", "412500", "NOK 412,500"),
+        ("nb", "412\u00a0500\u00a0kr", "14.12.2026 kl. 11.59.58", "18,1\u00a0kB"),
+        ("nn", "412\u00a0500\u00a0kr", "14.12.2026 kl. 11.59.58", "18,1\u00a0kB"),
+        ("en", "NOK 412,500", "14 Dec 2026, 11:59:58", "18.1\u00a0kB"),
     ],
 )
-def test_a_price_reads_as_its_reader_writes_it_with_ore_only_when_there_are_some(
-    lang, amount, shown
-):
-    assert receipts.price_text(lang, amount) == shown
-
-
-def test_sizes_are_in_kilobytes_and_times_on_the_norwegian_clock_to_the_second():
-    assert receipts.size_text("nb", 18_126) == "18,1 kB"
-    assert receipts.size_text("en", 16) == "0.016 kB"
-    iso = RECEIPT.received_at.isoformat()
-    assert receipts.moment_text("nb", iso) == "14.12.2026 kl. 11.59.58"
-    assert receipts.moment_text("en", iso) == "14.12.2026 at 11:59:58"
+def test_price_time_and_sizes_read_as_the_reader_writes_them(lang, price, received, size):
+    facts = [text for _, text in receipts.facts(lang, text_of())]
+    assert price in facts and received in facts
+    assert receipts.file_lines(lang, text_of())[0].startswith(f"tilbod.pdf, {size}, SHA-256 ")
+    assert receipts.file_lines(lang, text_of())[1].startswith("cv.txt, 16\u00a0B, ")
 
 
 def test_the_facts_say_price_time_and_files_and_nothing_of_the_database():
@@ -60,7 +53,7 @@ def test_the_facts_say_price_time_and_files_and_nothing_of_the_database():
     assert facts["Motteke"] == "14.12.2026 kl. 11.59.58"
     assert "412\u00a0500\u00a0kr" in facts.values()
     lines = receipts.file_lines("nn", text_of())
-    assert lines[0] == f"tilbod.pdf, 18,1 kB, SHA-256 {RECEIPT.files[0].sha256}"
+    assert lines[0] == f"tilbod.pdf, 18,1\u00a0kB, SHA-256 {RECEIPT.files[0].sha256}"
     assert not any("database" in f"{k} {v}" for k, v in facts.items())
 
 

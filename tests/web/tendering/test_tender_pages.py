@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from services import formats
 from services.tendering import service as tendering
 from services.tendering.rules import OSLO
 from services.tendering.sealing import SEALING_KEY_PURPOSE
@@ -205,11 +206,13 @@ async def test_a_supplier_bids_gets_a_receipt_and_a_second_click_gives_the_same_
     async with tenant_tx(business.scope):
         [own] = await tendering.own_bids(tender_id)
     assert own.sha256 in shown and re.fullmatch(r"[0-9a-f]{64}", own.sha256)
-    # The time as a person reads it, on the Norwegian clock; the price and the files it carried.
-    assert own.received_at.astimezone(OSLO).strftime("%d.%m.%Y at %H:%M:%S") in shown
-    assert own.received_at.isoformat() not in shown and "database" not in shown
+    # Read to the second on Oslo's clock; the exact moment stays in <time datetime="…">. The
+    # price and the files it carried, each file's size and checksum.
+    assert formats.when(own.received_at, "en", seconds=True) in shown
+    assert f'datetime="{own.received_at.isoformat()}"' in shown
+    assert "database" not in shown
     assert "NOK 412,500" in shown
-    assert "cv.txt" in shown and "0.016 kB" in shown
+    assert "cv.txt" in shown and "16\u00a0B" in shown
     assert hashlib.sha256(b"Curriculum vitae").hexdigest() in shown
     pdf = await browser.get(receipt_url + "/receipt.pdf", headers=EN)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
