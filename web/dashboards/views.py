@@ -14,13 +14,8 @@ from services.dashboards.rules import Figure
 from services.errors import N_
 from services.projects.rules import PHASE_ORDER
 from web.i18n import gettext
+from web.programmes.pages import STANDARD_KPI_NAMES as KPI_NAMES
 from web.projects.pages import PHASES
-
-KPI_NAMES = {
-    "new_jobs": N_("New jobs"),
-    "secured_jobs": N_("Secured jobs"),
-    "new_businesses": N_("New businesses"),
-}
 
 
 @dataclass
