@@ -66,6 +66,26 @@ class InvalidInput(DomainError):
     status = 422
 
 
+class Refusals(InvalidInput):
+    """Every refused field at once, so a page shows them all, each beside its field.
+
+    It reads as its first refusal (code, field, message) for a caller that wants only one.
+    """
+
+    def __init__(self, refusals: dict[str, DomainError]) -> None:
+        first = next(iter(refusals.values()))
+        super().__init__(first.code, first.message, field=first.field, values=first.values)
+        self.refusals = refusals
+
+
+def refuse_all(refusals: dict[str, DomainError]) -> None:
+    """Raise nothing, the one refusal itself, or all of them together."""
+    if len(refusals) == 1:
+        raise next(iter(refusals.values()))
+    if refusals:
+        raise Refusals(refusals)
+
+
 class NotAllowed(DomainError):
     status = 403
 

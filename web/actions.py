@@ -19,6 +19,7 @@ from litestar.response import Redirect, Response
 
 from services.errors import Conflict, DomainError, InvalidInput
 from tenants.context import Scope, tenant_tx
+from web.flash import SAVED, say
 from web.forms import errors_of
 
 T = TypeVar("T")
@@ -37,16 +38,18 @@ def again_with(page: Callable[..., Any], errors_key: str = "errors", **context: 
     return again
 
 
-def go_to(request: Request, target: str) -> Response:
-    """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place)."""
+def go_to(request: Request, target: str, said: str | None = None) -> Response:
+    """After a form: a redirect, or for htmx a client-side one (a 3xx would swap in place);
+    `said` (an N_() msgid) is the confirmation the next page shows."""
     if request.headers.get("hx-request") == "true":
-        redirect = ClientRedirect(redirect_to=target)
+        redirect: Response = ClientRedirect(redirect_to=target)
         if "#" in target:
             # htmx sets location.href; to the page already shown, with an #anchor, a browser
             # would only scroll. HX-Refresh makes it load the page again, at the anchor.
             redirect.headers["HX-Refresh"] = "true"
-        return redirect
-    return Redirect(target, status_code=303)
+    else:
+        redirect = Redirect(target, status_code=303)
+    return say(request, redirect, said) if said else redirect
 
 
 def refusal_status(refusal: DomainError) -> int | None:
@@ -66,8 +69,12 @@ async def act(
     again: Again | None = None,
     scope: Scope | None = None,
     first: Callable[[], Awaitable[Any]] | None = None,
+    said: str = SAVED,
 ) -> Response:
     """Run `work` in one transaction; `done` is where to go next (or makes the answer itself).
+
+    Going on, the next page confirms the action with `said` (an N_() msgid, in the reader's
+    language there); an answer `done` makes itself says what it needs on its own.
 
     `first` asks what lies outside Samspel (a public register) before the transaction, so no
     connection waits on it; its answer is handed to `work`, and its refusals answer the same way.
@@ -82,8 +89,8 @@ async def act(
             raise  # the app's handler answers with the refusal's own page
         return await again(status, errors_of(request, refusal))
     if isinstance(done, str):
-        return go_to(request, done)
+        return go_to(request, done, said)
     answer = done(result)
     if inspect.isawaitable(answer):
         answer = await answer
-    return go_to(request, answer) if isinstance(answer, str) else answer
+    return go_to(request, answer, said) if isinstance(answer, str) else answer

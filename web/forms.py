@@ -19,19 +19,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from services import inputs
-from services.errors import N_, DomainError, InvalidInput
+from services.errors import N_, DomainError, InvalidInput, Refusals
 
 URL_ENCODED = Body(media_type=RequestEncodingType.URL_ENCODED)
 MULTI_PART = Body(media_type=RequestEncodingType.MULTI_PART)
 
 
-class FormInvalid(InvalidInput):
+class FormInvalid(Refusals):
     """Every refused field of one form at once, so the page shows them all, each beside its field."""
-
-    def __init__(self, refusals: dict[str, DomainError]) -> None:
-        first = next(iter(refusals.values()))
-        super().__init__(first.code, first.message, field=first.field, values=first.values)
-        self.refusals = refusals
 
 
 class Upload(NamedTuple):
@@ -54,7 +49,8 @@ class Reading:
             return None
 
     def refuse(self, refusal: InvalidInput) -> None:
-        self.refusals.setdefault(refusal.field or "_form", refusal)
+        for each in refusal.refusals.values() if isinstance(refusal, Refusals) else [refusal]:
+            self.refusals.setdefault(each.field or "_form", each)
 
 
 class Form:
@@ -192,7 +188,7 @@ def file_name(file: UploadFile, field: str) -> str:
 def errors_of(request: Request, error: DomainError) -> dict[str, str]:
     """{field: message in the user's language}; "_form" for an error of the whole form."""
     lang = request.state.get("lang", "nb")
-    refusals = error.refusals if isinstance(error, FormInvalid) else {error.field or "_form": error}
+    refusals = error.refusals if isinstance(error, Refusals) else {error.field or "_form": error}
     return {field: refusal.translated(lang) for field, refusal in refusals.items()}
 
 

@@ -21,6 +21,7 @@ from services.access.rules import ROLE_NAMES
 from web.assets import load as load_assets
 from web.assets import url as asset_url
 from web.breadcrumbs import trail
+from web.flash import cleared, said
 from web.i18n import LANGUAGE_NAMES, LANGUAGES, gettext, ngettext
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -162,4 +163,13 @@ def render(
             status_code=status_code,
         )
     headers = {"Vary": "HX-Request"} if fragment else None
-    return Template(template_name=page, context=context, headers=headers, status_code=status_code)
+    # The confirmation the last action left (web.flash): shown on this full page, then cleared.
+    context["said"] = said(request)
+    cookies = cleared(request) if context["said"] else None
+    return Template(
+        template_name=page,
+        context=context,
+        headers=headers,
+        status_code=status_code,
+        cookies=cookies,
+    )

@@ -69,7 +69,10 @@ def score(lang: str, value: str) -> str:
     return formats.score(value, lang)
 
 
-Template = Callable[[str, dict[str, str]], tuple[str, str]]
+# (language, values) -> (subject, body), or (subject, body, [(file name, media type, bytes)])
+# for a mail whose file is written in the reader's language from its (sealed) values, as a
+# bid's receipt: the PDF is made by the worker, never stored in the outbox.
+Template = Callable[[str, dict[str, str]], tuple]
 
 
 def letter(lang: str, subject: str, body: str, values: dict[str, str]) -> tuple[str, str]:
@@ -106,19 +109,18 @@ def compose(request: MailRequest, key: bytes) -> EmailMessage:
     """The finished mail: secrets unsealed, text in the recipient's language."""
     lang = request.language if request.language in LANGUAGES else "nb"
     values = {**request.values, **{k: unseal(key, v) for k, v in request.sealed.items()}}
-    subject, body = templates()[request.template](lang, values)
+    subject, body, *written = templates()[request.template](lang, values)
     message = EmailMessage()
     message["From"] = SENDER
     message["To"] = request.to
     message["Subject"] = subject
+    message["X-Samspel-Mail"] = request.template  # which mail it is, for filters and tests
     message.set_content(body)
-    for attachment in request.attachments:
-        maintype, _, subtype = attachment.media_type.partition("/")
+    files = [(a.name, a.media_type, base64.b64decode(a.content_b64)) for a in request.attachments]
+    for name, media_type, content in files + (written[0] if written else []):
+        maintype, _, subtype = media_type.partition("/")
         message.add_attachment(
-            base64.b64decode(attachment.content_b64),
-            maintype=maintype,
-            subtype=subtype or "octet-stream",
-            filename=attachment.name,
+            content, maintype=maintype, subtype=subtype or "octet-stream", filename=name
         )
     # After set_content and add_attachment, which move or drop Content-* headers.
     message["Content-Language"] = lang

@@ -51,9 +51,14 @@ async def request_mail(
 
 
 async def request_mails(
-    settings: Settings, people: Iterable[Recipient], template: str, values: dict[str, str]
+    settings: Settings,
+    people: Iterable[Recipient],
+    template: str,
+    values: dict[str, str],
+    secrets: dict[str, str] | None = None,
 ) -> int:
-    """One mail of the template to each person, in the person's language; how many."""
+    """One mail of the template to each person, in the person's language; how many. `secrets`
+    travel sealed, for the sending worker only (a bid's price before the opening)."""
     count = 0
     for person in people:
         await request_mail(
@@ -61,6 +66,7 @@ async def request_mails(
             template=template,
             language=person.language,
             values=values,
+            secrets=secrets,
             key=mail_key(settings),
         )
         count += 1

@@ -19,8 +19,10 @@ from services.i18n import gettext
 from services.notifications import recipients
 from services.notifications.mails import Letter, kroner, letter, score, when
 from services.notifications.service import request_mails
+from services.tendering import receipts
 from services.tendering import service as tendering
 from services.tendering.roles import CONTRACT_SIGNERS  # they hear that the standstill has ended
+from services.tendering.sealing import SEALING_KEY_PURPOSE
 from services.tendering.service import award, notices
 from tenants.context import NOBODY, Scope, tenant_tx
 
@@ -110,7 +112,51 @@ def _award_notice(lang: str, v: dict[str, str]) -> tuple[str, str]:
     return letter(lang, subject, body, values)
 
 
+_RECEIPT_SUBJECTS = {
+    "bid_received": N_("Receipt: your bid for %(tender)s has been received"),
+    "bid_withdrawn": N_("Receipt: your bid for %(tender)s has been withdrawn"),
+    "bid_reconfirmed": N_("Receipt: your bid for %(tender)s has been reconfirmed"),
+}
+_RECEIPT_LEADS = {
+    "bid_received": N_(
+        "%(municipality)s has received the bid %(organisation)s sent for %(tender)s. It stays"
+        " sealed until the bid deadline."
+    ),
+    "bid_withdrawn": N_(
+        "The bid %(organisation)s sent for %(tender)s has been withdrawn. It will not be"
+        " opened; a new bid may be sent before the deadline."
+    ),
+    "bid_reconfirmed": N_(
+        "The bid %(organisation)s sent for %(tender)s has been reconfirmed against the"
+        " tender's changed documents."
+    ),
+}
+
+
+def _receipt(template: str):
+    """A receipt mail: what happened, the receipt's facts and files, and the receipt as a PDF."""
+
+    def write(lang: str, v: dict[str, str]) -> tuple[str, str, list[tuple[str, str, bytes]]]:
+        names = {k: v[k] for k in ("tender", "municipality", "organisation")}
+        subject = gettext(lang, _RECEIPT_SUBJECTS[template], **names)
+        lines = [gettext(lang, _RECEIPT_LEADS[template], **names), ""]
+        lines += [f"{label}: {text}" for label, text in receipts.facts(lang, v)]
+        lines += ["", gettext(lang, N_("Files")) + ":"]
+        lines += [f"- {line}" for line in receipts.file_lines(lang, v)]
+        lines += [
+            "",
+            gettext(lang, N_("The receipt is attached as a PDF. See the bid in Samspel:")),
+            v["link"],
+        ]
+        name = gettext(lang, N_("receipt-bid-%(number)s.pdf"), number=v["bid_id"])
+        pdf = receipts.receipt_pdf(lang, v)
+        return subject, "\n".join(lines), [(name, "application/pdf", pdf)]
+
+    return write
+
+
 TEMPLATES = {
+    **{name: _receipt(name) for name in _RECEIPT_SUBJECTS},
     "award_notice": _award_notice,
     "standstill_ended": Letter(
         N_("The standstill period for %(tender)s has ended"),
@@ -335,3 +381,31 @@ async def mail_followers(settings: Settings, tender_id: int) -> int:
         include=lambda m, senders: True,  # every member
         link=_public_link,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Receipts: a bid sent, withdrawn or reconfirmed is mailed to the person who did it, in their
+# language, with the receipt as a PDF; the price and the files travel sealed.
+
+
+async def mail_bid_receipt(settings: Settings, event_id: int, payload: dict) -> int:
+    """Request the receipt mail of one bid event, once (a repeated event finds it claimed)."""
+    bid_id, what = payload["bid_id"], payload["what"]
+    template = f"bid_{what}"
+    if template not in _RECEIPT_SUBJECTS:
+        raise ValueError(f"no receipt mail for {what!r}")
+    scope = Scope(organisation_id=payload["organisation_id"])
+    async with tenant_tx(scope):
+        receipt = await tendering.bid_receipt(
+            bid_id, sealing_key=settings.derived_key(SEALING_KEY_PURPOSE)
+        )
+        facts = await notices.tender_facts(receipt.tender_id)
+        if facts is None or not await notices.claim_tender_mail(
+            facts.tenant_id, receipt.tender_id, f"receipt:{event_id}"
+        ):
+            return 0
+        people = await recipients.people([payload["person_id"]])
+        number = await notices.organisation_number(payload["organisation_id"])
+        values, secrets = receipts.values_of(receipt)
+        values["link"] = f"{settings.base_url}/o/{number}/bids/{bid_id}"
+        return await request_mails(settings, people, template, values, secrets)

@@ -148,6 +148,45 @@ class StandstillNotOver(Conflict):
         self.ends_at = ends_at
 
 
+class InvalidDeadline(InvalidInput):
+    """A tender's deadline that cannot hold: without a zone, in the past, or out of order."""
+
+
+def deadline_refusals(
+    questions_deadline: datetime | None, bid_deadline: datetime | None, now: datetime
+) -> dict[str, InvalidInput]:
+    """What is wrong with a tender's two deadlines, each beside its field, all at once.
+
+    A draft is refused a deadline in the past too: nobody could publish it, and a buyer who
+    typed last year's date should hear so while typing, not at publishing. None: not given.
+    """
+    refusals: dict[str, InvalidInput] = {}
+    given = {"questions_deadline": questions_deadline, "bid_deadline": bid_deadline}
+    for name, moment in given.items():
+        if moment is None:
+            continue
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            refusals[name] = InvalidDeadline(
+                "deadline_without_zone", N_("A deadline needs a time zone."), field=name
+            )
+        elif moment <= now:
+            refusals[name] = InvalidDeadline(
+                "deadline_in_past", N_("The deadline must lie ahead."), field=name
+            )
+    if (
+        not refusals
+        and questions_deadline is not None
+        and bid_deadline is not None
+        and questions_deadline > bid_deadline
+    ):
+        refusals["questions_deadline"] = InvalidDeadline(
+            "questions_after_bid_deadline",
+            N_("The deadline for questions comes before the deadline for bids."),
+            field="questions_deadline",
+        )
+    return refusals
+
+
 class DocumentsChangedAfterDeadline(Conflict):
     def __init__(self) -> None:
         super().__init__(

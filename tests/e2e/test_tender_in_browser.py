@@ -161,7 +161,8 @@ def test_a_business_bids_and_two_municipal_users_open_score_and_award(browser, p
     business.locator("form.bid-form button[type=submit]").click()
     expect(business).to_have_url(re.compile(rf"{re.escape(base)}/o/{JONAS_ORG}/bids/\d+$"))
     expect(business.locator("code.sha256")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
-    expect(business.locator("dl.receipt time")).to_have_text(re.compile(r"\d\d:\d\d:\d\d"))
+    received = re.compile(r"\d\d\.\d\d\.\d{4} (kl\.|at) \d\d[.:]\d\d[.:]\d\d")
+    expect(business.locator("dl.receipt")).to_contain_text(received)
 
     # --- the deadline passes; two people of Grong open the bids ---------------------------------
     assert in_database(settings, lambda: _wait_and_read(deadline, grong, tender_id, True)) in (

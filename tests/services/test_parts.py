@@ -71,7 +71,10 @@ def test_a_slice_belongs_to_one_part_and_is_changed_by_events_of_named_parts():
 def test_each_mail_template_is_written_by_one_part():
     assert sorted(templates()) == [
         "award_notice",
+        "bid_received",
+        "bid_reconfirmed",
         "bid_to_reconfirm",
+        "bid_withdrawn",
         "clarification_published",
         "decision_point_overdue",
         "grant_decision_letter",

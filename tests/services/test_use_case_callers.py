@@ -29,6 +29,7 @@ NO_CALLER = {
     "services.projects.service.project_id_by_title": "the demo loader finds its projects by title",
     "services.projects.service.add_participant": "the page changes the whole set at once through set_cost_shares",
     "services.tendering.service.read_bid": "a sealed bid's content is read only at the opening (confirm_opening)",
+    "services.tendering.service.own_bid": "the receipt page and its mails read a bid through bid_receipt",
     "services.dashboards.service.recompute_here": "the building block of the worker's recompute_municipality",
     "services.dashboards.service.compute_municipality": "the pure read behind recompute_here",
     "services.dashboards.service.recompute_region": "run by refresh_municipalities_and_regions for each region",

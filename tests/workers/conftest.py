@@ -75,6 +75,9 @@ def redis_namespace(settings, unique) -> Iterator[str]:
     client.close()
 
 
+RECEIPT_MAILS = ("bid_received", "bid_withdrawn", "bid_reconfirmed")
+
+
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
@@ -85,8 +88,15 @@ class Inbox:
         )
         return "250 OK"
 
-    def to(self, *addresses: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if m["To"] in addresses]
+    def to(self, *addresses: str, receipts: bool = False) -> list[email.message.EmailMessage]:
+        """The mails to these addresses. A bid's receipt mails (their own tests ask for them)
+        are left out otherwise: each bid a test sends along the way brings one."""
+        return [
+            m
+            for m in self.messages
+            if m["To"] in addresses
+            and (receipts or m["X-Samspel-Mail"] not in RECEIPT_MAILS)
+        ]
 
 
 @pytest.fixture

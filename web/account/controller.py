@@ -14,7 +14,7 @@ from services.access import service as access
 from services.access.registration import Registration, look_up_organisation
 from services.access.rules import ROLE_NAMES
 from services.access.service import token_hash
-from services.errors import DomainError
+from services.errors import N_, DomainError
 from tenants.context import Scope, tenant_tx
 from web.actions import act, go_to
 from web.auth.guards import PUBLIC, logged_in, principal_of
@@ -120,6 +120,7 @@ async def accept_invitation(request: Request, token: FromPath[str]) -> Response:
         done=accepted,
         again=again,
         scope=_invitation_scope(request, token),
+        said=N_("Welcome: the invitation is accepted, and you act in your new role."),
     )
 
 
@@ -178,6 +179,7 @@ async def register_organisation(
         done=registered,
         again=again,
         scope=Scope(person_id=principal.person.id),
+        said=N_("The organisation is registered, and you are its admin in Samspel."),
         first=look_up,
     )
 

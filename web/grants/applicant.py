@@ -11,6 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services.errors import N_
 from services.grants import service as grants
 from services.grants.roles import APPLICANTS
 from services.grants.rules import APPEAL_DAYS, MAX_ATTACHMENT_BYTES, may_appeal
@@ -162,7 +163,8 @@ async def save(
         lambda: grants.save_application(
             application_id, **data.values(), person_id=person_of(request)
         ),
-        done=lambda _: _application(request, application_id, saved=True),
+        done=f"{_base(request)}/applications/{application_id}",
+        said=N_("The draft is saved."),
         again=again_with(partial(_application, request, application_id), form=data.texts()),
     )
 

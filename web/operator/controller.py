@@ -74,8 +74,9 @@ async def create_region(request: Request, data: Annotated[RegionForm, URL_ENCODE
     return await act(
         request,
         lambda: tenancy.create_region(data.checked().slug, data.name),
-        done=lambda _: _page(request),
+        done="/operator",
         again=_again(request, data),
+        said=N_("The region is created."),
     )
 
 
@@ -99,7 +100,13 @@ async def create_municipality(
             raise InvalidInput("region_unknown", N_("Choose a region."), field="region")
         await tenancy.add_to_region(region_id, municipality_id)
 
-    return await act(request, work, done=lambda _: _page(request), again=_again(request, data))
+    return await act(
+        request,
+        work,
+        done="/operator",
+        again=_again(request, data),
+        said=N_("The municipality is created and belongs to its region."),
+    )
 
 
 async def _invite(

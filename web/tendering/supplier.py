@@ -7,22 +7,25 @@ import secrets
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
+from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from services import inputs
-from services.errors import InvalidInput
+from services import formats, inputs
+from services.errors import N_, InvalidInput
+from services.tendering import receipts
 from services.tendering import service as tendering
 from services.tendering.rules import MAX_BID_BYTES
-from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidView
+from services.tendering.schemas import BidDocumentInput, BidReceipt
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, principal_of
 from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, file_name
+from web.i18n import gettext
 from web.tendering.pages import page
 from web.tendering.public import read_public_tender
 
@@ -113,7 +116,11 @@ async def ask(
         lambda: tendering.ask_question(
             tender_id, person_id=principal_of(request).person.id, question=data.checked().question
         ),
-        done=lambda _: _tender_page(request, tender_id, asked=True),
+        done=f"{_base(request)}/tenders/{tender_id}",
+        said=N_(
+            "Your question has been sent. The answer is published here for every supplier,"
+            " without your name."
+        ),
         again=again,
     )
 
@@ -194,24 +201,50 @@ async def submit(
         request,
         work,
         done=lambda receipt: f"{_base(request)}/bids/{receipt.bid_id}",
+        said=N_("Your bid is received and sealed until the deadline. Keep the receipt."),
         again=again,
     )
 
 
-async def _own(bid_id: int) -> tuple[OwnBidView, object]:
+async def _receipt(request: Request, bid_id: int) -> dict[str, str]:
+    """The receipt as text (price, files, times), the same the mail and the PDF carry."""
     async with tenant_tx():
-        bid = await tendering.own_bid(bid_id)
-        tender = await tendering.get_tender(bid.tender_id)
-    return bid, tender
+        found = await tendering.bid_receipt(bid_id, sealing_key=sealing_key(request))
+    values, sealed = receipts.values_of(found)
+    return {**values, **sealed, "tender_id": str(found.tender_id)}
 
 
 @get(BID, guards=[organisation_member()], name="bid_receipt")
 async def receipt(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Template:
-    bid, tender = await _own(bid_id)
+    lang = request.state.get("lang", "nb")
+    shown = await _receipt(request, bid_id)
     return page(
-        request, "tendering/supplier/receipt.html", base=_base(request), bid=bid, tender=tender
+        request,
+        "tendering/supplier/receipt.html",
+        base=_base(request),
+        receipt=shown,
+        facts=receipts.facts(lang, shown),
+        files=[
+            (f.name, formats.size(f.size, lang), f.sha256) for f in receipts.files_of(shown)
+        ],
+        received=receipts.received_text(lang, shown),
+    )
+
+
+@get(BID + "/receipt.pdf", guards=[organisation_member()], name="bid_receipt_pdf")
+async def receipt_pdf(
+    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+) -> Response:
+    """The receipt to keep, as a tagged PDF in the reader's language."""
+    lang = request.state.get("lang", "nb")
+    shown = await _receipt(request, bid_id)
+    name = gettext(lang, N_("receipt-bid-%(number)s.pdf"), number=bid_id)
+    return Response(
+        receipts.receipt_pdf(lang, shown),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
 
 
@@ -223,6 +256,7 @@ async def withdraw(
         request,
         lambda: tendering.withdraw_bid(bid_id, person_id=principal_of(request).person.id),
         done=lambda bid: f"{_base(request)}/tenders/{bid.tender_id}",
+        said=N_("Your bid is withdrawn. You may send a new one before the deadline."),
     )
 
 
@@ -234,6 +268,7 @@ async def reconfirm(
         request,
         lambda: tendering.reconfirm_bid(bid_id, person_id=principal_of(request).person.id),
         done=f"{_base(request)}/bids/{bid_id}",
+        said=N_("Your bid is reconfirmed."),
     )
 
 
@@ -247,4 +282,14 @@ async def my_bids(request: Request, organisasjonsnummer: FromPath[str]) -> Templ
     )
 
 
-ROUTES = [bid_for_tender, tender_page, ask, submit, receipt, withdraw, reconfirm, my_bids]
+ROUTES = [
+    bid_for_tender,
+    tender_page,
+    ask,
+    submit,
+    receipt,
+    receipt_pdf,
+    withdraw,
+    reconfirm,
+    my_bids,
+]

@@ -87,3 +87,12 @@ async def mail_clarification(
 @dramatiq.actor(queue_name="notices", max_retries=5, time_limit=120_000)
 async def mail_followers(*, event_id: int, kind: str, tenant_id: int | None, payload: dict) -> None:
     await mails.mail_followers(_settings(), payload["tender_id"])
+
+
+# A bid sent, withdrawn or reconfirmed: its receipt, with the PDF, to the person who did it.
+@handles("tendering.bid_receipt")
+@dramatiq.actor(queue_name="notices", max_retries=5, time_limit=120_000)
+async def mail_bid_receipt(
+    *, event_id: int, kind: str, tenant_id: int | None, payload: dict
+) -> None:
+    await mails.mail_bid_receipt(_settings(), event_id, payload)

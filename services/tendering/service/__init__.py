@@ -7,6 +7,7 @@ from services.tendering.service.award import (
     sign_contract,
 )
 from services.tendering.service.bids import (
+    bid_receipt,
     own_bid,
     own_bids,
     read_bid,
@@ -51,6 +52,7 @@ __all__ = [
     "answer_question",
     "ask_question",
     "award_notices",
+    "bid_receipt",
     "cancel_tender",
     "clarifications",
     "close_bids",

@@ -15,6 +15,7 @@ import asyncpg
 
 from services import inputs
 from services.errors import N_, InvalidInput
+from services.outbox.service import emit
 from services.tendering.errors import (
     BidNotFound,
     InvalidTenderInput,
@@ -22,6 +23,7 @@ from services.tendering.errors import (
     OrganisationUnverified,
     StandingBidExists,
 )
+from services.tendering.receipts import BidReceiptView, file_of
 from services.tendering.rules import check_bid_documents
 from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidContent, OwnBidView
 from services.tendering.sealing import (
@@ -139,6 +141,7 @@ async def submit_bid(
     except asyncpg.PostgresError as error:
         raise bid_errors(error) from None
     if row is not None:
+        await _receipt_mail(row["bid_id"], "received", organisation_id, person_id)
         return BidReceipt(**dict(row))
     # Someone was first: the same submission (its receipt), or a bid already standing.
     existing = await db.fetchrow(_RECEIPT, tender["tenant_id"], tender_id, key)
@@ -161,7 +164,7 @@ async def _stamp_standing_bid(bid_id: int, column: str, *, person_id: int) -> Ow
     """Stamp the organisation's standing bid by the database's clock; the bid's trigger refuses
     it after the deadline or once the tender no longer takes bids."""
     assert column in ("withdrawn_at", "reconfirmed_at")
-    await require_organisation_member(person_id)
+    organisation_id = await require_organisation_member(person_id)
     try:
         row = await connection().fetchrow(
             f"update bid set {column} = clock_timestamp() where id = $1"
@@ -172,7 +175,53 @@ async def _stamp_standing_bid(bid_id: int, column: str, *, person_id: int) -> Ow
         raise bid_errors(error) from None
     if row is None:
         raise BidNotFound()
+    await _receipt_mail(bid_id, column.removesuffix("_at"), organisation_id, person_id)
     return await own_bid(bid_id)
+
+
+BID_RECEIPT = "tendering.bid_receipt"
+
+
+async def _receipt_mail(bid_id: int, what: str, organisation_id: int, person_id: int) -> None:
+    """Ask for the receipt mail to the person who acted. The event is the organisation's (in
+    no municipality's outbox) and carries ids only: the price stays sealed."""
+    await emit(
+        BID_RECEIPT,
+        {
+            "bid_id": bid_id,
+            "what": what,
+            "organisation_id": organisation_id,
+            "person_id": person_id,
+        },
+    )
+
+
+async def bid_receipt(bid_id: int, *, sealing_key: bytes) -> BidReceiptView:
+    """The organisation's own receipt for one of its bids: price, files, times, checksums."""
+    bid = await own_bid(bid_id)
+    content = await read_bid(bid_id, sealing_key=sealing_key)
+    db = connection()
+    tender = await db.fetchrow(
+        "select t.title, m.name as municipality_name from public_tender($1) t"
+        " join municipality m on m.id = t.tenant_id",
+        bid.tender_id,
+    )
+    organisation = await db.fetchval(
+        "select name from organisation where id = app_organisation_id()"
+    )
+    return BidReceiptView(
+        bid_id=bid_id,
+        tender_id=bid.tender_id,
+        tender_title=tender["title"],
+        municipality_name=tender["municipality_name"],
+        organisation_name=organisation,
+        received_at=bid.received_at,
+        sha256=bid.sha256,
+        price=content.price,
+        files=[file_of(d.name, d.content) for d in content.documents],
+        withdrawn_at=bid.withdrawn_at,
+        reconfirmed_at=bid.reconfirmed_at,
+    )
 
 
 _OWN = """

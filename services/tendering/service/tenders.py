@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from services.errors import N_
+from services.errors import N_, DomainError, InvalidInput, refuse_all
 from services.outbox.service import emit
 from services.tendering.errors import (
     DeadlineNotPassed,
@@ -23,6 +23,7 @@ from services.tendering.rules import (
     TenderState,
     check_document,
     deadline_after_change,
+    deadline_refusals,
     required_notice,
     validate_award_criteria,
 )
@@ -58,42 +59,44 @@ def _check_text(value: str, field: str, limit: int) -> str:
     return value
 
 
-def _check_deadlines(questions_deadline: datetime, bid_deadline: datetime) -> None:
-    for name, moment in (
-        ("questions_deadline", questions_deadline),
-        ("bid_deadline", bid_deadline),
-    ):
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise InvalidTenderInput(
-                "deadline_without_zone", N_("A deadline needs a time zone."), field=name
-            )
-    if questions_deadline > bid_deadline:
+def _value(estimated_value: Decimal | int | str) -> Decimal:
+    try:
+        return Decimal(estimated_value)
+    except (InvalidOperation, TypeError):
         raise InvalidTenderInput(
-            "questions_after_bid_deadline",
-            N_("The deadline for questions comes before the deadline for bids."),
-            field="questions_deadline",
-        )
+            "estimated_value_invalid", N_("Write the value in NOK."), field="estimated_value"
+        ) from None
 
 
 class _Checked:
-    """A tender's editable fields, checked once for create and update alike."""
+    """A tender's editable fields, checked once for create and update alike; every refused
+    field at once, and deadlines in the past refused already in a draft."""
 
-    def __init__(self, draft: TenderDraft) -> None:
-        self.title = _check_text(draft.title, "title", 300)
-        try:
-            self.value = Decimal(draft.estimated_value)
-        except (InvalidOperation, TypeError):
-            raise InvalidTenderInput(
-                "estimated_value_invalid", N_("Write the value in NOK."), field="estimated_value"
-            ) from None
-        self.notice = required_notice(self.value)
+    def __init__(self, draft: TenderDraft, *, now: datetime) -> None:
+        refusals: dict[str, DomainError] = {}
+
+        def check(field: str, judge):
+            try:
+                return judge()
+            except InvalidInput as refusal:
+                refusals.setdefault(refusal.field or field, refusal)
+                return None
+
+        self.title = check("title", lambda: _check_text(draft.title, "title", 300))
+        self.value = check("estimated_value", lambda: _value(draft.estimated_value))
+        self.notice = self.value is not None and check(
+            "estimated_value", lambda: required_notice(self.value)
+        )
         criteria = list(draft.award_criteria)
-        validate_award_criteria(criteria)
+        check("award_criteria", lambda: validate_award_criteria(criteria))
         self.criteria = json.dumps(
             [{"name": c.name.strip(), "weight": c.weight, "is_price": c.is_price} for c in criteria]
         )
         self.requirements = [r.strip() for r in draft.qualification_requirements if r.strip()]
-        _check_deadlines(draft.questions_deadline, draft.bid_deadline)
+        deadlines = deadline_refusals(draft.questions_deadline, draft.bid_deadline, now)
+        for field, refusal in deadlines.items():
+            refusals.setdefault(field, refusal)
+        refuse_all(refusals)
         self.description = draft.description.strip()
         self.questions_deadline, self.bid_deadline = draft.questions_deadline, draft.bid_deadline
 
@@ -127,7 +130,7 @@ class _Checked:
 async def create_tender(draft: TenderDraft, *, actor_person_id: int) -> TenderView:
     """A draft tender of the transaction's municipality; nobody outside it sees a draft."""
     await require_member(actor_person_id, MANAGERS)
-    t = _Checked(draft)
+    t = _Checked(draft, now=await db_now())
     row = await connection().fetchrow(
         "insert into tender (tenant_id, title, description, estimated_value, notice,"
         " award_criteria, qualification_requirements, questions_deadline, bid_deadline,"
@@ -149,7 +152,7 @@ async def update_tender(
     tender = await load_tender(tender_id, lock=True)
     if tender["state"] != TenderState.DRAFT:
         raise InvalidTenderState(tender["state"])
-    t = _Checked(draft)
+    t = _Checked(draft, now=await db_now())
     row = await connection().fetchrow(
         "update tender set title = $3, description = $4, estimated_value = $5, notice = $6,"
         " award_criteria = $7::jsonb, qualification_requirements = $8::jsonb,"
@@ -167,11 +170,9 @@ async def publish_tender(tender_id: int, *, actor_person_id: int) -> TenderView:
     """Draft → published; both deadlines must still lie ahead on the database's clock."""
     await require_member(actor_person_id, MANAGERS)
     tender = await load_tender(tender_id, lock=True)
-    now = await db_now()
-    if tender["bid_deadline"] <= now or tender["questions_deadline"] <= now:
-        raise InvalidTenderInput(
-            "deadline_in_past", N_("The deadlines must lie ahead."), field="bid_deadline"
-        )
+    refuse_all(
+        deadline_refusals(tender["questions_deadline"], tender["bid_deadline"], await db_now())
+    )
     row = await move_tender(
         tender, TenderState.PUBLISHED, actor_person_id=actor_person_id, stamp="published_at"
     )

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from infra.settings import load
 from services.tenancy import service as tenancy
 from services.tendering.rules import AwardCriterion
 from services.tendering.schemas import TenderDraft
+from services.tendering.sealing import SEALING_KEY_PURPOSE
 from services.tendering.service import (
     complete_evaluation,
     confirm_opening,
@@ -28,7 +30,9 @@ from tenants.context import Scope, connection, tenant_tx
 from tests.tenants.helpers import new_municipality
 
 OPERATOR = Scope(operator=True)
-SEALING_KEY = b"k" * 32  # the tests' stand-in for settings.derived_key("sealed-bids")
+# The key the app derives from the suite's settings, so a worker that opens a bid (its receipt
+# mail) opens what the tests sealed.
+SEALING_KEY = load().derived_key(SEALING_KEY_PURPOSE)
 CRITERIA = [
     AwardCriterion("Kvalitet", 50),
     AwardCriterion("Kompetanse", 20),

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.errors import InvalidInput, NotFound
+from services.errors import InvalidInput, NotFound, Refusals
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderInput, InvalidTenderState, NotAMember
 from services.tendering.rules import InvalidTenderTransition
@@ -82,6 +82,30 @@ async def test_a_bad_change_is_refused_and_leaves_the_draft_as_it_was():
         await change(buyer, tender_id, title="  ")
     async with tenant_tx(buyer.scope()):
         assert (await tendering.get_tender(tender_id)).title == "Utkast"
+
+
+async def test_a_draft_refuses_a_past_deadline_with_every_other_mistake_at_once():
+    buyer = await new_buyer()
+    tender_id = await draft(buyer)
+    now = await db_clock()
+    with pytest.raises(Refusals) as refused:
+        await change(
+            buyer,
+            tender_id,
+            title=" ",
+            estimated_value="mykje",
+            bid_deadline=now - timedelta(days=1),
+        )
+    assert {f: r.code for f, r in refused.value.refusals.items()} == {
+        "title": "title_required",
+        "estimated_value": "estimated_value_invalid",
+        "bid_deadline": "deadline_in_past",
+    }
+    async with tenant_tx(buyer.scope()):
+        assert (await tendering.get_tender(tender_id)).title == "Utkast"
+    with pytest.raises(InvalidInput) as alone:  # one mistake is refused as itself
+        await change(buyer, tender_id, questions_deadline=now - timedelta(minutes=1))
+    assert (alone.value.code, alone.value.field) == ("deadline_in_past", "questions_deadline")
 
 
 async def test_a_published_tender_is_no_longer_changed_in_the_editor():

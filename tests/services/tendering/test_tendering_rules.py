@@ -30,6 +30,7 @@ from services.tendering.rules import (
     check_contract_signing,
     check_transition,
     deadline_after_change,
+    deadline_refusals,
     evaluator_average,
     is_late_change,
     is_on_time,
@@ -564,3 +565,29 @@ def test_after_any_change_bidders_have_six_days_and_the_deadline_keeps_its_time(
     assert moved.astimezone(UTC) - changed.astimezone(UTC) >= LATE_CHANGE_WINDOW
     assert moved.astimezone(OSLO).time() == deadline.time()
     assert moved == deadline or is_late_change(changed, moved - timedelta(days=1))
+
+
+# --- a tender's deadlines -----------------------------------------------------------------------
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def test_deadlines_ahead_and_in_order_are_accepted():
+    assert deadline_refusals(NOW + timedelta(days=5), NOW + timedelta(days=10), NOW) == {}
+
+
+def test_each_deadline_in_the_past_is_refused_beside_its_field():
+    refused = deadline_refusals(NOW - timedelta(seconds=1), NOW, NOW)  # "now" is already past
+    assert {f: r.code for f, r in refused.items()} == {
+        "questions_deadline": "deadline_in_past",
+        "bid_deadline": "deadline_in_past",
+    }
+
+
+def test_questions_after_the_bid_deadline_are_refused_and_a_missing_deadline_is_not_judged():
+    later, sooner = NOW + timedelta(days=9), NOW + timedelta(days=3)
+    [(field, refusal)] = deadline_refusals(later, sooner, NOW).items()
+    assert (field, refusal.code) == ("questions_deadline", "questions_after_bid_deadline")
+    assert deadline_refusals(None, NOW - timedelta(days=1), NOW).keys() == {"bid_deadline"}
+    naive = deadline_refusals(datetime(2027, 1, 1), None, NOW)  # noqa: DTZ001 - the point
+    assert naive["questions_deadline"].code == "deadline_without_zone"

@@ -526,6 +526,10 @@ CROSS = {
         ("A's own, B's bid", "org_admin_a", _org(bid_id="bid_b"), 404, {}),
         ("B's organisation and bid", "org_admin_a", _org("org_b", bid_id="bid_b"), 404, {}),
     ],
+    ("GET", ORG + "/bids/{bid_id:int}/receipt.pdf"): [
+        ("A's own, B's bid", "org_admin_a", _org(bid_id="bid_b"), 404, {}),
+        ("B's organisation and bid", "org_admin_a", _org("org_b", bid_id="bid_b"), 404, {}),
+    ],
     ("POST", ORG + "/bids/{bid_id:int}/withdraw"): [
         ("A's own, B's bid", "org_admin_a", _org(bid_id="bid_b"), 404, {}),
         ("B's organisation and bid", "org_admin_a", _org("org_b", bid_id="bid_b"), 404, {}),

@@ -3,6 +3,7 @@ receipt, the two-person opening, the evaluation, the award, the standstill and t
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -96,6 +97,31 @@ async def test_the_editor_shows_errors_beside_the_fields_and_refuses_weights_not
         assert await tendering.tenders_of_municipality() == []
 
 
+async def test_three_mistakes_are_summed_up_at_once_above_the_form_each_linked_to_its_field(
+    site, settings
+):
+    buyer = await new_buyer(settings)
+    officer = await site.browser(buyer.officer.pid)
+    past = local(await db_clock() - timedelta(days=30))
+    form = await editor_form(title="", estimated_value="mykje", bid_deadline=past)
+    refused = await post(officer, buyer.base, form, headers={**EN, "hx-request": "true"})
+    assert refused.status_code == 422 and "<html" not in refused.text  # the editor's fragment
+    shown = text_of(refused)
+    summary = shown[shown.index('class="ds-error-summary"') : shown.index("</div>")]
+    assert "autofocus" in summary and 'tabindex="-1"' in summary
+    links = re.findall(r'<a class="ds-link" href="#([^"]+)">([^<]+)</a>', summary)
+    targets = [target for target, _ in links]
+    assert targets == ["field-title", "field-estimated_value", "field-bid_deadline"]  # form order
+    for target, message in links:
+        assert f'id="{target}"' in shown  # the link finds its field
+        beside = re.search(rf'id="error-{target.removeprefix("field-")}"[^>]*>([^<]+)<', shown)
+        assert beside[1] == message  # the same words beside the field
+    assert "The deadline must lie ahead." in summary
+    assert 'value="Kartlegging."' in shown or "Kartlegging." in shown  # what was typed stays
+    async with tenant_tx(buyer.scope()):
+        assert await tendering.tenders_of_municipality() == []
+
+
 async def test_the_sum_of_the_weights_is_computed_as_they_are_typed(site, settings):
     buyer = await new_buyer(settings)
     officer = await site.browser(buyer.officer.pid)
@@ -180,9 +206,16 @@ async def test_a_supplier_bids_gets_a_receipt_and_a_second_click_gives_the_same_
     async with tenant_tx(business.scope):
         [own] = await tendering.own_bids(tender_id)
     assert own.sha256 in shown and re.fullmatch(r"[0-9a-f]{64}", own.sha256)
-    # Read to the second on Oslo's clock; the exact moment stays in <time datetime="…">.
+    # Read to the second on Oslo's clock; the exact moment stays in <time datetime="…">. The
+    # price and the files it carried, each file's size and checksum.
     assert formats.when(own.received_at, "en", seconds=True) in shown
     assert f'datetime="{own.received_at.isoformat()}"' in shown
+    assert "database" not in shown
+    assert "NOK 412,500" in shown
+    assert "cv.txt" in shown and "16\u00a0B" in shown
+    assert hashlib.sha256(b"Curriculum vitae").hexdigest() in shown
+    pdf = await browser.get(receipt_url + "/receipt.pdf", headers=EN)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     mine = text_of(await browser.get(f"{business.base}/bids", headers=EN))
     assert "Konkurranse med kvittering" in mine
@@ -218,7 +251,9 @@ async def test_questions_are_answered_for_everyone_without_the_askers_name(site,
         {"question": "Kan vi levere i lag med ein partnar?"},
         headers=EN,
     )
-    assert asked.status_code == 200 and "Your question has been sent" in text_of(asked)
+    assert asked.status_code == 303
+    after = await supplier.get(asked.headers["location"], headers=EN)
+    assert "Your question has been sent" in text_of(after)
     empty = await post(
         supplier, f"{business.base}/tenders/{tender_id}/questions", {"question": " "}, headers=EN
     )
@@ -234,6 +269,31 @@ async def test_questions_are_answered_for_everyone_without_the_askers_name(site,
         headers=EN,
     )
     assert answered.status_code == 303
+    # With htmx the form swaps its whole region: the answer leaves the waiting list and joins
+    # the published ones at once, with a confirmation there; no redirect, nothing to reload.
+    asked_again = await post(
+        supplier,
+        f"{business.base}/tenders/{tender_id}/questions",
+        {"question": "Kor lenge gjeld tilbodet?"},
+        headers=EN,
+    )
+    assert asked_again.status_code == 303
+    page = await officer.get(f"{buyer.base}/{tender_id}", headers=EN)
+    question_id = re.search(r'name="question_id" value="(\d+)"', page.text)[1]
+    swapped = await post(
+        officer,
+        f"{buyer.base}/{tender_id}/answers",
+        {"question_id": question_id, "question": "Kor lenge gjeld tilbodet?", "answer": "90 dagar."},
+        headers={**EN, "hx-request": "true"},
+    )
+    assert swapped.status_code == 200 and "hx-redirect" not in swapped.headers
+    region = text_of(swapped)
+    region = region[region.index('<section id="questions"') :]
+    region = region[: region.index("</section>")]
+    assert "The answer is published for every supplier." in region and 'role="status"' in region
+    assert "Kor lenge gjeld tilbodet?" in region and "90 dagar." in region
+    assert "No questions have been answered yet." not in region
+    assert 'name="question_id"' not in region  # nothing waits any more
     public = text_of(await site.first.get(f"/tenders/{tender_id}", headers=EN))
     assert "Kan ein levere med partnar?" in public and "Ja." in public
     assert "Spørjande" not in public

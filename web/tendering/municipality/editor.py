@@ -5,6 +5,7 @@ draft until it is published."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Request, get
@@ -12,11 +13,11 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services import inputs
-from services.errors import N_, InvalidInput
+from services.errors import N_, InvalidInput, required_text
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS
-from services.tendering.rules import OSLO, AwardCriterion, TenderState
+from services.tendering.rules import OSLO, AwardCriterion, TenderState, deadline_refusals
 from services.tendering.schemas import TenderDraft, TenderView
 from tenants.context import current_scope, tenant_tx
 from web.actions import act
@@ -66,10 +67,7 @@ class TenderForm(Form):
         """What create_tender takes; every field's refusal at once."""
         criteria = criteria_of(self, lang)
         with self.reading() as read:
-            if criteria.problem:
-                read.refuse(
-                    InvalidInput("award_criteria_invalid", criteria.problem, field="award_criteria")
-                )
+            read(required_text, self.title, "title")  # first: the summary follows the form
             values = {
                 "estimated_value": read(inputs.amount, self.estimated_value, "estimated_value"),
                 "questions_deadline": read(
@@ -77,6 +75,15 @@ class TenderForm(Form):
                 ),
                 "bid_deadline": read(inputs.moment, self.bid_deadline, "bid_deadline"),
             }
+            # What the use-case would refuse too, judged here as well so that one answer shows
+            # every mistake at once, not the value's now and the title's after the next try.
+            deadlines = values["questions_deadline"], values["bid_deadline"]
+            for refusal in deadline_refusals(*deadlines, datetime.now(UTC)).values():
+                read.refuse(refusal)
+            if criteria.problem:
+                read.refuse(
+                    InvalidInput("award_criteria_invalid", criteria.problem, field="award_criteria")
+                )
         return {
             **values,
             "title": self.title,
@@ -190,7 +197,11 @@ async def create(
         return _editor(request, data, errors, status=status)
 
     return await act(
-        request, work, done=lambda tender: f"{base_of(request)}/{tender.id}", again=again
+        request,
+        work,
+        done=lambda tender: f"{base_of(request)}/{tender.id}",
+        again=again,
+        said=N_("The draft is saved. Only your municipality sees it until it is published."),
     )
 
 
@@ -252,7 +263,13 @@ async def update(
     async def again(status: int, errors: dict[str, str]) -> Response:
         return await _draft_again(request, tender_id, data, status, errors)
 
-    return await act(request, work, done=f"{base_of(request)}/{tender_id}", again=again)
+    return await act(
+        request,
+        work,
+        done=f"{base_of(request)}/{tender_id}",
+        again=again,
+        said=N_("The draft is saved."),
+    )
 
 
 ROUTES = [tender_list, new_tender, weights, create, edit_tender, update]

@@ -129,6 +129,7 @@ async def declare(
             note=data.note,
         ),
         done=f"{base_of(request)}/{tender_id}/evaluation",
+        said=N_("Your declaration is recorded."),
         again=_again(request, tender_id, "declaration_errors", data.texts()),
     )
 
@@ -157,6 +158,7 @@ async def qualification(
             reason=data.reason,
         ),
         done=f"{base_of(request)}/{tender_id}/evaluation",
+        said=N_("The qualification is recorded."),
         again=_again(
             request, tender_id, "qualification_errors", {**data.texts(), "bid_id": str(bid_id)}
         ),
@@ -183,6 +185,7 @@ async def scores(
             tender_id, bid_id, evaluator_id=person_of(request), scores=data.scores(), note=data.note
         ),
         done=f"{base_of(request)}/{tender_id}/evaluation",
+        said=N_("The scores are saved."),
         again=_again(request, tender_id, "score_errors", {**data.texts(), "bid_id": str(bid_id)}),
     )
 
@@ -200,6 +203,7 @@ async def complete(
         request,
         lambda: tendering.complete_evaluation(tender_id, actor_person_id=person_of(request)),
         done=f"{base_of(request)}/{tender_id}/evaluation",
+        said=N_("The evaluation is completed."),
         again=_again(request, tender_id, "complete_errors", {}),
     )
 
@@ -223,6 +227,7 @@ async def award(
             tender_id, actor_person_id=person_of(request), reasons=data.checked().reasons
         ),
         done=f"{base_of(request)}/{tender_id}",
+        said=N_("The award is notified to every bidder. The standstill period has begun."),
         again=_again(request, tender_id, "award_errors", data.texts()),
     )
 
@@ -243,7 +248,13 @@ async def sign(
             raise StandstillMessage(refusal.ends_at) from None
 
     again = again_with(partial(tender_page_of, request, tender_id), "action_errors")
-    return await act(request, work, done=f"{base_of(request)}/{tender_id}", again=again)
+    return await act(
+        request,
+        work,
+        done=f"{base_of(request)}/{tender_id}",
+        again=again,
+        said=N_("The contract is signed."),
+    )
 
 
 class StandstillMessage(Conflict):

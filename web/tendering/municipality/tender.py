@@ -14,6 +14,7 @@ from litestar.response import Response, Template
 
 from services import inputs
 from services.access import service as access
+from services.errors import N_
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS, OPENERS
@@ -23,6 +24,7 @@ from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, upload_of
+from web.templating import wants_fragment
 from web.tendering.pages import page
 
 ONE = "/k/{kommunenummer:str}/tenders/{tender_id:int}"
@@ -128,6 +130,7 @@ async def publish(
         request,
         lambda: tendering.publish_tender(tender_id, actor_person_id=person_of(request)),
         done=f"{base_of(request)}/{tender_id}",
+        said=N_("The tender is published. Suppliers can now send bids."),
         again=again(request, tender_id, "action_errors"),
     )
 
@@ -160,8 +163,21 @@ async def add_document(
         request,
         work,
         done=f"{base_of(request)}/{tender_id}",
+        said=N_("The document is added to the tender."),
         again=again(request, tender_id, "document_errors"),
     )
+
+
+ANSWERED = N_("The answer is published for every supplier.")
+
+
+async def answered(request: Request, tender_id: int) -> str | Response:
+    """After an answer: for htmx the page, whose questions region the form swaps in whole (the
+    answer moves from the waiting list to the published one, with a confirmation there);
+    without JavaScript, the page by Post/Redirect/Get."""
+    if wants_fragment(request):
+        return await tender_page_of(request, tender_id, answered=ANSWERED)
+    return f"{base_of(request)}/{tender_id}#questions"
 
 
 @post(
@@ -187,7 +203,8 @@ async def answer(
             question_id=data.question_number(),
             question=data.question or None,
         ),
-        done=f"{base_of(request)}/{tender_id}#questions",
+        done=lambda _: answered(request, tender_id),
+        said=ANSWERED,
         again=again(request, tender_id, "answer_errors", answer_form=data.texts()),
     )
 
@@ -208,6 +225,7 @@ async def confirm_opening(
             tender_id, person_id=person_of(request), sealing_key=sealing_key(request)
         ),
         done=f"{base_of(request)}/{tender_id}",
+        said=N_("Your confirmation of the opening is recorded."),
         again=again(request, tender_id, "action_errors"),
     )
 
@@ -231,6 +249,7 @@ async def cancel(
             tender_id, actor_person_id=person_of(request), reason=data.checked().reason
         ),
         done=f"{base_of(request)}/{tender_id}",
+        said=N_("The tender is cancelled."),
         again=again(request, tender_id, "cancel_errors"),
     )
 
@@ -249,6 +268,7 @@ async def complete(
         request,
         lambda: tendering.complete_tender(tender_id, actor_person_id=person_of(request)),
         done=f"{base_of(request)}/{tender_id}",
+        said=N_("The tender is completed."),
         again=again(request, tender_id, "action_errors"),
     )
 

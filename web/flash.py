@@ -1,0 +1,69 @@
+"""The short confirmation an action leaves for the next page (Post/Redirect/Get).
+
+The redirect carries it in a cookie the server signs: the English msgid of a message written in
+the code (never text from a form), so the page translates it into the reader's language and no
+one can make Samspel say something of their own. The next full page shows it once and clears it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.response import Response
+
+from services.errors import N_
+from web.i18n import gettext
+
+COOKIE = "samspel_said"
+SAVED = N_("Your changes are saved.")
+_SECONDS = 120  # long enough for the redirect, short enough not to surprise on a later page
+
+
+def _key(request: Request) -> bytes:
+    return request.app.state.settings.derived_key("flash")
+
+
+def _signed(request: Request, message: str) -> str:
+    text = base64.urlsafe_b64encode(message.encode()).decode().rstrip("=")
+    mac = hmac.new(_key(request), text.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{text}.{mac}"
+
+
+def say(request: Request, response: Response, message: str) -> Response:
+    """Leave `message` (an N_() msgid) for the next page this browser loads."""
+    settings = request.app.state.settings
+    response.set_cookie(
+        COOKIE,
+        _signed(request, message),
+        max_age=_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+def said(request: Request) -> str | None:
+    """The message left for this page, in the reader's language; None if none (or forged)."""
+    raw = request.cookies.get(COOKIE)
+    if not raw or "." not in raw:
+        return None
+    text, mac = raw.rsplit(".", 1)
+    expected = hmac.new(_key(request), text.encode(), hashlib.sha256).hexdigest()[:32]
+    if not hmac.compare_digest(mac, expected):
+        return None
+    try:
+        message = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    except ValueError:
+        return None
+    return gettext(request.state.get("lang", "nb"), message)
+
+
+def cleared(request: Request) -> list[Cookie]:
+    """The cookie that takes the message away once a page has shown it."""
+    return [Cookie(key=COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")]
