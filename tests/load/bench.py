@@ -91,7 +91,9 @@ def wrk(url: str, headers: dict[str, str]) -> dict[str, float]:
     args = [part for k, v in headers.items() for part in ("-H", f"{k}: {v}")]
     out = subprocess.run([*WRK, *args, url], capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
     return {
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(_after(r"50%\s+(\S+)", out)),
         "p99": _ms(_after(r"99%\s+(\S+)", out)),
@@ -144,11 +146,11 @@ def _fetch(base: str, path: str, query: str, htmx: bool, cookie: str | None) -> 
     if htmx:
         headers["HX-Request"] = "true"
     if query == "poll":  # the dashboard's own poll URL, as its page tells the browser
-        fragment = httpx.get(base + path, headers=headers, timeout=30).text
+        fragment = httpx.get(base + path, headers=headers, timeout=120).text
         poll = html.unescape(re.search(r'hx-get="([^"]+)"', fragment).group(1))
         query = poll.split("?", 1)[1] if "?" in poll else ""
     url = base + path + (f"?{query}" if query else "")
-    response = httpx.get(url, headers=headers, timeout=30)
+    response = httpx.get(url, headers=headers, timeout=120)
     return Page.of(path, query, htmx, response), headers
 
 
@@ -156,7 +158,11 @@ def measure_pages(run: Run, base: str, cookies: dict) -> None:
     """Each page once to learn its bytes, then Samspel and the ceiling back to back."""
     pages, targets = [], []
     for label, path, query, htmx, who, target in PAGES:
-        page, headers = _fetch(base, path, query, htmx, cookies.get(who))
+        try:
+            page, headers = _fetch(base, path, query, htmx, cookies.get(who))
+        except (httpx.HTTPError, AttributeError) as error:
+            run.notes.append(f"`{label}` could not be fetched ({error!r}); not measured")
+            continue
         if page.status not in (200, 204):
             run.notes.append(f"`{label}` answered {page.status}; not measured")
             continue
@@ -172,6 +178,7 @@ def measure_pages(run: Run, base: str, cookies: dict) -> None:
         for label, page, headers, target in targets:
             url = page.path + (f"?{page.query}" if page.query else "")
             ours = wrk(base + url, headers)
+            settle(base)
             theirs = wrk(f"http://127.0.0.1:{port}{url}", headers)
             share = ratio(ours["rps"], theirs["rps"])
             run.rows[label] = {"samspel": ours, "ceiling": theirs, "ratio": share,
@@ -183,6 +190,21 @@ def measure_pages(run: Run, base: str, cookies: dict) -> None:
         ceiling.terminate()
         ceiling.wait(timeout=10)
         pages_file.unlink()
+
+
+def settle(base: str, seconds: float = 120) -> None:
+    """Wait until Samspel has worked off what wrk left it (answers it had no time to send):
+    /health/live answers within 50 ms again, or two minutes have passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            httpx.get(base + "/health/live", timeout=seconds)
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.5)
 
 
 def _wait(url: str, seconds: float = 30) -> None:
@@ -356,6 +378,7 @@ async def _measure(run: Run) -> None:
                 if label in TWO_PROCESSES:
                     headers = {"Cookie": cookies[who]} if who else {}
                     two[label] = wrk(product.base + path, headers)
+                    settle(product.base)
             run.figures["two"] = two
             run.figures["rss_two"] = rss_tree(product.pids[1])
     finally:
@@ -395,6 +418,7 @@ def report(run: Run) -> list[str]:
     for label, r in run.rows.items():
         s, c = r["samspel"], r["ceiling"]
         bad = f" ({s['errors']} non-2xx)" if s["errors"] else ""
+        bad += f" ({s['timeouts']} timed out)" if s["timeouts"] else ""
         out.append(
             f"| `{r['url']}`{' (htmx)' if 'fragment' in label or 'poll' in label else ''}{bad} | {r['bytes']}"
             f" | {s['rps']:.0f} | {s['p50']:.1f} | {s['p99']:.1f} | {c['rps']:.0f} | {c['p50']:.1f}"

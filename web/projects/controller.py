@@ -53,8 +53,10 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
     async with tenant_tx():
         every = await projects.list_projects()
         rows = await projects.list_projects(**chosen.use_case(), today=date.today())
+    # A participant sees a regional project's area id but not the lead's area (its name is
+    # None there): the filter offers the areas this session can name.
     areas = sorted(
-        {(p.strategy_area_id, p.strategy_area_name) for p in every if p.strategy_area_id},
+        {(p.strategy_area_id, p.strategy_area_name) for p in every if p.strategy_area_name},
         key=lambda a: a[1],
     )
     query = urlencode(chosen.query())
