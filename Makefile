@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := web/static/vendor
+INTER_WEIGHTS := 400 500 600 700
 
 # `make test` talks to this machine's PostgreSQL and Redis unless told otherwise.
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/samspel_test
@@ -10,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: setup browser fonts run test bench faults lint translations clean
 
-setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled
+setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled static-compressed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +28,17 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 	cp node_modules/@digdir/designsystemet-css/dist/src/index.css $(VENDOR)/designsystemet.css
 	cp node_modules/@digdir/designsystemet-css/dist/theme/designsystemet.css $(VENDOR)/designsystemet-theme.css
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	@# Inter, the typeface Designsystemet is drawn in, self-hosted from Fontsource's package:
+	@# the weights the theme uses, each split by script so a page loads only what it shows.
+	mkdir -p $(VENDOR)/inter/files
+	cat $(foreach w,$(INTER_WEIGHTS),node_modules/@fontsource/inter/$(w).css) > $(VENDOR)/inter/inter.css
+	cp $(foreach w,$(INTER_WEIGHTS),node_modules/@fontsource/inter/files/inter-*-$(w)-normal.woff2) $(VENDOR)/inter/files/
 	touch $@
+
+# Every static text file compressed once (file.gz, file.br beside it); web/assets.py serves them.
+.PHONY: static-compressed
+static-compressed: $(VENV)/.installed $(VENDOR)/.built
+	$(PY) -m web.assets
 
 .PHONY: translations-compiled
 translations-compiled: $(VENV)/.installed

@@ -5,15 +5,16 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import httpx
 import redis.asyncio as redis
-from litestar import Litestar
+from litestar import Litestar, Router, asgi
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
-from litestar.static_files import create_static_files_router
+from litestar.types import Receive, Scope, Send
 
 import services.schema  # noqa: F401 - loads every table before the pool binds them
 from infra.db import Database
@@ -21,15 +22,16 @@ from infra.settings import Settings
 from services.access.enhetsregisteret import Enhetsregisteret
 from services.errors import DomainError
 from services.parts import Part, route_modules
-from web import health
+from web import assets, health
 from web.account import controller as account
 from web.auth import controller as auth
+from web.auth.guards import PUBLIC
 from web.auth.middleware import auth_middleware
 from web.auth.oidc import OidcClient
 from web.errors import domain_error_handler, http_error_handler, internal_error_handler
 from web.logs import configure_logging
 from web.metrics import OperatorMetrics, metrics_config
-from web.middleware import request_context_middleware
+from web.middleware import QUIET_PATTERNS, request_context_middleware
 from web.multipart import FormRequest, read_form_first
 from web.municipality import controller as municipality
 from web.operator import controller as operator
@@ -40,8 +42,6 @@ from web.region import controller as region
 from web.security import origin, security_headers
 from web.templating import template_config
 from web.unavailable import OUTAGE, SessionsUnavailable, unavailable_handler
-
-STATIC = Path(__file__).parent / "static"
 
 # The frame every part hangs in: logging in, the account, each audience's home, the operator.
 ROUTES = [
@@ -77,6 +77,19 @@ def part_routes(parts: Sequence[Part] | None = None) -> list:
     ]
 
 
+def static_route(files: dict[str, assets.Asset]):
+    """/static/ served by web/assets.py's pure ASGI app, from the bytes read at start."""
+    serve = assets.static_app(files)
+
+    @asgi("/static", is_mount=True, copy_scope=False, name="static", opt={"public": True, "quiet": True})
+    async def static(scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("raw_path")
+        path = raw.decode("latin-1") if raw else scope["path"]
+        await serve({**scope, "path": path}, receive, send)
+
+    return static
+
+
 def create_app(
     settings: Settings,
     *,
@@ -110,6 +123,7 @@ def create_app(
             if owns_database:
                 await database.stop()
 
+    files = assets.load()
     return Litestar(
         route_handlers=[
             public.landing,
@@ -119,13 +133,13 @@ def create_app(
             health.live,
             health.ready,
             OperatorMetrics,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            static_route(files),
         ],
         # The htmx plugin assigns signature types rather than extending them: it goes first.
         plugins=[HTMXPlugin()],
         request_class=FormRequest,
         before_request=read_form_first,
-        template_config=template_config(),
+        template_config=template_config(files),
         middleware=[
             request_context_middleware(settings.default_language),
             auth_middleware,
@@ -133,6 +147,8 @@ def create_app(
             metrics_config().middleware,
         ],
         csrf_config=CSRFConfig(
+            # A static file, a probe and the metrics carry no form and need no token cookie.
+            exclude=QUIET_PATTERNS,
             secret=settings.derived_key("csrf").hex(),
             cookie_secure=settings.secure_cookies,
             cookie_httponly=False,
@@ -150,5 +166,21 @@ def create_app(
         before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
         logging_config=None,
-        openapi_config=None,
+        openapi_config=openapi_config(),
+        # Only the public JSON API is documented (its routes say include_in_schema=True).
+        include_in_schema=False,
+    )
+
+
+def openapi_config() -> OpenAPIConfig:
+    """The public tender API and its OCDS packages, described at /schema (JSON, no script: the
+    document itself, for clients and schemathesis; no page that would load a viewer from a CDN)."""
+    return OpenAPIConfig(
+        title="Samspel public tender API",
+        version="1",
+        description="Published tenders of Norwegian municipalities, as JSON and as OCDS 1.1.",
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+        use_handler_docstrings=True,
+        openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC),
     )

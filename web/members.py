@@ -17,6 +17,7 @@ from tenants.context import tenant_tx
 from web.account.controller import invitation_mail
 from web.actions import act
 from web.auth.guards import municipality_member, organisation_member, principal_of
+from web.auth.middleware import CHANGES_ACCESS
 from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.i18n import gettext
 from web.templating import render
@@ -100,6 +101,7 @@ def member_routes(scope: str) -> list:
         path + "/members/{membership_id:int}/remove",
         guards=admins,
         name=f"{scope}_remove_member",
+        opt={CHANGES_ACCESS: True},
     )
     async def remove(request: Request, membership_id: FromPath[int]) -> Response:
         return await act(

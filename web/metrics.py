@@ -13,6 +13,9 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 # would rise by one for every sealed bid, and its timing would tell when bids come in.
 NOT_MEASURED = [
     "^/metrics$",
+    # Probes and static files: counted by the load balancer, and not worth a timer each.
+    "^/health/",
+    "^/static/",
     "^/o/[^/]+/(tenders|bids)(/|$)",
     "^/tenders/[0-9]+/bid$",
 ]

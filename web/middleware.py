@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from http.cookies import SimpleCookie
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,6 +13,18 @@ from web.i18n import COOKIE, choose_language
 from web.logs import log
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# Paths that serve nothing personal: no session, no CSRF, no rate limit, no metrics, no log line
+# (a probe every few seconds and every stylesheet would drown the log).
+QUIET = ("/static/", "/health/", "/metrics")
+QUIET_PATTERNS = ["^/static/", "^/health/", "^/metrics$"]  # the same, for Litestar's `exclude`
+
+
+def is_quiet(scope: Scope) -> bool:
+    """A quiet path; the static mount's own path is rewritten by Litestar, so it says so in opt."""
+    if scope["path"].startswith(QUIET):
+        return True
+    handler = scope.get("route_handler")
+    return bool(handler is not None and handler.opt.get("quiet"))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -24,17 +35,32 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def cookie(scope: Scope, name: str) -> str | None:
+    """One cookie's value. Our cookies hold plain tokens; a quoted value loses its quotes.
+
+    A plain split, not http.cookies.SimpleCookie, which parses (and builds morsels for) the
+    whole header on every call and was a visible share of a request's time."""
     raw = _header(scope, b"cookie")
     if not raw:
         return None
-    morsel = SimpleCookie(raw).get(name)
-    return morsel.value if morsel else None
+    wanted = name + "="
+    for part in raw.split(";"):
+        part = part.strip()
+        if part.startswith(wanted):
+            value = part[len(wanted) :]
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            return value
+    return None
 
 
 def request_context_middleware(default_language: str):
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            if is_quiet(scope):
+                scope.setdefault("state", {})["lang"] = default_language
                 await app(scope, receive, send)
                 return
             given = _header(scope, b"x-request-id")

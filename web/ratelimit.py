@@ -38,6 +38,7 @@ def rate_limit_config(settings: Settings) -> RateLimitConfig:
         identifier_for_request=_who,
         check_throttle_handler=_counted,
         store=STORE,
+        exclude=["^/static/", "^/health/", "^/metrics$"],
     )
 
 

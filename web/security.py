@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 
@@ -33,19 +32,23 @@ def content_security_policy(identity_provider: str) -> str:
 
 def security_headers(https: bool, identity_provider: str):
     """A before-send hook, not a middleware: Litestar runs middleware only on a matched route,
-    so routing's 404 and 405, and errors raised in a middleware, would go out without these."""
-    csp = content_security_policy(identity_provider)
+    so routing's 404 and 405, and errors raised in a middleware, would go out without these.
+
+    The headers are encoded once, here, and appended as raw pairs on each answer."""
+    csp = (b"content-security-policy", content_security_policy(identity_provider).encode())
+    always = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+    if https:
+        always.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
+        headers = message.setdefault("headers", [])
+        if not isinstance(headers, list):
+            headers = message["headers"] = list(headers)
         # A route may set a policy of its own (the front-channel logout is framed).
-        if "content-security-policy" not in headers:
-            headers["Content-Security-Policy"] = csp
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "same-origin"
-        if https:
-            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if not any(name.lower() == b"content-security-policy" for name, _ in headers):
+            headers.append(csp)
+        headers.extend(always)
 
     return add_headers

@@ -14,9 +14,11 @@ from litestar.plugins.htmx import HTMXTemplate
 from litestar.plugins.minijinja import MiniJinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
-from minijinja import pass_state
+from minijinja import Markup, pass_state
 
 from services.access.rules import ROLE_NAMES
+from web.assets import load as load_assets
+from web.assets import url as asset_url
 from web.breadcrumbs import trail
 from web.i18n import LANGUAGE_NAMES, LANGUAGES, gettext, ngettext
 
@@ -71,8 +73,11 @@ def time_text(moment: datetime | None, lang: str, *, seconds: bool = False) -> s
     return local.strftime("%d.%m.%Y") + (" at " if lang == "en" else " kl. ") + clock
 
 
-def _configure(engine: MiniJinjaTemplateEngine) -> None:
+def _configure(engine: MiniJinjaTemplateEngine, files: dict[str, Any]) -> None:
     env = engine.engine
+    # A static file's versioned URL, cached by browsers for good (web/assets.py).
+    # Markup: a path of ours, never a user's text; unescaped so it reads as /static/… in the page.
+    env.add_global("asset", lambda name: Markup(asset_url(files, name)))
     env.add_global("_", pass_state(lambda state, msg, **kw: gettext(_lang(state), msg, **kw)))
     env.add_global(
         "ngettext",
@@ -101,9 +106,12 @@ def _configure(engine: MiniJinjaTemplateEngine) -> None:
     env.add_global("LANGUAGE_NAMES", LANGUAGE_NAMES)
 
 
-def template_config() -> TemplateConfig:
+def template_config(files: dict[str, Any] | None = None) -> TemplateConfig:
+    known = files if files is not None else load_assets()
     return TemplateConfig(
-        directory=TEMPLATES, engine=MiniJinjaTemplateEngine, engine_callback=_configure
+        directory=TEMPLATES,
+        engine=MiniJinjaTemplateEngine,
+        engine_callback=lambda engine: _configure(engine, known),
     )
 
 

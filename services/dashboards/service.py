@@ -25,6 +25,7 @@ from datetime import date, datetime
 import msgspec
 
 from services.dashboards import rules
+from services.dashboards.charts import Chart, Drawn, draw_all
 from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_figures
 from services.errors import N_, InvalidInput
 from services.parts import figure_modules
@@ -61,6 +62,11 @@ def slices() -> tuple[Slice, ...]:
     return found
 
 
+def charts() -> tuple[Chart, ...]:
+    """Every part's dashboard charts (`CHARTS` in its figures.py), in the order of the parts."""
+    return tuple(c for module in figure_modules() for c in getattr(module, "CHARTS", ()))
+
+
 def slice_names() -> tuple[str, ...]:
     return tuple(s.name for s in slices())
 
@@ -94,9 +100,7 @@ async def today() -> date:
     return await connection().fetchval(TODAY)
 
 
-async def compute_municipality(
-    names: Iterable[str] | None = None, *, on: date
-) -> list[Figure]:
+async def compute_municipality(names: Iterable[str] | None = None, *, on: date) -> list[Figure]:
     """The figures of these slices (all when None) as the transaction's municipality's rows say now."""
     figures: list[Figure] = []
     for slice_ in _chosen(names):
@@ -158,7 +162,109 @@ async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
         figures = sorted(await slice_.compute(on))
         await _store_municipality(slice_.name, figures, at)
         stored += figures
+    await _draw_municipality_charts()
     return stored
+
+
+# --- charts, drawn here and stored; a page only reads them ------------------------------------
+
+
+def _redrawn(
+    figures: Sequence[Figure], drawn_before: dict[str, str]
+) -> tuple[list[tuple[int, Chart, str, dict[str, Drawn]]], list[str]]:
+    """The charts whose figures moved since they were drawn, drawn again in every language
+    (position, chart, digest, language -> drawing), and the names of every chart there is."""
+    every = charts()
+    redrawn = []
+    for position, chart in enumerate(every):
+        digest = chart.digest(figures)
+        if drawn_before.get(chart.name) == digest:
+            continue
+        drawings = {lang: drawn for (lang, _), drawn in draw_all([chart], figures).items()}
+        redrawn.append((position, chart, digest, drawings))
+    return redrawn, [c.name for c in every]
+
+
+def _chart_columns(redrawn) -> list[list]:
+    rows = [
+        (lang, chart.name, position, drawn.title, drawn.svg, digest)
+        for position, chart, digest, drawings in redrawn
+        for lang, drawn in drawings.items()
+    ]
+    return [[r[i] for r in rows] for i in range(6)]
+
+
+async def _draw_municipality_charts() -> None:
+    """Draw the open transaction's municipality's charts whose figures moved, and store them."""
+    db = connection()
+    figures = (await figures_for_municipality()).figures
+    before = {
+        r["chart"]: r["digest"]
+        for r in await db.fetch(
+            "select distinct chart, digest from municipality_chart"
+            " where tenant_id = app_tenant_id()"
+        )
+    }
+    redrawn, names = _redrawn(figures, before)
+    if redrawn:
+        # A chart drawn again replaces all its languages (one with nothing to show is gone).
+        await db.execute(
+            "delete from municipality_chart where tenant_id = app_tenant_id()"
+            " and chart = any($1::text[])",
+            [chart.name for _, chart, _, _ in redrawn],
+        )
+        await db.execute(
+            "insert into municipality_chart (tenant_id, lang, chart, position, title, svg,"
+            " digest, drawn_at) select app_tenant_id(), c.lang, c.chart, c.position, c.title,"
+            " c.svg, c.digest, clock_timestamp() from unnest($1::text[], $2::text[], $3::int[],"
+            " $4::text[], $5::text[], $6::text[]) as c (lang, chart, position, title, svg, digest)",
+            *_chart_columns(redrawn),
+        )
+    await db.execute(
+        "delete from municipality_chart where tenant_id = app_tenant_id()"
+        " and chart <> all($1::text[])",
+        names,
+    )
+
+
+async def _draw_region_charts(rows: Sequence[RegionFigureRow], members: Sequence[int]) -> None:
+    """The region's charts (its sums) and each member's, from the rows just stored."""
+    db = connection()
+    by_municipality: dict[int, list[Figure]] = defaultdict(list)
+    for row in rows:
+        by_municipality[row.municipality_id].append(row.figure)
+    before: dict[int, dict[str, str]] = defaultdict(dict)
+    for r in await db.fetch(
+        "select distinct municipality_id, chart, digest from region_chart"
+        " where region_id = app_region_id()"
+    ):
+        before[r["municipality_id"]][r["chart"]] = r["digest"]
+    names = [c.name for c in charts()]
+    for municipality_id in (rules.WHOLE_REGION, *members):
+        redrawn, _ = _redrawn(by_municipality.get(municipality_id, []), before[municipality_id])
+        if not redrawn:
+            continue
+        await db.execute(
+            "delete from region_chart where region_id = app_region_id() and municipality_id = $1"
+            " and chart = any($2::text[])",
+            municipality_id,
+            [chart.name for _, chart, _, _ in redrawn],
+        )
+        await db.execute(
+            "insert into region_chart (region_id, municipality_id, lang, chart, position, title,"
+            " svg, digest, drawn_at) select app_region_id(), $1, c.lang, c.chart, c.position,"
+            " c.title, c.svg, c.digest, clock_timestamp() from unnest($2::text[], $3::text[],"
+            " $4::int[], $5::text[], $6::text[], $7::text[])"
+            " as c (lang, chart, position, title, svg, digest)",
+            municipality_id,
+            *_chart_columns(redrawn),
+        )
+    await db.execute(
+        "delete from region_chart where region_id = app_region_id()"
+        " and (chart <> all($1::text[]) or municipality_id <> all($2::bigint[]))",
+        names,
+        [rules.WHOLE_REGION, *members],
+    )
 
 
 # --- the jobs: each its own transaction ---------------------------------------------------------
@@ -194,7 +300,9 @@ async def recompute_region(region_id: int) -> None:
             await rescope(Scope(tenant_id=member.id))
             by_municipality[member.id] = (await figures_for_municipality()).figures
         await rescope(Scope(region_id=region_id))
-        await _store_region(region_figures(by_municipality, slices()), at)
+        rows = region_figures(by_municipality, slices())
+        await _store_region(rows, at)
+        await _draw_region_charts(rows, [m.id for m in members])
 
 
 async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
@@ -229,12 +337,16 @@ async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
     )
 
 
-async def refresh_municipality_and_regions(
-    tenant_id: int, names: Iterable[str] | None = None
+async def refresh_municipalities_and_regions(
+    municipality_ids: Iterable[int], names: Iterable[str] | None = None
 ) -> None:
-    """What a change event leads to: the municipality's slices, then each of its regions."""
-    await recompute_municipality(tenant_id, names)
-    for region_id in await regions_of(tenant_id):
+    """What a change event leads to: each municipality's slices, then each of their regions
+    once, after every member it reads has been recomputed."""
+    regions: dict[int, None] = {}
+    for tenant_id in municipality_ids:
+        await recompute_municipality(tenant_id, names)
+        regions.update(dict.fromkeys(await regions_of(tenant_id)))
+    for region_id in regions:
         await recompute_region(region_id)
 
 
@@ -273,7 +385,33 @@ async def _members() -> list[Member]:
         Member,
         "select m.id, m.kommunenummer, m.name from region_member rm"
         " join municipality m on m.id = rm.municipality_id"
-        " where rm.region_id = app_region_id() order by m.name"
+        " where rm.region_id = app_region_id() order by m.name",
+    )
+
+
+class StoredChart(msgspec.Struct, frozen=True):
+    title: str
+    svg: str
+
+
+async def charts_for_municipality(lang: str) -> list[StoredChart]:
+    """The transaction's municipality's charts in this language, as the worker drew them."""
+    return await fetch_structs(
+        StoredChart,
+        "select title, svg from municipality_chart where tenant_id = app_tenant_id()"
+        " and lang = $1 order by position",
+        lang,
+    )
+
+
+async def charts_for_region(municipality_id: int, lang: str) -> list[StoredChart]:
+    """The transaction's region's charts of its sums (WHOLE_REGION) or of one member."""
+    return await fetch_structs(
+        StoredChart,
+        "select title, svg from region_chart where region_id = app_region_id()"
+        " and municipality_id = $1 and lang = $2 order by position",
+        municipality_id,
+        lang,
     )
 
 

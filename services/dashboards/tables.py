@@ -32,3 +32,31 @@ class RegionFigure(Table, tablename="region_figure"):
     computed_at = Timestamptz()
 
     key = CompositeKey([region_id, municipality_id, slice, metric, subject, year])
+
+
+class MunicipalityChart(Table, tablename="municipality_chart"):
+    # Written through service.py's SQL when the figures are recomputed.
+    tenant_id = BigInt(primary_key=True)
+    lang = Text()
+    chart = Text()
+    position = Integer()
+    title = Text()
+    svg = Text()
+    digest = Text()
+    drawn_at = Timestamptz()
+
+    key = CompositeKey([tenant_id, lang, chart])
+
+
+class RegionChart(Table, tablename="region_chart"):
+    region_id = BigInt(primary_key=True)
+    municipality_id = BigInt()
+    lang = Text()
+    chart = Text()
+    position = Integer()
+    title = Text()
+    svg = Text()
+    digest = Text()
+    drawn_at = Timestamptz()
+
+    key = CompositeKey([region_id, municipality_id, lang, chart])

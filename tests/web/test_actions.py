@@ -155,7 +155,7 @@ def test_every_unsafe_route_answers_through_the_one_policy(settings):
     app = create_app(settings)
     own_way, seen = [], set()
     for route in app.routes:
-        for handler in route.route_handlers:
+        for handler in getattr(route, "route_handlers", ()):  # the static mount has none
             if not handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
                 continue
             name = f"{handler.fn.__module__}.{handler.fn.__name__}"

@@ -18,6 +18,7 @@ from services.errors import DomainError
 from tenants.context import Scope, tenant_tx
 from web.actions import act, go_to
 from web.auth.guards import PUBLIC, logged_in, principal_of
+from web.auth.middleware import CHANGES_ACCESS
 from web.auth.sessions import SessionStore
 from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.templating import render
@@ -93,7 +94,12 @@ async def invitation(request: Request, token: FromPath[str]) -> Template:
     )
 
 
-@post("/invitations/{token:str}", guards=[logged_in], name="accept_invitation")
+@post(
+    "/invitations/{token:str}",
+    guards=[logged_in],
+    name="accept_invitation",
+    opt={CHANGES_ACCESS: True},
+)
 async def accept_invitation(request: Request, token: FromPath[str]) -> Response:
     principal = principal_of(request)
 
@@ -127,7 +133,13 @@ class OrganisationForm(Form):
     name: str = ""
 
 
-@post("/organisations", guards=[logged_in], name="register_organisation", type_decoders=FORMS)
+@post(
+    "/organisations",
+    guards=[logged_in],
+    name="register_organisation",
+    type_decoders=FORMS,
+    opt={CHANGES_ACCESS: True},
+)
 async def register_organisation(
     request: Request, data: Annotated[OrganisationForm, URL_ENCODED]
 ) -> Response:

@@ -1,6 +1,10 @@
 """Per request: read the session, load the principal, and scope the request to them.
 
 The tenant comes from the session's active membership only, never from the URL or a form.
+The session and the copy of its person's memberships are read in one Redis round trip; the
+database is asked only when the copy is missing, older than a minute, or from before a change
+of memberships (a route with `opt={"changes_access": True}` that succeeded moves the
+generation every copy is checked against).
 """
 
 from __future__ import annotations
@@ -12,29 +16,38 @@ from services.access.service import memberships_of, person
 from tenants.context import Scope as DbScope
 from tenants.context import current_scope, tenant_tx
 from web.auth.principal import Principal, choose_active
-from web.auth.sessions import COOKIE, SessionStore
-from web.middleware import cookie
+from web.auth.sessions import COOKIE, CachedPrincipal, SessionStore
+from web.middleware import cookie, is_quiet
 from web.unavailable import OUTAGE
 
-# Nothing personal is served here; no reason to touch Redis or the database for them.
-_SKIP = ("/static/", "/health/", "/metrics")
+CHANGES_ACCESS = "changes_access"
 
 
 async def load_principal(store: SessionStore, token: str | None) -> tuple[Principal | None, object]:
-    session = await store.load(token)
+    session, copy, generation = await store.load_with_principal(token)
     if session is None or session.person_id is None:
         return None, session
-    async with tenant_tx(DbScope(person_id=session.person_id)):
-        who = await person(session.person_id)
-        memberships = await memberships_of(session.person_id) if who else []
-    if who is None:
-        return None, session
-    return Principal(who, memberships, choose_active(memberships, session.membership_id)), session
+    if copy is None or copy.generation != generation or copy.person.id != session.person_id:
+        async with tenant_tx(DbScope(person_id=session.person_id)):
+            who = await person(session.person_id)
+            memberships = await memberships_of(session.person_id) if who else []
+        if who is None:
+            return None, session
+        copy = CachedPrincipal(generation, who, memberships)
+        await store.keep_principal(token, copy)  # type: ignore[arg-type] - a session has a token
+    active = choose_active(copy.memberships, session.membership_id)
+    return Principal(copy.person, copy.memberships, active), session
+
+
+def _changes_access(scope: Scope) -> bool:
+    handler = scope.get("route_handler")
+    return bool(handler and handler.opt.get(CHANGES_ACCESS))
 
 
 def auth_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(_SKIP):
+        # Nothing personal is served on a static file, a health probe or the metrics.
+        if scope["type"] != "http" or is_quiet(scope):
             await app(scope, receive, send)
             return
         store = SessionStore(scope["litestar_app"].state.redis)
@@ -53,11 +66,15 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         if principal.active and principal.active.kommunenummer:
             state["tenant"] = principal.active.kommunenummer
         context_token = current_scope.set(principal.scope())
+        changes_access = _changes_access(scope)
 
         async def send_private(message: Message) -> None:
             if message["type"] == "http.response.start":
                 # A logged-in page is this person's alone: no shared cache, no back-button copy.
                 MutableScopeHeaders.from_message(message)["Cache-Control"] = "no-store"
+                if changes_access and message["status"] < 400:
+                    # Committed before the answer starts: every session reads its memberships again.
+                    await store.access_changed()
             await send(message)
 
         try:

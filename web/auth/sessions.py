@@ -15,6 +15,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from redis.asyncio import Redis
 
+from services.access.service import MembershipView, PersonView
+
 COOKIE = "samspel_session"
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 3600
@@ -22,6 +24,14 @@ LOGIN_ATTEMPT_SECONDS = 10 * 60
 _PREFIX = "samspel:session:"
 _IDP_SID = "samspel:idp-sid:"
 _ATTEMPT = "samspel:login:"
+# Beside each session: its person and memberships as last read from the database, so a request
+# reads the session and who it is in one Redis round trip. The copy carries the access
+# generation it was read at; any change of memberships made through the web moves the
+# generation (every copy is read again once), and a copy is kept a minute at most, for changes
+# made elsewhere (the command line, a rename).
+_PRINCIPAL = "samspel:principal:"
+_GENERATION = "samspel:access-generation"
+PRINCIPAL_SECONDS = 60
 
 
 class SessionData(msgspec.Struct):
@@ -40,6 +50,12 @@ class SessionData(msgspec.Struct):
     # Read from the pid at login (never the pid itself): whether the person may sign for a
     # business is matched by name and birth date in Enhetsregisteret.
     birth_date: str | None = None
+
+
+class CachedPrincipal(msgspec.Struct):
+    generation: int
+    person: PersonView
+    memberships: list[MembershipView]
 
 
 class LoginAttempt(msgspec.Struct):
@@ -102,17 +118,49 @@ class SessionStore:
             return None
         return data
 
+    async def load_with_principal(
+        self, token: str | None
+    ) -> tuple[SessionData | None, CachedPrincipal | None, int]:
+        """The session, the copy of its person and memberships, and the access generation now:
+        one round trip (a pipeline), which also starts the session's idle time again."""
+        if not token:
+            return None, None, 0
+        key = _key(token)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.getex(key, ex=IDLE_SECONDS)
+        pipe.get(_PRINCIPAL + key)
+        pipe.get(_GENERATION)
+        raw, cached, generation = await pipe.execute()
+        if raw is None:
+            return None, None, 0
+        data = msgspec.json.decode(raw, type=SessionData)
+        if time.time() - data.created_at > ABSOLUTE_SECONDS:
+            await self.delete(token)
+            return None, None, 0
+        copy = msgspec.json.decode(cached, type=CachedPrincipal) if cached else None
+        return data, copy, int(generation or 0)
+
+    async def keep_principal(self, token: str, copy: CachedPrincipal) -> None:
+        await self.redis.set(
+            _PRINCIPAL + _key(token), msgspec.json.encode(copy), ex=PRINCIPAL_SECONDS
+        )
+
+    async def access_changed(self) -> None:
+        """Memberships changed: every session reads its person's again on its next request."""
+        await self.redis.incr(_GENERATION)
+
     async def save(self, token: str, data: SessionData) -> None:
         await self.redis.set(_key(token), msgspec.json.encode(data), ex=IDLE_SECONDS)
 
     async def delete(self, token: str) -> None:
-        await self.redis.delete(_key(token))
+        await self.redis.delete(_key(token), _PRINCIPAL + _key(token))
 
     async def delete_by_idp_sid(self, idp_sid: str) -> int:
         index = _IDP_SID + idp_sid
         keys = await self.redis.smembers(index)
         if keys:
-            await self.redis.delete(*keys)
+            copies = [_PRINCIPAL + (k.decode() if isinstance(k, bytes) else k) for k in keys]
+            await self.redis.delete(*keys, *copies)
         await self.redis.delete(index)
         return len(keys)
 

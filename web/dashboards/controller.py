@@ -20,12 +20,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from services.dashboards import service as dashboards
-from services.dashboards.rules import WHOLE_REGION, Figure
+from services.dashboards.rules import WHOLE_REGION
 from services.errors import N_
 from services.projects import figures as project_lists
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, region_member
-from web.dashboards import charts, views
+from web.dashboards import views
 from web.dashboards.export import FORMATS, export
 from web.i18n import gettext
 from web.templating import render, wants_fragment
@@ -43,22 +43,14 @@ def _stamp(moment: datetime | None) -> str | None:
     return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S") if moment else None
 
 
-def _charts(figures: list[Figure], lang: str) -> list[str]:
-    phases = {f.subject: f.value for f in figures if f.metric == "projects"}
-    return [
-        charts.money_chart(views.money_by_year(figures), lang),
-        charts.project_chart(phases, lang),
-    ]
-
-
 def _page(
     request: Request, page: str, shown: object, build: Callable[[], dict]
 ) -> Template | Response:
     """The dashboard, or for its two-second poll nothing when `shown` has not changed.
 
-    An open dashboard asks every two seconds; drawing its charts is most of a page's cost, so
-    the poll carries a digest of what it shows and gets 204 (htmx leaves the page) until the
-    figures move.
+    An open dashboard asks every two seconds: the poll carries a digest of what it shows and
+    gets 204 (htmx leaves the page as it is) until the figures move. The charts were drawn by
+    the worker when the figures were computed; the page reads them in the same transaction.
     """
     version = hashlib.sha256(msgspec.json.encode(shown)).hexdigest()[:16]
     if wants_fragment(request) and request.query_params.get("v") == version:
@@ -100,6 +92,17 @@ async def _region() -> dashboards.RegionFigures:
         return await dashboards.figures_for_region()
 
 
+async def _region_with_charts(
+    kommunenummer: str | None, lang: str
+) -> tuple[dashboards.RegionFigures, dashboards.Member | None, list[dashboards.StoredChart]]:
+    """The region's figures, the member asked for (None: the region itself) and its charts."""
+    async with tenant_tx():
+        region = await dashboards.figures_for_region()
+        member = _member(region, kommunenummer) if kommunenummer else None
+        shown = await dashboards.charts_for_region(member.id if member else WHOLE_REGION, lang)
+    return region, member, shown
+
+
 def _member(region: dashboards.RegionFigures, kommunenummer: str) -> dashboards.Member:
     for member in region.members:
         if member.kommunenummer == kommunenummer:
@@ -116,15 +119,14 @@ def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
 
 @get(REGION, guards=[region_member()], name="region_dashboard")
 async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template | Response:
-    region = await _region()
-    whole = region.figures.get(WHOLE_REGION, [])
+    region, _, shown = await _region_with_charts(None, _lang(request))
     return _page(
         request,
         "region",
         region,
         lambda: {
             "tables": _region_tables(request, region, region_slug),
-            "charts": _charts(whole, _lang(request)) if whole else [],
+            "charts": shown,
             "computed_at": _stamp(region.computed_at),
             "export": f"/r/{region_slug}/dashboard/export",
             "query": "",
@@ -136,8 +138,8 @@ async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Temp
 async def region_member_dashboard(
     request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
 ) -> Template | Response:
-    region = await _region()
-    member = _member(region, kommunenummer)
+    region, member, shown = await _region_with_charts(kommunenummer, _lang(request))
+    assert member is not None
     figures = region.figures.get(member.id, [])
     return _page(
         request,
@@ -146,7 +148,7 @@ async def region_member_dashboard(
         lambda: {
             "member": member,
             "tables": views.municipality_tables(figures, _lang(request), None),
-            "charts": _charts(figures, _lang(request)) if figures else [],
+            "charts": shown,
             "computed_at": _stamp(region.computed_at),
             "export": f"/r/{region_slug}/dashboard/export",
             "query": f"&kommunenummer={kommunenummer}",
@@ -185,13 +187,14 @@ async def municipality_dashboard(
 ) -> Template | Response:
     async with tenant_tx():
         own = await dashboards.figures_for_municipality()
+        shown = await dashboards.charts_for_municipality(_lang(request))
     return _page(
         request,
         "municipality",
         own,
         lambda: {
             "tables": _municipality_tables(request, own.figures, kommunenummer),
-            "charts": _charts(own.figures, _lang(request)) if own.figures else [],
+            "charts": shown,
             "computed_at": _stamp(own.computed_at),
             "export": f"/k/{kommunenummer}/dashboard/export",
             "query": "",

@@ -56,8 +56,10 @@ def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
     t = DashTable(
         "money",
         gettext(lang, N_("Budget, committed and spent per strategy area and year (NOK)")),
-        [gettext(lang, s) for s in (N_("Strategy area"), N_("Year"), N_("Budget"),
-                                    N_("Committed"), N_("Spent"))],
+        [
+            gettext(lang, s)
+            for s in (N_("Strategy area"), N_("Year"), N_("Budget"), N_("Committed"), N_("Spent"))
+        ],
         numeric_from=2,
     )
     cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
@@ -72,14 +74,6 @@ def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
     return t
 
 
-def money_by_year(figures: Sequence[Figure]) -> dict[int, dict[str, Decimal]]:
-    years: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for f in _of(figures, "programmes"):
-        if f.metric in ("budget", "committed", "spent"):
-            years[f.year][f.metric] += f.value
-    return dict(sorted(years.items()))
-
-
 def kpi_table(figures: Sequence[Figure], lang: str) -> DashTable:
     t = DashTable(
         "kpis",
@@ -92,8 +86,10 @@ def kpi_table(figures: Sequence[Figure], lang: str) -> DashTable:
     for f in _of(figures, "programmes"):
         if f.metric in ("kpi_target", "kpi_value"):
             cells[(f.subject, f.year)][f.metric] = f.value
-            labels[f.subject] = gettext(lang, KPI_NAMES[f.subject]) if f.subject in KPI_NAMES else (
-                f.label or f.subject
+            labels[f.subject] = (
+                gettext(lang, KPI_NAMES[f.subject])
+                if f.subject in KPI_NAMES
+                else (f.label or f.subject)
             )
     for (code, year), values in sorted(cells.items()):
         t.add([labels[code], year, values.get("kpi_target"), values.get("kpi_value")])
@@ -116,7 +112,12 @@ def project_table(figures: Sequence[Figure], lang: str, link: str | None = None)
             [gettext(lang, PHASES[phase.value]), values.get(("projects", phase.value), 0)],
             f"{link}/projects/{phase.value}" if link else None,
         )
-    t.add([gettext(lang, N_("Awaiting a decision")), values.get(("projects_awaiting_decision", ""), 0)])
+    t.add(
+        [
+            gettext(lang, N_("Awaiting a decision")),
+            values.get(("projects_awaiting_decision", ""), 0),
+        ]
+    )
     t.add([gettext(lang, N_("Closed")), values.get(("projects_closed", ""), 0)])
     t.add(
         [gettext(lang, N_("Decision points overdue")), values.get(("decisions_overdue", ""), 0)],
@@ -207,9 +208,19 @@ def members_table(region, lang: str, link: str) -> DashTable:
         t.add(
             [
                 member.name,
-                *(sums[m] for m in ("budget", "committed", "spent", "projects",
-                                    "decisions_overdue", "tenders_open", "tenders_awarded",
-                                    "bids_received")),
+                *(
+                    sums[m]
+                    for m in (
+                        "budget",
+                        "committed",
+                        "spent",
+                        "projects",
+                        "decisions_overdue",
+                        "tenders_open",
+                        "tenders_awarded",
+                        "bids_received",
+                    )
+                ),
             ],
             f"{link}/k/{member.kommunenummer}",
         )

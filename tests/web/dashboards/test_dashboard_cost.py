@@ -1,0 +1,166 @@
+"""A dashboard costs the same whatever the data behind it: the page reads the stored figures and
+the charts the worker drew, with a fixed number of SQL statements and no chart drawn.
+
+Not timed: the statements are counted, at two sizes of the same municipality's data (2 projects
+and 200) and of a region (one member, and three), and must be equal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from contextlib import contextmanager
+
+import asyncpg
+import pygal.graph.public
+import pytest
+
+import services.projects.figures as project_figures
+from services.dashboards import charts
+from services.dashboards import service as dashboards
+from tenants.context import connection, tenant_tx
+from tests.services.dashboards.dashboard_helpers import fill, new_place
+from tests.services.projects.plp_helpers import kommunenummer, new_project
+from tests.web.auth.idp import Provider
+from tests.web.browsing import HTML, new_person, open_site, operator_rows
+
+_METHODS = ("execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchmany")
+
+
+@contextmanager
+def counted_statements(monkeypatch):
+    """Every SQL statement sent on any connection meanwhile (BEGIN and COMMIT included)."""
+    sent: list[str] = []
+    with monkeypatch.context() as patch:
+        for name in _METHODS:
+            original = getattr(asyncpg.Connection, name)
+
+            def spy(self, query, *args, _original=original, **kwargs):
+                sent.append(" ".join(str(query).split())[:90])
+                return _original(self, query, *args, **kwargs)
+
+            patch.setattr(asyncpg.Connection, name, spy)
+        yield sent
+
+
+@contextmanager
+def no_drawing(monkeypatch):
+    """Any chart drawn meanwhile fails the test: through our helper or straight through pygal."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a dashboard request drew a chart")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(charts, "bars", refuse)
+        patch.setattr(pygal.graph.public.PublicApi, "render", refuse)
+        patch.setattr(pygal.graph.public.PublicApi, "render_tree", refuse)
+        yield
+
+
+async def _grown(place, projects_wanted: int) -> None:
+    """Projects up to `projects_wanted` (fill made one), then every figure and chart again."""
+    for _ in range(projects_wanted - 1):
+        await new_project(place.id, place.owner, programme_id=place.programme_id)
+    await dashboards.refresh_municipality_and_regions(place.id)
+
+
+async def _count_projects(place) -> int:
+    async with tenant_tx(place.scope()):
+        return await connection().fetchval("select count(*) from project")
+
+
+@pytest.fixture(scope="module")
+async def two_sizes(settings, database, demo):
+    small = await new_place("Litenkommune")
+    await fill(small)
+    await _grown(small, 2)
+    big = await new_place("Storkommune")
+    await fill(big)
+    # Two more members in the big one's region, each with figures of its own.
+    for name in ("Nabokommune", "Grannekommune"):
+        neighbour = await new_place(name, region_id=big.region_id)
+        await fill(neighbour)
+        await dashboards.refresh_municipality_and_regions(neighbour.id)
+    await _grown(big, 200)
+    assert (await _count_projects(small), await _count_projects(big)) == (2, 200)
+
+    people = {}
+    for label, place in (("small", small), ("big", big)):
+        staff = await new_person(
+            settings,
+            f"Næringssjef {label}",
+            seat={"scope": "municipality", "role": "viewer", "municipality_id": place.id},
+        )
+        council = await new_person(
+            settings,
+            f"Rådsmedlem {label}",
+            seat={"scope": "region", "role": "council_member", "region_id": place.region_id},
+        )
+        slug = (await operator_rows("select slug from region where id = $1", place.region_id))[0]
+        people[label] = (place, await kommunenummer(place.id), slug["slug"], staff, council)
+    async with open_site(settings, database, Provider(settings)) as site:
+        sized = {}
+        for label, (place, nr, slug, staff, council) in people.items():
+            sized[label] = {
+                "place": place,
+                "nr": nr,
+                "slug": slug,
+                "staff": await site.browser(staff.pid),
+                "council": await site.browser(council.pid),
+            }
+        yield sized
+
+
+async def _statements(monkeypatch, browser, path: str) -> list[str]:
+    await browser.get(path, headers=HTML)  # warm: the first request of a browser may differ
+    with no_drawing(monkeypatch), counted_statements(monkeypatch) as sent:
+        response = await browser.get(path, headers=HTML)
+    assert response.status_code == 200, response.text
+    assert len(re.findall(r"<svg\b", response.text)) == 2, "the stored charts are on the page"
+    return sent
+
+
+async def test_a_municipality_dashboard_reads_as_many_statements_for_200_projects_as_for_2(
+    two_sizes, monkeypatch
+):
+    counts = {}
+    for label, size in two_sizes.items():
+        sent = await _statements(monkeypatch, size["staff"], f"/k/{size['nr']}/dashboard")
+        counts[label] = Counter(sent)
+    assert counts["small"] == counts["big"]
+    assert sum(counts["big"].values()) <= 7, counts["big"]
+
+
+async def test_a_region_dashboard_reads_as_many_statements_for_three_members_as_for_one(
+    two_sizes, monkeypatch
+):
+    counts = {}
+    for label, size in two_sizes.items():
+        whole = await _statements(monkeypatch, size["council"], f"/r/{size['slug']}/dashboard")
+        member = await _statements(
+            monkeypatch, size["council"], f"/r/{size['slug']}/dashboard/k/{size['nr']}"
+        )
+        counts[label] = (Counter(whole), Counter(member))
+    assert counts["small"] == counts["big"]
+    assert sum(counts["big"][0].values()) <= 7, counts["big"][0]
+
+
+async def test_a_recompute_whose_figures_did_not_move_draws_no_chart(two_sizes, monkeypatch):
+    place = two_sizes["small"]["place"]
+    with no_drawing(monkeypatch):
+        await dashboards.refresh_municipality_and_regions(place.id)
+    # A change to what a chart shows draws that chart again, in every language.
+    await new_project(place.id, place.owner, programme_id=place.programme_id)
+    drawn: Counter[str] = Counter()
+    with monkeypatch.context() as patch:
+        original = charts.bars
+
+        def spy(*args, **kwargs):
+            drawn[args[3]] += 1  # the language
+            return original(*args, **kwargs)
+
+        patch.setattr(project_figures, "bars", spy)
+        await dashboards.refresh_municipality_and_regions(place.id)
+    # The projects chart of the municipality, of the region and of the member, in each language.
+    assert set(drawn) == {"nb", "nn", "en"}
+    assert drawn["nb"] == drawn["nn"] == drawn["en"] >= 2
