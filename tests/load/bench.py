@@ -43,7 +43,7 @@ from web.auth.sessions import COOKIE
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-WRK = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+WRK = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "--latency"]
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 SCALE = os.environ.get("BENCH_SCALE", "national")
 DATABASE = "samspel_bench"
