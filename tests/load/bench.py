@@ -265,15 +265,6 @@ async def change_latency(run: Run, changes: int = 50) -> None:
     return grong, arne
 
 
-async def recompute(run: Run) -> None:
-    from services.dashboards.service import refresh_everything
-
-    started = time.perf_counter()
-    municipalities, regions = await refresh_everything()
-    run.figures["recompute"] = {"municipalities": municipalities, "regions": regions,
-                                "seconds": time.perf_counter() - started}  # fmt: skip
-
-
 def machine() -> str:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor())  # fmt: skip
@@ -326,12 +317,16 @@ async def main_async() -> int:
         print(f"bench: loading the {SCALE} dataset into {database_name(url)}", flush=True)
         await _drop(run, url)
         _generate(run)
-        print(f"bench: loaded in {run.figures['generate']['wall_s']:.0f} s", flush=True)
+        g = run.figures["generate"]
+        # The load ends with a full recompute of every dashboard (refresh_everything), timed
+        # by the generator alone: the bench takes that figure rather than pay for a second one.
+        run.figures["recompute"] = {"municipalities": g["dashboards"][0],
+                                    "regions": g["dashboards"][1], "seconds": g["recompute_s"]}  # fmt: skip
+        print(f"bench: loaded in {g['wall_s']:.0f} s, of which the full recompute"
+              f" {g['recompute_s']:.0f} s", flush=True)  # fmt: skip
         db = Database(load().app_database_url, max_size=4)
         await db.start()
         try:
-            await recompute(run)
-            print(f"bench: full recompute {run.figures['recompute']['seconds']:.1f} s", flush=True)
             await _measure(run)
         finally:
             await db.stop()
@@ -403,7 +398,8 @@ def report(run: Run) -> list[str]:
         f"- Machine: {machine()}; PostgreSQL {f.get('postgres')} and a throw-away redis-server on"
         " the same machine; client and server share the cores.",
         f"- Data: `python -m services.cli generate --scale {SCALE} --seed {SEED}` into a database"
-        f" of its own ({DATABASE}), loaded in {g['wall_s']:.0f} s: "
+        f" of its own ({DATABASE}), loaded in {g['wall_s']:.0f} s (the full recompute at its end"
+        f" included): "
         + ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in g["rows"].items())
         + ".",
         f"- Pages: one uvicorn worker (`python -m web`), `{' '.join(WRK)} -H 'Cookie: …' URL`, each"
