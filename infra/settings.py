@@ -45,6 +45,9 @@ class Settings:
     metrics_token: str | None = None
     # Brønnøysund's open API for Enhetsregisteret: names businesses and who may sign for them.
     enhetsregisteret_url: str = "https://data.brreg.no/enhetsregisteret/api"
+    # `python -m web` runs this many processes on one socket; they share nothing but Redis
+    # and PostgreSQL (sessions, kept pages and rate counts live in Redis).
+    web_processes: int = 1
 
     @property
     def secure_cookies(self) -> bool:
@@ -198,6 +201,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             _url(env, "ENHETSREGISTERET_URL", ("http", "https"))
             or "https://data.brreg.no/enhetsregisteret/api"
         ),
+        web_processes=_count(env, "WEB_PROCESSES", 1),
     )
 
 

@@ -187,6 +187,18 @@ def figure_modules(parts: Sequence[Part] | None = None) -> list[ModuleType]:
     return [importlib.import_module(p.figures) for p in _or_installed(parts) if p.figures]
 
 
+def public_change_kinds(parts: Sequence[Part] | None = None) -> frozenset[str]:
+    """The event kinds after which something anyone may read has changed: each part's
+    `PUBLIC_CHANGES` in its rules.py (a tender published, a call opened). The cached public
+    pages are made stale by these, and by no other event (a sealed bid changes nothing public)."""
+    kinds: set[str] = set()
+    for part in _or_installed(parts):
+        name = f"{part.package}.rules"
+        if importlib.util.find_spec(name) is not None:
+            kinds |= getattr(importlib.import_module(name), "PUBLIC_CHANGES", frozenset())
+    return frozenset(kinds)
+
+
 def mail_modules(parts: Sequence[Part] | None = None) -> list[ModuleType]:
     return [importlib.import_module(p.mails) for p in _or_installed(parts) if p.mails]
 

@@ -1,4 +1,10 @@
-"""`python -m web`: serve the app with uvicorn on SAMSPEL_HOST:SAMSPEL_PORT."""
+"""`python -m web`: serve the app with uvicorn on SAMSPEL_HOST:SAMSPEL_PORT.
+
+With SAMSPEL_WEB_PROCESSES above 1, uvicorn starts that many processes that accept on one
+socket (and starts one again if it dies); each builds its own app from the same settings. No
+process keeps anything another needs: sessions, the kept public pages and the rate counts are
+in Redis, everything else in PostgreSQL.
+"""
 
 import sys
 
@@ -7,22 +13,32 @@ import uvicorn
 from infra.settings import SettingsError, load
 
 
+def app():
+    """The app factory each process calls (uvicorn's `factory=True`)."""
+    from web.app import create_app
+
+    return create_app(load())
+
+
 def main() -> int:
     try:
         settings = load()
     except SettingsError as error:
         print(f"samspel web: {error}", file=sys.stderr)
         return 2
-    from web.app import create_app
+    options = {
+        "host": settings.host,
+        "port": settings.port,
+        "access_log": False,  # our middleware logs one JSON line per request instead
+        "log_level": "warning",
+        "proxy_headers": True,
+    }
+    if settings.web_processes > 1:
+        uvicorn.run("web.__main__:app", factory=True, workers=settings.web_processes, **options)
+    else:
+        from web.app import create_app
 
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        access_log=False,  # our middleware logs one JSON line per request instead
-        log_level="warning",
-        proxy_headers=True,
-    )
+        uvicorn.run(create_app(settings), **options)
     return 0
 
 

@@ -10,6 +10,7 @@ import httpx
 import redis.asyncio as redis
 from litestar import Litestar, Router, asgi
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -37,6 +38,7 @@ from web.municipality import controller as municipality
 from web.operator import controller as operator
 from web.organisation import controller as organisation
 from web.public import controller as public
+from web.public_cache import public_cache_middleware
 from web.ratelimit import STORE, rate_limit_config, rate_limit_store
 from web.region import controller as region
 from web.security import origin, security_headers
@@ -142,6 +144,7 @@ def create_app(
         template_config=template_config(files),
         middleware=[
             request_context_middleware(settings.default_language),
+            public_cache_middleware(settings),
             auth_middleware,
             rate_limit_config(settings).middleware,
             metrics_config().middleware,
@@ -163,6 +166,7 @@ def create_app(
             Exception: internal_error_handler,
         },
         stores={STORE: rate_limit_store(settings)},
+        state=State({"default_language": settings.default_language}),
         before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
         logging_config=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import time
@@ -86,6 +87,7 @@ def request_context_middleware(default_language: str):
                 log.info(
                     "request",
                     request_id=request_id,
+                    process=os.getpid(),  # which of SAMSPEL_WEB_PROCESSES answered
                     tenant=state.get("tenant"),
                     method=scope["method"],
                     route=scope.get("path_template") or scope["path"],

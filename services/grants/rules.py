@@ -291,3 +291,7 @@ def check_attachment(name: str, media_type: str, content: bytes) -> None:
             field="attachments",
             values={"name": name, "type": media_type},
         )
+
+
+# Events after which the public list of calls (/grants) may read otherwise.
+PUBLIC_CHANGES = frozenset({"grants.call_opened"})

@@ -143,7 +143,7 @@ class StandstillNotOver(Conflict):
         super().__init__(
             "standstill_not_over",
             N_("The contract may be signed from %(moment)s."),
-            values={"moment": ends_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")},
+            values={"moment": ends_at},  # written on Oslo's clock in the reader's language
         )
         self.ends_at = ends_at
 
@@ -407,3 +407,22 @@ def check_bid_documents(documents: Sequence[tuple[str, str, bytes]]) -> None:
         check_document(name, media_type, content)
     if sum(len(content) for _, _, content in documents) > MAX_BID_BYTES:
         raise InvalidDocument("bid_documents_too_large", N_("A bid's documents are 50 MB at most."))
+
+
+# Events after which the public tender list, a public tender page, the API or the OCDS may
+# read otherwise (web/public_cache.py keeps those pages until one of these is committed).
+# A bid, its sealing and the evaluation change nothing the public reads before the award.
+PUBLIC_CHANGES = frozenset(
+    {
+        "tendering.published",
+        "tendering.documents_changed",
+        "tendering.clarification_published",
+        "tendering.bids_closed",
+        "tendering.opened",
+        "tendering.cancelled",
+        "tendering.unsuccessful",
+        "tendering.award_notified",
+        "tendering.contract_signed",
+        "tendering.completed",
+    }
+)

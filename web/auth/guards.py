@@ -11,6 +11,9 @@ from web.auth.principal import Principal
 from web.unavailable import SessionsUnavailable
 
 PUBLIC = {"public": True}  # opt= of a route anyone may call; every other route has guards
+# A public page whose copy for the public is kept per data version (web/public_cache.py); it
+# skips Litestar's CSRF middleware (a GET, and the public's copy must carry no one's token).
+PUBLIC_CACHED = {"public": True, "public_cache": True, "exclude_from_csrf": True}
 
 
 def principal_of(connection: ASGIConnection) -> Principal | None:

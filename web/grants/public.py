@@ -7,11 +7,11 @@ from litestar.response import Template
 
 from services.grants import service as grants
 from tenants.context import NOBODY, tenant_tx
-from web.auth.guards import PUBLIC
+from web.auth.guards import PUBLIC_CACHED
 from web.grants.pages import page
 
 
-@get("/grants", name="public_grant_calls", opt=PUBLIC)
+@get("/grants", name="public_grant_calls", opt=PUBLIC_CACHED)
 async def calls(request: Request) -> Template:
     async with tenant_tx(NOBODY):
         found = await grants.public_calls()

@@ -53,10 +53,10 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
     async with tenant_tx():
         every = await projects.list_projects()
         rows = await projects.list_projects(**chosen.use_case(), today=date.today())
-    # A participant sees a regional project's area id but not the lead's area (its name is
-    # None there): the filter offers the areas this session can name.
+    lang = request.state.get("lang", "nb")
+    # A participant's or a region's project may name an area the reader cannot see: no filter.
     areas = sorted(
-        {(p.strategy_area_id, p.strategy_area_name) for p in every if p.strategy_area_name},
+        {(p.strategy_area_id, p.strategy_area(lang)) for p in every if p.strategy_area(lang)},
         key=lambda a: a[1],
     )
     query = urlencode(chosen.query())

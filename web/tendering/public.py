@@ -25,7 +25,7 @@ from services.tendering.rules import OSLO, TenderState
 from services.tendering.schemas import PublicTenderView
 from services.tendering.service import follows
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
-from web.auth.guards import PUBLIC, principal_of
+from web.auth.guards import PUBLIC, PUBLIC_CACHED, principal_of
 from web.forms import errors_of
 from web.tendering.pages import STATES, page
 
@@ -116,7 +116,7 @@ async def _follows_of(request: Request) -> dict:
     }
 
 
-@get("/tenders", opt=PUBLIC, name="public_tenders")
+@get("/tenders", opt=PUBLIC_CACHED, name="public_tenders")
 async def listing(request: Request) -> Template:
     async with tenant_tx(NOBODY):
         regions = await regions_with_municipalities()
@@ -227,7 +227,7 @@ DEADLINE_BEFORE = Parameter(
 
 @get(
     "/api/v1/tenders",
-    opt=PUBLIC,
+    opt=PUBLIC_CACHED,
     name="api_tenders",
     summary="Open tenders",
     responses={400: BAD_QUERY},
@@ -251,7 +251,7 @@ async def api_tenders(
 
 @get(
     ["/api/v1/tenders/{tender_id:int}/ocds", "/tenders/{tender_id:int}/ocds.json"],
-    opt=PUBLIC,
+    opt=PUBLIC_CACHED,
     name="api_tender_ocds",
     summary="A tender as an OCDS release package",
     responses={400: BAD_QUERY, 404: NOT_FOUND},
@@ -289,7 +289,7 @@ async def read_public_tender(tender_id: int):
     return tender, documents, answers, buyer
 
 
-@get("/tenders/{tender_id:int}", opt=PUBLIC, name="public_tender")
+@get("/tenders/{tender_id:int}", opt=PUBLIC_CACHED, name="public_tender")
 async def tender_page(request: Request, tender_id: FromPath[int]) -> Template:
     async with tenant_tx(NOBODY):
         tender, documents, answers, buyer = await read_public_tender(tender_id)

@@ -9,13 +9,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import dramatiq
+import redis
 from dramatiq import Actor, Broker, Message
 from periodiq import cron
 
+from infra.public_cache import version_key
+from infra.settings import Settings, load
 from services.outbox import service as outbox
 from services.outbox.rules import valid_kind
+from services.parts import public_change_kinds
 from tenants.context import NOBODY, tenant_tx
 
 logger = logging.getLogger(__name__)
@@ -160,3 +165,26 @@ async def prune_outbox() -> None:
         deleted = await outbox.prune_delivered(KEEP_DELIVERED)
     if deleted:
         logger.info("pruned %d delivered outbox events", deleted)
+
+
+@cache
+def _public_kinds() -> frozenset[str]:
+    return public_change_kinds()
+
+
+@cache
+def _public_cache() -> tuple[Settings, redis.Redis]:
+    settings = load()
+    return settings, redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=5, socket_timeout=5
+    )
+
+
+# After a committed change the public sees (a part's PUBLIC_CHANGES): the kept copies of the
+# public pages are stale from now on. Moving a counter is idempotent enough: a repeat only
+# makes the next reader render once more.
+@handles_when(lambda kind: kind in _public_kinds())
+@dramatiq.actor(queue_name="outbox", max_retries=5, time_limit=30_000)
+def forget_public_pages(*, event_id: int, kind: str, tenant_id: int | None, payload: dict) -> None:
+    settings, client = _public_cache()
+    client.incr(version_key(settings))

@@ -45,7 +45,8 @@ def _overdue(due: date | None, today: date | None, decided: bool) -> bool:
 _SUMMARY = f"""
     select p.id, p.tenant_id as lead_municipality_id, m.kommunenummer as lead_kommunenummer,
            m.name as lead_name, p.title, p.phase, p.status, p.approved_budget, p.programme_id,
-           p.strategy_area_id, sa.name_nn as strategy_area_name, p.region_id is not null as regional,
+           p.strategy_area_id, sa.name_nb as strategy_area_nb,
+           sa.name_nn as strategy_area_nn, p.region_id is not null as regional,
            p.region_id, p.owner_name,
            (select min(d.due_date) from decision_point d where d.tenant_id = p.tenant_id
               and d.project_id = p.id and d.outcome is null) as next_decision_due
