@@ -192,9 +192,9 @@ def measure_pages(run: Run, base: str, cookies: dict) -> None:
         pages_file.unlink()
 
 
-def settle(base: str, seconds: float = 120) -> None:
+def settle(base: str, seconds: float = 60) -> None:
     """Wait until Samspel has worked off what wrk left it (answers it had no time to send):
-    /health/live answers within 50 ms again, or two minutes have passed."""
+    /health/live answers within 250 ms again, or a minute has passed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         started = time.monotonic()
@@ -202,7 +202,7 @@ def settle(base: str, seconds: float = 120) -> None:
             httpx.get(base + "/health/live", timeout=seconds)
         except httpx.HTTPError:
             pass
-        if time.monotonic() - started < 0.05:
+        if time.monotonic() - started < 0.25:
             return
         time.sleep(0.5)
 
@@ -218,8 +218,12 @@ def _wait(url: str, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-async def change_latency(run: Run, changes: int = 50) -> None:
-    """Commit a new project in Grong, then watch the region's figure of it move; 50 times."""
+INTERVAL_S = 1.0
+
+
+async def change_latency(run: Run, changes: int = 50) -> tuple[int, int]:
+    """Commit a new project in Grong once a second, 50 times, while watching the region's
+    figure of Grong's pre-studies: how long after its commit each change is shown."""
     from services.projects.schemas import NewProject
     from services.projects.service import create_project
     from tenants.context import Scope, connection, tenant_tx
@@ -242,9 +246,24 @@ async def change_latency(run: Run, changes: int = 50) -> None:
         async with tenant_tx(Scope(region_id=region)):
             return await connection().fetchval(figure, grong) or Decimal(0)
 
-    seen, missed = [], 0
+    # One change a second, each committed whether or not the last is shown yet: the k-th is
+    # shown once the count reaches where it was plus k (a recompute counts every change before it).
+    base = await shown()
+    committed: list[float] = []
+    samples: list[tuple[float, Decimal]] = []
+
+    async def watch(until: float) -> None:
+        while time.perf_counter() < until:
+            value = await shown()
+            samples.append((time.perf_counter(), value))
+            if value >= base + changes:
+                return
+            await asyncio.sleep(0.01)
+
+    watcher = asyncio.create_task(watch(time.perf_counter() + changes * INTERVAL_S + 60))
+    start = time.perf_counter()
     for n in range(changes):
-        before = await shown()
+        await asyncio.sleep(max(0.0, start + n * INTERVAL_S - time.perf_counter()))
         async with tenant_tx(Scope(tenant_id=grong, person_id=arne)):
             await create_project(
                 NewProject(title=f"Måling {n + 1}: ny forstudie", phase="forstudie",
@@ -252,16 +271,16 @@ async def change_latency(run: Run, changes: int = 50) -> None:
                            owner_person_id=arne),
                 actor_person_id=arne,
             )  # fmt: skip
-        committed = time.perf_counter()
-        while await shown() <= before:
-            if time.perf_counter() - committed > 20:
-                missed += 1
-                break
-            await asyncio.sleep(0.005)
-        else:
-            seen.append(1000 * (time.perf_counter() - committed))
-    run.figures["change"] = {"changes": changes, "missed": missed, "p50": percentile(seen, 50),
-                             "p95": percentile(seen, 95), "max": max(seen, default=float("nan"))}  # fmt: skip
+        committed.append(time.perf_counter())
+    await watcher
+    seen = []
+    for k, at in enumerate(committed, start=1):
+        shown_at = next((t for t, v in samples if v >= base + k and t >= at), None)
+        if shown_at is not None:
+            seen.append(1000 * (shown_at - at))
+    run.figures["change"] = {"changes": changes, "missed": changes - len(seen),
+                             "p50": percentile(seen, 50), "p95": percentile(seen, 95),
+                             "max": max(seen, default=float("nan"))}  # fmt: skip
     return grong, arne
 
 
@@ -436,10 +455,10 @@ def report(run: Run) -> list[str]:
         f" (tests/load/openloop.py) | served {fx['served']:.0f}/s, p50 {fx['p50']:.1f} ms, p95"
         f" {fx['p95']:.1f} ms, p99 {fx['p99']:.1f} ms, {fx['failures']} failed | p95 ≤ 50 ms"
         f" | {verdict(fx['p95'], 50, at_most=True)} |",
-        f"| a committed change (a new project in Grong) to its figure in Indre Namdal's"
-        f" region_figure, which the region dashboard reads; worker and scheduler running |"
+        f"| a committed change (a new project in Grong, one a second) to its figure in Indre"
+        f" Namdal's region_figure, which the region dashboard reads; worker and scheduler running |"
         f" p50 {ch['p50']:.0f} ms, p95 {ch['p95']:.0f} ms, max {ch['max']:.0f} ms over"
-        f" {ch['changes']} changes, {ch['missed']} never seen in 20 s | p95 ≤ 1 s |"
+        f" {ch['changes']} changes, {ch['missed']} not shown within 60 s of the last | p95 ≤ 1 s |"
         f" {verdict(ch['p95'] if not ch['missed'] else float('inf'), 1000, at_most=True)} |",
         f"| full recompute of every dashboard (refresh_everything: {rc['municipalities']}"
         f" municipalities, then {rc['regions']} regions) | {rc['seconds']:.1f} s | ≤ 60 s |"
