@@ -81,9 +81,12 @@ WORKERS = (
 
 
 @contextmanager
-def running_product(tmp: Path, *, workers: bool = False):
+def running_product(tmp: Path, *, workers: bool = False, load_demo: bool = True):
     """Migrate, load the demo, start dev ID-porten and the web app (and, when asked, the worker
-    and the scheduler); stop them all afterwards."""
+    and the scheduler); stop them all afterwards.
+
+    Without load_demo the database is taken as it is (the bench's, loaded by `generate`, which
+    holds the demo already): loading the demo again would recompute every dashboard in it."""
     web_port, idp_port = free_port(), free_port()
     base, issuer = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{idp_port}"
     persons = tmp / "persons.json"
@@ -104,7 +107,13 @@ def running_product(tmp: Path, *, workers: bool = False):
             env["SAMSPEL_REDIS_URL"] = redis._replace(path=f"/{8 + os.getpid() % 8}").geturl()
         env.update(SAMSPEL_WORKER_PROCESSES="1", SAMSPEL_WORKER_THREADS="2", PYTHONUNBUFFERED="1")
     _run(["-m", "services.cli", "migrate"], env)
-    _run(["-m", "services.cli", "demo"], env)
+    if load_demo:
+        _run(["-m", "services.cli", "demo"], env)
+    else:
+        from services.demo.data import PERSONS
+
+        rows = [{"pid": p.pid, "name": p.name, "role": p.description} for p in PERSONS]
+        persons.write_text(json.dumps(rows, ensure_ascii=False))
     assert json.loads(persons.read_text()), "the demo wrote no persons for the login page"
     processes = []
     try:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -43,7 +44,7 @@ from web.auth.sessions import COOKIE
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-WRK = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+WRK = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "--latency"]
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 SCALE = os.environ.get("BENCH_SCALE", "national")
 DATABASE = "samspel_bench"
@@ -91,7 +92,9 @@ def wrk(url: str, headers: dict[str, str]) -> dict[str, float]:
     args = [part for k, v in headers.items() for part in ("-H", f"{k}: {v}")]
     out = subprocess.run([*WRK, *args, url], capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
     return {
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(_after(r"50%\s+(\S+)", out)),
         "p99": _ms(_after(r"99%\s+(\S+)", out)),
@@ -144,11 +147,11 @@ def _fetch(base: str, path: str, query: str, htmx: bool, cookie: str | None) -> 
     if htmx:
         headers["HX-Request"] = "true"
     if query == "poll":  # the dashboard's own poll URL, as its page tells the browser
-        fragment = httpx.get(base + path, headers=headers, timeout=30).text
+        fragment = httpx.get(base + path, headers=headers, timeout=120).text
         poll = html.unescape(re.search(r'hx-get="([^"]+)"', fragment).group(1))
         query = poll.split("?", 1)[1] if "?" in poll else ""
     url = base + path + (f"?{query}" if query else "")
-    response = httpx.get(url, headers=headers, timeout=30)
+    response = httpx.get(url, headers=headers, timeout=120)
     return Page.of(path, query, htmx, response), headers
 
 
@@ -156,7 +159,11 @@ def measure_pages(run: Run, base: str, cookies: dict) -> None:
     """Each page once to learn its bytes, then Samspel and the ceiling back to back."""
     pages, targets = [], []
     for label, path, query, htmx, who, target in PAGES:
-        page, headers = _fetch(base, path, query, htmx, cookies.get(who))
+        try:
+            page, headers = _fetch(base, path, query, htmx, cookies.get(who))
+        except (httpx.HTTPError, AttributeError) as error:
+            run.notes.append(f"`{label}` could not be fetched ({error!r}); not measured")
+            continue
         if page.status not in (200, 204):
             run.notes.append(f"`{label}` answered {page.status}; not measured")
             continue
@@ -172,6 +179,7 @@ def measure_pages(run: Run, base: str, cookies: dict) -> None:
         for label, page, headers, target in targets:
             url = page.path + (f"?{page.query}" if page.query else "")
             ours = wrk(base + url, headers)
+            settle(base)
             theirs = wrk(f"http://127.0.0.1:{port}{url}", headers)
             share = ratio(ours["rps"], theirs["rps"])
             run.rows[label] = {"samspel": ours, "ceiling": theirs, "ratio": share,
@@ -185,6 +193,21 @@ def measure_pages(run: Run, base: str, cookies: dict) -> None:
         pages_file.unlink()
 
 
+def settle(base: str, seconds: float = 60) -> None:
+    """Wait until Samspel has worked off what wrk left it (answers it had no time to send):
+    /health/live answers within 250 ms again, or a minute has passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            httpx.get(base + "/health/live", timeout=seconds)
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() - started < 0.25:
+            return
+        time.sleep(0.5)
+
+
 def _wait(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -196,8 +219,12 @@ def _wait(url: str, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-async def change_latency(run: Run, changes: int = 50) -> None:
-    """Commit a new project in Grong, then watch the region's figure of it move; 50 times."""
+INTERVAL_S = 1.0
+
+
+async def change_latency(run: Run, changes: int = 50) -> tuple[int, int]:
+    """Commit a new project in Grong once a second, 50 times, while watching the region's
+    figure of Grong's pre-studies: how long after its commit each change is shown."""
     from services.projects.schemas import NewProject
     from services.projects.service import create_project
     from tenants.context import Scope, connection, tenant_tx
@@ -220,9 +247,24 @@ async def change_latency(run: Run, changes: int = 50) -> None:
         async with tenant_tx(Scope(region_id=region)):
             return await connection().fetchval(figure, grong) or Decimal(0)
 
-    seen, missed = [], 0
+    # One change a second, each committed whether or not the last is shown yet: the k-th is
+    # shown once the count reaches where it was plus k (a recompute counts every change before it).
+    base = await shown()
+    committed: list[float] = []
+    samples: list[tuple[float, Decimal]] = []
+
+    async def watch(until: float) -> None:
+        while time.perf_counter() < until:
+            value = await shown()
+            samples.append((time.perf_counter(), value))
+            if value >= base + changes:
+                return
+            await asyncio.sleep(0.01)
+
+    watcher = asyncio.create_task(watch(time.perf_counter() + changes * INTERVAL_S + 60))
+    start = time.perf_counter()
     for n in range(changes):
-        before = await shown()
+        await asyncio.sleep(max(0.0, start + n * INTERVAL_S - time.perf_counter()))
         async with tenant_tx(Scope(tenant_id=grong, person_id=arne)):
             await create_project(
                 NewProject(title=f"Måling {n + 1}: ny forstudie", phase="forstudie",
@@ -230,26 +272,17 @@ async def change_latency(run: Run, changes: int = 50) -> None:
                            owner_person_id=arne),
                 actor_person_id=arne,
             )  # fmt: skip
-        committed = time.perf_counter()
-        while await shown() <= before:
-            if time.perf_counter() - committed > 20:
-                missed += 1
-                break
-            await asyncio.sleep(0.005)
-        else:
-            seen.append(1000 * (time.perf_counter() - committed))
-    run.figures["change"] = {"changes": changes, "missed": missed, "p50": percentile(seen, 50),
-                             "p95": percentile(seen, 95), "max": max(seen, default=float("nan"))}  # fmt: skip
+        committed.append(time.perf_counter())
+    await watcher
+    seen = []
+    for k, at in enumerate(committed, start=1):
+        shown_at = next((t for t, v in samples if v >= base + k and t >= at), None)
+        if shown_at is not None:
+            seen.append(1000 * (shown_at - at))
+    run.figures["change"] = {"changes": changes, "missed": changes - len(seen),
+                             "p50": percentile(seen, 50), "p95": percentile(seen, 95),
+                             "max": max(seen, default=float("nan"))}  # fmt: skip
     return grong, arne
-
-
-async def recompute(run: Run) -> None:
-    from services.dashboards.service import refresh_everything
-
-    started = time.perf_counter()
-    municipalities, regions = await refresh_everything()
-    run.figures["recompute"] = {"municipalities": municipalities, "regions": regions,
-                                "seconds": time.perf_counter() - started}  # fmt: skip
 
 
 def machine() -> str:
@@ -304,13 +337,19 @@ async def main_async() -> int:
         print(f"bench: loading the {SCALE} dataset into {database_name(url)}", flush=True)
         await _drop(run, url)
         _generate(run)
-        print(f"bench: loaded in {run.figures['generate']['wall_s']:.0f} s", flush=True)
+        g = run.figures["generate"]
+        # The load ends with a full recompute of every dashboard (refresh_everything), timed
+        # by the generator alone: the bench takes that figure rather than pay for a second one.
+        run.figures["recompute"] = {"municipalities": g["dashboards"][0],
+                                    "regions": g["dashboards"][1], "seconds": g["recompute_s"]}  # fmt: skip
+        print(f"bench: loaded in {g['wall_s']:.0f} s, of which the full recompute"
+              f" {g['recompute_s']:.0f} s", flush=True)  # fmt: skip
         db = Database(load().app_database_url, max_size=4)
         await db.start()
         try:
-            await recompute(run)
-            print(f"bench: full recompute {run.figures['recompute']['seconds']:.1f} s", flush=True)
             await _measure(run)
+        except Exception as error:  # noqa: BLE001 - what was measured is written all the same
+            run.notes.append(f"the bench stopped early: {error!r}")
         finally:
             await db.stop()
     finally:
@@ -321,7 +360,10 @@ async def main_async() -> int:
 
 
 async def _measure(run: Run) -> None:
-    with tempfile.TemporaryDirectory() as tmp, running_product(Path(tmp)) as product:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_product(Path(tmp), load_demo=False) as product,
+    ):
         cookies = {ARNE: log_in(product.base, ARNE), MARIT: log_in(product.base, MARIT)}
         print("bench: pages (Samspel, then its ceiling)", flush=True)
         measure_pages(run, product.base, cookies)
@@ -330,7 +372,10 @@ async def _measure(run: Run) -> None:
             f"{product.base}/r/{REGION}/dashboard", 100, 10, {"Cookie": cookies[MARIT]}
         )
         run.figures["rss_web_alone"] = rss_tree(product.pids[1])
-    with tempfile.TemporaryDirectory() as tmp, running_product(Path(tmp), workers=True) as product:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_product(Path(tmp), workers=True, load_demo=False) as product,
+    ):
         print("bench: from a commit to the region dashboard, 50 changes", flush=True)
         grong, arne = await change_latency(run)
         print("bench: the deadline rush (75 s)", flush=True)
@@ -348,7 +393,10 @@ async def _measure(run: Run) -> None:
         return
     os.environ["SAMSPEL_WEB_PROCESSES"] = "2"
     try:
-        with tempfile.TemporaryDirectory() as tmp, running_product(Path(tmp)) as product:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            running_product(Path(tmp), load_demo=False) as product,
+        ):
             print("bench: two web processes", flush=True)
             cookies = {ARNE: log_in(product.base, ARNE), MARIT: log_in(product.base, MARIT)}
             two = {}
@@ -356,6 +404,7 @@ async def _measure(run: Run) -> None:
                 if label in TWO_PROCESSES:
                     headers = {"Cookie": cookies[who]} if who else {}
                     two[label] = wrk(product.base + path, headers)
+                    settle(product.base)
             run.figures["two"] = two
             run.figures["rss_two"] = rss_tree(product.pids[1])
     finally:
@@ -380,7 +429,8 @@ def report(run: Run) -> list[str]:
         f"- Machine: {machine()}; PostgreSQL {f.get('postgres')} and a throw-away redis-server on"
         " the same machine; client and server share the cores.",
         f"- Data: `python -m services.cli generate --scale {SCALE} --seed {SEED}` into a database"
-        f" of its own ({DATABASE}), loaded in {g['wall_s']:.0f} s: "
+        f" of its own ({DATABASE}), loaded in {g['wall_s']:.0f} s (the full recompute at its end"
+        f" included): "
         + ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in g["rows"].items())
         + ".",
         f"- Pages: one uvicorn worker (`python -m web`), `{' '.join(WRK)} -H 'Cookie: …' URL`, each"
@@ -395,15 +445,18 @@ def report(run: Run) -> list[str]:
     for label, r in run.rows.items():
         s, c = r["samspel"], r["ceiling"]
         bad = f" ({s['errors']} non-2xx)" if s["errors"] else ""
+        bad += f" ({s['timeouts']} timed out)" if s["timeouts"] else ""
         out.append(
             f"| `{r['url']}`{' (htmx)' if 'fragment' in label or 'poll' in label else ''}{bad} | {r['bytes']}"
             f" | {s['rps']:.0f} | {s['p50']:.1f} | {s['p99']:.1f} | {c['rps']:.0f} | {c['p50']:.1f}"
             f" | {c['p99']:.1f} | {r['ratio']:.1f} % | ≥ {r['target']} % | {r['verdict']} |"
         )
-    fx = f["fixed"]
-    ch = f["change"]
+    # A phase the run did not reach shows as nan (its note says why).
+    missing = defaultdict(lambda: float("nan"))
+    fx = f.get("fixed", missing)
+    ch = f.get("change", missing)
     rc = f["recompute"]
-    ru = f["rush"]
+    ru = f.get("rush", missing)
     rush_ok = (ru["accepted_before"] == ru["answered_before"] and ru["accepted_after"] == 0
                and ru["lost"] == 0 and ru["unanswered_rows"] == 0 and ru["late_rows"] == 0)  # fmt: skip
     out += [
@@ -416,10 +469,10 @@ def report(run: Run) -> list[str]:
         f" (tests/load/openloop.py) | served {fx['served']:.0f}/s, p50 {fx['p50']:.1f} ms, p95"
         f" {fx['p95']:.1f} ms, p99 {fx['p99']:.1f} ms, {fx['failures']} failed | p95 ≤ 50 ms"
         f" | {verdict(fx['p95'], 50, at_most=True)} |",
-        f"| a committed change (a new project in Grong) to its figure in Indre Namdal's"
-        f" region_figure, which the region dashboard reads; worker and scheduler running |"
+        f"| a committed change (a new project in Grong, one a second) to its figure in Indre"
+        f" Namdal's region_figure, which the region dashboard reads; worker and scheduler running |"
         f" p50 {ch['p50']:.0f} ms, p95 {ch['p95']:.0f} ms, max {ch['max']:.0f} ms over"
-        f" {ch['changes']} changes, {ch['missed']} never seen in 20 s | p95 ≤ 1 s |"
+        f" {ch['changes']} changes, {ch['missed']} not shown within 60 s of the last | p95 ≤ 1 s |"
         f" {verdict(ch['p95'] if not ch['missed'] else float('inf'), 1000, at_most=True)} |",
         f"| full recompute of every dashboard (refresh_everything: {rc['municipalities']}"
         f" municipalities, then {rc['regions']} regions) | {rc['seconds']:.1f} s | ≤ 60 s |"
@@ -440,10 +493,10 @@ def report(run: Run) -> list[str]:
         "| process | pid | MiB |",
         "|---|---:|---:|",
     ]
-    for name, tree in f["rss"]:
+    for name, tree in f.get("rss", []):
         for pid, command, mib in tree:
             out.append(f"| {name}: `{_short(command)}` | {pid} | {mib:.0f} |")
-    for pid, command, mib in f["rss_web_alone"]:
+    for pid, command, mib in f.get("rss_web_alone", []):
         out.append(
             f"| web after the page runs (no workers): `{_short(command)}` | {pid} | {mib:.0f} |"
         )

@@ -68,7 +68,10 @@ async def publish(grong: int, actor: int, lead_s: float) -> tuple[list[int], flo
                     title=f"Fristløp {n + 1}: prosessleiing",
                     description="Måling av innspurten før fristen.",
                     estimated_value=Decimal(450_000),
-                    award_criteria=[AwardCriterion("Kvalitet", 60), AwardCriterion("Pris", 40, True)],
+                    award_criteria=[
+                        AwardCriterion("Kvalitet", 60),
+                        AwardCriterion("Pris", 40, True),
+                    ],
                     qualification_requirements=["Firmaattest"],
                     questions_deadline=deadline - timedelta(seconds=1),
                     bid_deadline=deadline,

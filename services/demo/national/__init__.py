@@ -65,8 +65,8 @@ class World:
     quiet: bool = False
     places: list[Place] = field(default_factory=list)
     region_members: dict[int, list[int]] = field(default_factory=dict)
-    # (organisation id, organisasjonsnummer, the id of the person who acts for it)
-    businesses: list[tuple[int, str, int]] = field(default_factory=list)
+    # (organisation id, organisasjonsnummer, the id and e-mail of the person who acts for it)
+    businesses: list[tuple[int, str, int, str]] = field(default_factory=list)
     # municipality id -> (programme id, [strategy area ids], first year, last year)
     programmes: dict[int, tuple[int, list[int], int, int]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)

@@ -31,7 +31,10 @@ DECIDED = {**APPLICATION, "state": "text", "created_at": "timestamptz",
            "assessed_by": "bigint", "assessed_at": "timestamptz", "eligible_cost": "numeric",
            "requested_amount": "numeric", "grantable_amount": "numeric", "share": "numeric",
            "decided_by": "bigint", "decided_at": "timestamptz", "granted_amount": "numeric",
-           "rejection_reason": "text", "reporting_deadline": "date"}  # fmt: skip
+           "rejection_reason": "text", "conditions": "text", "reporting_deadline": "date",
+           "recommendation": "text", "recommendation_reason": "text", "recommended_by": "bigint",
+           "recommended_at": "timestamptz", "contact_email": "text",
+           "contact_language": "text"}  # fmt: skip
 COST = {"tenant_id": "bigint", "application_id": "bigint", "position": "int",
         "description": "text", "amount": "numeric"}  # fmt: skip
 FINANCING = {"tenant_id": "bigint", "application_id": "bigint", "position": "int",
@@ -134,6 +137,7 @@ def _receipt(call_id, organisation_id, texts, costs, financing) -> bytes:
         "summary": summary, "project": project, "effects": effects,
         "costs": [[c.description, str(c.amount)] for c in costs],
         "financing": [[f.source, f.description, str(f.amount)] for f in financing],
+        "attachments": [],
     })  # fmt: skip
 
 
@@ -141,7 +145,7 @@ async def _today(world: World, rng, calls, count: int, bar) -> None:
     """Applications to open calls, each written and submitted by its organisation's person."""
     for index in range(count):
         tenant_id, call_id, *_ = rng.choice(calls)
-        organisation_id, _, person = rng.choice(world.businesses)
+        organisation_id, _, person, _ = rng.choice(world.businesses)
         texts = _texts(rng, index)
         costs, financing = plans(rng)
         async with tenant_tx(Scope(organisation_id=organisation_id, person_id=person)):
@@ -161,7 +165,8 @@ async def _today(world: World, rng, calls, count: int, bar) -> None:
             if rng.random() < 0.8:
                 await connection().execute(
                     "update grant_application set state = 'submitted', submitted_by = $3,"
-                    " receipt_sha256 = $4 where tenant_id = $1 and id = $2",
+                    " receipt_sha256 = $4, (contact_email, contact_language) = (select email,"
+                    " language from person where id = $3) where tenant_id = $1 and id = $2",
                     tenant_id, key, person,
                     _receipt(call_id, organisation_id, texts, costs, financing),
                 )  # fmt: skip
@@ -172,7 +177,7 @@ async def _history(world: World, rng, calls, count: int, bar) -> None:
     rows, lines = [], {}
     for index in range(count):
         tenant_id, call_id, opens, closes, rules, officer = rng.choice(calls)
-        organisation_id, _, person = rng.choice(world.businesses)
+        organisation_id, _, person, email = rng.choice(world.businesses)
         texts = _texts(rng, 50_000 + index)
         costs, financing = plans(rng)
         created = opens + timedelta(days=rng.randint(0, (closes - opens).days))
@@ -180,6 +185,8 @@ async def _history(world: World, rng, calls, count: int, bar) -> None:
         decided = assessed + timedelta(days=rng.randint(5, 30))
         a = assess(costs, financing, rules)
         state = rng.choices(("granted", "rejected", "in_assessment"), (60, 35, 5))[0]
+        # Above the officials' limit the board decides, on the official's recommendation.
+        board = a.board_decides and state != "in_assessment"
         rows.append((
             tenant_id, call_id, organisation_id, person, *texts, state, _at(created),
             _at(created), person, _receipt(call_id, organisation_id, texts, costs, financing),
@@ -188,8 +195,10 @@ async def _history(world: World, rng, calls, count: int, bar) -> None:
             None if state == "in_assessment" else _at(decided),
             a.grantable if state == "granted" and a.grantable > 0 else None,
             "Prosjektet fell utanfor retningslinene." if state == "rejected" else None,
-            # A tilsegn carries its reporting deadline (0002_decisions.sql): a year on.
+            "Rapport ved prosjektslutt." if state == "granted" else "",
             decided + timedelta(days=365) if state == "granted" else None,
+            state if board else None, "Tilrådd etter vurdering." if board else "",
+            officer if board else None, _at(assessed) if board else None, email, "nb",
         ))  # fmt: skip
         if state == "granted" and a.grantable <= 0:
             raise AssertionError("a generated plan asked for nothing")

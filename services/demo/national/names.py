@@ -35,7 +35,7 @@ _ROOT = ("dal", "fjord", "vik", "berg", "haug", "nes", "øy", "voll", "stad", "h
 # County prefixes of today's kommunenummer; the demo's own (46, 50) are among them.
 _COUNTIES = ("03", "11", "15", "18", "31", "32", "33", "34", "39", "40", "42", "46", "50",
              "55", "56")  # fmt: skip
-_ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
+ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 
 PROJECT_TOPICS = ("Reiseliv og opplevingar", "Lokal matforedling", "Næringsareal",
                   "Kompetanseløft industri", "Grøn omstilling", "Stadutvikling",
@@ -57,7 +57,7 @@ def place_name(index: int) -> str:
 
 
 def slug(name: str) -> str:
-    text = name.translate(_ASCII).lower()
+    text = name.translate(ASCII).lower()
     return "-".join("".join(c if c.isalnum() else " " for c in text).split())
 
 

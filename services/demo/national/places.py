@@ -60,10 +60,13 @@ async def load(world: World) -> None:
     await _businesses(world, [r["kommunenummer"] for r in rows])
 
 
-async def _person(world: World, pid: str, name: str, language: str) -> int:
+def email_of(name: str, number: int) -> str:
+    return f"{name.lower().replace(' ', '.').translate(names.ASCII)}.{number}@example.no"
+
+
+async def _person(world: World, pid: str, name: str, email: str, language: str) -> int:
     """A person as their first login makes them: in the scope of their pid's keyed hash."""
     await rescope(Scope(operator=True, pid_hash=pid_hash(world.pid_key, pid)))
-    email = name.lower().replace(" ", ".").translate(names._ASCII) + "@example.no"
     return await tenancy.ensure_person(name, email, language)
 
 
@@ -75,7 +78,10 @@ async def _staff(world: World, rows) -> None:
             ids = []
             for seat, role in enumerate(("admin", "case_officer")):
                 number = 2 * index + seat
-                person = await _person(world, names.staff_pid(number), person_name(number), "nn")
+                name = person_name(number)
+                person = await _person(
+                    world, names.staff_pid(number), name, email_of(name, number), "nn"
+                )
                 await rescope(OPERATOR)
                 await tenancy.grant_membership(
                     person, "municipality", role, municipality_id=r["id"]
@@ -99,12 +105,14 @@ async def _businesses(world: World, kommunenumre: list[str]) -> None:
             name = f"{names.place_name(index % 400)} {word} AS"
             nr = names.organisasjonsnummer(index)
             organisation = await tenancy.ensure_organisation(nr, name, rng.choice(kommunenumre))
-            person = await _person(world, names.supplier_pid(index), person_name(index + 7), "nb")
+            person_name_ = person_name(index + 7)
+            email = email_of(person_name_, 10_000 + index)
+            person = await _person(world, names.supplier_pid(index), person_name_, email, "nb")
             await rescope(OPERATOR)
             await tenancy.grant_membership(
                 person, "organisation", "admin", organisation_id=organisation
             )
-            world.businesses.append((organisation, nr, person))
+            world.businesses.append((organisation, nr, person, email))
             bar.advance()
     bar.close()
 

@@ -349,3 +349,29 @@ async def test_the_council_reads_its_regional_projects_and_nothing_else(site, pl
     own = await client.get(f"{base}/{plp.projects['food']}", headers={"accept": "text/html"})
     assert own.status_code == 404
     assert not await operator_rows("select 1 from status_report where project_id = $1", regional)
+
+
+async def test_a_participant_lists_a_regional_project_tied_to_the_leads_strategy_area(
+    site, plp, settings
+):
+    """The lead's strategy area is the lead's own row: the participant sees the project
+    without its area's name, and neither the list nor its area filter breaks on that."""
+    from services.projects import service as projects
+    from services.tenancy import service as tenancy
+    from tenants.context import Scope, tenant_tx
+
+    partner = await new_tenant("Deltakar")
+    async with tenant_tx(Scope(operator=True)):
+        await tenancy.add_to_region(plp.tenant.region_id, partner.id)
+    async with tenant_tx(plp.scope()):
+        for label in ("tourism", "industry"):  # two of the lead's areas
+            await projects.set_cost_shares(
+                plp.projects[label],
+                {plp.tenant.kommunenummer: Decimal(70), partner.kommunenummer: Decimal(30)},
+                actor_person_id=plp.owner.id,
+            )
+    admin = await new_person(settings, "Deltakaradmin", seat=in_municipality(partner, "admin"))
+    client = await browser(site, admin)
+    response = await client.get(f"/k/{partner.kommunenummer}/projects")
+    assert response.status_code == 200
+    assert plp.titles["tourism"] in text_of(response)
