@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := web/static/vendor
+INTER_WEIGHTS := 400 500 600 700
 
 # `make test` talks to this machine's PostgreSQL and Redis unless told otherwise.
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/samspel_test
@@ -27,6 +28,11 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 	cp node_modules/@digdir/designsystemet-css/dist/src/index.css $(VENDOR)/designsystemet.css
 	cp node_modules/@digdir/designsystemet-css/dist/theme/designsystemet.css $(VENDOR)/designsystemet-theme.css
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	@# Inter, the typeface Designsystemet is drawn in, self-hosted from Fontsource's package:
+	@# the weights the theme uses, each split by script so a page loads only what it shows.
+	mkdir -p $(VENDOR)/inter/files
+	cat $(foreach w,$(INTER_WEIGHTS),node_modules/@fontsource/inter/$(w).css) > $(VENDOR)/inter/inter.css
+	cp $(foreach w,$(INTER_WEIGHTS),node_modules/@fontsource/inter/files/inter-*-$(w)-normal.woff2) $(VENDOR)/inter/files/
 	touch $@
 
 # Every static text file compressed once (file.gz, file.br beside it); web/assets.py serves them.
@@ -75,11 +81,15 @@ test: setup browser fonts
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(PY) -m pytest
 
-# Throughput, latency and memory of the running product; writes bench/results.md.
+# Samspel at national scale: loads `python -m services.cli generate --scale national` into a
+# database of its own (samspel_bench on the server of SAMSPEL_DATABASE_URL) with a throw-away
+# redis-server, measures each page beside its framework ceiling, the region dashboard at a fixed
+# rate, change-to-dashboard time, a full recompute, a deadline rush and memory, and writes
+# bench/results.md. Under 20 minutes on 2 cores. BENCH_SCALE=small and BENCH_SECONDS=2 try it fast.
 bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
-	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	SAMSPEL_SECRET_KEY="$${SAMSPEL_SECRET_KEY:-bench-secret-bench-secret-bench-secret-00}" \
 	$(PY) -m tests.load.bench
 

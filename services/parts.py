@@ -110,8 +110,15 @@ PARTS: tuple[Part, ...] = (
         "grants",
         "services.grants",
         migrations=True,
-        routes=("web.grants.public", "web.grants.municipality", "web.grants.applicant"),
+        routes=(
+            "web.grants.public",
+            "web.grants.municipality",
+            "web.grants.casework",
+            "web.grants.board",
+            "web.grants.applicant",
+        ),
         demo="services.grants.demo:load_grants",
+        mails="services.grants.mails",
     ),
     Part("notifications", "services.notifications", actors="workers.actors.mail"),
 )

@@ -8,9 +8,11 @@ from contextlib import asynccontextmanager
 
 import httpx
 import redis.asyncio as redis
-from litestar import Litestar, asgi
+from litestar import Litestar, Router, asgi
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.types import Receive, Scope, Send
 
@@ -23,6 +25,7 @@ from services.parts import Part, route_modules
 from web import assets, health
 from web.account import controller as account
 from web.auth import controller as auth
+from web.auth.guards import PUBLIC
 from web.auth.middleware import auth_middleware
 from web.auth.oidc import OidcClient
 from web.errors import domain_error_handler, http_error_handler, internal_error_handler
@@ -165,5 +168,21 @@ def create_app(
         before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
         logging_config=None,
-        openapi_config=None,
+        openapi_config=openapi_config(),
+        # Only the public JSON API is documented (its routes say include_in_schema=True).
+        include_in_schema=False,
+    )
+
+
+def openapi_config() -> OpenAPIConfig:
+    """The public tender API and its OCDS packages, described at /schema (JSON, no script: the
+    document itself, for clients and schemathesis; no page that would load a viewer from a CDN)."""
+    return OpenAPIConfig(
+        title="Samspel public tender API",
+        version="1",
+        description="Published tenders of Norwegian municipalities, as JSON and as OCDS 1.1.",
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+        use_handler_docstrings=True,
+        openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC),
     )

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, ClassVar, NamedTuple, Self
 
-from litestar import Request
+from litestar import Request, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -159,6 +159,12 @@ def _is_form(kind: Any) -> bool:
 
 
 FORMS = [(_is_form, lambda kind, raw: kind.of(raw if isinstance(raw, Mapping) else {}))]
+
+
+def form_post(path: str, *, name: str, guards: list, **options: Any) -> post:
+    """A POST route that takes a form: FORMS reads it, and the answer is 200 unless act()
+    says otherwise (a redirect, or the form again with its errors)."""
+    return post(path, name=name, guards=guards, status_code=200, type_decoders=FORMS, **options)
 
 
 async def upload_of(file: UploadFile | None, *, field: str) -> Upload:

@@ -133,7 +133,8 @@ async def register_person(name: str, email: str, language: str | None) -> int:
 async def memberships_of(person_id: int) -> list[MembershipView]:
     return await fetch_structs(
         MembershipView,
-        _MEMBERSHIP_SELECT + " where ms.person_id = $1 order by ms.scope, ms.id", person_id
+        _MEMBERSHIP_SELECT + " where ms.person_id = $1 order by ms.scope, ms.id",
+        person_id,
     )
 
 
@@ -160,7 +161,8 @@ async def members_of(
         raise ValueError("name a municipality, an organisation or a region")
     return await fetch_structs(
         MembershipView,
-        _MEMBERSHIP_SELECT + f" where ms.{column} = $1 order by p.name, ms.role", value
+        _MEMBERSHIP_SELECT + f" where ms.{column} = $1 order by p.name, ms.role",
+        value,
     )
 
 

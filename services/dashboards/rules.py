@@ -66,9 +66,13 @@ def slices_for(kind: str, slices: Iterable[Slice]) -> tuple[str, ...]:
     return tuple(s.name for s in slices if kind in s.changed_by)
 
 
-def municipality_of(tenant_id: int | None, payload: Mapping) -> int | None:
-    """Whose figures an event changes: a participant's status report changes its lead's."""
-    return payload.get("lead_municipality_id") or tenant_id
+def municipalities_of(tenant_id: int | None, payload: Mapping) -> tuple[int, ...]:
+    """Whose figures an event changes: the municipality it names as the lead (a participant's
+    status report changes its lead's), else its own; and every one in `municipality_ids` (the
+    participants of a regional project, each counting its cost share), once each."""
+    first = payload.get("lead_municipality_id") or tenant_id
+    named = [first, *payload.get("municipality_ids", ())]
+    return tuple(dict.fromkeys(m for m in named if m is not None))
 
 
 # --- the region: each member's aggregates, and the region's sums ------------------------------

@@ -337,12 +337,16 @@ async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
     )
 
 
-async def refresh_municipality_and_regions(
-    tenant_id: int, names: Iterable[str] | None = None
+async def refresh_municipalities_and_regions(
+    municipality_ids: Iterable[int], names: Iterable[str] | None = None
 ) -> None:
-    """What a change event leads to: the municipality's slices, then each of its regions."""
-    await recompute_municipality(tenant_id, names)
-    for region_id in await regions_of(tenant_id):
+    """What a change event leads to: each municipality's slices, then each of their regions
+    once, after every member it reads has been recomputed."""
+    regions: dict[int, None] = {}
+    for tenant_id in municipality_ids:
+        await recompute_municipality(tenant_id, names)
+        regions.update(dict.fromkeys(await regions_of(tenant_id)))
+    for region_id in regions:
         await recompute_region(region_id)
 
 

@@ -7,10 +7,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from services.errors import N_, InvalidInput
+from services.tendering.rules import DOCUMENT_TYPES
 
 SUMMARY_LIMIT = 500
 ORE = Decimal("0.01")
@@ -20,25 +22,58 @@ class ApplicationState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     IN_ASSESSMENT = "in_assessment"
+    RECOMMENDED = "recommended"
     GRANTED = "granted"
     REJECTED = "rejected"
+    APPEALED = "appealed"
 
 
 S = ApplicationState
-# Every step an application may take; the database's guard holds the same list.
+# Every step an application may take; the database's guard (0002_decisions.sql) holds the same.
+# The official decides from in_assessment up to the limit; above it, recommends to the board,
+# which decides in a meeting; a rejection may be appealed once, and the board decides that too.
 STEPS = frozenset(
     {
         (S.DRAFT, S.SUBMITTED),
         (S.SUBMITTED, S.IN_ASSESSMENT),
         (S.IN_ASSESSMENT, S.GRANTED),
         (S.IN_ASSESSMENT, S.REJECTED),
+        (S.IN_ASSESSMENT, S.RECOMMENDED),
+        (S.RECOMMENDED, S.GRANTED),
+        (S.RECOMMENDED, S.REJECTED),
+        (S.REJECTED, S.APPEALED),
+        (S.APPEALED, S.GRANTED),
+        (S.APPEALED, S.REJECTED),
     }
 )
 DECIDED = frozenset({S.GRANTED, S.REJECTED})
+# The states the board decides from, in a meeting: a recommendation, or an appeal.
+BEFORE_THE_BOARD = frozenset({S.RECOMMENDED, S.APPEALED})
+OUTCOMES = (S.GRANTED, S.REJECTED)
 
 
 def may_move(current: str, wanted: str) -> bool:
     return (current, wanted) in STEPS
+
+
+# An appeal (klage) is lodged within three weeks of the decision (forvaltningsloven § 29).
+APPEAL_DAYS = 21
+
+
+def may_appeal(state: str, decided_at: datetime | None, now: datetime, appealed: bool) -> bool:
+    """A rejection, not appealed before, within three weeks of its decision."""
+    if state != S.REJECTED or decided_at is None or appealed:
+        return False
+    return now <= decided_at + timedelta(days=APPEAL_DAYS)
+
+
+def board_outcome(votes: Sequence[str]) -> str | None:
+    """The board's decision by a simple majority of the votes cast; None when tied or none."""
+    granted = sum(1 for v in votes if v == S.GRANTED)
+    rejected = sum(1 for v in votes if v == S.REJECTED)
+    if granted == rejected:
+        return None
+    return S.GRANTED if granted > rejected else S.REJECTED
 
 
 # Where the money of a financing plan comes from; "this_fund" is what the fund is asked for.
@@ -176,6 +211,86 @@ def _nok(amount: Decimal) -> str:
     whole, _, fraction = f"{amount.quantize(ORE):f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", "\u00a0")
     return grouped if fraction == "00" else f"{grouped},{fraction}"
+
+
+# The parts of an application a fund may ask for on top of the summary, project and plans;
+# asked for, they are mandatory in its applications, otherwise they may be left out.
+OPTIONAL_PARTS = ("effects", "attachments")
+
+
+def check_asked_for(asks_for: Sequence[str], *, effects: str, attachments: int) -> None:
+    if "effects" in asks_for and not effects.strip():
+        raise InvalidInput(
+            "grant_effects_missing",
+            N_("This fund asks for the expected effects: write them."),
+            field="effects",
+        )
+    if "attachments" in asks_for and attachments == 0:
+        raise InvalidInput(
+            "grant_attachments_missing",
+            N_("This fund asks for attachments: add at least one file."),
+            field="attachments",
+        )
+
+
+def check_tilsegn_terms(reporting_deadline: date | None, today: date) -> None:
+    """A tilsegn carries a reporting deadline, after the day it is granted."""
+    if reporting_deadline is None:
+        raise InvalidInput(
+            "grant_reporting_deadline_missing",
+            N_("Set the reporting deadline of the tilsegn."),
+            field="reporting_deadline",
+        )
+    if reporting_deadline <= today:
+        raise InvalidInput(
+            "grant_reporting_deadline_past",
+            N_("The reporting deadline comes after today."),
+            field="reporting_deadline",
+        )
+
+
+# Attachments: the kinds of document public bodies exchange (tendering's list), checked by their
+# first bytes too; at most 20 MB a file and 20 files an application.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+
+
+def check_attachment(name: str, media_type: str, content: bytes) -> None:
+    if not name.strip() or len(name) > 255 or any(c in name for c in "/\\\x00"):
+        raise InvalidInput(
+            "grant_attachment_name",
+            N_("A file needs a plain file name."),
+            field="attachments",
+        )
+    if media_type not in DOCUMENT_TYPES:
+        raise InvalidInput(
+            "grant_attachment_type",
+            N_("%(name)s: upload a PDF, Word, Excel, OpenDocument, PNG, JPEG or text file."),
+            field="attachments",
+            values={"name": name},
+        )
+    if not content:
+        raise InvalidInput(
+            "grant_attachment_empty",
+            N_("%(name)s is empty."),
+            field="attachments",
+            values={"name": name},
+        )
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            "grant_attachment_large",
+            N_("%(name)s is larger than 20 MB."),
+            field="attachments",
+            values={"name": name},
+        )
+    signatures = DOCUMENT_TYPES[media_type]
+    if signatures and not any(content.startswith(s) for s in signatures):
+        raise InvalidInput(
+            "grant_attachment_mismatch",
+            N_("%(name)s is not what its type says (%(type)s)."),
+            field="attachments",
+            values={"name": name, "type": media_type},
+        )
 
 
 # Events after which the public list of calls (/grants) may read otherwise.

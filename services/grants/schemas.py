@@ -38,6 +38,7 @@ class FundView(msgspec.Struct, frozen=True):
     max_share: Decimal
     max_amount: Decimal
     decision_limit: Decimal
+    asks_for: list[str] = []
 
 
 class CallView(msgspec.Struct, frozen=True):
@@ -66,6 +67,7 @@ class PublicCallView(msgspec.Struct, frozen=True):
     max_amount: Decimal
     municipality_name: str
     kommunenummer: str
+    asks_for: list[str] = []
 
 
 class ApplicationSummary(msgspec.Struct, frozen=True):
@@ -114,3 +116,27 @@ class ApplicationView(msgspec.Struct, frozen=True):
     granted_amount: Decimal | None
     rejection_reason: str | None
     call_open: bool
+    asks_for: list[str] = []
+    recommendation: str | None = None
+    recommendation_reason: str = ""
+    recommended_at: datetime | None = None
+    conditions: str = ""
+    reporting_deadline: date | None = None
+    decided_in_meeting: int | None = None
+    rank: int | None = None
+    rank_comment: str = ""
+    organisasjonsnummer: str = ""
+    assessed_by: int | None = None
+
+
+class RankedApplication(msgspec.Struct, frozen=True):
+    """One application of a call as the official ranks it, with what the rules give it."""
+
+    id: int
+    title: str
+    organisation_name: str
+    state: str
+    eligible_cost: Decimal
+    requested_amount: Decimal
+    rank: int | None
+    rank_comment: str

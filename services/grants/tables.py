@@ -1,6 +1,6 @@
 """Piccolo mappings of grants; the schema lives in migrations/*.sql, the use-cases in service/."""
 
-from piccolo.columns import BigInt, Bytea, Date, Integer, Numeric, Text, Timestamptz
+from piccolo.columns import Array, BigInt, Boolean, Bytea, Date, Integer, Numeric, Text, Timestamptz
 from piccolo.columns.column_types import BigSerial
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -22,6 +22,7 @@ class GrantFund(Table, tablename="grant_fund"):
     decision_limit = Numeric(digits=(14, 2))
     created_by = BigInt(null=True, default=None)
     created_at = Timestamptz(default=DatabaseNow())
+    asks_for = Array(Text(), default=list)
 
     key = CompositeKey([tenant_id, id])
     unique_name = Unique([tenant_id, name])
@@ -67,6 +68,17 @@ class GrantApplication(Table, tablename="grant_application"):
     decided_at = Timestamptz(null=True, default=None)
     granted_amount = Numeric(digits=(14, 2), null=True, default=None)
     rejection_reason = Text(null=True, default=None)
+    recommendation = Text(null=True, default=None)
+    recommendation_reason = Text()
+    recommended_by = BigInt(null=True, default=None)
+    recommended_at = Timestamptz(null=True, default=None)
+    conditions = Text()
+    reporting_deadline = Date(null=True, default=None)
+    decided_in_meeting = BigInt(null=True, default=None)
+    contact_email = Text()
+    contact_language = Text(null=True, default=None)
+    rank = Integer(null=True, default=None)
+    rank_comment = Text()
 
     key = CompositeKey([tenant_id, id])
 
@@ -90,3 +102,97 @@ class GrantFinancingLine(Table, tablename="grant_financing_line"):
     amount = Numeric(digits=(14, 2))
 
     key = CompositeKey([tenant_id, application_id, position])
+
+
+class GrantHabilitet(Table, tablename="grant_habilitet"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    person_id = BigInt(null=True, default=None)
+    board_member_id = BigInt(null=True, default=None)
+    conflicted = Boolean()
+    note = Text()
+    recorded_by = BigInt()
+    recorded_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantMeeting(Table, tablename="grant_meeting"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    programme_id = BigInt()
+    held_on = Date()
+    place = Text()
+    created_by = BigInt(null=True, default=None)
+    created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantAgendaItem(Table, tablename="grant_agenda_item"):
+    tenant_id = BigInt()
+    meeting_id = BigInt(primary_key=True)
+    application_id = BigInt()
+    position = Integer()
+    kind = Text()
+    outcome = Text(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, meeting_id, application_id])
+
+
+class GrantAttendance(Table, tablename="grant_attendance"):
+    tenant_id = BigInt()
+    meeting_id = BigInt(primary_key=True)
+    board_member_id = BigInt()
+
+    key = CompositeKey([tenant_id, meeting_id, board_member_id])
+
+
+class GrantVote(Table, tablename="grant_vote"):
+    tenant_id = BigInt()
+    meeting_id = BigInt(primary_key=True)
+    application_id = BigInt()
+    board_member_id = BigInt()
+    vote = Text()
+
+    key = CompositeKey([tenant_id, meeting_id, application_id, board_member_id])
+
+
+class GrantAppeal(Table, tablename="grant_appeal"):
+    tenant_id = BigInt()
+    application_id = BigInt(primary_key=True)
+    reason = Text()
+    lodged_by = BigInt()
+    lodged_at = Timestamptz(default=DatabaseNow())
+    outcome = Text(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    meeting_id = BigInt(null=True, default=None)
+
+    key = CompositeKey([tenant_id, application_id])
+
+
+class GrantLetter(Table, tablename="grant_letter"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    kind = Text()
+    language = Text()
+    pdf = Bytea()
+    created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantAttachment(Table, tablename="grant_attachment"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    name = Text()
+    media_type = Text()
+    size = Integer()
+    content = Bytea()
+    created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])

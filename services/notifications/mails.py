@@ -7,7 +7,9 @@ a part or a mail.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from email.message import EmailMessage
@@ -17,7 +19,7 @@ import msgspec
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from services.i18n import LANGUAGES
+from services.i18n import LANGUAGES, gettext
 from services.notifications.sealing import unseal
 from services.parts import mail_modules
 
@@ -26,6 +28,15 @@ OSLO = ZoneInfo("Europe/Oslo")
 # A date in a mail as a letter writes it: "12. mars 2026", "12 March 2026".
 _DATE = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y"}
 _TIME = {"nb": "d. MMMM y 'kl.' HH:mm", "nn": "d. MMMM y 'kl.' HH:mm", "en": "d MMMM y 'at' HH:mm"}
+
+
+class MailAttachment(msgspec.Struct, frozen=True):
+    """A file sent with a mail (a decision letter as a PDF); its bytes travel base64-encoded
+    in the outbox event, so the worker needs nothing but the request to send it."""
+
+    name: str
+    media_type: str
+    content_b64: str
 
 
 class MailRequest(msgspec.Struct, frozen=True):
@@ -38,6 +49,7 @@ class MailRequest(msgspec.Struct, frozen=True):
     sealed: dict[str, str] = {}
     # A periodic job's mail names what it is about and its day, so a repeat requests none.
     once: str | None = None
+    attachments: list[MailAttachment] = []
 
 
 def when(lang: str, moment: str) -> str:
@@ -67,6 +79,25 @@ def score(lang: str, value: str) -> str:
 Template = Callable[[str, dict[str, str]], tuple[str, str]]
 
 
+def letter(lang: str, subject: str, body: str, values: dict[str, str]) -> tuple[str, str]:
+    """A template's subject and body (N_() msgids) in the language, with the values put in;
+    a value neither names is left out."""
+    return gettext(lang, subject, **values), gettext(lang, body, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A template that is a subject and a body and nothing more: the request's values put in,
+    and those `shown` makes for the reader (a date in the reader's words) beside them."""
+
+    subject: str
+    body: str
+    shown: Callable[[str, dict[str, str]], dict[str, str]] = lambda lang, values: {}
+
+    def __call__(self, lang: str, values: dict[str, str]) -> tuple[str, str]:
+        return letter(lang, self.subject, self.body, {**values, **self.shown(lang, values)})
+
+
 def templates() -> dict[str, Template]:
     """Every part's mail templates by name; two parts may not write one name."""
     found: dict[str, Template] = {}
@@ -88,5 +119,14 @@ def compose(request: MailRequest, key: bytes) -> EmailMessage:
     message["To"] = request.to
     message["Subject"] = subject
     message.set_content(body)
-    message["Content-Language"] = lang  # after set_content, which drops Content-* headers
+    for attachment in request.attachments:
+        maintype, _, subtype = attachment.media_type.partition("/")
+        message.add_attachment(
+            base64.b64decode(attachment.content_b64),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment.name,
+        )
+    # After set_content and add_attachment, which move or drop Content-* headers.
+    message["Content-Language"] = lang
     return message

@@ -70,6 +70,5 @@ async def members(
 async def municipalities() -> list[MunicipalityView]:
     """Every municipality (shared reference data): a periodic job visits each in its own scope."""
     return await fetch_structs(
-        MunicipalityView,
-        "select id, kommunenummer, name, maalform from municipality order by id"
+        MunicipalityView, "select id, kommunenummer, name, maalform from municipality order by id"
     )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import msgspec
 
 from infra.settings import Settings
-from services.notifications.mails import MailRequest, templates
+from services.notifications.mails import MailAttachment, MailRequest, templates
 from services.notifications.sealing import seal
 from services.outbox.service import emit
 from tenants.context import connection
+
+if TYPE_CHECKING:  # recipients reads access, which requests its invitations here
+    from services.notifications.recipients import Recipient
 
 MAIL_REQUESTED = "notifications.mail_requested"
 
@@ -27,14 +33,38 @@ async def request_mail(
     secrets: dict[str, str] | None = None,
     key: bytes,
     once: str | None = None,
+    attachments: list[MailAttachment] | None = None,
 ) -> int:
     if template not in templates():
         raise ValueError(f"no mail template {template!r}")
     sealed = {name: seal(key, text) for name, text in (secrets or {}).items()}
     request = MailRequest(
-        to=to, template=template, language=language, values=values, sealed=sealed, once=once
+        to=to,
+        template=template,
+        language=language,
+        values=values,
+        sealed=sealed,
+        once=once,
+        attachments=attachments or [],
     )
     return await emit(MAIL_REQUESTED, msgspec.to_builtins(request))
+
+
+async def request_mails(
+    settings: Settings, people: Iterable[Recipient], template: str, values: dict[str, str]
+) -> int:
+    """One mail of the template to each person, in the person's language; how many."""
+    count = 0
+    for person in people:
+        await request_mail(
+            to=person.email,
+            template=template,
+            language=person.language,
+            values=values,
+            key=mail_key(settings),
+        )
+        count += 1
+    return count
 
 
 async def request_mail_once(

@@ -14,7 +14,7 @@ from services.dashboards.charts import Chart, Drawn, bars
 from services.dashboards.rules import CENT, Figure, Slice, fig, structs
 from services.errors import N_
 from services.i18n import gettext
-from services.projects.figures import PROJECT_CHANGES
+from services.projects.figures import PROJECT_CHANGES, MoneyPart, money_parts
 from tenants.context import connection
 
 HUNDRED = Decimal(100)
@@ -29,8 +29,7 @@ class AreaRow(msgspec.Struct, frozen=True):
 
 
 class AmountRow(msgspec.Struct, frozen=True):
-    """Money of a year: a programme's funding (key = programme id), or a project's commitment
-    or spending (key = its strategy area's id, None when it has none)."""
+    """A programme's funding of a year (key = the programme's id)."""
 
     key: int | None
     year: int
@@ -56,13 +55,14 @@ class KpiMeasurementRow(msgspec.Struct, frozen=True):
 def programme_figures(
     areas: Sequence[AreaRow],
     funding: Sequence[AmountRow],
-    committed: Sequence[AmountRow],
-    spent: Sequence[AmountRow],
+    committed: Sequence[MoneyPart],
+    spent: Sequence[MoneyPart],
     targets: Sequence[KpiTargetRow],
     measurements: Sequence[KpiMeasurementRow],
 ) -> list[Figure]:
     """Budget (the year's funding times the area's share, as the programme page shows it),
-    committed (budgets approved by a go) and spent (status reports) per strategy area and year,
+    the municipality's part of what projects committed (budgets approved by a go) and spent
+    (status reports) per strategy area and year,
     summed over the municipality's programmes by the area's name; KPI targets and the
     latest measured value of each year, summed over programmes by the KPI's code."""
     names = {a.id: (a.name_nb, a.name_nn) for a in areas}
@@ -120,22 +120,9 @@ async def compute(on: date) -> list[Figure]:
         "select programme_id as key, year, sum(amount) as amount from funding_line"
         " where tenant_id = app_tenant_id() group by programme_id, year"
     )
-    # Committed: the budget a go approved, in the year of that go; own projects only (a
-    # regional project counts with its lead, so a region's sum counts it once).
-    committed = await db.fetch(
-        "select p.strategy_area_id as key, extract(year from d.decided_on)::int as year,"
-        " sum(s.approved_budget) as amount from sub_project s"
-        " join project p on p.tenant_id = s.tenant_id and p.id = s.project_id"
-        " join decision_point d on d.tenant_id = s.tenant_id and d.id = s.go_decision_id"
-        " where s.tenant_id = app_tenant_id() and p.tenant_id = app_tenant_id()"
-        " and s.state <> 'planned' group by 1, 2"
-    )
-    spent = await db.fetch(
-        "select p.strategy_area_id as key, extract(year from r.period_end)::int as year,"
-        " sum(r.spent) as amount from status_report r"
-        " join project p on p.tenant_id = r.tenant_id and p.id = r.project_id"
-        " where r.tenant_id = app_tenant_id() and p.tenant_id = app_tenant_id() group by 1, 2"
-    )
+    # Committed and spent: the municipality's part of the projects' money (a regional
+    # project's by each participant's cost share, so a region's sum counts it once).
+    committed, spent = await money_parts()
     targets = await db.fetch(
         "select k.code, k.name, t.year, t.target from kpi_target t"
         " join kpi k on k.tenant_id = t.tenant_id and k.id = t.kpi_id"
@@ -151,8 +138,8 @@ async def compute(on: date) -> list[Figure]:
     return programme_figures(
         structs(AreaRow, areas),
         structs(AmountRow, funding),
-        structs(AmountRow, committed),
-        structs(AmountRow, spent),
+        committed,
+        spent,
         structs(KpiTargetRow, targets),
         structs(KpiMeasurementRow, measurements),
     )

@@ -1,10 +1,13 @@
 """What projects add to the dashboards: running projects per PLP sub-project, those awaiting a
-decision, decision points overdue; and the lists behind those figures."""
+decision, decision points overdue; each municipality's part of the projects' money (the
+programmes' slice shows it per strategy area); and the lists behind those figures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 import msgspec
 
@@ -13,7 +16,7 @@ from services.dashboards.rules import Figure, Slice, fig, structs
 from services.dashboards.service import TODAY
 from services.errors import N_
 from services.i18n import gettext
-from services.projects.rules import PHASE_NAMES, PHASE_ORDER, is_overdue
+from services.projects.rules import PHASE_NAMES, PHASE_ORDER, is_overdue, split_by_cost_shares
 from tenants.context import connection, fetch_structs
 
 
@@ -45,6 +48,9 @@ def project_figures(
 
 async def compute(on: date) -> list[Figure]:
     db = connection()
+    # A project is counted once, by its lead: the lead runs it and decides at its decision
+    # points, so a regional project is one project in the region's sums, not one per
+    # participant. Its money is shared instead (money_parts).
     projects = await db.fetch(
         "select phase, status from project where tenant_id = app_tenant_id() order by id"
     )
@@ -54,10 +60,13 @@ async def compute(on: date) -> list[Figure]:
     return project_figures(structs(ProjectRow, projects), [r["due_date"] for r in dues], on)
 
 
-# The events after which a project's phase, status, money or decision points may differ.
+# The events after which a project's phase, status, money, cost shares or decision points may
+# differ. Each names in `municipality_ids` every municipality whose figures it changes: the
+# lead and the participants of a regional project (see service/_common.emit_project_change).
 PROJECT_CHANGES = frozenset(
     {
         "projects.created",
+        "projects.cost_shares_set",
         "projects.sub_project_closed",
         "projects.decision_point_reached",
         "projects.decision_recorded",
@@ -66,6 +75,84 @@ PROJECT_CHANGES = frozenset(
 )
 
 SLICES = (Slice("projects", changed_by=PROJECT_CHANGES, compute=compute),)
+
+
+# --- the projects' money, each municipality's part of it ----------------------------------------
+
+
+class MoneyRow(msgspec.Struct, frozen=True):
+    """A project's money of a year: a go's approved budget, or a status report's spending."""
+
+    lead_id: int
+    project_id: int
+    strategy_area_id: int | None
+    year: int
+    amount: Decimal
+
+
+class MoneyPart(msgspec.Struct, frozen=True):
+    """The municipality's part of the projects' money in a year, per strategy area of its own
+    (None: no area, or a regional project another municipality leads, whose areas are the
+    lead's and not readable here)."""
+
+    key: int | None
+    year: int
+    amount: Decimal
+
+
+# (lead, project id) -> municipality id -> cost share in per cent, for each regional project.
+CostShares = Mapping[tuple[int, int], Mapping[int, Decimal]]
+
+
+def parts_of(me: int, rows: Sequence[MoneyRow], by_project: CostShares) -> list[MoneyPart]:
+    """The municipality's part of each amount: all of its own local projects' money, and its
+    cost share of each regional project's, split so the participants' parts sum to the amount."""
+    sums: dict[tuple[int | None, int], Decimal] = defaultdict(Decimal)
+    for r in rows:
+        project_shares = by_project.get((r.lead_id, r.project_id))
+        if project_shares:
+            part = split_by_cost_shares(r.amount, project_shares).get(me, Decimal(0))
+        else:
+            part = r.amount if r.lead_id == me else Decimal(0)
+        sums[(r.strategy_area_id if r.lead_id == me else None, r.year)] += part
+    return [MoneyPart(key, year, amount) for (key, year), amount in sums.items()]
+
+
+# The projects the transaction's municipality leads or takes part in (not those its region's
+# council sees: a municipality's figures are its own money).
+_MINE = "(p.tenant_id = app_tenant_id() or project_participant_is_me(p.tenant_id, p.id))"
+
+
+async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
+    """The municipality's part of what the projects have committed (budgets approved by a go,
+    in the year of the go) and spent (status reports, in the year their period ends)."""
+    db = connection()
+    me = await db.fetchval("select app_tenant_id()")
+    committed = await db.fetch(
+        "select p.tenant_id as lead_id, p.id as project_id, p.strategy_area_id,"
+        " extract(year from d.decided_on)::int as year, sum(s.approved_budget) as amount"
+        " from sub_project s join project p on p.tenant_id = s.tenant_id and p.id = s.project_id"
+        " join decision_point d on d.tenant_id = s.tenant_id and d.id = s.go_decision_id"
+        f" where s.state <> 'planned' and {_MINE} group by 1, 2, 3, 4"
+    )
+    spent = await db.fetch(
+        "select p.tenant_id as lead_id, p.id as project_id, p.strategy_area_id,"
+        " extract(year from r.period_end)::int as year, sum(r.spent) as amount"
+        " from status_report r join project p on p.tenant_id = r.tenant_id and p.id = r.project_id"
+        f" where {_MINE} group by 1, 2, 3, 4"
+    )
+    shares: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for r in await db.fetch(
+        "select pp.tenant_id, pp.project_id, pp.municipality_id, pp.cost_share"
+        " from project_participant pp join project p"
+        " on p.tenant_id = pp.tenant_id and p.id = pp.project_id"
+        f" where {_MINE}"
+    ):
+        shares[(r["tenant_id"], r["project_id"])][r["municipality_id"]] = r["cost_share"]
+    return (
+        parts_of(me, structs(MoneyRow, committed), shares),
+        parts_of(me, structs(MoneyRow, spent), shares),
+    )
 
 
 def project_chart(figures: Sequence[Figure], lang: str) -> Drawn | None:

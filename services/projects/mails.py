@@ -11,9 +11,8 @@ from datetime import date
 
 from infra.settings import Settings
 from services.errors import N_
-from services.i18n import gettext
 from services.notifications import recipients
-from services.notifications.mails import day
+from services.notifications.mails import Letter, day
 from services.notifications.service import mail_key, request_mail_once
 from services.projects import service as projects
 from tenants.context import Scope, tenant_tx
@@ -22,16 +21,9 @@ logger = logging.getLogger(__name__)
 OPERATOR = Scope(operator=True)
 
 
-def _decision_point_overdue(lang: str, v: dict[str, str]) -> tuple[str, str]:
-    values = {
-        "project": v["project"],
-        "municipality": v["municipality"],
-        "due": day(lang, v["due_date"]),
-        "link": v["link"],
-    }
-    subject = gettext(lang, N_("A decision is overdue: %(project)s"), **values)
-    body = gettext(
-        lang,
+TEMPLATES = {
+    "decision_point_overdue": Letter(
+        N_("A decision is overdue: %(project)s"),
         N_(
             "The decision point of %(project)s in %(municipality)s was due on %(due)s, and no"
             " decision has been recorded.\n\n"
@@ -39,12 +31,9 @@ def _decision_point_overdue(lang: str, v: dict[str, str]) -> tuple[str, str]:
             " in Samspel:\n%(link)s\n\n"
             "You get this reminder every morning until the decision is recorded."
         ),
-        **values,
+        lambda lang, v: {"due": day(lang, v["due_date"])},
     )
-    return subject, body
-
-
-TEMPLATES = {"decision_point_overdue": _decision_point_overdue}
+}
 
 
 # ---------------------------------------------------------------------------------------------

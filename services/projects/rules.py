@@ -269,6 +269,23 @@ def validate_cost_shares(shares: Mapping[str, Decimal], lead_municipality: str) 
         raise LeadWithoutShare(lead_municipality)
 
 
+def split_by_cost_shares(amount: Decimal, shares: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    """Each participant's part of an amount of a regional project, to the øre, by its cost share.
+
+    The parts sum to the amount exactly (largest remainder: every part is its share rounded
+    down, and the øre left over go to the largest fractions, a tie to the lower id), so a
+    region that sums its members' parts counts each krone once. Every participant computes
+    the same split from the same shares, each in its own transaction.
+    """
+    ore = int((Decimal(amount) * 100).to_integral_value())
+    exact = {m: ore * Decimal(share) / HUNDRED for m, share in shares.items()}
+    parts = {m: int(value) for m, value in exact.items()}
+    left = ore - sum(parts.values())
+    for m in sorted(exact, key=lambda m: (parts[m] - exact[m], m))[:left]:
+        parts[m] += 1
+    return {m: Decimal(part).scaleb(-2) for m, part in parts.items()}
+
+
 class NextStep(StrEnum):
     """The one step a project waits for, in PLP's order."""
 

@@ -17,8 +17,8 @@ from infra.settings import Settings
 from services.errors import N_
 from services.i18n import gettext
 from services.notifications import recipients
-from services.notifications.mails import kroner, score, when
-from services.notifications.service import mail_key, request_mail
+from services.notifications.mails import Letter, kroner, letter, score, when
+from services.notifications.service import request_mails
 from services.tendering import service as tendering
 from services.tendering.roles import CONTRACT_SIGNERS  # they hear that the standstill has ended
 from services.tendering.service import award, notices
@@ -81,15 +81,7 @@ def scores_of(notice: award.AwardNoticeMail) -> str:
 
 
 def _award_notice(lang: str, v: dict[str, str]) -> tuple[str, str]:
-    values = {
-        "tender": v["tender"],
-        "municipality": v["municipality"],
-        "organisation": v["organisation"],
-        "winner": v.get("winner") or "–",
-        "reasons": v["reasons"],
-        "ends": when(lang, v["standstill_ends_at"]),
-        "link": v["link"],
-    }
+    values = {**v, "winner": v.get("winner") or "–", "ends": when(lang, v["standstill_ends_at"])}
     if v["awarded"] == "yes":
         subject = N_("Your bid for %(tender)s has been chosen")
         body = N_(
@@ -115,39 +107,22 @@ def _award_notice(lang: str, v: dict[str, str]) -> tuple[str, str]:
             " Norwegian complaints board for public procurement (KOFA).\n\n"
             "Read the award notice in Samspel:\n%(link)s"
         )
-    return gettext(lang, subject, **values), gettext(lang, body, **values)
+    return letter(lang, subject, body, values)
 
 
-def _standstill_ended(lang: str, v: dict[str, str]) -> tuple[str, str]:
-    values = {
-        "tender": v["tender"],
-        "municipality": v["municipality"],
-        "ends": when(lang, v["standstill_ends_at"]),
-        "link": v["link"],
-    }
-    subject = gettext(lang, N_("The standstill period for %(tender)s has ended"), **values)
-    body = gettext(
-        lang,
+TEMPLATES = {
+    "award_notice": _award_notice,
+    "standstill_ended": Letter(
+        N_("The standstill period for %(tender)s has ended"),
         N_(
             "The standstill period for %(tender)s in %(municipality)s ended on %(ends)s.\n\n"
             "Unless a complaint has stopped the award, the contract may now be signed. Record"
             " the signing in Samspel:\n%(link)s"
         ),
-        **values,
-    )
-    return subject, body
-
-
-def _bid_to_reconfirm(lang: str, v: dict[str, str]) -> tuple[str, str]:
-    values = {
-        "tender": v["tender"],
-        "municipality": v["municipality"],
-        "deadline": when(lang, v["bid_deadline"]),
-        "link": v["link"],
-    }
-    subject = gettext(lang, N_("Reconfirm your bid for %(tender)s"), **values)
-    body = gettext(
-        lang,
+        lambda lang, v: {"ends": when(lang, v["standstill_ends_at"])},
+    ),
+    "bid_to_reconfirm": Letter(
+        N_("Reconfirm your bid for %(tender)s"),
         N_(
             "%(municipality)s has changed the tender documents of %(tender)s after your"
             " organisation sent its bid.\n\n"
@@ -155,16 +130,10 @@ def _bid_to_reconfirm(lang: str, v: dict[str, str]) -> tuple[str, str]:
             " A bid that is not reconfirmed is rejected at the opening.\n\n"
             "Reconfirm the bid in Samspel:\n%(link)s"
         ),
-        **values,
-    )
-    return subject, body
-
-
-def _clarification(lang: str, v: dict[str, str]) -> tuple[str, str]:
-    values = {k: v[k] for k in ("tender", "municipality", "question", "answer", "link")}
-    subject = gettext(lang, N_("A clarification of %(tender)s"), **values)
-    body = gettext(
-        lang,
+        lambda lang, v: {"deadline": when(lang, v["bid_deadline"])},
+    ),
+    "clarification_published": Letter(
+        N_("A clarification of %(tender)s"),
         N_(
             "%(municipality)s has published a clarification of %(tender)s, for every"
             " supplier.\n\n"
@@ -172,21 +141,9 @@ def _clarification(lang: str, v: dict[str, str]) -> tuple[str, str]:
             "The answer:\n%(answer)s\n\n"
             "Read the tender and its clarifications in Samspel:\n%(link)s"
         ),
-        **values,
-    )
-    return subject, body
-
-
-def _new_tender(lang: str, v: dict[str, str]) -> tuple[str, str]:
-    values = {
-        "tender": v["tender"],
-        "municipality": v["municipality"],
-        "deadline": when(lang, v["bid_deadline"]),
-        "link": v["link"],
-    }
-    subject = gettext(lang, N_("%(municipality)s has published a tender: %(tender)s"), **values)
-    body = gettext(
-        lang,
+    ),
+    "new_tender_followed": Letter(
+        N_("%(municipality)s has published a tender: %(tender)s"),
         N_(
             "%(municipality)s, which your organisation follows, has published the tender"
             " %(tender)s. Bids are received until %(deadline)s.\n\n"
@@ -194,17 +151,8 @@ def _new_tender(lang: str, v: dict[str, str]) -> tuple[str, str]:
             "You get this mail because your organisation follows %(municipality)s or its"
             " region; stop following on the tender listing."
         ),
-        **values,
-    )
-    return subject, body
-
-
-TEMPLATES = {
-    "award_notice": _award_notice,
-    "standstill_ended": _standstill_ended,
-    "bid_to_reconfirm": _bid_to_reconfirm,
-    "clarification_published": _clarification,
-    "new_tender_followed": _new_tender,
+        lambda lang, v: {"deadline": when(lang, v["bid_deadline"])},
+    ),
 }
 
 
@@ -241,14 +189,7 @@ async def mail_award_notice(settings: Settings, tenant_id: int, notice_id: int) 
         # The claim and the requests commit together: a second delivery finds it claimed.
         if not await award.mark_award_notice_mailed(notice_id):
             return 0
-        for person in people:
-            await request_mail(
-                to=person.email,
-                template="award_notice",
-                language=person.language,
-                values=values,
-                key=mail_key(settings),
-            )
+        await request_mails(settings, people, "award_notice", values)
     if not people:
         logger.warning(
             "award notice %s: organisation %s has no one to mail", notice_id, notice.organisation_id
@@ -281,14 +222,7 @@ async def mail_ended_standstills(settings: Settings) -> int:
                 "standstill_ends_at": tender.standstill_ends_at.isoformat(),
                 "link": f"{settings.base_url}/k/{tender.kommunenummer}/tenders/{tender_id}",
             }
-            for person in people:
-                await request_mail(
-                    to=person.email,
-                    template="standstill_ended",
-                    language=person.language,
-                    values=values,
-                    key=mail_key(settings),
-                )
+            await request_mails(settings, people, "standstill_ended", values)
         told += 1
     if told:
         logger.info("told %d municipalities' staff that a standstill has ended", told)
@@ -337,15 +271,9 @@ async def _mail_organisations(
                 organisation_id=organisation_id, include=partial(include, senders=senders)
             )
             number = await notices.organisation_number(organisation_id)
-            for person in people:
-                await request_mail(
-                    to=person.email,
-                    template=template,
-                    language=person.language,
-                    values={**values, "link": link(settings, tender_id, number)},
-                    key=mail_key(settings),
-                )
-            mailed += len(people)
+            mailed += await request_mails(
+                settings, people, template, {**values, "link": link(settings, tender_id, number)}
+            )
     return mailed
 
 

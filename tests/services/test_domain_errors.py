@@ -9,8 +9,12 @@ from services.programmes.rules import SharesNotHundred
 def test_a_refusal_with_figures_is_translated_with_the_figures_in_place():
     refusal = SharesNotHundred(Decimal("99.5"))
     assert str(refusal) == "The strategy areas' shares sum to 99.5 %, not 100 %."
-    assert refusal.translated("nb") == "Satsingsområdenes andeler blir til sammen 99.5 %, ikke 100 %."
-    assert refusal.translated("nn") == "Delane til satsingsområda blir til saman 99.5 %, ikkje 100 %."
+    assert (
+        refusal.translated("nb") == "Satsingsområdenes andeler blir til sammen 99.5 %, ikke 100 %."
+    )
+    assert (
+        refusal.translated("nn") == "Delane til satsingsområda blir til saman 99.5 %, ikkje 100 %."
+    )
 
 
 def test_a_refusal_without_figures_is_translated_as_it_stands():

@@ -74,6 +74,7 @@ def test_each_mail_template_is_written_by_one_part():
         "bid_to_reconfirm",
         "clarification_published",
         "decision_point_overdue",
+        "grant_decision_letter",
         "invitation",
         "new_tender_followed",
         "standstill_ended",

@@ -31,14 +31,15 @@ NO_CALLER = {
     "services.tendering.service.read_bid": "a sealed bid's content is read only at the opening (confirm_opening)",
     "services.dashboards.service.recompute_here": "the building block of the worker's recompute_municipality",
     "services.dashboards.service.compute_municipality": "the pure read behind recompute_here",
-    "services.dashboards.service.recompute_region": "run by refresh_municipality_and_regions for each region",
-    "services.dashboards.service.recompute_municipality": "run by refresh_municipality_and_regions",
-    "services.dashboards.service.regions_of": "run by refresh_municipality_and_regions",
+    "services.dashboards.service.recompute_region": "run by refresh_municipalities_and_regions for each region",
+    "services.dashboards.service.recompute_municipality": "run by refresh_municipalities_and_regions",
+    "services.dashboards.service.regions_of": "run by refresh_municipalities_and_regions",
     "services.grants.service.get_fund": "the case page reads its fund through case()",
     "services.grants.service.public_call": "an application reads its call through the applicant's use-cases",
     "services.projects.service.project_row": "the row every project use-case starts from",
     "services.projects.service.council_comments": "get_project reads them for the project page",
     "services.outbox.service.emit": "every use-case writes its events through it",
+    "services.notifications.service.request_mail": "request_mails, request_mail_once and invite call it",
     "services.audit.service.record_change": "every use-case appends to the audit chain through it",
 }
 

@@ -13,4 +13,3 @@ async def test_ready_answers_503_and_names_redis_when_redis_cannot_be_reached(cl
         response = await client.get("/health/ready")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "down": ["redis"]}
-

@@ -131,7 +131,16 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
             "assessment_document_a" if "/assessments/" in path else "document_a"
         ],
         "plan_id": w.extra["plan_a"],
-        "application_id": w.extra["grant_application_a"],
+        "application_id": w.extra[
+            "grant_decided_a"
+            if "/letters/" in path
+            else "grant_with_file_a"
+            if "/attachments/" in path
+            else "grant_application_a"
+        ],
+        "meeting_id": w.extra["grant_meeting_a"],
+        "letter_id": w.extra["grant_letter_a"],
+        "attachment_id": w.extra["grant_attachment_a"],
         "call_id": w.extra["grant_call_a"],
         "report_id": 1,
         "assessment_id": w.extra["assessment_a"],
@@ -259,6 +268,49 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("POST", K + "/grants/applications/{application_id:int}/decision"): (
         "municipality",
         GRANT_ASSESSORS,
+    ),
+    ("POST", K + "/grants/applications/{application_id:int}/recommendation"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("POST", K + "/grants/applications/{application_id:int}/habilitet"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("GET", K + "/grants/applications/{application_id:int}/letters/{letter_id:int}"): (
+        "municipality",
+        GRANT_READERS,
+    ),
+    ("GET", K + "/grants/applications/{application_id:int}/attachments/{attachment_id:int}"): (
+        "municipality",
+        GRANT_READERS,
+    ),
+    ("GET", K + "/grants/calls/{call_id:int}/ranking"): ("municipality", GRANT_READERS),
+    ("POST", K + "/grants/calls/{call_id:int}/ranking"): ("municipality", GRANT_ASSESSORS),
+    ("GET", K + "/grants/meetings"): ("municipality", GRANT_READERS),
+    ("POST", K + "/grants/meetings"): ("municipality", GRANT_ASSESSORS),
+    ("GET", K + "/grants/meetings/{meeting_id:int}"): ("municipality", GRANT_READERS),
+    **{
+        ("POST", K + "/grants/meetings/{meeting_id:int}" + tail): (
+            "municipality",
+            GRANT_ASSESSORS,
+        )
+        for tail in ("/attendance", "/agenda", "/cases/{application_id:int}")
+    },
+    ("POST", ORG + "/grants/applications/{application_id:int}/attachments"): (
+        "organisation",
+        APPLICANTS,
+    ),
+    (
+        "POST",
+        ORG + "/grants/applications/{application_id:int}/attachments/{attachment_id:int}/remove",
+    ): (
+        "organisation",
+        APPLICANTS,
+    ),
+    ("POST", ORG + "/grants/applications/{application_id:int}/appeal"): (
+        "organisation",
+        APPLICANTS,
     ),
     ("POST", ORG + "/grants/calls/{call_id:int}/applications"): ("organisation", APPLICANTS),
     ("POST", ORG + "/grants/applications/{application_id:int}"): ("organisation", APPLICANTS),

@@ -852,6 +852,10 @@ CROSS_TENANT: dict[tuple[str, str], list[Ask]] = {
         Ask("a language", "admin_a", lambda w: {"lang": "nn"}, 303),
         Ask("no language", "admin_a", lambda w: {"lang": "xx"}, 303),
     ],
+    # The OpenAPI document's other renderings: only openapi.json is served; nothing of a tenant's.
+    ("GET", "/schema/{path:str}"): [
+        Ask("a rendering it does not serve", "admin_a", lambda w: {"path": "openapi.yaml"}, 404),
+    ],
 }
 
 
@@ -1049,7 +1053,7 @@ CROSS_TENANT.update(
 
 
 # Routes whose path parameter names nothing of a tenant's; their cases only show nothing changes.
-NO_TENANT_IN_PATH = {("GET", "/language/{lang:str}")}
+NO_TENANT_IN_PATH = {("GET", "/language/{lang:str}"), ("GET", "/schema/{path:str}")}
 
 
 def test_every_route_with_a_path_parameter_has_a_cross_tenant_case(app):

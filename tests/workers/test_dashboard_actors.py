@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from decimal import Decimal
 
 import pendulum
 
+from services.dashboards.rules import WHOLE_REGION
 from services.programmes import service as programmes
+from services.projects import service as projects
 from tenants.context import connection, tenant_tx
 from tests.services.dashboards.dashboard_helpers import (
     fill,
@@ -17,6 +20,7 @@ from tests.services.dashboards.dashboard_helpers import (
     stored_region_rows,
     stored_rows,
 )
+from tests.services.projects.plp_helpers import kommunenummer, new_project
 from tests.services.tendering.tendering_helpers import sleep_until, tender_with_bids
 from workers.actors.dashboards import recompute_dashboards
 from workers.actors.outbox import relay_outbox
@@ -61,11 +65,59 @@ async def test_a_committed_change_updates_the_municipality_and_region_figures(st
         )
         await asyncio.to_thread(stub.join, recompute_dashboards.queue_name, fail_fast=True)
     assert await stored_rows(place.id) == rows == touched(await scratch_rows(place.id))
-    assert ("programmes", "kpi_value", "new_jobs", 2026, "Nye arbeidsplassar", Decimal("7.00")) in rows
+    assert (
+        "programmes",
+        "kpi_value",
+        "new_jobs",
+        2026,
+        "Nye arbeidsplassar",
+        Decimal("7.00"),
+    ) in rows
     region = await stored_region_rows(place.region_id)
     expected = await scratch_region_rows(place.region_id, [place.id])
     assert [r for r in region if r[1] != "tenders"] == [r for r in expected if r[1] != "tenders"]
     assert (0, "programmes", "kpi_value", "new_jobs", 2026) in [r[:5] for r in region]
+
+
+def committed(rows: list[tuple]) -> dict[str, Decimal]:
+    return {r[2]: r[-1] for r in rows if r[:2] == ("programmes", "committed")}
+
+
+async def test_a_regional_projects_events_reach_every_participant_and_the_region_once(
+    stub, run_worker
+):
+    lead = await new_place("Leiar")
+    partner = await new_place("Partnar", region_id=lead.region_id)
+    third = await new_place("Tredje", region_id=lead.region_id)
+    lead_nr, partner_nr = await kommunenummer(lead.id), await kommunenummer(partner.id)
+    project_id = await new_project(
+        lead.id,
+        lead.owner,
+        budget="500000",
+        decided_on=date(2026, 2, 1),
+        programme_id=lead.programme_id,
+        strategy_area_id=lead.areas[0],
+        cost_shares={lead_nr: Decimal(60), partner_nr: Decimal(40)},
+    )
+    with run_worker(stub, threads=2):
+        await _drain(stub)
+    assert committed(await stored_rows(lead.id)) == {"Reiseliv": Decimal("300000.00")}
+    assert committed(await stored_rows(partner.id)) == {"": Decimal("200000.00")}
+    # The third member of the region takes no part: nothing of the project counts there.
+    assert committed(await stored_rows(third.id)) == {}
+
+    async with tenant_tx(lead.scope()):
+        await projects.set_cost_shares(
+            project_id, {lead_nr: Decimal(25), partner_nr: Decimal(75)}, actor_person_id=lead.owner
+        )
+    with run_worker(stub, threads=2):
+        await _drain(stub)
+    assert committed(await stored_rows(lead.id)) == {"Reiseliv": Decimal("125000.00")}
+    assert committed(await stored_rows(partner.id)) == {"": Decimal("375000.00")}
+    region = await stored_region_rows(lead.region_id)
+    assert sum(r[-1] for r in region if r[0] == WHOLE_REGION and r[2] == "committed") == 500000
+    for place in (lead, partner):
+        assert await stored_rows(place.id) == touched(await scratch_rows(place.id))
 
 
 async def test_the_minute_job_closes_a_tender_whose_deadline_passed(stub, run_worker):

@@ -3,6 +3,7 @@ it (then locked, with its receipt), and following the case. Every use-case runs 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import Annotated
 
@@ -12,17 +13,21 @@ from litestar.response import Response, Template
 
 from services.grants import service as grants
 from services.grants.roles import APPLICANTS
+from services.grants.rules import APPEAL_DAYS, MAX_ATTACHMENT_BYTES, may_appeal
 from services.grants.schemas import ApplicationView
-from tenants.context import tenant_tx
+from tenants.context import connection, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import organisation_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED
-from web.grants.forms import ApplicationForm, StartForm
+from web.forms import FORMS, MULTI_PART, URL_ENCODED
+from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
 from web.grants.pages import page
+from web.projects.export import attachment as disposition
 
 HOME = "/o/{organisasjonsnummer:str}/grants"
 ONE = HOME + "/applications/{application_id:int}"
 BLANK_ROWS = 2  # empty rows below each plan's lines, for new ones
+# Several files at once, each up to the rules' limit: the body may carry a few of them.
+MAX_UPLOAD = 4 * MAX_ATTACHMENT_BYTES + 1024 * 1024
 
 
 def _base(request: Request) -> str:
@@ -105,6 +110,10 @@ async def _application(
 ) -> Template:
     async with tenant_tx():
         application = await grants.own_application(application_id)
+        files = await grants.attachments_of(application_id)
+        letters = await grants.letters_of(application_id)
+        appeal = await grants.appeal_of(application_id)
+        now = await connection().fetchval("select now()")
     shown = form if form is not None else form_of(application)
     return page(
         request,
@@ -116,6 +125,14 @@ async def _application(
         cost_rows=rows(shown, "cost_description-"),
         financing_rows=rows(shown, "fin_source-"),
         may_write=principal_of(request).active.role in APPLICANTS,
+        files=files,
+        files_base=f"{_base(request)}/applications/{application_id}/attachments",
+        letters=letters,
+        appeal=appeal,
+        may_appeal=may_appeal(application.state, application.decided_at, now, appeal is not None),
+        appeal_until=application.decided_at + timedelta(days=APPEAL_DAYS)
+        if application.decided_at
+        else None,
         **context,
     )
 
@@ -176,4 +193,125 @@ async def submit(
     )
 
 
-ROUTES = [home, start, application, save, submit]
+@post(
+    ONE + "/attachments",
+    guards=[organisation_member(*APPLICANTS)],
+    name="add_grant_attachments",
+    status_code=200,
+    request_max_body_size=MAX_UPLOAD,
+    type_decoders=FORMS,
+)
+async def add_attachments(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[AttachmentsForm, MULTI_PART],
+) -> Response:
+    async def work():
+        return await grants.add_attachments(
+            application_id, await data.files(), person_id=person_of(request)
+        )
+
+    return await act(
+        request,
+        work,
+        done=f"{_base(request)}/applications/{application_id}#attachments",
+        again=again_with(partial(_application, request, application_id), "files_errors"),
+    )
+
+
+@post(
+    ONE + "/attachments/{attachment_id:int}/remove",
+    guards=[organisation_member(*APPLICANTS)],
+    name="remove_grant_attachment",
+    status_code=200,
+)
+async def remove_attachment(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    attachment_id: FromPath[int],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.remove_attachment(
+            application_id, attachment_id, person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/applications/{application_id}#attachments",
+    )
+
+
+@get(
+    ONE + "/attachments/{attachment_id:int}",
+    guards=[organisation_member()],
+    name="own_grant_attachment",
+)
+async def attachment(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    attachment_id: FromPath[int],
+) -> Response:
+    async with tenant_tx():
+        found = await grants.attachment(application_id, attachment_id, own=True)
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": disposition(found.name)},
+    )
+
+
+@get(ONE + "/letters/{letter_id:int}", guards=[organisation_member()], name="own_grant_letter")
+async def letter(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    letter_id: FromPath[int],
+) -> Response:
+    async with tenant_tx():
+        await grants.own_application(application_id)  # the organisation's own, or 404
+        name, pdf = await grants.letter(application_id, letter_id)
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": disposition(name)}
+    )
+
+
+@post(
+    ONE + "/appeal",
+    guards=[organisation_member(*APPLICANTS)],
+    name="appeal_grant_decision",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def appeal(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[AppealForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.lodge_appeal(
+            application_id, reason=data.checked().appeal_reason, person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/applications/{application_id}#appeal",
+        again=again_with(
+            partial(_application, request, application_id),
+            "appeal_errors",
+            appeal_form=data.texts(),
+        ),
+    )
+
+
+ROUTES = [
+    home,
+    start,
+    application,
+    save,
+    submit,
+    add_attachments,
+    remove_attachment,
+    attachment,
+    letter,
+    appeal,
+]

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from litestar.datastructures import UploadFile
+
 from services import inputs
-from services.errors import N_
+from services.errors import N_, InvalidInput, required_text
 from services.grants.schemas import CostLineInput, FinancingLineInput
-from web.forms import Form
+from services.grants.service import AttachmentInput
+from web.forms import Form, file_name
 
 
 class FundForm(Form):
     LIMITS = {"name": 300}
+    # One checkbox per optional part the fund asks for: asks:effects, asks:attachments.
+    PREFIXED = ("asks:",)
+    PREFIX_FIELDS = {"asks:": "asks_for"}
 
     name: str = ""
     strategy_area_id: str = ""
@@ -29,6 +37,7 @@ class FundForm(Form):
             )
         return {
             "name": self.name,
+            "asks_for": [part for part, on in self.prefixed["asks:"].items() if on],
             "strategy_area_id": area,
             "max_share": share,
             "max_amount": amount,
@@ -111,10 +120,141 @@ class ApplicationForm(Form):
         }
 
 
+def yes_no(value: str, field: str) -> bool:
+    """A yes/no pair of radio buttons that must be answered."""
+    if value not in ("yes", "no"):
+        raise InvalidInput(f"{field}_missing", N_("Answer yes or no."), field=field)
+    return value == "yes"
+
+
+def optional_day(value: str, field: str) -> date | None:
+    return inputs.day(value, field) if value else None
+
+
 class AssessmentForm(Form):
     comment: str = ""
+    conflicted: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            conflicted = read(yes_no, self.conflicted, "conflicted")
+        return {"comment": self.comment, "conflicted": conflicted}
 
 
 class DecisionForm(Form):
     outcome: str = ""
     reason: str = ""
+    conditions: str = ""
+    reporting_deadline: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            deadline = read(optional_day, self.reporting_deadline, "reporting_deadline")
+        return {
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "conditions": self.conditions,
+            "reporting_deadline": deadline,
+        }
+
+
+class RecommendationForm(Form):
+    recommendation: str = ""
+    recommendation_reason: str = ""
+
+
+class MemberHabilitetForm(Form):
+    board_member_id: str = ""
+    conflicted: str = ""
+    note: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            member = read(inputs.whole, self.board_member_id, "board_member_id")
+            conflicted = read(yes_no, self.conflicted, "conflicted")
+        return {"board_member_id": member, "conflicted": conflicted, "note": self.note}
+
+
+class RankingForm(Form):
+    """Each application's place (rank-<id>) and the official's comment (comment-<id>)."""
+
+    PREFIXED = ("rank-", "comment-")
+    PREFIX_FIELDS = {"rank-": "ranks", "comment-": "ranks"}
+
+    def ranks(self) -> dict[int, tuple[int | None, str]]:
+        found: dict[int, tuple[int | None, str]] = {}
+        with self.reading() as read:
+            for key in sorted(set(self.prefixed["rank-"]) | set(self.prefixed["comment-"])):
+                if not key.isdigit():
+                    continue
+                typed = self.prefixed["rank-"].get(key, "")
+                place = read(inputs.whole, typed, f"rank-{key}") if typed else None
+                found[int(key)] = (place, self.prefixed["comment-"].get(key, ""))
+        return found
+
+
+class MeetingForm(Form):
+    LIMITS = {"place": 300}
+
+    programme_id: str = ""
+    held_on: str = ""
+    place: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            programme = read(
+                inputs.whole, self.programme_id, "programme_id", N_("Choose a programme.")
+            )
+            held_on = read(inputs.day, self.held_on, "held_on")
+            place = read(required_text, self.place, "place", 300)
+        return {"programme_id": programme, "held_on": held_on, "place": place}
+
+
+class AttendanceForm(Form):
+    """A checkbox per board member: present-<member id>."""
+
+    PREFIXED = ("present-",)
+    PREFIX_FIELDS = {"present-": "present"}
+
+    def members(self) -> list[int]:
+        return [int(k) for k, on in self.prefixed["present-"].items() if k.isdigit() and on]
+
+
+class BoardDecisionForm(Form):
+    """Each present member's vote (vote-<member id>: granted | rejected), and the terms."""
+
+    PREFIXED = ("vote-",)
+    PREFIX_FIELDS = {"vote-": "votes"}
+
+    reason: str = ""
+    conditions: str = ""
+    reporting_deadline: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            deadline = read(optional_day, self.reporting_deadline, "reporting_deadline")
+        return {
+            "votes": {int(k): v for k, v in self.prefixed["vote-"].items() if k.isdigit()},
+            "reason": self.reason,
+            "conditions": self.conditions,
+            "reporting_deadline": deadline,
+        }
+
+
+class AttachmentsForm(Form):
+    attachments: list[UploadFile] = []  # noqa: RUF012 - a form's field, not shared state
+
+    async def files(self) -> list[AttachmentInput]:
+        with self.reading() as read:
+            names = [read(file_name, upload, "attachments") for upload in self.attachments]
+        found = []
+        for upload, name in zip(self.attachments, names, strict=True):
+            content = await upload.read()
+            found.append(
+                AttachmentInput(name, upload.content_type or "application/octet-stream", content)
+            )
+        return found
+
+
+class AppealForm(Form):
+    appeal_reason: str = ""

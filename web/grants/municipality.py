@@ -107,6 +107,12 @@ async def open_call(
 async def _case(request: Request, application_id: int, *, status: int = 200, **context):
     async with tenant_tx():
         found = await grants.case(application_id)
+        declarations = await grants.declarations(application_id)
+        board = await grants.board_of(found.fund.programme_id) if found.fund.programme_id else []
+        letters = await grants.letters_of(application_id)
+        files = await grants.attachments_of(application_id)
+        appeal = await grants.appeal_of(application_id)
+    officer = principal_of(request).person.id
     return page(
         request,
         "grants/municipality/case.html",
@@ -118,6 +124,14 @@ async def _case(request: Request, application_id: int, *, status: int = 200, **c
         figures=found.assessment,
         may_grant=found.assessment.grantable > 0,
         may_assess=_role(request) in ASSESSORS,
+        may_declare=_role(request) in ASSESSORS and found.application.assessed_by == officer,
+        declarations=[d for d in declarations if d.board_member_id is None],
+        member_declarations={d.board_member_id: d for d in declarations if d.board_member_id},
+        board=board,
+        board_options=[(str(m.id), m.name) for m in board],
+        letters=letters,
+        files=files,
+        appeal=appeal,
         **context,
     )
 
@@ -145,7 +159,7 @@ async def assess(
     return await act(
         request,
         lambda: grants.assess_application(
-            application_id, comment=data.checked().comment, actor_person_id=person_of(request)
+            application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}",
         again=again_with(
@@ -167,14 +181,10 @@ async def decide(
     application_id: FromPath[int],
     data: Annotated[DecisionForm, URL_ENCODED],
 ) -> Response:
-    checked = data.checked
     return await act(
         request,
         lambda: grants.decide_application(
-            application_id,
-            outcome=checked().outcome,
-            reason=checked().reason,
-            actor_person_id=person_of(request),
+            application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}",
         again=again_with(

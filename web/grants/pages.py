@@ -17,9 +17,14 @@ STATES = {
     "draft": N_("Draft"),
     "submitted": N_("Submitted"),
     "in_assessment": N_("In assessment"),
+    "recommended": N_("Recommended to the board"),
     "granted": N_("Granted"),
     "rejected": N_("Rejected"),
+    "appealed": N_("Appealed"),
 }
+OUTCOMES = {"granted": N_("Grant"), "rejected": N_("Reject")}
+PARTS = {"effects": N_("Expected effects"), "attachments": N_("Attachments")}
+SEATS = {"politician": N_("Politician"), "business": N_("Business"), "observer": N_("Observer")}
 SOURCES = {
     "this_fund": N_("Applied for from this fund"),
     "own": N_("Own funds"),
@@ -28,6 +33,13 @@ SOURCES = {
     "other_private": N_("Other private funding"),
 }
 assert tuple(SOURCES) == FINANCING_SOURCES  # noqa: S101 - the page names every source the rules know
+
+
+def file_size(size: int) -> str:
+    """A file's size as a person reads it: "12 kB", "3,4 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
 def the_day(value: date | None) -> str:
@@ -40,6 +52,10 @@ def page(
     """A grant page, or its fragment for an htmx swap, with the names it draws from."""
     lang = request.state.get("lang", "nb")
     context.setdefault("STATES", STATES)
+    context.setdefault("OUTCOMES", OUTCOMES)
+    context.setdefault("PARTS", PARTS)
+    context.setdefault("SEATS", SEATS)
+    context.setdefault("size", file_size)
     context.setdefault("SOURCES", SOURCES)
     context.setdefault("source_options", [(k, gettext(lang, v)) for k, v in SOURCES.items()])
     context.setdefault("SUMMARY_LIMIT", SUMMARY_LIMIT)

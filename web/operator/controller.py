@@ -16,7 +16,7 @@ from tenants.context import connection, tenant_tx
 from web.account.controller import invitation_mail
 from web.actions import Again, act, again_with
 from web.auth.guards import operator, principal_of
-from web.forms import FORMS, URL_ENCODED, Form, client_address
+from web.forms import FORMS, URL_ENCODED, Form, client_address, form_post
 from web.templating import render
 
 
@@ -102,69 +102,60 @@ async def create_municipality(
     return await act(request, work, done=lambda _: _page(request), again=_again(request, data))
 
 
-@post(
+async def _invite(
+    request: Request,
+    data: AdminForm | CouncilForm,
+    scope: str,
+    role: str | None,
+    place: tuple[str, str],
+    **again: str,
+) -> Response:
+    """Invite the form's address as `role` (None: the role the form chose) to the place the
+    query `place` finds (404 when none); the page then shows the link as well."""
+
+    async def work() -> str:
+        place_id = await connection().fetchval(*place)
+        if place_id is None:
+            raise NotFound(f"{scope}_unknown", N_("There is nothing here."))
+        form = data.checked()
+        return await access.invite(
+            scope=scope,
+            role=role or form.role,
+            email=form.email,
+            invited_by=principal_of(request).person.id,
+            client_address=client_address(request),
+            mail=invitation_mail(request),
+            **{f"{scope}_id": place_id},
+        )
+
+    async def invited(token: str) -> Response:
+        link = f"{request.app.state.settings.base_url}/invitations/{token}"
+        return await _page(request, invited=data.email, link=link)
+
+    return await act(request, work, done=invited, again=_again(request, data, **again))
+
+
+@form_post(
     "/operator/municipalities/{kommunenummer:str}/admin-invitations",
-    guards=[operator],
     name="operator_invite_admin",
-    type_decoders=FORMS,
+    guards=[operator],
 )
 async def invite_admin(
     request: Request, kommunenummer: FromPath[str], data: Annotated[AdminForm, URL_ENCODED]
 ) -> Response:
-    async def work() -> str:
-        municipality_id = await connection().fetchval(
-            "select id from municipality where kommunenummer = $1", kommunenummer
-        )
-        if municipality_id is None:
-            raise NotFound("municipality_unknown", N_("There is nothing here."))
-        return await access.invite(
-            scope="municipality",
-            role="admin",
-            email=data.checked().email,
-            invited_by=principal_of(request).person.id,
-            municipality_id=municipality_id,
-            client_address=client_address(request),
-            mail=invitation_mail(request),
-        )
-
-    async def invited(token: str) -> Response:
-        link = f"{request.app.state.settings.base_url}/invitations/{token}"
-        return await _page(request, invited=data.email, link=link)
-
-    return await act(
-        request, work, done=invited, again=_again(request, data, admin_for=kommunenummer)
-    )
+    find = ("select id from municipality where kommunenummer = $1", kommunenummer)
+    return await _invite(request, data, "municipality", "admin", find, admin_for=kommunenummer)
 
 
-@post(
+@form_post(
     "/operator/regions/{region_slug:str}/council-invitations",
-    guards=[operator],
     name="operator_invite_council_member",
-    type_decoders=FORMS,
+    guards=[operator],
 )
 async def invite_council_member(
     request: Request, region_slug: FromPath[str], data: Annotated[CouncilForm, URL_ENCODED]
 ) -> Response:
-    async def work() -> str:
-        region_id = await connection().fetchval(
-            "select id from region where slug = $1", region_slug
-        )
-        if region_id is None:
-            raise NotFound("region_unknown", N_("There is nothing here."))
-        return await access.invite(
-            scope="region",
-            role=data.checked().role,
-            email=data.email,
-            invited_by=principal_of(request).person.id,
-            region_id=region_id,
-            client_address=client_address(request),
-            mail=invitation_mail(request),
-        )
+    find = ("select id from region where slug = $1", region_slug)
+    return await _invite(request, data, "region", None, find, council_for=region_slug)
 
-    async def invited(token: str) -> Response:
-        link = f"{request.app.state.settings.base_url}/invitations/{token}"
-        return await _page(request, invited=data.email, link=link)
 
-    return await act(
-        request, work, done=invited, again=_again(request, data, council_for=region_slug)
-    )

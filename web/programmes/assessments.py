@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -17,7 +17,7 @@ from services.projects import documents
 from services.projects.rules import MAX_DOCUMENT_BYTES
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member
-from web.forms import FORMS, MULTI_PART, upload_of
+from web.forms import MULTI_PART, form_post, upload_of
 from web.programmes.forms import AssessmentForm
 from web.programmes.pages import ONE, FormPage, actor
 from web.projects.export import attachment
@@ -60,13 +60,11 @@ async def programme_assessments(
     return await ASSESSMENTS_PAGE.draw(request, programme_id)
 
 
-@post(
+@form_post(
     ASSESSMENTS,
-    guards=[municipality_member(*MANAGERS)],
     name="record_status_assessment",
-    status_code=200,
+    guards=[municipality_member(*MANAGERS)],
     request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
 )
 async def record_status_assessment(
     request: Request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
@@ -18,7 +18,7 @@ from services.programmes.schemas import KpiView, ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.programmes.pages import LIST, ONE, STANDARD_KPI_NAMES, base_of, overview_of, page
 from web.templating import wants_fragment
 
@@ -123,12 +123,10 @@ async def _edit_kpi(
     return await act(request, work, done=done, again=again)
 
 
-@post(
+@form_post(
     KPI + "/measurements",
-    guards=[municipality_member(*EDITORS)],
     name="record_kpi_measurement",
-    status_code=200,
-    type_decoders=FORMS,
+    guards=[municipality_member(*EDITORS)],
 )
 async def record_kpi_measurement(
     request: Request,
@@ -148,13 +146,7 @@ async def record_kpi_measurement(
     return await _edit_kpi(request, programme_id, kpi_id, data, "measurement", change)
 
 
-@post(
-    KPI + "/targets",
-    guards=[municipality_member(*EDITORS)],
-    name="set_kpi_target",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(KPI + "/targets", name="set_kpi_target", guards=[municipality_member(*EDITORS)])
 async def set_kpi_target(
     request: Request,
     kommunenummer: FromPath[str],
@@ -171,13 +163,7 @@ async def set_kpi_target(
     return await _edit_kpi(request, programme_id, kpi_id, data, "target", change)
 
 
-@post(
-    KPI + "/baseline",
-    guards=[municipality_member(*MANAGERS)],
-    name="set_kpi_baseline",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(KPI + "/baseline", name="set_kpi_baseline", guards=[municipality_member(*MANAGERS)])
 async def set_kpi_baseline(
     request: Request,
     kommunenummer: FromPath[str],

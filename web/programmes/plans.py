@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -15,7 +15,7 @@ from services.programmes import service as programmes
 from services.programmes.roles import MANAGERS, PLAN_STEPPERS
 from services.programmes.schemas import AssessmentView, ProgrammeOverview
 from web.auth.guards import municipality_member
-from web.forms import FORMS, URL_ENCODED
+from web.forms import URL_ENCODED, form_post
 from web.programmes.forms import PlanForm, StepForm
 from web.programmes.pages import ONE, FormPage, actor
 
@@ -66,13 +66,7 @@ async def action_plans(
     return await PLANS_PAGE.draw(request, programme_id)
 
 
-@post(
-    PLANS,
-    guards=[municipality_member(*MANAGERS)],
-    name="draft_action_plan",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(PLANS, name="draft_action_plan", guards=[municipality_member(*MANAGERS)])
 async def draft_action_plan(
     request: Request,
     kommunenummer: FromPath[str],
@@ -88,12 +82,10 @@ async def draft_action_plan(
     return await PLANS_PAGE.act(request, programme_id, "draft", data, work, "plans")
 
 
-@post(
+@form_post(
     PLANS + "/{plan_id:int}/state",
-    guards=[municipality_member(*PLAN_STEPPERS)],
     name="move_action_plan",
-    status_code=200,
-    type_decoders=FORMS,
+    guards=[municipality_member(*PLAN_STEPPERS)],
 )
 async def move_action_plan(
     request: Request,

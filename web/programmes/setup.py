@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -16,7 +16,7 @@ from services.programmes.schemas import ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member
-from web.forms import FORMS, URL_ENCODED
+from web.forms import URL_ENCODED, form_post
 from web.programmes.forms import (
     BoardMemberForm,
     FundingForm,
@@ -62,13 +62,7 @@ async def new_programme(request: Request, kommunenummer: FromPath[str]) -> Templ
     return await _new_page(request, {"kind": "omstilling"}, {})
 
 
-@post(
-    LIST,
-    guards=[municipality_member(*MANAGERS)],
-    name="create_programme",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(LIST, name="create_programme", guards=[municipality_member(*MANAGERS)])
 async def create_programme(
     request: Request, kommunenummer: FromPath[str], data: Annotated[ProgrammeForm, URL_ENCODED]
 ) -> Response:
@@ -150,13 +144,7 @@ async def strategy_share_sum(
 
 
 def _setup_post(path: str, name: str):
-    return post(
-        ONE + path,
-        guards=[municipality_member(*MANAGERS)],
-        name=name,
-        status_code=200,
-        type_decoders=FORMS,
-    )
+    return form_post(ONE + path, name=name, guards=[municipality_member(*MANAGERS)])
 
 
 @_setup_post("/stage", "move_programme_stage")

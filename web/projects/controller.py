@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Response, Template
@@ -24,7 +24,7 @@ from services.projects.service import MyPart
 from tenants.context import tenant_tx
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of, region_member
-from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form
+from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
 from web.projects import export
 from web.projects.creation import Shares, shares_of
 from web.projects.forms import DecisionForm, DocumentForm, StatusReportForm, filters_of
@@ -261,13 +261,7 @@ async def decision_dialog(
     return _decision_page(request, detail)
 
 
-@post(
-    ONE + "/decision",
-    guards=[municipality_member()],
-    name="record_decision",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/decision", name="record_decision", guards=[municipality_member()])
 async def record_decision(
     request: Request,
     kommunenummer: FromPath[str],
@@ -308,12 +302,10 @@ def _again_with(request: Request, project_id: int, fragment: str, **context) -> 
     return again
 
 
-@post(
+@form_post(
     ONE + "/status-reports",
-    guards=[municipality_member(*WRITERS)],
     name="add_status_report",
-    status_code=200,
-    type_decoders=FORMS,
+    guards=[municipality_member(*WRITERS)],
 )
 async def add_status_report(
     request: Request,
@@ -331,13 +323,11 @@ async def add_status_report(
     )
 
 
-@post(
+@form_post(
     ONE + "/documents",
-    guards=[municipality_member(*WRITERS)],
     name="upload_document",
-    status_code=200,
+    guards=[municipality_member(*WRITERS)],
     request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
 )
 async def upload_document(
     request: Request,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Request, post
+from litestar import Request
 from litestar.params import FromPath
 from litestar.response import Response
 
 from services.projects import service as projects
 from web.actions import act
 from web.auth.guards import principal_of, region_member
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.projects.controller import COUNCIL_LIST, back_to, project_page_of, project_view
 
 
@@ -19,12 +19,10 @@ class CommentForm(Form):
     body: str = ""
 
 
-@post(
+@form_post(
     COUNCIL_LIST + "/{project_id:int}/status-reports/{report_id:int}/comments",
-    guards=[region_member()],
     name="comment_on_status_report",
-    status_code=200,
-    type_decoders=FORMS,
+    guards=[region_member()],
 )
 async def comment_on_status_report(
     request: Request,

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -23,7 +23,7 @@ from services.projects.schemas import NewProject, SteeringMemberInput
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.i18n import gettext
 from web.projects.pages import page
 
@@ -275,12 +275,10 @@ async def shares(request: Request, kommunenummer: FromPath[str]) -> Template:
     return page(request, "projects/_shares.html", "projects/_shares.html", shares=summed)
 
 
-@post(
+@form_post(
     "/k/{kommunenummer:str}/projects",
-    guards=[municipality_member(*CREATORS)],
     name="create_project",
-    status_code=200,
-    type_decoders=FORMS,
+    guards=[municipality_member(*CREATORS)],
 )
 async def create(
     request: Request, kommunenummer: FromPath[str], data: Annotated[NewProjectForm, URL_ENCODED]

@@ -4,11 +4,12 @@ use-case, which also decides who may take the step."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from litestar import Request, post
+from litestar import Request
 from litestar.params import FromPath
 from litestar.response import Response
 
@@ -18,7 +19,7 @@ from services.projects import service as projects
 from services.projects.rules import HUNDRED
 from web.actions import Again, act
 from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.projects.controller import ONE, back_to, project_page_of, project_view
 from web.projects.creation import shares_of, steering_group_of, steering_rows
 
@@ -132,114 +133,96 @@ def _done(request: Request, kommunenummer: str, project_id: int, anchor: str = "
     return back_to(request, f"/k/{kommunenummer}/projects/{project_id}", anchor)
 
 
-STEP = {"guards": [municipality_member()], "status_code": 200, "type_decoders": FORMS}
-
-
-@post(ONE + "/plan", name="plan_sub_project", **STEP)
-async def plan(
+async def _step(
     request: Request,
-    kommunenummer: FromPath[str],
-    project_id: FromPath[int],
-    data: Annotated[PlanForm, URL_ENCODED],
+    project_id: int,
+    form: Form,
+    use_case: Callable[[int | None], Awaitable[Any]],
+    *,
+    step: str = "",
+    anchor: str = "",
 ) -> Response:
-    async def work() -> int:
+    """Take one step as the acting person: back to the project page (at `anchor`), or the
+    step's form again with its errors (`step`: one of the next-step forms)."""
+    kommunenummer = request.path_params["kommunenummer"]
+    return await act(
+        request,
+        lambda: use_case(person_of(request)),
+        done=_done(request, kommunenummer, project_id, anchor),
+        again=_again(request, project_id, form, NEXT_STEP if step else None, step),
+    )
+
+
+STEP_TAKERS = [municipality_member()]  # the use-cases judge who may take which step
+
+
+@form_post(ONE + "/plan", name="plan_sub_project", guards=STEP_TAKERS)
+async def plan(
+    request: Request, project_id: FromPath[int], data: Annotated[PlanForm, URL_ENCODED]
+) -> Response:
+    async def work(actor: int | None) -> int:
         values = data.values()
         return await projects.plan_sub_project(
-            project_id, values.pop("phase"), **values, actor_person_id=person_of(request)
+            project_id, values.pop("phase"), **values, actor_person_id=actor
         )
 
-    return await act(
-        request,
-        work,
-        done=_done(request, kommunenummer, project_id),
-        again=_again(request, project_id, data, NEXT_STEP, "plan"),
-    )
+    return await _step(request, project_id, data, work, step="plan")
 
 
-@post(ONE + "/close", name="close_sub_project", **STEP)
+@form_post(ONE + "/close", name="close_sub_project", guards=STEP_TAKERS)
 async def close(
-    request: Request,
-    kommunenummer: FromPath[str],
-    project_id: FromPath[int],
-    data: Annotated[CloseForm, URL_ENCODED],
+    request: Request, project_id: FromPath[int], data: Annotated[CloseForm, URL_ENCODED]
 ) -> Response:
-    return await act(
-        request,
-        lambda: projects.close_sub_project(
-            project_id, data.report(), actor_person_id=person_of(request)
-        ),
-        done=_done(request, kommunenummer, project_id),
-        again=_again(request, project_id, data, NEXT_STEP, "close"),
-    )
+    async def work(actor: int | None) -> None:
+        await projects.close_sub_project(project_id, data.report(), actor_person_id=actor)
+
+    return await _step(request, project_id, data, work, step="close")
 
 
-@post(ONE + "/decision-point", name="reach_decision_point", **STEP)
+@form_post(ONE + "/decision-point", name="reach_decision_point", guards=STEP_TAKERS)
 async def decision_point(
-    request: Request,
-    kommunenummer: FromPath[str],
-    project_id: FromPath[int],
-    data: Annotated[DecisionPointForm, URL_ENCODED],
+    request: Request, project_id: FromPath[int], data: Annotated[DecisionPointForm, URL_ENCODED]
 ) -> Response:
-    return await act(
-        request,
-        lambda: projects.reach_decision_point(
-            project_id, due_date=data.due(), actor_person_id=person_of(request)
-        ),
-        done=_done(request, kommunenummer, project_id),
-        again=_again(request, project_id, data, NEXT_STEP, "decision_point"),
-    )
+    async def work(actor: int | None) -> int:
+        return await projects.reach_decision_point(
+            project_id, due_date=data.due(), actor_person_id=actor
+        )
+
+    return await _step(request, project_id, data, work, step="decision_point")
 
 
-@post(ONE + "/delegation", name="delegate_decisions", **STEP)
+@form_post(ONE + "/delegation", name="delegate_decisions", guards=STEP_TAKERS)
 async def delegation(
-    request: Request,
-    kommunenummer: FromPath[str],
-    project_id: FromPath[int],
-    data: Annotated[DelegationForm, URL_ENCODED],
+    request: Request, project_id: FromPath[int], data: Annotated[DelegationForm, URL_ENCODED]
 ) -> Response:
-    return await act(
-        request,
-        lambda: projects.set_decision_delegation(
-            project_id, data.checked().delegated == "on", actor_person_id=person_of(request)
-        ),
-        done=_done(request, kommunenummer, project_id, "roles"),
-        again=_again(request, project_id, data),
-    )
+    async def work(actor: int | None) -> None:
+        delegated = data.checked().delegated == "on"
+        await projects.set_decision_delegation(project_id, delegated, actor_person_id=actor)
+
+    return await _step(request, project_id, data, work, anchor="roles")
 
 
-@post(ONE + "/steering-group", name="set_steering_group", **STEP)
+@form_post(ONE + "/steering-group", name="set_steering_group", guards=STEP_TAKERS)
 async def steering_group(
-    request: Request,
-    kommunenummer: FromPath[str],
-    project_id: FromPath[int],
-    data: Annotated[SteeringGroupForm, URL_ENCODED],
+    request: Request, project_id: FromPath[int], data: Annotated[SteeringGroupForm, URL_ENCODED]
 ) -> Response:
-    return await act(
-        request,
-        lambda: projects.set_steering_group(
-            project_id, steering_group_of(data.checked()), actor_person_id=person_of(request)
-        ),
-        done=_done(request, kommunenummer, project_id, "steering"),
-        again=_again(request, project_id, data),
-    )
+    async def work(actor: int | None) -> None:
+        members = steering_group_of(data.checked())
+        await projects.set_steering_group(project_id, members, actor_person_id=actor)
+
+    return await _step(request, project_id, data, work, anchor="steering")
 
 
-@post(ONE + "/cost-shares", name="set_cost_shares", **STEP)
+@form_post(ONE + "/cost-shares", name="set_cost_shares", guards=STEP_TAKERS)
 async def cost_shares(
-    request: Request,
-    kommunenummer: FromPath[str],
-    project_id: FromPath[int],
-    data: Annotated[CostSharesForm, URL_ENCODED],
+    request: Request, project_id: FromPath[int], data: Annotated[CostSharesForm, URL_ENCODED]
 ) -> Response:
-    lang = request.state.get("lang", "nb")
-    return await act(
-        request,
-        lambda: projects.set_cost_shares(
-            project_id, data.shares(kommunenummer, lang), actor_person_id=person_of(request)
-        ),
-        done=_done(request, kommunenummer, project_id, "participants"),
-        again=_again(request, project_id, data),
-    )
+    async def work(actor: int | None) -> None:
+        lead = request.path_params["kommunenummer"]
+        shares = data.shares(lead, request.state.get("lang", "nb"))
+        await projects.set_cost_shares(project_id, shares, actor_person_id=actor)
+
+    return await _step(request, project_id, data, work, anchor="participants")
 
 
 ROUTES = [plan, close, decision_point, delegation, steering_group, cost_shares]

@@ -3,13 +3,17 @@ as pages, as JSON and as OCDS release packages."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.params import FromPath
+from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import FromPath, Parameter
 from litestar.response import Template
 
 from services import inputs
@@ -25,6 +29,8 @@ from web.auth.guards import PUBLIC, PUBLIC_CACHED, principal_of
 from web.forms import errors_of
 from web.tendering.pages import STATES, page
 
+KOMMUNENUMMER = re.compile("[0-9]{4}")
+REGION_SLUG = re.compile("[a-z0-9-]+")
 LISTED_STATES = [s.value for s in TenderState if s != TenderState.DRAFT]
 PUBLISHED_AWARD_STATES = {
     TenderState.AWARD_NOTIFIED,
@@ -77,19 +83,18 @@ def filters_of(request: Request) -> Filters:
         deadline_from=query.get("deadline_from", "").strip(),
         deadline_before=query.get("deadline_before", "").strip(),
     )
-    if chosen.kommune and not (len(chosen.kommune) == 4 and chosen.kommune.isdigit()):
+    if chosen.kommune and not KOMMUNENUMMER.fullmatch(chosen.kommune):
         raise InvalidInput(
             "filter_kommune_invalid",
             N_("A kommunenummer is four digits."),
             field="kommune",
         )
-    if chosen.region and not all(c.isalnum() or c == "-" for c in chosen.region):
+    if chosen.region and not REGION_SLUG.fullmatch(chosen.region):
         raise InvalidInput("filter_region_invalid", N_("Choose a region."), field="region")
     return chosen
 
 
-async def _listed(chosen: Filters, *, states: list[str] | None = None) -> list[PublicTenderView]:
-    criteria = chosen.use_case()
+async def _listed(criteria: dict, *, states: list[str] | None = None) -> list[PublicTenderView]:
     async with tenant_tx(NOBODY):
         return await tendering.published_tenders(
             **criteria, states=states or [TenderState.PUBLISHED.value]
@@ -118,9 +123,10 @@ async def listing(request: Request) -> Template:
     context = {"regions": regions, "base": "/tenders", **await _follows_of(request)}
     try:
         chosen = filters_of(request)
-        rows = await _listed(chosen)
+        criteria = chosen.use_case()
+        rows = await _listed(criteria)
         # Once the award notice is out, a tender stays listed with its winner.
-        awarded = await _listed(chosen, states=[s.value for s in PUBLISHED_AWARD_STATES])
+        awarded = await _listed(criteria, states=[s.value for s in PUBLISHED_AWARD_STATES])
     except InvalidInput as error:
         raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
         return page(
@@ -150,21 +156,112 @@ class TenderList(msgspec.Struct, frozen=True):
     tenders: list[PublicTenderView]
 
 
-@get("/api/v1/tenders", opt=PUBLIC_CACHED, name="api_tenders")
-async def api_tenders(request: Request) -> Response:
-    """The same listing as JSON: ?kommune=5034&region=…&deadline_from=YYYY-MM-DD&deadline_before=…"""
+class ApiError(msgspec.Struct, frozen=True):
+    """What the API answers when it cannot answer: a code (or the HTTP status), the reason in the
+    asker's language, and the query field at fault where there is one."""
+
+    error: str | int
+    detail: str
+    field: str | None = None
+
+
+class Publisher(msgspec.Struct, frozen=True):
+    name: str
+    uri: str
+
+
+class ReleasePackage(msgspec.Struct, frozen=True):
+    """An OCDS 1.1 release package (https://standard.open-contracting.org/1.1/en/schema/),
+    holding the tender's one compiled release; the release's fields are OCDS's own."""
+
+    uri: str
+    version: str
+    publishedDate: str  # noqa: N815 - OCDS's field names
+    publisher: Publisher
+    license: str
+    releases: list[dict[str, Any]]
+    extensions: list[str] | None = None
+
+
+# The API's part of the OpenAPI document at /schema: these routes only, each answer described.
+API = {"include_in_schema": True, "tags": ["Public tenders"]}
+TENDER_ID = Parameter(
+    title="Tender id",
+    description="The tender's number, as in its address /tenders/{tender_id}.",
+    ge=1,
+    le=10**15,
+    examples=[Example(value=1), Example(value=2)],
+)
+NOT_FOUND = ResponseSpec(
+    ApiError, generate_examples=False, description="No published tender has this number."
+)
+BAD_QUERY = ResponseSpec(
+    ApiError, generate_examples=False, description="A filter or the tender number is malformed."
+)
+# The filters' patterns are documented, and checked by filters_of (which names the field at fault
+# in the asker's language); empty is the same as left out.
+KOMMUNE = Parameter(
+    description="Only this municipality's tenders: its kommunenummer (4 digits).",
+    schema_extra={"pattern": f"^({KOMMUNENUMMER.pattern})?$"},
+)
+REGION = Parameter(
+    description="Only tenders of this region's municipalities: its short name.",
+    schema_extra={"pattern": f"^({REGION_SLUG.pattern})?$"},
+)
+# A day, or nothing; the API takes a date and time too (2026-12-31T12:00), undocumented.
+DAY = {
+    "oneOf": [
+        {"type": "string", "format": "date", "pattern": "^(19|2[0-9])[0-9]{2}-"},
+        {"type": "string", "maxLength": 0},
+    ]
+}
+DEADLINE_FROM = Parameter(
+    description="Bid deadline on or after this day (from midnight in Norway): YYYY-MM-DD.",
+    schema_extra=DAY,
+)
+DEADLINE_BEFORE = Parameter(
+    description="Bid deadline before this day (midnight in Norway): YYYY-MM-DD.",
+    schema_extra=DAY,
+)
+
+
+@get(
+    "/api/v1/tenders",
+    opt=PUBLIC_CACHED,
+    name="api_tenders",
+    summary="Open tenders",
+    responses={400: BAD_QUERY},
+    **API,
+)
+async def api_tenders(
+    request: Request,
+    kommune: Annotated[str | None, KOMMUNE] = None,
+    region: Annotated[str | None, REGION] = None,
+    deadline_from: Annotated[str | None, DEADLINE_FROM] = None,
+    deadline_before: Annotated[str | None, DEADLINE_BEFORE] = None,
+) -> Response[TenderList]:
+    """Every municipality's tenders open for bids, as the public list at /tenders shows them."""
     try:
-        rows = await _listed(filters_of(request))
+        rows = await _listed(filters_of(request).use_case())
     except InvalidInput as error:
         detail = errors_of(request, error)[error.field or "_form"]
-        body = {"error": error.code, "field": error.field, "detail": detail}
-        return Response(body, status_code=400)
+        return Response(ApiError(error.code, detail, error.field), status_code=400)
     return Response(TenderList(len(rows), rows))
 
 
-@get("/api/v1/tenders/{tender_id:int}/ocds", opt=PUBLIC_CACHED, name="api_tender_ocds")
-async def api_tender_ocds(request: Request, tender_id: FromPath[int]) -> Response:
-    """The tender as an OCDS 1.1 release package; a draft or an unknown id is 404."""
+@get(
+    ["/api/v1/tenders/{tender_id:int}/ocds", "/tenders/{tender_id:int}/ocds.json"],
+    opt=PUBLIC_CACHED,
+    name="api_tender_ocds",
+    summary="A tender as an OCDS release package",
+    responses={400: BAD_QUERY, 404: NOT_FOUND},
+    **API,
+)
+async def api_tender_ocds(
+    request: Request, tender_id: Annotated[int, TENDER_ID]
+) -> Response[ReleasePackage]:
+    """The tender as an OCDS 1.1 release package; a draft or an unknown id is 404. The package's
+    own `uri` is the second address, /tenders/{tender_id}/ocds.json."""
     base = request.app.state.settings.base_url
     async with tenant_tx(NOBODY):
         tender = await tendering.get_tender(tender_id)  # TenderNotFound for drafts and strangers

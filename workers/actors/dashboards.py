@@ -8,7 +8,7 @@ import dramatiq
 from periodiq import cron
 
 from services.dashboards import service as dashboards
-from services.dashboards.rules import municipality_of
+from services.dashboards.rules import municipalities_of
 from workers.actors.outbox import handles_when
 
 logger = logging.getLogger(__name__)
@@ -26,11 +26,13 @@ def _changes_figures(kind: str) -> bool:
 async def recompute_dashboards(
     *, event_id: int, kind: str, tenant_id: int | None, payload: dict
 ) -> None:
-    municipality_id = municipality_of(tenant_id, payload)
+    # A regional project's event names its lead and every participant: each recomputes its
+    # part, and their region once, from all of them.
+    municipality_ids = municipalities_of(tenant_id, payload)
     slices = dashboards.slices_for(kind)
-    if municipality_id is None or not slices:
+    if not municipality_ids or not slices:
         return
-    await dashboards.refresh_municipality_and_regions(municipality_id, slices)
+    await dashboards.refresh_municipalities_and_regions(municipality_ids, slices)
 
 
 # Every hour: what no event announces (a decision point becoming overdue when a day

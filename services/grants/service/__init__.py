@@ -10,11 +10,19 @@ from services.grants.service._common import (
     CallNotFound,
     FundNotFound,
 )
+from services.grants.service.appeals import appeal_of, lodge_appeal
 from services.grants.service.applications import (
     own_application,
     save_application,
     start_application,
     submit_application,
+)
+from services.grants.service.attachments import (
+    AttachmentInput,
+    add_attachments,
+    attachment,
+    attachments_of,
+    remove_attachment,
 )
 from services.grants.service.cases import (
     BoardDecides,
@@ -22,6 +30,7 @@ from services.grants.service.cases import (
     assess_application,
     case,
     decide_application,
+    recommend_application,
 )
 from services.grants.service.funds import (
     create_fund,
@@ -33,9 +42,46 @@ from services.grants.service.funds import (
     public_calls,
     strategy_area_choices,
 )
+from services.grants.service.habilitet import declarations, declare_member
+from services.grants.service.letters import letter, letters_of
+from services.grants.service.meetings import (
+    MeetingNotFound,
+    board_of,
+    create_meeting,
+    decide_in_meeting,
+    gather_agenda,
+    list_meetings,
+    meeting,
+    programme_choices,
+    record_attendance,
+)
+from services.grants.service.ranking import call_ranking, rank_applications
 from services.grants.service.views import case_queue, own_applications
 
 __all__ = [
+    "AttachmentInput",
+    "MeetingNotFound",
+    "add_attachments",
+    "appeal_of",
+    "attachment",
+    "attachments_of",
+    "board_of",
+    "call_ranking",
+    "create_meeting",
+    "decide_in_meeting",
+    "declarations",
+    "declare_member",
+    "gather_agenda",
+    "letter",
+    "letters_of",
+    "list_meetings",
+    "lodge_appeal",
+    "meeting",
+    "programme_choices",
+    "rank_applications",
+    "record_attendance",
+    "recommend_application",
+    "remove_attachment",
     "ApplicationLocked",
     "ApplicationNotFound",
     "BoardDecides",

@@ -58,6 +58,22 @@ class WrongStep(Conflict):
         )
 
 
+class ConflictedMember(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "grant_member_conflicted",
+            N_("A board member who declared a conflict of interest cannot vote on the case."),
+        )
+
+
+class AppealRefused(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "grant_appeal_refused",
+            N_("Only a rejection can be appealed, once, within three weeks of the decision."),
+        )
+
+
 @contextmanager
 def database_refusals() -> Iterator[None]:
     """The guard's SQLSTATEs (migrations/0001_grants.sql) as the domain's refusals."""
@@ -71,6 +87,10 @@ def database_refusals() -> Iterator[None]:
             raise CallClosed() from error
         if code == "GR003":
             raise WrongStep() from error
+        if code == "GR010":
+            raise ConflictedMember() from error
+        if code == "GR011":
+            raise AppealRefused() from error
         raise
 
 

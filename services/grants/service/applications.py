@@ -11,6 +11,7 @@ from services.grants.rules import (
     FINANCING_SOURCES,
     SUMMARY_LIMIT,
     ApplicationState,
+    check_asked_for,
     check_plans,
     receipt_digest,
 )
@@ -164,6 +165,13 @@ async def submit_application(application_id: int, *, person_id: int) -> Applicat
     if not view.project.strip():
         raise InvalidInput("grant_project_missing", N_("Describe the project."), field="project")
     check_plans(*rule_lines(view.costs, view.financing))
+    files = await connection().fetch(
+        "select name, encode(sha256(content), 'hex') as sha256 from grant_attachment"
+        " where tenant_id = $1 and application_id = $2 order by id",
+        row["tenant_id"],
+        row["id"],
+    )
+    check_asked_for(view.asks_for, effects=view.effects, attachments=len(files))
     digest = receipt_digest(
         {
             "call_id": view.call_id,
@@ -174,12 +182,15 @@ async def submit_application(application_id: int, *, person_id: int) -> Applicat
             "effects": view.effects,
             "costs": [[c.description, str(c.amount)] for c in view.costs],
             "financing": [[f.source, f.description, str(f.amount)] for f in view.financing],
+            # The files by their SHA-256: the receipt covers what was attached, not only names.
+            "attachments": [[f["name"], f["sha256"]] for f in files],
         }
     )
     with database_refusals():
         await connection().execute(
             "update grant_application set state = 'submitted', submitted_by = $3,"
-            " receipt_sha256 = $4 where tenant_id = $1 and id = $2",
+            " receipt_sha256 = $4, (contact_email, contact_language) = (select email, language"
+            " from person where id = $3) where tenant_id = $1 and id = $2",
             row["tenant_id"],
             row["id"],
             person_id,

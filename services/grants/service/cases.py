@@ -4,8 +4,11 @@ officials' limit; above it the board decides."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import msgspec
 
+from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, required_text
 from services.grants.roles import ASSESSORS
@@ -14,6 +17,7 @@ from services.grants.rules import (
     Assessment,
     FundRules,
     assess,
+    check_tilsegn_terms,
     may_move,
 )
 from services.grants.schemas import ApplicationView, FundView
@@ -25,6 +29,8 @@ from services.grants.service._common import (
     rule_lines,
 )
 from services.grants.service.funds import get_fund
+from services.grants.service.habilitet import declare_official, require_official_free
+from services.grants.service.letters import send_decision_letter
 from services.grants.service.views import application_view
 from services.outbox.service import emit
 from tenants.context import connection
@@ -65,15 +71,25 @@ async def _locked_state(application_id: int) -> str:
 
 
 async def assess_application(
-    application_id: int, *, comment: str, actor_person_id: int | None
+    application_id: int,
+    *,
+    comment: str,
+    conflicted: bool = False,
+    actor_person_id: int | None,
 ) -> Case:
-    """Record the official's assessment: the computed figures and a comment. The first one
-    takes the application into assessment; a later one, before the decision, replaces it."""
+    """Record the official's assessment: the computed figures and a comment, and the official's
+    own habilitet declaration. The first one takes the application into assessment; a later
+    one, before the decision, replaces it. A conflicted official's declaration is kept, and
+    the case is left for another official."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     state = await _locked_state(application_id)
     if state not in (S.SUBMITTED, S.IN_ASSESSMENT):
         raise WrongStep()
     comment = required_text(comment, "comment", 10_000)
+    if actor_person_id is not None:
+        await declare_official(application_id, conflicted, actor_person_id)
+        if conflicted:
+            return await case(application_id)
     found = await case(application_id)
     figures = found.assessment
     with database_refusals():
@@ -122,46 +138,31 @@ async def decide_application(
     *,
     outcome: str,
     reason: str = "",
+    conditions: str = "",
+    reporting_deadline: date | None = None,
     actor_person_id: int | None,
 ) -> str:
-    """Grant the computed amount, or reject with a reason; an official decides up to the limit."""
+    """Grant the computed amount with its conditions and reporting deadline, or reject with a
+    reason; an official decides up to the limit. The letter goes to the applicant."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     if outcome not in (S.GRANTED, S.REJECTED):
         # The outcome is the button pressed, not a field the page shows: a form-wide refusal.
         raise InvalidInput("grant_outcome_invalid", N_("Choose to grant or to reject."))
     state = await _locked_state(application_id)
-    if not may_move(state, outcome):
+    if state != S.IN_ASSESSMENT or not may_move(state, outcome):
         raise WrongStep()
+    await require_official_free(application_id, actor_person_id)
     found = await case(application_id)
-    db = connection()
-    if outcome == S.GRANTED:
-        amount = found.assessment.grantable
-        if found.assessment.board_decides:
-            raise BoardDecides()
-        if amount <= 0:
-            raise Conflict("grant_nothing_grantable", N_("The rules leave nothing to grant."))
-        with database_refusals():
-            await db.execute(
-                "update grant_application set state = 'granted', granted_amount = $2,"
-                " decided_by = $3, decided_at = now() where tenant_id = app_tenant_id()"
-                " and id = $1",
-                application_id,
-                amount,
-                actor_person_id,
-            )
-        values = {"state": outcome, "granted_amount": amount}
-    else:
-        reason = required_text(reason, "reason", 10_000)
-        with database_refusals():
-            await db.execute(
-                "update grant_application set state = 'rejected', rejection_reason = $2,"
-                " decided_by = $3, decided_at = now() where tenant_id = app_tenant_id()"
-                " and id = $1",
-                application_id,
-                reason,
-                actor_person_id,
-            )
-        values = {"state": outcome, "rejection_reason": reason}
+    if found.assessment.board_decides:  # either way: above the limit the board decides
+        raise BoardDecides()
+    values = await record_outcome(
+        found,
+        outcome,
+        reason=reason,
+        conditions=conditions,
+        reporting_deadline=reporting_deadline,
+        decided_by=actor_person_id,
+    )
     await record_change(
         actor_person_id=actor_person_id,
         action="decide",
@@ -171,4 +172,108 @@ async def decide_application(
         new_values=values,
     )
     await emit(f"grants.application_{outcome}", {"application_id": application_id})
+    await send_decision_letter(application_id, by_board=False)
     return outcome
+
+
+async def record_outcome(
+    found: Case,
+    outcome: str,
+    *,
+    reason: str,
+    conditions: str,
+    reporting_deadline: date | None,
+    decided_by: int | None,
+    meeting_id: int | None = None,
+) -> dict:
+    """Write a decision on the application (the official's or the board's): a grant of the
+    computed amount with its terms, or a rejection with its reason. Returns what changed."""
+    db = connection()
+    application_id = found.application.id
+    if outcome == S.GRANTED:
+        amount = found.assessment.grantable
+        if amount <= 0:
+            raise Conflict("grant_nothing_grantable", N_("The rules leave nothing to grant."))
+        conditions = inputs.text(conditions, "conditions")
+        today = await db.fetchval("select (now() at time zone 'Europe/Oslo')::date")
+        check_tilsegn_terms(reporting_deadline, today)
+        with database_refusals():
+            await db.execute(
+                "update grant_application set state = 'granted', granted_amount = $2,"
+                " decided_by = $3, decided_at = now(), conditions = $4,"
+                " reporting_deadline = $5, decided_in_meeting = $6, rejection_reason = null"
+                " where tenant_id = app_tenant_id() and id = $1",
+                application_id,
+                amount,
+                decided_by,
+                conditions,
+                reporting_deadline,
+                meeting_id,
+            )
+        return {
+            "state": outcome,
+            "granted_amount": amount,
+            "conditions": conditions,
+            "reporting_deadline": reporting_deadline,
+            "meeting_id": meeting_id,
+        }
+    reason = required_text(reason, "reason", 10_000)
+    with database_refusals():
+        await db.execute(
+            "update grant_application set state = 'rejected', rejection_reason = $2,"
+            " decided_by = $3, decided_at = now(), decided_in_meeting = $4"
+            " where tenant_id = app_tenant_id() and id = $1",
+            application_id,
+            reason,
+            decided_by,
+            meeting_id,
+        )
+    return {"state": outcome, "rejection_reason": reason, "meeting_id": meeting_id}
+
+
+async def recommend_application(
+    application_id: int,
+    *,
+    recommendation: str,
+    reason: str,
+    actor_person_id: int | None,
+) -> str:
+    """Above the officials' limit the official recommends, and the board decides in a meeting."""
+    await require_municipal_role(actor_person_id, ASSESSORS)
+    if recommendation not in (S.GRANTED, S.REJECTED):
+        raise InvalidInput(
+            "grant_recommendation_invalid",
+            N_("Recommend to grant or to reject."),
+            field="recommendation",
+        )
+    reason = required_text(reason, "recommendation_reason", 10_000)
+    state = await _locked_state(application_id)
+    if not may_move(state, S.RECOMMENDED):
+        raise WrongStep()
+    await require_official_free(application_id, actor_person_id)
+    found = await case(application_id)
+    if not found.assessment.board_decides:
+        raise Conflict(
+            "grant_official_decides",
+            N_("The amount is within the officials' limit: decide the application yourself."),
+        )
+    with database_refusals():
+        await connection().execute(
+            "update grant_application set state = 'recommended', recommendation = $2,"
+            " recommendation_reason = $3, recommended_by = $4, recommended_at = now()"
+            " where tenant_id = app_tenant_id() and id = $1",
+            application_id,
+            recommendation,
+            reason,
+            actor_person_id,
+        )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="recommend",
+        entity="grant_application",
+        entity_id=application_id,
+        old_values={"state": state},
+        new_values={"state": S.RECOMMENDED, "recommendation": recommendation, "reason": reason},
+    )
+    await emit("grants.application_recommended", {"application_id": application_id})
+    return recommendation

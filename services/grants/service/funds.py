@@ -9,9 +9,9 @@ import asyncpg
 
 from services import inputs
 from services.audit.service import record_change
-from services.errors import N_, Conflict, NotFound, required_text
+from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.grants.roles import MANAGERS
-from services.grants.rules import check_call_dates, check_fund_rules
+from services.grants.rules import OPTIONAL_PARTS, check_call_dates, check_fund_rules
 from services.grants.schemas import CallView, FundView, PublicCallView, StrategyAreaChoice
 from services.grants.service._common import (
     TODAY,
@@ -41,12 +41,18 @@ async def create_fund(
     max_amount: Decimal,
     decision_limit: Decimal,
     strategy_area_id: int | None = None,
+    asks_for: tuple[str, ...] | list[str] = (),
     actor_person_id: int | None,
 ) -> int:
     """A fund with its rules; linked to a programme's strategy area, or the municipality's own."""
     await require_municipal_role(actor_person_id, MANAGERS)
     name = required_text(name, "name", 300)
     check_fund_rules(max_share, max_amount, decision_limit)
+    if not set(asks_for) <= set(OPTIONAL_PARTS):
+        raise InvalidInput(
+            "grant_fund_asks_for", N_("Choose among the parts offered."), field="asks_for"
+        )
+    asks_for = [p for p in OPTIONAL_PARTS if p in asks_for]
     programme_id = None
     db = connection()
     if strategy_area_id is not None:
@@ -63,8 +69,8 @@ async def create_fund(
     try:
         fund_id = await db.fetchval(
             "insert into grant_fund (tenant_id, programme_id, strategy_area_id, name, max_share,"
-            " max_amount, decision_limit, created_by)"
-            " values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7) returning id",
+            " max_amount, decision_limit, created_by, asks_for)"
+            " values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8) returning id",
             programme_id,
             strategy_area_id,
             name,
@@ -72,6 +78,7 @@ async def create_fund(
             max_amount,
             decision_limit,
             actor_person_id,
+            asks_for,
         )
     except asyncpg.UniqueViolationError as error:
         raise Conflict(
@@ -83,6 +90,7 @@ async def create_fund(
         "max_amount": max_amount,
         "decision_limit": decision_limit,
         "strategy_area_id": strategy_area_id,
+        "asks_for": asks_for,
     }
     await record_change(
         actor_person_id=actor_person_id,
@@ -98,7 +106,7 @@ async def create_fund(
 _FUNDS = (
     "select f.id, f.name, f.programme_id, p.name as programme_name, f.strategy_area_id,"
     " a.name_nb as strategy_area_nb, a.name_nn as strategy_area_nn, f.max_share, f.max_amount,"
-    " f.decision_limit from grant_fund f"
+    " f.decision_limit, f.asks_for from grant_fund f"
     " left join programme p on p.tenant_id = f.tenant_id and p.id = f.programme_id"
     " left join strategy_area a on a.tenant_id = f.tenant_id and a.id = f.strategy_area_id"
     " where f.tenant_id = app_tenant_id()"
@@ -175,7 +183,7 @@ async def public_calls(
     rows = await connection().fetch(
         "select c.tenant_id, c.id, c.title, c.description, c.opens_on, c.closes_on,"
         f" {TODAY} between c.opens_on and c.closes_on as is_open, c.fund_name, c.max_share,"
-        " c.max_amount, m.name as municipality_name, m.kommunenummer"
+        " c.max_amount, m.name as municipality_name, m.kommunenummer, c.asks_for"
         " from public_grant_calls() c join municipality m on m.id = c.tenant_id"
         f" where (not $1 or {TODAY} between c.opens_on and c.closes_on)"
         " and ($2::bigint is null or c.id = $2)"

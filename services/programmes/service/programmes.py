@@ -29,7 +29,7 @@ async def neighbours() -> list[MunicipalityView]:
         " join region_member theirs on theirs.region_id = mine.region_id"
         " join municipality m on m.id = theirs.municipality_id"
         " where mine.municipality_id = app_tenant_id() and m.id <> app_tenant_id()"
-        " order by m.name"
+        " order by m.name",
     )
 
 

@@ -46,7 +46,7 @@ async def list_programmes() -> list[ProgrammeSummary]:
         "select p.id, p.name, p.kind, p.period_start, p.period_end, p.stage,"
         " coalesce((select sum(f.amount) from funding_line f where f.tenant_id = p.tenant_id"
         " and f.programme_id = p.id), 0) as total_budget"
-        " from programme p where p.tenant_id = app_tenant_id() order by p.period_start desc, p.name"
+        " from programme p where p.tenant_id = app_tenant_id() order by p.period_start desc, p.name",
     )
 
 

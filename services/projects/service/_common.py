@@ -6,6 +6,7 @@ import asyncpg
 
 from services.audit.service import record_change
 from services.errors import N_, NotAllowed, NotFound
+from services.outbox.service import emit
 from services.projects.rules import (
     ProjectState,
     ProjectStatus,
@@ -97,4 +98,29 @@ async def close_with_report(
         entity_id=sub["id"],
         old_values={"state": sub["state"]},
         new_values={"state": "closed", "closing_report": report},
+    )
+
+
+async def participant_ids(project: asyncpg.Record) -> list[int]:
+    """The municipalities that take part in a regional project (none for a local one)."""
+    rows = await connection().fetch(
+        "select municipality_id from project_participant where tenant_id = $1 and project_id = $2",
+        project["tenant_id"],
+        project["id"],
+    )
+    return [r["municipality_id"] for r in rows]
+
+
+async def emit_project_change(kind: str, project: asyncpg.Record, *also: int) -> None:
+    """An event about a project that names every municipality whose figures it changes: the
+    lead, each participant (which counts its cost share), and `also` (one that just left)."""
+    lead = project["tenant_id"]
+    others = {*await participant_ids(project), *also} - {lead}
+    await emit(
+        kind,
+        {
+            "project_id": project["id"],
+            "lead_municipality_id": lead,
+            "municipality_ids": [lead, *sorted(others)],
+        },
     )

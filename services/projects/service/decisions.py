@@ -9,7 +9,6 @@ import asyncpg
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotAllowed, required_text
-from services.outbox.service import emit
 from services.projects.rules import (
     DecisionOutcome,
     ProjectRole,
@@ -24,6 +23,7 @@ from services.projects.rules import reach_decision_point as _reach
 from services.projects.service._common import (
     close_with_report,
     current_sub_project,
+    emit_project_change,
     project_row,
     state_of,
     state_values,
@@ -117,7 +117,7 @@ async def reach_decision_point(
         old_values=state_values(before),
         new_values={**state_values(after), "decision_point_id": point_id, "due_date": due_date},
     )
-    await emit("projects.decision_point_reached", {"project_id": project_id})
+    await emit_project_change("projects.decision_point_reached", project)
     return point_id
 
 
@@ -200,7 +200,7 @@ async def record_decision(
             "decided_as": decided_as.value,
         },
     )
-    await emit("projects.decision_recorded", {"project_id": project_id})
+    await emit_project_change("projects.decision_recorded", project)
     return after
 
 

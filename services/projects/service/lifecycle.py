@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
-from services.outbox.service import emit
 from services.projects.rules import (
     ProjectClosed,
     ProjectState,
@@ -20,6 +19,7 @@ from services.projects.schemas import NewProject, SteeringMemberInput
 from services.projects.service._common import (
     close_with_report,
     current_sub_project,
+    emit_project_change,
     project_row,
     state_of,
     state_values,
@@ -128,10 +128,10 @@ async def create_project(new: NewProject, *, actor_person_id: int | None) -> int
             **state_values(state),
         },
     )
+    project = await project_row(project_id, lead=True)
     if new.cost_shares:
-        project = await project_row(project_id, lead=True)
         await write_cost_shares(project, new.cost_shares, actor_person_id)
-    await emit("projects.created", {"project_id": project_id})
+    await emit_project_change("projects.created", project)
     return project_id
 
 
@@ -291,7 +291,7 @@ async def close_sub_project(
     if project["status"] == ProjectStatus.CLOSED:
         raise ProjectClosed()
     await close_with_report(await current_sub_project(project), closing_report, actor_person_id)
-    await emit("projects.sub_project_closed", {"project_id": project_id})
+    await emit_project_change("projects.sub_project_closed", project)
     if next_phase(SubProjectPhase(project["phase"])) is None:
         await connection().execute(
             "update project set status = 'closed', closed_at = now()"

@@ -11,7 +11,7 @@ from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.projects.rules import HUNDRED, validate_cost_shares
 from services.projects.schemas import ParticipantView
-from services.projects.service._common import project_row
+from services.projects.service._common import emit_project_change, participant_ids, project_row
 from services.projects.service.permissions import require_planner
 from tenants.context import connection, fetch_structs
 
@@ -122,7 +122,16 @@ async def set_cost_shares(
     """
     project = await project_row(project_id, lead=True)
     await require_planner(project, actor_person_id)
+    await _change_cost_shares(project, shares, actor_person_id)
+
+
+async def _change_cost_shares(
+    project: asyncpg.Record, shares: Mapping[str, Decimal], actor_person_id: int | None
+) -> None:
+    """Write new cost shares; every municipality's figures change, those of one that left too."""
+    before = await participant_ids(project)
     await write_cost_shares(project, shares, actor_person_id)
+    await emit_project_change("projects.cost_shares_set", project, *before)
 
 
 async def add_participant(
@@ -140,7 +149,7 @@ async def add_participant(
         )
     shares[lead] -= Decimal(cost_share)
     shares[kommunenummer] = Decimal(cost_share)
-    await write_cost_shares(project, shares, actor_person_id)
+    await _change_cost_shares(project, shares, actor_person_id)
 
 
 async def participants_of(project: asyncpg.Record) -> list[ParticipantView]:

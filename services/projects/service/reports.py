@@ -7,10 +7,13 @@ from decimal import Decimal
 
 from services.audit.service import record_change
 from services.errors import N_, InvalidInput, NotAllowed, required_text
-from services.outbox.service import emit
 from services.projects.rules import ProjectClosed, ProjectStatus
 from services.projects.schemas import StatusReportInput
-from services.projects.service._common import current_sub_project, project_row
+from services.projects.service._common import (
+    current_sub_project,
+    emit_project_change,
+    project_row,
+)
 from tenants.context import connection
 
 
@@ -76,9 +79,7 @@ async def add_status_report(
             "kpi_contributions": contributions,
         },
     )
-    # A participant reports on the lead's project: the lead's figures change.
-    await emit(
-        "projects.status_reported",
-        {"project_id": project_id, "lead_municipality_id": project["tenant_id"]},
-    )
+    # A participant reports on the lead's project: the lead's figures change, and every
+    # participant's part of the spending.
+    await emit_project_change("projects.status_reported", project)
     return report_id

@@ -176,7 +176,7 @@ async def participant_candidates() -> list[MunicipalityChoice]:
         MunicipalityChoice,
         "select distinct m.kommunenummer, m.name from municipality m join region_member rm"
         " on rm.municipality_id = m.id where rm.region_id in (select region_id from"
-        " region_member where municipality_id = app_tenant_id()) order by m.name"
+        " region_member where municipality_id = app_tenant_id()) order by m.name",
     )
 
 
@@ -264,5 +264,5 @@ async def strategy_area_choices() -> list[StrategyAreaChoice]:
         "select sa.id, sa.programme_id, p.name as programme_name, sa.name_nb, sa.name_nn"
         " from strategy_area sa join programme p on p.tenant_id = sa.tenant_id"
         " and p.id = sa.programme_id where sa.tenant_id = app_tenant_id()"
-        " order by p.period_start desc, p.name, sa.position, sa.id"
+        " order by p.period_start desc, p.name, sa.position, sa.id",
     )

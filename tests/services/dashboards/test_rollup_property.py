@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from services.dashboards import service as dashboards
-from services.dashboards.rules import municipality_of
+from services.dashboards.rules import municipalities_of
 from services.errors import DomainError
 from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
@@ -31,6 +31,7 @@ from tests.services.dashboards.dashboard_helpers import (
     stored_region_rows,
     stored_rows,
 )
+from tests.services.projects.plp_helpers import kommunenummer
 from tests.services.tendering.tendering_helpers import CRITERIA, db_clock
 from tests.services.tendering.tendering_helpers import new_person as new_member
 
@@ -43,8 +44,9 @@ WHO = st.integers(0, 1)  # which of the region's two municipalities acts
 PICK = st.integers(0, 3)  # which of its projects or tenders, modulo how many it has
 
 STEPS = st.one_of(
-    st.tuples(st.just("funding"), WHO, st.sampled_from(("county", "state", "business")), YEARS,
-              AMOUNTS),
+    st.tuples(
+        st.just("funding"), WHO, st.sampled_from(("county", "state", "business")), YEARS, AMOUNTS
+    ),
     st.tuples(st.just("target"), WHO, CODES, YEARS, st.integers(0, 200)),
     st.tuples(st.just("measure"), WHO, CODES, YEARS, st.integers(0, 200)),
     st.tuples(st.just("shares"), WHO, st.integers(1, 9)),
@@ -52,9 +54,14 @@ STEPS = st.one_of(
     st.tuples(st.just("reach"), WHO, PICK, st.integers(-30, 30)),
     st.tuples(st.just("decide"), WHO, PICK, st.sampled_from(("go", "revise", "stop")), AMOUNTS),
     st.tuples(st.just("report"), WHO, PICK, AMOUNTS, YEARS),
+    # Share one of its projects with the other municipality (100: take it back alone).
+    st.tuples(st.just("regional"), WHO, PICK, st.sampled_from((100, 60, 1))),
     st.tuples(st.just("tender"), WHO),
     st.tuples(st.just("cancel"), WHO, PICK),
 )
+
+
+PROJECT_STEPS = ("reach", "decide", "report", "regional")
 
 
 class World:
@@ -63,6 +70,7 @@ class World:
         self.projects: dict[int, list[int]] = {p.id: [] for p in places}
         self.tenders: dict[int, list[int]] = {p.id: [] for p in places}
         self.officers: dict[int, int] = {}
+        self.numbers: dict[int, str] = {}
 
 
 async def _apply(world: World, step: tuple) -> None:
@@ -76,7 +84,10 @@ async def _apply(world: World, step: tuple) -> None:
         if kind == "funding":
             source, year, amount = args
             await programmes.add_funding_line(
-                place.programme_id, source=source, year=year, amount=Decimal(amount),
+                place.programme_id,
+                source=source,
+                year=year,
+                amount=Decimal(amount),
                 actor_person_id=place.owner,
             )
         elif kind in ("target", "measure"):
@@ -86,7 +97,10 @@ async def _apply(world: World, step: tuple) -> None:
                 await programmes.set_kpi_target(kpi, year, Decimal(value), actor_person_id=None)
             else:
                 await programmes.record_kpi_measurement(
-                    kpi, measured_on=date(year, 6, 1), value=Decimal(value), source="SSB",
+                    kpi,
+                    measured_on=date(year, 6, 1),
+                    value=Decimal(value),
+                    source="SSB",
                     actor_person_id=None,
                 )
         elif kind == "shares":
@@ -99,7 +113,7 @@ async def _apply(world: World, step: tuple) -> None:
                 ],
                 actor_person_id=None,
             )
-        elif kind == "project" or kind in ("reach", "decide", "report") and not own_projects:
+        elif kind == "project" or kind in PROJECT_STEPS and not own_projects:
             # A step on a project, when there is none yet, starts one first.
             area, budget, year = args if kind == "project" else (0, 100_000, 2026)
             own_projects.append(
@@ -116,9 +130,15 @@ async def _apply(world: World, step: tuple) -> None:
                     actor_person_id=place.owner,
                 )
             )
-        if kind in ("reach", "decide", "report"):
+        if kind in PROJECT_STEPS:
             project_id = own_projects[args[0] % len(own_projects)]
-            if kind == "reach":
+            if kind == "regional":
+                other = world.places[1 - who]
+                shares = {world.numbers[place.id]: Decimal(args[1])}
+                if args[1] < 100:
+                    shares[world.numbers[other.id]] = Decimal(100 - args[1])
+                await projects.set_cost_shares(project_id, shares, actor_person_id=place.owner)
+            elif kind == "reach":
                 await projects.reach_decision_point(
                     project_id,
                     due_date=date.today() + timedelta(days=args[1]),
@@ -127,24 +147,35 @@ async def _apply(world: World, step: tuple) -> None:
                 )
             elif kind == "decide":
                 await projects.record_decision(
-                    project_id, outcome=args[1], basis="Vurdert.", decided_on=date(2026, 5, 1),
-                    approved_budget=Decimal(args[2]), actor_person_id=place.owner,
+                    project_id,
+                    outcome=args[1],
+                    basis="Vurdert.",
+                    decided_on=date(2026, 5, 1),
+                    approved_budget=Decimal(args[2]),
+                    actor_person_id=place.owner,
                 )
             else:
                 await projects.add_status_report(
                     project_id,
                     StatusReportInput(
-                        date(args[2], 1, 1), date(args[2], 6, 30), "Framdrift.",
-                        Decimal(args[1]), Decimal(args[1]),
+                        date(args[2], 1, 1),
+                        date(args[2], 6, 30),
+                        "Framdrift.",
+                        Decimal(args[1]),
+                        Decimal(args[1]),
                     ),
                     actor_person_id=place.owner,
                 )
         elif kind == "tender":
             officer = world.officers[place.id]
             tender = await create_tender(
-                actor_person_id=officer, title=f"Konkurranse {secrets.token_hex(3)}",
-                description="", estimated_value=Decimal(200_000), award_criteria=CRITERIA,
-                qualification_requirements=[], questions_deadline=now + timedelta(days=5),
+                actor_person_id=officer,
+                title=f"Konkurranse {secrets.token_hex(3)}",
+                description="",
+                estimated_value=Decimal(200_000),
+                award_criteria=CRITERIA,
+                qualification_requirements=[],
+                questions_deadline=now + timedelta(days=5),
                 bid_deadline=now + timedelta(days=10),
             )
             await publish_tender(tender.id, actor_person_id=officer)
@@ -177,10 +208,9 @@ async def _events_since(tenant_id: int, after: int) -> list:
 async def _handle(events: list[tuple[int, str, dict]]) -> None:
     """What the dashboard actor does for each event, in order."""
     for tenant_id, kind, payload in events:
-        municipality_id = municipality_of(tenant_id, payload)
         if dashboards.slices_for(kind):
-            await dashboards.refresh_municipality_and_regions(
-                municipality_id, dashboards.slices_for(kind)
+            await dashboards.refresh_municipalities_and_regions(
+                municipalities_of(tenant_id, payload), dashboards.slices_for(kind)
             )
 
 
@@ -198,6 +228,7 @@ async def test_incremental_rollups_equal_a_full_recompute_from_scratch(steps):
     world = World([first, second])
     for place in world.places:
         world.officers[place.id] = await new_member("case_officer", municipality_id=place.id)
+        world.numbers[place.id] = await kommunenummer(place.id)
     # The starting point is a full refresh, as the hourly job leaves it.
     for place in world.places:
         await dashboards.recompute_municipality(place.id)

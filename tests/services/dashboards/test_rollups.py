@@ -38,13 +38,13 @@ def figure(rows: list[tuple], metric: str, subject: str = "", year: int = 0) -> 
 async def test_a_rollup_run_twice_leaves_the_same_rows_with_a_later_computed_at():
     place = await new_place()
     await fill(place)
-    await dashboards.refresh_municipality_and_regions(place.id)
+    await dashboards.refresh_municipalities_and_regions([place.id])
     first = await stored_rows(place.id)
     first_region = await stored_region_rows(place.region_id)
     async with tenant_tx(place.id):
         stamp = (await dashboards.figures_for_municipality()).computed_at
 
-    await dashboards.refresh_municipality_and_regions(place.id)
+    await dashboards.refresh_municipalities_and_regions([place.id])
 
     assert await stored_rows(place.id) == first == await scratch_rows(place.id)
     assert await stored_region_rows(place.region_id) == first_region
@@ -148,7 +148,7 @@ async def _bid_figures_anywhere(tenant_id: int, region_id: int, tender_id: int) 
 async def test_a_sealed_bid_is_counted_nowhere_until_its_tender_is_opened():
     buyer, tender_id, deadline, _, _ = await tender_with_bids(["400000", "450000"], seconds=2)
     region_id = await new_region(buyer.tenant_id)
-    await dashboards.refresh_municipality_and_regions(buyer.tenant_id)
+    await dashboards.refresh_municipalities_and_regions([buyer.tenant_id])
     sealed = {
         "municipality": {},
         "region": {
@@ -168,12 +168,12 @@ async def test_a_sealed_bid_is_counted_nowhere_until_its_tender_is_opened():
     await sleep_until(deadline)
     async with tenant_tx(buyer.scope()):  # the first opener: the bids are closed, not opened
         await confirm_opening(tender_id, person_id=buyer.officer, sealing_key=SEALING_KEY)
-    await dashboards.refresh_municipality_and_regions(buyer.tenant_id)
+    await dashboards.refresh_municipalities_and_regions([buyer.tenant_id])
     assert await _bid_figures_anywhere(buyer.tenant_id, region_id, tender_id) == sealed
 
     async with tenant_tx(buyer.scope(buyer.evaluator)):
         await confirm_opening(tender_id, person_id=buyer.evaluator, sealing_key=SEALING_KEY)
-    await dashboards.refresh_municipality_and_regions(buyer.tenant_id)
+    await dashboards.refresh_municipalities_and_regions([buyer.tenant_id])
     opened = await _bid_figures_anywhere(buyer.tenant_id, region_id, tender_id)
     assert opened["municipality"] == {"bids": 2}
     assert opened["region"][(0, "bids_received")] == 2
@@ -184,9 +184,9 @@ async def test_a_sealed_bid_is_counted_nowhere_until_its_tender_is_opened():
 async def test_a_council_reads_its_region_figures_and_no_municipality_figure():
     place = await new_place()
     await fill(place)
-    await dashboards.refresh_municipality_and_regions(place.id)
+    await dashboards.refresh_municipalities_and_regions([place.id])
     other = await new_place("Annan")
-    await dashboards.refresh_municipality_and_regions(other.id)
+    await dashboards.refresh_municipalities_and_regions([other.id])
     async with tenant_tx(Scope(region_id=place.region_id)):
         region = await dashboards.figures_for_region()
         seen = await connection().fetchval("select count(*) from municipality_figure")

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from services.grants import service as grants
 from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.programmes import service as programmes
+from services.programmes.schemas import StrategyAreaInput
 from tenants.context import Scope, connection, tenant_tx
 from tests.services.tendering.tendering_helpers import Business, new_business, new_person
 from tests.tenants.helpers import new_municipality
@@ -91,3 +93,58 @@ async def submitted(fund: Fund, **plans) -> tuple[Business, int]:
     async with tenant_tx(business.scope):
         await grants.submit_application(application_id, person_id=business.person_id)
     return business, application_id
+
+
+@dataclass
+class Board:
+    fund: Fund
+    programme_id: int
+    members: list[int]
+
+
+async def new_board_fund(*, decision_limit: int = 100_000, asks_for: tuple[str, ...] = ()) -> Board:
+    """A fund of a programme's strategy area whose board (three members) decides above the limit."""
+    tenant = await new_municipality("Styrekommune")
+    officer = await new_person("case_officer", municipality_id=tenant)
+    day = await today()
+    async with tenant_tx(Scope(tenant_id=tenant, person_id=officer)):
+        programme_id = await programmes.create_programme(
+            name="Omstilling",
+            kind="omstilling",
+            period_start=2025,
+            period_end=2030,
+            actor_person_id=officer,
+        )
+        areas = await programmes.set_strategy_areas(
+            programme_id,
+            [StrategyAreaInput("Reiseliv", "Reiseliv", Decimal(100))],
+            actor_person_id=officer,
+        )
+        members = [
+            await programmes.add_board_member(
+                programme_id, name=name, seat=seat, term_start=day, actor_person_id=officer
+            )
+            for name, seat in (
+                ("Astrid Leiar", "politician"),
+                ("Bjørn Bonde", "business"),
+                ("Cecilie Kafé", "business"),
+            )
+        ]
+        fund_id = await grants.create_fund(
+            name="Omstillingsfond",
+            strategy_area_id=areas[0].id,
+            max_share=Decimal(50),
+            max_amount=Decimal(1_000_000),
+            decision_limit=Decimal(decision_limit),
+            asks_for=asks_for,
+            actor_person_id=officer,
+        )
+        call_id = await grants.open_call(
+            fund_id,
+            title="Utlysing",
+            description="",
+            opens_on=day - timedelta(days=1),
+            closes_on=day + timedelta(days=30),
+            actor_person_id=officer,
+        )
+    return Board(Fund(tenant, officer, fund_id, call_id), programme_id, members)

@@ -3,7 +3,7 @@ balance, and the share and the amount computed from the plans against the fund's
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import product
 
@@ -19,8 +19,13 @@ from services.grants.rules import (
     FundRules,
     assess,
     board_decides,
+    board_outcome,
+    check_asked_for,
+    check_attachment,
     check_call_dates,
     check_plans,
+    check_tilsegn_terms,
+    may_appeal,
     may_move,
     plans_balance,
     receipt_digest,
@@ -32,6 +37,12 @@ ALLOWED = {
     (S.SUBMITTED, S.IN_ASSESSMENT),
     (S.IN_ASSESSMENT, S.GRANTED),
     (S.IN_ASSESSMENT, S.REJECTED),
+    (S.IN_ASSESSMENT, S.RECOMMENDED),
+    (S.RECOMMENDED, S.GRANTED),
+    (S.RECOMMENDED, S.REJECTED),
+    (S.REJECTED, S.APPEALED),
+    (S.APPEALED, S.GRANTED),
+    (S.APPEALED, S.REJECTED),
 }
 FIFTY_FIFTY = FundRules(Decimal(50), Decimal(1_000_000), Decimal(500_000))
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10_000_000), places=2)
@@ -42,9 +53,79 @@ def test_an_application_takes_only_its_own_steps(pair):
     assert may_move(*pair) == (pair in ALLOWED)
 
 
-def test_a_decided_application_never_moves_again():
-    for decided, wanted in product((S.GRANTED, S.REJECTED), S):
-        assert not may_move(decided, wanted)
+def test_a_grant_never_moves_again_and_a_rejection_only_to_its_appeal():
+    for wanted in S:
+        assert not may_move(S.GRANTED, wanted)
+        assert may_move(S.REJECTED, wanted) == (wanted == S.APPEALED)
+
+
+def test_only_the_board_decides_a_recommended_or_appealed_case_and_only_to_an_outcome():
+    for state in (S.RECOMMENDED, S.APPEALED):
+        assert {w for w in S if may_move(state, w)} == {S.GRANTED, S.REJECTED}
+
+
+WHEN = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("state", "days", "appealed", "allowed"),
+    [
+        (S.REJECTED, 0, False, True),
+        (S.REJECTED, 21, False, True),
+        (S.REJECTED, 21.0001, False, False),
+        (S.REJECTED, 3, True, False),
+        (S.GRANTED, 3, False, False),
+        (S.IN_ASSESSMENT, 3, False, False),
+    ],
+)
+def test_a_rejection_is_appealed_once_within_three_weeks(state, days, appealed, allowed):
+    now = WHEN + timedelta(days=days)
+    assert may_appeal(state, WHEN, now, appealed) is allowed
+
+
+@pytest.mark.parametrize(
+    ("votes", "outcome"),
+    [
+        (["granted", "granted", "rejected"], "granted"),
+        (["rejected"], "rejected"),
+        (["granted", "rejected"], None),
+        ([], None),
+    ],
+)
+def test_the_board_decides_by_a_simple_majority_and_a_tie_decides_nothing(votes, outcome):
+    assert board_outcome(votes) == outcome
+
+
+def test_a_fund_that_asks_for_effects_and_attachments_makes_them_mandatory():
+    check_asked_for([], effects="", attachments=0)
+    with pytest.raises(InvalidInput) as effects:
+        check_asked_for(["effects"], effects=" ", attachments=0)
+    assert effects.value.field == "effects"
+    with pytest.raises(InvalidInput) as files:
+        check_asked_for(["effects", "attachments"], effects="Jobs", attachments=0)
+    assert files.value.field == "attachments"
+
+
+def test_a_tilsegn_needs_a_reporting_deadline_after_today():
+    today = date(2026, 3, 2)
+    check_tilsegn_terms(date(2026, 3, 3), today)
+    for deadline in (None, today):
+        with pytest.raises(InvalidInput) as refused:
+            check_tilsegn_terms(deadline, today)
+        assert refused.value.field == "reporting_deadline"
+
+
+def test_an_attachment_is_what_its_type_says():
+    check_attachment("plan.pdf", "application/pdf", b"%PDF-1.7 ...")
+    for name, kind, content in [
+        ("plan.pdf", "application/pdf", b"MZ\x90"),
+        ("plan.exe", "application/x-msdownload", b"MZ"),
+        ("tom.pdf", "application/pdf", b""),
+        ("a/b.pdf", "application/pdf", b"%PDF-"),
+    ]:
+        with pytest.raises(InvalidInput) as refused:
+            check_attachment(name, kind, content)
+        assert refused.value.field == "attachments"
 
 
 def costs(*amounts: int) -> list[CostLine]:

@@ -4,6 +4,7 @@ computed from the plans and decides it up to the limit; nobody sees another's.""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import asyncpg
@@ -134,12 +135,20 @@ async def test_the_official_assesses_with_figures_from_the_plans_and_grants_what
         assert found.assessment.share == Decimal("66.67") and found.assessment.share_too_high
         assert found.assessment.grantable == 150_000
         await grants.decide_application(
-            application_id, outcome="granted", actor_person_id=fund.officer
+            application_id,
+            outcome="granted",
+            conditions="Prosjektet startar innan 1. mars.",
+            reporting_deadline=date(2099, 12, 31),
+            actor_person_id=fund.officer,
         )
     async with tenant_tx(business.scope):
         seen = await grants.own_application(application_id)
     assert seen.state == "granted"
     assert seen.granted_amount == 150_000
+    assert (seen.conditions, seen.reporting_deadline) == (
+        "Prosjektet startar innan 1. mars.",
+        date(2099, 12, 31),
+    )
     assert seen.share == Decimal("66.67") and seen.assessment_comment == "Godt prosjekt."
 
 
@@ -164,7 +173,9 @@ async def test_a_rejection_carries_its_reason():
     fund = await new_fund()
     business, application_id = await submitted(fund)
     async with tenant_tx(fund.scope):
-        await grants.assess_application(application_id, comment="Svakt.", actor_person_id=None)
+        await grants.assess_application(
+            application_id, comment="Svakt.", actor_person_id=fund.officer
+        )
         with pytest.raises(InvalidInput) as refused:
             await grants.decide_application(
                 application_id, outcome="rejected", reason=" ", actor_person_id=fund.officer

@@ -61,7 +61,7 @@ async def _grown(place, projects_wanted: int) -> None:
     """Projects up to `projects_wanted` (fill made one), then every figure and chart again."""
     for _ in range(projects_wanted - 1):
         await new_project(place.id, place.owner, programme_id=place.programme_id)
-    await dashboards.refresh_municipality_and_regions(place.id)
+    await dashboards.refresh_municipalities_and_regions([place.id])
 
 
 async def _count_projects(place) -> int:
@@ -80,7 +80,7 @@ async def two_sizes(settings, database, demo):
     for name in ("Nabokommune", "Grannekommune"):
         neighbour = await new_place(name, region_id=big.region_id)
         await fill(neighbour)
-        await dashboards.refresh_municipality_and_regions(neighbour.id)
+        await dashboards.refresh_municipalities_and_regions([neighbour.id])
     await _grown(big, 200)
     assert (await _count_projects(small), await _count_projects(big)) == (2, 200)
 
@@ -148,7 +148,7 @@ async def test_a_region_dashboard_reads_as_many_statements_for_three_members_as_
 async def test_a_recompute_whose_figures_did_not_move_draws_no_chart(two_sizes, monkeypatch):
     place = two_sizes["small"]["place"]
     with no_drawing(monkeypatch):
-        await dashboards.refresh_municipality_and_regions(place.id)
+        await dashboards.refresh_municipalities_and_regions([place.id])
     # A change to what a chart shows draws that chart again, in every language.
     await new_project(place.id, place.owner, programme_id=place.programme_id)
     drawn: Counter[str] = Counter()
@@ -160,7 +160,7 @@ async def test_a_recompute_whose_figures_did_not_move_draws_no_chart(two_sizes, 
             return original(*args, **kwargs)
 
         patch.setattr(project_figures, "bars", spy)
-        await dashboards.refresh_municipality_and_regions(place.id)
+        await dashboards.refresh_municipalities_and_regions([place.id])
     # The projects chart of the municipality, of the region and of the member, in each language.
     assert set(drawn) == {"nb", "nn", "en"}
     assert drawn["nb"] == drawn["nn"] == drawn["en"] >= 2

@@ -28,7 +28,7 @@ async def dashboard(settings, database, demo):
         await projects.reach_decision_point(
             project_id, due_date=date(2026, 1, 5), closing_report="Ferdig.", actor_person_id=None
         )
-    await dashboards.refresh_municipality_and_regions(place.id)
+    await dashboards.refresh_municipalities_and_regions([place.id])
     nr = await kommunenummer(place.id)
     slug = (await operator_rows("select slug from region where id = $1", place.region_id))[0]
     council = await new_person(
@@ -101,7 +101,7 @@ async def test_a_poll_of_unchanged_figures_gets_nothing_and_a_change_gets_the_fr
     place = dashboard["place"]
     async with tenant_tx(place.scope()):
         await dashboards.recompute_here()  # same values, a newer "computed at"
-    await dashboards.refresh_municipality_and_regions(place.id)
+    await dashboards.refresh_municipalities_and_regions([place.id])
     moved = await council.get(poll, headers={"hx-request": "true"})
     assert moved.status_code == 200
     assert moved.text.lstrip().startswith('<div id="figures"')

@@ -147,9 +147,15 @@ async def test_a_business_applies_and_the_official_assesses_and_grants_from_page
     assert "Computed from the plans" in case
     assert "50,00 %" in case or "50.00 %" in case
     assert "The official decides" in case
-    assessed = await post(official, f"{case_path}/assessment", {"comment": "Godt prosjekt."})
+    assessed = await post(
+        official, f"{case_path}/assessment", {"comment": "Godt prosjekt.", "conflicted": "no"}
+    )
     assert assessed.status_code == 303
-    granted = await post(official, f"{case_path}/decision", {"outcome": "granted"})
+    granted = await post(
+        official,
+        f"{case_path}/decision",
+        {"outcome": "granted", "reporting_deadline": "31.12.2099", "conditions": "Rapport."},
+    )
     assert granted.status_code == 303, granted.text
     assert "Granted" in text_of(await business.get(own))
 
@@ -159,14 +165,22 @@ async def test_above_the_officials_limit_the_page_says_the_board_decides(site, s
     _, own = await applied(site, settings, title)
     queue = text_of(await official.get(base))
     case_path = re.search(rf'href="({re.escape(base)}/applications/\d+)">Kanoturar<', queue)[1]
-    await post(official, f"{case_path}/assessment", {"comment": "Stort."})
+    await post(official, f"{case_path}/assessment", {"comment": "Stort.", "conflicted": "no"})
     case = text_of(await official.get(case_path))
     assert "The board decides this application" in case
     assert 'name="outcome" value="granted"' not in case
-    refused = await post(official, f"{case_path}/decision", {"outcome": "granted"})
+    refused = await post(
+        official,
+        f"{case_path}/decision",
+        {"outcome": "granted", "reporting_deadline": "31.12.2099"},
+    )
     assert refused.status_code == 409
-    rejected = await post(official, f"{case_path}/decision", {"outcome": "rejected"})
-    assert rejected.status_code == 422 and 'id="error-reason"' in text_of(rejected)
+    assert 'name="recommendation"' in case
+    rejected = await post(official, f"{case_path}/decision", {"outcome": "rejected", "reason": "x"})
+    assert rejected.status_code == 409
+    unreasoned = await post(official, f"{case_path}/recommendation", {"recommendation": "granted"})
+    assert unreasoned.status_code == 422
+    assert 'id="error-recommendation_reason"' in text_of(unreasoned)
 
 
 async def test_the_demo_shows_grongs_fund_call_and_the_submitted_application(site):
@@ -187,7 +201,7 @@ async def test_a_decision_that_is_neither_grant_nor_reject_is_refused_on_the_pag
     await applied(site, settings, title)
     queue = text_of(await official.get(base))
     case_path = re.search(rf'href="({re.escape(base)}/applications/\d+)">Kanoturar<', queue)[1]
-    await post(official, f"{case_path}/assessment", {"comment": "Ok."})
+    await post(official, f"{case_path}/assessment", {"comment": "Ok.", "conflicted": "no"})
     refused = await post(official, f"{case_path}/decision", {"outcome": "maybe"})
     assert refused.status_code == 422
     assert "Choose to grant or to reject." in text_of(refused)

@@ -462,6 +462,11 @@ CROSS = {
         ("B's published tender", "admin_a", _public("tender_b"), 200, {}),
         ("B's draft", "admin_a", _public("draft_b"), 404, {}),
     ],
+    # The package's own uri: the same answer at the address the package names itself by.
+    ("GET", "/tenders/{tender_id:int}/ocds.json"): [
+        ("B's published tender", "admin_a", _public("tender_b"), 200, {}),
+        ("B's draft", "admin_a", _public("draft_b"), 404, {}),
+    ],
     ("GET", K): _kommune_only(),
     ("GET", K + "/new"): _kommune_only(),
     ("GET", K + "/new/weights"): _kommune_only(),

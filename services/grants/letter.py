@@ -1,0 +1,234 @@
+"""The decision letter (tilsegn or avslag) as a PDF in the applicant's language, bokmål or
+nynorsk: what was decided, by whom, the amount, the share, the conditions and the reporting
+deadline, or the reason and the right to appeal. Pure: the facts in, the PDF's bytes out.
+
+The font is Debian's DejaVu Sans (the Makefile's `fonts`), as for the tender protocol: it
+carries every Norwegian letter, and fpdf2 embeds only the glyphs used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from services.errors import N_
+from services.i18n import gettext
+from services.notifications.mails import day, kroner
+
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+FONT = "DejaVu"
+LANG_TAGS = {"nb": "nb-NO", "nn": "nn-NO"}
+LETTER_LANGUAGES = ("nb", "nn")
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    kind: str  # "tilsegn" or "avslag"
+    municipality: str
+    organisation: str
+    organisasjonsnummer: str
+    application_id: int
+    title: str
+    fund: str
+    call: str
+    decided_on: date
+    by_board: bool  # the board in a meeting, or the official under delegation
+    on_appeal: bool = False
+    amount: Decimal | None = None
+    share: Decimal | None = None
+    eligible_cost: Decimal | None = None
+    conditions: list[str] = field(default_factory=list)
+    reporting_deadline: date | None = None
+    reason: str = ""
+
+
+def letter_language(person_language: str | None, maalform: str) -> str:
+    """The applicant's own language when it is bokmål or nynorsk; else the municipality's."""
+    if person_language in LETTER_LANGUAGES:
+        return person_language
+    return maalform if maalform in LETTER_LANGUAGES else "nb"
+
+
+def letter_name(lang: str, facts: LetterFacts) -> str:
+    word = N_("tilsegn") if facts.kind == "tilsegn" else N_("rejection")
+    return f"{gettext(lang, word)}-{facts.application_id}.pdf"
+
+
+def _percent(lang: str, value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang != "en" else text
+
+
+def _paragraphs(lang: str, f: LetterFacts) -> tuple[str, list[tuple[str, str]]]:
+    """The letter's title and its paragraphs, each (style, text): h2 or p."""
+    g = gettext
+    values = {
+        "municipality": f.municipality,
+        "organisation": f.organisation,
+        "title": f.title,
+        "fund": f.fund,
+        "decided": day(lang, f.decided_on.isoformat()),
+    }
+    who = (
+        g(lang, N_("The programme board decided the case in its meeting on %(decided)s."), **values)
+        if f.by_board
+        else g(lang, N_("The case was decided on %(decided)s under delegated authority."), **values)
+    )
+    body: list[tuple[str, str]] = []
+    if f.on_appeal:
+        body.append(
+            ("p", g(lang, N_("The board has considered your appeal against the rejection.")))
+        )
+    if f.kind == "tilsegn":
+        title = g(lang, N_("Tilsegn: grant from %(fund)s"), **values)
+        assert f.amount is not None and f.reporting_deadline is not None  # noqa: S101
+        values |= {
+            "amount": kroner(lang, str(f.amount)),
+            "share": _percent(lang, f.share or Decimal(0)),
+            "eligible": kroner(lang, str(f.eligible_cost or 0)),
+            "deadline": day(lang, f.reporting_deadline.isoformat()),
+        }
+        body += [
+            (
+                "p",
+                g(
+                    lang,
+                    N_(
+                        "%(municipality)s grants %(organisation)s %(amount)s for the project"
+                        " %(title)s."
+                    ),
+                    **values,
+                ),
+            ),
+            ("p", who),
+            ("h2", g(lang, N_("The amount and the share"))),
+            (
+                "p",
+                g(
+                    lang,
+                    N_(
+                        "The grant is at most %(amount)s, which is %(share)s %% of the approved"
+                        " eligible cost of %(eligible)s. If the project costs less, the grant is"
+                        " reduced by the same share."
+                    ),
+                    **values,
+                ),
+            ),
+            ("h2", g(lang, N_("Conditions"))),
+        ]
+        conditions = f.conditions or [g(lang, N_("No conditions beyond this letter's."))]
+        body += [("li", c) for c in conditions]
+        body += [
+            ("h2", g(lang, N_("Reporting"))),
+            (
+                "p",
+                g(
+                    lang,
+                    N_(
+                        "Send the final report with the accounts of the project by %(deadline)s."
+                        " The grant is paid against payment requests in Samspel; the last part"
+                        " with the final report."
+                    ),
+                    **values,
+                ),
+            ),
+        ]
+    else:
+        title = g(lang, N_("Rejection of your application to %(fund)s"), **values)
+        body += [
+            (
+                "p",
+                g(
+                    lang,
+                    N_(
+                        "%(municipality)s rejects the application from %(organisation)s for %(title)s."
+                    ),
+                    **values,
+                ),
+            ),
+            ("p", who),
+            ("h2", g(lang, N_("The reason"))),
+            ("p", f.reason),
+        ]
+        if not f.on_appeal:
+            body += [
+                ("h2", g(lang, N_("Your right to appeal"))),
+                (
+                    "p",
+                    g(
+                        lang,
+                        N_(
+                            "You may appeal the decision within three weeks of receiving this"
+                            " letter (the Public Administration Act, §§ 28 and 29). Appeal from"
+                            " the application's page in Samspel, with your reasons; the"
+                            " programme board decides the appeal."
+                        ),
+                    ),
+                ),
+            ]
+        else:
+            body.append(
+                ("p", g(lang, N_("The board upheld the rejection. This decision is final.")))
+            )
+    return title, body
+
+
+def letter_pdf(lang: str, facts: LetterFacts) -> bytes:
+    if not (FONTS / "DejaVuSans.ttf").exists():
+        raise RuntimeError(f"no DejaVu Sans in {FONTS}: run `make fonts`")
+    title, body = _paragraphs(lang, facts)
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.set_lang(LANG_TAGS.get(lang, lang))
+    pdf.set_creator("Samspel")
+    pdf.set_author(facts.municipality)
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(22, 20, 22)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+
+    def line(text: str, size: float = 10.5, bold: bool = False, height: float = 5.5) -> None:
+        pdf.set_font(FONT, "B" if bold else "", size)
+        pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    line(facts.municipality, 13, bold=True, height=7)
+    pdf.ln(6)
+    line(facts.organisation)
+    line(gettext(lang, N_("Organisation number %(nr)s"), nr=facts.organisasjonsnummer))
+    pdf.ln(4)
+    ref = gettext(
+        lang,
+        N_("Our reference: application %(id)s, %(call)s"),
+        id=facts.application_id,
+        call=facts.call,
+    )
+    line(ref, 9)
+    line(gettext(lang, N_("Date: %(day)s"), day=day(lang, facts.decided_on.isoformat())), 9)
+    pdf.ln(6)
+    line(title, 15, bold=True, height=7.5)
+    pdf.ln(2)
+    for style, text in body:
+        if style == "h2":
+            pdf.ln(2)
+            line(text, 11.5, bold=True, height=6.5)
+        elif style == "li":
+            pdf.set_x(pdf.l_margin + 4)
+            pdf.set_font(FONT, "", 10.5)
+            pdf.multi_cell(
+                pdf.epw - 4, 5.5, f"•  {text}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
+        else:
+            line(text)
+            pdf.ln(1.5)
+    pdf.ln(8)
+    line(gettext(lang, N_("Kind regards")))
+    line(facts.municipality, bold=True)
+    pdf.ln(4)
+    line(gettext(lang, N_("This letter was sent from Samspel and has no signature.")), 8.5)
+    return bytes(pdf.output())

@@ -1,0 +1,409 @@
+"""The programme board's meetings on grants: an agenda of the cases above the officials' limit
+and the appeals, who attended, each member's vote (never a conflicted member's), the board's
+decision by majority, and the minutes that say all of it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from services.audit.service import record_change
+from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
+from services.grants.roles import ASSESSORS
+from services.grants.rules import BEFORE_THE_BOARD, OUTCOMES, ApplicationState, board_outcome
+from services.grants.service._common import database_refusals, require_municipal_role
+from services.grants.service.cases import _locked_state, case, record_outcome
+from services.grants.service.letters import send_decision_letter
+from services.outbox.service import emit
+from tenants.context import connection
+
+S = ApplicationState
+
+
+class MeetingNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("grant_meeting_not_found", N_("No such board meeting."))
+
+
+class BoardMemberView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    seat: str
+
+
+class Vote(msgspec.Struct, frozen=True):
+    board_member_id: int
+    name: str
+    vote: str
+
+
+class AgendaItem(msgspec.Struct, frozen=True):
+    application_id: int
+    position: int
+    kind: str  # recommendation | appeal
+    title: str
+    organisation_name: str
+    state: str
+    grantable_amount: Decimal | None
+    recommendation: str | None
+    recommendation_reason: str
+    appeal_reason: str | None
+    outcome: str | None
+    decided_at: datetime | None
+    votes: list[Vote]
+    conflicted: list[str]  # the names of members who declared a conflict and left
+    declared: list[int]  # the members with a declaration on this case
+    conflicted_ids: list[int]  # the members who declared a conflict in this case
+
+
+class MeetingView(msgspec.Struct, frozen=True):
+    id: int
+    programme_id: int
+    programme_name: str
+    held_on: date
+    place: str
+    members: list[BoardMemberView]
+    present: list[int]
+    agenda: list[AgendaItem]
+
+
+class MeetingSummary(msgspec.Struct, frozen=True):
+    id: int
+    programme_name: str
+    held_on: date
+    place: str
+    cases: int
+    open_cases: int
+
+
+class ProgrammeChoice(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+
+
+async def programme_choices() -> list[ProgrammeChoice]:
+    """The municipality's programmes with a board, whose funds' cases a board meeting takes."""
+    rows = await connection().fetch(
+        "select p.id, p.name from programme p where p.tenant_id = app_tenant_id()"
+        " and exists (select 1 from board_member b where b.tenant_id = p.tenant_id"
+        " and b.programme_id = p.id) order by p.name"
+    )
+    return [ProgrammeChoice(**dict(r)) for r in rows]
+
+
+_WAITING = (
+    "select a.id, a.state from grant_application a"
+    " join grant_call c on c.tenant_id = a.tenant_id and c.id = a.call_id"
+    " join grant_fund f on f.tenant_id = c.tenant_id and f.id = c.fund_id"
+    " where a.tenant_id = app_tenant_id() and f.programme_id = $1"
+    " and a.state in ('recommended', 'appealed')"
+    " and not exists (select 1 from grant_agenda_item i where i.tenant_id = a.tenant_id"
+    " and i.application_id = a.id and i.outcome is null)"
+    " order by a.recommended_at nulls last, a.id"
+)
+
+
+async def create_meeting(
+    programme_id: int, *, held_on: date, place: str, actor_person_id: int | None
+) -> int:
+    """A board meeting whose agenda is every case waiting for the programme's board."""
+    await require_municipal_role(actor_person_id, ASSESSORS)
+    db = connection()
+    if programme_id not in {p.id for p in await programme_choices()}:
+        raise NotFound(
+            "grant_programme_not_found",
+            N_("Choose a programme with a board."),
+            field="programme_id",
+        )
+    place = required_text(place, "place", 300)
+    meeting_id = await db.fetchval(
+        "insert into grant_meeting (tenant_id, programme_id, held_on, place, created_by)"
+        " values (app_tenant_id(), $1, $2, $3, $4) returning id",
+        programme_id,
+        held_on,
+        place,
+        actor_person_id,
+    )
+    await add_waiting_cases(meeting_id, programme_id)
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="create",
+        entity="grant_meeting",
+        entity_id=meeting_id,
+        new_values={"programme_id": programme_id, "held_on": held_on, "place": place},
+    )
+    await emit("grants.meeting_created", {"meeting_id": meeting_id})
+    return meeting_id
+
+
+async def add_waiting_cases(meeting_id: int, programme_id: int) -> int:
+    db = connection()
+    waiting = await db.fetch(_WAITING, programme_id)
+    start = await db.fetchval(
+        "select coalesce(max(position), 0) from grant_agenda_item"
+        " where tenant_id = app_tenant_id() and meeting_id = $1",
+        meeting_id,
+    )
+    for n, row in enumerate(waiting, start=start + 1):
+        await db.execute(
+            "insert into grant_agenda_item (tenant_id, meeting_id, application_id, position, kind)"
+            " values (app_tenant_id(), $1, $2, $3, $4)",
+            meeting_id,
+            row["id"],
+            n,
+            "appeal" if row["state"] == S.APPEALED else "recommendation",
+        )
+    return len(waiting)
+
+
+async def _meeting_row(meeting_id: int, *, lock: bool = False):
+    row = await connection().fetchrow(
+        "select m.id, m.programme_id, p.name as programme_name, m.held_on, m.place"
+        " from grant_meeting m join programme p on p.tenant_id = m.tenant_id"
+        " and p.id = m.programme_id where m.tenant_id = app_tenant_id() and m.id = $1"
+        + (" for update of m" if lock else ""),
+        meeting_id,
+    )
+    if row is None:
+        raise MeetingNotFound()
+    return row
+
+
+async def gather_agenda(meeting_id: int, *, actor_person_id: int | None) -> int:
+    """Add the cases that have come to the board since the meeting was called."""
+    await require_municipal_role(actor_person_id, ASSESSORS)
+    row = await _meeting_row(meeting_id, lock=True)
+    return await add_waiting_cases(meeting_id, row["programme_id"])
+
+
+async def record_attendance(
+    meeting_id: int, *, member_ids: list[int], actor_person_id: int | None
+) -> None:
+    """Who attended; fixed once the meeting has decided its first case."""
+    await require_municipal_role(actor_person_id, ASSESSORS)
+    row = await _meeting_row(meeting_id, lock=True)
+    db = connection()
+    if await db.fetchval(
+        "select exists (select 1 from grant_vote where tenant_id = app_tenant_id()"
+        " and meeting_id = $1)",
+        meeting_id,
+    ):
+        raise Conflict(
+            "grant_attendance_fixed",
+            N_("The meeting has voted: who attended can no longer change."),
+        )
+    members = {m.id for m in await board_of(row["programme_id"])}
+    if not set(member_ids) <= members:
+        raise InvalidInput(
+            "grant_attendance_unknown", N_("Choose members of the board."), field="present"
+        )
+    await db.execute(
+        "delete from grant_attendance where tenant_id = app_tenant_id() and meeting_id = $1",
+        meeting_id,
+    )
+    await db.executemany(
+        "insert into grant_attendance (tenant_id, meeting_id, board_member_id)"
+        " values (app_tenant_id(), $1, $2)",
+        [(meeting_id, m) for m in sorted(set(member_ids))],
+    )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="attendance",
+        entity="grant_meeting",
+        entity_id=meeting_id,
+        new_values={"present": sorted(set(member_ids))},
+    )
+
+
+async def board_of(programme_id: int) -> list[BoardMemberView]:
+    rows = await connection().fetch(
+        "select id, name, seat from board_member where tenant_id = app_tenant_id()"
+        " and programme_id = $1 order by seat desc, name, id",
+        programme_id,
+    )
+    return [BoardMemberView(**dict(r)) for r in rows]
+
+
+async def decide_in_meeting(
+    meeting_id: int,
+    application_id: int,
+    *,
+    votes: Mapping[int, str],
+    reason: str = "",
+    conditions: str = "",
+    reporting_deadline: date | None = None,
+    actor_person_id: int | None,
+) -> str:
+    """The board's decision on one case of the agenda, by the majority of the votes of the
+    members present who declared no conflict; the letter goes to the applicant."""
+    await require_municipal_role(actor_person_id, ASSESSORS)
+    await _meeting_row(meeting_id, lock=True)
+    db = connection()
+    item = await db.fetchrow(
+        "select kind, outcome from grant_agenda_item where tenant_id = app_tenant_id()"
+        " and meeting_id = $1 and application_id = $2 for update",
+        meeting_id,
+        application_id,
+    )
+    if item is None:
+        raise NotFound("grant_agenda_item_not_found", N_("The case is not on this agenda."))
+    state = await _locked_state(application_id)
+    if item["outcome"] is not None or state not in BEFORE_THE_BOARD:
+        raise Conflict("grant_case_decided", N_("The board has decided this case already."))
+    present = {
+        r["board_member_id"]
+        for r in await db.fetch(
+            "select board_member_id from grant_attendance where tenant_id = app_tenant_id()"
+            " and meeting_id = $1",
+            meeting_id,
+        )
+    }
+    if not present:
+        raise Conflict("grant_no_attendance", N_("Record who attended before the board votes."))
+    declared = {
+        r["board_member_id"]: r["conflicted"]
+        for r in await db.fetch(
+            "select board_member_id, conflicted from grant_habilitet where"
+            " tenant_id = app_tenant_id() and application_id = $1 and board_member_id is not null",
+            application_id,
+        )
+    }
+    if not present <= set(declared):
+        raise Conflict(
+            "grant_habilitet_missing",
+            N_("Record every present member's habilitet in the case before the board votes."),
+        )
+    voters = {m for m in present if not declared[m]}
+    cast = {m: v for m, v in votes.items() if v}
+    if any(v not in OUTCOMES for v in cast.values()):
+        raise InvalidInput("grant_vote_invalid", N_("Vote to grant or to reject."), field="votes")
+    if set(cast) - present:
+        raise InvalidInput("grant_vote_absent", N_("Only members present vote."), field="votes")
+    if voters - set(cast):
+        raise InvalidInput(
+            "grant_vote_missing", N_("Record the vote of every member present."), field="votes"
+        )
+    outcome = board_outcome(list(cast.values()))
+    if outcome is None:
+        raise InvalidInput(
+            "grant_vote_tied", N_("The votes are tied: the board has not decided."), field="votes"
+        )
+    with database_refusals():
+        # A conflicted member's vote is refused here by the database (grant_vote_habilitet_guard).
+        await db.executemany(
+            "insert into grant_vote (tenant_id, meeting_id, application_id, board_member_id, vote)"
+            " values (app_tenant_id(), $1, $2, $3, $4)",
+            [(meeting_id, application_id, m, v) for m, v in sorted(cast.items())],
+        )
+    found = await case(application_id)
+    values = await record_outcome(
+        found,
+        outcome,
+        reason=reason,
+        conditions=conditions,
+        reporting_deadline=reporting_deadline,
+        decided_by=actor_person_id,
+        meeting_id=meeting_id,
+    )
+    await db.execute(
+        "update grant_agenda_item set outcome = $3, decided_at = now()"
+        " where tenant_id = app_tenant_id() and meeting_id = $1 and application_id = $2",
+        meeting_id,
+        application_id,
+        outcome,
+    )
+    on_appeal = item["kind"] == "appeal"
+    if on_appeal:
+        await db.execute(
+            "update grant_appeal set outcome = $2, decided_at = now(), meeting_id = $3"
+            " where tenant_id = app_tenant_id() and application_id = $1",
+            application_id,
+            "reversed" if outcome == S.GRANTED else "upheld",
+            meeting_id,
+        )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="board_decide",
+        entity="grant_application",
+        entity_id=application_id,
+        old_values={"state": state},
+        new_values={**values, "votes": {str(k): v for k, v in cast.items()}},
+    )
+    await emit(f"grants.application_{outcome}", {"application_id": application_id})
+    await send_decision_letter(application_id, by_board=True, on_appeal=on_appeal)
+    return outcome
+
+
+async def meeting(meeting_id: int) -> MeetingView:
+    """The meeting whole: the agenda as called, and as minutes once its cases are decided."""
+    row = await _meeting_row(meeting_id)
+    db = connection()
+    members = await board_of(row["programme_id"])
+    names = {m.id: m.name for m in members}
+    present = [
+        r["board_member_id"]
+        for r in await db.fetch(
+            "select board_member_id from grant_attendance where tenant_id = app_tenant_id()"
+            " and meeting_id = $1 order by board_member_id",
+            meeting_id,
+        )
+    ]
+    items = await db.fetch(
+        "select i.application_id, i.position, i.kind, i.outcome, i.decided_at, a.title,"
+        " o.name as organisation_name, a.state, a.grantable_amount, a.recommendation,"
+        " a.recommendation_reason, ap.reason as appeal_reason"
+        " from grant_agenda_item i"
+        " join grant_application a on a.tenant_id = i.tenant_id and a.id = i.application_id"
+        " join organisation o on o.id = a.organisation_id"
+        " left join grant_appeal ap on ap.tenant_id = a.tenant_id and ap.application_id = a.id"
+        " where i.tenant_id = app_tenant_id() and i.meeting_id = $1 order by i.position",
+        meeting_id,
+    )
+    agenda = []
+    for item in items:
+        votes = await db.fetch(
+            "select board_member_id, vote from grant_vote where tenant_id = app_tenant_id()"
+            " and meeting_id = $1 and application_id = $2 order by board_member_id",
+            meeting_id,
+            item["application_id"],
+        )
+        declarations = await db.fetch(
+            "select board_member_id, conflicted from grant_habilitet"
+            " where tenant_id = app_tenant_id() and application_id = $1"
+            " and board_member_id is not null",
+            item["application_id"],
+        )
+        agenda.append(
+            AgendaItem(
+                **dict(item),
+                votes=[
+                    Vote(v["board_member_id"], names.get(v["board_member_id"], ""), v["vote"])
+                    for v in votes
+                ],
+                conflicted=[
+                    names.get(d["board_member_id"], "")
+                    for d in declarations
+                    if d["conflicted"] and d["board_member_id"] in present
+                ],
+                declared=[d["board_member_id"] for d in declarations],
+                conflicted_ids=[d["board_member_id"] for d in declarations if d["conflicted"]],
+            )
+        )
+    return MeetingView(**dict(row), members=members, present=present, agenda=agenda)
+
+
+async def list_meetings() -> list[MeetingSummary]:
+    rows = await connection().fetch(
+        "select m.id, p.name as programme_name, m.held_on, m.place,"
+        " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
+        " and i.meeting_id = m.id) as cases,"
+        " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
+        " and i.meeting_id = m.id and i.outcome is null) as open_cases"
+        " from grant_meeting m join programme p on p.tenant_id = m.tenant_id"
+        " and p.id = m.programme_id where m.tenant_id = app_tenant_id()"
+        " order by m.held_on desc, m.id desc"
+    )
+    return [MeetingSummary(**dict(r)) for r in rows]

@@ -1,0 +1,169 @@
+"""The programme board's meetings on grants: call a meeting (its agenda is the cases waiting for
+the board), record who attended, record each case's votes and decision; the meeting's page is
+its minutes."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.grants import service as grants
+from services.grants.roles import ASSESSORS, READERS
+from tenants.context import tenant_tx
+from web.actions import act, again_with
+from web.auth.guards import municipality_member, person_of, principal_of
+from web.forms import FORMS, URL_ENCODED
+from web.grants.forms import AttendanceForm, BoardDecisionForm, MeetingForm
+from web.grants.municipality import HOME, _base
+from web.grants.pages import page
+
+MEETINGS = HOME + "/meetings"
+MEETING = MEETINGS + "/{meeting_id:int}"
+
+
+def _may_run(request: Request) -> bool:
+    return principal_of(request).active.role in ASSESSORS
+
+
+async def _meetings(request: Request, *, status: int = 200, **context) -> Template:
+    async with tenant_tx():
+        meetings = await grants.list_meetings()
+        programmes = await grants.programme_choices()
+    return page(
+        request,
+        "grants/municipality/meetings.html",
+        status=status,
+        base=_base(request),
+        meetings=meetings,
+        programme_options=[(str(p.id), p.name) for p in programmes],
+        may_run=_may_run(request),
+        **context,
+    )
+
+
+@get(MEETINGS, guards=[municipality_member(*READERS)], name="grant_meetings")
+async def meetings(request: Request, kommunenummer: FromPath[str]) -> Template:
+    return await _meetings(request)
+
+
+@post(
+    MEETINGS,
+    guards=[municipality_member(*ASSESSORS)],
+    name="create_grant_meeting",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def create(
+    request: Request, kommunenummer: FromPath[str], data: Annotated[MeetingForm, URL_ENCODED]
+) -> Response:
+    async def work() -> int:
+        values = data.values()
+        return await grants.create_meeting(
+            values.pop("programme_id"), **values, actor_person_id=person_of(request)
+        )
+
+    return await act(
+        request,
+        work,
+        done=lambda meeting_id: f"{_base(request)}/meetings/{meeting_id}",
+        again=again_with(partial(_meetings, request), form=data.texts()),
+    )
+
+
+async def _meeting(request: Request, meeting_id: int, *, status: int = 200, **context):
+    async with tenant_tx():
+        found = await grants.meeting(meeting_id)
+    return page(
+        request,
+        "grants/municipality/meeting.html",
+        status=status,
+        base=_base(request),
+        meeting=found,
+        names={m.id: m.name for m in found.members},
+        absent=[m for m in found.members if m.id not in found.present],
+        voted=any(item.votes for item in found.agenda),
+        may_run=_may_run(request),
+        **context,
+    )
+
+
+@get(MEETING, guards=[municipality_member(*READERS)], name="grant_meeting")
+async def meeting(
+    request: Request, kommunenummer: FromPath[str], meeting_id: FromPath[int]
+) -> Template:
+    return await _meeting(request, meeting_id)
+
+
+@post(
+    MEETING + "/attendance",
+    guards=[municipality_member(*ASSESSORS)],
+    name="record_grant_attendance",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def attendance(
+    request: Request,
+    kommunenummer: FromPath[str],
+    meeting_id: FromPath[int],
+    data: Annotated[AttendanceForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.record_attendance(
+            meeting_id, member_ids=data.members(), actor_person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/meetings/{meeting_id}#agenda",
+        again=again_with(partial(_meeting, request, meeting_id), "attendance_errors"),
+    )
+
+
+@post(
+    MEETING + "/agenda",
+    guards=[municipality_member(*ASSESSORS)],
+    name="gather_grant_agenda",
+    status_code=200,
+)
+async def agenda(
+    request: Request, kommunenummer: FromPath[str], meeting_id: FromPath[int]
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.gather_agenda(meeting_id, actor_person_id=person_of(request)),
+        done=f"{_base(request)}/meetings/{meeting_id}#agenda",
+    )
+
+
+@post(
+    MEETING + "/cases/{application_id:int}",
+    guards=[municipality_member(*ASSESSORS)],
+    name="decide_grant_in_meeting",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def decide(
+    request: Request,
+    kommunenummer: FromPath[str],
+    meeting_id: FromPath[int],
+    application_id: FromPath[int],
+    data: Annotated[BoardDecisionForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.decide_in_meeting(
+            meeting_id, application_id, **data.values(), actor_person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/meetings/{meeting_id}#case-{application_id}",
+        again=again_with(
+            partial(_meeting, request, meeting_id),
+            "case_errors",
+            case_id=application_id,
+            case_form=data.texts(),
+        ),
+    )
+
+
+ROUTES = [meetings, create, meeting, attendance, agenda, decide]

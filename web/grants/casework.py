@@ -1,0 +1,173 @@
+"""The official's work on a case beyond the assessment: the recommendation to the board, the
+board members' habilitet declarations, the ranking of a call's applications, and the case's
+files and decision letters to read."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.grants import service as grants
+from services.grants.roles import ASSESSORS, READERS
+from tenants.context import tenant_tx
+from web.actions import act, again_with
+from web.auth.guards import municipality_member, person_of, principal_of
+from web.forms import FORMS, URL_ENCODED
+from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
+from web.grants.municipality import CASE, HOME, _base, _case
+from web.grants.pages import page
+from web.projects.export import attachment as disposition
+
+RANKING = HOME + "/calls/{call_id:int}/ranking"
+
+
+@post(
+    CASE + "/recommendation",
+    guards=[municipality_member(*ASSESSORS)],
+    name="recommend_grant_application",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def recommend(
+    request: Request,
+    kommunenummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[RecommendationForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.recommend_application(
+            application_id,
+            recommendation=data.checked().recommendation,
+            reason=data.recommendation_reason,
+            actor_person_id=person_of(request),
+        ),
+        done=f"{_base(request)}/applications/{application_id}#recommendation",
+        again=again_with(
+            partial(_case, request, application_id),
+            "recommend_errors",
+            recommend_form=data.texts(),
+        ),
+    )
+
+
+@post(
+    CASE + "/habilitet",
+    guards=[municipality_member(*ASSESSORS)],
+    name="declare_grant_habilitet",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def declare(
+    request: Request,
+    kommunenummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[MemberHabilitetForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.declare_member(
+            application_id, **data.values(), actor_person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/applications/{application_id}#habilitet",
+        again=again_with(
+            partial(_case, request, application_id),
+            "habilitet_errors",
+            habilitet_form=data.texts(),
+        ),
+    )
+
+
+@get(
+    CASE + "/letters/{letter_id:int}",
+    guards=[municipality_member(*READERS)],
+    name="grant_case_letter",
+)
+async def case_letter(
+    request: Request,
+    kommunenummer: FromPath[str],
+    application_id: FromPath[int],
+    letter_id: FromPath[int],
+) -> Response:
+    async with tenant_tx():
+        await grants.case(application_id)  # the municipality's own case, or 404
+        name, pdf = await grants.letter(application_id, letter_id)
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": disposition(name)}
+    )
+
+
+@get(
+    CASE + "/attachments/{attachment_id:int}",
+    guards=[municipality_member(*READERS)],
+    name="grant_case_attachment",
+)
+async def case_attachment(
+    request: Request,
+    kommunenummer: FromPath[str],
+    application_id: FromPath[int],
+    attachment_id: FromPath[int],
+) -> Response:
+    async with tenant_tx():
+        found = await grants.attachment(application_id, attachment_id, own=False)
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": disposition(found.name)},
+    )
+
+
+async def _ranking(request: Request, call_id: int, *, status: int = 200, **context) -> Template:
+    async with tenant_tx():
+        ranked = await grants.call_ranking(call_id)
+        call = next(c for c in await grants.list_calls() if c.id == call_id)
+    form = context.pop("form", None) or {
+        **{f"rank-{a.id}": str(a.rank or "") for a in ranked},
+        **{f"comment-{a.id}": a.rank_comment for a in ranked},
+    }
+    return page(
+        request,
+        "grants/municipality/ranking.html",
+        status=status,
+        base=_base(request),
+        call=call,
+        ranked=ranked,
+        form=form,
+        may_rank=principal_of(request).active.role in ASSESSORS,
+        **context,
+    )
+
+
+@get(RANKING, guards=[municipality_member(*READERS)], name="grant_call_ranking")
+async def ranking(request: Request, kommunenummer: FromPath[str], call_id: FromPath[int]) -> Template:
+    return await _ranking(request, call_id)
+
+
+@post(
+    RANKING,
+    guards=[municipality_member(*ASSESSORS)],
+    name="rank_grant_applications",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def rank(
+    request: Request,
+    kommunenummer: FromPath[str],
+    call_id: FromPath[int],
+    data: Annotated[RankingForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.rank_applications(
+            call_id, ranks=data.ranks(), actor_person_id=person_of(request)
+        ),
+        done=lambda _: _ranking(request, call_id, saved=True),
+        again=again_with(partial(_ranking, request, call_id), form=data.texts()),
+    )
+
+
+ROUTES = [recommend, declare, case_letter, case_attachment, ranking, rank]
