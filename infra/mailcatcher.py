@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 import uvicorn
 from aiosmtpd.controller import Controller
@@ -35,20 +36,47 @@ class Keep:
         return "250 kept"
 
 
+def _files(box: Path) -> list[Path]:
+    return sorted(box.glob("*.eml"), reverse=True) if box.exists() else []
+
+
+def _read(file: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
+
+
 def messages(box: Path) -> list[email.message.EmailMessage]:
-    files = sorted(box.glob("*.eml"), reverse=True) if box.exists() else []
-    return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
+    return [_read(f) for f in _files(box)]
+
+
+def attached(message: email.message.EmailMessage) -> list[tuple[str, str, bytes]]:
+    """The mail's attachments: (file name, media type, bytes)."""
+    return [
+        (
+            part.get_filename() or "attachment",
+            part.get_content_type(),
+            part.get_payload(decode=True),
+        )
+        for part in message.iter_attachments()
+    ]
 
 
 def page(box: Path) -> str:
     rows = []
-    for message in messages(box):
+    for file in _files(box):
+        message = _read(file)
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body else ""
+        files = "".join(
+            f"<li><a href='/{escape(file.stem)}/{n}'>{escape(name)}</a>"
+            f" ({escape(kind)}, {len(content)} bytes)</li>"
+            for n, (name, kind, content) in enumerate(attached(message))
+        )
         rows.append(
             f"<article><h2>{escape(str(message['Subject']))}</h2>"
             f"<p>To: {escape(str(message['To']))} · {escape(str(message['Date'] or ''))}</p>"
-            f"<pre>{escape(text)}</pre></article>"
+            f"<pre>{escape(text)}</pre>"
+            + (f"<p>Attachments:</p><ul>{files}</ul>" if files else "")
+            + "</article>"
         )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Samspel mailbox</title>"
@@ -63,7 +91,20 @@ def create_app(box: Path) -> Litestar:
     def index() -> Response[str]:
         return Response(page(box), media_type="text/html")
 
-    return Litestar([index])
+    @get("/{mail:str}/{n:int}", sync_to_thread=True)
+    def attachment(mail: str, n: int) -> Response[bytes]:
+        found = [f for f in _files(box) if f.stem == mail]
+        files = attached(_read(found[0])) if found else []
+        if not 0 <= n < len(files):
+            return Response(b"no such attachment", status_code=404, media_type="text/plain")
+        name, kind, content = files[n]
+        return Response(
+            content,
+            media_type=kind,
+            headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}"},
+        )
+
+    return Litestar([index, attachment])
 
 
 def ports(env: Mapping[str, str]) -> tuple[int, int]:

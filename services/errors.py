@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+
 
 def N_(message: str) -> str:
     """Marks a message for Babel's extraction; the web layer translates it for the user."""
@@ -39,11 +42,24 @@ class DomainError(Exception):
     def translated(self, lang: str) -> str:
         from services.i18n import gettext  # here: the rules stay importable without catalogues
 
-        values = {
-            name: gettext(lang, value) if isinstance(value, Term) else value
-            for name, value in self.values.items()
-        }
+        values = {name: _in(lang, value, gettext) for name, value in self.values.items()}
         return gettext(lang, self.message, **values)
+
+
+def _in(lang: str, value: object, gettext) -> object:
+    """A refusal's value as the reader writes it: a term translated, a figure with a decimal
+    comma ("99,5"), a moment on Oslo's clock. A whole number (often a year) stays as it is."""
+    from services import formats
+
+    if isinstance(value, Term):
+        return gettext(lang, value)
+    if isinstance(value, Decimal | float):
+        return formats.number(value, lang)
+    if isinstance(value, datetime):
+        return formats.when(value, lang)
+    if isinstance(value, date):
+        return formats.day(value, lang)
+    return value
 
 
 class InvalidInput(DomainError):

@@ -10,6 +10,7 @@ import httpx
 import redis.asyncio as redis
 from litestar import Litestar, Router, asgi
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -165,6 +166,7 @@ def create_app(
             Exception: internal_error_handler,
         },
         stores={STORE: rate_limit_store(settings)},
+        state=State({"default_language": settings.default_language}),
         before_send=[security_headers(settings.secure_cookies, origin(settings.idp_issuer))],
         lifespan=[lifespan],
         logging_config=None,

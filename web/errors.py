@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
 
 from services.errors import N_, DomainError
-from web.i18n import gettext
+from web.i18n import COOKIE, choose_language, gettext
 from web.logs import log
 from web.templating import render, wants_fragment
 
@@ -35,6 +35,17 @@ UNSTORABLE_DETAIL = N_(
 )
 
 
+def language_of(request: Request) -> str:
+    """The reader's language, also for an address no route matched, where Litestar answers
+    before any middleware (so before the one that chooses the language) has run."""
+    if "lang" not in request.state:
+        default = request.app.state.get("default_language", "nb")
+        request.state.lang = choose_language(
+            request.cookies.get(COOKIE), request.headers.get("accept-language"), default
+        )
+    return request.state.lang
+
+
 def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "") or request.headers.get("hx-request")
 
@@ -43,6 +54,7 @@ def _page(
     request: Request, status: int, detail: str | None = None, headers: dict | None = None
 ) -> Response:
     title = TITLES.get(status, "")
+    language_of(request)  # the page below is in it
     page = render(
         request,
         "error.html",
@@ -69,7 +81,7 @@ def _headers_of(error: HTTPException) -> dict[str, str]:
 
 
 def domain_error_handler(request: Request, error: DomainError) -> Response:
-    lang = request.state.get("lang", "nb")
+    lang = language_of(request)
     if _wants_html(request):
         return _page(request, error.status, error.translated(lang))
     body = {"error": error.code, "detail": error.translated(lang)}
@@ -87,7 +99,7 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
         return Redirect(target, status_code=303)
     if _wants_html(request) and status >= 400:
         return _page(request, status, headers=_headers_of(error))
-    lang = request.state.get("lang", "nb")
+    lang = language_of(request)
     return Response(
         {"error": status, "detail": gettext(lang, TITLES.get(status, str(error.detail)))},
         status_code=status,
@@ -98,7 +110,7 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
 def _answer(request: Request, status: int, detail: str | None) -> Response:
     if _wants_html(request):
         return _page(request, status, detail)
-    lang = request.state.get("lang", "nb")
+    lang = language_of(request)
     return Response(
         {"error": status, "detail": gettext(lang, detail or TITLES[status])}, status_code=status
     )
@@ -106,7 +118,7 @@ def _answer(request: Request, status: int, detail: str | None) -> Response:
 
 def internal_error_handler(request: Request, error: Exception) -> Response:
     """The last resort: unstorable input is the sender's 422; anything else a logged 500."""
-    lang = request.state.get("lang", "nb")
+    lang = language_of(request)
     if isinstance(error, UNSTORABLE):
         return _answer(request, 422, gettext(lang, UNSTORABLE_DETAIL))
     log.error(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from services.demo.seed import Demo
 from services.tendering.rules import AwardCriterion
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import (
     complete_evaluation,
     confirm_opening,
@@ -120,16 +121,18 @@ async def _tender(
 ) -> int:
     async with tenant_tx(Scope(tenant_id=tenant_id, person_id=actor)):
         tender = await create_tender(
+            TenderDraft(
+                title=title,
+                description=description,
+                estimated_value=Decimal(value),
+                award_criteria=criteria,
+                qualification_requirements=["Skatteattest", "Firmaattest", "Relevant erfaring"],
+                questions_deadline=deadline - timedelta(seconds=1)
+                if value < 1_000_000
+                else deadline - timedelta(days=7),
+                bid_deadline=deadline,
+            ),
             actor_person_id=actor,
-            title=title,
-            description=description,
-            estimated_value=Decimal(value),
-            award_criteria=criteria,
-            qualification_requirements=["Skatteattest", "Firmaattest", "Relevant erfaring"],
-            questions_deadline=deadline - timedelta(seconds=1)
-            if value < 1_000_000
-            else deadline - timedelta(days=7),
-            bid_deadline=deadline,
         )
         await publish_tender(tender.id, actor_person_id=actor)
     return tender.id

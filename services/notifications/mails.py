@@ -11,21 +11,19 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
 import msgspec
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 
+from services import formats
 from services.i18n import LANGUAGES, gettext
 from services.notifications.sealing import unseal
 from services.parts import mail_modules
 
 SENDER = "Samspel <ikkje-svar@samspel.no>"
-OSLO = ZoneInfo("Europe/Oslo")
-# A date in a mail as a letter writes it: "12. mars 2026", "12 March 2026".
+OSLO = formats.OSLO
+# A date in a mail as a letter writes it, its month in words: "12. mars 2026", "12 March 2026".
 _DATE = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y"}
 _TIME = {"nb": "d. MMMM y 'kl.' HH:mm", "nn": "d. MMMM y 'kl.' HH:mm", "en": "d MMMM y 'at' HH:mm"}
 
@@ -61,19 +59,14 @@ def day(lang: str, iso_date: str) -> str:
     return format_date(date.fromisoformat(iso_date), _DATE[lang], locale=lang)
 
 
-def _locale(lang: str) -> str:
-    return {"nb": "nb_NO", "nn": "nn_NO"}.get(lang, "en_GB")
-
-
 def kroner(lang: str, amount: str) -> str:
-    """An amount (text) as a letter writes it: "395 000 kr", in English "NOK 395,000"."""
-    number = format_decimal(Decimal(amount), format="#,##0.##", locale=_locale(lang))
-    return f"NOK {number}" if lang == "en" else f"{number}\u00a0kr"
+    """An amount (text) as the pages write it: "395 000 kr", in English "NOK 395,000"."""
+    return formats.kroner(amount, lang)
 
 
 def score(lang: str, value: str) -> str:
     """A score (text) with two decimals in the reader's notation: "86,84", in English "86.84"."""
-    return format_decimal(Decimal(value), format="0.00", locale=_locale(lang))
+    return formats.score(value, lang)
 
 
 Template = Callable[[str, dict[str, str]], tuple[str, str]]

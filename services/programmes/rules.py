@@ -109,7 +109,7 @@ class SharesNotHundred(InvalidInput):
             "strategy_shares_not_100",
             N_("The strategy areas' shares sum to %(total)s %%, not 100 %%."),
             field="shares",
-            values={"total": str(total)},
+            values={"total": total},  # written with the reader's decimal mark
         )
         self.total = total
 

@@ -7,6 +7,9 @@ from decimal import Decimal
 
 import msgspec
 
+# A neighbour or a member of a programme: a municipality as tenancy shows it.
+from services.tenancy.service import MunicipalityView
+
 
 class StrategyAreaInput(msgspec.Struct, frozen=True):
     name_nb: str
@@ -89,12 +92,6 @@ class ActionPlanView(msgspec.Struct, frozen=True):
     next_states: list[str] = []
 
 
-class MunicipalityView(msgspec.Struct, frozen=True):
-    id: int
-    kommunenummer: str
-    name: str
-
-
 class KpiView(msgspec.Struct, frozen=True):
     id: int
     code: str
@@ -135,15 +132,10 @@ class AssessmentView(msgspec.Struct, frozen=True):
     scores: list[ScoreView]
 
 
-class ProgrammeOverview(msgspec.Struct, frozen=True):
-    id: int
-    name: str
-    kind: str
-    period_start: int
-    period_end: int
-    stage: str
+class ProgrammeOverview(ProgrammeSummary, frozen=True):
+    """The programme on one page: its summary, and all that the page shows of it."""
+
     next_stages: list[str]
-    total_budget: Decimal
     budget_by_source: dict[str, Decimal]
     budget_by_year: dict[int, Decimal]
     funding_lines: list[FundingLineView]

@@ -174,7 +174,7 @@ class CostSharesNotHundred(InvalidInput):
             "cost_shares_not_100",
             N_("The participants' cost shares sum to %(total)s %%, not 100 %%."),
             field="cost_shares",
-            values={"total": str(total)},
+            values={"total": total},  # written with the reader's decimal mark
         )
         self.total = total
 

@@ -62,12 +62,17 @@ class ProjectSummary(msgspec.Struct, frozen=True):
     approved_budget: Decimal
     programme_id: int | None
     strategy_area_id: int | None
-    strategy_area_name: str | None
+    # The area's name in each written language: a page names it in its own (nn on nn pages).
+    strategy_area_nb: str | None
+    strategy_area_nn: str | None
     regional: bool
     region_id: int | None
     owner_name: str
     next_decision_due: date | None
     decision_overdue: bool
+
+    def strategy_area(self, lang: str) -> str | None:
+        return self.strategy_area_nn if lang == "nn" else self.strategy_area_nb
 
 
 class SubProjectView(msgspec.Struct, frozen=True):

@@ -143,7 +143,7 @@ class StandstillNotOver(Conflict):
         super().__init__(
             "standstill_not_over",
             N_("The contract may be signed from %(moment)s."),
-            values={"moment": ends_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")},
+            values={"moment": ends_at},  # written on Oslo's clock in the reader's language
         )
         self.ends_at = ends_at
 

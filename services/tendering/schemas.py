@@ -34,6 +34,19 @@ class AwardOutcome(msgspec.Struct, frozen=True):
     bids: int
 
 
+class TenderDraft(msgspec.Struct, frozen=True):
+    """What the municipality writes of a tender before it publishes it; checked alike when
+    the draft is created and each time it is changed."""
+
+    title: str
+    description: str
+    estimated_value: Decimal | int | str
+    award_criteria: list[AwardCriterion]
+    qualification_requirements: list[str]
+    questions_deadline: datetime
+    bid_deadline: datetime
+
+
 class TenderView(msgspec.Struct, frozen=True):
     id: int
     tenant_id: int

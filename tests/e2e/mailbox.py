@@ -38,15 +38,31 @@ async def main(to):
     finally:
         await db.close()
     mail = compose(msgspec.convert(json.loads(payload), MailRequest), mail_key(settings))
-    print(json.dumps({"subject": mail["Subject"], "body": mail.get_content()}))
+    body = mail.get_body(preferencelist=("plain",))
+    attachments = [
+        {
+            "name": part.get_filename(),
+            "type": part.get_content_type(),
+            "head": part.get_payload(decode=True)[:5].decode("latin-1"),
+            "size": len(part.get_payload(decode=True)),
+        }
+        for part in mail.iter_attachments()
+    ]
+    print(json.dumps({
+        "subject": mail["Subject"],
+        "body": body.get_content(),
+        "language": mail["Content-Language"],
+        "attachments": attachments,
+    }))
 
 
 asyncio.run(main(sys.argv[1]))
 """
 
 
-def last_mail_to(address: str) -> dict[str, str]:
-    """The newest mail requested for `address`: its subject and body."""
+def last_mail_to(address: str) -> dict:
+    """The newest mail requested for `address`: its subject, body, language and attachments
+    (each its name, media type, first five bytes and size)."""
     done = subprocess.run(
         [sys.executable, "-c", _READ, address],
         cwd=ROOT,

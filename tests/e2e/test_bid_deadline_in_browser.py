@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from services.demo.tenders import ARNE
 from services.tendering import service as tendering
 from services.tendering.rules import AwardCriterion
+from services.tendering.schemas import TenderDraft
 from tenants.context import NOBODY, Scope, connection, tenant_tx
 from tests.e2e.test_tender_in_browser import GRONG, JONAS_ORG, _person, in_database, log_in
 
@@ -32,17 +33,19 @@ async def _closing_tender(settings) -> int:
     deadline = now + timedelta(seconds=SECONDS_TO_DEADLINE)
     async with tenant_tx(Scope(tenant_id=grong, person_id=arne)):
         tender = await tendering.create_tender(
+            TenderDraft(
+                title=f"Snart stengd {secrets.token_hex(2)}",
+                description="Fristen går medan sida er open.",
+                estimated_value=Decimal(100_000),
+                award_criteria=[
+                    AwardCriterion("Kvalitet", 60),
+                    AwardCriterion("Pris", 40, is_price=True),
+                ],
+                qualification_requirements=[],
+                questions_deadline=deadline - timedelta(seconds=5),
+                bid_deadline=deadline,
+            ),
             actor_person_id=arne,
-            title=f"Snart stengd {secrets.token_hex(2)}",
-            description="Fristen går medan sida er open.",
-            estimated_value=Decimal(100_000),
-            award_criteria=[
-                AwardCriterion("Kvalitet", 60),
-                AwardCriterion("Pris", 40, is_price=True),
-            ],
-            qualification_requirements=[],
-            questions_deadline=deadline - timedelta(seconds=5),
-            bid_deadline=deadline,
         )
         await tendering.publish_tender(tender.id, actor_person_id=arne)
     return tender.id

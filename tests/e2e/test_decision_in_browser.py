@@ -37,7 +37,7 @@ def test_the_owner_records_go_and_the_project_moves_to_the_pre_project(page, pro
     expect(page.locator("dialog#decision-dialog")).to_have_count(0)
     expect(page.locator("#current-phase")).to_have_text(gettext("nb", "Pre-project"))
     expect(page.locator("#current-status")).to_have_text(gettext("nb", "Running"))
-    expect(page.locator("#approved-budget")).to_have_text(re.compile(r"^700\s000$"))
+    expect(page.locator("#approved-budget")).to_have_text(re.compile(r"^700\s000\skr$"))
     timeline = page.locator("ol.timeline")
     expect(timeline).to_contain_text(gettext("nb", "Go"))
     expect(timeline).to_contain_text("ni verksemder er med")

@@ -192,7 +192,7 @@ def test_a_new_municipality_is_onboarded_and_runs_its_programme_and_projects(
     dialog.locator("#field-basis").fill("Sluttrapporten frå forstudien.")
     dialog.locator("button[type=submit]").click()
     expect(page.locator("#current-phase")).to_have_text(t("Pre-project"))
-    expect(page.locator("#approved-budget")).to_have_text(re.compile(r"^400\s000$"))
+    expect(page.locator("#approved-budget")).to_have_text(re.compile(r"^400\s000\skr$"))
 
     # A regional project with the neighbour, its cost shares summing to 100 %.
     page.goto(base + lead.home + "/projects/new")

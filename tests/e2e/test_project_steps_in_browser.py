@@ -69,7 +69,7 @@ def test_a_project_is_started_and_walked_to_its_pre_project_from_the_page(page, 
     dialog.locator("button[type=submit]").click()
 
     expect(page.locator("#current-phase")).to_have_text(gettext("nb", "Pre-project"))
-    expect(page.locator("#approved-budget")).to_have_text(re.compile(r"^600\s000$"))
+    expect(page.locator("#approved-budget")).to_have_text(re.compile(r"^600\s000\skr$"))
     expect(page.locator("#next-step-text")).to_have_text(step_text("plan", "Main project"))
 
     # A boosted form (no hx-post of its own) comes back to the page with what it saved.

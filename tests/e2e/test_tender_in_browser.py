@@ -24,6 +24,7 @@ from infra.db import Database, all_tables
 from services.demo.tenders import ARNE, BIDDERS, LISE
 from services.tendering import service as tendering
 from services.tendering.rules import AwardCriterion
+from services.tendering.schemas import TenderDraft
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, Scope, connection, tenant_tx
 from tenants.identity import pid_hash
@@ -72,18 +73,20 @@ async def _grong_tender(settings, title: str):
     deadline = now + timedelta(seconds=SECONDS_TO_DEADLINE)
     async with tenant_tx(Scope(tenant_id=grong, person_id=arne)):
         tender = await tendering.create_tender(
+            TenderDraft(
+                title=title,
+                description="Rettleiing for bedrifter i matforedling.",
+                estimated_value=Decimal(300_000),
+                award_criteria=[
+                    AwardCriterion("Kvalitet", 50),
+                    AwardCriterion("Kompetanse", 20),
+                    AwardCriterion("Pris", 30, is_price=True),
+                ],
+                qualification_requirements=["Skatteattest"],
+                questions_deadline=deadline - timedelta(seconds=20),
+                bid_deadline=deadline,
+            ),
             actor_person_id=arne,
-            title=title,
-            description="Rettleiing for bedrifter i matforedling.",
-            estimated_value=Decimal(300_000),
-            award_criteria=[
-                AwardCriterion("Kvalitet", 50),
-                AwardCriterion("Kompetanse", 20),
-                AwardCriterion("Pris", 30, is_price=True),
-            ],
-            qualification_requirements=["Skatteattest"],
-            questions_deadline=deadline - timedelta(seconds=20),
-            bid_deadline=deadline,
         )
         await tendering.publish_tender(tender.id, actor_person_id=arne)
     lise = await _person(settings, LISE)

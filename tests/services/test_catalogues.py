@@ -278,7 +278,7 @@ def test_a_tendering_refusal_reads_in_the_users_language_with_its_figures():
 
     from services.tendering.rules import InvalidPrice
 
-    refusal = InvalidPrice(Decimal(0))
-    assert refusal.translated("nn") == "Ein pris må vere over 0 NOK, ikkje 0."
-    assert refusal.translated("nb") == "En pris må være over 0 NOK, ikke 0."
-    assert refusal.translated("en") == "A price is above 0 NOK, not 0."
+    refusal = InvalidPrice(Decimal("-1200.5"))
+    assert refusal.translated("nn") == "Ein pris må vere over 0 kr, ikkje -1\u00a0200,5."
+    assert refusal.translated("nb") == "En pris må være over 0 kr, ikke -1\u00a0200,5."
+    assert refusal.translated("en") == "A price is above NOK 0, not -1,200.5."

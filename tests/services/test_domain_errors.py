@@ -9,12 +9,24 @@ from services.programmes.rules import SharesNotHundred
 def test_a_refusal_with_figures_is_translated_with_the_figures_in_place():
     refusal = SharesNotHundred(Decimal("99.5"))
     assert str(refusal) == "The strategy areas' shares sum to 99.5 %, not 100 %."
+    # With the decimal comma of the reader's language (services.formats).
     assert (
-        refusal.translated("nb") == "Satsingsområdenes andeler blir til sammen 99.5 %, ikke 100 %."
+        refusal.translated("nb") == "Satsingsområdenes andeler blir til sammen 99,5 %, ikke 100 %."
     )
     assert (
-        refusal.translated("nn") == "Delane til satsingsområda blir til saman 99.5 %, ikkje 100 %."
+        refusal.translated("nn") == "Delane til satsingsområda blir til saman 99,5 %, ikkje 100 %."
     )
+    assert refusal.translated("en") == "The strategy areas' shares sum to 99.5 %, not 100 %."
+
+
+def test_a_refusal_names_a_moment_on_oslos_clock_in_the_readers_language():
+    from datetime import UTC, datetime
+
+    from services.tendering.rules import StandstillNotOver
+
+    refusal = StandstillNotOver(datetime(2026, 12, 10, 23, 0, tzinfo=UTC))
+    assert "11.12.2026 kl. 00.00" in refusal.translated("nn")
+    assert "11 Dec 2026, 00:00" in refusal.translated("en")
 
 
 def test_a_refusal_without_figures_is_translated_as_it_stands():

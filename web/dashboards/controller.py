@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Request, get
@@ -19,6 +18,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
+from services import formats
 from services.dashboards import service as dashboards
 from services.dashboards.rules import WHOLE_REGION
 from services.errors import N_
@@ -32,15 +32,14 @@ from web.templating import render, wants_fragment
 
 REGION = "/r/{region_slug:str}/dashboard"
 MUNICIPALITY = "/k/{kommunenummer:str}/dashboard"
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _lang(request: Request) -> str:
     return request.state.get("lang", "nb")
 
 
-def _stamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S") if moment else None
+def _stamp(moment: datetime | None, lang: str) -> str | None:
+    return formats.when(moment, lang, seconds=True) if moment else None
 
 
 def _page(
@@ -127,7 +126,7 @@ async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Temp
         lambda: {
             "tables": _region_tables(request, region, region_slug),
             "charts": shown,
-            "computed_at": _stamp(region.computed_at),
+            "computed_at": _stamp(region.computed_at, _lang(request)),
             "export": f"/r/{region_slug}/dashboard/export",
             "query": "",
         },
@@ -149,7 +148,7 @@ async def region_member_dashboard(
             "member": member,
             "tables": views.municipality_tables(figures, _lang(request), None),
             "charts": shown,
-            "computed_at": _stamp(region.computed_at),
+            "computed_at": _stamp(region.computed_at, _lang(request)),
             "export": f"/r/{region_slug}/dashboard/export",
             "query": f"&kommunenummer={kommunenummer}",
         },
@@ -195,7 +194,7 @@ async def municipality_dashboard(
         lambda: {
             "tables": _municipality_tables(request, own.figures, kommunenummer),
             "charts": shown,
-            "computed_at": _stamp(own.computed_at),
+            "computed_at": _stamp(own.computed_at, _lang(request)),
             "export": f"/k/{kommunenummer}/dashboard/export",
             "query": "",
         },
@@ -207,11 +206,11 @@ def _overdue_table(rows, lang: str) -> views.DashTable:
         "overdue",
         gettext(lang, N_("Decision points overdue")),
         [gettext(lang, s) for s in (N_("Project"), N_("Next sub-project"), N_("Due"))],
-        numeric_from=3,
+        numeric_from=2,  # the due date, right-aligned and written as a day by the page
     )
     for d in rows:
         phase = gettext(lang, views.PHASES[d.next_phase]) if d.next_phase else ""
-        t.add([d.project_title, phase, d.due_date.isoformat()], f"/projects/{d.project_id}")
+        t.add([d.project_title, phase, d.due_date], f"/projects/{d.project_id}")
     return t
 
 

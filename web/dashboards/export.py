@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -17,6 +18,8 @@ FORMATS = {"csv": CSV, "xlsx": XLSX}
 
 
 def _plain(value):
+    if isinstance(value, date):  # a file for machines and spreadsheets: ISO, read the world over
+        return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return "" if value is None else value

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
+from services import formats
 from services.dashboards.rules import Figure
 from services.errors import N_
 from services.projects.rules import PHASE_ORDER
@@ -43,7 +43,9 @@ def number(value, lang: str) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, Decimal | int | float):
-        return format_decimal(value, format="#,##0.##", locale={"en": "en"}.get(lang, "nb"))
+        return formats.number(value, lang)
+    if isinstance(value, date):  # a day in a table: 14.12.2026, as the pages write it
+        return formats.day(value, lang)
     return str(value)
 
 
@@ -67,7 +69,8 @@ def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
     for f in _of(figures, "programmes"):
         if f.metric in ("budget", "committed", "spent"):
             cells[(f.subject, f.year)][f.metric] = f.value
-            labels[f.subject] = f.label or f.subject
+            # An area's figures carry its bokmål name as subject and its nynorsk name as label.
+            labels[f.subject] = (f.label or f.subject) if lang == "nn" else f.subject
     for (subject, year), values in sorted(cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
         name = labels[subject] if subject else gettext(lang, N_("No strategy area"))
         t.add([name, year, *(values.get(m, Decimal(0)) for m in ("budget", "committed", "spent"))])

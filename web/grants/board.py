@@ -84,6 +84,7 @@ async def _meeting(request: Request, meeting_id: int, *, status: int = 200, **co
         base=_base(request),
         meeting=found,
         names={m.id: m.name for m in found.members},
+        seats={m.id: m.seat for m in found.members},
         absent=[m for m in found.members if m.id not in found.present],
         voted=any(item.votes for item in found.agenda),
         may_run=_may_run(request),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Request
 from litestar.response import Template
 
+from services import formats
 from services.errors import N_
 from services.grants.rules import FINANCING_SOURCES, SUMMARY_LIMIT
 from web.i18n import gettext
@@ -22,7 +22,7 @@ STATES = {
     "rejected": N_("Rejected"),
     "appealed": N_("Appealed"),
 }
-OUTCOMES = {"granted": N_("Grant"), "rejected": N_("Reject")}
+OUTCOMES = {"granted": N_("to grant"), "rejected": N_("to reject")}
 PARTS = {"effects": N_("Expected effects"), "attachments": N_("Attachments")}
 SEATS = {"politician": N_("Politician"), "business": N_("Business"), "observer": N_("Observer")}
 SOURCES = {
@@ -42,10 +42,6 @@ def file_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
-def the_day(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
 def page(
     request: Request, name: str, fragment: str | None = None, *, status: int = 200, **context: Any
 ) -> Template:
@@ -59,7 +55,7 @@ def page(
     context.setdefault("SOURCES", SOURCES)
     context.setdefault("source_options", [(k, gettext(lang, v)) for k, v in SOURCES.items()])
     context.setdefault("SUMMARY_LIMIT", SUMMARY_LIMIT)
-    context.setdefault("the_day", the_day)
+    context.setdefault("the_day", lambda value: formats.day(value, lang))
     context.setdefault("errors", {})
     context.setdefault("form", {})
     return render(request, name, fragment=fragment, status_code=status, **context)

@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Response, Template
 
+from services import formats
 from services.errors import N_
 from services.programmes import service as programmes
 from services.programmes.roles import EDITORS, MANAGERS, PLAN_STEPS
@@ -23,7 +24,6 @@ from web.auth.guards import principal_of
 from web.forms import Form
 from web.i18n import gettext
 from web.projects.pages import page as project_page
-from web.tendering.pages import when_text
 
 LIST = "/k/{kommunenummer:str}/programmes"
 ONE = LIST + "/{programme_id:int}"
@@ -99,7 +99,7 @@ def page(
     role = role_of(request)
     lang = request.state.get("lang", "nb")
     context.update(NAMES)
-    context.setdefault("when", when_text)
+    context.setdefault("when", lambda moment: formats.when(moment, lang))
     context.setdefault("iso", lambda moment: moment.isoformat() if moment else "")
     context["options"] = {
         name: [(key, gettext(lang, label)) for key, label in names.items()]

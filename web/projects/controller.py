@@ -53,7 +53,9 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
     chosen = filters_of(request)
     after = cursor(request.query_params.get("after", ""), tuple[bool, str, int])
     async with tenant_tx():
-        areas = await projects.project_strategy_areas()
+        # Only the areas the reader can see: a participant's or a region's project may name one
+        # it cannot (then it is no filter).
+        named = await projects.project_strategy_areas()
         rows = await projects.list_projects(
             **chosen.use_case(), today=date.today(), after=after, limit=PAGE + 1
         )
@@ -61,6 +63,8 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
     rows, links = pages(
         rows, chosen.query(), lambda p: (p.status == "closed", p.title, p.id), started=bool(after)
     )
+    lang = request.state.get("lang", "nb")
+    areas = sorted(((i, nn if lang == "nn" else nb) for i, nb, nn in named), key=lambda a: a[1])
     query = urlencode(chosen.query())
     return page(
         request,

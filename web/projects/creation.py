@@ -12,7 +12,7 @@ from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services import inputs
+from services import formats, inputs
 from services.access import service as access
 from services.errors import N_, InvalidInput
 from services.programmes import service as programmes
@@ -182,7 +182,9 @@ def shares_of(form: Form, lead: str, lang: str) -> Shares:
         problem = problem or gettext(lang, N_("Give the lead municipality its cost share too."))
     if problem is None and total != HUNDRED:
         problem = gettext(
-            lang, N_("The cost shares sum to %(sum)s %%, not 100 %%."), sum=f"{total.normalize():f}"
+            lang,
+            N_("The cost shares sum to %(sum)s %%, not 100 %%."),
+            sum=formats.number(total, lang),
         )
     return Shares(rows, total, parsed, problem)
 

@@ -40,7 +40,7 @@ def _values(row: ProjectSummary, lang: str) -> list:
         f"{row.lead_kommunenummer} {row.lead_name}",
         gettext(lang, PHASES[row.phase]),
         gettext(lang, STATUSES[row.status]),
-        row.strategy_area_name or "",
+        row.strategy_area(lang) or "",
         row.approved_budget,
         row.owner_name,
         row.next_decision_due,

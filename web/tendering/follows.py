@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -15,7 +15,7 @@ from services.tendering.service import follows as following
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import organisation_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.tendering.pages import page
 
 FOLLOWS = "/o/{organisasjonsnummer:str}/follows"
@@ -66,40 +66,28 @@ async def _again(request: Request, status: int, errors: dict[str, str]) -> Templ
     return await _follows_page(request, status=status, errors=errors)
 
 
-@post(
-    FOLLOWS,
-    guards=[organisation_member()],
-    name="follow_tenders",
-    status_code=200,
-    type_decoders=FORMS,
-)
+async def _change(request: Request, data: FollowForm, use_case) -> Response:
+    """Follow or stop following what the form names, for the acting person; the page again."""
+    return await act(
+        request,
+        lambda: use_case(person_id=person_of(request), **data.checked().target()),
+        done=data.back_to(_base(request)),
+        again=partial(_again, request),
+    )
+
+
+@form_post(FOLLOWS, name="follow_tenders", guards=[organisation_member()])
 async def follow(
     request: Request, organisasjonsnummer: FromPath[str], data: Annotated[FollowForm, URL_ENCODED]
 ) -> Response:
-    return await act(
-        request,
-        lambda: following.follow(person_id=person_of(request), **data.checked().target()),
-        done=data.back_to(_base(request)),
-        again=partial(_again, request),
-    )
+    return await _change(request, data, following.follow)
 
 
-@post(
-    FOLLOWS + "/remove",
-    guards=[organisation_member()],
-    name="unfollow_tenders",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(FOLLOWS + "/remove", name="unfollow_tenders", guards=[organisation_member()])
 async def unfollow(
     request: Request, organisasjonsnummer: FromPath[str], data: Annotated[FollowForm, URL_ENCODED]
 ) -> Response:
-    return await act(
-        request,
-        lambda: following.unfollow(person_id=person_of(request), **data.checked().target()),
-        done=data.back_to(_base(request)),
-        again=partial(_again, request),
-    )
+    return await _change(request, data, following.unfollow)
 
 
 ROUTES = [follows_page, follow, unfollow]

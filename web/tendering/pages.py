@@ -8,8 +8,8 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
+from services import formats
 from services.errors import N_
-from services.tendering.rules import OSLO
 from web.templating import render
 
 STATES = {
@@ -34,19 +34,18 @@ NOTICES = {
 }
 
 
-def when_text(moment: datetime | None, *, seconds: bool = False) -> str:
-    """A moment on the Norwegian clock, the one deadlines are set by."""
-    if moment is None:
-        return ""
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M" + (":%S" if seconds else ""))
+def when_text(moment: datetime | None, lang: str = "nb", *, seconds: bool = False) -> str:
+    """A moment on the Norwegian clock, the one deadlines are set by: "14.12.2026 kl. 12.00"."""
+    return formats.when(moment, lang, seconds=seconds)
 
 
 def page(
     request: Request, name: str, fragment: str | None = None, *, status: int = 200, **context: Any
 ) -> Template:
     """The page, or its fragment for an htmx swap; either way the answer varies by HX-Request."""
-    context.setdefault("when", when_text)
-    context.setdefault("when_s", lambda moment: when_text(moment, seconds=True))
+    lang = request.state.get("lang", "nb")
+    context.setdefault("when", lambda moment: formats.when(moment, lang))
+    context.setdefault("when_s", lambda moment: formats.when(moment, lang, seconds=True))
     context.setdefault("iso", lambda moment: moment.isoformat() if moment else "")
     context.setdefault("STATES", STATES)
     context.setdefault("NOTICES", NOTICES)

@@ -45,16 +45,13 @@ from services.grants.service.funds import (
 from services.grants.service.habilitet import declarations, declare_member
 from services.grants.service.letters import letter, letters_of
 from services.grants.service.meetings import (
-    MeetingNotFound,
-    board_of,
     create_meeting,
     decide_in_meeting,
     gather_agenda,
-    list_meetings,
-    meeting,
     programme_choices,
     record_attendance,
 )
+from services.grants.service.minutes import MeetingNotFound, board_of, list_meetings, meeting
 from services.grants.service.ranking import call_ranking, rank_applications
 from services.grants.service.views import case_queue, own_applications
 

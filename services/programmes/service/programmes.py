@@ -25,7 +25,7 @@ async def neighbours() -> list[MunicipalityView]:
     """The municipalities that share a region with this one: who a regional programme may name."""
     return await fetch_structs(
         MunicipalityView,
-        "select distinct m.id, m.kommunenummer, m.name from region_member mine"
+        "select distinct m.id, m.kommunenummer, m.name, m.maalform from region_member mine"
         " join region_member theirs on theirs.region_id = mine.region_id"
         " join municipality m on m.id = theirs.municipality_id"
         " where mine.municipality_id = app_tenant_id() and m.id <> app_tenant_id()"

@@ -96,7 +96,7 @@ async def programme_overview(programme_id: int) -> ProgrammeOverview:
 async def _members(programme_id: int) -> list[MunicipalityView]:
     return await fetch_structs(
         MunicipalityView,
-        "select m.id, m.kommunenummer, m.name from programme_member pm"
+        "select m.id, m.kommunenummer, m.name, m.maalform from programme_member pm"
         " join municipality m on m.id = pm.municipality_id"
         " where pm.tenant_id = app_tenant_id() and pm.programme_id = $1 order by m.name",
         programme_id,

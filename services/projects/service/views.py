@@ -45,7 +45,8 @@ def _overdue(due: date | None, today: date | None, decided: bool) -> bool:
 _SUMMARY = f"""
     select p.id, p.tenant_id as lead_municipality_id, m.kommunenummer as lead_kommunenummer,
            m.name as lead_name, p.title, p.phase, p.status, p.approved_budget, p.programme_id,
-           p.strategy_area_id, sa.name_nn as strategy_area_name, p.region_id is not null as regional,
+           p.strategy_area_id, sa.name_nb as strategy_area_nb,
+           sa.name_nn as strategy_area_nn, p.region_id is not null as regional,
            p.region_id, p.owner_name,
            (select min(d.due_date) from decision_point d where d.tenant_id = p.tenant_id
               and d.project_id = p.id and d.outcome is null) as next_decision_due
@@ -116,14 +117,15 @@ async def count_projects(
     )
 
 
-async def project_strategy_areas() -> list[tuple[int, str]]:
-    """The strategy areas of the projects this session sees, by name: the list's filter."""
+async def project_strategy_areas() -> list[tuple[int, str, str]]:
+    """The strategy areas (id, bokmål name, nynorsk name) of the projects this session sees and
+    whose area it may read: the list's filter."""
     rows = await connection().fetch(
-        "select distinct p.strategy_area_id as id, sa.name_nn as name from project p"
+        "select distinct p.strategy_area_id as id, sa.name_nb, sa.name_nn from project p"
         " join strategy_area sa on sa.tenant_id = p.tenant_id and sa.id = p.strategy_area_id"
-        f" where {VISIBLE} order by 2, 1"
+        f" where {VISIBLE} order by 1"
     )
-    return [(r["id"], r["name"]) for r in rows]
+    return [(r["id"], r["name_nb"], r["name_nn"]) for r in rows]
 
 
 async def overdue_decision_points(today: date) -> list[DecisionPointView]:

@@ -20,7 +20,6 @@ from services.tendering.errors import (
 )
 from services.tendering.roles import MANAGERS
 from services.tendering.rules import (
-    AwardCriterion,
     TenderState,
     check_document,
     deadline_after_change,
@@ -33,6 +32,7 @@ from services.tendering.schemas import (
     DocumentView,
     PublicTenderView,
     QuestionView,
+    TenderDraft,
     TenderView,
 )
 from services.tendering.service._common import (
@@ -78,33 +78,39 @@ def _check_deadlines(questions_deadline: datetime, bid_deadline: datetime) -> No
 class _Checked:
     """A tender's editable fields, checked once for create and update alike."""
 
-    def __init__(
-        self,
-        title: str,
-        description: str,
-        estimated_value: Decimal | int | str,
-        award_criteria: Sequence[AwardCriterion],
-        qualification_requirements: Sequence[str],
-        questions_deadline: datetime,
-        bid_deadline: datetime,
-    ) -> None:
-        self.title = _check_text(title, "title", 300)
+    def __init__(self, draft: TenderDraft) -> None:
+        self.title = _check_text(draft.title, "title", 300)
         try:
-            self.value = Decimal(estimated_value)
+            self.value = Decimal(draft.estimated_value)
         except (InvalidOperation, TypeError):
             raise InvalidTenderInput(
                 "estimated_value_invalid", N_("Write the value in NOK."), field="estimated_value"
             ) from None
         self.notice = required_notice(self.value)
-        criteria = list(award_criteria)
+        criteria = list(draft.award_criteria)
         validate_award_criteria(criteria)
         self.criteria = json.dumps(
             [{"name": c.name.strip(), "weight": c.weight, "is_price": c.is_price} for c in criteria]
         )
-        self.requirements = [r.strip() for r in qualification_requirements if r.strip()]
-        _check_deadlines(questions_deadline, bid_deadline)
-        self.description = description.strip()
-        self.questions_deadline, self.bid_deadline = questions_deadline, bid_deadline
+        self.requirements = [r.strip() for r in draft.qualification_requirements if r.strip()]
+        _check_deadlines(draft.questions_deadline, draft.bid_deadline)
+        self.description = draft.description.strip()
+        self.questions_deadline, self.bid_deadline = draft.questions_deadline, draft.bid_deadline
+
+    @property
+    def columns(self) -> tuple:
+        """The values of title, description, estimated_value, notice, award_criteria,
+        qualification_requirements, questions_deadline and bid_deadline, in that order."""
+        return (
+            self.title,
+            self.description,
+            self.value,
+            self.notice.value,
+            self.criteria,
+            json.dumps(self.requirements),
+            self.questions_deadline,
+            self.bid_deadline,
+        )
 
     def audited(self, row) -> dict:
         return {
@@ -118,41 +124,16 @@ class _Checked:
         }
 
 
-async def create_tender(
-    *,
-    actor_person_id: int,
-    title: str,
-    description: str,
-    estimated_value: Decimal | int | str,
-    award_criteria: Sequence[AwardCriterion],
-    qualification_requirements: Sequence[str],
-    questions_deadline: datetime,
-    bid_deadline: datetime,
-) -> TenderView:
+async def create_tender(draft: TenderDraft, *, actor_person_id: int) -> TenderView:
     """A draft tender of the transaction's municipality; nobody outside it sees a draft."""
     await require_member(actor_person_id, MANAGERS)
-    t = _Checked(
-        title,
-        description,
-        estimated_value,
-        award_criteria,
-        qualification_requirements,
-        questions_deadline,
-        bid_deadline,
-    )
+    t = _Checked(draft)
     row = await connection().fetchrow(
         "insert into tender (tenant_id, title, description, estimated_value, notice,"
         " award_criteria, qualification_requirements, questions_deadline, bid_deadline,"
         " created_by) values (app_tenant_id(), $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)"
         " returning *",
-        t.title,
-        t.description,
-        t.value,
-        t.notice.value,
-        t.criteria,
-        json.dumps(t.requirements),
-        t.questions_deadline,
-        t.bid_deadline,
+        *t.columns,
         actor_person_id,
     )
     await audit("created", row["id"], actor_person_id, t.audited(row))
@@ -160,16 +141,7 @@ async def create_tender(
 
 
 async def update_tender(
-    tender_id: int,
-    *,
-    actor_person_id: int,
-    title: str,
-    description: str,
-    estimated_value: Decimal | int | str,
-    award_criteria: Sequence[AwardCriterion],
-    qualification_requirements: Sequence[str],
-    questions_deadline: datetime,
-    bid_deadline: datetime,
+    tender_id: int, draft: TenderDraft, *, actor_person_id: int
 ) -> TenderView:
     """Change a draft; once published a tender changes only by its documents (which bidders
     are told to reconfirm against), so a published one is refused."""
@@ -177,15 +149,7 @@ async def update_tender(
     tender = await load_tender(tender_id, lock=True)
     if tender["state"] != TenderState.DRAFT:
         raise InvalidTenderState(tender["state"])
-    t = _Checked(
-        title,
-        description,
-        estimated_value,
-        award_criteria,
-        qualification_requirements,
-        questions_deadline,
-        bid_deadline,
-    )
+    t = _Checked(draft)
     row = await connection().fetchrow(
         "update tender set title = $3, description = $4, estimated_value = $5, notice = $6,"
         " award_criteria = $7::jsonb, qualification_requirements = $8::jsonb,"
@@ -193,14 +157,7 @@ async def update_tender(
         " where tenant_id = $1 and id = $2 and state = 'draft' returning *",
         tender["tenant_id"],
         tender_id,
-        t.title,
-        t.description,
-        t.value,
-        t.notice.value,
-        t.criteria,
-        json.dumps(t.requirements),
-        t.questions_deadline,
-        t.bid_deadline,
+        *t.columns,
     )
     await audit("edited", tender_id, actor_person_id, t.audited(row))
     return tender_view(row)

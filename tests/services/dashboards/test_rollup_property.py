@@ -22,6 +22,7 @@ from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
 from services.projects import service as projects
 from services.projects.schemas import NewProject, StatusReportInput
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import cancel_tender, create_tender, publish_tender
 from tenants.context import connection, tenant_tx
 from tests.services.dashboards.dashboard_helpers import (
@@ -44,9 +45,8 @@ WHO = st.integers(0, 1)  # which of the region's two municipalities acts
 PICK = st.integers(0, 3)  # which of its projects or tenders, modulo how many it has
 
 STEPS = st.one_of(
-    st.tuples(
-        st.just("funding"), WHO, st.sampled_from(("county", "state", "business")), YEARS, AMOUNTS
-    ),
+    st.tuples(st.just("funding"), WHO, st.sampled_from(("county", "state", "business")), YEARS,
+              AMOUNTS),
     st.tuples(st.just("target"), WHO, CODES, YEARS, st.integers(0, 200)),
     st.tuples(st.just("measure"), WHO, CODES, YEARS, st.integers(0, 200)),
     st.tuples(st.just("shares"), WHO, st.integers(1, 9)),
@@ -84,10 +84,7 @@ async def _apply(world: World, step: tuple) -> None:
         if kind == "funding":
             source, year, amount = args
             await programmes.add_funding_line(
-                place.programme_id,
-                source=source,
-                year=year,
-                amount=Decimal(amount),
+                place.programme_id, source=source, year=year, amount=Decimal(amount),
                 actor_person_id=place.owner,
             )
         elif kind in ("target", "measure"):
@@ -97,10 +94,7 @@ async def _apply(world: World, step: tuple) -> None:
                 await programmes.set_kpi_target(kpi, year, Decimal(value), actor_person_id=None)
             else:
                 await programmes.record_kpi_measurement(
-                    kpi,
-                    measured_on=date(year, 6, 1),
-                    value=Decimal(value),
-                    source="SSB",
+                    kpi, measured_on=date(year, 6, 1), value=Decimal(value), source="SSB",
                     actor_person_id=None,
                 )
         elif kind == "shares":
@@ -147,36 +141,28 @@ async def _apply(world: World, step: tuple) -> None:
                 )
             elif kind == "decide":
                 await projects.record_decision(
-                    project_id,
-                    outcome=args[1],
-                    basis="Vurdert.",
-                    decided_on=date(2026, 5, 1),
-                    approved_budget=Decimal(args[2]),
-                    actor_person_id=place.owner,
+                    project_id, outcome=args[1], basis="Vurdert.", decided_on=date(2026, 5, 1),
+                    approved_budget=Decimal(args[2]), actor_person_id=place.owner,
                 )
             else:
                 await projects.add_status_report(
                     project_id,
                     StatusReportInput(
-                        date(args[2], 1, 1),
-                        date(args[2], 6, 30),
-                        "Framdrift.",
-                        Decimal(args[1]),
-                        Decimal(args[1]),
+                        date(args[2], 1, 1), date(args[2], 6, 30), "Framdrift.",
+                        Decimal(args[1]), Decimal(args[1]),
                     ),
                     actor_person_id=place.owner,
                 )
         elif kind == "tender":
             officer = world.officers[place.id]
             tender = await create_tender(
+                TenderDraft(
+                    title=f"Konkurranse {secrets.token_hex(3)}", description="",
+                    estimated_value=Decimal(200_000), award_criteria=CRITERIA,
+                    qualification_requirements=[], questions_deadline=now + timedelta(days=5),
+                    bid_deadline=now + timedelta(days=10),
+                ),
                 actor_person_id=officer,
-                title=f"Konkurranse {secrets.token_hex(3)}",
-                description="",
-                estimated_value=Decimal(200_000),
-                award_criteria=CRITERIA,
-                qualification_requirements=[],
-                questions_deadline=now + timedelta(days=5),
-                bid_deadline=now + timedelta(days=10),
             )
             await publish_tender(tender.id, actor_person_id=officer)
             own_tenders.append(tender.id)

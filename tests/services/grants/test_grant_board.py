@@ -361,3 +361,27 @@ async def test_the_letter_is_in_the_applicants_nynorsk():
         [letter] = await grants.letters_of(application_id)
         name, pdf = await grants.letter(application_id, letter.id)
     assert letter.language == "nn" and pdf.startswith(b"%PDF-") and name.endswith(".pdf")
+
+
+async def test_files_go_with_the_draft_and_the_database_keeps_them_once_submitted():
+    fund = await new_fund()
+    business, application_id = await draft(fund)
+    pdf = grants.AttachmentInput("plan.pdf", "application/pdf", b"%PDF-1.4 plan")
+    png = grants.AttachmentInput("kart.png", "image/png", b"\x89PNG\r\n\x1a\n....")
+    async with tenant_tx(business.scope):
+        await grants.add_attachments(application_id, [pdf, png], person_id=business.person_id)
+        listed = await grants.attachments_of(application_id)
+        await grants.submit_application(application_id, person_id=business.person_id)
+    assert [(f.name, f.size) for f in listed] == [("plan.pdf", 13), ("kart.png", 12)]
+    async with tenant_tx(business.scope):
+        with pytest.raises(grants.ApplicationLocked):
+            await grants.add_attachments(application_id, [pdf], person_id=business.person_id)
+    async with tenant_tx(business.scope):
+        with pytest.raises(asyncpg.PostgresError) as refused:
+            await connection().execute(
+                "delete from grant_attachment where application_id = $1", application_id
+            )
+    assert refused.value.sqlstate == "GR001"
+    async with tenant_tx(fund.scope):
+        found = await grants.attachment(application_id, listed[0].id, own=False)
+    assert found.content == b"%PDF-1.4 plan"

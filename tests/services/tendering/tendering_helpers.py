@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from services.tenancy import service as tenancy
 from services.tendering.rules import AwardCriterion
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import (
     complete_evaluation,
     confirm_opening,
@@ -99,14 +100,16 @@ async def published_tender(
     deadline = bid_deadline or now + timedelta(days=14)
     async with tenant_tx(buyer.scope()):
         tender = await create_tender(
+            TenderDraft(
+                title=f"Prosjektleiing {secrets.token_hex(3)}",
+                description="Prosjektleiing for forprosjektet.",
+                estimated_value=Decimal(value),
+                award_criteria=CRITERIA,
+                qualification_requirements=["Skatteattest", "Firmaattest"],
+                questions_deadline=min(deadline, now + timedelta(days=7)),
+                bid_deadline=deadline,
+            ),
             actor_person_id=buyer.officer,
-            title=f"Prosjektleiing {secrets.token_hex(3)}",
-            description="Prosjektleiing for forprosjektet.",
-            estimated_value=Decimal(value),
-            award_criteria=CRITERIA,
-            qualification_requirements=["Skatteattest", "Firmaattest"],
-            questions_deadline=min(deadline, now + timedelta(days=7)),
-            bid_deadline=deadline,
         )
         await publish_tender(tender.id, actor_person_id=buyer.officer)
     return tender.id

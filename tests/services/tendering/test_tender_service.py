@@ -22,6 +22,7 @@ from services.tendering.rules import (
     InvalidDocument,
     TenderState,
 )
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import (
     add_document,
     answer_question,
@@ -69,8 +70,9 @@ async def draft(buyer, **changes):
         bid_deadline=now + timedelta(days=14),
     )
     values.update(changes)
+    actor = values.pop("actor_person_id")
     async with tenant_tx(buyer.scope()):
-        return await create_tender(**values)
+        return await create_tender(TenderDraft(**values), actor_person_id=actor)
 
 
 async def test_a_tender_says_where_its_notice_must_go_and_checks_its_criteria():

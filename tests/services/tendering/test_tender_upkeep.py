@@ -12,6 +12,7 @@ from services.errors import InvalidInput, NotFound
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderInput, InvalidTenderState, NotAMember
 from services.tendering.rules import InvalidTenderTransition
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import follows, notices
 from tenants.context import NOBODY, connection, tenant_tx
 from tests.services.tendering.tendering_helpers import (
@@ -33,14 +34,16 @@ async def draft(buyer) -> int:
     now = await db_clock()
     async with tenant_tx(buyer.scope()):
         tender = await tendering.create_tender(
+            TenderDraft(
+                title="Utkast",
+                description="",
+                estimated_value="200000",
+                award_criteria=CRITERIA,
+                qualification_requirements=[],
+                questions_deadline=now + timedelta(days=5),
+                bid_deadline=now + timedelta(days=10),
+            ),
             actor_person_id=buyer.officer,
-            title="Utkast",
-            description="",
-            estimated_value="200000",
-            award_criteria=CRITERIA,
-            qualification_requirements=[],
-            questions_deadline=now + timedelta(days=5),
-            bid_deadline=now + timedelta(days=10),
         )
     return tender.id
 
@@ -59,7 +62,7 @@ async def change(buyer, tender_id: int, person_id: int | None = None, **more):
     }
     async with tenant_tx(buyer.scope(person_id)):
         return await tendering.update_tender(
-            tender_id, actor_person_id=person_id or buyer.officer, **values
+            tender_id, TenderDraft(**values), actor_person_id=person_id or buyer.officer
         )
 
 

@@ -330,3 +330,32 @@ async def test_another_officer_may_not_record_the_board_members_declarations(sit
         {"board_member_id": str(w.members[0]), "conflicted": "no"},
     )
     assert refused.status_code == 403
+
+
+async def test_a_fund_says_which_optional_parts_it_asks_for_and_they_become_mandatory(
+    site, settings
+):
+    from tests.web.grants.test_grant_pages import municipality
+
+    client, base, _ = await municipality(site, settings)
+    made = await post(
+        client,
+        f"{base}/funds",
+        {
+            "name": "Fond med krav",
+            "max_share": "50",
+            "max_amount": "100 000",
+            "decision_limit": "50 000",
+            "asks:effects": "on",
+        },
+    )
+    assert made.status_code == 303, made.text
+    listed = text_of(await client.get(base))
+    assert "Fond med krav" in listed and "also asks for: expected effects" in listed
+    w = await World().build(site, settings, asks_for=("effects",))
+    own = await w.draft()
+    assert 'id="field-effects" name="effects" required' in text_of(await w.business.get(own))
+    without = await post(
+        w.business, f"{own}/submit", {**PLANS, "effects": "", "fin_amount-1": "200 000"}
+    )
+    assert without.status_code == 422 and 'id="error-effects"' in text_of(without)

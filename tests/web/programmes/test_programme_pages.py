@@ -54,7 +54,7 @@ async def test_the_overview_shows_the_budget_per_strategy_area_and_year(site, pl
     tourism = re.search(r'<th scope="row">Reiseliv</th>(.*?)</tr>', table, re.S)[1]
     # 60 % of 1,000,000 a year, three years.
     assert re.findall(r'<td class="amount">([^<]+)</td>', tourism) == [
-        "60 %",
+        "60\u00a0%",
         "600,000",
         "600,000",
         "600,000",
@@ -77,8 +77,8 @@ async def test_kpis_show_against_their_targets(site, plp):
     client = await browser(site, plp.owner)
     page = text_of(await client.get(f"{plp.base}/programmes/{plp.programme_id}"))
     row = re.search(rf'<tr id="kpi-{jobs}">.*?</tr>', page, re.S)[0]
-    assert "New jobs" in row and "(2026-06-30)" in row
-    assert '<progress max="100" value="25"' in row and "25 %" in row
+    assert "New jobs" in row and "(30 Jun 2026)" in row
+    assert '<progress max="100" value="25"' in row and "25\u00a0%" in row
 
 
 async def test_a_measurement_recorded_inline_swaps_the_kpis(site, plp):

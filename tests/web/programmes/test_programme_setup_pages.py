@@ -194,7 +194,7 @@ async def test_strategy_areas_are_saved_when_their_shares_make_100(site, blank):
         "share-1": "30",
     }
     live = await client.get(f"{base}/strategy/sum", params=rows, headers={"HX-Request": "true"})
-    assert live.status_code == 200 and "90 %" in text_of(live) and "must be 100" in live.text
+    assert live.status_code == 200 and "90\u00a0%" in text_of(live) and "must be 100" in live.text
     refused = await post(client, f"{base}/strategy", rows)
     assert refused.status_code == 422
     assert "sum to 90 %, not 100 %" in text_of(refused)
@@ -210,7 +210,7 @@ async def test_strategy_areas_are_saved_when_their_shares_make_100(site, blank):
         ("Tre og industri", 40),
     ]
     page = text_of(await client.get(f"{base}/setup"))
-    assert f'name="id-0" value="{areas[0].id}"' in page and "100 %" in page
+    assert f'name="id-0" value="{areas[0].id}"' in page and "100\u00a0%" in page
 
 
 async def test_the_stage_moves_one_step_forward(site, blank):

@@ -179,7 +179,7 @@ async def test_the_owner_records_go_and_the_project_moves_with_the_approved_budg
     assert after.summary.approved_budget == Decimal(700_000)
     page = text_of(await client.get(url))
     assert re.search(r'id="current-phase">Pre-project<', page)
-    assert re.search(r'id="approved-budget">700,000<', page)
+    assert re.search(r'id="approved-budget">NOK 700,000<', page)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import asyncpg
 
 from services.tendering import service as tendering
 from services.tendering.rules import AwardCriterion
+from services.tendering.schemas import TenderDraft
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, Scope, connection, tenant_tx
 from tests.web.browsing import (
@@ -97,14 +98,16 @@ async def new_tender(
     deadline = bid_deadline or now + timedelta(days=14)
     async with tenant_tx(buyer.scope()):
         tender = await tendering.create_tender(
+            TenderDraft(
+                title=title or f"Prosjektleiing {secrets.token_hex(3)}",
+                description="Prosjektleiing for forprosjektet.",
+                estimated_value=Decimal(value),
+                award_criteria=CRITERIA,
+                qualification_requirements=["Skatteattest"],
+                questions_deadline=min(deadline - timedelta(seconds=1), now + timedelta(days=7)),
+                bid_deadline=deadline,
+            ),
             actor_person_id=buyer.officer.id,
-            title=title or f"Prosjektleiing {secrets.token_hex(3)}",
-            description="Prosjektleiing for forprosjektet.",
-            estimated_value=Decimal(value),
-            award_criteria=CRITERIA,
-            qualification_requirements=["Skatteattest"],
-            questions_deadline=min(deadline - timedelta(seconds=1), now + timedelta(days=7)),
-            bid_deadline=deadline,
         )
         if publish:
             await tendering.publish_tender(tender.id, actor_person_id=buyer.officer.id)

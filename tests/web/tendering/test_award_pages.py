@@ -42,7 +42,7 @@ async def test_the_losing_bidder_reads_who_won_why_the_scores_the_standstill_and
     site, settings
 ):
     buyer, loser, winner, tender = await _awarded(settings)
-    ends = date_text(tender.standstill_ends_at)
+    ends = date_text(tender.standstill_ends_at, "en")
     browser = await site.browser(loser.admin.pid)
     letter = text_of(await browser.get(f"{loser.base}/tenders/{tender.id}", headers=EN))
     name = tender.award_outcome.winner.organisation_name
@@ -51,7 +51,7 @@ async def test_the_losing_bidder_reads_who_won_why_the_scores_the_standstill_and
     assert "Your bid was ranked 2 of 2." in letter
     assert "Reasons: Best." in letter
     # The winner's relative advantages: its score per criterion beside the bidder's own.
-    assert '<th scope="row">Pris</th><td class="amount">30 %</td>' in letter
+    assert '<th scope="row">Pris</th><td class="amount">30\u00a0%</td>' in letter
     assert '<td class="amount">10.00</td>' in letter and '<td class="amount">7.50</td>' in letter
     assert "<strong>79.00</strong>" in letter and "71.50" in letter
     assert "NOK 300,000" in letter and "NOK 400,000" in letter
@@ -72,7 +72,7 @@ async def test_the_public_award_notice_names_the_winner_its_scores_and_the_stand
     assert f"intends to award the contract to {name}" in page
     assert "2 bids were considered." in page and "Reasons: Best." in page
     assert "<strong>79.00</strong>" in page and "NOK 300,000" in page
-    assert f"The standstill period ends {date_text(tender.standstill_ends_at)};" in page
+    assert f"The standstill period ends {date_text(tender.standstill_ends_at, 'en')};" in page
     assert "Taparen" not in page  # a loser's scores and name stay in its own letter
 
 
@@ -105,4 +105,4 @@ async def test_an_awarded_tender_stays_in_the_public_list_with_its_winner(site, 
     awarded = listing.split('id="awarded-heading"', 1)[1]
     assert f'href="/tenders/{tender.id}"' in awarded
     assert tender.award_outcome.winner.organisation_name in awarded
-    assert date_text(tender.award_notified_at) in awarded
+    assert date_text(tender.award_notified_at, "en") in awarded

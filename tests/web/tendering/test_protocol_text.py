@@ -68,7 +68,7 @@ EVENTS = [
 def test_each_event_is_a_sentence_with_names_numbered_from_one():
     entries = protocol_entries(TENDER, EVENTS, NAMES, "en")
     assert [e.number for e in entries] == [1, 2, 3, 4, 5]  # not the chain's 59…
-    assert entries[0].when == "14.12.2026 at 12:01:04"
+    assert entries[0].when == "14 Dec 2026, 12:01:04"
     assert entries[0].sentence == (
         "Ola Dunk declared, as board member, a conflict of interest in this tender and takes no"
         " part in the evaluation: Bror min eig Li AS."

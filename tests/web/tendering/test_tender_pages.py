@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from services import formats
 from services.tendering import service as tendering
 from services.tendering.rules import OSLO
 from services.tendering.sealing import SEALING_KEY_PURPOSE
@@ -179,8 +180,9 @@ async def test_a_supplier_bids_gets_a_receipt_and_a_second_click_gives_the_same_
     async with tenant_tx(business.scope):
         [own] = await tendering.own_bids(tender_id)
     assert own.sha256 in shown and re.fullmatch(r"[0-9a-f]{64}", own.sha256)
-    assert own.received_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S") in shown
-    assert own.received_at.isoformat() in shown
+    # Read to the second on Oslo's clock; the exact moment stays in <time datetime="…">.
+    assert formats.when(own.received_at, "en", seconds=True) in shown
+    assert f'datetime="{own.received_at.isoformat()}"' in shown
 
     mine = text_of(await browser.get(f"{business.base}/bids", headers=EN))
     assert "Konkurranse med kvittering" in mine

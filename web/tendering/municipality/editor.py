@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -18,11 +18,11 @@ from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS
 from services.tendering.rules import OSLO, AwardCriterion, TenderState
-from services.tendering.schemas import TenderView
+from services.tendering.schemas import TenderDraft, TenderView
 from tenants.context import current_scope, tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
-from web.forms import FORMS, URL_ENCODED, Form, errors_of
+from web.forms import URL_ENCODED, Form, errors_of, form_post
 from web.i18n import gettext
 from web.paging import PAGE, cursor, pages
 from web.tendering.municipality.tender import base_of, tender_page_of
@@ -191,22 +191,15 @@ async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
     return page(request, "tendering/municipality/_weights.html", criteria=criteria)
 
 
-@post(
-    LIST,
-    guards=[municipality_member(*MANAGERS)],
-    name="create_tender",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(LIST, name="create_tender", guards=[municipality_member(*MANAGERS)])
 async def create(
     request: Request, kommunenummer: FromPath[str], data: Annotated[TenderForm, URL_ENCODED]
 ) -> Response:
     lang = request.state.get("lang", "nb")
 
     async def work():
-        values = data.values(lang)
         return await tendering.create_tender(
-            actor_person_id=principal_of(request).person.id, **values
+            TenderDraft(**data.values(lang)), actor_person_id=principal_of(request).person.id
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:
@@ -252,12 +245,10 @@ async def _draft_again(
     return _editor(request, form, errors, status=status, tender=tender)
 
 
-@post(
+@form_post(
     LIST + "/{tender_id:int}/edit",
-    guards=[municipality_member(*MANAGERS)],
     name="update_tender",
-    status_code=200,
-    type_decoders=FORMS,
+    guards=[municipality_member(*MANAGERS)],
 )
 async def update(
     request: Request,
@@ -269,7 +260,9 @@ async def update(
 
     async def work():
         return await tendering.update_tender(
-            tender_id, actor_person_id=principal_of(request).person.id, **data.values(lang)
+            tender_id,
+            TenderDraft(**data.values(lang)),
+            actor_person_id=principal_of(request).person.id,
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:

@@ -22,7 +22,7 @@ from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED, Form
-from web.templating import date_text
+from web.templating import OSLO
 from web.tendering.municipality.tender import ONE, base_of, tender_page_of
 from web.tendering.pages import page
 
@@ -254,7 +254,8 @@ class StandstillMessage(Conflict):
             "standstill_not_over",
             N_("The standstill period has not ended: the contract may be signed from %(when)s."),
             field="standstill",
-            values={"when": date_text(ends_at)},
+            # The day in Oslo, written in the reader's form by the refusal.
+            values={"when": ends_at.astimezone(OSLO).date() if ends_at else ends_at},
         )
 
 

@@ -291,7 +291,7 @@ class _Teller:
             ),
             person=who,
             winner=name,
-            date=date_text(datetime.fromisoformat(v["standstill_ends_at"]))
+            date=date_text(v["standstill_ends_at"], self.lang)
             if v.get("standstill_ends_at")
             else "",
         )
@@ -309,7 +309,7 @@ class _Teller:
     def standstill(self, who: str, v: dict) -> tuple[str, Table | None]:
         return self._(
             N_("The standstill period began; the contract may be signed from %(date)s."),
-            date=date_text(self.tender.standstill_ends_at),
+            date=date_text(self.tender.standstill_ends_at, self.lang),
         ), None
 
     def contract_signed(self, who: str, v: dict) -> tuple[str, Table | None]:

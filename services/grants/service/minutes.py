@@ -1,0 +1,162 @@
+"""The board meeting as it stands: its members, who attended, the agenda with each case's votes
+and the members who declared a conflict and left; as called, and as minutes once decided."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from services.errors import N_, NotFound
+from tenants.context import connection
+
+
+class MeetingNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("grant_meeting_not_found", N_("No such board meeting."))
+
+
+class BoardMemberView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    seat: str
+
+
+class Vote(msgspec.Struct, frozen=True):
+    board_member_id: int
+    name: str
+    vote: str
+
+
+class AgendaItem(msgspec.Struct, frozen=True):
+    application_id: int
+    position: int
+    kind: str  # recommendation | appeal
+    title: str
+    organisation_name: str
+    state: str
+    grantable_amount: Decimal | None
+    recommendation: str | None
+    recommendation_reason: str
+    appeal_reason: str | None
+    outcome: str | None
+    decided_at: datetime | None
+    votes: list[Vote]
+    conflicted: list[str]  # the names of members who declared a conflict and left
+    declared: list[int]  # the members with a declaration on this case
+    conflicted_ids: list[int]  # the members who declared a conflict in this case
+
+
+class MeetingView(msgspec.Struct, frozen=True):
+    id: int
+    programme_id: int
+    programme_name: str
+    held_on: date
+    place: str
+    members: list[BoardMemberView]
+    present: list[int]
+    agenda: list[AgendaItem]
+
+
+class MeetingSummary(msgspec.Struct, frozen=True):
+    id: int
+    programme_name: str
+    held_on: date
+    place: str
+    cases: int
+    open_cases: int
+
+
+async def _meeting_row(meeting_id: int, *, lock: bool = False):
+    row = await connection().fetchrow(
+        "select m.id, m.programme_id, p.name as programme_name, m.held_on, m.place"
+        " from grant_meeting m join programme p on p.tenant_id = m.tenant_id"
+        " and p.id = m.programme_id where m.tenant_id = app_tenant_id() and m.id = $1"
+        + (" for update of m" if lock else ""),
+        meeting_id,
+    )
+    if row is None:
+        raise MeetingNotFound()
+    return row
+
+
+async def board_of(programme_id: int) -> list[BoardMemberView]:
+    rows = await connection().fetch(
+        "select id, name, seat from board_member where tenant_id = app_tenant_id()"
+        " and programme_id = $1 order by seat desc, name, id",
+        programme_id,
+    )
+    return [BoardMemberView(**dict(r)) for r in rows]
+
+
+async def meeting(meeting_id: int) -> MeetingView:
+    """The meeting whole: the agenda as called, and as minutes once its cases are decided."""
+    row = await _meeting_row(meeting_id)
+    db = connection()
+    members = await board_of(row["programme_id"])
+    names = {m.id: m.name for m in members}
+    present = [
+        r["board_member_id"]
+        for r in await db.fetch(
+            "select board_member_id from grant_attendance where tenant_id = app_tenant_id()"
+            " and meeting_id = $1 order by board_member_id",
+            meeting_id,
+        )
+    ]
+    items = await db.fetch(
+        "select i.application_id, i.position, i.kind, i.outcome, i.decided_at, a.title,"
+        " o.name as organisation_name, a.state, a.grantable_amount, a.recommendation,"
+        " a.recommendation_reason, ap.reason as appeal_reason"
+        " from grant_agenda_item i"
+        " join grant_application a on a.tenant_id = i.tenant_id and a.id = i.application_id"
+        " join organisation o on o.id = a.organisation_id"
+        " left join grant_appeal ap on ap.tenant_id = a.tenant_id and ap.application_id = a.id"
+        " where i.tenant_id = app_tenant_id() and i.meeting_id = $1 order by i.position",
+        meeting_id,
+    )
+    agenda = []
+    for item in items:
+        votes = await db.fetch(
+            "select board_member_id, vote from grant_vote where tenant_id = app_tenant_id()"
+            " and meeting_id = $1 and application_id = $2 order by board_member_id",
+            meeting_id,
+            item["application_id"],
+        )
+        declarations = await db.fetch(
+            "select board_member_id, conflicted from grant_habilitet"
+            " where tenant_id = app_tenant_id() and application_id = $1"
+            " and board_member_id is not null",
+            item["application_id"],
+        )
+        agenda.append(
+            AgendaItem(
+                **dict(item),
+                votes=[
+                    Vote(v["board_member_id"], names.get(v["board_member_id"], ""), v["vote"])
+                    for v in votes
+                ],
+                conflicted=[
+                    names.get(d["board_member_id"], "")
+                    for d in declarations
+                    if d["conflicted"] and d["board_member_id"] in present
+                ],
+                declared=[d["board_member_id"] for d in declarations],
+                conflicted_ids=[d["board_member_id"] for d in declarations if d["conflicted"]],
+            )
+        )
+    return MeetingView(**dict(row), members=members, present=present, agenda=agenda)
+
+
+async def list_meetings() -> list[MeetingSummary]:
+    rows = await connection().fetch(
+        "select m.id, p.name as programme_name, m.held_on, m.place,"
+        " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
+        " and i.meeting_id = m.id) as cases,"
+        " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
+        " and i.meeting_id = m.id and i.outcome is null) as open_cases"
+        " from grant_meeting m join programme p on p.tenant_id = m.tenant_id"
+        " and p.id = m.programme_id where m.tenant_id = app_tenant_id()"
+        " order by m.held_on desc, m.id desc"
+    )
+    return [MeetingSummary(**dict(r)) for r in rows]
