@@ -9,7 +9,7 @@ INTER_WEIGHTS := 400 500 600 700
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/samspel_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup browser fonts run test bench faults lint translations clean
+.PHONY: setup browser fonts run test bench faults lint translations clean screenshots
 
 setup: $(VENV)/.installed $(VENDOR)/.built translations-compiled static-compressed
 
@@ -80,6 +80,12 @@ test: setup browser fonts
 	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(PY) -m pytest
+
+# The key pages of each audience at 1280 and 390 px, as PNG in docs/screenshots/ (committed).
+screenshots: setup browser fonts
+	SAMSPEL_DATABASE_URL="$${SAMSPEL_DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	SAMSPEL_REDIS_URL="$${SAMSPEL_REDIS_URL:-$(TEST_REDIS_URL)}" \
+	$(PY) -m tests.e2e.screenshots
 
 # Samspel at national scale: loads `python -m services.cli generate --scale national` into a
 # database of its own (samspel_bench on the server of SAMSPEL_DATABASE_URL) with a throw-away

@@ -165,3 +165,29 @@ def organisasjonsnummer(value: str, field: str = "organisasjonsnummer") -> str:
             field=field,
         )
     return cleaned
+
+
+# Weights of a Norwegian account number's mod-11 check over its first ten digits.
+_ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def account_check_digit(first_ten: str) -> int | None:
+    """The check digit of an account number's first ten digits; None when none is valid (10)."""
+    remainder = sum(w * int(d) for w, d in zip(_ACCOUNT_WEIGHTS, first_ten, strict=True)) % 11
+    digit = (11 - remainder) % 11
+    return None if digit == 10 else digit
+
+
+def account_number(value: str, field: str = "account_number") -> str:
+    """A Norwegian account number as people write it (1234.56.78903, 1234 56 78903): eleven
+    digits, the last the mod-11 check digit of the ten before it."""
+    cleaned = re.sub(r"[\s\u00a0.]", "", value)
+    if not re.fullmatch(r"\d{11}", cleaned) or account_check_digit(cleaned[:10]) != int(
+        cleaned[10]
+    ):
+        raise InvalidInput(
+            f"{field}_invalid",
+            N_("An account number is eleven digits, the last a valid check digit."),
+            field=field,
+        )
+    return cleaned

@@ -3,8 +3,8 @@ programme's tourism area, one open call, and three applications in different sta
 submitted from Fossli Rådgjeving, one granted by the official (a tilsegn with its conditions,
 reporting deadline and letter) and one above the officials' limit, recommended to the board
 and on the agenda of a board meeting with its attendance and habilitet recorded, waiting for
-the votes. Each thing is found again by its name on the next load, so loading twice changes
-nothing."""
+the votes. On the tilsegn, a part payment paid, with its status report (money_demo.py). Each
+thing is found again by its name on the next load, so loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from services.demo.seed import Demo
 from services.grants import service as grants
+from services.grants.money_demo import load_money
 from services.grants.schemas import CostLineInput, FinancingLineInput
 from tenants.context import Scope, connection, tenant_tx
 from tenants.identity import pid_hash
@@ -51,12 +52,14 @@ async def load_grants(demo: Demo) -> dict[str, int]:
     async with tenant_tx(Scope(tenant_id=grong, person_id=arne)):
         await _grant(granted, arne)
         await _to_the_board(to_board, arne)
+    await load_money(demo, grong, arne, granted)
     async with tenant_tx(grong):
         return {
             "grant funds": len(await grants.list_funds()),
             "grant calls": len(await grants.list_calls()),
             "grant applications": len(await grants.case_queue()),
             "grant board meetings": len(await grants.list_meetings()),
+            "grant payments": len(await grants.payment_queue()),
         }
 
 

@@ -1,8 +1,10 @@
-"""The mails of grants: the decision letter to the applicant, with the letter as a PDF."""
+"""The mails of grants: the decision letter to the applicant, with the letter as a PDF; the
+reporting deadline's reminders (reminders.py)."""
 
 from __future__ import annotations
 
 from services.errors import N_
+from services.grants.reminders import TEMPLATES as REMINDERS
 from services.i18n import gettext
 
 
@@ -26,4 +28,4 @@ def _decision_letter(lang: str, v: dict[str, str]) -> tuple[str, str]:
     return gettext(lang, subject, **values), gettext(lang, body, **values)
 
 
-TEMPLATES = {"grant_decision_letter": _decision_letter}
+TEMPLATES = {"grant_decision_letter": _decision_letter, **REMINDERS}

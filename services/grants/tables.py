@@ -1,6 +1,17 @@
 """Piccolo mappings of grants; the schema lives in migrations/*.sql, the use-cases in service/."""
 
-from piccolo.columns import Array, BigInt, Boolean, Bytea, Date, Integer, Numeric, Text, Timestamptz
+from piccolo.columns import (
+    JSONB,
+    Array,
+    BigInt,
+    Boolean,
+    Bytea,
+    Date,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+)
 from piccolo.columns.column_types import BigSerial
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -194,5 +205,67 @@ class GrantAttachment(Table, tablename="grant_attachment"):
     size = Integer()
     content = Bytea()
     created_at = Timestamptz(default=DatabaseNow())
+
+    key = CompositeKey([tenant_id, id])
+
+
+# --- the money of a tilsegn (migrations/0004_grant_money.sql) ------------------------------------
+
+
+class ExchangeRate(Table, tablename="exchange_rate"):
+    id = BigSerial(primary_key=True)
+    currency = Text()
+    nok_per_unit = Numeric(digits=(10, 4))
+    set_by = BigInt(null=True, default=None)
+    set_at = Timestamptz(default=DatabaseNow())
+
+
+class GrantReport(Table, tablename="grant_report"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    organisation_id = BigInt()
+    kind = Text()
+    text = Text()
+    kpi_effects = JSONB(default="{}")
+    submitted_by = BigInt()
+    submitted_at = Timestamptz(default=DatabaseNow())
+    effects_counted_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantPaymentRequest(Table, tablename="grant_payment_request"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    application_id = BigInt()
+    organisation_id = BigInt()
+    kind = Text()
+    amount = Numeric(digits=(14, 2))
+    costs_incurred = Numeric(digits=(14, 2), null=True, default=None)
+    account_number = Text(null=True, default=None)
+    report_id = BigInt(null=True, default=None)
+    state = Text()
+    reason = Text(null=True, default=None)
+    requested_by = BigInt()
+    requested_at = Timestamptz(default=DatabaseNow())
+    decided_by = BigInt(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    paid_by = BigInt(null=True, default=None)
+    paid_at = Timestamptz(null=True, default=None)
+
+    key = CompositeKey([tenant_id, id])
+
+
+class GrantPaymentAttachment(Table, tablename="grant_payment_attachment"):
+    tenant_id = BigInt()
+    id = BigSerial(primary_key=True)
+    payment_id = BigInt()
+    name = Text()
+    media_type = Text()
+    size = Integer()
+    sha256 = Bytea()
+    content = Bytea()
+    added_at = Timestamptz(default=DatabaseNow())
 
     key = CompositeKey([tenant_id, id])

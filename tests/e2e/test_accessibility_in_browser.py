@@ -52,6 +52,8 @@ CHECK = r"""async (tags) => {
     if (target && !target.matches("input, select, textarea, button, meter, output, progress"))
       found.push(`label for="${label.htmlFor}" points at a <${target.localName}>`);
   }
+  const wide = document.documentElement.scrollWidth;
+  if (wide > window.innerWidth) found.push(`the page is ${wide} px wide in a ${window.innerWidth} px window`);
   return found;
 }"""
 
@@ -82,27 +84,34 @@ def visit_all(context, base: str, name: str | None, kinds: dict) -> dict[str, li
     return report
 
 
-def audit(base: str, lang: str) -> tuple[int, dict[str, list[str]]]:
-    """Every person's crawl in one language, in a Chromium of its own (so the two languages run
-    side by side, each in its own thread): how many pages, and what is wrong where."""
+def audit(base: str, lang: str, width: int) -> tuple[int, dict[str, list[str]]]:
+    """Every person's crawl in one language at one window width, in a Chromium of its own (so
+    the two run side by side, each in its own thread): how many pages, and what is wrong where."""
     failures, pages, kinds = {}, 0, {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name in [None, *HOMES]:
-            context = context_in(browser, base, lang)
+            context = context_in(browser, base, lang, viewport={"width": width, "height": 900})
             report = visit_all(context, base, name, kinds)
             context.close()
             pages += len(report)
             failures.update(
-                {f"{lang} {name or 'public'} {path}": p for path, p in report.items() if p}
+                {
+                    f"{lang} {width}px {name or 'public'} {path}": p
+                    for path, p in report.items()
+                    if p
+                }
             )
         browser.close()
     return pages, failures
 
 
 def test_every_page_each_demo_person_reaches_meets_wcag_21_aa_in_bokmaal_and_nynorsk(product):
+    """Bokmål at a desktop's width, nynorsk at a phone's (where no page may be wider than the
+    window: a wide table scrolls in its own region)."""
+    runs = [("nb", 1280), ("nn", 390)]
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(lambda lang: audit(product.base, lang), ["nb", "nn"]))
+        results = list(pool.map(lambda run: audit(product.base, *run), runs))
     for pages, _ in results:
         assert pages > 40, f"the crawl reached only {pages} pages"
     failures = {where: p for _, found in results for where, p in found.items()}
@@ -112,15 +121,17 @@ def test_every_page_each_demo_person_reaches_meets_wcag_21_aa_in_bokmaal_and_nyn
 
 
 def test_the_check_finds_a_page_broken_on_purpose(browser, product):
-    """An image without a text, a field without a label, a label pointing nowhere and an id used
-    twice, served at an address of the product: each is reported."""
+    """An image without a text, a field without a label, a label pointing nowhere, an id used
+    twice, a label on a paragraph and a table wider than the window, served at an address of the
+    product: each is reported."""
     base = product.base
     broken = (
         '<!doctype html><html lang="nb"><head><title>Brote</title></head><body><main>'
         '<h1>Brote med vilje</h1><img src="/static/favicon.svg">'
         '<input type="text" name="x"><label for="nowhere">Namn</label>'
         '<label for="twice">Post</label><input id="twice"><input id="twice">'
-        '<label for="para">Tekst</label><p id="para">ikkje eit felt</p></main></body></html>'
+        '<label for="para">Tekst</label><p id="para">ikkje eit felt</p>'
+        '<table style="width: 2000px"><tr><td>for brei</td></tr></table></main></body></html>'
     )
     context = context_in(browser, base, "nn")
     page = context.new_page()
@@ -139,6 +150,7 @@ def test_the_check_finds_a_page_broken_on_purpose(browser, product):
         'reference to a missing id: "nowhere"',
         'duplicate id: 2 elements have id="twice"',
         'label for="para" points at a <p>',
+        "the page is 2008 px wide in a 1280 px window",  # the table and the margin
     ):
         assert expected in found, f"{expected!r} not reported in:\n{found}"
 

@@ -3,15 +3,19 @@ more than the officials may grant, two files attached at once, its plans balance
 Grong's admin assesses it (declaring no conflict) and recommends it to the board, records the
 board members' habilitet (one has a conflict), calls a board meeting, records who attended and
 the votes; the board grants it, the minutes say who left, the business sees its tilsegn, and
-the tilsegn letter (nynorsk, Mette's language) is in the mailbox as a PDF."""
+the tilsegn letter (nynorsk, Mette's language) is in the mailbox as a PDF. Then the business
+requests the final payment with its final report and the effects achieved; Grong approves and
+pays it, and the programme's KPI actuals and the region's dashboard move (through the workers)."""
 
 import re
 import secrets
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.mailbox import last_mail_to
+from tests.e2e.servers import running_product
 from web.i18n import gettext
 
 pytestmark = pytest.mark.e2e
@@ -135,8 +139,78 @@ def board_grants(officer, base: str, title: str) -> None:
     )
 
 
-def test_a_business_applies_and_the_board_grants_it_in_a_meeting(page, browser, product):
-    base, issuer, _ = product
+@pytest.fixture(scope="module")
+def product_with_workers(tmp_path_factory, migrated):
+    """The product with its worker and scheduler: a report's effects and the dashboards follow."""
+    with running_product(tmp_path_factory.mktemp("grants"), workers=True) as urls:
+        yield urls
+
+
+def new_jobs_now(officer, base: str) -> Decimal | None:
+    """The programme's latest measured "new jobs", as its overview shows it."""
+    officer.goto(base + "/k/5045/programmes")
+    officer.get_by_role("link", name="Omstilling Indre Namdal 2025–2030").first.click()
+    row = officer.locator("table.kpi-table tr", has_text=nb("New jobs"))
+    cell = row.locator("td").nth(1).inner_text()
+    found = re.match(r"[\d\s\u00a0]+(,\d+)?", cell)
+    if not found or not found[0].strip():
+        return None
+    return Decimal(re.sub(r"\s", "", found[0]).replace(",", "."))
+
+
+def final_payment_moves_the_kpis_and_the_region(
+    page, officer, browser, base: str, issuer: str, own: str, title: str, amount: str, paid: str
+) -> None:
+    """The business requests the final payment with its report; Grong approves and pays it."""
+    jobs_before = new_jobs_now(officer, base)
+    page.goto(own)
+    page.get_by_role("link", name=nb("Payments and reports")).click()
+    expect(page).to_have_url(own + "/payments")
+    page.locator("#field-kind").select_option("final")
+    page.locator("#field-amount").fill(amount)
+    page.locator("#field-costs_incurred").fill("1 300 000")
+    page.locator("#field-account_number").fill("1234.56.78904")
+    page.locator("#field-report").fill("Ferdig: tre nye årsverk og 400 gjestedøgn.")
+    page.locator("#field-effect-new_jobs").fill("3")
+    page.get_by_role("button", name=nb("Send the payment request")).click()
+    # A wrong check digit: the form again, the error beside the account number, nothing sent.
+    expect(page.locator("#error-account_number")).to_be_visible()
+    expect(page.locator("#field-report")).to_have_value("Ferdig: tre nye årsverk og 400 gjestedøgn.")
+    page.locator("#field-account_number").fill("1234.56.78903")
+    page.get_by_role("button", name=nb("Send the payment request")).click()
+    expect(page.locator(".ds-alert[data-color='success']")).to_be_visible()
+    expect(page.locator("#payments ~ div table")).to_contain_text(nb("Final payment"))
+    expect(page.locator("#field-amount")).to_have_count(0)  # no more requests after the final
+
+    officer.goto(base + "/k/5045/grants/payments")
+    line = officer.locator("section.payment", has_text=title)
+    line.get_by_role("button", name=nb("Approve")).click()
+    line = officer.locator("section.payment", has_text=title)
+    expect(line).to_contain_text(nb("Approved"))
+    line.get_by_role("button", name=nb("Record as paid")).click()
+    expect(officer.locator("section.payment", has_text=title)).to_contain_text(nb("Paid"))
+
+    # The report's effects reach the programme's KPIs through the outbox and the worker.
+    expected = (jobs_before or Decimal(0)) + 3
+    for _ in range(30):
+        if new_jobs_now(officer, base) == expected:
+            break
+        officer.wait_for_timeout(1000)
+    assert new_jobs_now(officer, base) == expected
+
+    council = browser.new_context(locale="nb-NO").new_page()
+    council.set_default_timeout(15_000)
+    log_in(council, base, issuer, "Marit Aune", "/r/indre-namdal")
+    council.goto(base + "/r/indre-namdal/dashboard")
+    grants = council.locator('table[data-table="grants"]')
+    expect(grants).to_contain_text(re.compile(paid), timeout=45_000)
+    council.context.close()
+
+
+def test_a_business_applies_and_the_board_grants_it_in_a_meeting(
+    page, browser, product_with_workers
+):
+    base, issuer, _ = product_with_workers
     title = f"Opplevingsbase ved Tunnsjøen {secrets.token_hex(2)}"
     log_in(page, base, issuer, "Mette Fossli", "/o/931782258")
     own = apply_above_the_limit(page, base, title)
@@ -158,4 +232,8 @@ def test_a_business_applies_and_the_board_grants_it_in_a_meeting(page, browser, 
     [attached] = mail["attachments"]
     assert attached["type"] == "application/pdf" and attached["head"] == "%PDF-"
     assert attached["name"].endswith(".pdf") and attached["size"] > 1000
+    # Paid in 2026 in Reiseliv: the demo's part payment of 40 000 and this final one of 600 000.
+    final_payment_moves_the_kpis_and_the_region(
+        page, officer, browser, base, issuer, own, title, "600 000", r"640\s000"
+    )
     officer.context.close()

@@ -23,6 +23,7 @@ import httpx
 
 from services.demo.national import names
 from services.tendering.rules import AwardCriterion
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import create_tender, publish_tender
 from tenants.context import Scope, connection, tenant_tx
 from tests.load.openloop import percentile
@@ -63,14 +64,16 @@ async def publish(grong: int, actor: int, lead_s: float) -> tuple[list[int], flo
         deadline = now + timedelta(seconds=lead_s)
         for n in range(TENDERS):
             tender = await create_tender(
+                TenderDraft(
+                    title=f"Fristløp {n + 1}: prosessleiing",
+                    description="Måling av innspurten før fristen.",
+                    estimated_value=Decimal(450_000),
+                    award_criteria=[AwardCriterion("Kvalitet", 60), AwardCriterion("Pris", 40, True)],
+                    qualification_requirements=["Firmaattest"],
+                    questions_deadline=deadline - timedelta(seconds=1),
+                    bid_deadline=deadline,
+                ),
                 actor_person_id=actor,
-                title=f"Fristløp {n + 1}: prosessleiing",
-                description="Måling av innspurten før fristen.",
-                estimated_value=Decimal(450_000),
-                award_criteria=[AwardCriterion("Kvalitet", 60), AwardCriterion("Pris", 40, True)],
-                qualification_requirements=["Firmaattest"],
-                questions_deadline=deadline - timedelta(seconds=1),
-                bid_deadline=deadline,
             )
             await publish_tender(tender.id, actor_person_id=actor)
             ids.append(tender.id)

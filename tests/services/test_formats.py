@@ -102,7 +102,9 @@ def test_nothing_is_shown_as_nothing_never_as_none(write, lang):
     assert write("", lang) == ""
 
 
-@given(AMOUNTS, st.sampled_from(["nb", "nn", "en"]))
+# Norwegian only: services.inputs reads "1,234" as Norwegians do (a decimal comma), so the
+# English "NOK 1,234" is not meant to be typed back.
+@given(AMOUNTS, st.sampled_from(["nb", "nn"]))
 def test_an_amount_written_is_read_back_as_the_same_amount(value, lang):
     assert inputs.amount(formats.kroner(value, lang), "amount") == value
 

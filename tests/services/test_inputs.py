@@ -178,3 +178,43 @@ def test_a_moment_outside_the_years_anyone_plans_for_is_refused(typed):
     with pytest.raises(InvalidInput) as refused:
         inputs.moment(typed, "bid_deadline")
     assert refused.value.field == "bid_deadline"
+
+
+# --- account numbers ----------------------------------------------------------------------------
+
+TEN_DIGITS = st.text(alphabet="0123456789", min_size=10, max_size=10)
+
+
+@given(TEN_DIGITS)
+def test_an_account_number_with_its_check_digit_reads_back_however_it_is_grouped(first_ten):
+    digit = inputs.account_check_digit(first_ten)
+    if digit is None:
+        return  # no valid number starts with these ten digits
+    number = first_ten + str(digit)
+    for typed in (number, f"{number[:4]}.{number[4:6]}.{number[6:]}", f"{number[:4]} {number[4:6]} {number[6:]}"):
+        assert inputs.account_number(typed, "account") == number
+
+
+@given(TEN_DIGITS, st.integers(min_value=0, max_value=9))
+def test_an_account_number_with_a_wrong_check_digit_is_refused(first_ten, wrong):
+    if inputs.account_check_digit(first_ten) == wrong:
+        return
+    with pytest.raises(InvalidInput) as refused:
+        inputs.account_number(first_ten + str(wrong), "account")
+    assert refused.value.field == "account"
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_an_account_number_or_a_refusal_naming_its_field(typed):
+    try:
+        found = inputs.account_number(typed, "account")
+    except InvalidInput as error:
+        assert error.field == "account"
+    else:
+        assert len(found) == 11 and found.isdigit()
+
+
+def test_a_known_account_number():
+    assert inputs.account_number("1234.56.78903") == "12345678903"
+    with pytest.raises(InvalidInput):
+        inputs.account_number("1234.56.78904")

@@ -61,7 +61,7 @@ def test_every_piece_a_part_names_exists(part: Part):
 def test_a_slice_belongs_to_one_part_and_is_changed_by_events_of_named_parts():
     names = {p.name for p in PARTS}
     slices = dashboards.slices()
-    assert [s.name for s in slices] == ["programmes", "projects", "tenders"]
+    assert [s.name for s in slices] == ["programmes", "projects", "tenders", "grants"]
     for s in slices:
         assert s.changed_by, s.name
         for kind in s.changed_by:
@@ -75,6 +75,7 @@ def test_each_mail_template_is_written_by_one_part():
         "clarification_published",
         "decision_point_overdue",
         "grant_decision_letter",
+        "grant_report_due",
         "invitation",
         "new_tender_followed",
         "standstill_ended",

@@ -20,14 +20,16 @@ from tenants.rules import is_valid_organisasjonsnummer
 LOCALE = Path(__file__).resolve().parents[2] / "services" / "locale"
 SPOKEN = ("aria-label", "title", "alt", "placeholder")
 UNREAD = {"script", "style", "textarea", "template"}
-# Where a page writes a name (a link's text, a heading, the title): what people called a thing,
-# digits and all ("Prosjektleiing 787202"), so no figure the page should have grouped.
-NAMING = {"a", "h1", "h2", "h3", "title", "option"}
+# Where a page writes a name (a link's text, a heading, the title, the breadcrumbs' nav): what
+# people called a thing, digits and all ("Prosjektleiing 787202"), not a figure to be grouped.
+NAMING = {"a", "h1", "h2", "h3", "title", "option", "nav"}
 
 NONE = re.compile(r"(?<![\w-])None(?![\w-])")
 ISO = re.compile(r"(?<![\w.])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?![\w])")
 # Five digits or more in a row, not inside a word, a grouped number or a decimal fraction.
 LONG_NUMBER = re.compile(r"(?<![\w.,\-])\d{5,}(?![\w])")
+# A name a sentence quotes («Prosjektleiing 787202», “…”): as in a link, the digits are the name's.
+QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sd]")
 WORDS = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
@@ -136,7 +138,7 @@ def faults(html: str, lang: str) -> list[str]:
             found.append(f"None: {text!r}")
         for iso in ISO.findall(text):
             found.append(f"ISO timestamp {iso!r}: {text!r}")
-        for digits in [] if index in names else LONG_NUMBER.findall(text):
+        for digits in [] if index in names else LONG_NUMBER.findall(QUOTED.sub("", text)):
             if not _organisation_number(digits):
                 found.append(f"number without groups {digits!r}: {text!r}")
         if text in whole:

@@ -26,6 +26,7 @@ BROKEN = """<main><h1>Medlemmer i {{ place }}</h1>
 <table><tr><td>{{ price }}</td></tr></table>
 <p>Decision points overdue</p><p>Overdue</p><p>Beklager. There is nothing here.</p>
 <p>Organisasjonsnummer {{ orgnr }}</p><h2>Prosjektleiing 787202</h2><a href="/x">Sak 202612345</a>
+<p>Konkurransen «Prosjektleiing 787202» er oppretta.</p>
 <time datetime="{{ moment }}">ok</time><input value="{{ day_ }}"><script>var x = "None 12000";</script>
 </main>"""
 FIXED = """<main><h1>{{ _("Members of %(place)s", place=place or "Fossli Rådgjeving") }}</h1>
@@ -40,7 +41,7 @@ FIXED = """<main><h1>{{ _("Members of %(place)s", place=place or "Fossli Rådgje
 @pytest.fixture(scope="module")
 def engine():
     found = MiniJinjaTemplateEngine(directory=Path(TEMPLATES))
-    _configure(found)
+    _configure(found, {})  # no static files: the pages below name none
     return found.engine
 
 

@@ -31,6 +31,7 @@ from tests.web.browsing import (
     random_pid,
 )
 from tests.web.format_faults import faults
+from tests.web.grants.grant_routes import BoardWorld
 from tests.web.tendering.tender_world import (
     awarded_tender,
     bid,
@@ -56,6 +57,10 @@ NOT_PAGES = {
     "/metrics": "Prometheus text",
     "/language/{lang:str}": "a redirect back to the page",
     "/tenders/{tender_id:int}/bid": "a redirect to the tender under the person's organisation",
+    "/tenders/{tender_id:int}/ocds.json": "JSON for machines",
+    "/schema": "Litestar's own viewer of the API's description",
+    "/schema/openapi.json": "JSON for machines",
+    "/schema/{path:str}": "the API's description in other forms",
     "/k/{kommunenummer:str}/projects.csv": "a download",
     "/k/{kommunenummer:str}/projects.xlsx": "a download",
     "/k/{kommunenummer:str}/dashboard/export/{table:str}": "a download",
@@ -63,6 +68,15 @@ NOT_PAGES = {
     "/k/{kommunenummer:str}/tenders/{tender_id:int}/protocol.pdf": "a PDF (tested on its own)",
     "/k/{kommunenummer:str}/projects/{project_id:int}/documents/{document_id:int}": "a file",
     "/tenders/{tender_id:int}/documents/{document_id:int}": "a file",
+    "/k/{kommunenummer:str}/grants/applications/{application_id:int}/attachments"
+    "/{attachment_id:int}": "a file",
+    "/o/{organisasjonsnummer:str}/grants/applications/{application_id:int}/attachments"
+    "/{attachment_id:int}": "a file",
+    "/k/{kommunenummer:str}/grants/applications/{application_id:int}/letters/{letter_id:int}": (
+        "a PDF letter"
+    ),
+    "/o/{organisasjonsnummer:str}/grants/applications/{application_id:int}/letters"
+    "/{letter_id:int}": "a PDF letter",
     "/k/{kommunenummer:str}/programmes/{programme_id:int}/assessments/{assessment_id:int}"
     "/documents/{document_id:int}": "a file",
     # htmx fragments that follow a person's typing; their pages are visited
@@ -175,6 +189,12 @@ async def tour(site, settings) -> tuple[dict[str, httpx.AsyncClient], list[Visit
     for who, person in (("buyer", buyer.officer), ("bidder", business.admin)):
         browsers[who] = await site.browser(person.pid)
         visits += await _crawl(who, browsers[who], matchers, "/home", "/tenders")
+    # A grant fund's board with a meeting, and the business whose application it has.
+    board = await BoardWorld().build(site, settings, meeting=True)
+    browsers["board"] = board.client
+    visits += await _crawl("board", board.client, matchers, board.base, "/home")
+    browsers["applicant"] = await site.browser(board.applicant[2].pid)
+    visits += await _crawl("applicant", browsers["applicant"], matchers, "/home")
     # Someone ID-porten knows and Samspel does not: the first-login form.
     browsers["newcomer"] = await site.browser(random_pid())
     visits.append(Visit("newcomer", "/welcome", "/welcome"))
@@ -193,7 +213,8 @@ def test_every_page_of_the_route_table_is_visited_or_explained(tour, settings):
     pages = {path for method, path, _ in handlers(create_app(settings)) if method == "GET"}
     visited = {visit.route for visit in visits} | {visit.asked for visit in visits}
     assert set(NOT_PAGES) <= pages, f"stale: {set(NOT_PAGES) - pages}"
-    assert pages - set(NOT_PAGES) - visited == set(), "pages nobody reached"
+    nobody = sorted(pages - set(NOT_PAGES) - visited)
+    assert nobody == [], "pages nobody reached:\n" + "\n".join(nobody)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

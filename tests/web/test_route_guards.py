@@ -26,6 +26,7 @@ from services.tendering.roles import MANAGERS, OPENERS
 from tenants.context import tenant_tx
 from tests.web.auth.idp import Provider
 from tests.web.browsing import in_municipality, new_person, open_site, post
+from tests.web.grants import money_routes
 from tests.web.tendering.tender_routes import _Org
 from tests.web.tendering.tender_world import bid
 from tests.web.test_route_table import (
@@ -132,21 +133,30 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
         ],
         "plan_id": w.extra["plan_a"],
         "application_id": w.extra[
-            "grant_decided_a"
+            "grant_tilsegn_a"
+            if money_routes.money_path(path)
+            else "grant_decided_a"
             if "/letters/" in path
             else "grant_with_file_a"
             if "/attachments/" in path
             else "grant_application_a"
         ],
+        "payment_id": w.extra["grant_payment_a"],
         "meeting_id": w.extra["grant_meeting_a"],
         "letter_id": w.extra["grant_letter_a"],
-        "attachment_id": w.extra["grant_attachment_a"],
+        "attachment_id": w.extra[
+            "grant_payment_attachment_a" if "/payments/" in path else "grant_attachment_a"
+        ],
         "call_id": w.extra["grant_call_a"],
         "report_id": 1,
         "assessment_id": w.extra["assessment_a"],
         "membership_id": w.people["org_a_member" if in_org else "a_viewer"].memberships["seat"],
         "phase": "forstudie",
-        "table": "municipalities" if path.startswith("/r/") else "money",
+        "table": "municipalities"
+        if path.startswith("/r/")
+        else "payments"
+        if "/grants/export/" in path
+        else "money",
     }
 
 
@@ -319,6 +329,34 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
         APPLICANTS,
     ),
     ("POST", "/r/{region_slug:str}/council-invitations"): ("region", COUNCIL_ADMINS),
+    # A tilsegn's money (issue 12, items 5-9)
+    ("GET", K + "/grants/payments"): ("municipality", GRANT_READERS),
+    ("GET", K + "/grants/export/{table:str}"): ("municipality", GRANT_READERS),
+    ("GET", K + "/grants/statistics"): ("municipality", GRANT_READERS),
+    ("GET", K + "/grants/payments/{payment_id:int}/attachments/{attachment_id:int}"): (
+        "municipality",
+        GRANT_READERS,
+    ),
+    ("POST", K + "/grants/payments/{payment_id:int}/decision"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("GET", K + "/grants/applications/{application_id:int}/money"): (
+        "municipality",
+        GRANT_READERS,
+    ),
+    ("POST", K + "/grants/applications/{application_id:int}/clawbacks"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("POST", ORG + "/grants/applications/{application_id:int}/payments"): (
+        "organisation",
+        APPLICANTS,
+    ),
+    ("POST", ORG + "/grants/applications/{application_id:int}/reports"): (
+        "organisation",
+        APPLICANTS,
+    ),
 }
 
 

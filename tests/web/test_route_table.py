@@ -47,7 +47,7 @@ from tests.web.browsing import (
     text_of,
 )
 from tests.web.dashboards import dashboard_routes
-from tests.web.grants import grant_routes
+from tests.web.grants import grant_routes, money_routes
 from tests.web.programmes import programme_routes
 from tests.web.projects import council_routes
 from tests.web.projects.plp_pages import new_plp
@@ -482,6 +482,8 @@ CSRF_CASES.update({route: _tender_case(make) for route, make in programme_routes
 
 # Grants (issue 12): each attempt gets a fresh municipality or business, its fund and call.
 CSRF_CASES.update({route: _tender_case(make) for route, make in grant_routes.CSRF.items()})
+# A tilsegn's money (issue 12, items 5-9): each attempt gets a fresh tilsegn.
+CSRF_CASES.update({route: _tender_case(make) for route, make in money_routes.CSRF.items()})
 # The regional council (issue 11): its comment on a status report, the operator's invitation.
 CSRF_CASES.update({route: _tender_case(make) for route, make in council_routes.CSRF.items()})
 
@@ -597,6 +599,7 @@ async def world(settings, database, demo):
     await programme_routes.add_programme_parts(world)
     await tender_routes.add_tenders(world, settings)
     await grant_routes.add_grants(world)
+    await money_routes.add_money(world)
     async with open_site(settings, database, Provider(settings)) as site:
         for who in ("admin_a", "council_a", "org_admin_a"):
             world.browsers[who] = await site.browser(people[who].pid)
@@ -696,6 +699,7 @@ async def snapshot(w: World) -> dict[str, list[dict]]:
         | await tender_routes.tender_rows(w)
         | await programme_routes.programme_rows(w)
         | await grant_routes.grant_rows(w)
+        | await money_routes.money_rows(w)
     )
 
 
@@ -1049,6 +1053,11 @@ CROSS_TENANT.update(
 # organisation asks for B's applications and drafts, under B's organisasjonsnummer and its own.
 CROSS_TENANT.update(
     {route: [Ask(*spec) for spec in specs] for route, specs in grant_routes.CROSS.items()}
+)
+# A tilsegn's money: A's admin asks for B's payments and attachments, A's organisation for B's
+# tilsegn, under B's number and under A's own; A's council for B's region's statistics.
+CROSS_TENANT.update(
+    {route: [Ask(*spec) for spec in specs] for route, specs in money_routes.CROSS.items()}
 )
 
 

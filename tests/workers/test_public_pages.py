@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from dramatiq import Message
 
+from services.tendering.schemas import TenderDraft
 from services.tendering.service import create_tender
 from tenants.context import tenant_tx
 from tests.services.tendering.tendering_helpers import (
@@ -43,14 +44,16 @@ async def _draft(buyer, title: str) -> int:
     now = await db_clock()
     async with tenant_tx(buyer.scope()):
         tender = await create_tender(
+            TenderDraft(
+                title=title,
+                description="Eit utkast ingen andre skal sjå.",
+                estimated_value=Decimal(200_000),
+                award_criteria=CRITERIA,
+                qualification_requirements=["Skatteattest"],
+                questions_deadline=now + timedelta(days=7),
+                bid_deadline=now + timedelta(days=14),
+            ),
             actor_person_id=buyer.officer,
-            title=title,
-            description="Eit utkast ingen andre skal sjå.",
-            estimated_value=Decimal(200_000),
-            award_criteria=CRITERIA,
-            qualification_requirements=["Skatteattest"],
-            questions_deadline=now + timedelta(days=7),
-            bid_deadline=now + timedelta(days=14),
         )
     return tender.id
 

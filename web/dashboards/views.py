@@ -14,13 +14,8 @@ from services.dashboards.rules import Figure
 from services.errors import N_
 from services.projects.rules import PHASE_ORDER
 from web.i18n import gettext
+from web.programmes.pages import STANDARD_KPI_NAMES as KPI_NAMES
 from web.projects.pages import PHASES
-
-KPI_NAMES = {
-    "new_jobs": N_("New jobs"),
-    "secured_jobs": N_("Secured jobs"),
-    "new_businesses": N_("New businesses"),
-}
 
 
 @dataclass
@@ -168,12 +163,35 @@ def bid_table(figures: Sequence[Figure], lang: str) -> DashTable:
     return t
 
 
+def grant_table(figures: Sequence[Figure], lang: str) -> DashTable:
+    """Grants applied for, granted and paid (NOK), per strategy area and year."""
+    t = DashTable(
+        "grants",
+        gettext(lang, N_("Grants applied for, granted and paid per strategy area and year (NOK)")),
+        [gettext(lang, s) for s in (N_("Strategy area"), N_("Year"), N_("Applied for"),
+                                    N_("Granted"), N_("Paid"))],
+        numeric_from=2,
+    )
+    cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
+    labels: dict[str, str] = {}
+    for f in _of(figures, "grants"):
+        if f.metric in ("grants_applied", "grants_granted", "grants_paid"):
+            cells[(f.subject, f.year)][f.metric] = f.value
+            labels[f.subject] = (f.label if lang == "nn" else f.subject) or f.subject
+    for (subject, year), values in sorted(cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
+        name = labels[subject] if subject else gettext(lang, N_("The municipality's own business fund"))
+        t.add([name, year, *(values.get(f"grants_{m}", Decimal(0))
+                             for m in ("applied", "granted", "paid"))])
+    return t
+
+
 def municipality_tables(figures: Sequence[Figure], lang: str, link: str | None) -> list[DashTable]:
     tables = [
         money_table(figures, lang),
         kpi_table(figures, lang),
         project_table(figures, lang, link),
         tender_table(figures, lang),
+        grant_table(figures, lang),
     ]
     if any(f.metric == "bids" for f in figures):
         tables.append(bid_table(figures, lang))

@@ -31,7 +31,7 @@ DECIDED = {**APPLICATION, "state": "text", "created_at": "timestamptz",
            "assessed_by": "bigint", "assessed_at": "timestamptz", "eligible_cost": "numeric",
            "requested_amount": "numeric", "grantable_amount": "numeric", "share": "numeric",
            "decided_by": "bigint", "decided_at": "timestamptz", "granted_amount": "numeric",
-           "rejection_reason": "text"}  # fmt: skip
+           "rejection_reason": "text", "reporting_deadline": "date"}  # fmt: skip
 COST = {"tenant_id": "bigint", "application_id": "bigint", "position": "int",
         "description": "text", "amount": "numeric"}  # fmt: skip
 FINANCING = {"tenant_id": "bigint", "application_id": "bigint", "position": "int",
@@ -188,6 +188,8 @@ async def _history(world: World, rng, calls, count: int, bar) -> None:
             None if state == "in_assessment" else _at(decided),
             a.grantable if state == "granted" and a.grantable > 0 else None,
             "Prosjektet fell utanfor retningslinene." if state == "rejected" else None,
+            # A tilsegn carries its reporting deadline (0002_decisions.sql): a year on.
+            decided + timedelta(days=365) if state == "granted" else None,
         ))  # fmt: skip
         if state == "granted" and a.grantable <= 0:
             raise AssertionError("a generated plan asked for nothing")

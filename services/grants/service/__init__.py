@@ -52,7 +52,27 @@ from services.grants.service.meetings import (
     record_attendance,
 )
 from services.grants.service.minutes import MeetingNotFound, board_of, list_meetings, meeting
+from services.grants.service.payments import (
+    decide_payment,
+    payment_attachment,
+    payment_queue,
+    record_clawback,
+    request_payment,
+    tilsegn,
+)
 from services.grants.service.ranking import call_ranking, rank_applications
+from services.grants.service.reports import count_report_effects, send_report
+from services.grants.service.state_aid import (
+    exchange_rate,
+    exchange_rates,
+    set_exchange_rate,
+    state_aid_of,
+)
+from services.grants.service.statistics import (
+    municipality_statistics,
+    region_statistics,
+    statistics_years,
+)
 from services.grants.service.views import case_queue, own_applications
 
 __all__ = [
@@ -103,4 +123,20 @@ __all__ = [
     "start_application",
     "strategy_area_choices",
     "submit_application",
+    # the money of a tilsegn: state aid, payments, reports, statistics
+    "count_report_effects",
+    "decide_payment",
+    "exchange_rate",
+    "exchange_rates",
+    "municipality_statistics",
+    "payment_attachment",
+    "payment_queue",
+    "record_clawback",
+    "region_statistics",
+    "request_payment",
+    "send_report",
+    "set_exchange_rate",
+    "state_aid_of",
+    "statistics_years",
+    "tilsegn",
 ]

@@ -91,6 +91,14 @@ def database_refusals() -> Iterator[None]:
             raise ConflictedMember() from error
         if code == "GR011":
             raise AppealRefused() from error
+        if code == "GR030":  # the de minimis guard (0004_grant_money.sql)
+            raise Conflict(
+                "grant_de_minimis_ceiling",
+                N_(
+                    "Refused under the de minimis rules: the grant would take the organisation"
+                    " past EUR 300 000 in support over three years."
+                ),
+            ) from error
         raise
 
 

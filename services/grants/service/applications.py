@@ -26,6 +26,7 @@ from services.grants.service._common import (
 )
 from services.grants.service.funds import public_call
 from services.grants.service.views import application_view
+from services.outbox.service import emit
 from tenants.context import connection
 
 MAX_LINES = 100  # lines per plan: more than any real application, fewer than a flood
@@ -196,6 +197,11 @@ async def submit_application(application_id: int, *, person_id: int) -> Applicat
             person_id,
             digest,
         )
+    # The organisation's event names the municipality whose figures change.
+    await emit(
+        "grants.application_submitted",
+        {"application_id": application_id, "lead_municipality_id": row["tenant_id"]},
+    )
     return await application_view(application_id, as_applicant=True)
 
 

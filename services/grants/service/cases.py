@@ -31,6 +31,7 @@ from services.grants.service._common import (
 from services.grants.service.funds import get_fund
 from services.grants.service.habilitet import declare_official, require_official_free
 from services.grants.service.letters import send_decision_letter
+from services.grants.service.state_aid import check_state_aid
 from services.grants.service.views import application_view
 from services.outbox.service import emit
 from tenants.context import connection
@@ -194,6 +195,8 @@ async def record_outcome(
         amount = found.assessment.grantable
         if amount <= 0:
             raise Conflict("grant_nothing_grantable", N_("The rules leave nothing to grant."))
+        # De minimis: refused with the figures before the database's guard would refuse it.
+        await check_state_aid(application_id, amount)
         conditions = inputs.text(conditions, "conditions")
         today = await db.fetchval("select (now() at time zone 'Europe/Oslo')::date")
         check_tilsegn_terms(reporting_deadline, today)

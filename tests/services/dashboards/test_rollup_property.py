@@ -157,9 +157,12 @@ async def _apply(world: World, step: tuple) -> None:
             officer = world.officers[place.id]
             tender = await create_tender(
                 TenderDraft(
-                    title=f"Konkurranse {secrets.token_hex(3)}", description="",
-                    estimated_value=Decimal(200_000), award_criteria=CRITERIA,
-                    qualification_requirements=[], questions_deadline=now + timedelta(days=5),
+                    title=f"Konkurranse {secrets.token_hex(3)}",
+                    description="",
+                    estimated_value=Decimal(200_000),
+                    award_criteria=CRITERIA,
+                    qualification_requirements=[],
+                    questions_deadline=now + timedelta(days=5),
                     bid_deadline=now + timedelta(days=10),
                 ),
                 actor_person_id=officer,

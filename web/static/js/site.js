@@ -70,5 +70,16 @@ function scrollRegions(root) {
     }
   }
 }
-document.addEventListener("DOMContentLoaded", () => scrollRegions(document));
+// A chart wider than its column (it should not be) scrolls in its figure, which then takes the
+// keyboard's focus too; one that fits gets no needless tab stop.
+function chartRegions(root) {
+  for (const figure of root.querySelectorAll?.("figure.dashboard-chart") ?? []) {
+    if (figure.scrollWidth > figure.clientWidth && !figure.hasAttribute("tabindex")) figure.tabIndex = 0;
+  }
+}
+document.addEventListener("DOMContentLoaded", () => {
+  scrollRegions(document);
+  chartRegions(document);
+});
+document.addEventListener("htmx:load", (event) => chartRegions(event.target.parentElement ?? event.target));
 document.addEventListener("htmx:load", (event) => scrollRegions(event.target.parentElement ?? event.target));

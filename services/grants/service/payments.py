@@ -1,0 +1,397 @@
+"""A tilsegn's payments: the organisation requests a part or the final payment (with its report,
+costs so far, account number and attachments; locked once sent), the municipality approves,
+pays or rejects it and records clawbacks. The lines never exceed the tilsegn: the service and
+the database's guard both sum them under one lock per tilsegn."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+
+import asyncpg
+
+from services import inputs
+from services.audit.service import record_change
+from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
+from services.grants import payments as rules
+from services.grants.money_schemas import (
+    AttachmentView,
+    DocumentInput,
+    PaymentView,
+    ReportView,
+    TilsegnView,
+)
+from services.grants.payments import PaymentKind, PaymentState
+from services.grants.roles import APPLICANTS, ASSESSORS
+from services.grants.service._common import require_municipal_role, require_organisation_role
+from services.outbox.service import emit
+from services.tendering.rules import check_document
+from tenants.context import connection
+
+MAX_ATTACHMENTS = 10
+
+
+class NotATilsegn(NotFound):
+    def __init__(self) -> None:
+        super().__init__("grant_tilsegn_not_found", N_("No such tilsegn."))
+
+
+class PaymentNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("grant_payment_not_found", N_("No such payment request."))
+
+
+class PaymentStep(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "grant_payment_step",
+            N_("The payment request is no longer at the step this was meant for."),
+        )
+
+
+class PaymentLocked(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "grant_payment_locked", N_("A sent payment request or report cannot be changed.")
+        )
+
+
+@contextmanager
+def money_refusals() -> Iterator[None]:
+    """The guards' SQLSTATEs (migrations/0004_grant_money.sql) as the domain's refusals."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as error:
+        raise rules.FinalRequested() from error
+    except asyncpg.PostgresError as error:
+        code = getattr(error, "sqlstate", None)
+        if code == "GR020":
+            raise NotATilsegn() from error
+        if code == "GR021":
+            raise rules.ExceedsTilsegn(Decimal(0)) from error
+        if code == "GR022":
+            raise rules.ClawbackTooLarge(Decimal(0)) from error
+        if code == "GR023":
+            raise rules.FinalRequested() from error
+        if code == "GR024":
+            raise PaymentLocked() from error
+        if code == "GR025":
+            raise PaymentStep() from error
+        raise
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+_TILSEGN = (
+    "select a.tenant_id, a.id as application_id, a.title, m.name as municipality_name,"
+    " a.organisation_id, o.name as organisation_name, a.granted_amount, a.reporting_deadline,"
+    " coalesce((select sum(l.amount) from grant_cost_line l where l.tenant_id = a.tenant_id"
+    " and l.application_id = a.id), 0) as approved_costs"
+    " from grant_application a join municipality m on m.id = a.tenant_id"
+    " join organisation o on o.id = a.organisation_id"
+    " where a.state = 'granted' and a.id = $1"
+)
+
+_PAYMENTS = (
+    "select p.id, p.tenant_id, p.application_id, a.title as application_title,"
+    " o.name as organisation_name, o.organisasjonsnummer, p.kind, p.amount, p.costs_incurred,"
+    " p.account_number, p.report_id, r.text as report_text, p.state, p.reason, p.requested_at,"
+    " p.decided_at, p.paid_at from grant_payment_request p"
+    " join grant_application a on a.tenant_id = p.tenant_id and a.id = p.application_id"
+    " join organisation o on o.id = p.organisation_id"
+    " left join grant_report r on r.tenant_id = p.tenant_id and r.id = p.report_id"
+)
+
+
+def _mine(as_applicant: bool, alias: str = "a") -> str:
+    return (
+        f"{alias}.organisation_id = app_organisation_id()"
+        if as_applicant
+        else f"{alias}.tenant_id = app_tenant_id()"
+    )
+
+
+async def _attachments(tenant_id: int, payment_ids: Sequence[int]) -> dict[int, list]:
+    rows = await connection().fetch(
+        "select id, payment_id, name, media_type, size from grant_payment_attachment"
+        " where tenant_id = $1 and payment_id = any($2::bigint[]) order by id",
+        tenant_id,
+        list(payment_ids),
+    )
+    found: dict[int, list] = {}
+    for r in rows:
+        found.setdefault(r["payment_id"], []).append(AttachmentView(**dict(r)))
+    return found
+
+
+def _report(r) -> ReportView:
+    values = dict(r)
+    values["kpi_effects"] = {k: Decimal(v) for k, v in json.loads(values["kpi_effects"]).items()}
+    return ReportView(**values)
+
+
+async def tilsegn(application_id: int, *, as_applicant: bool) -> TilsegnView:
+    """A granted application's money, as its organisation or its municipality sees it."""
+    db = connection()
+    row = await db.fetchrow(f"{_TILSEGN} and {_mine(as_applicant)}", application_id)
+    if row is None:
+        raise NotATilsegn()
+    tenant_id = row["tenant_id"]
+    payments = await db.fetch(
+        f"{_PAYMENTS} where p.tenant_id = $1 and p.application_id = $2 order by p.id",
+        tenant_id,
+        application_id,
+    )
+    attachments = await _attachments(tenant_id, [p["id"] for p in payments])
+    lines = [PaymentView(**dict(p), attachments=attachments.get(p["id"], [])) for p in payments]
+    reports = await db.fetch(
+        "select id, application_id, kind, text, kpi_effects::text as kpi_effects, submitted_at,"
+        " effects_counted_at from grant_report where tenant_id = $1 and application_id = $2"
+        " order by id",
+        tenant_id,
+        application_id,
+    )
+    current = rules.balance(
+        row["granted_amount"], [rules.Line(p.kind, p.state, p.amount) for p in lines]
+    )
+    return TilsegnView(
+        **dict(row),
+        standing=current.standing,
+        paid=current.paid,
+        remaining=current.remaining,
+        final_requested=current.final_requested,
+        payments=lines,
+        reports=[_report(r) for r in reports],
+    )
+
+
+async def payment_queue(state: str | None = None) -> list[PaymentView]:
+    """The municipality's payment requests and clawbacks, by state, the oldest first."""
+    rows = await connection().fetch(
+        f"{_PAYMENTS} where p.tenant_id = app_tenant_id() and ($1::text is null or p.state = $1)"
+        " order by p.requested_at, p.id",
+        state,
+    )
+    return [PaymentView(**dict(r)) for r in rows]
+
+
+async def payment_attachment(payment_id: int, attachment_id: int) -> tuple[str, str, bytes]:
+    row = await connection().fetchrow(
+        "select d.name, d.media_type, d.content from grant_payment_attachment d"
+        " join grant_payment_request p on p.tenant_id = d.tenant_id and p.id = d.payment_id"
+        " where p.tenant_id = app_tenant_id() and p.id = $1 and d.id = $2",
+        payment_id,
+        attachment_id,
+    )
+    if row is None:
+        raise NotFound("grant_attachment_not_found", N_("No such attachment."))
+    return row["name"], row["media_type"], row["content"]
+
+
+# --- the organisation's requests -----------------------------------------------------------------
+
+
+async def _lock_tilsegn(tenant_id: int, application_id: int) -> None:
+    """The lock the database's guard takes too: one tilsegn's lines are summed one at a time."""
+    await connection().execute(
+        "select pg_advisory_xact_lock(hashtextextended('grant_payment:' || $1::bigint || ':'"
+        " || $2::bigint, 0))",
+        tenant_id,
+        application_id,
+    )
+
+
+def _check_documents(documents: Sequence[DocumentInput]) -> None:
+    if len(documents) > MAX_ATTACHMENTS:
+        raise InvalidInput(
+            "grant_too_many_attachments",
+            N_("At most %(limit)s attachments."),
+            field="documents",
+            values={"limit": MAX_ATTACHMENTS},
+        )
+    for d in documents:
+        check_document(d.name, d.media_type, d.content)
+
+
+def check_effects(effects: dict[str, Decimal]) -> dict[str, str]:
+    for value in effects.values():
+        if not Decimal(value).is_finite():
+            raise InvalidInput("grant_effect_invalid", N_("Write a number."), field="effects")
+    return {code: str(Decimal(value)) for code, value in effects.items()}
+
+
+async def insert_report(
+    row, *, kind: str, text: str, kpi_effects: dict[str, Decimal], person_id: int
+) -> int:
+    text = required_text(text, "report", 20_000)
+    with money_refusals():
+        return await connection().fetchval(
+            "insert into grant_report (tenant_id, application_id, organisation_id, kind, text,"
+            " kpi_effects, submitted_by) values ($1, $2, $3, $4, $5, $6::jsonb, $7) returning id",
+            row.tenant_id,
+            row.application_id,
+            row.organisation_id,
+            kind,
+            text,
+            json.dumps(check_effects(kpi_effects)),
+            person_id,
+        )
+
+
+async def request_payment(
+    application_id: int,
+    *,
+    kind: str,
+    amount: Decimal,
+    costs_incurred: Decimal,
+    account_number: str,
+    report: str,
+    kpi_effects: dict[str, Decimal] | None = None,
+    documents: Sequence[DocumentInput] = (),
+    person_id: int,
+) -> int:
+    """A part or the final payment, with the report it carries (a status report, or the final
+    report with the effects achieved); sent at once, then locked. Returns the request's id."""
+    await require_organisation_role(person_id, APPLICANTS)
+    if kind not in (PaymentKind.PART, PaymentKind.FINAL):
+        raise InvalidInput("grant_payment_kind", N_("Choose a part or the final payment."), field="kind")
+    account = inputs.account_number(account_number)
+    costs = inputs.amount(costs_incurred, "costs_incurred")
+    _check_documents(documents)
+    current = await tilsegn(application_id, as_applicant=True)
+    await _lock_tilsegn(current.tenant_id, application_id)
+    current = await tilsegn(application_id, as_applicant=True)  # as it is under the lock
+    rules.check_request(kind, amount, _balance(current))
+    report_kind = "final" if kind == PaymentKind.FINAL else "status"
+    report_id = await insert_report(
+        current,
+        kind=report_kind,
+        text=report,
+        kpi_effects=kpi_effects or {},
+        person_id=person_id,
+    )
+    db = connection()
+    with money_refusals():
+        payment_id = await db.fetchval(
+            "insert into grant_payment_request (tenant_id, application_id, organisation_id, kind,"
+            " amount, costs_incurred, account_number, report_id, state, requested_by)"
+            " values ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9) returning id",
+            current.tenant_id,
+            application_id,
+            current.organisation_id,
+            kind,
+            amount,
+            costs,
+            account,
+            report_id,
+            person_id,
+        )
+        for d in documents:
+            await db.execute(
+                "insert into grant_payment_attachment (tenant_id, payment_id, name, media_type,"
+                " size, sha256, content) values ($1, $2, $3, $4, $5, $6, $7)",
+                current.tenant_id,
+                payment_id,
+                d.name.strip(),
+                d.media_type,
+                len(d.content),
+                hashlib.sha256(d.content).digest(),
+                d.content,
+            )
+    where = {"lead_municipality_id": current.tenant_id, "application_id": application_id}
+    await emit("grants.payment_requested", {**where, "payment_id": payment_id})
+    await emit("grants.report_submitted", {**where, "report_id": report_id})
+    return payment_id
+
+
+def _balance(current: TilsegnView) -> rules.Balance:
+    return rules.balance(
+        current.granted_amount, [rules.Line(p.kind, p.state, p.amount) for p in current.payments]
+    )
+
+
+# --- the municipality's decisions ----------------------------------------------------------------
+
+
+async def decide_payment(
+    payment_id: int, *, outcome: str, reason: str = "", actor_person_id: int | None
+) -> str:
+    """Approve, pay or reject a request (a rejection with its reason); pay a clawback's repayment."""
+    await require_municipal_role(actor_person_id, ASSESSORS)
+    if outcome not in set(rules.OUTCOMES):
+        raise InvalidInput("grant_payment_outcome", N_("Choose to approve, pay or reject."))
+    db = connection()
+    row = await db.fetchrow(
+        "select state, application_id from grant_payment_request"
+        " where tenant_id = app_tenant_id() and id = $1 for update",
+        payment_id,
+    )
+    if row is None:
+        raise PaymentNotFound()
+    if not rules.may_move(row["state"], outcome):
+        raise PaymentStep()
+    if outcome == PaymentState.REJECTED:
+        reason = required_text(reason, "reason", 10_000)
+    with money_refusals():
+        await db.execute(
+            "update grant_payment_request set state = $2,"
+            " reason = case when $2 = 'rejected' then $3 else reason end,"
+            " decided_by = case when $2 = 'paid' then decided_by else $4 end,"
+            " decided_at = case when $2 = 'paid' then decided_at else clock_timestamp() end,"
+            " paid_by = case when $2 = 'paid' then $4 end,"
+            " paid_at = case when $2 = 'paid' then clock_timestamp() end"
+            " where tenant_id = app_tenant_id() and id = $1",
+            payment_id,
+            outcome,
+            reason or None,
+            actor_person_id,
+        )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action=f"payment_{outcome}",
+        entity="grant_payment_request",
+        entity_id=payment_id,
+        old_values={"state": row["state"]},
+        new_values={"state": outcome, **({"reason": reason} if reason else {})},
+    )
+    await emit(
+        f"grants.payment_{outcome}",
+        {"payment_id": payment_id, "application_id": row["application_id"]},
+    )
+    return outcome
+
+
+async def record_clawback(
+    application_id: int, *, amount: Decimal, reason: str, actor_person_id: int | None
+) -> int:
+    """Claw back part of what was paid: a negative line, approved at once, paid when repaid."""
+    await require_municipal_role(actor_person_id, ASSESSORS)
+    reason = required_text(reason, "reason", 10_000)
+    current = await tilsegn(application_id, as_applicant=False)
+    await _lock_tilsegn(current.tenant_id, application_id)
+    current = await tilsegn(application_id, as_applicant=False)
+    line = -abs(amount)
+    rules.check_request(PaymentKind.CLAWBACK, line, _balance(current))
+    with money_refusals():
+        payment_id = await connection().fetchval(
+            "insert into grant_payment_request (tenant_id, application_id, organisation_id, kind,"
+            " amount, state, reason, requested_by) values (app_tenant_id(), $1, $2, 'clawback',"
+            " $3, 'approved', $4, $5) returning id",
+            application_id,
+            current.organisation_id,
+            line,
+            reason,
+            actor_person_id,
+        )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="clawback",
+        entity="grant_payment_request",
+        entity_id=payment_id,
+        new_values={"application_id": application_id, "amount": line, "reason": reason},
+    )
+    await emit("grants.clawback_recorded", {"payment_id": payment_id, "application_id": application_id})
+    return payment_id

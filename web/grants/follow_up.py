@@ -1,0 +1,115 @@
+"""The organisation's follow-up of a tilsegn: what was granted, paid and remains; requesting a
+part or the final payment (with its report, costs so far, account number and attachments; locked
+once sent), and sending a status report with the effects achieved so far."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from services.grants import service as grants
+from services.grants.roles import APPLICANTS
+from services.grants.service.reports import REPORTED_KPIS
+from tenants.context import tenant_tx
+from web.actions import act, again_with
+from web.auth.guards import organisation_member, person_of, principal_of
+from web.forms import FORMS, MULTI_PART, URL_ENCODED
+from web.grants.money_forms import PaymentRequestForm, ReportForm
+from web.grants.money_pages import MONEY_NAMES
+from web.grants.pages import page
+
+ONE = "/o/{organisasjonsnummer:str}/grants/applications/{application_id:int}/payments"
+MAX_UPLOAD = 60 * 1024 * 1024  # ten attachments of at most 20 MB each, more than enough
+
+
+def _base(request: Request, application_id: int) -> str:
+    number = principal_of(request).active.organisasjonsnummer
+    return f"/o/{number}/grants/applications/{application_id}"
+
+
+async def _page(request: Request, application_id: int, *, status: int = 200, **context) -> Template:
+    async with tenant_tx():
+        found = await grants.tilsegn(application_id, as_applicant=True)
+    context.setdefault("payment_form", {"kind": "part"})
+    context.setdefault("report_form", {})
+    return page(
+        request,
+        "grants/applicant/payments.html",
+        status=status,
+        base=_base(request, application_id),
+        tilsegn=found,
+        kpis=REPORTED_KPIS,
+        may_write=principal_of(request).active.role in APPLICANTS,
+        sent=request.query_params.get("sent"),
+        **MONEY_NAMES,
+        **context,
+    )
+
+
+@get(ONE, guards=[organisation_member()], name="grant_tilsegn")
+async def tilsegn(
+    request: Request, organisasjonsnummer: FromPath[str], application_id: FromPath[int]
+) -> Template:
+    return await _page(request, application_id)
+
+
+@post(
+    ONE,
+    guards=[organisation_member(*APPLICANTS)],
+    name="request_grant_payment",
+    status_code=200,
+    request_max_body_size=MAX_UPLOAD,
+    type_decoders=FORMS,
+)
+async def request_payment(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[PaymentRequestForm, MULTI_PART],
+) -> Response:
+    async def work() -> int:
+        values = await data.values()
+        return await grants.request_payment(
+            application_id, **values, person_id=person_of(request)
+        )
+
+    return await act(
+        request,
+        work,
+        done=f"{_base(request, application_id)}/payments?sent=payment",
+        again=again_with(
+            partial(_page, request, application_id),
+            "payment_errors",
+            payment_form=data.texts(),
+        ),
+    )
+
+
+@post(
+    ONE.replace("/payments", "/reports"),
+    guards=[organisation_member(*APPLICANTS)],
+    name="send_grant_report",
+    status_code=200,
+    type_decoders=FORMS,
+)
+async def send_report(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[ReportForm, URL_ENCODED],
+) -> Response:
+    return await act(
+        request,
+        lambda: grants.send_report(application_id, **data.values(), person_id=person_of(request)),
+        done=f"{_base(request, application_id)}/payments?sent=report",
+        again=again_with(
+            partial(_page, request, application_id), "report_errors", report_form=data.texts()
+        ),
+    )
+
+
+ROUTES = [tilsegn, request_payment, send_report]

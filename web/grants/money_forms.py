@@ -1,0 +1,101 @@
+"""The forms of a tilsegn's money, read into what the use-cases take; a bad value names its field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from litestar.datastructures import UploadFile
+
+from services import inputs
+from services.grants.money_schemas import DocumentInput
+from services.grants.service.reports import REPORTED_KPIS
+from web.forms import Form, file_name
+
+_EFFECT = "effect-"
+
+
+def _effects(read, form: Form) -> dict[str, Decimal]:
+    """The effects achieved (effect-<kpi code>), read by the form; blank ones are left out."""
+    found = {}
+    for code in REPORTED_KPIS:
+        typed = form.prefixed[_EFFECT].get(code, "")
+        if typed:
+            value = read(inputs.number, typed, "effects")
+            if value is not None:
+                found[code] = value
+    return found
+
+
+class PaymentRequestForm(Form):
+    """A part or the final payment: the amount, costs so far, the account, the report, files."""
+
+    PREFIXED = (_EFFECT,)
+    PREFIX_FIELDS = {_EFFECT: "effects"}
+    LIMITS = {"report": 20_000, "account_number": 40}
+
+    kind: str = "part"
+    amount: str = ""
+    costs_incurred: str = ""
+    account_number: str = ""
+    report: str = ""
+    documents: list[UploadFile] = []  # noqa: RUF012 - a form's field, not shared state
+
+    async def values(self) -> dict:
+        with self.reading() as read:
+            effects = _effects(read, self)
+            amount = read(inputs.amount, self.amount, "amount", above_zero=True)
+            costs = read(inputs.amount, self.costs_incurred, "costs_incurred")
+            account = read(inputs.account_number, self.account_number, "account_number")
+            names = [read(file_name, upload, "documents") for upload in self.documents]
+        documents = []
+        for upload, name in zip(self.documents, names, strict=True):
+            content = await upload.read()
+            if content:
+                media_type = upload.content_type or "application/octet-stream"
+                documents.append(DocumentInput(name, media_type, content))
+        return {
+            "kind": self.kind,
+            "amount": amount,
+            "costs_incurred": costs,
+            "account_number": account,
+            "report": self.report,
+            "kpi_effects": effects,
+            "documents": documents,
+        }
+
+
+class ReportForm(Form):
+    PREFIXED = (_EFFECT,)
+    PREFIX_FIELDS = {_EFFECT: "effects"}
+    LIMITS = {"text": 20_000}
+
+    text: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            effects = _effects(read, self)
+        return {"text": self.text, "kpi_effects": effects}
+
+
+class PaymentDecisionForm(Form):
+    outcome: str = ""
+    reason: str = ""
+
+
+class ClawbackForm(Form):
+    amount: str = ""
+    reason: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            amount = read(inputs.amount, self.amount, "amount", above_zero=True)
+        return {"amount": amount, "reason": self.reason}
+
+
+class ExchangeRateForm(Form):
+    nok_per_eur: str = ""
+
+    def values(self) -> dict:
+        with self.reading() as read:
+            rate = read(inputs.number, self.nok_per_eur, "nok_per_eur")
+        return {"nok_per_eur": rate}
