@@ -84,3 +84,25 @@ async def database(migrated: Settings):
 def unique() -> str:
     """A short random token for names that must not collide across runs."""
     return secrets.token_hex(4)
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_pages(request):
+    """Each test reads the public pages as its data says: the kept copies of earlier tests are
+    made stale, as the outbox relay would have (tests call the use-cases without a relay)."""
+    if "settings" not in request.fixturenames:
+        yield
+        return
+    import redis
+
+    from infra.public_cache import version_key
+
+    settings = request.getfixturevalue("settings")
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1)
+    try:
+        client.incr(version_key(settings))
+    except redis.exceptions.ConnectionError:
+        pass  # a test of Redis being down
+    finally:
+        client.close()
+    yield

@@ -14,10 +14,13 @@ from infra.settings import SettingsError, load
 
 
 def app():
-    """The app factory each process calls (uvicorn's `factory=True`)."""
+    """The app factory each process calls (uvicorn's `factory=True`): the app behind its front
+    door (web/front.py), which answers a probe and a static file before the framework."""
     from web.app import create_app
+    from web.front import front
 
-    return create_app(load())
+    settings = load()
+    return front(create_app(settings), settings)
 
 
 def main() -> int:
@@ -36,9 +39,7 @@ def main() -> int:
     if settings.web_processes > 1:
         uvicorn.run("web.__main__:app", factory=True, workers=settings.web_processes, **options)
     else:
-        from web.app import create_app
-
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(app(), **options)
     return 0
 
 

@@ -82,8 +82,9 @@ def _csrf_token(state: Any) -> str:
     return request.cookies.get(CSRF_COOKIE, "")
 
 
-def _configure(engine: MiniJinjaTemplateEngine, files: dict[str, Any]) -> None:
+def _configure(engine: MiniJinjaTemplateEngine, files: dict[str, Any] | None = None) -> None:
     env = engine.engine
+    files = files if files is not None else load_assets()
     # A static file's versioned URL, cached by browsers for good (web/assets.py).
     # Markup: a path of ours, never a user's text; unescaped so it reads as /static/… in the page.
     env.add_global("asset", lambda name: Markup(asset_url(files, name)))

@@ -26,15 +26,15 @@ from decimal import Decimal
 
 import msgspec
 import pygal
-from babel.numbers import format_decimal
 from pygal.style import Style
 
+from services import formats
 from services.dashboards.rules import Figure
 from services.errors import N_
 from services.i18n import LANGUAGES, gettext
 
 # Bumped when the drawing changes, so every stored chart is drawn again at the next recompute.
-DRAWING = "3"
+DRAWING = "4"
 WIDTH, HEIGHT = 480, 300
 FONT = 17  # samspel.css `.dashboard-chart text` has the same size: keep them together
 
@@ -87,10 +87,6 @@ class Chart:
 # --- axes --------------------------------------------------------------------------------------
 
 
-def _locale(lang: str) -> str:
-    return "en" if lang == "en" else "nb"
-
-
 def nice_ticks(top: float, *, whole: bool, most: int = 5) -> list[float]:
     """Ticks from 0 past `top` in a round step (1, 2, 2.5 or 5 times a power of ten), at most
     `most` + 1 of them; whole numbers only when `whole` (a count is never 0.5, nor an øre)."""
@@ -105,18 +101,18 @@ def nice_ticks(top: float, *, whole: bool, most: int = 5) -> list[float]:
 
 
 def money_label(value: float, lang: str, *, millions: bool) -> str:
-    """ "8 mill. kr" / "NOK 8 m" on an axis in millions; "500 000 kr" / "NOK 500,000" below one."""
+    """ "8 mill. kr" / "NOK 8 m" on an axis in millions; "500 000 kr" / "NOK 500,000" below one;
+    the numbers as services/formats.py writes them."""
     if value == 0:
         return "0"
     if millions:
-        amount = format_decimal(Decimal(str(value)) / MILLION, "#,##0.#", locale=_locale(lang))
+        amount = formats.number((Decimal(str(value)) / MILLION).quantize(Decimal("0.1")), lang)
         return gettext(lang, N_("NOK %(amount)s m"), amount=amount)
-    amount = format_decimal(round(value), "#,##0", locale=_locale(lang))
-    return gettext(lang, N_("NOK %(amount)s"), amount=amount)
+    return formats.kroner(round(value), lang)
 
 
 def count_label(value: float, lang: str) -> str:
-    return format_decimal(round(value), "#,##0", locale=_locale(lang))
+    return formats.count(round(value), lang)
 
 
 def _axis(values: Sequence[float], lang: str, *, money: bool) -> tuple[list[dict], float]:

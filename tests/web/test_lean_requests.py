@@ -116,3 +116,27 @@ async def test_a_logged_in_request_reads_session_and_memberships_in_one_round_tr
     assert response.status_code == 200
     assert len(calls) == 1
     assert not [q for q in sent if "membership" in q], "memberships came from Redis, not SQL"
+
+
+async def test_the_front_door_answers_a_probe_and_a_static_file_before_the_framework(
+    settings, database, demo, monkeypatch
+):
+    from tests.web.conftest import serve
+    from web.app import create_app
+    from web.front import front
+
+    async with serve(front(create_app(settings, database=database), settings)) as client:
+        monkeypatch.setattr(SessionStore, "load_with_principal", _refuse)
+        live = await client.get("/health/live")
+        assert (live.status_code, live.json()) == (200, {"status": "ok"})
+        static = await client.get("/static/css/samspel.css", headers={"accept-encoding": "br"})
+        assert static.headers["content-encoding"] == "br"
+        for answer in (live, static):
+            assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+            assert answer.headers["x-content-type-options"] == "nosniff"
+            assert "set-cookie" not in answer.headers
+        monkeypatch.undo()
+        # Everything else is the app's, as before.
+        page = await client.get("/", headers=HTML)
+        assert page.status_code == 200 and "x-request-id" in page.headers
+        assert (await client.get("/health/ready")).json()["status"] == "ok"

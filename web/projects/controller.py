@@ -25,6 +25,7 @@ from tenants.context import tenant_tx
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of, region_member
 from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
+from web.paging import PAGE, cursor, pages
 from web.projects import export
 from web.projects.creation import Shares, shares_of
 from web.projects.forms import DecisionForm, DocumentForm, StatusReportForm, filters_of
@@ -50,15 +51,20 @@ def _base(request: Request) -> str:
 
 async def _list_page(request: Request, *, exports: bool) -> Template:
     chosen = filters_of(request)
+    after = cursor(request.query_params.get("after", ""), tuple[bool, str, int])
     async with tenant_tx():
-        every = await projects.list_projects()
-        rows = await projects.list_projects(**chosen.use_case(), today=date.today())
-    lang = request.state.get("lang", "nb")
-    # A participant's or a region's project may name an area the reader cannot see: no filter.
-    areas = sorted(
-        {(p.strategy_area_id, p.strategy_area(lang)) for p in every if p.strategy_area(lang)},
-        key=lambda a: a[1],
+        # Only the areas the reader can see: a participant's or a region's project may name one
+        # it cannot (then it is no filter).
+        named = await projects.project_strategy_areas()
+        rows = await projects.list_projects(
+            **chosen.use_case(), today=date.today(), after=after, limit=PAGE + 1
+        )
+        total = await projects.count_projects(**chosen.use_case())
+    rows, links = pages(
+        rows, chosen.query(), lambda p: (p.status == "closed", p.title, p.id), started=bool(after)
     )
+    lang = request.state.get("lang", "nb")
+    areas = sorted(((i, nn if lang == "nn" else nb) for i, nb, nn in named), key=lambda a: a[1])
     query = urlencode(chosen.query())
     return page(
         request,
@@ -66,6 +72,8 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
         "projects/_list.html",
         base=_base(request),
         rows=rows,
+        total=total,
+        **links,
         areas=areas,
         chosen=chosen,
         query=query,

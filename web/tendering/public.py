@@ -27,6 +27,7 @@ from services.tendering.service import follows
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
 from web.auth.guards import PUBLIC, PUBLIC_CACHED, principal_of
 from web.forms import errors_of
+from web.paging import PAGE, cursor, pages
 from web.tendering.pages import STATES, page
 
 KOMMUNENUMMER = re.compile("[0-9]{4}")
@@ -49,8 +50,11 @@ class Filters:
     deadline_from: str = ""
     deadline_before: str = ""
 
+    def filters(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
     def query(self) -> str:
-        return urlencode({k: v for k, v in self.__dict__.items() if v})
+        return urlencode(self.filters())
 
     def use_case(self) -> dict:
         return {
@@ -124,9 +128,18 @@ async def listing(request: Request) -> Template:
     try:
         chosen = filters_of(request)
         criteria = chosen.use_case()
-        rows = await _listed(criteria)
-        # Once the award notice is out, a tender stays listed with its winner.
-        awarded = await _listed(criteria, states=[s.value for s in PUBLISHED_AWARD_STATES])
+        after = cursor(request.query_params.get("after", ""), tuple[datetime, int])
+        async with tenant_tx(NOBODY):
+            rows = await tendering.published_tenders(
+                **criteria, states=[TenderState.PUBLISHED.value], after=after, limit=PAGE + 1
+            )
+            total = await tendering.count_published_tenders(**criteria)
+        # Once the award notice is out, a tender stays listed with its winner (on the first page).
+        awarded = (
+            []
+            if after
+            else await _listed(criteria, states=[s.value for s in PUBLISHED_AWARD_STATES])
+        )
     except InvalidInput as error:
         raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
         return page(
@@ -140,11 +153,16 @@ async def listing(request: Request) -> Template:
             errors=errors_of(request, error),
             **context,
         )
+    rows, links = pages(
+        rows, chosen.filters(), lambda t: (t.bid_deadline, t.id), started=after is not None
+    )
     return page(
         request,
         "tendering/public/list.html",
         "tendering/public/_list.html",
         rows=rows,
+        total=total,
+        **links,
         awarded=sorted(awarded, key=lambda t: t.award_notified_at, reverse=True),
         chosen=chosen,
         **context,

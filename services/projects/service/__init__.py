@@ -41,11 +41,13 @@ from services.projects.service.permissions import (
 )
 from services.projects.service.reports import add_status_report
 from services.projects.service.views import (
+    count_projects,
     get_project,
     list_projects,
     overdue_decision_points,
     participant_candidates,
     project_id_by_title,
+    project_strategy_areas,
     strategy_area_choices,
 )
 
@@ -69,6 +71,7 @@ __all__ = [
     "add_participant",
     "add_status_report",
     "close_sub_project",
+    "count_projects",
     "create_project",
     "get_project",
     "list_projects",
@@ -76,6 +79,7 @@ __all__ = [
     "plan_sub_project",
     "project_id_by_title",
     "project_row",
+    "project_strategy_areas",
     "reach_decision_point",
     "record_decision",
     "set_cost_shares",

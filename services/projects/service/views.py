@@ -70,21 +70,62 @@ async def list_projects(
     status: str | None = None,
     regional: bool | None = None,
     today: date | None = None,
+    after: tuple[bool, str, int] | None = None,
+    limit: int | None = None,
 ) -> list[ProjectSummary]:
     """The projects this session sees (its own, those it takes part in, its region's),
-    filtered; `today` flags overdue decision points."""
+    filtered; `today` flags overdue decision points. Running ones first, then by title: a page
+    is `limit` of them from just past `after`, the (closed, title, id) of the last row before."""
+    closed, title, project_id = after if after else (None, None, None)
     rows = await connection().fetch(
         _SUMMARY
         + " and ($1::text is null or p.phase = $1) and ($2::bigint is null or p.strategy_area_id = $2)"
         " and ($3::text is null or p.status = $3)"
         " and ($4::boolean is null or (p.region_id is not null) = $4)"
-        " order by p.status = 'closed', p.title, p.id",
+        " and ($5::boolean is null or (p.status = 'closed', p.title, p.id) > ($5, $6::text, $7::bigint))"
+        " order by p.status = 'closed', p.title, p.id limit $8",
+        phase,
+        strategy_area_id,
+        status,
+        regional,
+        closed,
+        title,
+        project_id,
+        limit,
+    )
+    return [_summary(r, today) for r in rows]
+
+
+async def count_projects(
+    *,
+    phase: str | None = None,
+    strategy_area_id: int | None = None,
+    status: str | None = None,
+    regional: bool | None = None,
+) -> int:
+    """How many projects list_projects finds with these filters, on all its pages."""
+    return await connection().fetchval(
+        "select count(*) from project p where "
+        + VISIBLE
+        + " and ($1::text is null or p.phase = $1) and ($2::bigint is null or p.strategy_area_id = $2)"
+        " and ($3::text is null or p.status = $3)"
+        " and ($4::boolean is null or (p.region_id is not null) = $4)",
         phase,
         strategy_area_id,
         status,
         regional,
     )
-    return [_summary(r, today) for r in rows]
+
+
+async def project_strategy_areas() -> list[tuple[int, str, str]]:
+    """The strategy areas (id, bokmål name, nynorsk name) of the projects this session sees and
+    whose area it may read: the list's filter."""
+    rows = await connection().fetch(
+        "select distinct p.strategy_area_id as id, sa.name_nb, sa.name_nn from project p"
+        " join strategy_area sa on sa.tenant_id = p.tenant_id and sa.id = p.strategy_area_id"
+        f" where {VISIBLE} order by 1"
+    )
+    return [(r["id"], r["name_nb"], r["name_nn"]) for r in rows]
 
 
 async def overdue_decision_points(today: date) -> list[DecisionPointView]:

@@ -269,11 +269,24 @@ async def get_tender(tender_id: int) -> TenderView:
     return tender_view(row)
 
 
-async def tenders_of_municipality(states: Sequence[str] | None = None) -> list[TenderView]:
+async def tenders_of_municipality(
+    states: Sequence[str] | None = None,
+    *,
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = None,
+) -> list[TenderView]:
+    """The municipality's tenders, newest first; a page is `limit` of them from just past
+    `after`, the (created_at, id) of the last row of the page before."""
+    created, tender_id = after if after else (None, None)
     rows = await connection().fetch(
         "select * from tender where tenant_id = app_tenant_id()"
-        " and ($1::text[] is null or state = any($1)) order by created_at desc, id desc",
+        " and ($1::text[] is null or state = any($1))"
+        " and ($2::timestamptz is null or (created_at, id) < ($2, $3::bigint))"
+        " order by created_at desc, id desc limit $4",
         list(states) if states else None,
+        created,
+        tender_id,
+        limit,
     )
     return [tender_view(r) for r in rows]
 
@@ -285,8 +298,15 @@ async def published_tenders(
     deadline_from: datetime | None = None,
     deadline_before: datetime | None = None,
     states: Sequence[str] = (TenderState.PUBLISHED,),
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = None,
 ) -> list[PublicTenderView]:
-    """Published tenders of every municipality, for anyone, logged in or not."""
+    """Published tenders of every municipality, for anyone, logged in or not, by deadline.
+
+    A page of them: `limit` rows from just past `after`, the (deadline, id) of the last row
+    of the page before (a keyset: every page costs the same, however far into the list).
+    """
+    after_deadline, after_id = after if after else (None, None)
     rows = await connection().fetch(
         """
         select t.id, t.tenant_id, m.kommunenummer, m.name as municipality_name,
@@ -304,7 +324,41 @@ async def published_tenders(
                 where rm.municipality_id = t.tenant_id and r.slug = $3))
           and ($4::timestamptz is null or t.bid_deadline >= $4)
           and ($5::timestamptz is null or t.bid_deadline < $5)
+          and ($6::timestamptz is null or (t.bid_deadline, t.id) > ($6, $7::bigint))
         order by t.bid_deadline, t.id
+        limit $8
+        """,
+        [str(s) for s in states],
+        kommunenummer,
+        region_slug,
+        deadline_from,
+        deadline_before,
+        after_deadline,
+        after_id,
+        limit,
+    )
+    return [PublicTenderView(**{**dict(r), "region_slugs": list(r["region_slugs"])}) for r in rows]
+
+
+async def count_published_tenders(
+    *,
+    kommunenummer: str | None = None,
+    region_slug: str | None = None,
+    deadline_from: datetime | None = None,
+    deadline_before: datetime | None = None,
+    states: Sequence[str] = (TenderState.PUBLISHED,),
+) -> int:
+    """How many tenders published_tenders lists with these filters, on all its pages."""
+    return await connection().fetchval(
+        """
+        select count(*) from public_tenders() t join municipality m on m.id = t.tenant_id
+        where t.state <> 'draft' and t.state = any($1::text[])
+          and ($2::text is null or m.kommunenummer = $2)
+          and ($3::text is null or exists (
+                select 1 from region_member rm join region r on r.id = rm.region_id
+                where rm.municipality_id = t.tenant_id and r.slug = $3))
+          and ($4::timestamptz is null or t.bid_deadline >= $4)
+          and ($5::timestamptz is null or t.bid_deadline < $5)
         """,
         [str(s) for s in states],
         kommunenummer,
@@ -312,7 +366,6 @@ async def published_tenders(
         deadline_from,
         deadline_before,
     )
-    return [PublicTenderView(**{**dict(r), "region_slugs": list(r["region_slugs"])}) for r in rows]
 
 
 async def due_for_closing() -> list[tuple[int, int]]:

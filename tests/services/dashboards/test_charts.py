@@ -21,7 +21,8 @@ def test_money_axes_read_in_millions_of_kroner_in_norwegian_and_english():
     assert money_label(8_000_000, "nb", millions=True) == "8 mill. kr"
     assert money_label(2_500_000, "nn", millions=True) == "2,5 mill. kr"
     assert money_label(8_000_000, "en", millions=True) == "NOK 8 m"
-    assert money_label(500_000, "nb", millions=False) == "500\xa0000 kr"
+    assert money_label(500_000, "nb", millions=False) == "500\xa0000\xa0kr"
+    assert money_label(500_000, "en", millions=False) == "NOK 500,000"
     assert money_label(0, "nb", millions=True) == "0"
 
 

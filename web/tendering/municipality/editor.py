@@ -24,8 +24,9 @@ from web.actions import act
 from web.auth.guards import municipality_member, principal_of
 from web.forms import URL_ENCODED, Form, errors_of, form_post
 from web.i18n import gettext
+from web.paging import PAGE, cursor, pages
 from web.tendering.municipality.tender import base_of, tender_page_of
-from web.tendering.pages import page
+from web.tendering.pages import STATES, page
 
 LIST = "/k/{kommunenummer:str}/tenders"
 ROWS = 5  # criterion rows in the editor; empty ones are left out
@@ -33,9 +34,23 @@ ROWS = 5  # criterion rows in the editor; empty ones are left out
 
 @get(LIST, guards=[municipality_member()], name="municipality_tenders")
 async def tender_list(request: Request, kommunenummer: FromPath[str]) -> Template:
+    """The municipality's tenders, newest first, a page at a time; `?state=` filters by state."""
+    state = request.query_params.get("state", "")
+    chosen = {"state": state} if state in STATES else {}
+    after = cursor(request.query_params.get("after", ""), tuple[datetime, int])
     async with tenant_tx():
-        tenders = await tendering.tenders_of_municipality()
-    return page(request, "tendering/municipality/list.html", base=base_of(request), tenders=tenders)
+        tenders = await tendering.tenders_of_municipality(
+            list(chosen.values()) or None, after=after, limit=PAGE + 1
+        )
+    tenders, links = pages(tenders, chosen, lambda t: (t.created_at, t.id), started=bool(after))
+    return page(
+        request,
+        "tendering/municipality/list.html",
+        base=base_of(request),
+        tenders=tenders,
+        chosen=chosen,
+        **links,
+    )
 
 
 @dataclass
