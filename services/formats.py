@@ -186,3 +186,24 @@ def when(value: Moment, lang: str = "nb", *, seconds: bool = False) -> str:
         return f"{_day_of(found, style)}, {clock}"
     clock = f"{found.hour:02}.{found.minute:02}" + (f".{found.second:02}" if seconds else "")
     return f"{_day_of(found, style)} kl. {clock}"
+
+
+def account_number(value: str | None, lang: str = "nb") -> str:
+    """A Norwegian bank account as banks write it: "1234.56.78903"; anything else as it is."""
+    digits = "" if value is None else str(value).replace(".", "").replace(" ", "")
+    if len(digits) == 11 and digits.isascii() and digits.isdigit():
+        return f"{digits[:4]}.{digits[4:6]}.{digits[6:]}"
+    return "" if value is None else str(value)
+
+
+def cell(value: object, lang: str = "nb") -> str:
+    """A text cell of a table that is also a download: its days (dates, or ISO days as the
+    CSV keeps them) written as the page's days, anything else as it is."""
+    if isinstance(value, date):
+        return day(value, lang)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return day(date.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    return "" if value is None else str(value)

@@ -64,6 +64,8 @@ FILTERS: dict[str, Callable[..., str]] = {
     "size": formats.size,
     "day": formats.day,
     "at": formats.when,
+    "account": formats.account_number,
+    "cell": formats.cell,
 }
 
 

@@ -145,3 +145,22 @@ def test_a_cell_builds_no_babel_object(monkeypatch):
         formats.when(moment + timedelta(days=200), lang)
         formats.day(moment, lang)
         formats.size(18126, lang)
+
+
+def test_an_account_number_is_written_as_banks_write_it():
+    from services.formats import account_number
+
+    assert account_number("12345678903") == "1234.56.78903"
+    assert account_number("1234.56.78903") == "1234.56.78903"
+    assert account_number("123") == "123"
+    assert account_number(None) == ""
+
+
+def test_a_table_cell_writes_its_iso_day_as_the_pages_day():
+    from services.formats import cell
+
+    assert cell("2026-11-30", "nb") == "30.11.2026"
+    assert cell(date(2026, 11, 30), "en") == "30 Nov 2026"
+    assert cell("Fjellsykkel 2026-plan", "nb") == "Fjellsykkel 2026-plan"
+    assert cell("2026-13-40", "nb") == "2026-13-40"
+    assert cell(None, "nb") == ""
