@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import secrets
 
 from litestar import Request
 from litestar.datastructures import Cookie
@@ -67,3 +69,46 @@ def said(request: Request) -> str | None:
 def cleared(request: Request) -> list[Cookie]:
     """The cookie that takes the message away once a page has shown it."""
     return [Cookie(key=COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")]
+
+
+# An invitation just made: its one-time link is a secret, so the redirect carries only a signed
+# nonce, and the link waits in Redis (where the sessions are) until the next page takes it.
+INVITED = "samspel_invited"
+_INVITED_KEY = "samspel:invited:"
+
+
+async def keep_invitation(request: Request, response: Response, email: str, link: str) -> Response:
+    """Leave the invitation's address and link for the next page this browser loads, once."""
+    nonce = secrets.token_urlsafe(16)
+    value = json.dumps({"email": email, "link": link})
+    await request.app.state.redis.set(_INVITED_KEY + nonce, value, ex=_SECONDS)
+    response.set_cookie(
+        INVITED,
+        _signed(request, nonce),
+        max_age=_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
+    return response
+
+
+async def invitation_made(request: Request) -> dict[str, str]:
+    """`invited` and `link` for the page, if an invitation was just made here; taken once."""
+    raw = request.cookies.get(INVITED)
+    if not raw or "." not in raw:
+        return {}
+    text, mac = raw.rsplit(".", 1)
+    expected = hmac.new(_key(request), text.encode(), hashlib.sha256).hexdigest()[:32]
+    if not hmac.compare_digest(mac, expected):
+        return {}
+    try:
+        nonce = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    except ValueError:
+        return {}
+    kept = await request.app.state.redis.getdel(_INVITED_KEY + nonce)
+    if not kept:
+        return {}
+    made = json.loads(kept)
+    return {"invited": made["email"], "link": made["link"]}

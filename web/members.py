@@ -15,9 +15,10 @@ from services.access import service as access
 from services.access.rules import MEMBER_ADMINS, ROLE_NAMES, ROLES
 from tenants.context import tenant_tx
 from web.account.controller import invitation_mail
-from web.actions import act
+from web.actions import act, go_to
 from web.auth.guards import municipality_member, organisation_member, principal_of
 from web.auth.middleware import CHANGES_ACCESS
+from web.flash import invitation_made, keep_invitation
 from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.i18n import gettext
 from web.templating import render
@@ -47,6 +48,7 @@ async def _page(request: Request, scope: str, **context) -> Template:
         members = await access.members_of(**_target(request, scope))
     context.setdefault("form", {})
     context.setdefault("errors", {})
+    context = {**await invitation_made(request), **context}
     return render(
         request,
         "members/members.html",
@@ -80,7 +82,8 @@ def member_routes(scope: str) -> list:
 
         async def invited(token: str) -> Response:
             link = f"{request.app.state.settings.base_url}/invitations/{token}"
-            return await _page(request, scope, invited=data.email, link=link)
+            shown = go_to(request, _base(request, scope))
+            return await keep_invitation(request, shown, data.email, link)
 
         return await act(
             request,

@@ -36,8 +36,10 @@ ROLES = {
 # Links a crawl does not follow: leaving, switching, downloading, or an action behind a GET.
 SKIP = re.compile(
     r"^/(auth|language|static|health|metrics|invitations)\b"
-    r"|\.(pdf|csv|xlsx|json)$|/documents/\d+$|/export/|/api/"
+    r"|\.(pdf|csv|xlsx|json)$|/(documents|attachments|letters)/\d+$|/export/|/api/"
 )
+# A list's own download, asked for in its query (?format=csv).
+DOWNLOAD = re.compile(r"(^|&)format=(csv|xlsx|pdf)\b")
 
 
 def log_in(page: Page, base: str, name: str) -> str:
@@ -69,7 +71,8 @@ def links(page: Page, base: str) -> list[str]:
         if not url.startswith(base + "/"):
             continue
         path = url[len(base) :]
-        if not SKIP.search(urlsplit(path).path):
+        parts = urlsplit(path)
+        if not SKIP.search(parts.path) and not DOWNLOAD.search(parts.query):
             found.append(path)
     return found
 

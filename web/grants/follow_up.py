@@ -11,6 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services.errors import N_
 from services.grants import service as grants
 from services.grants.roles import APPLICANTS
 from services.grants.service.reports import REPORTED_KPIS
@@ -44,7 +45,6 @@ async def _page(request: Request, application_id: int, *, status: int = 200, **c
         tilsegn=found,
         kpis=REPORTED_KPIS,
         may_write=principal_of(request).active.role in APPLICANTS,
-        sent=request.query_params.get("sent"),
         **MONEY_NAMES,
         **context,
     )
@@ -80,7 +80,10 @@ async def request_payment(
     return await act(
         request,
         work,
-        done=f"{_base(request, application_id)}/payments?sent=payment",
+        done=f"{_base(request, application_id)}/payments",
+        said=N_(
+            "The payment request is sent. It is locked now; the municipality will approve and pay it."
+        ),
         again=again_with(
             partial(_page, request, application_id),
             "payment_errors",
@@ -105,7 +108,8 @@ async def send_report(
     return await act(
         request,
         lambda: grants.send_report(application_id, **data.values(), person_id=person_of(request)),
-        done=f"{_base(request, application_id)}/payments?sent=report",
+        done=f"{_base(request, application_id)}/payments",
+        said=N_("The report is sent."),
         again=again_with(
             partial(_page, request, application_id), "report_errors", report_form=data.texts()
         ),

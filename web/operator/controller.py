@@ -14,8 +14,9 @@ from services.errors import N_, InvalidInput, NotFound
 from services.tenancy import service as tenancy
 from tenants.context import connection, tenant_tx
 from web.account.controller import invitation_mail
-from web.actions import Again, act, again_with
+from web.actions import Again, act, again_with, go_to
 from web.auth.guards import operator, principal_of
+from web.flash import invitation_made, keep_invitation
 from web.forms import FORMS, URL_ENCODED, Form, client_address, form_post
 from web.templating import render
 
@@ -26,6 +27,7 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
         without_admin = await access.municipalities_without_admin()
     context.setdefault("form", {})
     context.setdefault("errors", {})
+    context = {**await invitation_made(request), **context}
     region_options = [(region.slug, region.name) for region in regions]
     return render(
         request,
@@ -137,7 +139,7 @@ async def _invite(
 
     async def invited(token: str) -> Response:
         link = f"{request.app.state.settings.base_url}/invitations/{token}"
-        return await _page(request, invited=data.email, link=link)
+        return await keep_invitation(request, go_to(request, "/operator"), data.email, link)
 
     return await act(request, work, done=invited, again=_again(request, data, **again))
 

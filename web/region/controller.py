@@ -16,8 +16,9 @@ from services.projects import service as projects
 from services.tenancy.service import regions_with_municipalities
 from tenants.context import tenant_tx
 from web.account.controller import invitation_mail
-from web.actions import act, again_with
+from web.actions import act, again_with, go_to
 from web.auth.guards import principal_of, region_member
+from web.flash import invitation_made, keep_invitation
 from web.forms import FORMS, URL_ENCODED, Form, client_address
 from web.projects.pages import PHASES
 from web.templating import render
@@ -33,6 +34,7 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
         regional = await projects.list_projects(today=date.today())
     context.setdefault("form", {})
     context.setdefault("errors", {})
+    context = {**await invitation_made(request), **context}
     return render(
         request,
         "region/home.html",
@@ -71,7 +73,8 @@ async def invite_to_council(
 
     async def invited(token: str) -> Response:
         link = f"{request.app.state.settings.base_url}/invitations/{token}"
-        return await _page(request, invited=data.email, link=link)
+        home = f"/r/{region_slug}"
+        return await keep_invitation(request, go_to(request, home), data.email, link)
 
     return await act(
         request,
