@@ -61,7 +61,7 @@ async def granted_application(
     otherwise) granted by its admin."""
     async with tenant_tx(Scope(tenant_id=tenant.id, person_id=admin.id)):
         fund_id = await grants.create_fund(
-            name=f"Næringsfond {asked}",
+            name=f"Næringsfond, søknad på {asked // 1000} tusen",
             max_share=Decimal(50),
             max_amount=Decimal(10_000_000),
             decision_limit=Decimal(10_000_000),
