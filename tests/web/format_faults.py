@@ -41,12 +41,19 @@ class _Reader(HTMLParser):
         self.names: set[int] = set()  # the indexes of texts that name something
         self._skipping = 0
         self._naming = 0
+        # <span translate="no">: text a person typed (a call's title, a fund's name), theirs as
+        # written; spans always close, so a stack of them says which ones name.
+        self._spans: list[bool] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in UNREAD:
             self._skipping += 1
         if tag in NAMING:
             self._naming += 1
+        if tag == "span":
+            theirs = ("translate", "no") in attrs
+            self._spans.append(theirs)
+            self._naming += theirs
         for name, value in attrs:
             if name in SPOKEN and value:
                 self.texts.append(value)
@@ -55,6 +62,8 @@ class _Reader(HTMLParser):
         if tag in UNREAD and self._skipping:
             self._skipping -= 1
         if tag in NAMING and self._naming:
+            self._naming -= 1
+        if tag == "span" and self._spans and self._spans.pop() and self._naming:
             self._naming -= 1
 
     def handle_data(self, data: str) -> None:

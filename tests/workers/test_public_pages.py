@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+import asyncpg
 import pytest
 from dramatiq import Message
 
@@ -91,8 +92,18 @@ async def test_a_publish_makes_the_kept_list_stale_and_a_draft_never_shows(site,
     assert await _relay_public_changes(stub) == 1
     fresh = await public.get("/tenders", headers={**HTML, "if-none-match": etag})
     assert fresh.status_code == 200 and fresh.headers["etag"] != etag
-    assert f"/tenders/{tender_id}" in html.unescape(fresh.text)
     assert secret not in html.unescape(fresh.text)
+    # The list is paged: the new tender is on its municipality's first page whatever else is open.
+    reader = await asyncpg.connect(settings.database_url)
+    try:
+        kommune = await reader.fetchval(
+            "select kommunenummer from municipality where id = $1", buyer.tenant_id
+        )
+    finally:
+        await reader.close()
+    own = await public.get(f"/tenders?kommune={kommune}", headers=HTML)
+    assert f"/tenders/{tender_id}" in html.unescape(own.text)
+    assert secret not in html.unescape(own.text)
     api = await public.get("/api/v1/tenders")
     assert tender_id in [t["id"] for t in api.json()["tenders"]]
 
