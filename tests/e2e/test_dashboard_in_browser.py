@@ -40,7 +40,7 @@ async def main():
             )
         async with tenant_tx(Scope(tenant_id=grong)):
             programme = await programmes.programme_id_by_name(PROGRAMME)
-            kpi = await programmes.kpi_id_by_code(programme, "new_jobs")
+            kpi = await programmes.kpi_id_by_code(programme, "new_businesses")
             await programmes.record_kpi_measurement(
                 kpi, measured_on=date(2026, 12, 31), value=Decimal(977), source="E2E",
                 actor_person_id=None,
