@@ -47,7 +47,7 @@ from services.tendering.service._common import (
     require_organisation_member,
     tender_view,
 )
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 def _check_text(value: str, field: str, limit: int) -> str:
@@ -440,12 +440,12 @@ async def ask_question(tender_id: int, *, person_id: int, question: str) -> int:
 
 async def questions(tender_id: int) -> list[QuestionView]:
     """The municipality's questions of a tender, or an organisation's own."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        QuestionView,
         "select id, tender_id, organisation_id, question, asked_at, clarification_id"
         " from tender_question where tender_id = $1 order by asked_at, id",
         tender_id,
     )
-    return [QuestionView(**dict(r)) for r in rows]
 
 
 async def answer_question(
@@ -508,9 +508,9 @@ async def answer_question(
 
 
 async def clarifications(tender_id: int) -> list[ClarificationView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        ClarificationView,
         "select id, tender_id, question, answer, published_at from public_clarifications($1)"
         " order by published_at, id",
         tender_id,
     )
-    return [ClarificationView(**dict(r)) for r in rows]
