@@ -291,6 +291,19 @@ async def tenders_of_municipality(
     return [tender_view(r) for r in rows]
 
 
+# The published tenders of every municipality that the list's filters keep: $1 the states,
+# $2 a kommunenummer, $3 a region's slug, $4 and $5 the span of the bid deadline.
+_PUBLISHED_FILTERED = """
+        from public_tenders() t join municipality m on m.id = t.tenant_id
+        where t.state <> 'draft' and t.state = any($1::text[])
+          and ($2::text is null or m.kommunenummer = $2)
+          and ($3::text is null or exists (
+                select 1 from region_member rm join region r on r.id = rm.region_id
+                where rm.municipality_id = t.tenant_id and r.slug = $3))
+          and ($4::timestamptz is null or t.bid_deadline >= $4)
+          and ($5::timestamptz is null or t.bid_deadline < $5)"""
+
+
 async def published_tenders(
     *,
     kommunenummer: str | None = None,
@@ -308,7 +321,7 @@ async def published_tenders(
     """
     after_deadline, after_id = after if after else (None, None)
     rows = await connection().fetch(
-        """
+        f"""
         select t.id, t.tenant_id, m.kommunenummer, m.name as municipality_name,
                array(select r.slug from region_member rm join region r on r.id = rm.region_id
                      where rm.municipality_id = t.tenant_id order by r.slug) as region_slugs,
@@ -316,14 +329,7 @@ async def published_tenders(
                t.questions_deadline, t.bid_deadline, t.published_at,
                t.award_outcome -> 'winner' ->> 'organisation_name' as winner_name,
                t.award_notified_at
-        from public_tenders() t join municipality m on m.id = t.tenant_id
-        where t.state <> 'draft' and t.state = any($1::text[])
-          and ($2::text is null or m.kommunenummer = $2)
-          and ($3::text is null or exists (
-                select 1 from region_member rm join region r on r.id = rm.region_id
-                where rm.municipality_id = t.tenant_id and r.slug = $3))
-          and ($4::timestamptz is null or t.bid_deadline >= $4)
-          and ($5::timestamptz is null or t.bid_deadline < $5)
+        {_PUBLISHED_FILTERED}
           and ($6::timestamptz is null or (t.bid_deadline, t.id) > ($6, $7::bigint))
         order by t.bid_deadline, t.id
         limit $8
@@ -350,16 +356,7 @@ async def count_published_tenders(
 ) -> int:
     """How many tenders published_tenders lists with these filters, on all its pages."""
     return await connection().fetchval(
-        """
-        select count(*) from public_tenders() t join municipality m on m.id = t.tenant_id
-        where t.state <> 'draft' and t.state = any($1::text[])
-          and ($2::text is null or m.kommunenummer = $2)
-          and ($3::text is null or exists (
-                select 1 from region_member rm join region r on r.id = rm.region_id
-                where rm.municipality_id = t.tenant_id and r.slug = $3))
-          and ($4::timestamptz is null or t.bid_deadline >= $4)
-          and ($5::timestamptz is null or t.bid_deadline < $5)
-        """,
+        f"select count(*) {_PUBLISHED_FILTERED}",
         [str(s) for s in states],
         kommunenummer,
         region_slug,
