@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.programmes.roles import MANAGERS, PLAN_STEPS
@@ -96,10 +97,7 @@ async def move_action_plan(action_plan_id: int, state: str, *, actor_person_id: 
     if row is None:
         raise NotFound("action_plan_not_found", N_("No such action plan."))
     current = ActionPlanState(row["state"])
-    try:
-        target = ActionPlanState(state)
-    except ValueError as error:
-        raise InvalidInput("state_invalid", N_("Choose a state."), field="state") from error
+    target = inputs.choice(ActionPlanState, state, "state", N_("Choose a state."))
     await require_role(actor_person_id, PLAN_STEPS[target.value])
     check_action_plan_transition(current, target)
     await ActionPlan.update({ActionPlan.state: target.value}).where(this_plan)

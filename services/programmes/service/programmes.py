@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, required_text
 from services.programmes.roles import MANAGERS
@@ -154,10 +155,7 @@ async def move_programme_stage(
     programme = await programme_row(programme_id, lock=True)
     await require_role(actor_person_id, MANAGERS)
     current = ProgrammeStage(programme["stage"])
-    try:
-        target = ProgrammeStage(stage)
-    except ValueError as error:
-        raise InvalidInput("stage_invalid", N_("Choose a stage."), field="stage") from error
+    target = inputs.choice(ProgrammeStage, stage, "stage", N_("Choose a stage."))
     check_stage_transition(current, target)
     await Programme.update({Programme.stage: target.value}).where(
         (Programme.tenant_id == tenant()) & (Programme.id == programme_id)
