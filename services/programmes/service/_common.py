@@ -54,6 +54,12 @@ def tenant() -> int | None:
     return current_scope.get().tenant_id
 
 
+async def insert_row(row: Table) -> int:
+    """Insert `row`; its id."""
+    await type(row).insert(row)
+    return row.id
+
+
 async def insert_once(row: Table, key: tuple[Column, ...], refusal: Conflict) -> int:
     """Insert `row` and return its id, unless a row with the same `key` is there: `refusal`."""
     added = await type(row).insert(row).on_conflict(target=key, action="DO NOTHING")

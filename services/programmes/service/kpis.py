@@ -15,6 +15,7 @@ from services.programmes.schemas import MeasurementView
 from services.programmes.service._common import (
     check_year,
     insert_once,
+    insert_row,
     programme_row,
     require_role,
     tenant,
@@ -160,16 +161,16 @@ async def record_kpi_measurement(
     value = Decimal(value)
     if not value.is_finite():
         raise InvalidInput("kpi_value_invalid", N_("Write a number."), field="value")
-    measurement = KpiMeasurement(
-        tenant_id=tenant(),
-        kpi_id=kpi_id,
-        measured_on=measured_on,
-        value=value,
-        source=source,
-        recorded_by=actor_person_id,
+    measurement_id = await insert_row(
+        KpiMeasurement(
+            tenant_id=tenant(),
+            kpi_id=kpi_id,
+            measured_on=measured_on,
+            value=value,
+            source=source,
+            recorded_by=actor_person_id,
+        )
     )
-    await KpiMeasurement.insert(measurement)
-    measurement_id = measurement.id
     await record_change(
         actor_person_id=actor_person_id,
         action="measure",
