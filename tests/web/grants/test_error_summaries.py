@@ -53,7 +53,9 @@ def mistakes(valid: dict, fields: list[str], files: dict | None):
     form keeps its file, so it stays multipart)."""
     names = list(dict.fromkeys([*valid, *fields]))
     yield Spoiled("every field empty", dict.fromkeys(names, ""), files=files)
-    yield Spoiled("a NUL in every field", {n: valid.get(n, "x") + "\x00" for n in names}, files=files)
+    yield Spoiled(
+        "a NUL in every field", {n: valid.get(n, "x") + "\x00" for n in names}, files=files
+    )
     yield Spoiled("every field missing", {}, files=files)
     for name in names:
         for value in ("", "x", "-1", "31.02.2026"):
