@@ -22,11 +22,14 @@ from web.auth.guards import organisation_member, person_of, principal_of
 from web.forms import FORMS, MULTI_PART, URL_ENCODED
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
 from web.grants.pages import page
+from web.grants.tables import download_asked, own_table
 from web.projects.export import attachment as disposition
 
 HOME = "/o/{organisasjonsnummer:str}/grants"
 ONE = HOME + "/applications/{application_id:int}"
 BLANK_ROWS = 2  # empty rows below each plan's lines, for new ones
+PLANS = ("costs", "financing")
+DRAFT = "grants/applicant/_draft.html"
 # Several files at once, each up to the rules' limit: the body may carry a few of them.
 MAX_UPLOAD = 4 * MAX_ATTACHMENT_BYTES + 1024 * 1024
 
@@ -35,10 +38,15 @@ def _base(request: Request) -> str:
     return f"/o/{principal_of(request).active.organisasjonsnummer}/grants"
 
 
-async def _home(request: Request, *, status: int = 200, **context) -> Template:
+async def _home(request: Request, *, status: int = 200, **context) -> Template | Response:
+    """The open calls and the organisation's applications (those as CSV or XLSX when asked)."""
     async with tenant_tx():
         calls = await grants.public_calls(open_only=True)
         mine = await grants.own_applications()
+    lang = request.state.get("lang", "nb")
+    name = f"tilskot-{principal_of(request).active.organisasjonsnummer}"
+    if file := download_asked(request, lambda: own_table(mine, lang), name):
+        return file
     return page(
         request,
         "grants/applicant/home.html",
@@ -51,7 +59,7 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template:
 
 
 @get(HOME, guards=[organisation_member()], name="applicant_grants")
-async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
+async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template | Response:
     return await _home(request)
 
 
@@ -99,16 +107,23 @@ def form_of(application: ApplicationView) -> dict[str, str]:
     return form
 
 
-def rows(form: dict[str, str], prefix: str) -> list[str]:
-    """The row numbers the form holds under `prefix`, then BLANK_ROWS more."""
+def rows(form: dict[str, str], prefix: str, more: bool = False) -> list[str]:
+    """The row numbers the form holds under `prefix`, then BLANK_ROWS more (and one for `more`)."""
     found = sorted({int(k.rsplit("-", 1)[1]) for k in form if k.startswith(prefix)})
     start = (found[-1] + 1) if found else 0
-    return [str(n) for n in found + list(range(start, start + BLANK_ROWS))]
+    return [str(n) for n in found + list(range(start, start + BLANK_ROWS + more))]
+
+
+def _more(asked: str | None) -> str:
+    """The plan a writer asked one more line in: "costs", "financing", or none."""
+    return asked if asked in PLANS else ""
 
 
 async def _application(
-    request: Request, application_id: int, *, status: int = 200, form=None, **context
+    request: Request, application_id: int, *, status: int = 200, form=None, more="", **context
 ) -> Template:
+    """The application's page, or for an htmx swap its draft's form (`more`: the plan shown
+    with one more blank line)."""
     async with tenant_tx():
         application = await grants.own_application(application_id)
         files = await grants.attachments_of(application_id)
@@ -119,12 +134,13 @@ async def _application(
     return page(
         request,
         "grants/applicant/application.html",
+        DRAFT,
         status=status,
         base=_base(request),
         application=application,
         form=shown,
-        cost_rows=rows(shown, "cost_description-"),
-        financing_rows=rows(shown, "fin_source-"),
+        cost_rows=rows(shown, "cost_description-", more == "costs"),
+        financing_rows=rows(shown, "fin_source-", more == "financing"),
         may_write=principal_of(request).active.role in APPLICANTS,
         files=files,
         files_base=f"{_base(request)}/applications/{application_id}/attachments",
@@ -142,7 +158,7 @@ async def _application(
 async def application(
     request: Request, organisasjonsnummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
-    return await _application(request, application_id)
+    return await _application(request, application_id, more=_more(request.query_params.get("more")))
 
 
 @post(
@@ -158,14 +174,19 @@ async def save(
     application_id: FromPath[int],
     data: Annotated[ApplicationForm, URL_ENCODED],
 ) -> Response:
+    more = _more(data.more)
     return await act(
         request,
         lambda: grants.save_application(
             application_id, **data.values(), person_id=person_of(request)
         ),
-        done=f"{_base(request)}/applications/{application_id}",
+        done=f"{_base(request)}/applications/{application_id}"
+        + (f"?more={more}#plan-{more}" if more else ""),
         said=N_("The draft is saved."),
-        again=again_with(partial(_application, request, application_id), form=data.texts()),
+        swap=partial(_application, request, application_id, more=more),
+        again=again_with(
+            partial(_application, request, application_id, more=more), form=data.texts()
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services.errors import N_
 from services.grants import service as grants
 from services.grants.roles import ASSESSORS, READERS
 from tenants.context import tenant_tx
@@ -20,19 +21,26 @@ from web.forms import FORMS, URL_ENCODED
 from web.grants.forms import AttendanceForm, BoardDecisionForm, MeetingForm
 from web.grants.municipality import HOME, _base
 from web.grants.pages import page
+from web.grants.tables import download_asked, meetings_table
 
 MEETINGS = HOME + "/meetings"
 MEETING = MEETINGS + "/{meeting_id:int}"
+MINUTES = "grants/municipality/_minutes.html"
 
 
 def _may_run(request: Request) -> bool:
     return principal_of(request).active.role in ASSESSORS
 
 
-async def _meetings(request: Request, *, status: int = 200, **context) -> Template:
+async def _meetings(request: Request, *, status: int = 200, **context) -> Template | Response:
+    """The board meetings (as CSV or XLSX when asked), and the form that calls one."""
     async with tenant_tx():
         meetings = await grants.list_meetings()
         programmes = await grants.programme_choices()
+    lang = request.state.get("lang", "nb")
+    name = f"tilskot-{principal_of(request).active.kommunenummer}"
+    if file := download_asked(request, lambda: meetings_table(meetings, lang), name):
+        return file
     return page(
         request,
         "grants/municipality/meetings.html",
@@ -46,7 +54,7 @@ async def _meetings(request: Request, *, status: int = 200, **context) -> Templa
 
 
 @get(MEETINGS, guards=[municipality_member(*READERS)], name="grant_meetings")
-async def meetings(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def meetings(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
     return await _meetings(request)
 
 
@@ -80,6 +88,7 @@ async def _meeting(request: Request, meeting_id: int, *, status: int = 200, **co
     return page(
         request,
         "grants/municipality/meeting.html",
+        MINUTES,
         status=status,
         base=_base(request),
         meeting=found,
@@ -118,6 +127,8 @@ async def attendance(
             meeting_id, member_ids=data.members(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/meetings/{meeting_id}#agenda",
+        said=N_("The attendance is recorded."),
+        swap=partial(_meeting, request, meeting_id),
         again=again_with(partial(_meeting, request, meeting_id), "attendance_errors"),
     )
 
@@ -135,6 +146,8 @@ async def agenda(
         request,
         lambda: grants.gather_agenda(meeting_id, actor_person_id=person_of(request)),
         done=f"{_base(request)}/meetings/{meeting_id}#agenda",
+        said=N_("The agenda is brought up to date."),
+        swap=partial(_meeting, request, meeting_id),
     )
 
 
@@ -158,6 +171,8 @@ async def decide(
             meeting_id, application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/meetings/{meeting_id}#case-{application_id}",
+        said=N_("The board's decision is recorded."),
+        swap=partial(_meeting, request, meeting_id),
         again=again_with(
             partial(_meeting, request, meeting_id),
             "case_errors",

@@ -11,6 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services.errors import N_
 from services.grants import service as grants
 from services.grants.roles import ASSESSORS, READERS
 from tenants.context import tenant_tx
@@ -20,9 +21,12 @@ from web.forms import FORMS, URL_ENCODED
 from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
 from web.grants.municipality import CASE, HOME, _base, _case
 from web.grants.pages import page
+from web.grants.tables import download_asked, ranking_table
 from web.projects.export import attachment as disposition
 
 RANKING = HOME + "/calls/{call_id:int}/ranking"
+RANKED = "grants/municipality/_ranking.html"
+HABILITET = "grants/municipality/_habilitet.html"
 
 
 @post(
@@ -74,8 +78,10 @@ async def declare(
             application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}#habilitet",
+        said=N_("The declaration is recorded."),
+        swap=partial(_case, request, application_id, fragment=HABILITET),
         again=again_with(
-            partial(_case, request, application_id),
+            partial(_case, request, application_id, fragment=HABILITET),
             "habilitet_errors",
             habilitet_form=data.texts(),
         ),
@@ -121,10 +127,16 @@ async def case_attachment(
     )
 
 
-async def _ranking(request: Request, call_id: int, *, status: int = 200, **context) -> Template:
+async def _ranking(
+    request: Request, call_id: int, *, status: int = 200, **context
+) -> Template | Response:
+    """The call's ranking (as CSV or XLSX when asked)."""
     async with tenant_tx():
         ranked = await grants.call_ranking(call_id)
         call = next(c for c in await grants.list_calls() if c.id == call_id)
+    lang = request.state.get("lang", "nb")
+    if file := download_asked(request, lambda: ranking_table(ranked, lang), f"tilskot-{call_id}"):
+        return file
     form = context.pop("form", None) or {
         **{f"rank-{a.id}": str(a.rank or "") for a in ranked},
         **{f"comment-{a.id}": a.rank_comment for a in ranked},
@@ -132,6 +144,7 @@ async def _ranking(request: Request, call_id: int, *, status: int = 200, **conte
     return page(
         request,
         "grants/municipality/ranking.html",
+        RANKED,
         status=status,
         base=_base(request),
         call=call,
@@ -143,7 +156,9 @@ async def _ranking(request: Request, call_id: int, *, status: int = 200, **conte
 
 
 @get(RANKING, guards=[municipality_member(*READERS)], name="grant_call_ranking")
-async def ranking(request: Request, kommunenummer: FromPath[str], call_id: FromPath[int]) -> Template:
+async def ranking(
+    request: Request, kommunenummer: FromPath[str], call_id: FromPath[int]
+) -> Template | Response:
     return await _ranking(request, call_id)
 
 
@@ -165,7 +180,9 @@ async def rank(
         lambda: grants.rank_applications(
             call_id, ranks=data.ranks(), actor_person_id=person_of(request)
         ),
-        done=lambda _: _ranking(request, call_id, saved=True),
+        done=f"{_base(request)}/calls/{call_id}/ranking",
+        said=N_("The ranking is saved."),
+        swap=partial(_ranking, request, call_id),
         again=again_with(partial(_ranking, request, call_id), form=data.texts()),
     )
 

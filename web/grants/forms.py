@@ -89,6 +89,7 @@ class ApplicationForm(Form):
     summary: str = ""
     project: str = ""
     effects: str = ""
+    more: str = ""  # the plan ("costs" or "financing") the writer wants one more line in
 
     def _rows(self, prefixes: tuple[str, ...]) -> list[str]:
         found = {key for p in prefixes for key in self.prefixed[p]}

@@ -18,20 +18,27 @@ from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
 from web.grants.pages import STATES, page
+from web.grants.tables import download_asked, queue_table
 
 HOME = "/k/{kommunenummer:str}/grants"
 CASE = HOME + "/applications/{application_id:int}"
 
 
+def _nr(request: Request) -> str:
+    return principal_of(request).active.kommunenummer
+
+
 def _base(request: Request) -> str:
-    return f"/k/{principal_of(request).active.kommunenummer}/grants"
+    return f"/k/{_nr(request)}/grants"
 
 
 def _role(request: Request) -> str:
     return principal_of(request).active.role
 
 
-async def _home(request: Request, *, status: int = 200, **context) -> Template:
+async def _home(request: Request, *, status: int = 200, **context) -> Template | Response:
+    """The municipality's grants: funds, calls and the queue of cases by state (the queue as
+    CSV or XLSX when asked)."""
     async with tenant_tx():
         funds = await grants.list_funds()
         calls = await grants.list_calls()
@@ -39,6 +46,9 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template:
         areas = await grants.strategy_area_choices()
     by_state = [(s, [a for a in queue if a.state == s]) for s in STATES if s != "draft"]
     lang = request.state.get("lang", "nb")
+    shown = [a for _, cases in by_state for a in cases]
+    if file := download_asked(request, lambda: queue_table(shown, lang), f"tilskot-{_nr(request)}"):
+        return file
     return page(
         request,
         "grants/municipality/home.html",
@@ -58,7 +68,7 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template:
 
 
 @get(HOME, guards=[municipality_member(*READERS)], name="municipality_grants")
-async def home(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def home(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
     return await _home(request)
 
 
@@ -104,7 +114,10 @@ async def open_call(
     )
 
 
-async def _case(request: Request, application_id: int, *, status: int = 200, **context):
+async def _case(
+    request: Request, application_id: int, *, status: int = 200, fragment=None, **context
+):
+    """The case's page, or (for an htmx swap) its `fragment`."""
     async with tenant_tx():
         found = await grants.case(application_id)
         declarations = await grants.declarations(application_id)
@@ -116,6 +129,7 @@ async def _case(request: Request, application_id: int, *, status: int = 200, **c
     return page(
         request,
         "grants/municipality/case.html",
+        fragment,
         status=status,
         base=_base(request),
         case=found,

@@ -8,11 +8,10 @@ from functools import partial
 from typing import Annotated
 
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services.errors import DomainError
+from services.errors import N_, DomainError
 from services.grants import service as grants
 from services.grants.roles import ASSESSORS, READERS
 from tenants.context import tenant_tx
@@ -22,12 +21,13 @@ from web.forms import FORMS, URL_ENCODED
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
 from web.grants.pages import page
-from web.grants.tables import download, payments_table, queue_table, wanted_format
+from web.grants.tables import download_asked, payments_table
 from web.projects.export import attachment
 
 HOME = "/k/{kommunenummer:str}/grants"
 PAYMENTS = HOME + "/payments"
 CASE = HOME + "/applications/{application_id:int}"
+ONE_PAYMENT = "grants/municipality/_payment.html"
 
 
 def _base(request: Request) -> str:
@@ -42,14 +42,21 @@ def _may_pay(request: Request) -> bool:
     return principal_of(request).active.role in ASSESSORS
 
 
-async def _queue(request: Request, *, status: int = 200, **context) -> Template:
+async def _queue(request: Request, *, status: int = 200, **context) -> Template | Response:
+    """The payment queue, filtered by state (as CSV or XLSX when asked)."""
     state = request.query_params.get("state")
     state = state if state in PAYMENT_STATES else None
     async with tenant_tx():
         payments = await grants.payment_queue(state)
+    name = f"tilskot-{principal_of(request).active.kommunenummer}"
+    if file := download_asked(request, lambda: payments_table(payments, _lang(request)), name):
+        return file
+    if "decide_payment" in context:  # the one request a decision's htmx swap draws again
+        context["p"] = next(p for p in payments if p.id == context["decide_payment"])
     return page(
         request,
         "grants/municipality/payments.html",
+        ONE_PAYMENT,
         status=status,
         base=_base(request),
         payments=payments,
@@ -61,26 +68,8 @@ async def _queue(request: Request, *, status: int = 200, **context) -> Template:
 
 
 @get(PAYMENTS, guards=[municipality_member(*READERS)], name="grant_payment_queue")
-async def queue(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def queue(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
     return await _queue(request)
-
-
-@get(
-    HOME + "/export/{table:str}", guards=[municipality_member(*READERS)], name="grant_list_export"
-)
-async def export_list(
-    request: Request, kommunenummer: FromPath[str], table: FromPath[str]
-) -> Response:
-    """The municipality's queue of applications, or its payments, as CSV or XLSX."""
-    fmt = wanted_format(request.query_params.get("format", "csv"))
-    if fmt is None or table not in ("applications", "payments"):
-        raise NotFoundException()
-    async with tenant_tx():
-        if table == "applications":
-            chosen = queue_table(await grants.case_queue(), _lang(request))
-        else:
-            chosen = payments_table(await grants.payment_queue(), _lang(request))
-    return download(chosen, fmt, f"tilskot-{kommunenummer}")
 
 
 @post(
@@ -106,6 +95,8 @@ async def decide(
             actor_person_id=person_of(request),
         ),
         done=f"{_base(request)}/payments#payment-{payment_id}",
+        said=N_("The payment request is decided."),
+        swap=partial(_queue, request, decide_payment=payment_id),
         again=again_with(
             partial(_queue, request),
             "decide_errors",
@@ -194,4 +185,4 @@ async def clawback(
     )
 
 
-ROUTES = [queue, export_list, decide, payment_attachment, money, clawback]
+ROUTES = [queue, decide, payment_attachment, money, clawback]

@@ -14,7 +14,7 @@ from services.grants.roles import READERS
 from tenants.context import connection, tenant_tx
 from web.auth.guards import municipality_member, principal_of, region_member
 from web.grants.pages import page
-from web.grants.tables import download, statistics_table, wanted_format
+from web.grants.tables import download_asked, statistics_table
 
 
 def _lang(request: Request) -> str:
@@ -35,10 +35,9 @@ async def _year(request: Request) -> int:
 
 
 def _answer(request: Request, table, name: str, template: str, **context) -> Response | Template:
-    fmt = wanted_format(request.query_params.get("format"))
-    if fmt:
-        return download(table, fmt, name)
-    return page(request, template, table=table, **context)
+    return download_asked(request, lambda: table, name) or page(
+        request, template, table=table, **context
+    )
 
 
 @get(

@@ -1,15 +1,20 @@
 """The grant lists as tables, in the reader's language: what a page shows is what its CSV and
-XLSX hold (web/dashboards/export.py writes them)."""
+XLSX hold (web/dashboards/export.py writes them). The one way to ask for one: the list's own page
+with ?format=csv or ?format=xlsx (and the page's own filter), so a download is the page's rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 
+from litestar import Request
 from litestar.response import Response
 
 from services.errors import N_
+from services.formats import OSLO
 from services.grants.money_schemas import PaymentView, StatisticsRow
-from services.grants.schemas import ApplicationSummary
+from services.grants.schemas import ApplicationSummary, RankedApplication
+from services.grants.service.minutes import MeetingSummary
 from web.dashboards.export import FORMATS, export
 from web.dashboards.views import DashTable
 from web.grants.money_pages import PAYMENT_KINDS, PAYMENT_STATES
@@ -22,6 +27,11 @@ def _heads(lang: str, *names: str) -> list[str]:
     return [gettext(lang, n) for n in names]
 
 
+def _day(moment: datetime | None) -> date | None:
+    """The day a moment fell on by the Norwegian clock, as the pages date it."""
+    return moment.astimezone(OSLO).date() if moment else None
+
+
 def queue_table(queue: Sequence[ApplicationSummary], lang: str) -> DashTable:
     t = DashTable(
         "applications",
@@ -32,7 +42,7 @@ def queue_table(queue: Sequence[ApplicationSummary], lang: str) -> DashTable:
     )
     for a in queue:
         t.add([a.title, a.organisation_name, a.call_title, gettext(lang, STATES[a.state]),
-               a.submitted_at.date().isoformat() if a.submitted_at else "", a.requested_amount])
+               _day(a.submitted_at), a.requested_amount])
     return t
 
 
@@ -48,8 +58,50 @@ def payments_table(payments: Sequence[PaymentView], lang: str) -> DashTable:
     for p in payments:
         t.add([p.application_title, p.organisation_name, p.organisasjonsnummer,
                gettext(lang, PAYMENT_KINDS[p.kind]), gettext(lang, PAYMENT_STATES[p.state]),
-               p.requested_at.date().isoformat(), p.account_number or "", p.costs_incurred,
+               _day(p.requested_at), p.account_number or "", p.costs_incurred,
                p.amount])
+    return t
+
+
+def ranking_table(ranked: Sequence[RankedApplication], lang: str) -> DashTable:
+    """A call's applications in the official's order, with the figures and comments."""
+    t = DashTable(
+        "ranking",
+        gettext(lang, N_("Ranking")),
+        _heads(lang, N_("Rank"), N_("Application"), N_("Organisation"), N_("Status"),
+               N_("Comment"), N_("Eligible cost (NOK)"), N_("Applied for (NOK)")),
+        numeric_from=5,
+    )
+    for a in ranked:
+        t.add([a.rank, a.title, a.organisation_name, gettext(lang, STATES[a.state]),
+               a.rank_comment, a.eligible_cost, a.requested_amount])
+    return t
+
+
+def meetings_table(meetings: Sequence[MeetingSummary], lang: str) -> DashTable:
+    t = DashTable(
+        "meetings",
+        gettext(lang, N_("Board meetings")),
+        _heads(lang, N_("Date"), N_("Place"), N_("Programme"), N_("Cases"), N_("Undecided")),
+        numeric_from=3,
+    )
+    for m in meetings:
+        t.add([m.held_on, m.place, m.programme_name, m.cases, m.open_cases])
+    return t
+
+
+def own_table(applications: Sequence[ApplicationSummary], lang: str) -> DashTable:
+    """An organisation's own applications, in every municipality."""
+    t = DashTable(
+        "applications",
+        gettext(lang, N_("Your applications")),
+        _heads(lang, N_("Application"), N_("Call"), N_("Status"), N_("Submitted"),
+               N_("Applied for (NOK)")),
+        numeric_from=4,
+    )
+    for a in applications:
+        t.add([a.title, a.call_title, gettext(lang, STATES[a.state]), _day(a.submitted_at),
+               a.requested_amount])
     return t
 
 
@@ -66,7 +118,7 @@ def statistics_table(rows: Sequence[StatisticsRow], lang: str, year: int) -> Das
     for r in rows:
         t.add([r.municipality_name, r.kommunenummer, r.purpose_nn if lang == "nn" else r.purpose_nb,
                r.fund_name, r.title, r.organisation_name, r.organisasjonsnummer,
-               r.decided_at.date().isoformat(), r.granted_amount, r.paid_amount])
+               _day(r.decided_at), r.granted_amount, r.paid_amount])
     return t
 
 
@@ -74,7 +126,8 @@ def download(table: DashTable, fmt: str, name: str) -> Response:
     content, media_type = export(table, fmt)
     return Response(
         content,
-        media_type=media_type,
+        # Litestar adds "; charset=utf-8" to a text type itself: once is enough.
+        media_type=media_type.split(";")[0],
         headers={"Content-Disposition": attachment(f"{name}-{table.key}.{fmt}")},
     )
 
@@ -82,3 +135,9 @@ def download(table: DashTable, fmt: str, name: str) -> Response:
 def wanted_format(value: str | None) -> str | None:
     """The export asked for (csv or xlsx); None for the page itself."""
     return value if value in FORMATS else None
+
+
+def download_asked(request: Request, table: Callable[[], DashTable], name: str) -> Response | None:
+    """The list as the file the page was asked for (?format=csv|xlsx), or None for the page."""
+    fmt = wanted_format(request.query_params.get("format"))
+    return download(table(), fmt, name) if fmt else None
