@@ -22,7 +22,7 @@ from litestar.response import Redirect, Response
 from services.errors import Conflict, DomainError, InvalidInput
 from tenants.context import Scope, tenant_tx
 from web.flash import SAVED, say
-from web.forms import errors_of
+from web.forms import Form, errors_of
 from web.i18n import gettext
 from web.templating import wants_fragment
 
@@ -43,6 +43,13 @@ def again_with(page: Callable[..., Any], errors_key: str = "errors", **context: 
         return await answer if inspect.isawaitable(answer) else answer
 
     return again
+
+
+def again_form(page: Callable[..., Any], form: Form, name: str = "", **context: Any) -> Again:
+    """The page again beside a refused form: its errors under `<name>_errors` and what was typed
+    under `<name>_form` (plain `errors` and `form` without a name)."""
+    errors_key, form_key = (f"{name}_errors", f"{name}_form") if name else ("errors", "form")
+    return again_with(page, errors_key, **{form_key: form.texts()}, **context)
 
 
 def go_to(request: Request, target: str, said: str | None = None) -> Response:

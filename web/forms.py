@@ -8,7 +8,7 @@ an English 400; this decoder keeps every value a text and leaves judging it to `
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, ClassVar, NamedTuple, Self
@@ -64,6 +64,8 @@ class Form:
     """
 
     PREFIXED: ClassVar[tuple[str, ...]] = ()
+    # How a text field is read (name -> parse(value, field)) by `parsed()`; the rest stay texts.
+    PARSE: ClassVar[dict[str, Callable[[str, str], Any]]] = {}
     # The field a made-up name's refusal is shown beside ({"answer:": "answers"}).
     PREFIX_FIELDS: ClassVar[dict[str, str]] = {}
     LIMITS: ClassVar[dict[str, int]] = {}
@@ -124,11 +126,26 @@ class Form:
         if reading.refusals:
             raise FormInvalid(reading.refusals)
 
+    def parsed(self) -> dict[str, Any]:
+        """Every text field by its name: read as PARSE says (every refusal at once), or as typed."""
+        with self.reading() as read:
+            found = {
+                name: read(self.PARSE[name], value, name) if name in self.PARSE else value
+                for name, value in self.texts().items()
+                if name in _fields(type(self))
+            }
+        return found
+
     def checked(self) -> Self:
         """The form itself once its texts are storable; for forms whose use-case judges the rest."""
         with self.reading():
             pass
         return self
+
+
+def optional(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str, str], Any]:
+    """A parse for a field that may be left blank (None then)."""
+    return lambda value, field: parse(value, field, *args, **kwargs) if value else None
 
 
 def _text(value: Any) -> str:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -17,13 +17,13 @@ from services.grants.roles import APPLICANTS
 from services.grants.rules import APPEAL_DAYS, MAX_ATTACHMENT_BYTES, may_appeal
 from services.grants.schemas import ApplicationView
 from tenants.context import connection, tenant_tx
-from web.actions import act, again_with
-from web.auth.guards import organisation_member, person_of, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED
+from web.actions import act, again_form, again_with
+from web.auth.guards import person_of, principal_of
+from web.downloads import file_answer
+from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
-from web.grants.pages import page
+from web.grants.pages import APPLICANT, ORGANISATION, page
 from web.grants.tables import download_asked, own_table
-from web.projects.export import attachment as disposition
 
 HOME = "/o/{organisasjonsnummer:str}/grants"
 ONE = HOME + "/applications/{application_id:int}"
@@ -58,17 +58,13 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
     )
 
 
-@get(HOME, guards=[organisation_member()], name="applicant_grants")
+@get(HOME, guards=ORGANISATION, name="applicant_grants")
 async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template | Response:
     return await _home(request)
 
 
-@post(
-    HOME + "/calls/{call_id:int}/applications",
-    guards=[organisation_member(*APPLICANTS)],
-    name="start_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
+@form_post(
+    HOME + "/calls/{call_id:int}/applications", name="start_grant_application", guards=APPLICANT
 )
 async def start(
     request: Request,
@@ -82,9 +78,7 @@ async def start(
             call_id, title=data.checked().title, person_id=person_of(request)
         ),
         done=lambda new_id: f"{_base(request)}/applications/{new_id}",
-        again=again_with(
-            partial(_home, request), "start_errors", start_call=call_id, start_form=data.texts()
-        ),
+        again=again_form(partial(_home, request), data, "start", start_call=call_id),
     )
 
 
@@ -154,20 +148,14 @@ async def _application(
     )
 
 
-@get(ONE, guards=[organisation_member()], name="grant_application")
+@get(ONE, guards=ORGANISATION, name="grant_application")
 async def application(
     request: Request, organisasjonsnummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
     return await _application(request, application_id, more=_more(request.query_params.get("more")))
 
 
-@post(
-    ONE,
-    guards=[organisation_member(*APPLICANTS)],
-    name="save_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE, name="save_grant_application", guards=APPLICANT)
 async def save(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -184,19 +172,11 @@ async def save(
         + (f"?more={more}#plan-{more}" if more else ""),
         said=N_("The draft is saved."),
         swap=partial(_application, request, application_id, more=more),
-        again=again_with(
-            partial(_application, request, application_id, more=more), form=data.texts()
-        ),
+        again=again_form(partial(_application, request, application_id, more=more), data),
     )
 
 
-@post(
-    ONE + "/submit",
-    guards=[organisation_member(*APPLICANTS)],
-    name="submit_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/submit", name="submit_grant_application", guards=APPLICANT)
 async def submit(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -212,17 +192,15 @@ async def submit(
         request,
         work,
         done=f"{_base(request)}/applications/{application_id}",
-        again=again_with(partial(_application, request, application_id), form=data.texts()),
+        again=again_form(partial(_application, request, application_id), data),
     )
 
 
-@post(
+@form_post(
     ONE + "/attachments",
-    guards=[organisation_member(*APPLICANTS)],
     name="add_grant_attachments",
-    status_code=200,
+    guards=APPLICANT,
     request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
 )
 async def add_attachments(
     request: Request,
@@ -243,11 +221,10 @@ async def add_attachments(
     )
 
 
-@post(
+@form_post(
     ONE + "/attachments/{attachment_id:int}/remove",
-    guards=[organisation_member(*APPLICANTS)],
     name="remove_grant_attachment",
-    status_code=200,
+    guards=APPLICANT,
 )
 async def remove_attachment(
     request: Request,
@@ -266,7 +243,7 @@ async def remove_attachment(
 
 @get(
     ONE + "/attachments/{attachment_id:int}",
-    guards=[organisation_member()],
+    guards=ORGANISATION,
     name="own_grant_attachment",
 )
 async def attachment(
@@ -277,14 +254,10 @@ async def attachment(
 ) -> Response:
     async with tenant_tx():
         found = await grants.attachment(application_id, attachment_id, own=True)
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={"Content-Disposition": disposition(found.name)},
-    )
+    return file_answer(found.content, found.media_type, found.name)
 
 
-@get(ONE + "/letters/{letter_id:int}", guards=[organisation_member()], name="own_grant_letter")
+@get(ONE + "/letters/{letter_id:int}", guards=ORGANISATION, name="own_grant_letter")
 async def letter(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -294,18 +267,10 @@ async def letter(
     async with tenant_tx():
         await grants.own_application(application_id)  # the organisation's own, or 404
         name, pdf = await grants.letter(application_id, letter_id)
-    return Response(
-        pdf, media_type="application/pdf", headers={"Content-Disposition": disposition(name)}
-    )
+    return file_answer(pdf, "application/pdf", name)
 
 
-@post(
-    ONE + "/appeal",
-    guards=[organisation_member(*APPLICANTS)],
-    name="appeal_grant_decision",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/appeal", name="appeal_grant_decision", guards=APPLICANT)
 async def appeal(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -318,11 +283,7 @@ async def appeal(
             application_id, reason=data.checked().appeal_reason, person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}#appeal",
-        again=again_with(
-            partial(_application, request, application_id),
-            "appeal_errors",
-            appeal_form=data.texts(),
-        ),
+        again=again_form(partial(_application, request, application_id), data, "appeal"),
     )
 
 

@@ -7,20 +7,20 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.errors import N_
 from services.grants import service as grants
-from services.grants.roles import ASSESSORS, READERS
+from services.grants.roles import ASSESSORS
 from tenants.context import tenant_tx
-from web.actions import act, again_with
-from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED
+from web.actions import act, again_form, again_with
+from web.auth.guards import person_of, principal_of
+from web.forms import URL_ENCODED, form_post
 from web.grants.forms import AttendanceForm, BoardDecisionForm, MeetingForm
 from web.grants.municipality import HOME, _base
-from web.grants.pages import page
+from web.grants.pages import ASSESSOR, READER, page
 from web.grants.tables import download_asked, meetings_table
 
 MEETINGS = HOME + "/meetings"
@@ -53,18 +53,12 @@ async def _meetings(request: Request, *, status: int = 200, **context) -> Templa
     )
 
 
-@get(MEETINGS, guards=[municipality_member(*READERS)], name="grant_meetings")
+@get(MEETINGS, guards=READER, name="grant_meetings")
 async def meetings(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
     return await _meetings(request)
 
 
-@post(
-    MEETINGS,
-    guards=[municipality_member(*ASSESSORS)],
-    name="create_grant_meeting",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(MEETINGS, name="create_grant_meeting", guards=ASSESSOR)
 async def create(
     request: Request, kommunenummer: FromPath[str], data: Annotated[MeetingForm, URL_ENCODED]
 ) -> Response:
@@ -78,7 +72,7 @@ async def create(
         request,
         work,
         done=lambda meeting_id: f"{_base(request)}/meetings/{meeting_id}",
-        again=again_with(partial(_meetings, request), form=data.texts()),
+        again=again_form(partial(_meetings, request), data),
     )
 
 
@@ -101,20 +95,14 @@ async def _meeting(request: Request, meeting_id: int, *, status: int = 200, **co
     )
 
 
-@get(MEETING, guards=[municipality_member(*READERS)], name="grant_meeting")
+@get(MEETING, guards=READER, name="grant_meeting")
 async def meeting(
     request: Request, kommunenummer: FromPath[str], meeting_id: FromPath[int]
 ) -> Template:
     return await _meeting(request, meeting_id)
 
 
-@post(
-    MEETING + "/attendance",
-    guards=[municipality_member(*ASSESSORS)],
-    name="record_grant_attendance",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(MEETING + "/attendance", name="record_grant_attendance", guards=ASSESSOR)
 async def attendance(
     request: Request,
     kommunenummer: FromPath[str],
@@ -133,12 +121,7 @@ async def attendance(
     )
 
 
-@post(
-    MEETING + "/agenda",
-    guards=[municipality_member(*ASSESSORS)],
-    name="gather_grant_agenda",
-    status_code=200,
-)
+@form_post(MEETING + "/agenda", name="gather_grant_agenda", guards=ASSESSOR)
 async def agenda(
     request: Request, kommunenummer: FromPath[str], meeting_id: FromPath[int]
 ) -> Response:
@@ -151,13 +134,7 @@ async def agenda(
     )
 
 
-@post(
-    MEETING + "/cases/{application_id:int}",
-    guards=[municipality_member(*ASSESSORS)],
-    name="decide_grant_in_meeting",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(MEETING + "/cases/{application_id:int}", name="decide_grant_in_meeting", guards=ASSESSOR)
 async def decide(
     request: Request,
     kommunenummer: FromPath[str],
@@ -173,11 +150,8 @@ async def decide(
         done=f"{_base(request)}/meetings/{meeting_id}#case-{application_id}",
         said=N_("The board's decision is recorded."),
         swap=partial(_meeting, request, meeting_id),
-        again=again_with(
-            partial(_meeting, request, meeting_id),
-            "case_errors",
-            case_id=application_id,
-            case_form=data.texts(),
+        again=again_form(
+            partial(_meeting, request, meeting_id), data, "case", case_id=application_id
         ),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from litestar.datastructures import UploadFile
 
@@ -83,19 +84,17 @@ class PaymentDecisionForm(Form):
 
 
 class ClawbackForm(Form):
+    PARSE = {"amount": partial(inputs.amount, above_zero=True)}
+
     amount: str = ""
     reason: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            amount = read(inputs.amount, self.amount, "amount", above_zero=True)
-        return {"amount": amount, "reason": self.reason}
+    values = Form.parsed
 
 
 class ExchangeRateForm(Form):
+    PARSE = {"nok_per_eur": inputs.number}
+
     nok_per_eur: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            rate = read(inputs.number, self.nok_per_eur, "nok_per_eur")
-        return {"nok_per_eur": rate}
+    values = Form.parsed

@@ -7,22 +7,22 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.errors import N_, DomainError
 from services.grants import service as grants
-from services.grants.roles import ASSESSORS, READERS
+from services.grants.roles import ASSESSORS
 from tenants.context import tenant_tx
-from web.actions import act, again_with
-from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED
+from web.actions import act, again_form
+from web.auth.guards import person_of, principal_of
+from web.downloads import file_answer
+from web.forms import URL_ENCODED, form_post
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
-from web.grants.pages import page
+from web.grants.pages import ASSESSOR, READER, page
 from web.grants.tables import download_asked, payments_table
-from web.projects.export import attachment
 
 HOME = "/k/{kommunenummer:str}/grants"
 PAYMENTS = HOME + "/payments"
@@ -67,18 +67,12 @@ async def _queue(request: Request, *, status: int = 200, **context) -> Template 
     )
 
 
-@get(PAYMENTS, guards=[municipality_member(*READERS)], name="grant_payment_queue")
+@get(PAYMENTS, guards=READER, name="grant_payment_queue")
 async def queue(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
     return await _queue(request)
 
 
-@post(
-    PAYMENTS + "/{payment_id:int}/decision",
-    guards=[municipality_member(*ASSESSORS)],
-    name="decide_grant_payment",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(PAYMENTS + "/{payment_id:int}/decision", name="decide_grant_payment", guards=ASSESSOR)
 async def decide(
     request: Request,
     kommunenummer: FromPath[str],
@@ -97,18 +91,13 @@ async def decide(
         done=f"{_base(request)}/payments#payment-{payment_id}",
         said=N_("The payment request is decided."),
         swap=partial(_queue, request, decide_payment=payment_id),
-        again=again_with(
-            partial(_queue, request),
-            "decide_errors",
-            decide_payment=payment_id,
-            decide_form=data.texts(),
-        ),
+        again=again_form(partial(_queue, request), data, "decide", decide_payment=payment_id),
     )
 
 
 @get(
     PAYMENTS + "/{payment_id:int}/attachments/{attachment_id:int}",
-    guards=[municipality_member(*READERS)],
+    guards=READER,
     name="grant_payment_attachment",
 )
 async def payment_attachment(
@@ -119,11 +108,7 @@ async def payment_attachment(
 ) -> Response:
     async with tenant_tx():
         name, media_type, content = await grants.payment_attachment(payment_id, attachment_id)
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": attachment(name), "X-Content-Type-Options": "nosniff"},
-    )
+    return file_answer(content, media_type, name)
 
 
 async def _money(request: Request, application_id: int, *, status: int = 200, **context):
@@ -151,20 +136,14 @@ async def _money(request: Request, application_id: int, *, status: int = 200, **
     )
 
 
-@get(CASE + "/money", guards=[municipality_member(*READERS)], name="grant_case_money")
+@get(CASE + "/money", guards=READER, name="grant_case_money")
 async def money(
     request: Request, kommunenummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
     return await _money(request, application_id)
 
 
-@post(
-    CASE + "/clawbacks",
-    guards=[municipality_member(*ASSESSORS)],
-    name="record_grant_clawback",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(CASE + "/clawbacks", name="record_grant_clawback", guards=ASSESSOR)
 async def clawback(
     request: Request,
     kommunenummer: FromPath[str],
@@ -177,11 +156,7 @@ async def clawback(
             application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}/money#payments",
-        again=again_with(
-            partial(_money, request, application_id),
-            "clawback_errors",
-            clawback_form=data.texts(),
-        ),
+        again=again_form(partial(_money, request, application_id), data, "clawback"),
     )
 
 

@@ -10,10 +10,9 @@ from litestar.response import Response, Template
 from services import inputs
 from services.errors import InvalidInput
 from services.grants import service as grants
-from services.grants.roles import READERS
 from tenants.context import connection, tenant_tx
-from web.auth.guards import municipality_member, principal_of, region_member
-from web.grants.pages import page
+from web.auth.guards import principal_of, region_member
+from web.grants.pages import READER, page
 from web.grants.tables import download_asked, statistics_table
 
 
@@ -42,7 +41,7 @@ def _answer(request: Request, table, name: str, template: str, **context) -> Res
 
 @get(
     "/k/{kommunenummer:str}/grants/statistics",
-    guards=[municipality_member(*READERS)],
+    guards=READER,
     name="grant_statistics",
 )
 async def municipality_statistics(

@@ -17,10 +17,10 @@ from services.grants.schemas import ApplicationSummary, RankedApplication
 from services.grants.service.minutes import MeetingSummary
 from web.dashboards.export import FORMATS, export
 from web.dashboards.views import DashTable
+from web.downloads import file_answer
 from web.grants.money_pages import PAYMENT_KINDS, PAYMENT_STATES
 from web.grants.pages import STATES
 from web.i18n import gettext
-from web.projects.export import attachment
 
 
 def _heads(lang: str, *names: str) -> list[str]:
@@ -124,12 +124,8 @@ def statistics_table(rows: Sequence[StatisticsRow], lang: str, year: int) -> Das
 
 def download(table: DashTable, fmt: str, name: str) -> Response:
     content, media_type = export(table, fmt)
-    return Response(
-        content,
-        # Litestar adds "; charset=utf-8" to a text type itself: once is enough.
-        media_type=media_type.split(";")[0],
-        headers={"Content-Disposition": attachment(f"{name}-{table.key}.{fmt}")},
-    )
+    # Litestar adds "; charset=utf-8" to a text type itself: once is enough.
+    return file_answer(content, media_type.split(";")[0], f"{name}-{table.key}.{fmt}")
 
 
 def wanted_format(value: str | None) -> str | None:
