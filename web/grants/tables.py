@@ -82,7 +82,7 @@ def meetings_table(meetings: Sequence[MeetingSummary], lang: str) -> DashTable:
     t = DashTable(
         "meetings",
         gettext(lang, N_("Board meetings")),
-        _heads(lang, N_("Date"), N_("Place"), N_("Programme"), N_("Cases"), N_("Undecided")),
+        _heads(lang, N_("Date of the meeting"), N_("Place"), N_("Programme"), N_("Cases"), N_("Undecided")),
         numeric_from=3,
     )
     for m in meetings:
