@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, ClassVar, NamedTuple, Self
+from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
 from litestar import Request, post
 from litestar.datastructures import UploadFile
@@ -21,6 +21,7 @@ from litestar.params import Body
 from services import inputs
 from services.errors import N_, DomainError, InvalidInput, Refusals
 
+T = TypeVar("T")
 URL_ENCODED = Body(media_type=RequestEncodingType.URL_ENCODED)
 MULTI_PART = Body(media_type=RequestEncodingType.MULTI_PART)
 
@@ -185,6 +186,24 @@ async def upload_of(file: UploadFile | None, *, field: str) -> Upload:
     if file is None:
         raise InvalidInput("document_missing", N_("Choose a file."), field=field)
     return Upload(file_name(file, field), file.content_type or "", await file.read())
+
+
+async def uploads_of(
+    files: list[UploadFile],
+    names: list[str | None],
+    make: Callable[[str, str, bytes], T] = Upload,
+    *,
+    skip_empty: bool = False,
+) -> list[T]:
+    """The files of a multi-file field, each under the name its form read for it (file_name),
+    made into what the use-case takes (`make(name, media_type, content)`); `skip_empty` leaves
+    out a file input sent without a file."""
+    found = []
+    for upload, name in zip(files, names, strict=True):
+        content = await upload.read()
+        if content or not skip_empty:
+            found.append(make(name, upload.content_type or "application/octet-stream", content))
+    return found
 
 
 FILE_NAME_LIMIT = 255

@@ -43,9 +43,7 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
     async with tenant_tx():
         calls = await grants.public_calls(open_only=True)
         mine = await grants.own_applications()
-    lang = request.state.get("lang", "nb")
-    name = f"tilskot-{principal_of(request).active.organisasjonsnummer}"
-    if file := download_asked(request, lambda: own_table(mine, lang), name):
+    if file := download_asked(request, own_table, mine):
         return file
     return page(
         request,

@@ -37,9 +37,7 @@ async def _meetings(request: Request, *, status: int = 200, **context) -> Templa
     async with tenant_tx():
         meetings = await grants.list_meetings()
         programmes = await grants.programme_choices()
-    lang = request.state.get("lang", "nb")
-    name = f"tilskot-{principal_of(request).active.kommunenummer}"
-    if file := download_asked(request, lambda: meetings_table(meetings, lang), name):
+    if file := download_asked(request, meetings_table, meetings):
         return file
     return page(
         request,

@@ -110,8 +110,7 @@ async def _ranking(
     async with tenant_tx():
         ranked = await grants.call_ranking(call_id)
         call = next(c for c in await grants.list_calls() if c.id == call_id)
-    lang = request.state.get("lang", "nb")
-    if file := download_asked(request, lambda: ranking_table(ranked, lang), f"tilskot-{call_id}"):
+    if file := download_asked(request, ranking_table, ranked):
         return file
     form = context.pop("form", None) or {
         **{f"rank-{a.id}": str(a.rank or "") for a in ranked},

@@ -10,7 +10,7 @@ from services import inputs
 from services.errors import N_, InvalidInput, required_text
 from services.grants.schemas import CostLineInput, FinancingLineInput
 from services.grants.service import AttachmentInput
-from web.forms import Form, file_name, optional
+from web.forms import Form, file_name, optional, uploads_of
 
 
 def _whole(value: str, field: str, *, message: str) -> int:
@@ -218,13 +218,7 @@ class AttachmentsForm(Form):
     async def files(self) -> list[AttachmentInput]:
         with self.reading() as read:
             names = [read(file_name, upload, "attachments") for upload in self.attachments]
-        found = []
-        for upload, name in zip(self.attachments, names, strict=True):
-            content = await upload.read()
-            found.append(
-                AttachmentInput(name, upload.content_type or "application/octet-stream", content)
-            )
-        return found
+        return await uploads_of(self.attachments, names, AttachmentInput)
 
 
 class AppealForm(Form):

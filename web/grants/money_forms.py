@@ -10,7 +10,7 @@ from litestar.datastructures import UploadFile
 from services import inputs
 from services.grants.money_schemas import DocumentInput
 from services.grants.service.reports import REPORTED_KPIS
-from web.forms import Form, file_name
+from web.forms import Form, file_name, uploads_of
 
 _EFFECT = "effect-"
 
@@ -48,12 +48,7 @@ class PaymentRequestForm(Form):
             costs = read(inputs.amount, self.costs_incurred, "costs_incurred")
             account = read(inputs.account_number, self.account_number, "account_number")
             names = [read(file_name, upload, "documents") for upload in self.documents]
-        documents = []
-        for upload, name in zip(self.documents, names, strict=True):
-            content = await upload.read()
-            if content:
-                media_type = upload.content_type or "application/octet-stream"
-                documents.append(DocumentInput(name, media_type, content))
+        documents = await uploads_of(self.documents, names, DocumentInput, skip_empty=True)
         return {
             "kind": self.kind,
             "amount": amount,

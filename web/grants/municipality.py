@@ -45,10 +45,9 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
         queue = await grants.case_queue()
         areas = await grants.strategy_area_choices()
     by_state = [(s, [a for a in queue if a.state == s]) for s in STATES if s != "draft"]
-    lang = request.state.get("lang", "nb")
-    shown = [a for _, cases in by_state for a in cases]
-    if file := download_asked(request, lambda: queue_table(shown, lang), f"tilskot-{_nr(request)}"):
+    if file := download_asked(request, queue_table, [a for _, cases in by_state for a in cases]):
         return file
+    lang = request.state.get("lang", "nb")
     return page(
         request,
         "grants/municipality/home.html",

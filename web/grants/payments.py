@@ -48,8 +48,7 @@ async def _queue(request: Request, *, status: int = 200, **context) -> Template 
     state = state if state in PAYMENT_STATES else None
     async with tenant_tx():
         payments = await grants.payment_queue(state)
-    name = f"tilskot-{principal_of(request).active.kommunenummer}"
-    if file := download_asked(request, lambda: payments_table(payments, _lang(request)), name):
+    if file := download_asked(request, payments_table, payments):
         return file
     if "decide_payment" in context:  # the one request a decision's htmx swap draws again
         context["p"] = next(p for p in payments if p.id == context["decide_payment"])

@@ -15,6 +15,7 @@ from services.formats import OSLO
 from services.grants.money_schemas import PaymentView, StatisticsRow
 from services.grants.schemas import ApplicationSummary, RankedApplication
 from services.grants.service.minutes import MeetingSummary
+from web.auth.guards import principal_of
 from web.dashboards.export import FORMATS, export
 from web.dashboards.views import DashTable
 from web.downloads import file_answer
@@ -133,7 +134,14 @@ def wanted_format(value: str | None) -> str | None:
     return value if value in FORMATS else None
 
 
-def download_asked(request: Request, table: Callable[[], DashTable], name: str) -> Response | None:
-    """The list as the file the page was asked for (?format=csv|xlsx), or None for the page."""
+def download_asked(
+    request: Request, make: Callable[..., DashTable], rows: Sequence, *args, name: str = ""
+) -> Response | None:
+    """The list as the file the page was asked for (?format=csv|xlsx), or None for the page:
+    `make(rows, lang, *args)` draws it, the file named after the place (or `name`)."""
     fmt = wanted_format(request.query_params.get("format"))
-    return download(table(), fmt, name) if fmt else None
+    if fmt is None:
+        return None
+    active = principal_of(request).active
+    name = name or f"tilskot-{active.kommunenummer or active.organisasjonsnummer}"
+    return download(make(rows, request.state.get("lang", "nb"), *args), fmt, name)
