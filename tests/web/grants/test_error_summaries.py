@@ -15,13 +15,10 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-import redis.asyncio as redis
 
-from tests.web.auth.idp import Provider
-from tests.web.browsing import open_site
+from tests.web import test_hostile_forms
 from tests.web.test_hostile_forms import HTML, Spoiled, form_fields, send
-from tests.web.test_route_table import CSRF_CASES, Ctx, handlers
-from web.app import create_app
+from tests.web.test_route_table import CSRF_CASES, handlers
 
 # The parts whose forms this test holds to it: the grant pages, and the rate their state aid uses.
 SIDES = ("/grants", "/operator/exchange-rate")
@@ -62,17 +59,8 @@ def mistakes(valid: dict, fields: list[str], files: dict | None):
             yield Spoiled(f"{name}={value!r}", valid | {name: value}, files=files)
 
 
-@pytest.fixture(scope="module")
-def app(settings):
-    return create_app(settings)
-
-
-@pytest.fixture
-async def ctx(settings, database, demo):
-    async with open_site(settings, database, Provider(settings)) as site:
-        client = redis.from_url(settings.redis_url)
-        yield Ctx(site, settings, client)
-        await client.aclose()
+# The fuzz's own fixtures: the app, and a site with Redis for the route table's cases.
+app, ctx = test_hostile_forms.app, test_hostile_forms.ctx
 
 
 def test_a_page_with_a_dangling_summary_link_is_caught():
