@@ -100,6 +100,22 @@ async def meeting(
     return await _meeting(request, meeting_id)
 
 
+async def _in_meeting(
+    request: Request, meeting_id: int, work, said: str, anchor: str = "agenda", **again
+) -> Response:
+    """An action on a running meeting: its minutes drawn again in place for htmx, the meeting's
+    page at `anchor` otherwise; `again`: what the minutes show beside a refused form."""
+    page = partial(_meeting, request, meeting_id)
+    return await act(
+        request,
+        work,
+        done=f"{_base(request)}/meetings/{meeting_id}#{anchor}",
+        said=said,
+        swap=page,
+        again=again_with(page, **again) if again else None,
+    )
+
+
 @form_post(MEETING + "/attendance", name="record_grant_attendance", guards=ASSESSOR)
 async def attendance(
     request: Request,
@@ -107,15 +123,14 @@ async def attendance(
     meeting_id: FromPath[int],
     data: Annotated[AttendanceForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await _in_meeting(
         request,
+        meeting_id,
         lambda: grants.record_attendance(
             meeting_id, member_ids=data.members(), actor_person_id=person_of(request)
         ),
-        done=f"{_base(request)}/meetings/{meeting_id}#agenda",
-        said=N_("The attendance is recorded."),
-        swap=partial(_meeting, request, meeting_id),
-        again=again_with(partial(_meeting, request, meeting_id), "attendance_errors"),
+        N_("The attendance is recorded."),
+        errors_key="attendance_errors",
     )
 
 
@@ -123,12 +138,11 @@ async def attendance(
 async def agenda(
     request: Request, kommunenummer: FromPath[str], meeting_id: FromPath[int]
 ) -> Response:
-    return await act(
+    return await _in_meeting(
         request,
+        meeting_id,
         lambda: grants.gather_agenda(meeting_id, actor_person_id=person_of(request)),
-        done=f"{_base(request)}/meetings/{meeting_id}#agenda",
-        said=N_("The agenda is brought up to date."),
-        swap=partial(_meeting, request, meeting_id),
+        N_("The agenda is brought up to date."),
     )
 
 
@@ -140,17 +154,17 @@ async def decide(
     application_id: FromPath[int],
     data: Annotated[BoardDecisionForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await _in_meeting(
         request,
+        meeting_id,
         lambda: grants.decide_in_meeting(
             meeting_id, application_id, **data.values(), actor_person_id=person_of(request)
         ),
-        done=f"{_base(request)}/meetings/{meeting_id}#case-{application_id}",
-        said=N_("The board's decision is recorded."),
-        swap=partial(_meeting, request, meeting_id),
-        again=again_form(
-            partial(_meeting, request, meeting_id), data, "case", case_id=application_id
-        ),
+        N_("The board's decision is recorded."),
+        f"case-{application_id}",
+        errors_key="case_errors",
+        case_form=data.texts(),
+        case_id=application_id,
     )
 
 
