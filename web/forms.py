@@ -8,10 +8,10 @@ an English 400; this decoder keeps every value a text and leaves judging it to `
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, ClassVar, NamedTuple, Self
+from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
 from litestar import Request, post
 from litestar.datastructures import UploadFile
@@ -21,6 +21,7 @@ from litestar.params import Body
 from services import inputs
 from services.errors import N_, DomainError, InvalidInput, Refusals
 
+T = TypeVar("T")
 URL_ENCODED = Body(media_type=RequestEncodingType.URL_ENCODED)
 MULTI_PART = Body(media_type=RequestEncodingType.MULTI_PART)
 
@@ -64,6 +65,8 @@ class Form:
     """
 
     PREFIXED: ClassVar[tuple[str, ...]] = ()
+    # How a text field is read (name -> parse(value, field)) by `parsed()`; the rest stay texts.
+    PARSE: ClassVar[dict[str, Callable[[str, str], Any]]] = {}
     # The field a made-up name's refusal is shown beside ({"answer:": "answers"}).
     PREFIX_FIELDS: ClassVar[dict[str, str]] = {}
     LIMITS: ClassVar[dict[str, int]] = {}
@@ -124,11 +127,26 @@ class Form:
         if reading.refusals:
             raise FormInvalid(reading.refusals)
 
+    def parsed(self) -> dict[str, Any]:
+        """Every text field by its name: read as PARSE says (every refusal at once), or as typed."""
+        with self.reading() as read:
+            found = {
+                name: read(self.PARSE[name], value, name) if name in self.PARSE else value
+                for name, value in self.texts().items()
+                if name in _fields(type(self))
+            }
+        return found
+
     def checked(self) -> Self:
         """The form itself once its texts are storable; for forms whose use-case judges the rest."""
         with self.reading():
             pass
         return self
+
+
+def optional(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str, str], Any]:
+    """A parse for a field that may be left blank (None then)."""
+    return lambda value, field: parse(value, field, *args, **kwargs) if value else None
 
 
 def _text(value: Any) -> str:
@@ -168,6 +186,24 @@ async def upload_of(file: UploadFile | None, *, field: str) -> Upload:
     if file is None:
         raise InvalidInput("document_missing", N_("Choose a file."), field=field)
     return Upload(file_name(file, field), file.content_type or "", await file.read())
+
+
+async def uploads_of(
+    files: list[UploadFile],
+    names: list[str | None],
+    make: Callable[[str, str, bytes], T] = Upload,
+    *,
+    skip_empty: bool = False,
+) -> list[T]:
+    """The files of a multi-file field, each under the name its form read for it (file_name),
+    made into what the use-case takes (`make(name, media_type, content)`); `skip_empty` leaves
+    out a file input sent without a file."""
+    found = []
+    for upload, name in zip(files, names, strict=True):
+        content = await upload.read()
+        if content or not skip_empty:
+            found.append(make(name, upload.content_type or "application/octet-stream", content))
+    return found
 
 
 FILE_NAME_LIMIT = 255

@@ -73,7 +73,6 @@ NOT_PAGES = {
     "/k/{kommunenummer:str}/dashboard/export/{table:str}": "a download",
     "/r/{region_slug:str}/dashboard/export/{table:str}": "a download",
     "/k/{kommunenummer:str}/tenders/{tender_id:int}/protocol.pdf": "a PDF (tested on its own)",
-    "/k/{kommunenummer:str}/grants/export/{table:str}": "a download",
     "/k/{kommunenummer:str}/grants/payments/{payment_id:int}/attachments/{attachment_id:int}": "a file",
     "/o/{organisasjonsnummer:str}/bids/{bid_id:int}/receipt.pdf": "a PDF (tested on its own)",
     "/k/{kommunenummer:str}/projects/{project_id:int}/documents/{document_id:int}": "a file",
