@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.errors import N_
+from services.formats import amount_to_edit
 from services.grants import service as grants
 from services.grants.roles import APPLICANTS
 from services.grants.rules import APPEAL_DAYS, MAX_ATTACHMENT_BYTES, may_appeal
@@ -89,12 +90,12 @@ def form_of(application: ApplicationView) -> dict[str, str]:
         "effects": application.effects,
     }
     for n, line in enumerate(application.costs):
-        form |= {f"cost_description-{n}": line.description, f"cost_amount-{n}": str(line.amount)}
+        form |= {f"cost_description-{n}": line.description, f"cost_amount-{n}": amount_to_edit(line.amount)}
     for n, line in enumerate(application.financing):
         form |= {
             f"fin_source-{n}": line.source,
             f"fin_description-{n}": line.description,
-            f"fin_amount-{n}": str(line.amount),
+            f"fin_amount-{n}": amount_to_edit(line.amount),
         }
     return form
 

@@ -14,6 +14,7 @@ from litestar.response import Response, Template
 
 from services import inputs
 from services.errors import N_, InvalidInput, required_text
+from services.formats import amount_to_edit
 from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS
@@ -148,7 +149,7 @@ def _of_tender(tender: TenderView) -> TenderForm:
     fields = {
         "title": tender.title,
         "description": tender.description,
-        "estimated_value": str(tender.estimated_value),
+        "estimated_value": amount_to_edit(tender.estimated_value),
         "questions_deadline": local(tender.questions_deadline),
         "bid_deadline": local(tender.bid_deadline),
         "requirements": "\n".join(tender.qualification_requirements),
