@@ -170,19 +170,45 @@ async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
 
 
 def _redrawn(
-    figures: Sequence[Figure], drawn_before: dict[str, str]
+    figures: Sequence[Figure],
+    drawn_before: dict[str, str],
+    drawn_elsewhere: dict[str, dict[str, Drawn]] | None = None,
 ) -> tuple[list[tuple[int, Chart, str, dict[str, Drawn]]], list[str]]:
     """The charts whose figures moved since they were drawn, drawn again in every language
-    (position, chart, digest, language -> drawing), and the names of every chart there is."""
+    (position, chart, digest, language -> drawing), and the names of every chart there is.
+
+    A chart's digest is all its drawing depends on, so a drawing of the same digest found
+    elsewhere (`drawn_elsewhere`: digest -> language -> drawing) is taken as it is."""
     every = charts()
     redrawn = []
     for position, chart in enumerate(every):
         digest = chart.digest(figures)
         if drawn_before.get(chart.name) == digest:
             continue
-        drawings = {lang: drawn for (lang, _), drawn in draw_all([chart], figures).items()}
+        drawings = (drawn_elsewhere or {}).get(digest)
+        if drawings is None:
+            drawings = {lang: drawn for (lang, _), drawn in draw_all([chart], figures).items()}
         redrawn.append((position, chart, digest, drawings))
     return redrawn, [c.name for c in every]
+
+
+def _missing(figures: Sequence[Figure], drawn_before: dict[str, str]) -> list[str]:
+    """The digests of the charts of these figures that are not drawn yet."""
+    wanted = (chart.digest(figures) for chart in charts())
+    return [d for d in wanted if d not in drawn_before.values()]
+
+
+async def _drawn_by_digest(digests: Sequence[str]) -> dict[str, dict[str, Drawn]]:
+    """The open transaction's municipality's charts of these digests: digest -> language ->
+    drawing (those it drew with nothing to show are none)."""
+    found: dict[str, dict[str, Drawn]] = defaultdict(dict)
+    for r in await connection().fetch(
+        "select digest, lang, title, svg from municipality_chart"
+        " where tenant_id = app_tenant_id() and digest = any($1::text[])",
+        list(digests),
+    ):
+        found[r["digest"]][r["lang"]] = Drawn(r["title"], r["svg"])
+    return found
 
 
 def _chart_columns(redrawn) -> list[list]:
@@ -227,8 +253,14 @@ async def _draw_municipality_charts() -> None:
     )
 
 
-async def _draw_region_charts(rows: Sequence[RegionFigureRow], members: Sequence[int]) -> None:
-    """The region's charts (its sums) and each member's, from the rows just stored."""
+async def _draw_region_charts(
+    rows: Sequence[RegionFigureRow], members: Sequence[int], region_id: int
+) -> None:
+    """The region's charts (its sums) and each member's, from the rows just stored.
+
+    A member's chart of figures the council sees whole is the very chart the member's own
+    dashboard holds (the same digest): it is read from there, in the member's scope, rather
+    than drawn a second time."""
     db = connection()
     by_municipality: dict[int, list[Figure]] = defaultdict(list)
     for row in rows:
@@ -239,9 +271,21 @@ async def _draw_region_charts(rows: Sequence[RegionFigureRow], members: Sequence
         " where region_id = app_region_id()"
     ):
         before[r["municipality_id"]][r["chart"]] = r["digest"]
+    elsewhere: dict[str, dict[str, Drawn]] = {}
+    rescoped = False
+    for municipality_id in members:
+        missing = _missing(by_municipality.get(municipality_id, []), before[municipality_id])
+        if missing:
+            await rescope(Scope(tenant_id=municipality_id))
+            rescoped = True
+            elsewhere.update(await _drawn_by_digest(missing))
+    if rescoped:
+        await rescope(Scope(region_id=region_id))
     names = [c.name for c in charts()]
     for municipality_id in (rules.WHOLE_REGION, *members):
-        redrawn, _ = _redrawn(by_municipality.get(municipality_id, []), before[municipality_id])
+        redrawn, _ = _redrawn(
+            by_municipality.get(municipality_id, []), before[municipality_id], elsewhere
+        )
         if not redrawn:
             continue
         await db.execute(
@@ -302,7 +346,7 @@ async def recompute_region(region_id: int) -> None:
         await rescope(Scope(region_id=region_id))
         rows = region_figures(by_municipality, slices())
         await _store_region(rows, at)
-        await _draw_region_charts(rows, [m.id for m in members])
+        await _draw_region_charts(rows, [m.id for m in members], region_id)
 
 
 async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
