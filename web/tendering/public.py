@@ -100,9 +100,7 @@ def filters_of(request: Request) -> Filters:
 
 async def _listed(criteria: dict) -> list[PublicTenderView]:
     async with tenant_tx(NOBODY):
-        return await tendering.published_tenders(
-            **criteria, states=[TenderState.PUBLISHED.value]
-        )
+        return await tendering.published_tenders(**criteria, states=[TenderState.PUBLISHED.value])
 
 
 async def _latest_awards(criteria: dict) -> list[PublicTenderView]:
