@@ -18,6 +18,7 @@ it twice, concurrently, or again after a crash, leaves the same figures.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -394,16 +395,29 @@ async def refresh_municipalities_and_regions(
         await recompute_region(region_id)
 
 
-async def refresh_everything() -> tuple[int, int]:
-    """Every municipality's every slice, then every region; returns how many of each."""
+async def refresh_everything(at_once: int = 2) -> tuple[int, int]:
+    """Every municipality's every slice, then every region; returns how many of each.
+
+    `at_once` recomputes run side by side, each its own transaction on its own connection (as
+    concurrent workers' would), so one's queries run in PostgreSQL while another draws its
+    charts in Python; every region starts after the last municipality it reads is done."""
     async with tenant_tx(Scope()):
         municipalities = [r["id"] for r in await connection().fetch("select id from municipality")]
         regions = [r["id"] for r in await connection().fetch("select id from region")]
-    for municipality_id in municipalities:
-        await recompute_municipality(municipality_id)
-    for region_id in regions:
-        await recompute_region(region_id)
+    await _each(municipalities, recompute_municipality, at_once)
+    await _each(regions, recompute_region, at_once)
     return len(municipalities), len(regions)
+
+
+async def _each(ids: Sequence[int], job, at_once: int) -> None:
+    """job(id) for every id, at most `at_once` of them running at a time."""
+    todo = iter(ids)
+
+    async def one_after_another() -> None:
+        for id_ in todo:
+            await job(id_)
+
+    await asyncio.gather(*(one_after_another() for _ in range(max(1, at_once))))
 
 
 # --- reads, inside the caller's transaction -----------------------------------------------------
