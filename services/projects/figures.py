@@ -155,6 +155,8 @@ def project_chart(figures: Sequence[Figure], lang: str) -> Drawn | None:
     """Running projects per sub-project, in the PLP's order; bars across, for the names' length."""
     counts = {f.subject: f.value for f in figures if f.metric == "projects"}
     phases = [phase.value for phase in PHASE_ORDER]
+    if not any(counts.get(p) for p in phases):
+        return None  # no running project: empty bars on a 0-1 axis would say nothing
     return bars(
         gettext(lang, N_("Running projects per sub-project")),
         [gettext(lang, PHASE_NAMES[p]) for p in phases],
