@@ -98,10 +98,19 @@ def filters_of(request: Request) -> Filters:
     return chosen
 
 
-async def _listed(criteria: dict, *, states: list[str] | None = None) -> list[PublicTenderView]:
+async def _listed(criteria: dict) -> list[PublicTenderView]:
+    async with tenant_tx(NOBODY):
+        return await tendering.published_tenders(**criteria, states=[TenderState.PUBLISHED.value])
+
+
+async def _latest_awards(criteria: dict) -> list[PublicTenderView]:
+    """The latest award notices, a page of them: the country has years of awards behind it."""
     async with tenant_tx(NOBODY):
         return await tendering.published_tenders(
-            **criteria, states=states or [TenderState.PUBLISHED.value]
+            **criteria,
+            states=[s.value for s in PUBLISHED_AWARD_STATES],
+            limit=PAGE,
+            latest_award_first=True,
         )
 
 
@@ -134,12 +143,9 @@ async def listing(request: Request) -> Template:
                 **criteria, states=[TenderState.PUBLISHED.value], after=after, limit=PAGE + 1
             )
             total = await tendering.count_published_tenders(**criteria)
-        # Once the award notice is out, a tender stays listed with its winner (on the first page).
-        awarded = (
-            []
-            if after
-            else await _listed(criteria, states=[s.value for s in PUBLISHED_AWARD_STATES])
-        )
+        # Once the award notice is out, a tender stays listed with its winner (on the first
+        # page, among the latest awards).
+        awarded = [] if after else await _latest_awards(criteria)
     except InvalidInput as error:
         raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
         return page(
@@ -163,7 +169,7 @@ async def listing(request: Request) -> Template:
         rows=rows,
         total=total,
         **links,
-        awarded=sorted(awarded, key=lambda t: t.award_notified_at, reverse=True),
+        awarded=awarded,
         chosen=chosen,
         **context,
     )

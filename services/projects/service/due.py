@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import msgspec
 
+from services.projects.service._common import MINE
 from tenants.context import fetch_structs
 
 # A running project reports at least every quarter (the method's rhythm for the steering group).
@@ -27,8 +28,7 @@ async def status_reports_due(today: date) -> list[ReportDue]:
         " coalesce(max(r.period_end), min(p.created_at)::date) + $2::int as due_since"
         " from project p left join status_report r"
         " on r.tenant_id = p.tenant_id and r.project_id = p.id"
-        " where p.status = 'active' and (p.tenant_id = app_tenant_id()"
-        " or project_participant_is_me(p.tenant_id, p.id))"
+        f" where p.status = 'active' and {MINE}"
         " group by p.tenant_id, p.id, p.title"
         " having coalesce(max(r.period_end), min(p.created_at)::date) < $1"
         " order by due_since, p.title",

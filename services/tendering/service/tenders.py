@@ -313,8 +313,10 @@ async def published_tenders(
     states: Sequence[str] = (TenderState.PUBLISHED,),
     after: tuple[datetime, int] | None = None,
     limit: int | None = None,
+    latest_award_first: bool = False,
 ) -> list[PublicTenderView]:
-    """Published tenders of every municipality, for anyone, logged in or not, by deadline.
+    """Published tenders of every municipality, for anyone, logged in or not, by deadline
+    (with `latest_award_first`, the latest award notice first: the awards' list).
 
     A page of them: `limit` rows from just past `after`, the (deadline, id) of the last row
     of the page before (a keyset: every page costs the same, however far into the list).
@@ -331,7 +333,7 @@ async def published_tenders(
                t.award_notified_at
         {_PUBLISHED_FILTERED}
           and ($6::timestamptz is null or (t.bid_deadline, t.id) > ($6, $7::bigint))
-        order by t.bid_deadline, t.id
+        order by case when $9 then t.award_notified_at end desc nulls last, t.bid_deadline, t.id
         limit $8
         """,
         [str(s) for s in states],
@@ -342,6 +344,7 @@ async def published_tenders(
         after_deadline,
         after_id,
         limit,
+        latest_award_first,
     )
     return [PublicTenderView(**{**dict(r), "region_slugs": list(r["region_slugs"])}) for r in rows]
 
