@@ -9,7 +9,7 @@ from functools import partial
 from typing import Annotated
 from urllib.parse import quote
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -23,8 +23,8 @@ from services.tendering.schemas import BidDocumentInput, BidReceipt
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
-from web.auth.guards import logged_in, organisation_member, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, file_name
+from web.auth.guards import logged_in, organisation_member, person_of, principal_of
+from web.forms import MULTI_PART, URL_ENCODED, Form, file_name, form_post
 from web.i18n import gettext
 from web.tendering.pages import page
 from web.tendering.public import read_public_tender
@@ -95,13 +95,7 @@ class QuestionForm(Form):
     question: str = ""
 
 
-@post(
-    TENDER + "/questions",
-    guards=[organisation_member()],
-    name="ask_question",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(TENDER + "/questions", name="ask_question", guards=[organisation_member()])
 async def ask(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -114,7 +108,7 @@ async def ask(
     return await act(
         request,
         lambda: tendering.ask_question(
-            tender_id, person_id=principal_of(request).person.id, question=data.checked().question
+            tender_id, person_id=person_of(request), question=data.checked().question
         ),
         done=f"{_base(request)}/tenders/{tender_id}",
         said=N_(
@@ -158,13 +152,11 @@ class BidForm(Form):
         return {"price": self.price, **self.prefixed["answer:"]}
 
 
-@post(
+@form_post(
     TENDER + "/bids",
-    guards=[organisation_member()],
     name="submit_bid",
-    status_code=200,
+    guards=[organisation_member()],
     request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
 )
 async def submit(
     request: Request,
@@ -178,7 +170,7 @@ async def submit(
         try:
             return await tendering.submit_bid(
                 tender_id,
-                person_id=principal_of(request).person.id,
+                person_id=person_of(request),
                 sealing_key=sealing_key(request),
                 **await data.bid(),
             )
@@ -248,25 +240,25 @@ async def receipt_pdf(
     )
 
 
-@post(BID + "/withdraw", guards=[organisation_member()], name="withdraw_bid", status_code=200)
+@form_post(BID + "/withdraw", name="withdraw_bid", guards=[organisation_member()])
 async def withdraw(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Response:
     return await act(
         request,
-        lambda: tendering.withdraw_bid(bid_id, person_id=principal_of(request).person.id),
+        lambda: tendering.withdraw_bid(bid_id, person_id=person_of(request)),
         done=lambda bid: f"{_base(request)}/tenders/{bid.tender_id}",
         said=N_("Your bid is withdrawn. You may send a new one before the deadline."),
     )
 
 
-@post(BID + "/reconfirm", guards=[organisation_member()], name="reconfirm_bid", status_code=200)
+@form_post(BID + "/reconfirm", name="reconfirm_bid", guards=[organisation_member()])
 async def reconfirm(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Response:
     return await act(
         request,
-        lambda: tendering.reconfirm_bid(bid_id, person_id=principal_of(request).person.id),
+        lambda: tendering.reconfirm_bid(bid_id, person_id=person_of(request)),
         done=f"{_base(request)}/bids/{bid_id}",
         said=N_("Your bid is reconfirmed."),
     )
