@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from functools import cache
 from typing import Any, ClassVar, NamedTuple, Self
 
@@ -47,6 +48,21 @@ class Reading:
         except InvalidInput as refusal:
             self.refusals.setdefault(refusal.field or field, refusal)
             return None
+
+    def optional(self, parse, value: str, field: str, *args: Any, **kwargs: Any) -> Any:
+        """A field one may leave empty: None then, else read as any other."""
+        return self(parse, value, field, *args, **kwargs) if value else None
+
+    def period(
+        self, start: str, end: str, fields: tuple[str, str] = ("period_start", "period_end")
+    ) -> tuple[date | None, date | None]:
+        """Two days one may leave empty, the end not before the start (refused beside the end)."""
+        first = self.optional(inputs.day, start, fields[0])
+        last = self.optional(inputs.day, end, fields[1])
+        if first and last and last < first:
+            message = N_("The period ends after it starts.")
+            self.refuse(InvalidInput("period_invalid", message, field=fields[1]))
+        return first, last
 
     def refuse(self, refusal: InvalidInput) -> None:
         for each in refusal.refusals.values() if isinstance(refusal, Refusals) else [refusal]:

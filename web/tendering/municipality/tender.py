@@ -100,9 +100,7 @@ class AnswerForm(Form):
 
     def question_number(self) -> int | None:
         with self.reading() as read:
-            number = (
-                read(inputs.whole, self.question_id, "question_id") if self.question_id else None
-            )
+            number = read.optional(inputs.whole, self.question_id, "question_id")
         return number
 
 
