@@ -48,28 +48,48 @@ def _of(figures: Sequence[Figure], slice_: str) -> list[Figure]:
     return [f for f in figures if f.slice == slice_]
 
 
-def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
-    """Budget, committed and spent per strategy area and year."""
+def _per_area_and_year(
+    figures: Sequence[Figure],
+    lang: str,
+    *,
+    key: str,
+    title: str,
+    slice_: str,
+    metrics: dict[str, str],
+    no_area: str,
+) -> DashTable:
+    """`metrics` ({metric: its heading}) in NOK per strategy area and year; figures of no area
+    last, named `no_area`."""
     t = DashTable(
-        "money",
-        gettext(lang, N_("Budget, committed and spent per strategy area and year (NOK)")),
-        [
-            gettext(lang, s)
-            for s in (N_("Strategy area"), N_("Year"), N_("Budget"), N_("Committed"), N_("Spent"))
-        ],
+        key,
+        gettext(lang, title),
+        [gettext(lang, s) for s in (N_("Strategy area"), N_("Year"), *metrics.values())],
         numeric_from=2,
     )
     cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
     labels: dict[str, str] = {}
-    for f in _of(figures, "programmes"):
-        if f.metric in ("budget", "committed", "spent"):
+    for f in _of(figures, slice_):
+        if f.metric in metrics:
             cells[(f.subject, f.year)][f.metric] = f.value
             # An area's figures carry its bokmål name as subject and its nynorsk name as label.
             labels[f.subject] = (f.label or f.subject) if lang == "nn" else f.subject
     for (subject, year), values in sorted(cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
-        name = labels[subject] if subject else gettext(lang, N_("No strategy area"))
-        t.add([name, year, *(values.get(m, Decimal(0)) for m in ("budget", "committed", "spent"))])
+        name = labels[subject] if subject else gettext(lang, no_area)
+        t.add([name, year, *(values.get(m, Decimal(0)) for m in metrics)])
     return t
+
+
+def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
+    """Budget, committed and spent per strategy area and year."""
+    return _per_area_and_year(
+        figures,
+        lang,
+        key="money",
+        title=N_("Budget, committed and spent per strategy area and year (NOK)"),
+        slice_="programmes",
+        metrics={"budget": N_("Budget"), "committed": N_("Committed"), "spent": N_("Spent")},
+        no_area=N_("No strategy area"),
+    )
 
 
 def kpi_table(figures: Sequence[Figure], lang: str) -> DashTable:
@@ -165,24 +185,19 @@ def bid_table(figures: Sequence[Figure], lang: str) -> DashTable:
 
 def grant_table(figures: Sequence[Figure], lang: str) -> DashTable:
     """Grants applied for, granted and paid (NOK), per strategy area and year."""
-    t = DashTable(
-        "grants",
-        gettext(lang, N_("Grants applied for, granted and paid per strategy area and year (NOK)")),
-        [gettext(lang, s) for s in (N_("Strategy area"), N_("Year"), N_("Applied for"),
-                                    N_("Granted"), N_("Paid"))],
-        numeric_from=2,
+    return _per_area_and_year(
+        figures,
+        lang,
+        key="grants",
+        title=N_("Grants applied for, granted and paid per strategy area and year (NOK)"),
+        slice_="grants",
+        metrics={
+            "grants_applied": N_("Applied for"),
+            "grants_granted": N_("Granted"),
+            "grants_paid": N_("Paid"),
+        },
+        no_area=N_("The municipality's own business fund"),
     )
-    cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
-    labels: dict[str, str] = {}
-    for f in _of(figures, "grants"):
-        if f.metric in ("grants_applied", "grants_granted", "grants_paid"):
-            cells[(f.subject, f.year)][f.metric] = f.value
-            labels[f.subject] = (f.label if lang == "nn" else f.subject) or f.subject
-    for (subject, year), values in sorted(cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
-        name = labels[subject] if subject else gettext(lang, N_("The municipality's own business fund"))
-        t.add([name, year, *(values.get(f"grants_{m}", Decimal(0))
-                             for m in ("applied", "granted", "paid"))])
-    return t
 
 
 def municipality_tables(figures: Sequence[Figure], lang: str, link: str | None) -> list[DashTable]:
