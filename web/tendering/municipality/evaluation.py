@@ -15,15 +15,14 @@ from litestar.response import Response, Template
 from services import inputs
 from services.errors import N_, Conflict
 from services.tendering import service as tendering
-from services.tendering.errors import TenderNotFound
 from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import InvalidScore, StandstillNotOver
-from tenants.context import current_scope, tenant_tx
+from tenants.context import tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import URL_ENCODED, Form, form_post
 from web.templating import OSLO
-from web.tendering.municipality.tender import ONE, base_of, on_tender
+from web.tendering.municipality.tender import ONE, base_of, on_tender, own_tender
 from web.tendering.pages import page
 
 EVALUATION = ONE + "/evaluation"
@@ -34,9 +33,7 @@ async def _evaluation_page(
     request: Request, tender_id: int, *, status: int = 200, **context
 ) -> Template:
     async with tenant_tx():
-        tender = await tendering.get_tender(tender_id)
-        if tender.tenant_id != current_scope.get().tenant_id:
-            raise TenderNotFound()
+        tender = await own_tender(tender_id)
         bids = await tendering.opened_bids(tender_id)
         ranked = await _ranking(tender_id) if bids else []
         notices = await tendering.award_notices(tender_id)

@@ -19,6 +19,7 @@ from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import MAX_DOCUMENT_BYTES
+from services.tendering.schemas import TenderView
 from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
@@ -39,11 +40,18 @@ def sealing_key(request: Request) -> bytes:
     return request.app.state.settings.derived_key(SEALING_KEY_PURPOSE)
 
 
-async def read_tender(tender_id: int) -> dict:
-    """Everything the tender page shows, inside the caller's transaction (the municipality's)."""
+async def own_tender(tender_id: int) -> TenderView:
+    """The tender, inside the caller's transaction, if it is this municipality's: another
+    municipality's tender, public or not, is not ours to run."""
     tender = await tendering.get_tender(tender_id)
     if tender.tenant_id != current_scope.get().tenant_id:
-        raise TenderNotFound()  # another municipality's tender, public or not, is not ours to run
+        raise TenderNotFound()
+    return tender
+
+
+async def read_tender(tender_id: int) -> dict:
+    """Everything the tender page shows, inside the caller's transaction (the municipality's)."""
+    tender = await own_tender(tender_id)
     found = {
         "tender": tender,
         "documents": await tendering.documents(tender_id),
