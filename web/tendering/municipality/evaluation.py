@@ -22,7 +22,7 @@ from web.actions import act, again_with
 from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import URL_ENCODED, Form, form_post
 from web.templating import OSLO
-from web.tendering.municipality.tender import ONE, base_of, on_tender, own_tender
+from web.tendering.municipality.tender import ONE, _on_tender, base_of, own_tender
 from web.tendering.pages import page
 
 EVALUATION = ONE + "/evaluation"
@@ -236,7 +236,7 @@ async def sign(
         except StandstillNotOver as refusal:
             raise StandstillMessage(refusal.ends_at) from None
 
-    return await on_tender(request, tender_id, work, said=N_("The contract is signed."))
+    return await _on_tender(request, tender_id, work, said=N_("The contract is signed."))
 
 
 class StandstillMessage(Conflict):

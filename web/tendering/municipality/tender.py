@@ -123,7 +123,7 @@ async def tender_page(
     return await tender_page_of(request, tender_id)
 
 
-async def on_tender(
+async def _on_tender(
     request: Request, tender_id: int, work, *, said: str, errors_key: str = "action_errors"
 ) -> Response:
     """An action on the tender page: its use-case, then the tender page again; a refusal
@@ -141,7 +141,7 @@ async def on_tender(
 async def publish(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    return await on_tender(
+    return await _on_tender(
         request,
         tender_id,
         lambda: tendering.publish_tender(tender_id, actor_person_id=person_of(request)),
@@ -171,7 +171,7 @@ async def add_document(
             content=upload.content,
         )
 
-    return await on_tender(
+    return await _on_tender(
         request,
         tender_id,
         work,
@@ -220,7 +220,7 @@ async def confirm_opening(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
     """The first person confirms; a second, another person, completes the opening."""
-    return await on_tender(
+    return await _on_tender(
         request,
         tender_id,
         lambda: tendering.confirm_opening(
@@ -237,7 +237,7 @@ async def cancel(
     tender_id: FromPath[int],
     data: Annotated[CancelForm, URL_ENCODED],
 ) -> Response:
-    return await on_tender(
+    return await _on_tender(
         request,
         tender_id,
         lambda: tendering.cancel_tender(
@@ -253,7 +253,7 @@ async def complete(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
     """The signed contract has been carried out: the tender is completed."""
-    return await on_tender(
+    return await _on_tender(
         request,
         tender_id,
         lambda: tendering.complete_tender(tender_id, actor_person_id=person_of(request)),
