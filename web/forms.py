@@ -64,6 +64,19 @@ class Reading:
             self.refuse(InvalidInput("period_invalid", message, field=fields[1]))
         return first, last
 
+    async def uploads(
+        self, files: list[UploadFile], field: str, *, keep_empty: bool = False
+    ) -> list[Upload]:
+        """The files a form sent, each name checked (a refusal beside `field`); an empty file
+        is no file unless `keep_empty` (the use-case then judges it)."""
+        names = [self(file_name, file, field) for file in files]
+        found = []
+        for file, name in zip(files, names, strict=True):
+            content = await file.read()
+            if content or keep_empty:
+                found.append(Upload(name, file.content_type or "application/octet-stream", content))
+        return found
+
     def refuse(self, refusal: InvalidInput) -> None:
         for each in refusal.refusals.values() if isinstance(refusal, Refusals) else [refusal]:
             self.refusals.setdefault(each.field or "_form", each)

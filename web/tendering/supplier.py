@@ -24,7 +24,7 @@ from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, person_of, principal_of
-from web.forms import MULTI_PART, URL_ENCODED, Form, file_name, form_post
+from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
 from web.i18n import gettext
 from web.tendering.pages import page
 from web.tendering.public import read_public_tender
@@ -133,18 +133,12 @@ class BidForm(Form):
         """What submit_bid takes; every field's refusal at once."""
         with self.reading() as read:
             price = read(inputs.amount, self.price, "price", above_zero=True)
-            names = [read(file_name, upload, "documents") for upload in self.documents]
-        documents = []
-        for upload, name in zip(self.documents, names, strict=True):
-            content = await upload.read()
-            if content:
-                media_type = upload.content_type or "application/octet-stream"
-                documents.append(BidDocumentInput(name, media_type, content))
+            uploads = await read.uploads(self.documents, "documents")
         return {
             "idempotency_key": self.idempotency_key,
             "price": price,
             "answers": self.prefixed["answer:"],
-            "documents": documents,
+            "documents": [BidDocumentInput(*upload) for upload in uploads],
         }
 
     def shown(self) -> dict[str, str]:
