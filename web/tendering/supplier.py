@@ -7,7 +7,6 @@ import secrets
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
-from urllib.parse import quote
 
 from litestar import Request, get
 from litestar.datastructures import UploadFile
@@ -24,6 +23,7 @@ from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, person_of, principal_of
+from web.downloads import download
 from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
 from web.i18n import gettext
 from web.tendering.pages import page
@@ -227,11 +227,7 @@ async def receipt_pdf(
     lang = request.state.get("lang", "nb")
     shown = await _receipt(request, bid_id)
     name = gettext(lang, N_("receipt-bid-%(number)s.pdf"), number=bid_id)
-    return Response(
-        receipts.receipt_pdf(lang, shown),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return download(receipts.receipt_pdf(lang, shown), name, "application/pdf")
 
 
 @form_post(BID + "/withdraw", name="withdraw_bid", guards=[organisation_member()])

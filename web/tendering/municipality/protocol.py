@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import NamedTuple
-from urllib.parse import quote
 
 from litestar import Request, get
 from litestar.params import FromPath
@@ -17,6 +16,7 @@ from services.tendering import service as tendering
 from services.tendering.schemas import TenderView
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, principal_of
+from web.downloads import download
 from web.i18n import gettext
 from web.templating import kroner_text, time_text
 from web.tendering.municipality.protocol_pdf import Heading, protocol_pdf
@@ -108,11 +108,7 @@ async def protocol_download(
 ) -> Response:
     told = await _protocol(request, kommunenummer, tender_id)
     name = gettext(told.lang, N_("protocol")) + f"-{tender_id}.pdf"
-    return Response(
-        protocol_pdf(told.heading, told.entries, told.lang),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return download(protocol_pdf(told.heading, told.entries, told.lang), name, "application/pdf")
 
 
 ROUTES = [protocol_page, protocol_download]
