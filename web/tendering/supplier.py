@@ -19,14 +19,13 @@ from services.tendering import receipts
 from services.tendering import service as tendering
 from services.tendering.rules import MAX_BID_BYTES
 from services.tendering.schemas import BidDocumentInput, BidReceipt
-from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, person_of, principal_of
 from web.downloads import download
 from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
 from web.i18n import gettext
-from web.tendering.pages import page
+from web.tendering.pages import page, sealing_key
 from web.tendering.public import read_public_tender
 
 ORG = "/o/{organisasjonsnummer:str}"
@@ -37,10 +36,6 @@ MAX_UPLOAD = MAX_BID_BYTES + 1024 * 1024
 
 def _base(request: Request) -> str:
     return f"/o/{principal_of(request).active.organisasjonsnummer}"
-
-
-def sealing_key(request: Request) -> bytes:
-    return request.app.state.settings.derived_key(SEALING_KEY_PURPOSE)
 
 
 @get("/tenders/{tender_id:int}/bid", guards=[logged_in], name="bid_for_tender")

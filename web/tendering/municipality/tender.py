@@ -20,13 +20,12 @@ from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import MAX_DOCUMENT_BYTES
 from services.tendering.schemas import TenderView
-from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import MULTI_PART, URL_ENCODED, Form, form_post, upload_of
 from web.templating import wants_fragment
-from web.tendering.pages import page
+from web.tendering.pages import page, sealing_key
 
 ONE = "/k/{kommunenummer:str}/tenders/{tender_id:int}"
 MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
@@ -34,10 +33,6 @@ MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
 
 def base_of(request: Request) -> str:
     return f"/k/{principal_of(request).active.kommunenummer}/tenders"
-
-
-def sealing_key(request: Request) -> bytes:
-    return request.app.state.settings.derived_key(SEALING_KEY_PURPOSE)
 
 
 async def own_tender(tender_id: int) -> TenderView:
