@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from functools import cache
 from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
@@ -48,6 +49,34 @@ class Reading:
         except InvalidInput as refusal:
             self.refusals.setdefault(refusal.field or field, refusal)
             return None
+
+    def optional(self, parse, value: str, field: str, *args: Any, **kwargs: Any) -> Any:
+        """A field one may leave empty: None then, else read as any other."""
+        return self(parse, value, field, *args, **kwargs) if value else None
+
+    def period(
+        self, start: str, end: str, fields: tuple[str, str] = ("period_start", "period_end")
+    ) -> tuple[date | None, date | None]:
+        """Two days one may leave empty, the end not before the start (refused beside the end)."""
+        first = self.optional(inputs.day, start, fields[0])
+        last = self.optional(inputs.day, end, fields[1])
+        if first and last and last < first:
+            message = N_("The period ends after it starts.")
+            self.refuse(InvalidInput("period_invalid", message, field=fields[1]))
+        return first, last
+
+    async def uploads(
+        self, files: list[UploadFile], field: str, *, keep_empty: bool = False
+    ) -> list[Upload]:
+        """The files a form sent, each name checked (a refusal beside `field`); an empty file
+        is no file unless `keep_empty` (the use-case then judges it)."""
+        names = [self(file_name, file, field) for file in files]
+        found = []
+        for file, name in zip(files, names, strict=True):
+            content = await file.read()
+            if content or keep_empty:
+                found.append(Upload(name, file.content_type or "application/octet-stream", content))
+        return found
 
     def refuse(self, refusal: InvalidInput) -> None:
         for each in refusal.refusals.values() if isinstance(refusal, Refusals) else [refusal]:

@@ -20,7 +20,7 @@ from services.grants.schemas import ApplicationView
 from tenants.context import connection, tenant_tx
 from web.actions import act, again_form, again_with
 from web.auth.guards import person_of, principal_of
-from web.downloads import file_answer
+from web.downloads import download
 from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
 from web.grants.pages import APPLICANT, ORGANISATION, page
@@ -253,7 +253,7 @@ async def attachment(
 ) -> Response:
     async with tenant_tx():
         found = await grants.attachment(application_id, attachment_id, own=True)
-    return file_answer(found.content, found.media_type, found.name)
+    return download(found.content, found.name, found.media_type)
 
 
 @get(ONE + "/letters/{letter_id:int}", guards=ORGANISATION, name="own_grant_letter")
@@ -266,7 +266,7 @@ async def letter(
     async with tenant_tx():
         await grants.own_application(application_id)  # the organisation's own, or 404
         name, pdf = await grants.letter(application_id, letter_id)
-    return file_answer(pdf, "application/pdf", name)
+    return download(pdf, name, "application/pdf")
 
 
 @form_post(ONE + "/appeal", name="appeal_grant_decision", guards=APPLICANT)

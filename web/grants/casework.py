@@ -17,7 +17,7 @@ from services.grants.roles import ASSESSORS
 from tenants.context import tenant_tx
 from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
-from web.downloads import file_answer
+from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
 from web.grants.municipality import CASE, HOME, _base, _case
@@ -84,7 +84,7 @@ async def case_letter(
     async with tenant_tx():
         await grants.case(application_id)  # the municipality's own case, or 404
         name, pdf = await grants.letter(application_id, letter_id)
-    return file_answer(pdf, "application/pdf", name)
+    return download(pdf, name, "application/pdf")
 
 
 @get(
@@ -100,7 +100,7 @@ async def case_attachment(
 ) -> Response:
     async with tenant_tx():
         found = await grants.attachment(application_id, attachment_id, own=False)
-    return file_answer(found.content, found.media_type, found.name)
+    return download(found.content, found.name, found.media_type)
 
 
 async def _ranking(

@@ -17,7 +17,7 @@ from services.grants.roles import ASSESSORS
 from tenants.context import tenant_tx
 from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
-from web.downloads import file_answer
+from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
@@ -107,7 +107,7 @@ async def payment_attachment(
 ) -> Response:
     async with tenant_tx():
         name, media_type, content = await grants.payment_attachment(payment_id, attachment_id)
-    return file_answer(content, media_type, name)
+    return download(content, name, media_type)
 
 
 async def _money(request: Request, application_id: int, *, status: int = 200, **context):

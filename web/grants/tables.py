@@ -18,7 +18,7 @@ from services.grants.service.minutes import MeetingSummary
 from web.auth.guards import principal_of
 from web.dashboards.export import FORMATS, export
 from web.dashboards.views import DashTable
-from web.downloads import file_answer
+from web.downloads import download as file_download
 from web.grants.money_pages import PAYMENT_KINDS, PAYMENT_STATES
 from web.grants.pages import STATES
 from web.i18n import gettext
@@ -98,7 +98,7 @@ def statistics_table(rows: Sequence[StatisticsRow], lang: str, year: int) -> Das
 def download(table: DashTable, fmt: str, name: str) -> Response:
     content, media_type = export(table, fmt)
     # Litestar adds "; charset=utf-8" to a text type itself: once is enough.
-    return file_answer(content, media_type.split(";")[0], f"{name}-{table.key}.{fmt}")
+    return file_download(content, f"{name}-{table.key}.{fmt}", media_type.split(";")[0])
 
 
 def wanted_format(value: str | None) -> str | None:

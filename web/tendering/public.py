@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, Response, get
@@ -26,6 +26,7 @@ from services.tendering.schemas import PublicTenderView
 from services.tendering.service import follows
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
 from web.auth.guards import PUBLIC, PUBLIC_CACHED, principal_of
+from web.downloads import download
 from web.forms import errors_of
 from web.paging import PAGE, cursor, pages
 from web.tendering.pages import STATES, page
@@ -341,11 +342,7 @@ async def tender_document(
         content = await tendering.document_content(tender_id, document_id)
     found = listed.get(document_id)
     name = found.name if found else f"document-{document_id}"
-    return Response(
-        content,
-        media_type=found.media_type if found else "application/octet-stream",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"},
-    )
+    return download(content, name, found.media_type if found else "application/octet-stream")
 
 
 ROUTES = [listing, api_tenders, api_tender_ocds, tender_page, tender_document]
