@@ -44,6 +44,7 @@ from services.grants.service.funds import (
 )
 from services.grants.service.habilitet import declarations, declare_member
 from services.grants.service.letters import letter, letters_of
+from services.grants.service.lifecycle import cancel_tilsegn, withdraw_tilsegn
 from services.grants.service.meetings import (
     create_meeting,
     decide_in_meeting,
@@ -61,7 +62,7 @@ from services.grants.service.payments import (
     tilsegn,
 )
 from services.grants.service.ranking import call_ranking, rank_applications
-from services.grants.service.reports import count_report_effects, send_report
+from services.grants.service.reports import approve_report, count_report_effects, send_report
 from services.grants.service.state_aid import (
     exchange_rate,
     exchange_rates,
@@ -124,6 +125,8 @@ __all__ = [
     "strategy_area_choices",
     "submit_application",
     # the money of a tilsegn: state aid, payments, reports, statistics
+    "approve_report",
+    "cancel_tilsegn",
     "count_report_effects",
     "decide_payment",
     "exchange_rate",
@@ -139,4 +142,5 @@ __all__ = [
     "state_aid_of",
     "statistics_years",
     "tilsegn",
+    "withdraw_tilsegn",
 ]
