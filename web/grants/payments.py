@@ -12,11 +12,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from services.errors import DomainError
+from services.errors import N_, DomainError
 from services.grants import service as grants
 from services.grants.roles import ASSESSORS, READERS
 from tenants.context import tenant_tx
-from web.actions import act, again_with
+from web.actions import act, again_with, go_to
 from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import FORMS, URL_ENCODED
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm
@@ -28,6 +28,7 @@ from web.projects.export import attachment
 HOME = "/k/{kommunenummer:str}/grants"
 PAYMENTS = HOME + "/payments"
 CASE = HOME + "/applications/{application_id:int}"
+REPORT = HOME + "/reports/{report_id:int}"
 
 
 def _base(request: Request) -> str:
@@ -194,4 +195,36 @@ async def clawback(
     )
 
 
-ROUTES = [queue, export_list, decide, payment_attachment, money, clawback]
+@post(
+    REPORT + "/approval",
+    guards=[municipality_member(*ASSESSORS)],
+    name="approve_grant_report",
+    status_code=200,
+)
+async def approve_report(
+    request: Request, kommunenummer: FromPath[str], report_id: FromPath[int]
+) -> Response:
+    """The official approves a report: its effects then count in the programme's KPIs. Back to
+    the case's money (?back=money) or to the payment queue."""
+    base = _base(request)
+
+    def done(application_id: int) -> Response:
+        if request.query_params.get("back") == "money":
+            target = f"{base}/applications/{application_id}/money#reports"
+        else:
+            target = f"{base}/payments#report-{report_id}"
+        return go_to(request, target, N_("The report is approved: its effects count now."))
+
+    return await act(
+        request,
+        lambda: grants.approve_report(report_id, actor_person_id=person_of(request)),
+        done=done,
+        again=partial(_refused_approval, request),
+    )
+
+
+async def _refused_approval(request: Request, status: int, errors: dict[str, str]) -> Template:
+    return await _queue(request, status=status, approve_errors=errors)
+
+
+ROUTES = [queue, export_list, decide, payment_attachment, money, clawback, approve_report]
