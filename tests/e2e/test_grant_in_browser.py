@@ -186,7 +186,7 @@ def final_payment_moves_the_kpis_and_the_region(
 
     officer.goto(base + "/k/5045/grants/payments")
     line = officer.locator("section.payment", has_text=title)
-    line.get_by_role("button", name=nb("Approve")).click()
+    line.get_by_role("button", name=nb("Approve"), exact=True).click()
     line = officer.locator("section.payment", has_text=title)
     expect(line).to_contain_text(nb("Approved"))
     line.get_by_role("button", name=nb("Record as paid")).click()

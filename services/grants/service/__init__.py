@@ -32,6 +32,7 @@ from services.grants.service.cases import (
     decide_application,
     recommend_application,
 )
+from services.grants.service.fund_boards import add_fund_board_member
 from services.grants.service.funds import (
     create_fund,
     get_fund,
@@ -80,6 +81,7 @@ __all__ = [
     "AttachmentInput",
     "MeetingNotFound",
     "add_attachments",
+    "add_fund_board_member",
     "appeal_of",
     "attachment",
     "attachments_of",

@@ -103,7 +103,7 @@ async def declare_member(
     await require_municipal_role(actor_person_id, ASSESSORS)
     db = connection()
     row = await db.fetchrow(
-        "select a.assessed_by, f.programme_id from grant_application a"
+        "select a.assessed_by, f.programme_id, f.id as fund_id from grant_application a"
         " join grant_call c on c.tenant_id = a.tenant_id and c.id = a.call_id"
         " join grant_fund f on f.tenant_id = c.tenant_id and f.id = c.fund_id"
         " where a.tenant_id = app_tenant_id() and a.id = $1 and a.state <> 'draft'",
@@ -115,9 +115,10 @@ async def declare_member(
         raise NotTheCaseOfficial()
     member = await db.fetchval(
         "select id from board_member where tenant_id = app_tenant_id() and id = $1"
-        " and programme_id = $2",
+        " and (programme_id = $2 or ($2::bigint is null and fund_id = $3))",
         board_member_id,
         row["programme_id"],
+        row["fund_id"],
     )
     if member is None:
         raise NotFound(
