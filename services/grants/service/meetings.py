@@ -14,7 +14,7 @@ from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.grants.roles import ASSESSORS
 from services.grants.rules import BEFORE_THE_BOARD, OUTCOMES, ApplicationState, board_outcome
 from services.grants.service._common import database_refusals, require_municipal_role
-from services.grants.service.cases import _locked_state, case, record_outcome
+from services.grants.service.cases import Terms, _locked_state, case, record_outcome, record_step
 from services.grants.service.letters import send_decision_letter
 from services.grants.service.minutes import _meeting_row, board_of
 from services.outbox.service import emit
@@ -249,14 +249,9 @@ async def decide_in_meeting(
             [(meeting_id, application_id, m, v) for m, v in sorted(cast.items())],
         )
     found = await case(application_id)
+    terms = Terms(reason, conditions, reporting_deadline)
     values = await record_outcome(
-        found,
-        outcome,
-        reason=reason,
-        conditions=conditions,
-        reporting_deadline=reporting_deadline,
-        decided_by=actor_person_id,
-        meeting_id=meeting_id,
+        found, outcome, terms, decided_by=actor_person_id, meeting_id=meeting_id
     )
     await db.execute(
         "update grant_agenda_item set outcome = $3, decided_at = now()"
@@ -274,13 +269,9 @@ async def decide_in_meeting(
             "reversed" if outcome == S.GRANTED else "upheld",
             meeting_id,
         )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="board_decide",
-        entity="grant_application",
-        entity_id=application_id,
-        old_values={"state": state},
-        new_values={**values, "votes": {str(k): v for k, v in cast.items()}},
+    votes_cast = {str(k): v for k, v in cast.items()}
+    await record_step(
+        application_id, "board_decide", state, {**values, "votes": votes_cast}, actor_person_id
     )
     await emit(f"grants.application_{outcome}", {"application_id": application_id})
     await send_decision_letter(application_id, by_board=True, on_appeal=on_appeal)
