@@ -27,6 +27,7 @@ from services.grants.money_schemas import (
 )
 from services.grants.payments import PaymentKind, PaymentState
 from services.grants.roles import APPLICANTS, ASSESSORS
+from services.grants.rules import check_at_most
 from services.grants.service._common import require_municipal_role, require_organisation_role
 from services.outbox.service import emit
 from services.tendering.rules import check_document
@@ -228,13 +229,8 @@ async def tilsegn_under_lock(application_id: int, *, as_applicant: bool) -> Tils
 
 
 def _check_documents(documents: Sequence[DocumentInput]) -> None:
-    if len(documents) > MAX_ATTACHMENTS:
-        raise InvalidInput(
-            "grant_too_many_attachments",
-            N_("At most %(limit)s attachments."),
-            field="documents",
-            values={"limit": MAX_ATTACHMENTS},
-        )
+    message = N_("At most %(limit)s attachments.")
+    check_at_most(len(documents), MAX_ATTACHMENTS, "grant_too_many_attachments", message, "documents")
     for d in documents:
         check_document(d.name, d.media_type, d.content)
 
