@@ -48,17 +48,22 @@ async def _recommended(fund: Fund) -> int:
     return application_id
 
 
-async def test_the_funds_own_board_decides_above_the_limit_without_its_conflicted_member():
-    fund, (first, second, third) = await _fund_with_board()
-    application_id = await _recommended(fund)
+async def _meeting(fund: Fund, present: list[int]) -> int:
+    """A meeting of the fund's own board, and who attended."""
     async with tenant_tx(fund.scope):
         meeting_id = await grants.create_meeting(
             None, fund_id=fund.fund_id, held_on=date(2026, 12, 1), place="Rådhuset",
             actor_person_id=fund.officer,
         )
-        await grants.record_attendance(
-            meeting_id, member_ids=[first, second, third], actor_person_id=fund.officer
-        )
+        await grants.record_attendance(meeting_id, member_ids=present, actor_person_id=fund.officer)
+    return meeting_id
+
+
+async def test_the_funds_own_board_decides_above_the_limit_without_its_conflicted_member():
+    fund, (first, second, third) = await _fund_with_board()
+    application_id = await _recommended(fund)
+    meeting_id = await _meeting(fund, [first, second, third])
+    async with tenant_tx(fund.scope):
         for member, conflicted in ((first, False), (second, False), (third, True)):
             await grants.declare_member(
                 application_id, board_member_id=member, conflicted=conflicted,
@@ -91,12 +96,8 @@ async def test_the_funds_own_board_decides_above_the_limit_without_its_conflicte
 async def test_the_database_refuses_the_conflicted_fund_board_members_vote_as_the_app_role():
     fund, (first, second, third) = await _fund_with_board()
     application_id = await _recommended(fund)
+    meeting_id = await _meeting(fund, [third])
     async with tenant_tx(fund.scope):
-        meeting_id = await grants.create_meeting(
-            None, fund_id=fund.fund_id, held_on=date(2026, 12, 1), place="Rådhuset",
-            actor_person_id=fund.officer,
-        )
-        await grants.record_attendance(meeting_id, member_ids=[third], actor_person_id=fund.officer)
         await grants.declare_member(
             application_id, board_member_id=third, conflicted=True, actor_person_id=fund.officer
         )

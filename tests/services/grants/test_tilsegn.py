@@ -17,11 +17,12 @@ from services.grants import tilsegn as lifecycle
 from services.grants.service.lifecycle import PaymentsWaiting
 from services.grants.service.payments import ReportApprovedOnce
 from services.grants.tilsegn import TilsegnState as T
-from tenants.context import Scope, connection, tenant_tx
+from tenants.context import Scope, tenant_tx
 from tests.services.grants.grant_helpers import new_fund
 from tests.services.grants.money_helpers import (
     ACCOUNT,
     decide,
+    kpi_actuals,
     new_tilsegn,
     request,
     with_programme,
@@ -48,6 +49,19 @@ async def _status_report(t, text: str = "Status.", **effects) -> int:
         return await grants.send_report(
             t.application_id, text=text, kpi_effects=effects, person_id=t.business.person_id
         )
+
+
+async def _raw_report_refused(t, kind: str) -> str:
+    """A report sent as the organisation straight in SQL, past the service: the refusal's code."""
+    with pytest.raises(asyncpg.PostgresError) as refused:
+        async with tenant_tx(t.business.scope) as tx:
+            await tx.connection.execute(
+                "insert into grant_report (tenant_id, application_id, organisation_id, kind,"
+                " text, submitted_by) values ($1, $2, $3, $4, 'Rapport.', $5)",
+                t.fund.tenant_id, t.application_id, t.business.organisation_id, kind,
+                t.business.person_id,
+            )
+    return refused.value.sqlstate
 
 
 # --- the lifecycle ---------------------------------------------------------------------------------
@@ -181,15 +195,7 @@ async def test_the_database_refuses_a_request_to_a_closed_tilsegn_past_the_servi
     t = await new_tilsegn(asked=100_000)
     async with tenant_tx(t.fund.scope):
         await grants.cancel_tilsegn(t.application_id, reason="Brot.", actor_person_id=t.fund.officer)
-    with pytest.raises(asyncpg.PostgresError) as refused:
-        async with tenant_tx(t.business.scope) as tx:
-            await tx.connection.execute(
-                "insert into grant_report (tenant_id, application_id, organisation_id, kind,"
-                " text, submitted_by) values ($1, $2, $3, 'status', 'x', $4)",
-                t.fund.tenant_id, t.application_id, t.business.organisation_id,
-                t.business.person_id,
-            )
-    assert refused.value.sqlstate == "GR027"
+    assert await _raw_report_refused(t, "status") == "GR027"
 
 
 # --- the final report goes with the final payment --------------------------------------------------
@@ -203,15 +209,7 @@ async def test_a_final_report_on_its_own_is_refused_by_the_service_and_the_datab
                 t.application_id, text="Ferdig.", kind="final", person_id=t.business.person_id
             )
     assert "final payment" in str(refused.value.message)
-    with pytest.raises(asyncpg.PostgresError) as refused:
-        async with tenant_tx(t.business.scope) as tx:
-            await tx.connection.execute(
-                "insert into grant_report (tenant_id, application_id, organisation_id, kind,"
-                " text, submitted_by) values ($1, $2, $3, 'final', 'Ferdig.', $4)",
-                t.fund.tenant_id, t.application_id, t.business.organisation_id,
-                t.business.person_id,
-            )
-    assert refused.value.sqlstate == "GR028"  # no final payment carried it
+    assert await _raw_report_refused(t, "final") == "GR028"  # no final payment carried it
     async with tenant_tx(t.business.scope):
         assert (await grants.tilsegn(t.application_id, as_applicant=True)).reports == []
 
@@ -239,17 +237,6 @@ async def test_a_final_payment_without_its_final_report_is_refused_beside_the_re
 # --- a report counts once approved -----------------------------------------------------------------
 
 
-async def _actuals(fund, programme_id: int) -> dict[str, Decimal]:
-    async with tenant_tx(fund.scope):
-        rows = await connection().fetch(
-            "select k.code, (select m.value from kpi_measurement m where m.tenant_id = k.tenant_id"
-            " and m.kpi_id = k.id order by m.measured_on desc, m.id desc limit 1) as value"
-            " from kpi k where k.tenant_id = app_tenant_id() and k.programme_id = $1",
-            programme_id,
-        )
-    return {r["code"]: r["value"] for r in rows if r["value"] is not None}
-
-
 async def test_a_reports_effects_count_only_once_the_official_has_approved_it():
     fund = await new_fund(max_amount=10_000_000, decision_limit=10_000_000)
     programme_id = await with_programme(fund)
@@ -257,7 +244,7 @@ async def test_a_reports_effects_count_only_once_the_official_has_approved_it():
     report_id = await _status_report(t, "Halvvegs.", new_jobs=Decimal(2))
     async with tenant_tx(fund.scope):
         assert await grants.count_report_effects(report_id) == 0  # sent, not approved
-    assert await _actuals(fund, programme_id) == {}
+    assert await kpi_actuals(fund, programme_id) == {}
 
     viewer = await new_person("viewer", municipality_id=fund.tenant_id)
     async with tenant_tx(Scope(tenant_id=fund.tenant_id, person_id=viewer)):
@@ -268,7 +255,7 @@ async def test_a_reports_effects_count_only_once_the_official_has_approved_it():
             "update grant_report set approved_at = now() where id = $1", report_id
         )
         assert changed == "UPDATE 0"
-    assert await _actuals(fund, programme_id) == {}
+    assert await kpi_actuals(fund, programme_id) == {}
 
     async with tenant_tx(fund.scope):
         assert await grants.approve_report(report_id, actor_person_id=fund.officer) == (
@@ -277,7 +264,7 @@ async def test_a_reports_effects_count_only_once_the_official_has_approved_it():
         with pytest.raises(ReportApprovedOnce):
             await grants.approve_report(report_id, actor_person_id=fund.officer)
         seen = await grants.tilsegn(t.application_id, as_applicant=False)
-    assert await _actuals(fund, programme_id) == {"new_jobs": Decimal(2)}
+    assert await kpi_actuals(fund, programme_id) == {"new_jobs": Decimal(2)}
     [report] = seen.reports
     assert report.approved_at is not None and report.effects_counted_at is not None
 

@@ -5,28 +5,14 @@ the tilsegn's state, and a tilsegn whose final payment is requested offers no mo
 
 from __future__ import annotations
 
-import pytest
-
 from services.grants import service as grants
 from tenants.context import tenant_tx
-from tests.web.auth.idp import Provider, log_in
-from tests.web.browsing import in_municipality, new_person, open_site, post, text_of
+from tests.web.browsing import in_municipality, new_person, post, text_of
+from tests.web.grants import test_money_pages as money_pages
 from tests.web.grants.money_world import money_world, requested
-from web.i18n import COOKIE as LANGUAGE_COOKIE
 
-
-@pytest.fixture
-async def site(settings, database, demo):
-    async with open_site(settings, database, Provider(settings)) as site:
-        yield site
-
-
-async def browser(site, pid: str, lang: str = "en"):
-    client = await site.browser()
-    client.cookies.set(LANGUAGE_COOKIE, lang, domain="testserver.local")
-    response = await log_in(client, site.provider, pid)
-    assert response.status_code == 303, response.text
-    return client
+# The money pages' own site (a fixture) and logged-in browser.
+site, browser = money_pages.site, money_pages.browser
 
 
 async def _report_of(w, payment_id: int) -> int:
