@@ -10,7 +10,6 @@ from datetime import date
 import msgspec
 
 from services import inputs
-from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, required_text
 from services.grants.roles import ASSESSORS
 from services.grants.rules import (
@@ -25,6 +24,7 @@ from services.grants.schemas import ApplicationView, FundView
 from services.grants.service._common import (
     ApplicationNotFound,
     WrongStep,
+    audit_application,
     database_refusals,
     require_municipal_role,
     rule_lines,
@@ -178,14 +178,7 @@ async def record_step(
     application_id: int, action: str, state: str, new_values: dict, actor_person_id: int | None
 ) -> None:
     """The audit of one step of an application: who took it, from which state, to what."""
-    await record_change(
-        actor_person_id=actor_person_id,
-        action=action,
-        entity="grant_application",
-        entity_id=application_id,
-        old_values={"state": state},
-        new_values=new_values,
-    )
+    await audit_application(application_id, action, new_values, actor_person_id, {"state": state})
 
 
 async def record_outcome(

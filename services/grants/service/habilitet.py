@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import msgspec
 
-from services.audit.service import record_change
 from services.errors import N_, Conflict, NotAllowed, NotFound
 from services.grants.roles import ASSESSORS
 from services.grants.service._common import (
     ApplicationNotFound,
+    audit_application,
     database_refusals,
     require_municipal_role,
 )
@@ -63,13 +63,8 @@ async def declare_official(application_id: int, conflicted: bool, person_id: int
             person_id,
             conflicted,
         )
-    await record_change(
-        actor_person_id=person_id,
-        action="declare_habilitet",
-        entity="grant_application",
-        entity_id=application_id,
-        new_values={"person_id": person_id, "conflicted": conflicted},
-    )
+    declared = {"person_id": person_id, "conflicted": conflicted}
+    await audit_application(application_id, "declare_habilitet", declared, person_id)
 
 
 async def require_official_free(application_id: int, person_id: int | None) -> None:
@@ -145,13 +140,8 @@ async def declare_member(
                 note.strip()[:1000],
                 actor_person_id,
             )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="declare_habilitet",
-        entity="grant_application",
-        entity_id=application_id,
-        new_values={"board_member_id": board_member_id, "conflicted": conflicted},
-    )
+    declared = {"board_member_id": board_member_id, "conflicted": conflicted}
+    await audit_application(application_id, "declare_habilitet", declared, actor_person_id)
 
 
 async def declarations(application_id: int) -> list[Declaration]:

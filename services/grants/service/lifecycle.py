@@ -5,13 +5,16 @@ steps."""
 
 from __future__ import annotations
 
-from services.audit.service import record_change
 from services.errors import N_, Conflict, required_text
 from services.grants import tilsegn as lifecycle
 from services.grants.money_schemas import TilsegnView
 from services.grants.payments import PaymentKind, PaymentState
 from services.grants.roles import APPLICANTS, ASSESSORS
-from services.grants.service._common import require_municipal_role, require_organisation_role
+from services.grants.service._common import (
+    audit_application,
+    require_municipal_role,
+    require_organisation_role,
+)
 from services.grants.service.payments import money_refusals, tilsegn_under_lock
 from services.grants.tilsegn import TilsegnState
 from services.outbox.service import emit
@@ -67,13 +70,8 @@ async def cancel_tilsegn(application_id: int, *, reason: str, actor_person_id: i
             application_id,
             reason,
         )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="tilsegn_cancelled",
-        entity="grant_application",
-        entity_id=application_id,
-        old_values={"tilsegn_state": current.tilsegn_state},
-        new_values={"tilsegn_state": TilsegnState.CANCELLED, "reason": reason},
-    )
+    changed = {"tilsegn_state": TilsegnState.CANCELLED, "reason": reason}
+    was = {"tilsegn_state": current.tilsegn_state}
+    await audit_application(application_id, "tilsegn_cancelled", changed, actor_person_id, was)
     await emit("grants.tilsegn_cancelled", {"application_id": application_id})
     return TilsegnState.CANCELLED
