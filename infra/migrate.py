@@ -68,7 +68,8 @@ async def bootstrap(settings: Settings) -> None:
         await admin.close()
 
 
-async def _connect_as_owner(settings: Settings) -> asyncpg.Connection:
+async def connect_as_owner(settings: Settings) -> asyncpg.Connection:
+    """The schema owner's connection: the migrations run on it, and so does a history load."""
     if settings.database_url is None:
         return await asyncpg.connect(settings.owner_database_url)
     # The admin may not know the owner's password (trust, peer, a socket): act as the owner instead.
@@ -81,7 +82,7 @@ async def migrate(settings: Settings, sources: list[MigrationSource]) -> list[st
     """Apply what is not applied yet, in one transaction; returns the names applied now."""
     if settings.database_url is not None:
         await bootstrap(settings)
-    connection = await _connect_as_owner(settings)
+    connection = await connect_as_owner(settings)
     applied_now: list[str] = []
     try:
         async with connection.transaction():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -96,6 +97,25 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class TransitionRefused(Conflict):
+    """A step from `current` to `target` that the part's rules do not allow; `names` are the
+    states' names, so the message names both ends in the reader's language."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        current: str,
+        target: str,
+        names: Mapping[str, str],
+        *,
+        field: str = "state",
+    ) -> None:
+        values = {"current": Term(names[current]), "target": Term(names[target])}
+        super().__init__(code, message, field=field, values=values)
+        self.current, self.target = current, target
 
 
 def required_text(value: str, field: str, limit: int = 300) -> str:

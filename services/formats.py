@@ -112,6 +112,12 @@ def amount(value: Number, lang: str = "nb") -> str:
     return number(found, lang, places=2)
 
 
+def amount_to_edit(value: Number) -> str:
+    """An amount as a form shows it again for editing: "1 300 000" or "1 300 000,50", with the
+    plain spaces a person types, so a saved value reads as it was written (never "1300000.00")."""
+    return amount(value, "nb").replace("\xa0", " ")
+
+
 def kroner(value: Number, lang: str = "nb") -> str:
     """An amount with its unit as a letter writes it: "1 200 000 kr", in English "NOK 1,200,000"."""
     text = amount(value, lang)

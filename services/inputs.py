@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from services.errors import N_, InvalidInput
@@ -39,6 +41,17 @@ def text(value: str, field: str, *, limit: int = TEXT_LIMIT) -> str:
             f"{field}_invalid", N_("Fill in this field (not too long)."), field=field
         )
     return value
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def choice(kind: type[E], value: str, field: str, message: str) -> E:
+    """One of the values of `kind`, as a form's choice sends it; else refused with `message`."""
+    try:
+        return kind(value)
+    except ValueError as error:
+        raise InvalidInput(f"{field}_invalid", message, field=field) from error
 
 
 def _encodable(value: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -19,7 +20,7 @@ os.environ.setdefault("SAMSPEL_ENHETSREGISTERET_URL", "http://127.0.0.1:9/enhets
 
 import asyncpg  # noqa: E402
 
-from infra.db import Database  # noqa: E402
+from infra.db import Database, bind  # noqa: E402
 from infra.migrate import migrate  # noqa: E402
 from infra.settings import Settings, database_name, load, with_database  # noqa: E402
 
@@ -52,7 +53,8 @@ async def _stale_run_databases() -> list[str]:
     return [row["datname"] for row in rows if _gone(row["datname"].rsplit("_run", 1)[1])]
 
 
-def _gone(pid: str) -> bool:
+def _gone(suffix: str) -> bool:
+    pid = suffix.split("_")[0]  # a run's own database, or one of its own_database() ones
     return pid.isdigit() and not os.path.exists(f"/proc/{pid}")
 
 
@@ -78,6 +80,32 @@ async def database(migrated: Settings):
     await db.start()
     yield db
     await db.stop()
+
+
+@pytest.fixture(scope="session")
+def own_database(database: Database):
+    """For a test whose result must not depend on what other tests typed: `async with
+    own_database("label") as (settings, db)` makes a fresh migrated database beside the run's,
+    points the tables at its pool while open, and then points them back and drops it."""
+
+    @asynccontextmanager
+    async def make(label: str):
+        from services.schema import MIGRATIONS
+
+        name = f"{_RUN_DATABASE}_{label}"
+        await _drop_databases([name])
+        settings = load({**os.environ, "SAMSPEL_DATABASE_URL": with_database(_BASE_URL, name)})
+        await migrate(settings, MIGRATIONS)
+        own = Database(settings.app_database_url, min_size=1, max_size=2)
+        try:
+            await own.start()  # binds the tables to it
+            yield settings, own
+        finally:
+            await own.stop()
+            bind(database.engine)
+            await _drop_databases([name])
+
+    return make
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The one policy for a form's action: run its use-case in one tenant transaction, then answer.
 
-Success is Post/Redirect/Get (a client-side redirect for htmx). A refusal is answered the same
+Success is Post/Redirect/Get (a client-side redirect for htmx); an action that changes one part
+of a page may instead answer an htmx swap with that part drawn again, the confirmation in it
+(`swap`), and still redirect a browser without JavaScript. A refusal is answered the same
 way everywhere: not found -> the 404 page, not allowed -> the 403 page (both by the app's
 DomainError handler), invalid input -> the same page again, 422, each error beside its field,
 a conflict (someone changed it, or the state no longer allows it) -> the page again, 409,
@@ -20,12 +22,17 @@ from litestar.response import Redirect, Response
 from services.errors import Conflict, DomainError, InvalidInput
 from tenants.context import Scope, tenant_tx
 from web.flash import SAVED, say
-from web.forms import errors_of
+from web.forms import Form, errors_of
+from web.i18n import gettext
+from web.templating import wants_fragment
 
 T = TypeVar("T")
 # Renders the page again for a refusal: (status, {field: message in the user's language}).
 Again = Callable[[int, dict[str, str]], Awaitable[Response]]
 Done = str | Callable[[Any], str | Response | Awaitable[Response]]
+# Draws the part of the page an action changed, for an htmx swap: takes `confirmed=` (the
+# confirmation, in the reader's language) and its page function's other context.
+Swap = Callable[..., Awaitable[Response]]
 
 
 def again_with(page: Callable[..., Any], errors_key: str = "errors", **context: Any) -> Again:
@@ -36,6 +43,13 @@ def again_with(page: Callable[..., Any], errors_key: str = "errors", **context: 
         return await answer if inspect.isawaitable(answer) else answer
 
     return again
+
+
+def again_form(page: Callable[..., Any], form: Form, name: str = "", **context: Any) -> Again:
+    """The page again beside a refused form: its errors under `<name>_errors` and what was typed
+    under `<name>_form` (plain `errors` and `form` without a name)."""
+    errors_key, form_key = (f"{name}_errors", f"{name}_form") if name else ("errors", "form")
+    return again_with(page, errors_key, **{form_key: form.texts()}, **context)
 
 
 def go_to(request: Request, target: str, said: str | None = None) -> Response:
@@ -70,6 +84,7 @@ async def act(
     scope: Scope | None = None,
     first: Callable[[], Awaitable[Any]] | None = None,
     said: str = SAVED,
+    swap: Swap | None = None,
 ) -> Response:
     """Run `work` in one transaction; `done` is where to go next (or makes the answer itself).
 
@@ -78,6 +93,10 @@ async def act(
 
     `first` asks what lies outside Samspel (a public register) before the transaction, so no
     connection waits on it; its answer is handed to `work`, and its refusals answer the same way.
+
+    `swap` answers an htmx request for a fragment (hx-post with hx-target) after success: the
+    changed part drawn again with `said` in it, where the form was; `done` stays the answer for
+    everyone else (Post/Redirect/Get), so the page works without JavaScript.
     """
     try:
         asked = await first() if first else None
@@ -88,6 +107,8 @@ async def act(
         if status is None or again is None:
             raise  # the app's handler answers with the refusal's own page
         return await again(status, errors_of(request, refusal))
+    if swap is not None and wants_fragment(request):
+        return await swap(confirmed=gettext(request.state.get("lang", "nb"), said))
     if isinstance(done, str):
         return go_to(request, done, said)
     answer = done(result)

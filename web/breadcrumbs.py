@@ -35,6 +35,10 @@ WORDS = {
 # The audiences' own roots: /k/<kommunenummer>, /r/<region>, /o/<organisasjonsnummer>.
 ROOTS = {"k": "kommunenummer", "r": "region_slug", "o": "organisasjonsnummer"}
 
+# An address word under an audience's home that is no page there: its crumb leads to the list
+# that is (a business reads the tenders at /tenders; /o/<nr>/tenders answers 404).
+ELSEWHERE = {("o", "tenders"): "/tenders"}
+
 # A numbered page is named by what the page shows: (context variable, path to the thing).
 NAMED = {
     "programmes": ("programme", (), "name"),
@@ -82,7 +86,8 @@ def trail(path: str, lang: str, principal: Any = None, lookup=None) -> list[Crum
         if part.isdigit():
             crumbs.append((at, _named(previous, part, lookup) or f"№ {part}"))
         elif part in WORDS:
-            crumbs.append((at, gettext(lang, WORDS[part])))
+            home = parts[0] if i == 2 and at.count("/") == 3 else ""
+            crumbs.append((ELSEWHERE.get((home, part), at), gettext(lang, WORDS[part])))
         else:
             break
         previous = part

@@ -35,24 +35,23 @@ def _signed(request: Request, message: str) -> str:
     return f"{text}.{mac}"
 
 
-def say(request: Request, response: Response, message: str) -> Response:
-    """Leave `message` (an N_() msgid) for the next page this browser loads."""
-    settings = request.app.state.settings
+def _leave(request: Request, response: Response, cookie: str, value: str) -> Response:
+    """Set `cookie` to `value`, signed, for the next page this browser loads."""
     response.set_cookie(
-        COOKIE,
-        _signed(request, message),
+        cookie,
+        _signed(request, value),
         max_age=_SECONDS,
         path="/",
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=request.app.state.settings.secure_cookies,
     )
     return response
 
 
-def said(request: Request) -> str | None:
-    """The message left for this page, in the reader's language; None if none (or forged)."""
-    raw = request.cookies.get(COOKIE)
+def _left(request: Request, cookie: str) -> str | None:
+    """The value `_leave` set in `cookie`; None if none (or forged)."""
+    raw = request.cookies.get(cookie)
     if not raw or "." not in raw:
         return None
     text, mac = raw.rsplit(".", 1)
@@ -60,10 +59,20 @@ def said(request: Request) -> str | None:
     if not hmac.compare_digest(mac, expected):
         return None
     try:
-        message = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
     except ValueError:
         return None
-    return gettext(request.state.get("lang", "nb"), message)
+
+
+def say(request: Request, response: Response, message: str) -> Response:
+    """Leave `message` (an N_() msgid) for the next page this browser loads."""
+    return _leave(request, response, COOKIE, message)
+
+
+def said(request: Request) -> str | None:
+    """The message left for this page, in the reader's language; None if none (or forged)."""
+    message = _left(request, COOKIE)
+    return gettext(request.state.get("lang", "nb"), message) if message else None
 
 
 def cleared(request: Request) -> list[Cookie]:
@@ -82,30 +91,13 @@ async def keep_invitation(request: Request, response: Response, email: str, link
     nonce = secrets.token_urlsafe(16)
     value = json.dumps({"email": email, "link": link})
     await request.app.state.redis.set(_INVITED_KEY + nonce, value, ex=_SECONDS)
-    response.set_cookie(
-        INVITED,
-        _signed(request, nonce),
-        max_age=_SECONDS,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.secure_cookies,
-    )
-    return response
+    return _leave(request, response, INVITED, nonce)
 
 
 async def invitation_made(request: Request) -> dict[str, str]:
     """`invited` and `link` for the page, if an invitation was just made here; taken once."""
-    raw = request.cookies.get(INVITED)
-    if not raw or "." not in raw:
-        return {}
-    text, mac = raw.rsplit(".", 1)
-    expected = hmac.new(_key(request), text.encode(), hashlib.sha256).hexdigest()[:32]
-    if not hmac.compare_digest(mac, expected):
-        return {}
-    try:
-        nonce = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-    except ValueError:
+    nonce = _left(request, INVITED)
+    if not nonce:
         return {}
     kept = await request.app.state.redis.getdel(_INVITED_KEY + nonce)
     if not kept:

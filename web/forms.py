@@ -8,10 +8,11 @@ an English 400; this decoder keeps every value a text and leaves judging it to `
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from functools import cache
-from typing import Any, ClassVar, NamedTuple, Self
+from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
 from litestar import Request, post
 from litestar.datastructures import UploadFile
@@ -21,6 +22,7 @@ from litestar.params import Body
 from services import inputs
 from services.errors import N_, DomainError, InvalidInput, Refusals
 
+T = TypeVar("T")
 URL_ENCODED = Body(media_type=RequestEncodingType.URL_ENCODED)
 MULTI_PART = Body(media_type=RequestEncodingType.MULTI_PART)
 
@@ -48,6 +50,34 @@ class Reading:
             self.refusals.setdefault(refusal.field or field, refusal)
             return None
 
+    def optional(self, parse, value: str, field: str, *args: Any, **kwargs: Any) -> Any:
+        """A field one may leave empty: None then, else read as any other."""
+        return self(parse, value, field, *args, **kwargs) if value else None
+
+    def period(
+        self, start: str, end: str, fields: tuple[str, str] = ("period_start", "period_end")
+    ) -> tuple[date | None, date | None]:
+        """Two days one may leave empty, the end not before the start (refused beside the end)."""
+        first = self.optional(inputs.day, start, fields[0])
+        last = self.optional(inputs.day, end, fields[1])
+        if first and last and last < first:
+            message = N_("The period ends after it starts.")
+            self.refuse(InvalidInput("period_invalid", message, field=fields[1]))
+        return first, last
+
+    async def uploads(
+        self, files: list[UploadFile], field: str, *, keep_empty: bool = False
+    ) -> list[Upload]:
+        """The files a form sent, each name checked (a refusal beside `field`); an empty file
+        is no file unless `keep_empty` (the use-case then judges it)."""
+        names = [self(file_name, file, field) for file in files]
+        found = []
+        for file, name in zip(files, names, strict=True):
+            content = await file.read()
+            if content or keep_empty:
+                found.append(Upload(name, file.content_type or "application/octet-stream", content))
+        return found
+
     def refuse(self, refusal: InvalidInput) -> None:
         for each in refusal.refusals.values() if isinstance(refusal, Refusals) else [refusal]:
             self.refusals.setdefault(each.field or "_form", each)
@@ -64,6 +94,8 @@ class Form:
     """
 
     PREFIXED: ClassVar[tuple[str, ...]] = ()
+    # How a text field is read (name -> parse(value, field)) by `parsed()`; the rest stay texts.
+    PARSE: ClassVar[dict[str, Callable[[str, str], Any]]] = {}
     # The field a made-up name's refusal is shown beside ({"answer:": "answers"}).
     PREFIX_FIELDS: ClassVar[dict[str, str]] = {}
     LIMITS: ClassVar[dict[str, int]] = {}
@@ -124,11 +156,26 @@ class Form:
         if reading.refusals:
             raise FormInvalid(reading.refusals)
 
+    def parsed(self) -> dict[str, Any]:
+        """Every text field by its name: read as PARSE says (every refusal at once), or as typed."""
+        with self.reading() as read:
+            found = {
+                name: read(self.PARSE[name], value, name) if name in self.PARSE else value
+                for name, value in self.texts().items()
+                if name in _fields(type(self))
+            }
+        return found
+
     def checked(self) -> Self:
         """The form itself once its texts are storable; for forms whose use-case judges the rest."""
         with self.reading():
             pass
         return self
+
+
+def optional(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str, str], Any]:
+    """A parse for a field that may be left blank (None then)."""
+    return lambda value, field: parse(value, field, *args, **kwargs) if value else None
 
 
 def _text(value: Any) -> str:
@@ -168,6 +215,24 @@ async def upload_of(file: UploadFile | None, *, field: str) -> Upload:
     if file is None:
         raise InvalidInput("document_missing", N_("Choose a file."), field=field)
     return Upload(file_name(file, field), file.content_type or "", await file.read())
+
+
+async def uploads_of(
+    files: list[UploadFile],
+    names: list[str | None],
+    make: Callable[[str, str, bytes], T] = Upload,
+    *,
+    skip_empty: bool = False,
+) -> list[T]:
+    """The files of a multi-file field, each under the name its form read for it (file_name),
+    made into what the use-case takes (`make(name, media_type, content)`); `skip_empty` leaves
+    out a file input sent without a file."""
+    found = []
+    for upload, name in zip(files, names, strict=True):
+        content = await upload.read()
+        if content or not skip_empty:
+            found.append(make(name, upload.content_type or "application/octet-stream", content))
+    return found
 
 
 FILE_NAME_LIMIT = 255

@@ -34,7 +34,7 @@ from services.errors import N_
 from services.i18n import LANGUAGES, gettext
 
 # Bumped when the drawing changes, so every stored chart is drawn again at the next recompute.
-DRAWING = "4"
+DRAWING = "5"
 WIDTH, HEIGHT = 480, 300
 FONT = 17  # samspel.css `.dashboard-chart text` has the same size: keep them together
 

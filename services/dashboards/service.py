@@ -18,6 +18,7 @@ it twice, concurrently, or again after a crash, leaves the same figures.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -170,19 +171,45 @@ async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
 
 
 def _redrawn(
-    figures: Sequence[Figure], drawn_before: dict[str, str]
+    figures: Sequence[Figure],
+    drawn_before: dict[str, str],
+    drawn_elsewhere: dict[str, dict[str, Drawn]] | None = None,
 ) -> tuple[list[tuple[int, Chart, str, dict[str, Drawn]]], list[str]]:
     """The charts whose figures moved since they were drawn, drawn again in every language
-    (position, chart, digest, language -> drawing), and the names of every chart there is."""
+    (position, chart, digest, language -> drawing), and the names of every chart there is.
+
+    A chart's digest is all its drawing depends on, so a drawing of the same digest found
+    elsewhere (`drawn_elsewhere`: digest -> language -> drawing) is taken as it is."""
     every = charts()
     redrawn = []
     for position, chart in enumerate(every):
         digest = chart.digest(figures)
         if drawn_before.get(chart.name) == digest:
             continue
-        drawings = {lang: drawn for (lang, _), drawn in draw_all([chart], figures).items()}
+        drawings = (drawn_elsewhere or {}).get(digest)
+        if drawings is None:
+            drawings = {lang: drawn for (lang, _), drawn in draw_all([chart], figures).items()}
         redrawn.append((position, chart, digest, drawings))
     return redrawn, [c.name for c in every]
+
+
+def _missing(figures: Sequence[Figure], drawn_before: dict[str, str]) -> list[str]:
+    """The digests of the charts of these figures that are not drawn yet."""
+    wanted = (chart.digest(figures) for chart in charts())
+    return [d for d in wanted if d not in drawn_before.values()]
+
+
+async def _drawn_by_digest(digests: Sequence[str]) -> dict[str, dict[str, Drawn]]:
+    """The open transaction's municipality's charts of these digests: digest -> language ->
+    drawing (those it drew with nothing to show are none)."""
+    found: dict[str, dict[str, Drawn]] = defaultdict(dict)
+    for r in await connection().fetch(
+        "select digest, lang, title, svg from municipality_chart"
+        " where tenant_id = app_tenant_id() and digest = any($1::text[])",
+        list(digests),
+    ):
+        found[r["digest"]][r["lang"]] = Drawn(r["title"], r["svg"])
+    return found
 
 
 def _chart_columns(redrawn) -> list[list]:
@@ -227,8 +254,14 @@ async def _draw_municipality_charts() -> None:
     )
 
 
-async def _draw_region_charts(rows: Sequence[RegionFigureRow], members: Sequence[int]) -> None:
-    """The region's charts (its sums) and each member's, from the rows just stored."""
+async def _draw_region_charts(
+    rows: Sequence[RegionFigureRow], members: Sequence[int], region_id: int
+) -> None:
+    """The region's charts (its sums) and each member's, from the rows just stored.
+
+    A member's chart of figures the council sees whole is the very chart the member's own
+    dashboard holds (the same digest): it is read from there, in the member's scope, rather
+    than drawn a second time."""
     db = connection()
     by_municipality: dict[int, list[Figure]] = defaultdict(list)
     for row in rows:
@@ -239,9 +272,21 @@ async def _draw_region_charts(rows: Sequence[RegionFigureRow], members: Sequence
         " where region_id = app_region_id()"
     ):
         before[r["municipality_id"]][r["chart"]] = r["digest"]
+    elsewhere: dict[str, dict[str, Drawn]] = {}
+    rescoped = False
+    for municipality_id in members:
+        missing = _missing(by_municipality.get(municipality_id, []), before[municipality_id])
+        if missing:
+            await rescope(Scope(tenant_id=municipality_id))
+            rescoped = True
+            elsewhere.update(await _drawn_by_digest(missing))
+    if rescoped:
+        await rescope(Scope(region_id=region_id))
     names = [c.name for c in charts()]
     for municipality_id in (rules.WHOLE_REGION, *members):
-        redrawn, _ = _redrawn(by_municipality.get(municipality_id, []), before[municipality_id])
+        redrawn, _ = _redrawn(
+            by_municipality.get(municipality_id, []), before[municipality_id], elsewhere
+        )
         if not redrawn:
             continue
         await db.execute(
@@ -302,7 +347,7 @@ async def recompute_region(region_id: int) -> None:
         await rescope(Scope(region_id=region_id))
         rows = region_figures(by_municipality, slices())
         await _store_region(rows, at)
-        await _draw_region_charts(rows, [m.id for m in members])
+        await _draw_region_charts(rows, [m.id for m in members], region_id)
 
 
 async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
@@ -350,16 +395,29 @@ async def refresh_municipalities_and_regions(
         await recompute_region(region_id)
 
 
-async def refresh_everything() -> tuple[int, int]:
-    """Every municipality's every slice, then every region; returns how many of each."""
+async def refresh_everything(at_once: int = 2) -> tuple[int, int]:
+    """Every municipality's every slice, then every region; returns how many of each.
+
+    `at_once` recomputes run side by side, each its own transaction on its own connection (as
+    concurrent workers' would), so one's queries run in PostgreSQL while another draws its
+    charts in Python; every region starts after the last municipality it reads is done."""
     async with tenant_tx(Scope()):
         municipalities = [r["id"] for r in await connection().fetch("select id from municipality")]
         regions = [r["id"] for r in await connection().fetch("select id from region")]
-    for municipality_id in municipalities:
-        await recompute_municipality(municipality_id)
-    for region_id in regions:
-        await recompute_region(region_id)
+    await _each(municipalities, recompute_municipality, at_once)
+    await _each(regions, recompute_region, at_once)
     return len(municipalities), len(regions)
+
+
+async def _each(ids: Sequence[int], job, at_once: int) -> None:
+    """job(id) for every id, at most `at_once` of them running at a time."""
+    todo = iter(ids)
+
+    async def one_after_another() -> None:
+        for id_ in todo:
+            await job(id_)
+
+    await asyncio.gather(*(one_after_another() for _ in range(max(1, at_once))))
 
 
 # --- reads, inside the caller's transaction -----------------------------------------------------

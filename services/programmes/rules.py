@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 
-from services.errors import N_, Conflict, InvalidInput, Term
+from services.errors import N_, InvalidInput, TransitionRefused
 
 HUNDRED = Decimal(100)
 
@@ -21,12 +21,9 @@ class ProgrammeStage(StrEnum):
 
 # One step forward at a time, never back: a programme that needs another round of
 # avklaring is a new programme. Avslutning may be the end; vidareføring always is.
+_STAGES = list(ProgrammeStage)
 STAGE_TRANSITIONS: Mapping[ProgrammeStage, frozenset[ProgrammeStage]] = {
-    ProgrammeStage.AVKLARING: frozenset({ProgrammeStage.STRATEGI_OG_FORANKRING}),
-    ProgrammeStage.STRATEGI_OG_FORANKRING: frozenset({ProgrammeStage.GJENNOMFORING}),
-    ProgrammeStage.GJENNOMFORING: frozenset({ProgrammeStage.AVSLUTNING}),
-    ProgrammeStage.AVSLUTNING: frozenset({ProgrammeStage.VIDEREFOERING}),
-    ProgrammeStage.VIDEREFOERING: frozenset(),
+    stage: frozenset(_STAGES[i + 1 : i + 2]) for i, stage in enumerate(_STAGES)
 }
 
 
@@ -67,29 +64,27 @@ PLAN_STATE_NAMES = {
 }
 
 
-class InvalidStageTransition(Conflict):
+class InvalidStageTransition(TransitionRefused):
     def __init__(self, current: ProgrammeStage, target: ProgrammeStage) -> None:
         super().__init__(
             "programme_stage_transition_refused",
             N_("A programme cannot go from %(current)s to %(target)s."),
+            current,
+            target,
+            STAGE_NAMES,
             field="stage",
-            values={"current": Term(STAGE_NAMES[current]), "target": Term(STAGE_NAMES[target])},
         )
-        self.current, self.target = current, target
 
 
-class InvalidActionPlanTransition(Conflict):
+class InvalidActionPlanTransition(TransitionRefused):
     def __init__(self, current: ActionPlanState, target: ActionPlanState) -> None:
         super().__init__(
             "action_plan_transition_refused",
             N_("An action plan cannot go from %(current)s to %(target)s."),
-            field="state",
-            values={
-                "current": Term(PLAN_STATE_NAMES[current]),
-                "target": Term(PLAN_STATE_NAMES[target]),
-            },
+            current,
+            target,
+            PLAN_STATE_NAMES,
         )
-        self.current, self.target = current, target
 
 
 class ShareNotPositive(InvalidInput):

@@ -17,6 +17,7 @@ from services.dashboards.service import TODAY
 from services.errors import N_
 from services.i18n import gettext
 from services.projects.rules import PHASE_NAMES, PHASE_ORDER, is_overdue, split_by_cost_shares
+from services.projects.service._common import MINE
 from tenants.context import connection, fetch_structs
 
 
@@ -118,11 +119,6 @@ def parts_of(me: int, rows: Sequence[MoneyRow], by_project: CostShares) -> list[
     return [MoneyPart(key, year, amount) for (key, year), amount in sums.items()]
 
 
-# The projects the transaction's municipality leads or takes part in (not those its region's
-# council sees: a municipality's figures are its own money).
-_MINE = "(p.tenant_id = app_tenant_id() or project_participant_is_me(p.tenant_id, p.id))"
-
-
 async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
     """The municipality's part of what the projects have committed (budgets approved by a go,
     in the year of the go) and spent (status reports, in the year their period ends)."""
@@ -131,22 +127,22 @@ async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
     committed = await db.fetch(
         "select p.tenant_id as lead_id, p.id as project_id, p.strategy_area_id,"
         " extract(year from d.decided_on)::int as year, sum(s.approved_budget) as amount"
-        " from sub_project s join project p on p.tenant_id = s.tenant_id and p.id = s.project_id"
+        " from project p join sub_project s on s.tenant_id = p.tenant_id and s.project_id = p.id"
         " join decision_point d on d.tenant_id = s.tenant_id and d.id = s.go_decision_id"
-        f" where s.state <> 'planned' and {_MINE} group by 1, 2, 3, 4"
+        f" where s.state <> 'planned' and {MINE} group by 1, 2, 3, 4"
     )
     spent = await db.fetch(
         "select p.tenant_id as lead_id, p.id as project_id, p.strategy_area_id,"
         " extract(year from r.period_end)::int as year, sum(r.spent) as amount"
-        " from status_report r join project p on p.tenant_id = r.tenant_id and p.id = r.project_id"
-        f" where {_MINE} group by 1, 2, 3, 4"
+        " from project p join status_report r on r.tenant_id = p.tenant_id and r.project_id = p.id"
+        f" where {MINE} group by 1, 2, 3, 4"
     )
     shares: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
     for r in await db.fetch(
         "select pp.tenant_id, pp.project_id, pp.municipality_id, pp.cost_share"
         " from project_participant pp join project p"
         " on p.tenant_id = pp.tenant_id and p.id = pp.project_id"
-        f" where {_MINE}"
+        f" where {MINE}"
     ):
         shares[(r["tenant_id"], r["project_id"])][r["municipality_id"]] = r["cost_share"]
     return (
@@ -159,6 +155,8 @@ def project_chart(figures: Sequence[Figure], lang: str) -> Drawn | None:
     """Running projects per sub-project, in the PLP's order; bars across, for the names' length."""
     counts = {f.subject: f.value for f in figures if f.metric == "projects"}
     phases = [phase.value for phase in PHASE_ORDER]
+    if not any(counts.get(p) for p in phases):
+        return None  # no running project: empty bars on a 0-1 axis would say nothing
     return bars(
         gettext(lang, N_("Running projects per sub-project")),
         [gettext(lang, PHASE_NAMES[p]) for p in phases],

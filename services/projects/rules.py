@@ -11,7 +11,7 @@ from enum import StrEnum
 
 import msgspec
 
-from services.errors import N_, Conflict, InvalidInput, Term
+from services.errors import N_, Conflict, InvalidInput, Term, TransitionRefused
 
 HUNDRED = Decimal(100)
 
@@ -134,18 +134,15 @@ class InvalidBudget(InvalidInput):
         )
 
 
-class InvalidSubProjectTransition(Conflict):
+class InvalidSubProjectTransition(TransitionRefused):
     def __init__(self, current: SubProjectState, target: SubProjectState) -> None:
         super().__init__(
             "subproject_transition_refused",
             N_("A sub-project cannot go from %(current)s to %(target)s."),
-            field="state",
-            values={
-                "current": Term(SUB_PROJECT_STATE_NAMES[current]),
-                "target": Term(SUB_PROJECT_STATE_NAMES[target]),
-            },
+            current,
+            target,
+            SUB_PROJECT_STATE_NAMES,
         )
-        self.current, self.target = current, target
 
 
 class ClosingReportRequired(Conflict):

@@ -1,5 +1,5 @@
 """In Chromium: a municipal user makes three mistakes in a tender draft, sees all three at once in
-the error summary (which takes focus and links to each field), fixes them, saves, publishes,
+the error summary (which takes focus, links to each field and names it), fixes them, saves, publishes,
 reads the confirmation, and reloads the page without sending anything again.
 
 Grong's demo admin (Arne Lyngstad) writes the draft. Selectors are ids, classes and form
@@ -63,6 +63,9 @@ def test_three_mistakes_are_shown_at_once_fixed_and_published_once(page, product
         beside = page.locator(f"#error-{field}")
         expect(beside).to_be_visible()
         expect(summary).to_contain_text(beside.inner_text())  # the same words in both places
+        # and each line says which field: the two date fields' errors read alike otherwise
+        label = page.locator(f"label[for='field-{field}']").inner_text().strip()
+        expect(summary.locator(f"a[href='#field-{field}']")).to_contain_text(f"{label}: ")
     expect(page.locator("#field-description")).to_have_value("Rettleiing i skjemaføring.")
     summary.locator("a[href='#field-title']").click()
     expect(page.locator("#field-title")).to_be_focused()

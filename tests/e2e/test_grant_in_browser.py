@@ -61,6 +61,15 @@ def apply_above_the_limit(page, base: str, title: str) -> str:
     page.locator("#field-project").fill("Vi byggjer naust og kjøper kajakkar og utstyr.")
     page.locator("#field-cost_description-0").fill("Naust og utstyr")
     page.locator("#field-cost_amount-0").fill("1 300 000")
+    # Enter in a field saves the draft as its save button does: the typed line kept, and the
+    # same number of blank lines after it (the add-a-line button would have made one more).
+    blank = page.locator("[id^='field-cost_description-'][value='']")
+    blank_lines = blank.count()
+    page.locator("#field-cost_amount-0").press("Enter")
+    expect(page.locator("#draft")).to_contain_text(nb("The draft is saved."))
+    expect(page.locator("#field-cost_description-0")).to_have_value("Naust og utstyr")
+    expect(blank).to_have_count(blank_lines)
+    expect(page.locator("#field-cost_amount-0")).to_have_value("1 300 000")
     page.locator("#field-fin_source-0").select_option("this_fund")
     page.locator("#field-fin_amount-0").fill("600 000")
     page.locator("#field-fin_source-1").select_option("own")

@@ -164,3 +164,14 @@ def test_a_table_cell_writes_its_iso_day_as_the_pages_day():
     assert cell("Fjellsykkel 2026-plan", "nb") == "Fjellsykkel 2026-plan"
     assert cell("2026-13-40", "nb") == "2026-13-40"
     assert cell(None, "nb") == ""
+
+
+def test_a_saved_amount_is_shown_again_for_editing_as_a_person_types_it():
+    assert formats.amount_to_edit(Decimal("1300000.00")) == "1 300 000"
+    assert formats.amount_to_edit(Decimal("1300000.50")) == "1 300 000,50"
+    assert formats.amount_to_edit(None) == ""
+
+
+@given(AMOUNTS)
+def test_an_amount_shown_for_editing_reads_back_as_the_same_amount(value):
+    assert inputs.amount(formats.amount_to_edit(value), "amount") == value.quantize(Decimal("0.01"))

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from services import inputs
 from services.errors import InvalidInput
+from services.projects.rules import DecisionOutcome
 from tenants.rules import organisasjonsnummer_check_digit
 
 AMOUNTS = st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2, allow_nan=False)
@@ -218,3 +219,10 @@ def test_a_known_account_number():
     assert inputs.account_number("1234.56.78903") == "12345678903"
     with pytest.raises(InvalidInput):
         inputs.account_number("1234.56.78904")
+
+
+def test_a_choice_outside_its_list_is_refused_beside_its_field():
+    assert inputs.choice(DecisionOutcome, "go", "outcome", "Choose.") is DecisionOutcome.GO
+    with pytest.raises(InvalidInput) as refused:
+        inputs.choice(DecisionOutcome, "maybe", "outcome", "Choose an outcome.")
+    assert (refused.value.code, refused.value.field) == ("outcome_invalid", "outcome")

@@ -38,6 +38,16 @@ def test_an_address_word_it_does_not_know_ends_the_trail():
     )
 
 
+def test_a_business_tender_page_leads_back_to_the_tenders_list_that_exists():
+    mette = SimpleNamespace(
+        memberships=[SimpleNamespace(organisasjonsnummer="931782258", place="Fossli")]
+    )
+    found = trail("/o/931782258/tenders/4", "nn", mette)
+    assert found[1] == ("/tenders", gettext("nn", "Tenders"))
+    assert trail("/o/931782258/bids/2", "nn", mette)[1][0] == "/o/931782258/bids"
+    assert trail("/k/5045/tenders/3", "nn", GRONG)[1][0] == "/k/5045/tenders"
+
+
 def test_pages_outside_an_audience_start_at_samspel():
     assert trail("/me", "en") == [("/", "Samspel"), ("/me", "Your roles")]
     assert trail("/", "en") == [("/", "Samspel")]

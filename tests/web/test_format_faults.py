@@ -1,4 +1,4 @@
-"""The page checker of test_formats_of_every_page.py really looks: a page broken on purpose, rendered by the
+"""The page checker of test_page_formats.py really looks: a page broken on purpose, rendered by the
 app's own MiniJinja set-up, is reported for each fault, and the same page written through the
 format filters is not."""
 

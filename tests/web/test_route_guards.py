@@ -152,11 +152,7 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
         "assessment_id": w.extra["assessment_a"],
         "membership_id": w.people["org_a_member" if in_org else "a_viewer"].memberships["seat"],
         "phase": "forstudie",
-        "table": "municipalities"
-        if path.startswith("/r/")
-        else "payments"
-        if "/grants/export/" in path
-        else "money",
+        "table": "municipalities" if path.startswith("/r/") else "money",
     }
 
 
@@ -331,7 +327,6 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("POST", "/r/{region_slug:str}/council-invitations"): ("region", COUNCIL_ADMINS),
     # A tilsegn's money (issue 12, items 5-9)
     ("GET", K + "/grants/payments"): ("municipality", GRANT_READERS),
-    ("GET", K + "/grants/export/{table:str}"): ("municipality", GRANT_READERS),
     ("GET", K + "/grants/statistics"): ("municipality", GRANT_READERS),
     ("GET", K + "/grants/payments/{payment_id:int}/attachments/{attachment_id:int}"): (
         "municipality",

@@ -27,6 +27,7 @@ from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, region_member
 from web.dashboards import views
 from web.dashboards.export import FORMATS, export
+from web.downloads import download
 from web.i18n import gettext
 from web.templating import render, wants_fragment
 
@@ -67,11 +68,7 @@ def _page(
 
 def _export(table: views.DashTable, fmt: str, name: str) -> Response:
     content, media_type = export(table, fmt)
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}-{table.key}.{fmt}"'},
-    )
+    return download(content, f"{name}-{table.key}.{fmt}", media_type)
 
 
 def _pick(tables: list[views.DashTable], key: str, fmt: str) -> views.DashTable:

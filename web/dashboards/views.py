@@ -48,28 +48,47 @@ def _of(figures: Sequence[Figure], slice_: str) -> list[Figure]:
     return [f for f in figures if f.slice == slice_]
 
 
-def money_table(figures: Sequence[Figure], lang: str) -> DashTable:
-    """Budget, committed and spent per strategy area and year."""
-    t = DashTable(
-        "money",
-        gettext(lang, N_("Budget, committed and spent per strategy area and year (NOK)")),
-        [
-            gettext(lang, s)
-            for s in (N_("Strategy area"), N_("Year"), N_("Budget"), N_("Committed"), N_("Spent"))
-        ],
-        numeric_from=2,
-    )
-    cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
-    labels: dict[str, str] = {}
-    for f in _of(figures, "programmes"):
-        if f.metric in ("budget", "committed", "spent"):
-            cells[(f.subject, f.year)][f.metric] = f.value
-            # An area's figures carry its bokmål name as subject and its nynorsk name as label.
-            labels[f.subject] = (f.label or f.subject) if lang == "nn" else f.subject
-    for (subject, year), values in sorted(cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
-        name = labels[subject] if subject else gettext(lang, N_("No strategy area"))
-        t.add([name, year, *(values.get(m, Decimal(0)) for m in ("budget", "committed", "spent"))])
-    return t
+@dataclass(frozen=True)
+class PerAreaAndYear:
+    """A table of `metrics` ({metric: its heading}, in NOK) per strategy area and year, from one
+    slice of the figures; figures of no area last, named `no_area`."""
+
+    key: str
+    title: str
+    slice_: str
+    metrics: dict[str, str]
+    no_area: str
+
+    def table(self, figures: Sequence[Figure], lang: str) -> DashTable:
+        headings = (N_("Strategy area"), N_("Year"), *self.metrics.values())
+        t = DashTable(
+            self.key,
+            gettext(lang, self.title),
+            [gettext(lang, s) for s in headings],
+            numeric_from=2,
+        )
+        cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
+        labels: dict[str, str] = {}
+        for f in _of(figures, self.slice_):
+            if f.metric in self.metrics:
+                cells[(f.subject, f.year)][f.metric] = f.value
+                # An area's figures carry its bokmål name as subject and its nynorsk name as label.
+                labels[f.subject] = (f.label or f.subject) if lang == "nn" else f.subject
+        for (subject, year), values in sorted(
+            cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])
+        ):
+            name = labels[subject] if subject else gettext(lang, self.no_area)
+            t.add([name, year, *(values.get(m, Decimal(0)) for m in self.metrics)])
+        return t
+
+
+money_table = PerAreaAndYear(
+    "money",
+    N_("Budget, committed and spent per strategy area and year (NOK)"),
+    "programmes",
+    {"budget": N_("Budget"), "committed": N_("Committed"), "spent": N_("Spent")},
+    N_("No strategy area"),
+).table
 
 
 def kpi_table(figures: Sequence[Figure], lang: str) -> DashTable:
@@ -163,26 +182,17 @@ def bid_table(figures: Sequence[Figure], lang: str) -> DashTable:
     return t
 
 
-def grant_table(figures: Sequence[Figure], lang: str) -> DashTable:
-    """Grants applied for, granted and paid (NOK), per strategy area and year."""
-    t = DashTable(
-        "grants",
-        gettext(lang, N_("Grants applied for, granted and paid per strategy area and year (NOK)")),
-        [gettext(lang, s) for s in (N_("Strategy area"), N_("Year"), N_("Applied for"),
-                                    N_("Granted"), N_("Paid"))],
-        numeric_from=2,
-    )
-    cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
-    labels: dict[str, str] = {}
-    for f in _of(figures, "grants"):
-        if f.metric in ("grants_applied", "grants_granted", "grants_paid"):
-            cells[(f.subject, f.year)][f.metric] = f.value
-            labels[f.subject] = (f.label if lang == "nn" else f.subject) or f.subject
-    for (subject, year), values in sorted(cells.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
-        name = labels[subject] if subject else gettext(lang, N_("The municipality's own business fund"))
-        t.add([name, year, *(values.get(f"grants_{m}", Decimal(0))
-                             for m in ("applied", "granted", "paid"))])
-    return t
+grant_table = PerAreaAndYear(
+    "grants",
+    N_("Grants applied for, granted and paid per strategy area and year (NOK)"),
+    "grants",
+    {
+        "grants_applied": N_("Applied for"),
+        "grants_granted": N_("Granted"),
+        "grants_paid": N_("Paid"),
+    },
+    N_("The municipality's own business fund"),
+).table
 
 
 def municipality_tables(figures: Sequence[Figure], lang: str, link: str | None) -> list[DashTable]:

@@ -7,26 +7,30 @@ from datetime import timedelta
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.errors import N_
+from services.formats import amount_to_edit
 from services.grants import service as grants
 from services.grants.roles import APPLICANTS
 from services.grants.rules import APPEAL_DAYS, MAX_ATTACHMENT_BYTES, may_appeal
 from services.grants.schemas import ApplicationView
 from tenants.context import connection, tenant_tx
-from web.actions import act, again_with
-from web.auth.guards import organisation_member, person_of, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED
+from web.actions import act, again_form, again_with
+from web.auth.guards import person_of, principal_of
+from web.downloads import download
+from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
-from web.grants.pages import page
-from web.projects.export import attachment as disposition
+from web.grants.pages import APPLICANT, ORGANISATION, page
+from web.grants.tables import download_asked, own_table
 
 HOME = "/o/{organisasjonsnummer:str}/grants"
 ONE = HOME + "/applications/{application_id:int}"
 BLANK_ROWS = 2  # empty rows below each plan's lines, for new ones
+PLANS = ("costs", "financing")
+DRAFT = "grants/applicant/_draft.html"
 # Several files at once, each up to the rules' limit: the body may carry a few of them.
 MAX_UPLOAD = 4 * MAX_ATTACHMENT_BYTES + 1024 * 1024
 
@@ -35,10 +39,13 @@ def _base(request: Request) -> str:
     return f"/o/{principal_of(request).active.organisasjonsnummer}/grants"
 
 
-async def _home(request: Request, *, status: int = 200, **context) -> Template:
+async def _home(request: Request, *, status: int = 200, **context) -> Template | Response:
+    """The open calls and the organisation's applications (those as CSV or XLSX when asked)."""
     async with tenant_tx():
         calls = await grants.public_calls(open_only=True)
         mine = await grants.own_applications()
+    if file := download_asked(request, own_table, mine):
+        return file
     return page(
         request,
         "grants/applicant/home.html",
@@ -50,17 +57,13 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template:
     )
 
 
-@get(HOME, guards=[organisation_member()], name="applicant_grants")
-async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
+@get(HOME, guards=ORGANISATION, name="applicant_grants")
+async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template | Response:
     return await _home(request)
 
 
-@post(
-    HOME + "/calls/{call_id:int}/applications",
-    guards=[organisation_member(*APPLICANTS)],
-    name="start_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
+@form_post(
+    HOME + "/calls/{call_id:int}/applications", name="start_grant_application", guards=APPLICANT
 )
 async def start(
     request: Request,
@@ -74,9 +77,7 @@ async def start(
             call_id, title=data.checked().title, person_id=person_of(request)
         ),
         done=lambda new_id: f"{_base(request)}/applications/{new_id}",
-        again=again_with(
-            partial(_home, request), "start_errors", start_call=call_id, start_form=data.texts()
-        ),
+        again=again_form(partial(_home, request), data, "start", start_call=call_id),
     )
 
 
@@ -89,26 +90,33 @@ def form_of(application: ApplicationView) -> dict[str, str]:
         "effects": application.effects,
     }
     for n, line in enumerate(application.costs):
-        form |= {f"cost_description-{n}": line.description, f"cost_amount-{n}": str(line.amount)}
+        form |= {f"cost_description-{n}": line.description, f"cost_amount-{n}": amount_to_edit(line.amount)}
     for n, line in enumerate(application.financing):
         form |= {
             f"fin_source-{n}": line.source,
             f"fin_description-{n}": line.description,
-            f"fin_amount-{n}": str(line.amount),
+            f"fin_amount-{n}": amount_to_edit(line.amount),
         }
     return form
 
 
-def rows(form: dict[str, str], prefix: str) -> list[str]:
-    """The row numbers the form holds under `prefix`, then BLANK_ROWS more."""
+def rows(form: dict[str, str], prefix: str, more: bool = False) -> list[str]:
+    """The row numbers the form holds under `prefix`, then BLANK_ROWS more (and one for `more`)."""
     found = sorted({int(k.rsplit("-", 1)[1]) for k in form if k.startswith(prefix)})
     start = (found[-1] + 1) if found else 0
-    return [str(n) for n in found + list(range(start, start + BLANK_ROWS))]
+    return [str(n) for n in found + list(range(start, start + BLANK_ROWS + more))]
+
+
+def _more(asked: str | None) -> str:
+    """The plan a writer asked one more line in: "costs", "financing", or none."""
+    return asked if asked in PLANS else ""
 
 
 async def _application(
-    request: Request, application_id: int, *, status: int = 200, form=None, **context
+    request: Request, application_id: int, *, status: int = 200, form=None, more="", **context
 ) -> Template:
+    """The application's page, or for an htmx swap its draft's form (`more`: the plan shown
+    with one more blank line)."""
     async with tenant_tx():
         application = await grants.own_application(application_id)
         files = await grants.attachments_of(application_id)
@@ -119,12 +127,13 @@ async def _application(
     return page(
         request,
         "grants/applicant/application.html",
+        DRAFT,
         status=status,
         base=_base(request),
         application=application,
         form=shown,
-        cost_rows=rows(shown, "cost_description-"),
-        financing_rows=rows(shown, "fin_source-"),
+        cost_rows=rows(shown, "cost_description-", more == "costs"),
+        financing_rows=rows(shown, "fin_source-", more == "financing"),
         may_write=principal_of(request).active.role in APPLICANTS,
         files=files,
         files_base=f"{_base(request)}/applications/{application_id}/attachments",
@@ -138,44 +147,35 @@ async def _application(
     )
 
 
-@get(ONE, guards=[organisation_member()], name="grant_application")
+@get(ONE, guards=ORGANISATION, name="grant_application")
 async def application(
     request: Request, organisasjonsnummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
-    return await _application(request, application_id)
+    return await _application(request, application_id, more=_more(request.query_params.get("more")))
 
 
-@post(
-    ONE,
-    guards=[organisation_member(*APPLICANTS)],
-    name="save_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE, name="save_grant_application", guards=APPLICANT)
 async def save(
     request: Request,
     organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[ApplicationForm, URL_ENCODED],
 ) -> Response:
+    more = _more(data.more)
     return await act(
         request,
         lambda: grants.save_application(
             application_id, **data.values(), person_id=person_of(request)
         ),
-        done=f"{_base(request)}/applications/{application_id}",
+        done=f"{_base(request)}/applications/{application_id}"
+        + (f"?more={more}#plan-{more}" if more else ""),
         said=N_("The draft is saved."),
-        again=again_with(partial(_application, request, application_id), form=data.texts()),
+        swap=partial(_application, request, application_id, more=more),
+        again=again_form(partial(_application, request, application_id, more=more), data),
     )
 
 
-@post(
-    ONE + "/submit",
-    guards=[organisation_member(*APPLICANTS)],
-    name="submit_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/submit", name="submit_grant_application", guards=APPLICANT)
 async def submit(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -191,17 +191,15 @@ async def submit(
         request,
         work,
         done=f"{_base(request)}/applications/{application_id}",
-        again=again_with(partial(_application, request, application_id), form=data.texts()),
+        again=again_form(partial(_application, request, application_id), data),
     )
 
 
-@post(
+@form_post(
     ONE + "/attachments",
-    guards=[organisation_member(*APPLICANTS)],
     name="add_grant_attachments",
-    status_code=200,
+    guards=APPLICANT,
     request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
 )
 async def add_attachments(
     request: Request,
@@ -222,11 +220,10 @@ async def add_attachments(
     )
 
 
-@post(
+@form_post(
     ONE + "/attachments/{attachment_id:int}/remove",
-    guards=[organisation_member(*APPLICANTS)],
     name="remove_grant_attachment",
-    status_code=200,
+    guards=APPLICANT,
 )
 async def remove_attachment(
     request: Request,
@@ -245,7 +242,7 @@ async def remove_attachment(
 
 @get(
     ONE + "/attachments/{attachment_id:int}",
-    guards=[organisation_member()],
+    guards=ORGANISATION,
     name="own_grant_attachment",
 )
 async def attachment(
@@ -256,14 +253,10 @@ async def attachment(
 ) -> Response:
     async with tenant_tx():
         found = await grants.attachment(application_id, attachment_id, own=True)
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={"Content-Disposition": disposition(found.name)},
-    )
+    return download(found.content, found.name, found.media_type)
 
 
-@get(ONE + "/letters/{letter_id:int}", guards=[organisation_member()], name="own_grant_letter")
+@get(ONE + "/letters/{letter_id:int}", guards=ORGANISATION, name="own_grant_letter")
 async def letter(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -273,18 +266,10 @@ async def letter(
     async with tenant_tx():
         await grants.own_application(application_id)  # the organisation's own, or 404
         name, pdf = await grants.letter(application_id, letter_id)
-    return Response(
-        pdf, media_type="application/pdf", headers={"Content-Disposition": disposition(name)}
-    )
+    return download(pdf, name, "application/pdf")
 
 
-@post(
-    ONE + "/appeal",
-    guards=[organisation_member(*APPLICANTS)],
-    name="appeal_grant_decision",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/appeal", name="appeal_grant_decision", guards=APPLICANT)
 async def appeal(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -297,11 +282,7 @@ async def appeal(
             application_id, reason=data.checked().appeal_reason, person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}#appeal",
-        again=again_with(
-            partial(_application, request, application_id),
-            "appeal_errors",
-            appeal_form=data.texts(),
-        ),
+        again=again_form(partial(_application, request, application_id), data, "appeal"),
     )
 
 

@@ -7,31 +7,29 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from services.errors import N_
 from services.grants import service as grants
-from services.grants.roles import ASSESSORS, READERS
+from services.grants.roles import ASSESSORS
 from tenants.context import tenant_tx
-from web.actions import act, again_with
-from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED
+from web.actions import act, again_form
+from web.auth.guards import person_of, principal_of
+from web.downloads import download
+from web.forms import URL_ENCODED, form_post
 from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
 from web.grants.municipality import CASE, HOME, _base, _case
-from web.grants.pages import page
-from web.projects.export import attachment as disposition
+from web.grants.pages import ASSESSOR, READER, page
+from web.grants.tables import download_asked, ranking_table
 
 RANKING = HOME + "/calls/{call_id:int}/ranking"
+RANKED = "grants/municipality/_ranking.html"
+HABILITET = "grants/municipality/_habilitet.html"
 
 
-@post(
-    CASE + "/recommendation",
-    guards=[municipality_member(*ASSESSORS)],
-    name="recommend_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(CASE + "/recommendation", name="recommend_grant_application", guards=ASSESSOR)
 async def recommend(
     request: Request,
     kommunenummer: FromPath[str],
@@ -47,21 +45,11 @@ async def recommend(
             actor_person_id=person_of(request),
         ),
         done=f"{_base(request)}/applications/{application_id}#recommendation",
-        again=again_with(
-            partial(_case, request, application_id),
-            "recommend_errors",
-            recommend_form=data.texts(),
-        ),
+        again=again_form(partial(_case, request, application_id), data, "recommend"),
     )
 
 
-@post(
-    CASE + "/habilitet",
-    guards=[municipality_member(*ASSESSORS)],
-    name="declare_grant_habilitet",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(CASE + "/habilitet", name="declare_grant_habilitet", guards=ASSESSOR)
 async def declare(
     request: Request,
     kommunenummer: FromPath[str],
@@ -74,17 +62,17 @@ async def declare(
             application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}#habilitet",
-        again=again_with(
-            partial(_case, request, application_id),
-            "habilitet_errors",
-            habilitet_form=data.texts(),
+        said=N_("The declaration is recorded."),
+        swap=partial(_case, request, application_id, fragment=HABILITET),
+        again=again_form(
+            partial(_case, request, application_id, fragment=HABILITET), data, "habilitet"
         ),
     )
 
 
 @get(
     CASE + "/letters/{letter_id:int}",
-    guards=[municipality_member(*READERS)],
+    guards=READER,
     name="grant_case_letter",
 )
 async def case_letter(
@@ -96,14 +84,12 @@ async def case_letter(
     async with tenant_tx():
         await grants.case(application_id)  # the municipality's own case, or 404
         name, pdf = await grants.letter(application_id, letter_id)
-    return Response(
-        pdf, media_type="application/pdf", headers={"Content-Disposition": disposition(name)}
-    )
+    return download(pdf, name, "application/pdf")
 
 
 @get(
     CASE + "/attachments/{attachment_id:int}",
-    guards=[municipality_member(*READERS)],
+    guards=READER,
     name="grant_case_attachment",
 )
 async def case_attachment(
@@ -114,17 +100,18 @@ async def case_attachment(
 ) -> Response:
     async with tenant_tx():
         found = await grants.attachment(application_id, attachment_id, own=False)
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={"Content-Disposition": disposition(found.name)},
-    )
+    return download(found.content, found.name, found.media_type)
 
 
-async def _ranking(request: Request, call_id: int, *, status: int = 200, **context) -> Template:
+async def _ranking(
+    request: Request, call_id: int, *, status: int = 200, **context
+) -> Template | Response:
+    """The call's ranking (as CSV or XLSX when asked)."""
     async with tenant_tx():
         ranked = await grants.call_ranking(call_id)
         call = next(c for c in await grants.list_calls() if c.id == call_id)
+    if file := download_asked(request, ranking_table, ranked):
+        return file
     form = context.pop("form", None) or {
         **{f"rank-{a.id}": str(a.rank or "") for a in ranked},
         **{f"comment-{a.id}": a.rank_comment for a in ranked},
@@ -132,6 +119,7 @@ async def _ranking(request: Request, call_id: int, *, status: int = 200, **conte
     return page(
         request,
         "grants/municipality/ranking.html",
+        RANKED,
         status=status,
         base=_base(request),
         call=call,
@@ -142,18 +130,14 @@ async def _ranking(request: Request, call_id: int, *, status: int = 200, **conte
     )
 
 
-@get(RANKING, guards=[municipality_member(*READERS)], name="grant_call_ranking")
-async def ranking(request: Request, kommunenummer: FromPath[str], call_id: FromPath[int]) -> Template:
+@get(RANKING, guards=READER, name="grant_call_ranking")
+async def ranking(
+    request: Request, kommunenummer: FromPath[str], call_id: FromPath[int]
+) -> Template | Response:
     return await _ranking(request, call_id)
 
 
-@post(
-    RANKING,
-    guards=[municipality_member(*ASSESSORS)],
-    name="rank_grant_applications",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(RANKING, name="rank_grant_applications", guards=ASSESSOR)
 async def rank(
     request: Request,
     kommunenummer: FromPath[str],
@@ -165,8 +149,10 @@ async def rank(
         lambda: grants.rank_applications(
             call_id, ranks=data.ranks(), actor_person_id=person_of(request)
         ),
-        done=lambda _: _ranking(request, call_id, saved=True),
-        again=again_with(partial(_ranking, request, call_id), form=data.texts()),
+        done=f"{_base(request)}/calls/{call_id}/ranking",
+        said=N_("The ranking is saved."),
+        swap=partial(_ranking, request, call_id),
+        again=again_form(partial(_ranking, request, call_id), data),
     )
 
 

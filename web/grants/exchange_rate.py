@@ -6,14 +6,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.response import Response, Template
 
 from services.grants import service as grants
 from tenants.context import tenant_tx
-from web.actions import act, again_with
+from web.actions import act, again_form
 from web.auth.guards import operator, person_of
-from web.forms import FORMS, URL_ENCODED
+from web.forms import URL_ENCODED, form_post
 from web.grants.money_forms import ExchangeRateForm
 from web.grants.pages import page
 
@@ -38,13 +38,13 @@ async def exchange_rate(request: Request) -> Template:
     return await _page(request)
 
 
-@post(PATH, guards=[operator], name="set_exchange_rate", status_code=200, type_decoders=FORMS)
+@form_post(PATH, name="set_exchange_rate", guards=[operator])
 async def set_rate(request: Request, data: Annotated[ExchangeRateForm, URL_ENCODED]) -> Response:
     return await act(
         request,
         lambda: grants.set_exchange_rate(**data.values(), actor_person_id=person_of(request)),
         done=f"{PATH}?saved=1",
-        again=again_with(partial(_page, request), form=data.texts()),
+        again=again_form(partial(_page, request), data),
     )
 
 

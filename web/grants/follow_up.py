@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -16,12 +16,12 @@ from services.grants import service as grants
 from services.grants.roles import APPLICANTS
 from services.grants.service.reports import REPORTED_KPIS
 from tenants.context import tenant_tx
-from web.actions import act, again_with
-from web.auth.guards import organisation_member, person_of, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED
+from web.actions import act, again_form
+from web.auth.guards import person_of, principal_of
+from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.money_forms import PaymentRequestForm, ReportForm
 from web.grants.money_pages import MONEY_NAMES
-from web.grants.pages import page
+from web.grants.pages import APPLICANT, ORGANISATION, page
 
 ONE = "/o/{organisasjonsnummer:str}/grants/applications/{application_id:int}/payments"
 MAX_UPLOAD = 60 * 1024 * 1024  # ten attachments of at most 20 MB each, more than enough
@@ -50,21 +50,14 @@ async def _page(request: Request, application_id: int, *, status: int = 200, **c
     )
 
 
-@get(ONE, guards=[organisation_member()], name="grant_tilsegn")
+@get(ONE, guards=ORGANISATION, name="grant_tilsegn")
 async def tilsegn(
     request: Request, organisasjonsnummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
     return await _page(request, application_id)
 
 
-@post(
-    ONE,
-    guards=[organisation_member(*APPLICANTS)],
-    name="request_grant_payment",
-    status_code=200,
-    request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
-)
+@form_post(ONE, name="request_grant_payment", guards=APPLICANT, request_max_body_size=MAX_UPLOAD)
 async def request_payment(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -73,9 +66,7 @@ async def request_payment(
 ) -> Response:
     async def work() -> int:
         values = await data.values()
-        return await grants.request_payment(
-            application_id, **values, person_id=person_of(request)
-        )
+        return await grants.request_payment(application_id, **values, person_id=person_of(request))
 
     return await act(
         request,
@@ -84,21 +75,11 @@ async def request_payment(
         said=N_(
             "The payment request is sent. It is locked now; the municipality will approve and pay it."
         ),
-        again=again_with(
-            partial(_page, request, application_id),
-            "payment_errors",
-            payment_form=data.texts(),
-        ),
+        again=again_form(partial(_page, request, application_id), data, "payment"),
     )
 
 
-@post(
-    ONE.replace("/payments", "/reports"),
-    guards=[organisation_member(*APPLICANTS)],
-    name="send_grant_report",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE.replace("/payments", "/reports"), name="send_grant_report", guards=APPLICANT)
 async def send_report(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -110,9 +91,7 @@ async def send_report(
         lambda: grants.send_report(application_id, **data.values(), person_id=person_of(request)),
         done=f"{_base(request, application_id)}/payments",
         said=N_("The report is sent."),
-        again=again_with(
-            partial(_page, request, application_id), "report_errors", report_form=data.texts()
-        ),
+        again=again_form(partial(_page, request, application_id), data, "report"),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from functools import partial
 
 from litestar.datastructures import UploadFile
 
@@ -10,7 +10,11 @@ from services import inputs
 from services.errors import N_, InvalidInput, required_text
 from services.grants.schemas import CostLineInput, FinancingLineInput
 from services.grants.service import AttachmentInput
-from web.forms import Form, file_name
+from web.forms import Form, file_name, optional, uploads_of
+
+
+def _whole(value: str, field: str, *, message: str) -> int:
+    return inputs.whole(value, field, message)
 
 
 class FundForm(Form):
@@ -18,6 +22,12 @@ class FundForm(Form):
     # One checkbox per optional part the fund asks for: asks:effects, asks:attachments.
     PREFIXED = ("asks:",)
     PREFIX_FIELDS = {"asks:": "asks_for"}
+    PARSE = {
+        "strategy_area_id": optional(inputs.whole),
+        "max_share": inputs.number,
+        "max_amount": partial(inputs.amount, above_zero=True),
+        "decision_limit": inputs.amount,
+    }
 
     name: str = ""
     strategy_area_id: str = ""
@@ -26,27 +36,17 @@ class FundForm(Form):
     decision_limit: str = ""
 
     def values(self) -> dict:
-        with self.reading() as read:
-            share = read(inputs.number, self.max_share, "max_share")
-            amount = read(inputs.amount, self.max_amount, "max_amount", above_zero=True)
-            limit = read(inputs.amount, self.decision_limit, "decision_limit")
-            area = (
-                read(inputs.whole, self.strategy_area_id, "strategy_area_id")
-                if self.strategy_area_id
-                else None
-            )
-        return {
-            "name": self.name,
-            "asks_for": [part for part, on in self.prefixed["asks:"].items() if on],
-            "strategy_area_id": area,
-            "max_share": share,
-            "max_amount": amount,
-            "decision_limit": limit,
-        }
+        asks_for = [part for part, on in self.prefixed["asks:"].items() if on]
+        return {**self.parsed(), "asks_for": asks_for}
 
 
 class CallForm(Form):
     LIMITS = {"title": 300}
+    PARSE = {
+        "fund_id": partial(_whole, message=N_("Choose a fund.")),
+        "opens_on": inputs.day,
+        "closes_on": inputs.day,
+    }
 
     fund_id: str = ""
     title: str = ""
@@ -54,18 +54,7 @@ class CallForm(Form):
     opens_on: str = ""
     closes_on: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            fund = read(inputs.whole, self.fund_id, "fund_id", N_("Choose a fund."))
-            opens = read(inputs.day, self.opens_on, "opens_on")
-            closes = read(inputs.day, self.closes_on, "closes_on")
-        return {
-            "fund_id": fund,
-            "title": self.title,
-            "description": self.description,
-            "opens_on": opens,
-            "closes_on": closes,
-        }
+    values = Form.parsed
 
 
 class StartForm(Form):
@@ -89,6 +78,7 @@ class ApplicationForm(Form):
     summary: str = ""
     project: str = ""
     effects: str = ""
+    more: str = ""  # the plan ("costs" or "financing") the writer wants one more line in
 
     def _rows(self, prefixes: tuple[str, ...]) -> list[str]:
         found = {key for p in prefixes for key in self.prefixed[p]}
@@ -127,35 +117,24 @@ def yes_no(value: str, field: str) -> bool:
     return value == "yes"
 
 
-def optional_day(value: str, field: str) -> date | None:
-    return inputs.day(value, field) if value else None
-
-
 class AssessmentForm(Form):
+    PARSE = {"conflicted": yes_no}
+
     comment: str = ""
     conflicted: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            conflicted = read(yes_no, self.conflicted, "conflicted")
-        return {"comment": self.comment, "conflicted": conflicted}
+    values = Form.parsed
 
 
 class DecisionForm(Form):
+    PARSE = {"reporting_deadline": optional(inputs.day)}
+
     outcome: str = ""
     reason: str = ""
     conditions: str = ""
     reporting_deadline: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            deadline = read(optional_day, self.reporting_deadline, "reporting_deadline")
-        return {
-            "outcome": self.outcome,
-            "reason": self.reason,
-            "conditions": self.conditions,
-            "reporting_deadline": deadline,
-        }
+    values = Form.parsed
 
 
 class RecommendationForm(Form):
@@ -164,15 +143,13 @@ class RecommendationForm(Form):
 
 
 class MemberHabilitetForm(Form):
+    PARSE = {"board_member_id": inputs.whole, "conflicted": yes_no}
+
     board_member_id: str = ""
     conflicted: str = ""
     note: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            member = read(inputs.whole, self.board_member_id, "board_member_id")
-            conflicted = read(yes_no, self.conflicted, "conflicted")
-        return {"board_member_id": member, "conflicted": conflicted, "note": self.note}
+    values = Form.parsed
 
 
 class RankingForm(Form):
@@ -195,19 +172,17 @@ class RankingForm(Form):
 
 class MeetingForm(Form):
     LIMITS = {"place": 300}
+    PARSE = {
+        "programme_id": partial(_whole, message=N_("Choose a programme.")),
+        "held_on": inputs.day,
+        "place": partial(required_text, limit=300),
+    }
 
     programme_id: str = ""
     held_on: str = ""
     place: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            programme = read(
-                inputs.whole, self.programme_id, "programme_id", N_("Choose a programme.")
-            )
-            held_on = read(inputs.day, self.held_on, "held_on")
-            place = read(required_text, self.place, "place", 300)
-        return {"programme_id": programme, "held_on": held_on, "place": place}
+    values = Form.parsed
 
 
 class AttendanceForm(Form):
@@ -230,15 +205,11 @@ class BoardDecisionForm(Form):
     conditions: str = ""
     reporting_deadline: str = ""
 
+    PARSE = {"reporting_deadline": optional(inputs.day)}
+
     def values(self) -> dict:
-        with self.reading() as read:
-            deadline = read(optional_day, self.reporting_deadline, "reporting_deadline")
-        return {
-            "votes": {int(k): v for k, v in self.prefixed["vote-"].items() if k.isdigit()},
-            "reason": self.reason,
-            "conditions": self.conditions,
-            "reporting_deadline": deadline,
-        }
+        votes = {int(k): v for k, v in self.prefixed["vote-"].items() if k.isdigit()}
+        return {**self.parsed(), "votes": votes}
 
 
 class AttachmentsForm(Form):
@@ -247,13 +218,7 @@ class AttachmentsForm(Form):
     async def files(self) -> list[AttachmentInput]:
         with self.reading() as read:
             names = [read(file_name, upload, "attachments") for upload in self.attachments]
-        found = []
-        for upload, name in zip(self.attachments, names, strict=True):
-            content = await upload.read()
-            found.append(
-                AttachmentInput(name, upload.content_type or "application/octet-stream", content)
-            )
-        return found
+        return await uploads_of(self.attachments, names, AttachmentInput)
 
 
 class AppealForm(Form):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from litestar.datastructures import UploadFile
 
 from services import inputs
 from services.grants.money_schemas import DocumentInput
 from services.grants.service.reports import REPORTED_KPIS
-from web.forms import Form, file_name
+from web.forms import Form, file_name, uploads_of
 
 _EFFECT = "effect-"
 
@@ -47,12 +48,7 @@ class PaymentRequestForm(Form):
             costs = read(inputs.amount, self.costs_incurred, "costs_incurred")
             account = read(inputs.account_number, self.account_number, "account_number")
             names = [read(file_name, upload, "documents") for upload in self.documents]
-        documents = []
-        for upload, name in zip(self.documents, names, strict=True):
-            content = await upload.read()
-            if content:
-                media_type = upload.content_type or "application/octet-stream"
-                documents.append(DocumentInput(name, media_type, content))
+        documents = await uploads_of(self.documents, names, DocumentInput, skip_empty=True)
         return {
             "kind": self.kind,
             "amount": amount,
@@ -83,19 +79,17 @@ class PaymentDecisionForm(Form):
 
 
 class ClawbackForm(Form):
+    PARSE = {"amount": partial(inputs.amount, above_zero=True)}
+
     amount: str = ""
     reason: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            amount = read(inputs.amount, self.amount, "amount", above_zero=True)
-        return {"amount": amount, "reason": self.reason}
+    values = Form.parsed
 
 
 class ExchangeRateForm(Form):
+    PARSE = {"nok_per_eur": inputs.number}
+
     nok_per_eur: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            rate = read(inputs.number, self.nok_per_eur, "nok_per_eur")
-        return {"nok_per_eur": rate}
+    values = Form.parsed

@@ -6,38 +6,47 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.grants import service as grants
-from services.grants.roles import ASSESSORS, MANAGERS, READERS
+from services.grants.roles import ASSESSORS, MANAGERS
 from tenants.context import tenant_tx
-from web.actions import act, again_with
-from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED
+from web.actions import act, again_form
+from web.auth.guards import person_of, principal_of
+from web.forms import URL_ENCODED, form_post
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
-from web.grants.pages import STATES, page
+from web.grants.pages import ASSESSOR, MANAGER, READER, STATES, page
+from web.grants.tables import download_asked, queue_table
 
 HOME = "/k/{kommunenummer:str}/grants"
 CASE = HOME + "/applications/{application_id:int}"
 
 
+def _nr(request: Request) -> str:
+    return principal_of(request).active.kommunenummer
+
+
 def _base(request: Request) -> str:
-    return f"/k/{principal_of(request).active.kommunenummer}/grants"
+    return f"/k/{_nr(request)}/grants"
 
 
 def _role(request: Request) -> str:
     return principal_of(request).active.role
 
 
-async def _home(request: Request, *, status: int = 200, **context) -> Template:
+async def _home(request: Request, *, status: int = 200, **context) -> Template | Response:
+    """The municipality's grants: funds, calls and the queue of cases by state (the queue as
+    CSV or XLSX when asked)."""
     async with tenant_tx():
         funds = await grants.list_funds()
         calls = await grants.list_calls()
         queue = await grants.case_queue()
         areas = await grants.strategy_area_choices()
     by_state = [(s, [a for a in queue if a.state == s]) for s in STATES if s != "draft"]
+    if file := download_asked(request, queue_table, [a for _, cases in by_state for a in cases]):
+        return file
     lang = request.state.get("lang", "nb")
     return page(
         request,
@@ -57,18 +66,12 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template:
     )
 
 
-@get(HOME, guards=[municipality_member(*READERS)], name="municipality_grants")
-async def home(request: Request, kommunenummer: FromPath[str]) -> Template:
+@get(HOME, guards=READER, name="municipality_grants")
+async def home(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
     return await _home(request)
 
 
-@post(
-    HOME + "/funds",
-    guards=[municipality_member(*MANAGERS)],
-    name="create_grant_fund",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(HOME + "/funds", name="create_grant_fund", guards=MANAGER)
 async def create_fund(
     request: Request, kommunenummer: FromPath[str], data: Annotated[FundForm, URL_ENCODED]
 ) -> Response:
@@ -76,17 +79,11 @@ async def create_fund(
         request,
         lambda: grants.create_fund(**data.values(), actor_person_id=person_of(request)),
         done=f"{_base(request)}#funds",
-        again=again_with(partial(_home, request), "fund_errors", fund_form=data.texts()),
+        again=again_form(partial(_home, request), data, "fund"),
     )
 
 
-@post(
-    HOME + "/calls",
-    guards=[municipality_member(*MANAGERS)],
-    name="open_grant_call",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(HOME + "/calls", name="open_grant_call", guards=MANAGER)
 async def open_call(
     request: Request, kommunenummer: FromPath[str], data: Annotated[CallForm, URL_ENCODED]
 ) -> Response:
@@ -100,11 +97,14 @@ async def open_call(
         request,
         work,
         done=f"{_base(request)}#calls",
-        again=again_with(partial(_home, request), "call_errors", call_form=data.texts()),
+        again=again_form(partial(_home, request), data, "call"),
     )
 
 
-async def _case(request: Request, application_id: int, *, status: int = 200, **context):
+async def _case(
+    request: Request, application_id: int, *, status: int = 200, fragment=None, **context
+):
+    """The case's page, or (for an htmx swap) its `fragment`."""
     async with tenant_tx():
         found = await grants.case(application_id)
         declarations = await grants.declarations(application_id)
@@ -117,6 +117,7 @@ async def _case(request: Request, application_id: int, *, status: int = 200, **c
     return page(
         request,
         "grants/municipality/case.html",
+        fragment,
         status=status,
         base=_base(request),
         case=found,
@@ -137,20 +138,14 @@ async def _case(request: Request, application_id: int, *, status: int = 200, **c
     )
 
 
-@get(CASE, guards=[municipality_member(*READERS)], name="grant_case")
+@get(CASE, guards=READER, name="grant_case")
 async def case(
     request: Request, kommunenummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
     return await _case(request, application_id)
 
 
-@post(
-    CASE + "/assessment",
-    guards=[municipality_member(*ASSESSORS)],
-    name="assess_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(CASE + "/assessment", name="assess_grant_application", guards=ASSESSOR)
 async def assess(
     request: Request,
     kommunenummer: FromPath[str],
@@ -163,19 +158,11 @@ async def assess(
             application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}",
-        again=again_with(
-            partial(_case, request, application_id), "assess_errors", assess_form=data.texts()
-        ),
+        again=again_form(partial(_case, request, application_id), data, "assess"),
     )
 
 
-@post(
-    CASE + "/decision",
-    guards=[municipality_member(*ASSESSORS)],
-    name="decide_grant_application",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(CASE + "/decision", name="decide_grant_application", guards=ASSESSOR)
 async def decide(
     request: Request,
     kommunenummer: FromPath[str],
@@ -188,9 +175,7 @@ async def decide(
             application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}",
-        again=again_with(
-            partial(_case, request, application_id), "decide_errors", decide_form=data.texts()
-        ),
+        again=again_form(partial(_case, request, application_id), data, "decide"),
     )
 
 

@@ -9,9 +9,18 @@ from litestar.response import Template
 
 from services import formats
 from services.errors import N_
+from services.grants.roles import APPLICANTS, ASSESSORS, MANAGERS, READERS
 from services.grants.rules import FINANCING_SOURCES, SUMMARY_LIMIT
+from web.auth.guards import municipality_member, organisation_member
 from web.i18n import gettext
 from web.templating import render
+
+# Who may use a grant route: the guards, named once.
+APPLICANT = [organisation_member(*APPLICANTS)]
+ORGANISATION = [organisation_member()]
+ASSESSOR = [municipality_member(*ASSESSORS)]
+READER = [municipality_member(*READERS)]
+MANAGER = [municipality_member(*MANAGERS)]
 
 STATES = {
     "draft": N_("Draft"),

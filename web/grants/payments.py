@@ -8,27 +8,27 @@ from functools import partial
 from typing import Annotated
 
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.errors import N_, DomainError
 from services.grants import service as grants
-from services.grants.roles import ASSESSORS, READERS
+from services.grants.roles import ASSESSORS
 from tenants.context import tenant_tx
-from web.actions import act, again_with, go_to
-from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED
+from web.actions import act, again_form
+from web.auth.guards import person_of, principal_of
+from web.downloads import download
+from web.forms import URL_ENCODED, form_post
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
-from web.grants.pages import page
-from web.grants.tables import download, payments_table, queue_table, wanted_format
-from web.projects.export import attachment
+from web.grants.pages import ASSESSOR, READER, page
+from web.grants.tables import download_asked, payments_table
 
 HOME = "/k/{kommunenummer:str}/grants"
 PAYMENTS = HOME + "/payments"
 CASE = HOME + "/applications/{application_id:int}"
 REPORT = HOME + "/reports/{report_id:int}"
+ONE_PAYMENT = "grants/municipality/_payment.html"
 
 
 def _base(request: Request) -> str:
@@ -43,14 +43,20 @@ def _may_pay(request: Request) -> bool:
     return principal_of(request).active.role in ASSESSORS
 
 
-async def _queue(request: Request, *, status: int = 200, **context) -> Template:
+async def _queue(request: Request, *, status: int = 200, **context) -> Template | Response:
+    """The payment queue, filtered by state (as CSV or XLSX when asked)."""
     state = request.query_params.get("state")
     state = state if state in PAYMENT_STATES else None
     async with tenant_tx():
         payments = await grants.payment_queue(state)
+    if file := download_asked(request, payments_table, payments):
+        return file
+    if "decide_payment" in context:  # the one request a decision's htmx swap draws again
+        context["p"] = next(p for p in payments if p.id == context["decide_payment"])
     return page(
         request,
         "grants/municipality/payments.html",
+        ONE_PAYMENT,
         status=status,
         base=_base(request),
         payments=payments,
@@ -61,36 +67,12 @@ async def _queue(request: Request, *, status: int = 200, **context) -> Template:
     )
 
 
-@get(PAYMENTS, guards=[municipality_member(*READERS)], name="grant_payment_queue")
-async def queue(request: Request, kommunenummer: FromPath[str]) -> Template:
+@get(PAYMENTS, guards=READER, name="grant_payment_queue")
+async def queue(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
     return await _queue(request)
 
 
-@get(
-    HOME + "/export/{table:str}", guards=[municipality_member(*READERS)], name="grant_list_export"
-)
-async def export_list(
-    request: Request, kommunenummer: FromPath[str], table: FromPath[str]
-) -> Response:
-    """The municipality's queue of applications, or its payments, as CSV or XLSX."""
-    fmt = wanted_format(request.query_params.get("format", "csv"))
-    if fmt is None or table not in ("applications", "payments"):
-        raise NotFoundException()
-    async with tenant_tx():
-        if table == "applications":
-            chosen = queue_table(await grants.case_queue(), _lang(request))
-        else:
-            chosen = payments_table(await grants.payment_queue(), _lang(request))
-    return download(chosen, fmt, f"tilskot-{kommunenummer}")
-
-
-@post(
-    PAYMENTS + "/{payment_id:int}/decision",
-    guards=[municipality_member(*ASSESSORS)],
-    name="decide_grant_payment",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(PAYMENTS + "/{payment_id:int}/decision", name="decide_grant_payment", guards=ASSESSOR)
 async def decide(
     request: Request,
     kommunenummer: FromPath[str],
@@ -107,18 +89,15 @@ async def decide(
             actor_person_id=person_of(request),
         ),
         done=f"{_base(request)}/payments#payment-{payment_id}",
-        again=again_with(
-            partial(_queue, request),
-            "decide_errors",
-            decide_payment=payment_id,
-            decide_form=data.texts(),
-        ),
+        said=N_("The payment request is decided."),
+        swap=partial(_queue, request, decide_payment=payment_id),
+        again=again_form(partial(_queue, request), data, "decide", decide_payment=payment_id),
     )
 
 
 @get(
     PAYMENTS + "/{payment_id:int}/attachments/{attachment_id:int}",
-    guards=[municipality_member(*READERS)],
+    guards=READER,
     name="grant_payment_attachment",
 )
 async def payment_attachment(
@@ -129,11 +108,7 @@ async def payment_attachment(
 ) -> Response:
     async with tenant_tx():
         name, media_type, content = await grants.payment_attachment(payment_id, attachment_id)
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": attachment(name), "X-Content-Type-Options": "nosniff"},
-    )
+    return download(content, name, media_type)
 
 
 async def _money(request: Request, application_id: int, *, status: int = 200, **context):
@@ -161,20 +136,14 @@ async def _money(request: Request, application_id: int, *, status: int = 200, **
     )
 
 
-@get(CASE + "/money", guards=[municipality_member(*READERS)], name="grant_case_money")
+@get(CASE + "/money", guards=READER, name="grant_case_money")
 async def money(
     request: Request, kommunenummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
     return await _money(request, application_id)
 
 
-@post(
-    CASE + "/clawbacks",
-    guards=[municipality_member(*ASSESSORS)],
-    name="record_grant_clawback",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(CASE + "/clawbacks", name="record_grant_clawback", guards=ASSESSOR)
 async def clawback(
     request: Request,
     kommunenummer: FromPath[str],
@@ -187,20 +156,11 @@ async def clawback(
             application_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"{_base(request)}/applications/{application_id}/money#payments",
-        again=again_with(
-            partial(_money, request, application_id),
-            "clawback_errors",
-            clawback_form=data.texts(),
-        ),
+        again=again_form(partial(_money, request, application_id), data, "clawback"),
     )
 
 
-@post(
-    REPORT + "/approval",
-    guards=[municipality_member(*ASSESSORS)],
-    name="approve_grant_report",
-    status_code=200,
-)
+@post(REPORT + "/approval", guards=ASSESSOR, name="approve_grant_report", status_code=200)
 async def approve_report(
     request: Request, kommunenummer: FromPath[str], report_id: FromPath[int]
 ) -> Response:
@@ -208,23 +168,22 @@ async def approve_report(
     the case's money (?back=money) or to the payment queue."""
     base = _base(request)
 
-    def done(application_id: int) -> Response:
+    def done(application_id: int) -> str:
         if request.query_params.get("back") == "money":
-            target = f"{base}/applications/{application_id}/money#reports"
-        else:
-            target = f"{base}/payments#report-{report_id}"
-        return go_to(request, target, N_("The report is approved: its effects count now."))
+            return f"{base}/applications/{application_id}/money#reports"
+        return f"{base}/payments#report-{report_id}"
 
     return await act(
         request,
         lambda: grants.approve_report(report_id, actor_person_id=person_of(request)),
         done=done,
+        said=N_("The report is approved: its effects count now."),
         again=partial(_refused_approval, request),
     )
 
 
-async def _refused_approval(request: Request, status: int, errors: dict[str, str]) -> Template:
+async def _refused_approval(request: Request, status: int, errors: dict[str, str]):
     return await _queue(request, status=status, approve_errors=errors)
 
 
-ROUTES = [queue, export_list, decide, payment_attachment, money, clawback, approve_report]
+ROUTES = [queue, decide, payment_attachment, money, clawback, approve_report]

@@ -10,11 +10,10 @@ from litestar.response import Response, Template
 from services import inputs
 from services.errors import InvalidInput
 from services.grants import service as grants
-from services.grants.roles import READERS
 from tenants.context import connection, tenant_tx
-from web.auth.guards import municipality_member, principal_of, region_member
-from web.grants.pages import page
-from web.grants.tables import download, statistics_table, wanted_format
+from web.auth.guards import principal_of, region_member
+from web.grants.pages import READER, page
+from web.grants.tables import download_asked, statistics_table
 
 
 def _lang(request: Request) -> str:
@@ -34,16 +33,20 @@ async def _year(request: Request) -> int:
     return year
 
 
-def _answer(request: Request, table, name: str, template: str, **context) -> Response | Template:
-    fmt = wanted_format(request.query_params.get("format"))
-    if fmt:
-        return download(table, fmt, name)
-    return page(request, template, table=table, **context)
+def _answer(request: Request, rows, year: int, name: str, **context) -> Response | Template:
+    return download_asked(request, statistics_table, rows, year, name=name) or page(
+        request,
+        "grants/statistics.html",
+        table=statistics_table(rows, _lang(request), year),
+        year=year,
+        rows=rows,
+        **context,
+    )
 
 
 @get(
     "/k/{kommunenummer:str}/grants/statistics",
-    guards=[municipality_member(*READERS)],
+    guards=READER,
     name="grant_statistics",
 )
 async def municipality_statistics(
@@ -55,15 +58,13 @@ async def municipality_statistics(
         years = await grants.statistics_years()
     return _answer(
         request,
-        statistics_table(rows, _lang(request), year),
+        rows,
+        year,
         f"naeringsfond-{kommunenummer}-{year}",
-        "grants/statistics.html",
-        year=year,
         years=sorted({*years, year}, reverse=True),
         place=principal_of(request).active.municipality_name,
         home=f"/k/{kommunenummer}",
         base=f"/k/{kommunenummer}/grants/statistics",
-        rows=rows,
     )
 
 
@@ -74,15 +75,13 @@ async def region_statistics(request: Request, region_slug: FromPath[str]) -> Res
         rows = await grants.region_statistics(year)
     return _answer(
         request,
-        statistics_table(rows, _lang(request), year),
+        rows,
+        year,
         f"naeringsfond-{region_slug}-{year}",
-        "grants/statistics.html",
-        year=year,
         years=list(range(year, year - 6, -1)),
         place=principal_of(request).active.region_name,
         home=f"/r/{region_slug}",
         base=f"/r/{region_slug}/grants/statistics",
-        rows=rows,
     )
 
 

@@ -17,10 +17,10 @@ from services.projects import documents
 from services.projects.rules import MAX_DOCUMENT_BYTES
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member
+from web.downloads import download
 from web.forms import MULTI_PART, form_post, upload_of
 from web.programmes.forms import AssessmentForm
 from web.programmes.pages import ONE, FormPage, actor
-from web.projects.export import attachment
 
 ASSESSMENTS = ONE + "/assessments"
 MAX_FILES = 3
@@ -108,14 +108,7 @@ async def assessment_document(
         if document_id not in {d.id for d in files.get(assessment_id, [])}:
             raise NotFound("document_not_found", N_("No such document."))
         found = await documents.document_file(document_id)
-    return Response(
-        found.content,
-        media_type=found.content_type,
-        headers={
-            "Content-Disposition": attachment(found.name),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return download(found.content, found.name, found.content_type)
 
 
 ROUTES = [programme_assessments, record_status_assessment, assessment_document]

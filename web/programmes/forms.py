@@ -84,7 +84,7 @@ class BoardMemberForm(Form):
     def values(self) -> dict:
         with self.reading() as read:
             start = read(inputs.day, self.term_start, "term_start")
-            end = read(inputs.day, self.term_end, "term_end") if self.term_end else None
+            end = read.optional(inputs.day, self.term_end, "term_end")
         return {"name": self.name, "seat": self.seat, "term_start": start, "term_end": end}
 
 

@@ -24,6 +24,7 @@ from services.projects.service import MyPart
 from tenants.context import tenant_tx
 from web.actions import Again, act
 from web.auth.guards import municipality_member, principal_of, region_member
+from web.downloads import download
 from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
 from web.paging import PAGE, cursor, pages
 from web.projects import export
@@ -372,14 +373,7 @@ async def project_document(
         if document_id not in {d.id for d in detail.documents}:
             raise NotFoundException()
         found = await documents.document_file(document_id)
-    return Response(
-        found.content,
-        media_type=found.content_type,
-        headers={
-            "Content-Disposition": export.attachment(found.name),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return download(found.content, found.name, found.content_type)
 
 
 ROUTES = [

@@ -89,7 +89,7 @@ class NewProjectForm(Form):
                     InvalidInput("cost_shares_invalid", shares.problem, field="cost_shares")
                 )
             ids = {
-                name: read(inputs.whole, value, name) if value else None
+                name: read.optional(inputs.whole, value, name)
                 for name, value in (
                     ("programme", self.programme),
                     ("strategy_area", self.strategy_area),
@@ -104,19 +104,7 @@ class NewProjectForm(Form):
                 )
             budget = read(inputs.amount, self.budget, "budget")
             decided_on = read(inputs.day, self.decided_on, "decided_on")
-            period = [
-                read(inputs.day, value, name) if value else None
-                for name, value in (
-                    ("period_start", self.period_start),
-                    ("period_end", self.period_end),
-                )
-            ]
-            if all(period) and period[1] < period[0]:
-                read.refuse(
-                    InvalidInput(
-                        "period_invalid", N_("The period ends after it starts."), field="period_end"
-                    )
-                )
+            period = read.period(self.period_start, self.period_end)
         return NewProject(
             title=self.title,
             phase=self.phase,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from urllib.parse import quote
 
 from litestar.response import Response
 from openpyxl import Workbook
@@ -13,6 +12,10 @@ from openpyxl.styles import Font
 
 from services.errors import N_
 from services.projects.schemas import ProjectSummary
+
+# The grants pages import attachment from here.
+from web.downloads import attachment as attachment
+from web.downloads import download
 from web.i18n import gettext
 from web.projects.pages import PHASES, STATUSES
 
@@ -49,12 +52,6 @@ def _values(row: ProjectSummary, lang: str) -> list:
     ]
 
 
-def attachment(name: str) -> str:
-    """A Content-Disposition that keeps æøå in the name and an ASCII fallback for old clients."""
-    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -70,11 +67,8 @@ def csv_response(rows: list[ProjectSummary], lang: str, stem: str) -> Response:
     writer.writerow([gettext(lang, c) for c in COLUMNS])
     for row in rows:
         writer.writerow([_cell(v) for v in _values(row, lang)])
-    return Response(
-        ("\ufeff" + out.getvalue()).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": attachment(f"{stem}.csv")},
-    )
+    content = ("\ufeff" + out.getvalue()).encode("utf-8")
+    return download(content, f"{stem}.csv", "text/csv; charset=utf-8")
 
 
 def xlsx_response(rows: list[ProjectSummary], lang: str, stem: str) -> Response:
@@ -93,8 +87,4 @@ def xlsx_response(rows: list[ProjectSummary], lang: str, stem: str) -> Response:
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     book.save(out)
-    return Response(
-        out.getvalue(),
-        media_type=XLSX,
-        headers={"Content-Disposition": attachment(f"{stem}.xlsx")},
-    )
+    return download(out.getvalue(), f"{stem}.xlsx", XLSX)

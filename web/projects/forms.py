@@ -79,11 +79,7 @@ class DecisionForm(Form):
                 else:
                     budget = read(inputs.amount, self.approved_budget, "approved_budget")
             decided_on = read(inputs.day, self.decided_on, "decided_on")
-            next_due = (
-                read(inputs.day, self.next_due_date, "next_due_date")
-                if self.next_due_date
-                else None
-            )
+            next_due = read.optional(inputs.day, self.next_due_date, "next_due_date")
         return {
             "outcome": self.outcome,
             "basis": self.basis,

@@ -14,7 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Response
 
 from services import inputs
-from services.errors import N_, InvalidInput, required_text
+from services.errors import InvalidInput, required_text
 from services.projects import service as projects
 from services.projects.rules import HUNDRED
 from web.actions import Again, act
@@ -40,19 +40,7 @@ class PlanForm(Form):
         with self.reading() as read:
             read(required_text, self.mandate, "mandate", 10000)
             budget = read(inputs.amount, self.budget, "budget")
-            start, end = (
-                read(inputs.day, value, name) if value else None
-                for name, value in (
-                    ("period_start", self.period_start),
-                    ("period_end", self.period_end),
-                )
-            )
-            if start and end and end < start:
-                read.refuse(
-                    InvalidInput(
-                        "period_invalid", N_("The period ends after it starts."), field="period_end"
-                    )
-                )
+            start, end = read.period(self.period_start, self.period_end)
         return {
             "phase": self.phase,
             "mandate": self.mandate,

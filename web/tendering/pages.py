@@ -10,6 +10,7 @@ from litestar.response import Template
 
 from services import formats
 from services.errors import N_
+from services.tendering.sealing import SEALING_KEY_PURPOSE
 from web.templating import render
 
 STATES = {
@@ -37,6 +38,11 @@ NOTICES = {
 def when_text(moment: datetime | None, lang: str = "nb", *, seconds: bool = False) -> str:
     """A moment on the Norwegian clock, the one deadlines are set by: "14.12.2026 kl. 12.00"."""
     return formats.when(moment, lang, seconds=seconds)
+
+
+def sealing_key(request: Request) -> bytes:
+    """The key bids are sealed with, derived from the app's secret."""
+    return request.app.state.settings.derived_key(SEALING_KEY_PURPOSE)
 
 
 def page(

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, Response, get
@@ -26,6 +26,7 @@ from services.tendering.schemas import PublicTenderView
 from services.tendering.service import follows
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
 from web.auth.guards import PUBLIC, PUBLIC_CACHED, principal_of
+from web.downloads import download
 from web.forms import errors_of
 from web.paging import PAGE, cursor, pages
 from web.tendering.pages import STATES, page
@@ -98,10 +99,19 @@ def filters_of(request: Request) -> Filters:
     return chosen
 
 
-async def _listed(criteria: dict, *, states: list[str] | None = None) -> list[PublicTenderView]:
+async def _listed(criteria: dict) -> list[PublicTenderView]:
+    async with tenant_tx(NOBODY):
+        return await tendering.published_tenders(**criteria, states=[TenderState.PUBLISHED.value])
+
+
+async def _latest_awards(criteria: dict) -> list[PublicTenderView]:
+    """The latest award notices, a page of them: the country has years of awards behind it."""
     async with tenant_tx(NOBODY):
         return await tendering.published_tenders(
-            **criteria, states=states or [TenderState.PUBLISHED.value]
+            **criteria,
+            states=[s.value for s in PUBLISHED_AWARD_STATES],
+            limit=PAGE,
+            latest_award_first=True,
         )
 
 
@@ -134,12 +144,9 @@ async def listing(request: Request) -> Template:
                 **criteria, states=[TenderState.PUBLISHED.value], after=after, limit=PAGE + 1
             )
             total = await tendering.count_published_tenders(**criteria)
-        # Once the award notice is out, a tender stays listed with its winner (on the first page).
-        awarded = (
-            []
-            if after
-            else await _listed(criteria, states=[s.value for s in PUBLISHED_AWARD_STATES])
-        )
+        # Once the award notice is out, a tender stays listed with its winner (on the first
+        # page, among the latest awards).
+        awarded = [] if after else await _latest_awards(criteria)
     except InvalidInput as error:
         raw = Filters(**{k: request.query_params.get(k, "") for k in Filters.__dataclass_fields__})
         return page(
@@ -163,7 +170,7 @@ async def listing(request: Request) -> Template:
         rows=rows,
         total=total,
         **links,
-        awarded=sorted(awarded, key=lambda t: t.award_notified_at, reverse=True),
+        awarded=awarded,
         chosen=chosen,
         **context,
     )
@@ -335,11 +342,7 @@ async def tender_document(
         content = await tendering.document_content(tender_id, document_id)
     found = listed.get(document_id)
     name = found.name if found else f"document-{document_id}"
-    return Response(
-        content,
-        media_type=found.media_type if found else "application/octet-stream",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"},
-    )
+    return download(content, name, found.media_type if found else "application/octet-stream")
 
 
 ROUTES = [listing, api_tenders, api_tender_ocds, tender_page, tender_document]

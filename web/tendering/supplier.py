@@ -7,9 +7,8 @@ import secrets
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
-from urllib.parse import quote
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -20,13 +19,13 @@ from services.tendering import receipts
 from services.tendering import service as tendering
 from services.tendering.rules import MAX_BID_BYTES
 from services.tendering.schemas import BidDocumentInput, BidReceipt
-from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
-from web.auth.guards import logged_in, organisation_member, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, file_name
+from web.auth.guards import logged_in, organisation_member, person_of, principal_of
+from web.downloads import download
+from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
 from web.i18n import gettext
-from web.tendering.pages import page
+from web.tendering.pages import page, sealing_key
 from web.tendering.public import read_public_tender
 
 ORG = "/o/{organisasjonsnummer:str}"
@@ -37,10 +36,6 @@ MAX_UPLOAD = MAX_BID_BYTES + 1024 * 1024
 
 def _base(request: Request) -> str:
     return f"/o/{principal_of(request).active.organisasjonsnummer}"
-
-
-def sealing_key(request: Request) -> bytes:
-    return request.app.state.settings.derived_key(SEALING_KEY_PURPOSE)
 
 
 @get("/tenders/{tender_id:int}/bid", guards=[logged_in], name="bid_for_tender")
@@ -95,13 +90,7 @@ class QuestionForm(Form):
     question: str = ""
 
 
-@post(
-    TENDER + "/questions",
-    guards=[organisation_member()],
-    name="ask_question",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(TENDER + "/questions", name="ask_question", guards=[organisation_member()])
 async def ask(
     request: Request,
     organisasjonsnummer: FromPath[str],
@@ -114,7 +103,7 @@ async def ask(
     return await act(
         request,
         lambda: tendering.ask_question(
-            tender_id, person_id=principal_of(request).person.id, question=data.checked().question
+            tender_id, person_id=person_of(request), question=data.checked().question
         ),
         done=f"{_base(request)}/tenders/{tender_id}",
         said=N_(
@@ -139,18 +128,12 @@ class BidForm(Form):
         """What submit_bid takes; every field's refusal at once."""
         with self.reading() as read:
             price = read(inputs.amount, self.price, "price", above_zero=True)
-            names = [read(file_name, upload, "documents") for upload in self.documents]
-        documents = []
-        for upload, name in zip(self.documents, names, strict=True):
-            content = await upload.read()
-            if content:
-                media_type = upload.content_type or "application/octet-stream"
-                documents.append(BidDocumentInput(name, media_type, content))
+            uploads = await read.uploads(self.documents, "documents")
         return {
             "idempotency_key": self.idempotency_key,
             "price": price,
             "answers": self.prefixed["answer:"],
-            "documents": documents,
+            "documents": [BidDocumentInput(*upload) for upload in uploads],
         }
 
     def shown(self) -> dict[str, str]:
@@ -158,13 +141,11 @@ class BidForm(Form):
         return {"price": self.price, **self.prefixed["answer:"]}
 
 
-@post(
+@form_post(
     TENDER + "/bids",
-    guards=[organisation_member()],
     name="submit_bid",
-    status_code=200,
+    guards=[organisation_member()],
     request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
 )
 async def submit(
     request: Request,
@@ -178,7 +159,7 @@ async def submit(
         try:
             return await tendering.submit_bid(
                 tender_id,
-                person_id=principal_of(request).person.id,
+                person_id=person_of(request),
                 sealing_key=sealing_key(request),
                 **await data.bid(),
             )
@@ -241,32 +222,28 @@ async def receipt_pdf(
     lang = request.state.get("lang", "nb")
     shown = await _receipt(request, bid_id)
     name = gettext(lang, N_("receipt-bid-%(number)s.pdf"), number=bid_id)
-    return Response(
-        receipts.receipt_pdf(lang, shown),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return download(receipts.receipt_pdf(lang, shown), name, "application/pdf")
 
 
-@post(BID + "/withdraw", guards=[organisation_member()], name="withdraw_bid", status_code=200)
+@form_post(BID + "/withdraw", name="withdraw_bid", guards=[organisation_member()])
 async def withdraw(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Response:
     return await act(
         request,
-        lambda: tendering.withdraw_bid(bid_id, person_id=principal_of(request).person.id),
+        lambda: tendering.withdraw_bid(bid_id, person_id=person_of(request)),
         done=lambda bid: f"{_base(request)}/tenders/{bid.tender_id}",
         said=N_("Your bid is withdrawn. You may send a new one before the deadline."),
     )
 
 
-@post(BID + "/reconfirm", guards=[organisation_member()], name="reconfirm_bid", status_code=200)
+@form_post(BID + "/reconfirm", name="reconfirm_bid", guards=[organisation_member()])
 async def reconfirm(
     request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
 ) -> Response:
     return await act(
         request,
-        lambda: tendering.reconfirm_bid(bid_id, person_id=principal_of(request).person.id),
+        lambda: tendering.reconfirm_bid(bid_id, person_id=person_of(request)),
         done=f"{_base(request)}/bids/{bid_id}",
         said=N_("Your bid is reconfirmed."),
     )

@@ -14,10 +14,9 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
+from infra.migrate import connect_as_owner
 from infra.settings import Settings
 from tenants.context import connection
-
-OWNER_ROLE = "samspel_owner"
 
 
 async def insert_rows(
@@ -47,15 +46,6 @@ async def insert_rows(
         return await connection().fetch(f"{sql} returning {returning}", *arrays)
     await connection().execute(sql, *arrays)
     return []
-
-
-async def connect_as_owner(settings: Settings) -> asyncpg.Connection:
-    """The schema owner's connection, as the migrations make it."""
-    if settings.database_url is None:
-        return await asyncpg.connect(settings.owner_database_url)
-    connection_ = await asyncpg.connect(settings.database_url)
-    await connection_.execute(f"SET ROLE {OWNER_ROLE}")
-    return connection_
 
 
 @asynccontextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.programmes.roles import MANAGERS, PLAN_STEPS
@@ -10,6 +11,7 @@ from services.programmes.schemas import GoalInput
 from services.programmes.service._common import (
     amount_of,
     check_year,
+    insert_once,
     programme_row,
     require_role,
     strategy_areas,
@@ -44,21 +46,15 @@ async def create_action_plan(
             N_("Choose one of the programme's strategy areas."),
             field="strategy_area_id",
         )
-    added = await ActionPlan.insert(
-        ActionPlan(tenant_id=tenant(), programme_id=programme_id, year=year)
-    ).on_conflict(
-        target=(ActionPlan.tenant_id, ActionPlan.programme_id, ActionPlan.year),
-        action="DO NOTHING",
+    plan_id = await insert_once(
+        ActionPlan(tenant_id=tenant(), programme_id=programme_id, year=year),
+        (ActionPlan.tenant_id, ActionPlan.programme_id, ActionPlan.year),
+        Conflict("action_plan_exists", N_("This year already has an action plan."), field="year"),
     )
-    if not added:
-        raise Conflict(
-            "action_plan_exists", N_("This year already has an action plan."), field="year"
-        )
     if not goals:  # after the year's check: a second plan for a year is the conflict it is
         raise InvalidInput(
             "action_plan_goals_missing", N_("Give the plan at least one goal."), field="goals"
         )
-    plan_id = added[0]["id"]
     await _record_step(plan_id, ActionPlanState.DRAFT, actor_person_id)
     for goal in goals:
         await ActionPlanGoal.insert(
@@ -96,10 +92,7 @@ async def move_action_plan(action_plan_id: int, state: str, *, actor_person_id: 
     if row is None:
         raise NotFound("action_plan_not_found", N_("No such action plan."))
     current = ActionPlanState(row["state"])
-    try:
-        target = ActionPlanState(state)
-    except ValueError as error:
-        raise InvalidInput("state_invalid", N_("Choose a state."), field="state") from error
+    target = inputs.choice(ActionPlanState, state, "state", N_("Choose a state."))
     await require_role(actor_person_id, PLAN_STEPS[target.value])
     check_action_plan_transition(current, target)
     await ActionPlan.update({ActionPlan.state: target.value}).where(this_plan)

@@ -8,6 +8,7 @@ from services.programmes.roles import MANAGERS
 from services.programmes.schemas import ScoreInput
 from services.programmes.service._common import (
     check_year,
+    insert_row,
     programme_row,
     require_role,
     strategy_areas,
@@ -68,17 +69,17 @@ async def record_status_assessment(
     check_year(programme, year)
     await _check_scores(programme_id, kind, scores)
     await _check_not_recorded(programme_id, kind, year)
-    assessment = StatusAssessment(
-        tenant_id=tenant(),
-        programme_id=programme_id,
-        kind=kind,
-        year=year,
-        assessor=assessor.strip(),
-        recommendations=recommendations.strip(),
-        summary=summary.strip(),
+    assessment_id = await insert_row(
+        StatusAssessment(
+            tenant_id=tenant(),
+            programme_id=programme_id,
+            kind=kind,
+            year=year,
+            assessor=assessor.strip(),
+            recommendations=recommendations.strip(),
+            summary=summary.strip(),
+        )
     )
-    await StatusAssessment.insert(assessment)
-    assessment_id = assessment.id
     if scores:
         await AssessmentScore.insert(
             *(

@@ -7,7 +7,12 @@ from datetime import date
 from services.audit.service import record_change
 from services.errors import N_, InvalidInput, required_text
 from services.programmes.roles import MANAGERS
-from services.programmes.service._common import programme_row, require_role, tenant
+from services.programmes.service._common import (
+    insert_row,
+    programme_row,
+    require_role,
+    tenant,
+)
 from services.programmes.tables import BoardMember
 
 SEATS = ("politician", "business", "observer")
@@ -32,17 +37,17 @@ async def add_board_member(
         raise InvalidInput(
             "board_term_invalid", N_("The term ends after it starts."), field="term_end"
         )
-    member = BoardMember(
-        tenant_id=tenant(),
-        programme_id=programme_id,
-        name=name,
-        seat=seat,
-        person_id=person_id,
-        term_start=term_start,
-        term_end=term_end,
+    member_id = await insert_row(
+        BoardMember(
+            tenant_id=tenant(),
+            programme_id=programme_id,
+            name=name,
+            seat=seat,
+            person_id=person_id,
+            term_start=term_start,
+            term_end=term_end,
+        )
     )
-    await BoardMember.insert(member)
-    member_id = member.id
     await record_change(
         actor_person_id=actor_person_id,
         action="add",

@@ -11,6 +11,7 @@ from services.programmes.roles import MANAGERS
 from services.programmes.service._common import (
     amount_of,
     check_year,
+    insert_once,
     programme_row,
     require_role,
     tenant,
@@ -35,26 +36,17 @@ async def add_funding_line(
         raise InvalidInput("funding_source_invalid", N_("Choose a source."), field="source")
     check_year(programme, year)
     amount = amount_of(amount, "amount")
-    added = await FundingLine.insert(
+    line_id = await insert_once(
         FundingLine(
             tenant_id=tenant(), programme_id=programme_id, source=source, year=year, amount=amount
-        )
-    ).on_conflict(
-        target=(
-            FundingLine.tenant_id,
-            FundingLine.programme_id,
-            FundingLine.source,
-            FundingLine.year,
         ),
-        action="DO NOTHING",
-    )
-    if not added:
-        raise Conflict(
+        (FundingLine.tenant_id, FundingLine.programme_id, FundingLine.source, FundingLine.year),
+        Conflict(
             "funding_line_exists",
             N_("This source already has a line for this year."),
             field="source",
-        )
-    line_id = added[0]["id"]
+        ),
+    )
     await record_change(
         actor_person_id=actor_person_id,
         action="add",

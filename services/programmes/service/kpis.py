@@ -12,7 +12,14 @@ from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.outbox.service import emit
 from services.programmes.roles import EDITORS, MANAGERS
 from services.programmes.schemas import MeasurementView
-from services.programmes.service._common import check_year, programme_row, require_role, tenant
+from services.programmes.service._common import (
+    check_year,
+    insert_once,
+    insert_row,
+    programme_row,
+    require_role,
+    tenant,
+)
 from services.programmes.tables import Kpi, KpiMeasurement, KpiTarget
 from tenants.context import connection
 
@@ -37,7 +44,7 @@ async def add_kpi(
             "kpi_code_invalid", N_("Use lower-case letters a-z, digits and _."), field="code"
         )
     name = required_text(name, "name", 200)
-    added = await Kpi.insert(
+    kpi_id = await insert_once(
         Kpi(
             tenant_id=tenant(),
             programme_id=programme_id,
@@ -46,11 +53,10 @@ async def add_kpi(
             unit=unit.strip() or "count",
             baseline=Decimal(baseline),
             standard=False,
-        )
-    ).on_conflict(target=(Kpi.tenant_id, Kpi.programme_id, Kpi.code), action="DO NOTHING")
-    if not added:
-        raise Conflict("kpi_exists", N_("The programme has a KPI with this code."), field="code")
-    kpi_id = added[0]["id"]
+        ),
+        (Kpi.tenant_id, Kpi.programme_id, Kpi.code),
+        Conflict("kpi_exists", N_("The programme has a KPI with this code."), field="code"),
+    )
     await record_change(
         actor_person_id=actor_person_id,
         action="add",
@@ -155,16 +161,16 @@ async def record_kpi_measurement(
     value = Decimal(value)
     if not value.is_finite():
         raise InvalidInput("kpi_value_invalid", N_("Write a number."), field="value")
-    measurement = KpiMeasurement(
-        tenant_id=tenant(),
-        kpi_id=kpi_id,
-        measured_on=measured_on,
-        value=value,
-        source=source,
-        recorded_by=actor_person_id,
+    measurement_id = await insert_row(
+        KpiMeasurement(
+            tenant_id=tenant(),
+            kpi_id=kpi_id,
+            measured_on=measured_on,
+            value=value,
+            source=source,
+            recorded_by=actor_person_id,
+        )
     )
-    await KpiMeasurement.insert(measurement)
-    measurement_id = measurement.id
     await record_change(
         actor_person_id=actor_person_id,
         action="measure",

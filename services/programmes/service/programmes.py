@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, required_text
 from services.programmes.roles import MANAGERS
 from services.programmes.rules import ProgrammeStage, check_stage_transition
 from services.programmes.schemas import MunicipalityView
-from services.programmes.service._common import programme_row, require_role, tenant
+from services.programmes.service._common import (
+    insert_row,
+    programme_row,
+    require_role,
+    tenant,
+)
 from services.programmes.tables import Kpi, Programme, ProgrammeMember
 from tenants.context import fetch_structs
 
@@ -72,11 +78,15 @@ async def create_programme(
     members = await _check_members(member_municipality_ids)
     if await Programme.exists().where((Programme.tenant_id == tenant()) & (Programme.name == name)):
         raise Conflict("programme_exists", N_("A programme with this name exists."), field="name")
-    programme = Programme(
-        tenant_id=tenant(), name=name, kind=kind, period_start=period_start, period_end=period_end
+    programme_id = await insert_row(
+        Programme(
+            tenant_id=tenant(),
+            name=name,
+            kind=kind,
+            period_start=period_start,
+            period_end=period_end,
+        )
     )
-    await Programme.insert(programme)
-    programme_id = programme.id
     await Kpi.insert(
         *(
             Kpi(
@@ -154,10 +164,7 @@ async def move_programme_stage(
     programme = await programme_row(programme_id, lock=True)
     await require_role(actor_person_id, MANAGERS)
     current = ProgrammeStage(programme["stage"])
-    try:
-        target = ProgrammeStage(stage)
-    except ValueError as error:
-        raise InvalidInput("stage_invalid", N_("Choose a stage."), field="stage") from error
+    target = inputs.choice(ProgrammeStage, stage, "stage", N_("Choose a stage."))
     check_stage_transition(current, target)
     await Programme.update({Programme.stage: target.value}).where(
         (Programme.tenant_id == tenant()) & (Programme.id == programme_id)

@@ -210,8 +210,9 @@ async def _kpis(programme_id: int) -> list[KpiView]:
     ):
         targets[r["kpi_id"]][r["year"]] = r["target"]
     rows = await db.fetch(
-        "select k.id, k.code, k.name, k.unit, k.baseline, k.standard, m.value, m.measured_on,"
-        " m.source from kpi k left join lateral (select value, measured_on, source"
+        "select k.id, k.code, k.name, k.unit, k.baseline, k.standard, m.value as latest_value,"
+        " m.measured_on as latest_measured_on, m.source as latest_source"
+        " from kpi k left join lateral (select value, measured_on, source"
         " from kpi_measurement m where m.tenant_id = k.tenant_id and m.kpi_id = k.id"
         " order by measured_on desc, id desc limit 1) m on true"
         " where k.tenant_id = app_tenant_id() and k.programme_id = $1"
@@ -221,24 +222,11 @@ async def _kpis(programme_id: int) -> list[KpiView]:
     views = []
     for r in rows:
         kpi_targets = targets[r["id"]]
+        value, measured_on = r["latest_value"], r["latest_measured_on"]
         progress = None
-        if r["value"] is not None and r["measured_on"].year in kpi_targets:
-            progress = kpi_progress(r["baseline"], kpi_targets[r["measured_on"].year], r["value"])
-        views.append(
-            KpiView(
-                id=r["id"],
-                code=r["code"],
-                name=r["name"],
-                unit=r["unit"],
-                baseline=r["baseline"],
-                standard=r["standard"],
-                targets=kpi_targets,
-                latest_value=r["value"],
-                latest_measured_on=r["measured_on"],
-                latest_source=r["source"],
-                progress=progress,
-            )
-        )
+        if value is not None and measured_on.year in kpi_targets:
+            progress = kpi_progress(r["baseline"], kpi_targets[measured_on.year], value)
+        views.append(KpiView(**dict(r), targets=kpi_targets, progress=progress))
     return views
 
 

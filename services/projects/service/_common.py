@@ -18,9 +18,20 @@ from tenants.context import connection
 
 # Every read names who may see the project, as the policies do, so a query that forgets
 # the principal still shows nothing it should not (the policies being the second guard).
+# Written as a set the project's key is in, never a call per row: the planner reads the set
+# once (the lead's projects and its region's by their indexes, its participations through
+# my_participations()) and fetches those projects by key, however many the country has.
 VISIBLE = (
-    "(p.tenant_id = app_tenant_id() or p.region_id = app_region_id()"
-    " or project_participant_is_me(p.tenant_id, p.id))"
+    "(p.tenant_id, p.id) in (select q.tenant_id, q.id from project q"
+    " where q.tenant_id = app_tenant_id() or q.region_id = app_region_id()"
+    " union all select s.tenant_id, s.project_id from my_participations() s)"
+)
+# The projects the session's municipality leads or takes part in: its work and its money,
+# not what its region's council sees.
+MINE = (
+    "(p.tenant_id, p.id) in (select q.tenant_id, q.id from project q"
+    " where q.tenant_id = app_tenant_id()"
+    " union all select s.tenant_id, s.project_id from my_participations() s)"
 )
 
 

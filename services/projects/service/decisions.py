@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import asyncpg
 
+from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotAllowed, required_text
 from services.projects.rules import (
@@ -153,10 +154,7 @@ async def record_decision(
     decision point (due `next_due_date`, else in 30 days); stop closes the project at any
     time. Returns the project's state after the decision.
     """
-    try:
-        decision = DecisionOutcome(outcome)
-    except ValueError as error:
-        raise InvalidInput("outcome_invalid", N_("Choose an outcome."), field="outcome") from error
+    decision = inputs.choice(DecisionOutcome, outcome, "outcome", N_("Choose an outcome."))
     project = await project_row(project_id, lead=True)
     decided_as = await _deciding_as(project, actor_person_id, decided_on)
     basis = required_text(basis, "basis", 10000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.projects.rules import (
@@ -87,10 +88,7 @@ async def create_project(new: NewProject, *, actor_person_id: int | None) -> int
     """
     await require_creator(actor_person_id)
     title = required_text(new.title, "title")
-    try:
-        phase = SubProjectPhase(new.phase)
-    except ValueError as error:
-        raise InvalidInput("phase_invalid", N_("Choose a sub-project."), field="phase") from error
+    phase = inputs.choice(SubProjectPhase, new.phase, "phase", N_("Choose a sub-project."))
     state = start_project(phase, new.budget)
     owner, sponsor, manager = await _role_holders(new)
     await _check_programme_link(new.programme_id, new.strategy_area_id)

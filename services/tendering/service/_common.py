@@ -75,26 +75,27 @@ async def load_public_tender(tender_id: int) -> asyncpg.Record:
 
 
 def criteria_of(row: asyncpg.Record) -> list[AwardCriterion]:
-    return [AwardCriterion(**c) for c in _json(row["award_criteria"])]
+    return [AwardCriterion(**c) for c in json_value(row["award_criteria"])]
 
 
 def tender_view(row: asyncpg.Record) -> TenderView:
     values = {name: row[name] for name in _TENDER_COLUMNS}
     values["award_criteria"] = criteria_of(row)
-    values["qualification_requirements"] = list(_json(row["qualification_requirements"]))
+    values["qualification_requirements"] = list(json_value(row["qualification_requirements"]))
     values["award_outcome"] = award_outcome_of(row["award_outcome"])
     return TenderView(**values)
 
 
 def award_outcome_of(value: Any) -> AwardOutcome | None:
-    return None if value is None else msgspec.convert(_json(value), AwardOutcome, strict=False)
+    return None if value is None else msgspec.convert(json_value(value), AwardOutcome, strict=False)
 
 
 def bid_outcome_of(value: Any) -> BidOutcome | None:
-    return None if value is None else msgspec.convert(_json(value), BidOutcome, strict=False)
+    return None if value is None else msgspec.convert(json_value(value), BidOutcome, strict=False)
 
 
-def _json(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A jsonb column's value: decoded where the connection hands it over as text."""
     return json.loads(value) if isinstance(value, str) else value
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from services.tendering.schemas import (
 from services.tendering.service._common import (
     bid_outcome_of,
     db_now,
+    json_value,
     load_tender,
     move_tender,
     require_member,
@@ -180,7 +180,7 @@ async def award_notice_mail(notice_id: int) -> AwardNoticeMail | None:
         return None
     values = dict(row)
     criteria = values.pop("award_criteria")
-    criteria = json.loads(criteria) if isinstance(criteria, str) else criteria or []
+    criteria = json_value(criteria) or []
     values["weights"] = {c["name"]: int(c["weight"]) for c in criteria}
     values["winner"], values["outcome"] = (
         bid_outcome_of(values["winner"]),

@@ -39,7 +39,7 @@ from services.tendering.service._common import (
     load_public_tender,
     require_organisation_member,
 )
-from tenants.context import connection, current_scope
+from tenants.context import connection, current_scope, fetch_structs
 
 _RECEIPT = (
     "select id as bid_id, tender_id, received_at, encode(receipt_sha256, 'hex') as sha256"
@@ -243,11 +243,11 @@ async def own_bid(bid_id: int) -> OwnBidView:
 
 async def own_bids(tender_id: int | None = None) -> list[OwnBidView]:
     """The organisation's bids, newest first; those to reconfirm say so."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        OwnBidView,
         _OWN + " and ($1::bigint is null or b.tender_id = $1) order by b.received_at desc",
         tender_id,
     )
-    return [OwnBidView(**dict(r)) for r in rows]
 
 
 async def read_bid(bid_id: int, *, sealing_key: bytes) -> OwnBidContent:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -22,6 +21,7 @@ from services.tendering.schemas import OpenedBidView
 from services.tendering.service._common import (
     audit,
     criteria_of,
+    json_value,
     load_tender,
     move_tender,
     require_member,
@@ -243,34 +243,24 @@ async def complete_evaluation(tender_id: int, *, actor_person_id: int) -> list[R
 async def opened_bids(tender_id: int) -> list[OpenedBidView]:
     """The bids of an opened tender with what was unsealed and what the evaluation found."""
     rows = await connection().fetch(
-        "select b.*, o.organisasjonsnummer, o.name as organisation_name from bid b"
-        " join organisation o on o.id = b.organisation_id"
+        "select b.id as bid_id, b.organisation_id, o.organisasjonsnummer,"
+        " o.name as organisation_name, b.received_at, encode(b.receipt_sha256, 'hex') as sha256,"
+        " b.price, b.answers, b.documents, b.valid, b.rejection_reason, b.qualified,"
+        " b.qualification_reason, b.total_score, b.rank, b.withdrawn_at is not null as withdrawn"
+        " from bid b join organisation o on o.id = b.organisation_id"
         " where b.tenant_id = app_tenant_id() and b.tender_id = $1"
         " order by b.rank nulls last, b.received_at, b.id",
         tender_id,
     )
     return [
         OpenedBidView(
-            bid_id=r["id"],
-            organisation_id=r["organisation_id"],
-            organisasjonsnummer=r["organisasjonsnummer"],
-            organisation_name=r["organisation_name"],
-            received_at=r["received_at"],
-            sha256=r["receipt_sha256"].hex(),
-            price=r["price"],
-            answers=_json(r["answers"]) or {},
-            documents=_json(r["documents"]) or [],
-            valid=r["valid"],
-            rejection_reason=r["rejection_reason"],
-            qualified=r["qualified"],
-            qualification_reason=r["qualification_reason"],
-            total_score=r["total_score"],
-            rank=r["rank"],
-            withdrawn=r["withdrawn_at"] is not None,
+            **{
+                **dict(r),
+                "answers": json_value(r["answers"]) or {},
+                "documents": json_value(r["documents"]) or [],
+            }
         )
         for r in rows
     ]
 
 
-def _json(value):
-    return json.loads(value) if isinstance(value, str) else value

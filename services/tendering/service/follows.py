@@ -6,7 +6,7 @@ import msgspec
 
 from services.errors import N_, InvalidInput, NotFound
 from services.tendering.service._common import require_organisation_member
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 class FollowNotFound(NotFound):
@@ -46,22 +46,26 @@ async def _target(
     raise FollowNotFound()
 
 
+async def _follow_key(
+    person_id: int, kommunenummer: str | None, region_slug: str | None
+) -> tuple[int, int | None, int | None]:
+    """A follow's key: the organisation the person acts for, and the municipality or region."""
+    organisation_id = await require_organisation_member(person_id)
+    return (organisation_id, *await _target(kommunenummer, region_slug))
+
+
 async def follow(
     *, person_id: int, kommunenummer: str | None = None, region_slug: str | None = None
 ) -> None:
     """The organisation the transaction acts for follows one municipality or one region; to
     follow it again changes nothing."""
-    organisation_id = await require_organisation_member(person_id)
-    municipality_id, region_id = await _target(kommunenummer, region_slug)
     await connection().execute(
         "insert into tender_follow (organisation_id, municipality_id, region_id)"
         " select $1, $2, $3 where not exists (select 1 from tender_follow"
         "  where organisation_id = $1 and municipality_id is not distinct from $2"
         "  and region_id is not distinct from $3)"
         " on conflict do nothing",
-        organisation_id,
-        municipality_id,
-        region_id,
+        *await _follow_key(person_id, kommunenummer, region_slug),
     )
 
 
@@ -69,23 +73,19 @@ async def unfollow(
     *, person_id: int, kommunenummer: str | None = None, region_slug: str | None = None
 ) -> None:
     """The organisation stops following it; not following it already changes nothing."""
-    organisation_id = await require_organisation_member(person_id)
-    municipality_id, region_id = await _target(kommunenummer, region_slug)
     await connection().execute(
         "delete from tender_follow where organisation_id = $1"
         " and municipality_id is not distinct from $2 and region_id is not distinct from $3",
-        organisation_id,
-        municipality_id,
-        region_id,
+        *await _follow_key(person_id, kommunenummer, region_slug),
     )
 
 
 async def follows() -> list[FollowView]:
     """What the transaction's organisation follows (none outside an organisation's scope)."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        FollowView,
         "select f.id, coalesce(m.name, r.name) as name, m.kommunenummer, r.slug as region_slug"
         " from tender_follow f left join municipality m on m.id = f.municipality_id"
         " left join region r on r.id = f.region_id"
-        " where f.organisation_id = app_organisation_id() order by 2, f.id"
+        " where f.organisation_id = app_organisation_id() order by 2, f.id",
     )
-    return [FollowView(**dict(r)) for r in rows]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.tendering.rules import TenderState
-from services.tendering.service._common import criteria_of, load_public_tender
+from services.tendering.service._common import criteria_of, json_value, load_public_tender
 from tenants.context import connection
 
 OCID_PREFIX = "ocds-samspl"
@@ -114,7 +114,7 @@ async def ocds_release_package(
         "mainProcurementCategory": "services",
         "awardCriteria": "ratedCriteria",
         "awardCriteriaDetails": ", ".join(f"{c.name} {c.weight} %" for c in criteria_of(tender)),
-        "eligibilityCriteria": "; ".join(_list(tender["qualification_requirements"])) or None,
+        "eligibilityCriteria": "; ".join(json_value(tender["qualification_requirements"]) or []) or None,
         "tenderPeriod": {
             "startDate": _date(tender["published_at"]),
             "endDate": _date(tender["bid_deadline"]),
@@ -237,9 +237,3 @@ def _latest(tender) -> datetime:
         if tender[c] is not None
     ]
     return max(stamps)
-
-
-def _list(value: Any) -> list[str]:
-    import json
-
-    return json.loads(value) if isinstance(value, str) else list(value or [])

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
-from decimal import Decimal
 
 import asyncpg
+import msgspec
 
 from services.outbox.service import emit
 from services.tendering.errors import InvalidTenderState, SameOpener
@@ -18,6 +17,7 @@ from services.tendering.schemas import OpenedBidEntry, OpeningView
 from services.tendering.sealing import unseal_row
 from services.tendering.service._common import (
     audit,
+    json_value,
     load_tender,
     move_tender,
     require_member,
@@ -159,25 +159,6 @@ async def opening_protocol(tender_id: int) -> OpeningView:
     if row is None:
         await load_tender(tender_id)  # TenderNotFound for another's tender
         raise InvalidTenderState("not_opened")
-    raw = row["bids"]
-    bids = json.loads(raw) if isinstance(raw, str) else (raw or [])
-    return OpeningView(
-        tender_id=tender_id,
-        first_person_id=row["first_person_id"],
-        first_confirmed_at=row["first_confirmed_at"],
-        second_person_id=row["second_person_id"],
-        completed_at=row["completed_at"],
-        bids=[
-            OpenedBidEntry(
-                bid_id=b["bid_id"],
-                organisation_id=b["organisation_id"],
-                organisation_name=b["organisation_name"],
-                received_at=datetime.fromisoformat(b["received_at"]),
-                sha256=b["sha256"],
-                price=None if b["price"] is None else Decimal(b["price"]),
-                valid=b["valid"],
-                rejection_reason=b["rejection_reason"],
-            )
-            for b in bids
-        ],
-    )
+    bids = json_value(row["bids"]) or []
+    # The stored bids are msgspec_plain's: msgspec reads their times and prices back.
+    return msgspec.convert({**dict(row), "bids": bids}, OpeningView)

@@ -47,7 +47,7 @@ from services.tendering.service._common import (
     require_organisation_member,
     tender_view,
 )
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 def _check_text(value: str, field: str, limit: int) -> str:
@@ -291,6 +291,19 @@ async def tenders_of_municipality(
     return [tender_view(r) for r in rows]
 
 
+# The published tenders of every municipality that the list's filters keep: $1 the states,
+# $2 a kommunenummer, $3 a region's slug, $4 and $5 the span of the bid deadline.
+_PUBLISHED_FILTERED = """
+        from public_tenders() t join municipality m on m.id = t.tenant_id
+        where t.state <> 'draft' and t.state = any($1::text[])
+          and ($2::text is null or m.kommunenummer = $2)
+          and ($3::text is null or exists (
+                select 1 from region_member rm join region r on r.id = rm.region_id
+                where rm.municipality_id = t.tenant_id and r.slug = $3))
+          and ($4::timestamptz is null or t.bid_deadline >= $4)
+          and ($5::timestamptz is null or t.bid_deadline < $5)"""
+
+
 async def published_tenders(
     *,
     kommunenummer: str | None = None,
@@ -300,15 +313,17 @@ async def published_tenders(
     states: Sequence[str] = (TenderState.PUBLISHED,),
     after: tuple[datetime, int] | None = None,
     limit: int | None = None,
+    latest_award_first: bool = False,
 ) -> list[PublicTenderView]:
-    """Published tenders of every municipality, for anyone, logged in or not, by deadline.
+    """Published tenders of every municipality, for anyone, logged in or not, by deadline
+    (with `latest_award_first`, the latest award notice first: the awards' list).
 
     A page of them: `limit` rows from just past `after`, the (deadline, id) of the last row
     of the page before (a keyset: every page costs the same, however far into the list).
     """
     after_deadline, after_id = after if after else (None, None)
     rows = await connection().fetch(
-        """
+        f"""
         select t.id, t.tenant_id, m.kommunenummer, m.name as municipality_name,
                array(select r.slug from region_member rm join region r on r.id = rm.region_id
                      where rm.municipality_id = t.tenant_id order by r.slug) as region_slugs,
@@ -316,16 +331,9 @@ async def published_tenders(
                t.questions_deadline, t.bid_deadline, t.published_at,
                t.award_outcome -> 'winner' ->> 'organisation_name' as winner_name,
                t.award_notified_at
-        from public_tenders() t join municipality m on m.id = t.tenant_id
-        where t.state <> 'draft' and t.state = any($1::text[])
-          and ($2::text is null or m.kommunenummer = $2)
-          and ($3::text is null or exists (
-                select 1 from region_member rm join region r on r.id = rm.region_id
-                where rm.municipality_id = t.tenant_id and r.slug = $3))
-          and ($4::timestamptz is null or t.bid_deadline >= $4)
-          and ($5::timestamptz is null or t.bid_deadline < $5)
+        {_PUBLISHED_FILTERED}
           and ($6::timestamptz is null or (t.bid_deadline, t.id) > ($6, $7::bigint))
-        order by t.bid_deadline, t.id
+        order by case when $9 then t.award_notified_at end desc nulls last, t.bid_deadline, t.id
         limit $8
         """,
         [str(s) for s in states],
@@ -336,6 +344,7 @@ async def published_tenders(
         after_deadline,
         after_id,
         limit,
+        latest_award_first,
     )
     return [PublicTenderView(**{**dict(r), "region_slugs": list(r["region_slugs"])}) for r in rows]
 
@@ -350,16 +359,7 @@ async def count_published_tenders(
 ) -> int:
     """How many tenders published_tenders lists with these filters, on all its pages."""
     return await connection().fetchval(
-        """
-        select count(*) from public_tenders() t join municipality m on m.id = t.tenant_id
-        where t.state <> 'draft' and t.state = any($1::text[])
-          and ($2::text is null or m.kommunenummer = $2)
-          and ($3::text is null or exists (
-                select 1 from region_member rm join region r on r.id = rm.region_id
-                where rm.municipality_id = t.tenant_id and r.slug = $3))
-          and ($4::timestamptz is null or t.bid_deadline >= $4)
-          and ($5::timestamptz is null or t.bid_deadline < $5)
-        """,
+        f"select count(*) {_PUBLISHED_FILTERED}",
         [str(s) for s in states],
         kommunenummer,
         region_slug,
@@ -440,12 +440,12 @@ async def ask_question(tender_id: int, *, person_id: int, question: str) -> int:
 
 async def questions(tender_id: int) -> list[QuestionView]:
     """The municipality's questions of a tender, or an organisation's own."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        QuestionView,
         "select id, tender_id, organisation_id, question, asked_at, clarification_id"
         " from tender_question where tender_id = $1 order by asked_at, id",
         tender_id,
     )
-    return [QuestionView(**dict(r)) for r in rows]
 
 
 async def answer_question(
@@ -508,9 +508,9 @@ async def answer_question(
 
 
 async def clarifications(tender_id: int) -> list[ClarificationView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        ClarificationView,
         "select id, tender_id, question, answer, published_at from public_clarifications($1)"
         " order by published_at, id",
         tender_id,
     )
-    return [ClarificationView(**dict(r)) for r in rows]

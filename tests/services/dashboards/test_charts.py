@@ -46,6 +46,11 @@ def test_a_count_axis_has_whole_numbers_only():
     assert "Førestudie" in texts(drawn.svg) or "Forstudie" in texts(drawn.svg)
 
 
+def test_a_municipality_without_running_projects_gets_no_empty_chart():
+    assert project_chart([fig("projects", "projects", 0, "forstudie")], "nb") is None
+    assert project_chart([fig("projects", "projects", 1, "drift")], "nb") is not None
+
+
 @given(st.floats(min_value=0, max_value=1e11, allow_nan=False), st.booleans())
 def test_ticks_start_at_zero_reach_the_top_and_are_few(top, whole):
     ticks = nice_ticks(top, whole=whole)

@@ -3,6 +3,7 @@ bid is never counted, and a council reads its region's figures and no municipali
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 
@@ -217,3 +218,18 @@ async def test_the_lists_behind_the_figures_are_the_municipalitys_own():
     assert [p.id for p in running] == [project_id]
     await dashboards.recompute_municipality(place.id)
     assert figure(await stored_rows(place.id), "decisions_overdue") == 1
+
+
+async def test_a_full_refresh_runs_two_recomputes_side_by_side_and_every_one_once():
+    running, most, done = 0, 0, []
+
+    async def recompute(id_: int) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.001 * (id_ % 3))
+        done.append(id_)
+        running -= 1
+
+    await dashboards._each(range(20), recompute, 2)
+    assert sorted(done) == list(range(20)) and most == 2

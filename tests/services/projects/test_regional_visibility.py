@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -105,6 +106,32 @@ async def test_the_regions_council_sees_it_and_another_regions_council_does_not(
         assert [p.id for p in await projects.list_projects()] == [region["project_id"]]
     other = Scope(region_id=region["other_region"], person_id=region["other_council"])
     assert await rows_seen(other, region["project_id"]) == dict.fromkeys(SHARED_TABLES, 0)
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", ()):
+        yield from _plan_nodes(child)
+
+
+async def test_who_else_sees_a_project_is_asked_once_per_statement_not_once_per_row(region):
+    lead = region["lead"]
+    for n in range(3):
+        await new_project(lead.id, lead.owner, title=f"Lokalt {n}")
+    council = Scope(region_id=region["region_id"], person_id=region["council"])
+    for scope in (region["a"].scope(), council):
+        async with tenant_tx(scope):
+            for table in SHARED_TABLES:
+                plan = await connection().fetchval(
+                    f"explain (analyze, format json) select count(*) from {table}"
+                )
+                nodes = list(_plan_nodes(json.loads(plan)[0]["Plan"]))
+                text = json.dumps(nodes)
+                assert "project_participant_is_me" not in text, table
+                assert "project_visible_to_me" not in text, table
+                scans = [n for n in nodes if n["Node Type"] == "Function Scan"]
+                assert scans, table
+                assert all(n["Actual Loops"] <= 1 for n in scans), table
 
 
 async def test_a_local_project_is_not_seen_by_the_council(region):

@@ -213,7 +213,6 @@ CROSS = {
     ("POST", OWN + "/payments"): _own(REQUEST),
     ("POST", OWN + "/reports"): _own(REPORT),
     ("GET", K + "/payments"): _place(),
-    ("GET", K + "/export/{table:str}"): _place(),
     ("GET", K + "/statistics"): _place(),
     ("POST", PAYMENT + "/decision"): _case({"outcome": "approved"}),
     ("GET", PAYMENT + "/attachments/{attachment_id:int}"): [

@@ -83,3 +83,25 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 document.addEventListener("htmx:load", (event) => chartRegions(event.target.parentElement ?? event.target));
 document.addEventListener("htmx:load", (event) => scrollRegions(event.target.parentElement ?? event.target));
+
+// An error summary's links say what is wrong ("Choose a date and a time."); two date fields can
+// say the same. Each link is prefixed with the name of the field it leads to, as its label reads
+// ("Deadline for bids: …"), so every line of the summary says where as well as what.
+function nameErrors(root) {
+  for (const link of root.querySelectorAll?.(".ds-error-summary a[href^='#']") ?? []) {
+    if (link.dataset.named) continue;
+    link.dataset.named = "true";
+    const id = decodeURIComponent(link.getAttribute("href").slice(1));
+    const field = document.getElementById(id);
+    if (!field) continue;
+    const label = document.querySelector(`label[for="${CSS.escape(id)}"]`) ?? field.closest("fieldset")?.querySelector("legend");
+    const name = label?.textContent.trim().replace(/\s+/g, " ");
+    if (!name || link.textContent.trim().startsWith(name)) continue;
+    const prefix = document.createElement("span");
+    prefix.className = "error-field-name";
+    prefix.textContent = `${name}: `;
+    link.prepend(prefix);
+  }
+}
+document.addEventListener("DOMContentLoaded", () => nameErrors(document));
+document.addEventListener("htmx:load", (event) => nameErrors(event.target.parentElement ?? event.target));

@@ -14,18 +14,19 @@ from litestar.response import Response, Template
 
 from services import inputs
 from services.errors import N_, InvalidInput, required_text
+from services.formats import amount_to_edit
 from services.tendering import service as tendering
-from services.tendering.errors import InvalidTenderState, TenderNotFound
+from services.tendering.errors import InvalidTenderState
 from services.tendering.roles import MANAGERS
 from services.tendering.rules import OSLO, AwardCriterion, TenderState, deadline_refusals
 from services.tendering.schemas import TenderDraft, TenderView
-from tenants.context import current_scope, tenant_tx
+from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, principal_of
 from web.forms import URL_ENCODED, Form, errors_of, form_post
 from web.i18n import gettext
 from web.paging import PAGE, cursor, pages
-from web.tendering.municipality.tender import base_of, tender_page_of
+from web.tendering.municipality.tender import base_of, own_tender, tender_page_of
 from web.tendering.pages import STATES, page
 
 LIST = "/k/{kommunenummer:str}/tenders"
@@ -148,7 +149,7 @@ def _of_tender(tender: TenderView) -> TenderForm:
     fields = {
         "title": tender.title,
         "description": tender.description,
-        "estimated_value": str(tender.estimated_value),
+        "estimated_value": amount_to_edit(tender.estimated_value),
         "questions_deadline": local(tender.questions_deadline),
         "bid_deadline": local(tender.bid_deadline),
         "requirements": "\n".join(tender.qualification_requirements),
@@ -222,9 +223,7 @@ async def create(
 
 async def _draft(tender_id: int) -> TenderView:
     """One of the municipality's own drafts; a published one is no longer edited here."""
-    tender = await tendering.get_tender(tender_id)
-    if tender.tenant_id != current_scope.get().tenant_id:
-        raise TenderNotFound()
+    tender = await own_tender(tender_id)
     if tender.state != TenderState.DRAFT:
         raise InvalidTenderState(tender.state)
     return tender

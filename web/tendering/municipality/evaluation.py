@@ -8,22 +8,21 @@ from decimal import Decimal
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services import inputs
 from services.errors import N_, Conflict
 from services.tendering import service as tendering
-from services.tendering.errors import TenderNotFound
 from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import InvalidScore, StandstillNotOver
-from tenants.context import current_scope, tenant_tx
-from web.actions import Again, act, again_with
+from tenants.context import tenant_tx
+from web.actions import act, again_with
 from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, URL_ENCODED, Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.templating import OSLO
-from web.tendering.municipality.tender import ONE, base_of, tender_page_of
+from web.tendering.municipality.tender import ONE, _on_tender, base_of, own_tender
 from web.tendering.pages import page
 
 EVALUATION = ONE + "/evaluation"
@@ -34,9 +33,7 @@ async def _evaluation_page(
     request: Request, tender_id: int, *, status: int = 200, **context
 ) -> Template:
     async with tenant_tx():
-        tender = await tendering.get_tender(tender_id)
-        if tender.tenant_id != current_scope.get().tenant_id:
-            raise TenderNotFound()
+        tender = await own_tender(tender_id)
         bids = await tendering.opened_bids(tender_id)
         ranked = await _ranking(tender_id) if bids else []
         notices = await tendering.award_notices(tender_id)
@@ -67,11 +64,6 @@ async def evaluation(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Template:
     return await _evaluation_page(request, tender_id)
-
-
-def _again(request: Request, tender_id: int, errors_key: str, form: dict) -> Again:
-    """The evaluation page again, the refusal beside the form it came from."""
-    return again_with(partial(_evaluation_page, request, tender_id), errors_key, form=form)
 
 
 class DeclarationForm(Form):
@@ -106,12 +98,29 @@ class AwardForm(Form):
     reasons: str = ""
 
 
-@post(
-    EVALUATION + "/declaration",
-    guards=[municipality_member(*OPENERS)],
-    name="declare_interest",
-    status_code=200,
-    type_decoders=FORMS,
+async def _on_evaluation(
+    request: Request,
+    tender_id: int,
+    work,
+    *,
+    said: str,
+    errors_key: str,
+    form: dict[str, str],
+    then: str = "/evaluation",
+) -> Response:
+    """An action on the evaluation page: its use-case, then the page `then` below the tender; a
+    refusal on the evaluation page again, beside the form it came from."""
+    return await act(
+        request,
+        work,
+        done=f"{base_of(request)}/{tender_id}{then}",
+        said=said,
+        again=again_with(partial(_evaluation_page, request, tender_id), errors_key, form=form),
+    )
+
+
+@form_post(
+    EVALUATION + "/declaration", name="declare_interest", guards=[municipality_member(*OPENERS)]
 )
 async def declare(
     request: Request,
@@ -119,8 +128,9 @@ async def declare(
     tender_id: FromPath[int],
     data: Annotated[DeclarationForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await _on_evaluation(
         request,
+        tender_id,
         lambda: tendering.declare_interest(
             tender_id,
             person_id=person_of(request),
@@ -128,18 +138,14 @@ async def declare(
             conflicted=data.conflicted == "yes",
             note=data.note,
         ),
-        done=f"{base_of(request)}/{tender_id}/evaluation",
         said=N_("Your declaration is recorded."),
-        again=_again(request, tender_id, "declaration_errors", data.texts()),
+        errors_key="declaration_errors",
+        form=data.texts(),
     )
 
 
-@post(
-    BID + "/qualification",
-    guards=[municipality_member(*OPENERS)],
-    name="record_qualification",
-    status_code=200,
-    type_decoders=FORMS,
+@form_post(
+    BID + "/qualification", name="record_qualification", guards=[municipality_member(*OPENERS)]
 )
 async def qualification(
     request: Request,
@@ -148,8 +154,9 @@ async def qualification(
     bid_id: FromPath[int],
     data: Annotated[QualificationForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await _on_evaluation(
         request,
+        tender_id,
         lambda: tendering.record_qualification(
             tender_id,
             bid_id,
@@ -157,21 +164,13 @@ async def qualification(
             qualified=data.checked().qualified == "yes",
             reason=data.reason,
         ),
-        done=f"{base_of(request)}/{tender_id}/evaluation",
         said=N_("The qualification is recorded."),
-        again=_again(
-            request, tender_id, "qualification_errors", {**data.texts(), "bid_id": str(bid_id)}
-        ),
+        errors_key="qualification_errors",
+        form={**data.texts(), "bid_id": str(bid_id)},
     )
 
 
-@post(
-    BID + "/scores",
-    guards=[municipality_member(*OPENERS)],
-    name="score_bid",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(BID + "/scores", name="score_bid", guards=[municipality_member(*OPENERS)])
 async def scores(
     request: Request,
     kommunenummer: FromPath[str],
@@ -179,65 +178,55 @@ async def scores(
     bid_id: FromPath[int],
     data: Annotated[ScoresForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await _on_evaluation(
         request,
+        tender_id,
         lambda: tendering.score_bid(
             tender_id, bid_id, evaluator_id=person_of(request), scores=data.scores(), note=data.note
         ),
-        done=f"{base_of(request)}/{tender_id}/evaluation",
         said=N_("The scores are saved."),
-        again=_again(request, tender_id, "score_errors", {**data.texts(), "bid_id": str(bid_id)}),
+        errors_key="score_errors",
+        form={**data.texts(), "bid_id": str(bid_id)},
     )
 
 
-@post(
-    EVALUATION + "/complete",
-    guards=[municipality_member(*OPENERS)],
-    name="complete_evaluation",
-    status_code=200,
+@form_post(
+    EVALUATION + "/complete", name="complete_evaluation", guards=[municipality_member(*OPENERS)]
 )
 async def complete(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    return await act(
+    return await _on_evaluation(
         request,
+        tender_id,
         lambda: tendering.complete_evaluation(tender_id, actor_person_id=person_of(request)),
-        done=f"{base_of(request)}/{tender_id}/evaluation",
         said=N_("The evaluation is completed."),
-        again=_again(request, tender_id, "complete_errors", {}),
+        errors_key="complete_errors",
+        form={},
     )
 
 
-@post(
-    ONE + "/award",
-    guards=[municipality_member(*MANAGERS)],
-    name="notify_award",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/award", name="notify_award", guards=[municipality_member(*MANAGERS)])
 async def award(
     request: Request,
     kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[AwardForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await _on_evaluation(
         request,
+        tender_id,
         lambda: tendering.notify_award(
             tender_id, actor_person_id=person_of(request), reasons=data.checked().reasons
         ),
-        done=f"{base_of(request)}/{tender_id}",
         said=N_("The award is notified to every bidder. The standstill period has begun."),
-        again=_again(request, tender_id, "award_errors", data.texts()),
+        errors_key="award_errors",
+        form=data.texts(),
+        then="",
     )
 
 
-@post(
-    ONE + "/contract",
-    guards=[municipality_member(*MANAGERS)],
-    name="sign_contract",
-    status_code=200,
-)
+@form_post(ONE + "/contract", name="sign_contract", guards=[municipality_member(*MANAGERS)])
 async def sign(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
@@ -247,14 +236,7 @@ async def sign(
         except StandstillNotOver as refusal:
             raise StandstillMessage(refusal.ends_at) from None
 
-    again = again_with(partial(tender_page_of, request, tender_id), "action_errors")
-    return await act(
-        request,
-        work,
-        done=f"{base_of(request)}/{tender_id}",
-        again=again,
-        said=N_("The contract is signed."),
-    )
+    return await _on_tender(request, tender_id, work, said=N_("The contract is signed."))
 
 
 class StandstillMessage(Conflict):

@@ -4,7 +4,7 @@ tagged PDF with the same sentences (protocol_text tells them, protocol_pdf draws
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import quote
+from typing import NamedTuple
 
 from litestar import Request, get
 from litestar.params import FromPath
@@ -13,23 +13,30 @@ from litestar.response import Response, Template
 from services.access import service as access
 from services.errors import N_
 from services.tendering import service as tendering
-from services.tendering.errors import TenderNotFound
 from services.tendering.schemas import TenderView
-from tenants.context import current_scope, tenant_tx
+from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, principal_of
+from web.downloads import download
 from web.i18n import gettext
 from web.templating import kroner_text, time_text
 from web.tendering.municipality.protocol_pdf import Heading, protocol_pdf
 from web.tendering.municipality.protocol_text import Entry, Names, protocol_entries
-from web.tendering.municipality.tender import ONE, base_of
+from web.tendering.municipality.tender import ONE, base_of, own_tender
 from web.tendering.pages import STATES, page
 
 
-async def _protocol(tender_id: int, lang: str) -> tuple[TenderView, list[Entry]]:
+class Protocol(NamedTuple):
+    lang: str
+    tender: TenderView
+    heading: Heading
+    entries: list[Entry]
+
+
+async def _protocol(request: Request, kommunenummer: str, tender_id: int) -> Protocol:
+    """The protocol in the reader's language, as the page and the PDF both tell it."""
+    lang = request.state.get("lang", "nb")
     async with tenant_tx():
-        tender = await tendering.get_tender(tender_id)
-        if tender.tenant_id != current_scope.get().tenant_id:
-            raise TenderNotFound()
+        tender = await own_tender(tender_id)
         events = await tendering.tender_protocol(tender_id)
         people = {
             m.person_id: m.person_name
@@ -41,7 +48,13 @@ async def _protocol(tender_id: int, lang: str) -> tuple[TenderView, list[Entry]]
             if tender.opened_at
             else {}
         )
-    return tender, protocol_entries(tender, events, Names(people, bidders), lang)
+    place = principal_of(request).active.municipality_name or kommunenummer
+    return Protocol(
+        lang,
+        tender,
+        heading(tender, place, lang),
+        protocol_entries(tender, events, Names(people, bidders), lang),
+    )
 
 
 def heading(tender: TenderView, place: str, lang: str) -> Heading:
@@ -74,23 +87,18 @@ def heading(tender: TenderView, place: str, lang: str) -> Heading:
     )
 
 
-def _place(request: Request, kommunenummer: str) -> str:
-    return principal_of(request).active.municipality_name or kommunenummer
-
-
 @get(ONE + "/protocol", guards=[municipality_member()], name="tender_protocol")
 async def protocol_page(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Template:
-    lang = request.state.get("lang", "nb")
-    tender, entries = await _protocol(tender_id, lang)
+    told = await _protocol(request, kommunenummer, tender_id)
     return page(
         request,
         "tendering/municipality/protocol.html",
         base=base_of(request),
-        tender=tender,
-        heading=heading(tender, _place(request, kommunenummer), lang),
-        entries=entries,
+        tender=told.tender,
+        heading=told.heading,
+        entries=told.entries,
     )
 
 
@@ -98,14 +106,9 @@ async def protocol_page(
 async def protocol_download(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
-    lang = request.state.get("lang", "nb")
-    tender, entries = await _protocol(tender_id, lang)
-    name = gettext(lang, N_("protocol")) + f"-{tender_id}.pdf"
-    return Response(
-        protocol_pdf(heading(tender, _place(request, kommunenummer), lang), entries, lang),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    told = await _protocol(request, kommunenummer, tender_id)
+    name = gettext(told.lang, N_("protocol")) + f"-{tender_id}.pdf"
+    return download(protocol_pdf(told.heading, told.entries, told.lang), name, "application/pdf")
 
 
 ROUTES = [protocol_page, protocol_download]

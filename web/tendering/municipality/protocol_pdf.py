@@ -3,27 +3,19 @@ embedded, every heading, sentence and table row in the structure tree, the same 
 
 fpdf2 builds a structure tree one level deep (Document → leaf elements, each with its marked
 content); it has no nesting for Table → TR → TD, so a table row is tagged as one paragraph, its
-cells in reading order. Page numbers are marked as artifacts, outside the structure.
-The font comes from Debian's fonts-dejavu-core (see the Makefile's `fonts`), never from the repo.
+cells in reading order. The document itself (language, title, font, tagging, page numbers as
+artifacts) is services.pdf's TaggedPDF, the one the bid receipt is drawn on; this lays out the
+protocol on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
-from fpdf.prefs import ViewerPreferences
 
+from services.pdf import FONT, LINE, TaggedPDF
 from web.tendering.municipality.protocol_text import Entry, Table
-
-FONTS = Path("/usr/share/fonts/truetype/dejavu")
-FONT = "DejaVu"
-LINE = 5.0  # mm per line of body text
-LANG_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en"}
 
 
 @dataclass
@@ -39,32 +31,12 @@ class Heading:
     page_of: str  # "Page %(page)s of %(pages)s", translated
 
 
-class _TaggedPDF(FPDF):
-    def __init__(self, page_of: str) -> None:
-        super().__init__(format="A4")
-        self.page_of = page_of
-
-    @contextmanager
-    def tagged(self, struct_type: str) -> Iterator[None]:
-        """Content of one structure element (H1, H2, P) on one page; the caller breaks the
-        page first, since marked content may not span pages."""
-        mcid = self.struct_builder.next_mcid_for_page(self.page)
-        self._add_marked_content(struct_type=f"/{struct_type}", mcid=mcid)
-        self._out(f"/{struct_type} <</MCID {mcid}>> BDC")
-        yield
-        self._out("EMC")
+class _TaggedPDF(TaggedPDF):
+    """Samspel's tagged PDF, with the measures the protocol's own layout needs."""
 
     def fit(self, height: float) -> None:
         if self.get_y() + height > self.page_break_trigger:
             self.add_page()
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, "", 8)
-        self._out("/Artifact BMC")
-        text = self.page_of % {"page": self.page_no(), "pages": "{nb}"}
-        self.cell(0, 5, text, align="C")
-        self._out("EMC")
 
     def text_height(self, width: float, text: str, line: float = LINE) -> float:
         return self.multi_cell(
@@ -73,20 +45,8 @@ class _TaggedPDF(FPDF):
 
 
 def protocol_pdf(heading: Heading, entries: list[Entry], lang: str) -> bytes:
-    if not (FONTS / "DejaVuSans.ttf").exists():
-        raise RuntimeError(f"The protocol's font is missing: install fonts-dejavu-core ({FONTS})")
-    pdf = _TaggedPDF(heading.page_of)
-    pdf.set_title(heading.title)
-    pdf.set_lang(LANG_TAGS.get(lang, lang))
-    pdf.set_creator("Samspel")
-    pdf.set_author(heading.author)
+    pdf = _TaggedPDF(title=heading.title, author=heading.author, lang=lang, page_of=heading.page_of)
     pdf.set_subject(heading.subtitle)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.set_margins(18, 18, 18)
-    pdf.add_page()
 
     _block(pdf, "H1", heading.title, size=16, bold=True, line=7.5)
     _block(pdf, "P", heading.subtitle, size=11, bold=True)

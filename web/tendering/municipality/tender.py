@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import Request, get
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Response, Template
@@ -19,13 +19,13 @@ from services.tendering import service as tendering
 from services.tendering.errors import InvalidTenderState, TenderNotFound
 from services.tendering.roles import MANAGERS, OPENERS
 from services.tendering.rules import MAX_DOCUMENT_BYTES
-from services.tendering.sealing import SEALING_KEY_PURPOSE
+from services.tendering.schemas import TenderView
 from tenants.context import current_scope, tenant_tx
 from web.actions import Again, act, again_with
 from web.auth.guards import municipality_member, person_of, principal_of
-from web.forms import FORMS, MULTI_PART, URL_ENCODED, Form, upload_of
+from web.forms import MULTI_PART, URL_ENCODED, Form, form_post, upload_of
 from web.templating import wants_fragment
-from web.tendering.pages import page
+from web.tendering.pages import page, sealing_key
 
 ONE = "/k/{kommunenummer:str}/tenders/{tender_id:int}"
 MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
@@ -35,15 +35,18 @@ def base_of(request: Request) -> str:
     return f"/k/{principal_of(request).active.kommunenummer}/tenders"
 
 
-def sealing_key(request: Request) -> bytes:
-    return request.app.state.settings.derived_key(SEALING_KEY_PURPOSE)
+async def own_tender(tender_id: int) -> TenderView:
+    """The tender, inside the caller's transaction, if it is this municipality's: another
+    municipality's tender, public or not, is not ours to run."""
+    tender = await tendering.get_tender(tender_id)
+    if tender.tenant_id != current_scope.get().tenant_id:
+        raise TenderNotFound()
+    return tender
 
 
 async def read_tender(tender_id: int) -> dict:
     """Everything the tender page shows, inside the caller's transaction (the municipality's)."""
-    tender = await tendering.get_tender(tender_id)
-    if tender.tenant_id != current_scope.get().tenant_id:
-        raise TenderNotFound()  # another municipality's tender, public or not, is not ours to run
+    tender = await own_tender(tender_id)
     found = {
         "tender": tender,
         "documents": await tendering.documents(tender_id),
@@ -100,9 +103,7 @@ class AnswerForm(Form):
 
     def question_number(self) -> int | None:
         with self.reading() as read:
-            number = (
-                read(inputs.whole, self.question_id, "question_id") if self.question_id else None
-            )
+            number = read.optional(inputs.whole, self.question_id, "question_id")
         return number
 
 
@@ -117,31 +118,37 @@ async def tender_page(
     return await tender_page_of(request, tender_id)
 
 
-@post(
-    ONE + "/publish",
-    guards=[municipality_member(*MANAGERS)],
-    name="publish_tender",
-    status_code=200,
-)
-async def publish(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+async def _on_tender(
+    request: Request, tender_id: int, work, *, said: str, errors_key: str = "action_errors"
 ) -> Response:
+    """An action on the tender page: its use-case, then the tender page again; a refusal
+    beside the form it came from."""
     return await act(
         request,
-        lambda: tendering.publish_tender(tender_id, actor_person_id=person_of(request)),
+        work,
         done=f"{base_of(request)}/{tender_id}",
-        said=N_("The tender is published. Suppliers can now send bids."),
-        again=again(request, tender_id, "action_errors"),
+        said=said,
+        again=again(request, tender_id, errors_key),
     )
 
 
-@post(
+@form_post(ONE + "/publish", name="publish_tender", guards=[municipality_member(*MANAGERS)])
+async def publish(
+    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+) -> Response:
+    return await _on_tender(
+        request,
+        tender_id,
+        lambda: tendering.publish_tender(tender_id, actor_person_id=person_of(request)),
+        said=N_("The tender is published. Suppliers can now send bids."),
+    )
+
+
+@form_post(
     ONE + "/documents",
-    guards=[municipality_member(*MANAGERS)],
     name="add_tender_document",
-    status_code=200,
+    guards=[municipality_member(*MANAGERS)],
     request_max_body_size=MAX_UPLOAD,
-    type_decoders=FORMS,
 )
 async def add_document(
     request: Request,
@@ -159,12 +166,12 @@ async def add_document(
             content=upload.content,
         )
 
-    return await act(
+    return await _on_tender(
         request,
+        tender_id,
         work,
-        done=f"{base_of(request)}/{tender_id}",
         said=N_("The document is added to the tender."),
-        again=again(request, tender_id, "document_errors"),
+        errors_key="document_errors",
     )
 
 
@@ -180,13 +187,7 @@ async def answered(request: Request, tender_id: int) -> str | Response:
     return f"{base_of(request)}/{tender_id}#questions"
 
 
-@post(
-    ONE + "/answers",
-    guards=[municipality_member(*MANAGERS)],
-    name="answer_question",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/answers", name="answer_question", guards=[municipality_member(*MANAGERS)])
 async def answer(
     request: Request,
     kommunenummer: FromPath[str],
@@ -209,67 +210,49 @@ async def answer(
     )
 
 
-@post(
-    ONE + "/opening",
-    guards=[municipality_member(*OPENERS)],
-    name="confirm_opening",
-    status_code=200,
-)
+@form_post(ONE + "/opening", name="confirm_opening", guards=[municipality_member(*OPENERS)])
 async def confirm_opening(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
     """The first person confirms; a second, another person, completes the opening."""
-    return await act(
+    return await _on_tender(
         request,
+        tender_id,
         lambda: tendering.confirm_opening(
             tender_id, person_id=person_of(request), sealing_key=sealing_key(request)
         ),
-        done=f"{base_of(request)}/{tender_id}",
         said=N_("Your confirmation of the opening is recorded."),
-        again=again(request, tender_id, "action_errors"),
     )
 
 
-@post(
-    ONE + "/cancel",
-    guards=[municipality_member(*MANAGERS)],
-    name="cancel_tender",
-    status_code=200,
-    type_decoders=FORMS,
-)
+@form_post(ONE + "/cancel", name="cancel_tender", guards=[municipality_member(*MANAGERS)])
 async def cancel(
     request: Request,
     kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[CancelForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await _on_tender(
         request,
+        tender_id,
         lambda: tendering.cancel_tender(
             tender_id, actor_person_id=person_of(request), reason=data.checked().reason
         ),
-        done=f"{base_of(request)}/{tender_id}",
         said=N_("The tender is cancelled."),
-        again=again(request, tender_id, "cancel_errors"),
+        errors_key="cancel_errors",
     )
 
 
-@post(
-    ONE + "/complete",
-    guards=[municipality_member(*MANAGERS)],
-    name="complete_tender",
-    status_code=200,
-)
+@form_post(ONE + "/complete", name="complete_tender", guards=[municipality_member(*MANAGERS)])
 async def complete(
     request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
 ) -> Response:
     """The signed contract has been carried out: the tender is completed."""
-    return await act(
+    return await _on_tender(
         request,
+        tender_id,
         lambda: tendering.complete_tender(tender_id, actor_person_id=person_of(request)),
-        done=f"{base_of(request)}/{tender_id}",
         said=N_("The tender is completed."),
-        again=again(request, tender_id, "action_errors"),
     )
 
 

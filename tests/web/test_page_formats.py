@@ -6,9 +6,10 @@ The pages are found as a person finds them: each demo person (and an anonymous v
 their home and follows the links, a few pages of each route; a route no one reaches is named
 below with the reason, so a new page is either visited or explained.
 
-Named to run before tests/web/test_hostile_forms.py in one session: that test leaves public
-tenders and calls titled "0001-01-01" or "10000000000000", which the walk would read as figures.
-A database of its own for the walk is the better fix, not done yet.
+The walk reads a database of its own, fresh, with the demo and what the walk itself makes:
+the suite's run database holds whatever other tests typed (tests/web/test_hostile_forms.py
+titles tenders "0001-01-01" and "10000000000000"), and the walk's verdict must not depend on
+which tests ran before it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import httpx
 import pytest
 
 from services.demo.data import PERSONS
+from services.demo.seed import load_demo
 from services.tendering import service as tendering
+from services.tendering.sealing import SEALING_KEY_PURPOSE
 from tenants.context import tenant_tx
 from tests.web.auth.idp import Provider
 from tests.web.browsing import (
@@ -70,7 +73,6 @@ NOT_PAGES = {
     "/k/{kommunenummer:str}/dashboard/export/{table:str}": "a download",
     "/r/{region_slug:str}/dashboard/export/{table:str}": "a download",
     "/k/{kommunenummer:str}/tenders/{tender_id:int}/protocol.pdf": "a PDF (tested on its own)",
-    "/k/{kommunenummer:str}/grants/export/{table:str}": "a download",
     "/k/{kommunenummer:str}/grants/payments/{payment_id:int}/attachments/{attachment_id:int}": "a file",
     "/o/{organisasjonsnummer:str}/bids/{bid_id:int}/receipt.pdf": "a PDF (tested on its own)",
     "/k/{kommunenummer:str}/projects/{project_id:int}/documents/{document_id:int}": "a file",
@@ -164,14 +166,25 @@ async def _crawl(who: str, client: httpx.AsyncClient, matchers, *start: str) -> 
 
 
 @pytest.fixture(scope="module")
-async def site(settings, database, demo):
+async def walked(own_database, demo):
+    """The walk's own database: migrated, the demo loaded, nothing any other test typed. (The
+    run's demo is loaded first: while the walk's database is open, the tables point at it.)"""
+    async with own_database("formats") as (settings, database):
+        await load_demo(settings.derived_key("pid"), settings.derived_key(SEALING_KEY_PURPOSE))
+        yield settings, database
+
+
+@pytest.fixture(scope="module")
+async def site(walked):
+    settings, database = walked
     async with open_site(settings, database, Provider(settings)) as site:
         yield site
 
 
 @pytest.fixture(scope="module")
-async def tour(site, settings) -> tuple[dict[str, httpx.AsyncClient], list[Visit]]:
+async def tour(site, walked) -> tuple[dict[str, httpx.AsyncClient], list[Visit]]:
     """Each demo person's pages, an anonymous visitor's, and the pages only a newcomer sees."""
+    settings, _ = walked
     matchers = _route_matcher(create_app(settings))
     browsers: dict[str, httpx.AsyncClient] = {"anonymous": await site.browser()}
     visits = await _crawl("anonymous", browsers["anonymous"], matchers, "/")
