@@ -29,6 +29,7 @@ class ReportView(msgspec.Struct, frozen=True):
     text: str
     kpi_effects: dict[str, Decimal]
     submitted_at: datetime
+    approved_at: datetime | None
     effects_counted_at: datetime | None
 
 
@@ -45,6 +46,7 @@ class PaymentView(msgspec.Struct, frozen=True):
     account_number: str | None
     report_id: int | None
     report_text: str | None
+    report_approved_at: datetime | None
     state: str
     reason: str | None
     requested_at: datetime
@@ -65,6 +67,9 @@ class TilsegnView(msgspec.Struct, frozen=True):
     granted_amount: Decimal
     approved_costs: Decimal  # the approved cost plan's total
     reporting_deadline: date | None
+    tilsegn_state: str  # services/grants/tilsegn.py
+    tilsegn_reason: str | None
+    tilsegn_moved_at: datetime | None
     standing: Decimal
     paid: Decimal
     remaining: Decimal

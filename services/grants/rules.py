@@ -56,6 +56,13 @@ def may_move(current: str, wanted: str) -> bool:
     return (current, wanted) in STEPS
 
 
+def check_at_most(count: int, limit: int, code: str, message: str, field: str) -> None:
+    """A count (lines, files, characters) within its limit, or the refusal naming the limit;
+    `message` is an N_() msgid with %(limit)s in it."""
+    if count > limit:
+        raise InvalidInput(code, message, field=field, values={"limit": limit})
+
+
 # An appeal (klage) is lodged within three weeks of the decision (forvaltningsloven § 29).
 APPEAL_DAYS = 21
 

@@ -5,7 +5,8 @@ board members' habilitet (one has a conflict), calls a board meeting, records wh
 the votes; the board grants it, the minutes say who left, the business sees its tilsegn, and
 the tilsegn letter (nynorsk, Mette's language) is in the mailbox as a PDF. Then the business
 requests the final payment with its final report and the effects achieved; Grong approves and
-pays it, and the programme's KPI actuals and the region's dashboard move (through the workers)."""
+pays it and approves the report, and only then do the programme's KPI actuals move; the
+region's dashboard follows (through the workers)."""
 
 import re
 import secrets
@@ -170,7 +171,8 @@ def new_jobs_now(officer, base: str) -> Decimal | None:
 def final_payment_moves_the_kpis_and_the_region(
     page, officer, browser, base: str, issuer: str, own: str, title: str, amount: str, paid: str
 ) -> None:
-    """The business requests the final payment with its report; Grong approves and pays it."""
+    """The business requests the final payment with its report; Grong approves and pays it, and
+    approves the report."""
     jobs_before = new_jobs_now(officer, base)
     page.goto(own)
     page.get_by_role("link", name=nb("Payments and reports")).click()
@@ -193,13 +195,21 @@ def final_payment_moves_the_kpis_and_the_region(
 
     officer.goto(base + "/k/5045/grants/payments")
     line = officer.locator("section.payment", has_text=title)
-    line.get_by_role("button", name=nb("Approve")).click()
+    line.get_by_role("button", name=nb("Approve"), exact=True).click()
     line = officer.locator("section.payment", has_text=title)
     expect(line).to_contain_text(nb("Approved"))
     line.get_by_role("button", name=nb("Record as paid")).click()
     expect(officer.locator("section.payment", has_text=title)).to_contain_text(nb("Paid"))
+    # The final report's effects count only once Grong has approved the report.
+    assert new_jobs_now(officer, base) == jobs_before
+    officer.goto(base + "/k/5045/grants/payments")
+    line = officer.locator("section.payment", has_text=title)
+    line.get_by_role("button", name=nb("Approve the report")).click()
+    expect(officer.locator("section.payment", has_text=title)).to_contain_text(
+        nb("Report approved")
+    )
 
-    # The report's effects reach the programme's KPIs through the outbox and the worker.
+    # The report's effects reach the programme's KPIs, and the dashboards follow its event.
     expected = (jobs_before or Decimal(0)) + 3
     for _ in range(30):
         if new_jobs_now(officer, base) == expected:

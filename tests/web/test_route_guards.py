@@ -148,7 +148,7 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
             "grant_payment_attachment_a" if "/payments/" in path else "grant_attachment_a"
         ],
         "call_id": w.extra["grant_call_a"],
-        "report_id": 1,
+        "report_id": w.extra["grant_report_a"] if money_routes.report_path(path) else 1,
         "assessment_id": w.extra["assessment_a"],
         "membership_id": w.people["org_a_member" if in_org else "a_viewer"].memberships["seat"],
         "phase": "forstudie",
@@ -344,6 +344,7 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
         "municipality",
         GRANT_ASSESSORS,
     ),
+    ("POST", K + "/grants/reports/{report_id:int}/approval"): ("municipality", GRANT_ASSESSORS),
     ("POST", ORG + "/grants/applications/{application_id:int}/payments"): (
         "organisation",
         APPLICANTS,

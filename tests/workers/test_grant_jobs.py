@@ -1,6 +1,6 @@
 """Grants' jobs through the outbox and a real Worker: a reporting deadline's reminders 60 and 7
 days ahead reach the organisation's applicants in each one's language, once; a report's effects
-reach the programme's KPI actuals and the dashboards from its event."""
+reach the programme's KPI actuals and the dashboards once the official has approved it."""
 
 from __future__ import annotations
 
@@ -62,14 +62,14 @@ async def _actual(fund, programme_id: int, code: str):
         )
 
 
-async def test_a_reports_effects_reach_the_kpi_actuals_and_the_dashboard_through_the_outbox(
+async def test_a_reports_effects_reach_the_kpi_actuals_and_the_dashboard_once_approved(
     stub, run_worker
 ):
     fund = await new_fund(max_amount=10_000_000, decision_limit=10_000_000)
     programme_id = await with_programme(fund)
     t = await new_tilsegn(fund, asked=100_000)
     async with tenant_tx(t.business.scope):
-        await grants.request_payment(
+        payment_id = await grants.request_payment(
             t.application_id,
             kind="final",
             amount=Decimal(100_000),
@@ -80,6 +80,14 @@ async def test_a_reports_effects_reach_the_kpi_actuals_and_the_dashboard_through
             person_id=t.business.person_id,
         )
 
+    with run_worker(stub, threads=2):
+        await drain(stub)
+    assert await _actual(fund, programme_id, "new_jobs") is None  # sent, not yet approved
+
+    async with tenant_tx(fund.scope):
+        payments = (await grants.tilsegn(t.application_id, as_applicant=False)).payments
+        [report_id] = [p.report_id for p in payments if p.id == payment_id]
+        await grants.approve_report(report_id, actor_person_id=fund.officer)
     with run_worker(stub, threads=2):
         await drain(stub)
 

@@ -108,7 +108,8 @@ async def _case(
     async with tenant_tx():
         found = await grants.case(application_id)
         declarations = await grants.declarations(application_id)
-        board = await grants.board_of(found.fund.programme_id) if found.fund.programme_id else []
+        fund = found.fund  # a programme's board, or the fund's own (a fund without one)
+        board = await grants.board_of(fund.programme_id, None if fund.programme_id else fund.id)
         letters = await grants.letters_of(application_id)
         files = await grants.attachments_of(application_id)
         appeal = await grants.appeal_of(application_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import Request, get
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
@@ -27,6 +27,7 @@ from web.grants.tables import download_asked, payments_table
 HOME = "/k/{kommunenummer:str}/grants"
 PAYMENTS = HOME + "/payments"
 CASE = HOME + "/applications/{application_id:int}"
+REPORT = HOME + "/reports/{report_id:int}"
 ONE_PAYMENT = "grants/municipality/_payment.html"
 
 
@@ -159,4 +160,30 @@ async def clawback(
     )
 
 
-ROUTES = [queue, decide, payment_attachment, money, clawback]
+@post(REPORT + "/approval", guards=ASSESSOR, name="approve_grant_report", status_code=200)
+async def approve_report(
+    request: Request, kommunenummer: FromPath[str], report_id: FromPath[int]
+) -> Response:
+    """The official approves a report: its effects then count in the programme's KPIs. Back to
+    the case's money (?back=money) or to the payment queue."""
+    base = _base(request)
+
+    def done(application_id: int) -> str:
+        if request.query_params.get("back") == "money":
+            return f"{base}/applications/{application_id}/money#reports"
+        return f"{base}/payments#report-{report_id}"
+
+    return await act(
+        request,
+        lambda: grants.approve_report(report_id, actor_person_id=person_of(request)),
+        done=done,
+        said=N_("The report is approved: its effects count now."),
+        again=partial(_refused_approval, request),
+    )
+
+
+async def _refused_approval(request: Request, status: int, errors: dict[str, str]):
+    return await _queue(request, status=status, approve_errors=errors)
+
+
+ROUTES = [queue, decide, payment_attachment, money, clawback, approve_report]

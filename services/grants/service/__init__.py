@@ -32,6 +32,7 @@ from services.grants.service.cases import (
     decide_application,
     recommend_application,
 )
+from services.grants.service.fund_boards import add_fund_board_member
 from services.grants.service.funds import (
     create_fund,
     get_fund,
@@ -44,6 +45,7 @@ from services.grants.service.funds import (
 )
 from services.grants.service.habilitet import declarations, declare_member
 from services.grants.service.letters import letter, letters_of
+from services.grants.service.lifecycle import cancel_tilsegn, withdraw_tilsegn
 from services.grants.service.meetings import (
     create_meeting,
     decide_in_meeting,
@@ -61,7 +63,7 @@ from services.grants.service.payments import (
     tilsegn,
 )
 from services.grants.service.ranking import call_ranking, rank_applications
-from services.grants.service.reports import count_report_effects, send_report
+from services.grants.service.reports import approve_report, count_report_effects, send_report
 from services.grants.service.state_aid import (
     exchange_rate,
     exchange_rates,
@@ -79,6 +81,7 @@ __all__ = [
     "AttachmentInput",
     "MeetingNotFound",
     "add_attachments",
+    "add_fund_board_member",
     "appeal_of",
     "attachment",
     "attachments_of",
@@ -124,6 +127,8 @@ __all__ = [
     "strategy_area_choices",
     "submit_application",
     # the money of a tilsegn: state aid, payments, reports, statistics
+    "approve_report",
+    "cancel_tilsegn",
     "count_report_effects",
     "decide_payment",
     "exchange_rate",
@@ -139,4 +144,5 @@ __all__ = [
     "state_aid_of",
     "statistics_years",
     "tilsegn",
+    "withdraw_tilsegn",
 ]

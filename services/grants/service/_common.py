@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import asyncpg
 
+from services.audit.service import record_change
 from services.errors import N_, Conflict, NotAllowed, NotFound
 from services.grants.rules import CostLine, FinancingLine
 from services.grants.schemas import PlanLine
@@ -100,6 +101,24 @@ def database_refusals() -> Iterator[None]:
                 ),
             ) from error
         raise
+
+
+async def audit_application(
+    application_id: int,
+    action: str,
+    new_values: dict,
+    actor_person_id: int | None,
+    old_values: dict | None = None,
+) -> None:
+    """The audit of what was done to an application (or its tilsegn): who, what, from what."""
+    await record_change(
+        actor_person_id=actor_person_id,
+        action=action,
+        entity="grant_application",
+        entity_id=application_id,
+        old_values=old_values,
+        new_values=new_values,
+    )
 
 
 async def require_municipal_role(person_id: int | None, roles: tuple[str, ...]) -> None:

@@ -12,6 +12,7 @@ from services.grants.rules import (
     SUMMARY_LIMIT,
     ApplicationState,
     check_asked_for,
+    check_at_most,
     check_plans,
     receipt_digest,
 )
@@ -71,12 +72,9 @@ async def _own_draft(application_id: int) -> dict:
 
 
 def _check_lines(costs: Sequence[CostLineInput], financing: Sequence[FinancingLineInput]) -> None:
-    if len(costs) > MAX_LINES or len(financing) > MAX_LINES:
-        raise InvalidInput(
-            "grant_too_many_lines",
-            N_("A plan has at most %(limit)s lines."),
-            field="costs" if len(costs) > MAX_LINES else "financing",
-            values={"limit": MAX_LINES},
+    for lines, field in ((costs, "costs"), (financing, "financing")):
+        check_at_most(
+            len(lines), MAX_LINES, "grant_too_many_lines", N_("A plan has at most %(limit)s lines."), field
         )
     for line in costs:
         required_text(line.description, "costs", 300)
@@ -110,13 +108,13 @@ async def save_application(
     await require_organisation_role(person_id, APPLICANTS)
     row = await _own_draft(application_id)
     title = required_text(title, "title", 300)
-    if len(summary) > SUMMARY_LIMIT:
-        raise InvalidInput(
-            "grant_summary_too_long",
-            N_("The summary is at most %(limit)s characters."),
-            field="summary",
-            values={"limit": SUMMARY_LIMIT},
-        )
+    check_at_most(
+        len(summary),
+        SUMMARY_LIMIT,
+        "grant_summary_too_long",
+        N_("The summary is at most %(limit)s characters."),
+        "summary",
+    )
     _check_lines(costs, financing)
     db = connection()
     tenant, key = row["tenant_id"], row["id"]

@@ -9,7 +9,7 @@ import msgspec
 
 from services.errors import N_, InvalidInput
 from services.grants.roles import APPLICANTS
-from services.grants.rules import MAX_ATTACHMENTS, check_attachment
+from services.grants.rules import MAX_ATTACHMENTS, check_at_most, check_attachment
 from services.grants.service._common import (
     ApplicationNotFound,
     database_refusals,
@@ -49,13 +49,8 @@ async def add_attachments(
         row["tenant_id"],
         row["id"],
     )
-    if count + len(files) > MAX_ATTACHMENTS:
-        raise InvalidInput(
-            "grant_attachment_many",
-            N_("An application has at most %(limit)s files."),
-            field="attachments",
-            values={"limit": MAX_ATTACHMENTS},
-        )
+    message = N_("An application has at most %(limit)s files.")
+    check_at_most(count + len(files), MAX_ATTACHMENTS, "grant_attachment_many", message, "attachments")
     ids = []
     with database_refusals():
         for file in files:

@@ -4,12 +4,12 @@ officials' limit; above it the board decides."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import msgspec
 
 from services import inputs
-from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, required_text
 from services.grants.roles import ASSESSORS
 from services.grants.rules import (
@@ -24,6 +24,7 @@ from services.grants.schemas import ApplicationView, FundView
 from services.grants.service._common import (
     ApplicationNotFound,
     WrongStep,
+    audit_application,
     database_refusals,
     require_municipal_role,
     rule_lines,
@@ -107,13 +108,11 @@ async def assess_application(
             figures.grantable,
             figures.share,
         )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="assess",
-        entity="grant_application",
-        entity_id=application_id,
-        old_values={"state": state},
-        new_values={
+    await record_step(
+        application_id,
+        "assess",
+        state,
+        {
             "state": S.IN_ASSESSMENT,
             "comment": comment,
             "eligible_cost": figures.eligible_cost,
@@ -121,6 +120,7 @@ async def assess_application(
             "grantable": figures.grantable,
             "share": figures.share,
         },
+        actor_person_id,
     )
     await emit("grants.application_assessed", {"application_id": application_id})
     return found
@@ -156,40 +156,38 @@ async def decide_application(
     found = await case(application_id)
     if found.assessment.board_decides:  # either way: above the limit the board decides
         raise BoardDecides()
-    values = await record_outcome(
-        found,
-        outcome,
-        reason=reason,
-        conditions=conditions,
-        reporting_deadline=reporting_deadline,
-        decided_by=actor_person_id,
-    )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="decide",
-        entity="grant_application",
-        entity_id=application_id,
-        old_values={"state": state},
-        new_values=values,
-    )
+    terms = Terms(reason, conditions, reporting_deadline)
+    values = await record_outcome(found, outcome, terms, decided_by=actor_person_id)
+    await record_step(application_id, "decide", state, values, actor_person_id)
     await emit(f"grants.application_{outcome}", {"application_id": application_id})
     await send_decision_letter(application_id, by_board=False)
     return outcome
 
 
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What a decision says besides its outcome: a rejection's reason, or a grant's conditions
+    and reporting deadline."""
+
+    reason: str = ""
+    conditions: str = ""
+    reporting_deadline: date | None = None
+
+
+async def record_step(
+    application_id: int, action: str, state: str, new_values: dict, actor_person_id: int | None
+) -> None:
+    """The audit of one step of an application: who took it, from which state, to what."""
+    await audit_application(application_id, action, new_values, actor_person_id, {"state": state})
+
+
 async def record_outcome(
-    found: Case,
-    outcome: str,
-    *,
-    reason: str,
-    conditions: str,
-    reporting_deadline: date | None,
-    decided_by: int | None,
-    meeting_id: int | None = None,
+    found: Case, outcome: str, terms: Terms, *, decided_by: int | None, meeting_id: int | None = None
 ) -> dict:
     """Write a decision on the application (the official's or the board's): a grant of the
     computed amount with its terms, or a rejection with its reason. Returns what changed."""
     db = connection()
+    reason, conditions, reporting_deadline = terms.reason, terms.conditions, terms.reporting_deadline
     application_id = found.application.id
     if outcome == S.GRANTED:
         amount = found.assessment.grantable
@@ -270,13 +268,7 @@ async def recommend_application(
             reason,
             actor_person_id,
         )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="recommend",
-        entity="grant_application",
-        entity_id=application_id,
-        old_values={"state": state},
-        new_values={"state": S.RECOMMENDED, "recommendation": recommendation, "reason": reason},
-    )
+    changed = {"state": S.RECOMMENDED, "recommendation": recommendation, "reason": reason}
+    await record_step(application_id, "recommend", state, changed, actor_person_id)
     await emit("grants.application_recommended", {"application_id": application_id})
     return recommendation

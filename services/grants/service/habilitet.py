@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import msgspec
 
-from services.audit.service import record_change
 from services.errors import N_, Conflict, NotAllowed, NotFound
 from services.grants.roles import ASSESSORS
 from services.grants.service._common import (
     ApplicationNotFound,
+    audit_application,
     database_refusals,
     require_municipal_role,
 )
@@ -63,13 +63,8 @@ async def declare_official(application_id: int, conflicted: bool, person_id: int
             person_id,
             conflicted,
         )
-    await record_change(
-        actor_person_id=person_id,
-        action="declare_habilitet",
-        entity="grant_application",
-        entity_id=application_id,
-        new_values={"person_id": person_id, "conflicted": conflicted},
-    )
+    declared = {"person_id": person_id, "conflicted": conflicted}
+    await audit_application(application_id, "declare_habilitet", declared, person_id)
 
 
 async def require_official_free(application_id: int, person_id: int | None) -> None:
@@ -103,7 +98,7 @@ async def declare_member(
     await require_municipal_role(actor_person_id, ASSESSORS)
     db = connection()
     row = await db.fetchrow(
-        "select a.assessed_by, f.programme_id from grant_application a"
+        "select a.assessed_by, f.programme_id, f.id as fund_id from grant_application a"
         " join grant_call c on c.tenant_id = a.tenant_id and c.id = a.call_id"
         " join grant_fund f on f.tenant_id = c.tenant_id and f.id = c.fund_id"
         " where a.tenant_id = app_tenant_id() and a.id = $1 and a.state <> 'draft'",
@@ -115,9 +110,10 @@ async def declare_member(
         raise NotTheCaseOfficial()
     member = await db.fetchval(
         "select id from board_member where tenant_id = app_tenant_id() and id = $1"
-        " and programme_id = $2",
+        " and (programme_id = $2 or ($2::bigint is null and fund_id = $3))",
         board_member_id,
         row["programme_id"],
+        row["fund_id"],
     )
     if member is None:
         raise NotFound(
@@ -144,13 +140,8 @@ async def declare_member(
                 note.strip()[:1000],
                 actor_person_id,
             )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="declare_habilitet",
-        entity="grant_application",
-        entity_id=application_id,
-        new_values={"board_member_id": board_member_id, "conflicted": conflicted},
-    )
+    declared = {"board_member_id": board_member_id, "conflicted": conflicted}
+    await audit_application(application_id, "declare_habilitet", declared, actor_person_id)
 
 
 async def declarations(application_id: int) -> list[Declaration]:

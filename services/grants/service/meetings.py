@@ -14,7 +14,7 @@ from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.grants.roles import ASSESSORS
 from services.grants.rules import BEFORE_THE_BOARD, OUTCOMES, ApplicationState, board_outcome
 from services.grants.service._common import database_refusals, require_municipal_role
-from services.grants.service.cases import _locked_state, case, record_outcome
+from services.grants.service.cases import Terms, _locked_state, case, record_outcome, record_step
 from services.grants.service.letters import send_decision_letter
 from services.grants.service.minutes import _meeting_row, board_of
 from services.outbox.service import emit
@@ -42,7 +42,8 @@ _WAITING = (
     "select a.id, a.state from grant_application a"
     " join grant_call c on c.tenant_id = a.tenant_id and c.id = a.call_id"
     " join grant_fund f on f.tenant_id = c.tenant_id and f.id = c.fund_id"
-    " where a.tenant_id = app_tenant_id() and f.programme_id = $1"
+    " where a.tenant_id = app_tenant_id()"
+    " and (f.programme_id = $1 or (f.programme_id is null and f.id = $2))"
     " and a.state in ('recommended', 'appealed')"
     " and not exists (select 1 from grant_agenda_item i where i.tenant_id = a.tenant_id"
     " and i.application_id = a.id and i.outcome is null)"
@@ -51,41 +52,61 @@ _WAITING = (
 
 
 async def create_meeting(
-    programme_id: int, *, held_on: date, place: str, actor_person_id: int | None
+    programme_id: int | None,
+    *,
+    fund_id: int | None = None,
+    held_on: date,
+    place: str,
+    actor_person_id: int | None,
 ) -> int:
-    """A board meeting whose agenda is every case waiting for the programme's board."""
+    """A board meeting whose agenda is every case waiting for the board: a programme's, or
+    (with `fund_id` and no programme) the own board of a fund without a programme."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     db = connection()
-    if programme_id not in {p.id for p in await programme_choices()}:
+    if programme_id is not None:
+        if programme_id not in {p.id for p in await programme_choices()}:
+            raise NotFound(
+                "grant_programme_not_found",
+                N_("Choose a programme with a board."),
+                field="programme_id",
+            )
+        fund_id = None
+    elif fund_id is None or not await board_of(None, fund_id):
         raise NotFound(
-            "grant_programme_not_found",
-            N_("Choose a programme with a board."),
-            field="programme_id",
+            "grant_fund_board_not_found", N_("Choose a fund with a board."), field="fund_id"
         )
     place = required_text(place, "place", 300)
     meeting_id = await db.fetchval(
-        "insert into grant_meeting (tenant_id, programme_id, held_on, place, created_by)"
-        " values (app_tenant_id(), $1, $2, $3, $4) returning id",
+        "insert into grant_meeting (tenant_id, programme_id, fund_id, held_on, place, created_by)"
+        " values (app_tenant_id(), $1, $2, $3, $4, $5) returning id",
         programme_id,
+        fund_id,
         held_on,
         place,
         actor_person_id,
     )
-    await add_waiting_cases(meeting_id, programme_id)
+    await add_waiting_cases(meeting_id, programme_id, fund_id)
     await record_change(
         actor_person_id=actor_person_id,
         action="create",
         entity="grant_meeting",
         entity_id=meeting_id,
-        new_values={"programme_id": programme_id, "held_on": held_on, "place": place},
+        new_values={
+            "programme_id": programme_id,
+            "fund_id": fund_id,
+            "held_on": held_on,
+            "place": place,
+        },
     )
     await emit("grants.meeting_created", {"meeting_id": meeting_id})
     return meeting_id
 
 
-async def add_waiting_cases(meeting_id: int, programme_id: int) -> int:
+async def add_waiting_cases(
+    meeting_id: int, programme_id: int | None, fund_id: int | None = None
+) -> int:
     db = connection()
-    waiting = await db.fetch(_WAITING, programme_id)
+    waiting = await db.fetch(_WAITING, programme_id, fund_id)
     start = await db.fetchval(
         "select coalesce(max(position), 0) from grant_agenda_item"
         " where tenant_id = app_tenant_id() and meeting_id = $1",
@@ -107,7 +128,7 @@ async def gather_agenda(meeting_id: int, *, actor_person_id: int | None) -> int:
     """Add the cases that have come to the board since the meeting was called."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     row = await _meeting_row(meeting_id, lock=True)
-    return await add_waiting_cases(meeting_id, row["programme_id"])
+    return await add_waiting_cases(meeting_id, row["programme_id"], row["fund_id"])
 
 
 async def record_attendance(
@@ -126,7 +147,7 @@ async def record_attendance(
             "grant_attendance_fixed",
             N_("The meeting has voted: who attended can no longer change."),
         )
-    members = {m.id for m in await board_of(row["programme_id"])}
+    members = {m.id for m in await board_of(row["programme_id"], row["fund_id"])}
     if not set(member_ids) <= members:
         raise InvalidInput(
             "grant_attendance_unknown", N_("Choose members of the board."), field="present"
@@ -228,14 +249,9 @@ async def decide_in_meeting(
             [(meeting_id, application_id, m, v) for m, v in sorted(cast.items())],
         )
     found = await case(application_id)
+    terms = Terms(reason, conditions, reporting_deadline)
     values = await record_outcome(
-        found,
-        outcome,
-        reason=reason,
-        conditions=conditions,
-        reporting_deadline=reporting_deadline,
-        decided_by=actor_person_id,
-        meeting_id=meeting_id,
+        found, outcome, terms, decided_by=actor_person_id, meeting_id=meeting_id
     )
     await db.execute(
         "update grant_agenda_item set outcome = $3, decided_at = now()"
@@ -253,13 +269,9 @@ async def decide_in_meeting(
             "reversed" if outcome == S.GRANTED else "upheld",
             meeting_id,
         )
-    await record_change(
-        actor_person_id=actor_person_id,
-        action="board_decide",
-        entity="grant_application",
-        entity_id=application_id,
-        old_values={"state": state},
-        new_values={**values, "votes": {str(k): v for k, v in cast.items()}},
+    votes_cast = {str(k): v for k, v in cast.items()}
+    await record_step(
+        application_id, "board_decide", state, {**values, "votes": votes_cast}, actor_person_id
     )
     await emit(f"grants.application_{outcome}", {"application_id": application_id})
     await send_decision_letter(application_id, by_board=True, on_appeal=on_appeal)

@@ -50,8 +50,9 @@ class AgendaItem(msgspec.Struct, frozen=True):
 
 class MeetingView(msgspec.Struct, frozen=True):
     id: int
-    programme_id: int
-    programme_name: str
+    programme_id: int | None  # a programme's board, or
+    fund_id: int | None  # a fund's own board (a fund without a programme)
+    programme_name: str  # the board's name: its programme's, or its fund's
     held_on: date
     place: str
     members: list[BoardMemberView]
@@ -68,11 +69,18 @@ class MeetingSummary(msgspec.Struct, frozen=True):
     open_cases: int
 
 
+# A meeting's board is its programme's, or its fund's own: named by either.
+_BOARD_NAME = "coalesce(p.name, f.name) as programme_name"
+_BOARD_JOIN = (
+    "left join programme p on p.tenant_id = m.tenant_id and p.id = m.programme_id"
+    " left join grant_fund f on f.tenant_id = m.tenant_id and f.id = m.fund_id"
+)
+
+
 async def _meeting_row(meeting_id: int, *, lock: bool = False):
     row = await connection().fetchrow(
-        "select m.id, m.programme_id, p.name as programme_name, m.held_on, m.place"
-        " from grant_meeting m join programme p on p.tenant_id = m.tenant_id"
-        " and p.id = m.programme_id where m.tenant_id = app_tenant_id() and m.id = $1"
+        f"select m.id, m.programme_id, m.fund_id, {_BOARD_NAME}, m.held_on, m.place"
+        f" from grant_meeting m {_BOARD_JOIN} where m.tenant_id = app_tenant_id() and m.id = $1"
         + (" for update of m" if lock else ""),
         meeting_id,
     )
@@ -81,11 +89,13 @@ async def _meeting_row(meeting_id: int, *, lock: bool = False):
     return row
 
 
-async def board_of(programme_id: int) -> list[BoardMemberView]:
+async def board_of(programme_id: int | None, fund_id: int | None = None) -> list[BoardMemberView]:
+    """The members of a programme's board, or of a fund's own board."""
     rows = await connection().fetch(
         "select id, name, seat from board_member where tenant_id = app_tenant_id()"
-        " and programme_id = $1 order by seat desc, name, id",
+        " and (programme_id = $1 or fund_id = $2) order by seat desc, name, id",
         programme_id,
+        fund_id,
     )
     return [BoardMemberView(**dict(r)) for r in rows]
 
@@ -94,7 +104,7 @@ async def meeting(meeting_id: int) -> MeetingView:
     """The meeting whole: the agenda as called, and as minutes once its cases are decided."""
     row = await _meeting_row(meeting_id)
     db = connection()
-    members = await board_of(row["programme_id"])
+    members = await board_of(row["programme_id"], row["fund_id"])
     names = {m.id: m.name for m in members}
     present = [
         r["board_member_id"]
@@ -150,13 +160,12 @@ async def meeting(meeting_id: int) -> MeetingView:
 
 async def list_meetings() -> list[MeetingSummary]:
     rows = await connection().fetch(
-        "select m.id, p.name as programme_name, m.held_on, m.place,"
+        f"select m.id, {_BOARD_NAME}, m.held_on, m.place,"
         " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
         " and i.meeting_id = m.id) as cases,"
         " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
         " and i.meeting_id = m.id and i.outcome is null) as open_cases"
-        " from grant_meeting m join programme p on p.tenant_id = m.tenant_id"
-        " and p.id = m.programme_id where m.tenant_id = app_tenant_id()"
+        f" from grant_meeting m {_BOARD_JOIN} where m.tenant_id = app_tenant_id()"
         " order by m.held_on desc, m.id desc"
     )
     return [MeetingSummary(**dict(r)) for r in rows]

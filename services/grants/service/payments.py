@@ -17,6 +17,7 @@ from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.grants import payments as rules
+from services.grants import tilsegn as lifecycle
 from services.grants.money_schemas import (
     AttachmentView,
     DocumentInput,
@@ -26,6 +27,7 @@ from services.grants.money_schemas import (
 )
 from services.grants.payments import PaymentKind, PaymentState
 from services.grants.roles import APPLICANTS, ASSESSORS
+from services.grants.rules import check_at_most
 from services.grants.service._common import require_municipal_role, require_organisation_role
 from services.outbox.service import emit
 from services.tendering.rules import check_document
@@ -50,6 +52,11 @@ class PaymentStep(Conflict):
             "grant_payment_step",
             N_("The payment request is no longer at the step this was meant for."),
         )
+
+
+class ReportApprovedOnce(Conflict):
+    def __init__(self) -> None:
+        super().__init__("grant_report_approved", N_("The report has been approved already."))
 
 
 class PaymentLocked(Conflict):
@@ -80,6 +87,14 @@ def money_refusals() -> Iterator[None]:
             raise PaymentLocked() from error
         if code == "GR025":
             raise PaymentStep() from error
+        if code == "GR026":
+            raise lifecycle.TilsegnStep() from error
+        if code == "GR027":
+            raise lifecycle.TilsegnClosed() from error
+        if code == "GR028":
+            raise lifecycle.FinalReportAlone() from error
+        if code == "GR029":
+            raise ReportApprovedOnce() from error
         raise
 
 
@@ -88,6 +103,7 @@ def money_refusals() -> Iterator[None]:
 _TILSEGN = (
     "select a.tenant_id, a.id as application_id, a.title, m.name as municipality_name,"
     " a.organisation_id, o.name as organisation_name, a.granted_amount, a.reporting_deadline,"
+    " a.tilsegn_state, a.tilsegn_reason, a.tilsegn_moved_at,"
     " coalesce((select sum(l.amount) from grant_cost_line l where l.tenant_id = a.tenant_id"
     " and l.application_id = a.id), 0) as approved_costs"
     " from grant_application a join municipality m on m.id = a.tenant_id"
@@ -98,7 +114,8 @@ _TILSEGN = (
 _PAYMENTS = (
     "select p.id, p.tenant_id, p.application_id, a.title as application_title,"
     " o.name as organisation_name, o.organisasjonsnummer, p.kind, p.amount, p.costs_incurred,"
-    " p.account_number, p.report_id, r.text as report_text, p.state, p.reason, p.requested_at,"
+    " p.account_number, p.report_id, r.text as report_text, r.approved_at as report_approved_at,"
+    " p.state, p.reason, p.requested_at,"
     " p.decided_at, p.paid_at from grant_payment_request p"
     " join grant_application a on a.tenant_id = p.tenant_id and a.id = p.application_id"
     " join organisation o on o.id = p.organisation_id"
@@ -149,7 +166,7 @@ async def tilsegn(application_id: int, *, as_applicant: bool) -> TilsegnView:
     lines = [PaymentView(**dict(p), attachments=attachments.get(p["id"], [])) for p in payments]
     reports = await db.fetch(
         "select id, application_id, kind, text, kpi_effects::text as kpi_effects, submitted_at,"
-        " effects_counted_at from grant_report where tenant_id = $1 and application_id = $2"
+        " approved_at, effects_counted_at from grant_report where tenant_id = $1 and application_id = $2"
         " order by id",
         tenant_id,
         application_id,
@@ -204,14 +221,16 @@ async def _lock_tilsegn(tenant_id: int, application_id: int) -> None:
     )
 
 
+async def tilsegn_under_lock(application_id: int, *, as_applicant: bool) -> TilsegnView:
+    """The tilsegn as it is once its lines are locked against concurrent requests."""
+    current = await tilsegn(application_id, as_applicant=as_applicant)
+    await _lock_tilsegn(current.tenant_id, application_id)
+    return await tilsegn(application_id, as_applicant=as_applicant)
+
+
 def _check_documents(documents: Sequence[DocumentInput]) -> None:
-    if len(documents) > MAX_ATTACHMENTS:
-        raise InvalidInput(
-            "grant_too_many_attachments",
-            N_("At most %(limit)s attachments."),
-            field="documents",
-            values={"limit": MAX_ATTACHMENTS},
-        )
+    message = N_("At most %(limit)s attachments.")
+    check_at_most(len(documents), MAX_ATTACHMENTS, "grant_too_many_attachments", message, "documents")
     for d in documents:
         check_document(d.name, d.media_type, d.content)
 
@@ -223,22 +242,24 @@ def check_effects(effects: dict[str, Decimal]) -> dict[str, str]:
     return {code: str(Decimal(value)) for code, value in effects.items()}
 
 
+_INSERT_REPORT = (
+    "insert into grant_report (tenant_id, application_id, organisation_id, kind, text,"
+    " kpi_effects, submitted_by) values ($1, $2, $3, $4, $5, $6::jsonb, $7) returning id"
+)
+
+
+def _report_args(row, kind: str, text: str, kpi_effects: dict[str, Decimal], person_id: int):
+    text = required_text(text, "report", 20_000)
+    effects = json.dumps(check_effects(kpi_effects))
+    return (row.tenant_id, row.application_id, row.organisation_id, kind, text, effects, person_id)
+
+
 async def insert_report(
     row, *, kind: str, text: str, kpi_effects: dict[str, Decimal], person_id: int
 ) -> int:
-    text = required_text(text, "report", 20_000)
+    args = _report_args(row, kind, text, kpi_effects, person_id)
     with money_refusals():
-        return await connection().fetchval(
-            "insert into grant_report (tenant_id, application_id, organisation_id, kind, text,"
-            " kpi_effects, submitted_by) values ($1, $2, $3, $4, $5, $6::jsonb, $7) returning id",
-            row.tenant_id,
-            row.application_id,
-            row.organisation_id,
-            kind,
-            text,
-            json.dumps(check_effects(kpi_effects)),
-            person_id,
-        )
+        return await connection().fetchval(_INSERT_REPORT, *args)
 
 
 async def request_payment(
@@ -258,37 +279,37 @@ async def request_payment(
     await require_organisation_role(person_id, APPLICANTS)
     if kind not in (PaymentKind.PART, PaymentKind.FINAL):
         raise InvalidInput("grant_payment_kind", N_("Choose a part or the final payment."), field="kind")
+    if kind == PaymentKind.FINAL and not report.strip():
+        raise InvalidInput(
+            "grant_final_report_missing",
+            N_("The final payment carries the final report: write what the project did and achieved."),
+            field="report",
+        )
     account = inputs.account_number(account_number)
     costs = inputs.amount(costs_incurred, "costs_incurred")
     _check_documents(documents)
-    current = await tilsegn(application_id, as_applicant=True)
-    await _lock_tilsegn(current.tenant_id, application_id)
-    current = await tilsegn(application_id, as_applicant=True)  # as it is under the lock
+    current = await tilsegn_under_lock(application_id, as_applicant=True)
+    lifecycle.check_open(current.tilsegn_state)
     rules.check_request(kind, amount, _balance(current))
     report_kind = "final" if kind == PaymentKind.FINAL else "status"
-    report_id = await insert_report(
-        current,
-        kind=report_kind,
-        text=report,
-        kpi_effects=kpi_effects or {},
-        person_id=person_id,
-    )
+    args = _report_args(current, report_kind, report, kpi_effects or {}, person_id)
     db = connection()
     with money_refusals():
-        payment_id = await db.fetchval(
-            "insert into grant_payment_request (tenant_id, application_id, organisation_id, kind,"
+        # One statement: the database checks at its end that a final report rides with its
+        # final payment (0005_tilsegn.sql), so the two go in together.
+        row = await db.fetchrow(
+            f"with report as ({_INSERT_REPORT})"
+            " insert into grant_payment_request (tenant_id, application_id, organisation_id, kind,"
             " amount, costs_incurred, account_number, report_id, state, requested_by)"
-            " values ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9) returning id",
-            current.tenant_id,
-            application_id,
-            current.organisation_id,
+            " select $1, $2, $3, $8, $9, $10, $11, report.id, 'submitted', $7 from report"
+            " returning id, report_id",
+            *args,
             kind,
             amount,
             costs,
             account,
-            report_id,
-            person_id,
         )
+        payment_id, report_id = row["id"], row["report_id"]
         for d in documents:
             await db.execute(
                 "insert into grant_payment_attachment (tenant_id, payment_id, name, media_type,"
@@ -370,9 +391,8 @@ async def record_clawback(
     """Claw back part of what was paid: a negative line, approved at once, paid when repaid."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     reason = required_text(reason, "reason", 10_000)
-    current = await tilsegn(application_id, as_applicant=False)
-    await _lock_tilsegn(current.tenant_id, application_id)
-    current = await tilsegn(application_id, as_applicant=False)
+    current = await tilsegn_under_lock(application_id, as_applicant=False)
+    lifecycle.check_clawback(current.tilsegn_state)
     line = -abs(amount)
     rules.check_request(PaymentKind.CLAWBACK, line, _balance(current))
     with money_refusals():

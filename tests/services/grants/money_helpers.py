@@ -106,5 +106,17 @@ async def decide(t: Tilsegn, payment_id: int, outcome: str, reason: str = "") ->
         )
 
 
+async def kpi_actuals(fund: Fund, programme_id: int) -> dict[str, Decimal]:
+    """The programme's KPIs by code, each at its latest measured value (those measured)."""
+    async with tenant_tx(fund.scope):
+        rows = await connection().fetch(
+            "select k.code, (select m.value from kpi_measurement m where m.tenant_id = k.tenant_id"
+            " and m.kpi_id = k.id order by m.measured_on desc, m.id desc limit 1) as value"
+            " from kpi k where k.tenant_id = app_tenant_id() and k.programme_id = $1",
+            programme_id,
+        )
+    return {r["code"]: r["value"] for r in rows if r["value"] is not None}
+
+
 def business_scope(t: Tilsegn) -> Scope:
     return t.business.scope

@@ -16,6 +16,7 @@ from tests.web.grants.money_world import ACCOUNT, granted_application, money_wor
 K = "/k/{kommunenummer:str}/grants"
 CASE = K + "/applications/{application_id:int}"
 PAYMENT = K + "/payments/{payment_id:int}"
+REPORT_APPROVAL = K + "/reports/{report_id:int}/approval"
 OWN = "/o/{organisasjonsnummer:str}/grants/applications/{application_id:int}"
 MONEY_TABLES = ("grant_payment_request", "grant_report", "grant_payment_attachment")
 PDF = b"%PDF-1.4\n% a receipt\n"
@@ -33,6 +34,11 @@ REPORT = {"text": "Inntrengar", "effect-new_jobs": "1"}
 def money_path(path: str) -> bool:
     """A path whose application is a tilsegn (the world's own for these routes)."""
     return any(tail in path for tail in ("/payments", "/money", "/clawbacks", "/reports"))
+
+
+def report_path(path: str) -> bool:
+    """A path that names a tilsegn's report by its id."""
+    return path.startswith("/k/") and "/grants/reports/" in path
 
 
 # --- the world: A and B each granted their organisation's application and got a request ---------
@@ -58,6 +64,7 @@ async def add_money(w) -> None:
         w.extra[f"grant_tilsegn_{side}"] = application_id
         w.extra[f"grant_payment_{side}"] = payment_id
         w.extra[f"grant_payment_attachment_{side}"] = seen.payments[0].attachments[0].id
+        w.extra[f"grant_report_{side}"] = seen.payments[0].report_id
 
 
 async def money_rows(w) -> dict[str, list[dict]]:
@@ -117,6 +124,15 @@ async def csrf_clawback(site, settings):
     return client, f"{w.case}/clawbacks", {"amount": "1", "reason": "CSRF"}, probe, None
 
 
+async def csrf_approve_report(site, settings):
+    w, client, probe = await _tilsegn(site, settings, as_business=False)
+    payment_id = await requested(w)
+    seen = await probe()
+    report_id = next(p.report_id for p in seen.payments if p.id == payment_id)
+    path = f"/k/{w.tenant.kommunenummer}/grants/reports/{report_id}/approval"
+    return client, path, {}, probe, None
+
+
 async def csrf_exchange_rate(site, settings):
     async def probe():
         async with tenant_tx(Scope()):
@@ -131,6 +147,7 @@ CSRF = {
     ("POST", OWN + "/reports"): csrf_report,
     ("POST", PAYMENT + "/decision"): csrf_decide,
     ("POST", CASE + "/clawbacks"): csrf_clawback,
+    ("POST", REPORT_APPROVAL): csrf_approve_report,
     ("POST", "/operator/exchange-rate"): csrf_exchange_rate,
 }
 
@@ -145,6 +162,7 @@ def _k(nr: str, side: str = "b", **more: str) -> Callable[[Any], dict]:
             "application_id": w.extra[f"grant_tilsegn_{side}"],
             "payment_id": w.extra[f"grant_payment_{side}"],
             "attachment_id": w.extra[f"grant_payment_attachment_{side}"],
+            "report_id": w.extra[f"grant_report_{side}"],
             "table": "payments",
         } | {key: w.extra[value] for key, value in more.items()}
 
@@ -204,6 +222,7 @@ CROSS = {
     ],
     ("GET", CASE + "/money"): _case(own=200),
     ("POST", CASE + "/clawbacks"): _case({"amount": "1", "reason": "Inntrengar"}),
+    ("POST", REPORT_APPROVAL): _case(),
     ("GET", "/r/{region_slug:str}/grants/statistics"): [
         ("A's own", "council_a", _region("a"), 200, {}),
         ("B's region", "council_a", _region("b"), 404, {}),

@@ -1,0 +1,80 @@
+"""The own board of a fund without a programme (a municipality's næringsfond): the municipality
+names its members from its own people, and that board takes the fund's cases above the
+officials' limit in meetings (meetings.py), with the same habilitet and votes as a programme's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+from services.audit.service import record_change
+from services.errors import N_, Conflict, InvalidInput, NotFound
+from services.grants.roles import MANAGERS
+from services.grants.service._common import FundNotFound, require_municipal_role
+from services.programmes.service.board import SEATS
+from tenants.context import connection
+
+
+class FundHasProgrammeBoard(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "grant_fund_programme_board",
+            N_("The fund belongs to a programme: the programme's board decides its cases."),
+        )
+
+
+async def add_fund_board_member(
+    fund_id: int,
+    *,
+    person_id: int,
+    seat: str,
+    term_start: date,
+    actor_person_id: int | None,
+) -> int:
+    """Name one of the municipality's people to the fund's board; returns the member's id."""
+    await require_municipal_role(actor_person_id, MANAGERS)
+    if seat not in SEATS:
+        raise InvalidInput("board_seat_invalid", N_("Choose a seat."), field="seat")
+    db = connection()
+    fund = await db.fetchrow(
+        "select programme_id from grant_fund where tenant_id = app_tenant_id() and id = $1",
+        fund_id,
+    )
+    if fund is None:
+        raise FundNotFound()
+    if fund["programme_id"] is not None:
+        raise FundHasProgrammeBoard()
+    name = await db.fetchval(
+        "select p.name from person p where p.id = $1 and exists (select 1 from membership m"
+        " where m.person_id = p.id and m.municipality_id = app_tenant_id())",
+        person_id,
+    )
+    if name is None:
+        raise NotFound(
+            "grant_board_person_not_found",
+            N_("Choose one of the municipality's people."),
+            field="person_id",
+        )
+    try:
+        member_id = await db.fetchval(
+            "insert into board_member (tenant_id, fund_id, name, seat, person_id, term_start)"
+            " values (app_tenant_id(), $1, $2, $3, $4, $5) returning id",
+            fund_id,
+            name.strip() or "?",
+            seat,
+            person_id,
+            term_start,
+        )
+    except asyncpg.PostgresError as error:
+        if getattr(error, "sqlstate", None) == "GR040":
+            raise FundHasProgrammeBoard() from error
+        raise
+    await record_change(
+        actor_person_id=actor_person_id,
+        action="create",
+        entity="board_member",
+        entity_id=member_id,
+        new_values={"fund_id": fund_id, "person_id": person_id, "seat": seat},
+    )
+    return member_id
