@@ -126,6 +126,15 @@ def _message_argument(call: ast.Call, init) -> ast.expr | None:
     return call.args[position] if position < len(call.args) else None
 
 
+def _argument(call: ast.Call, function, name: str) -> ast.expr | None:
+    """The expression a call passes as the function's parameter `name`."""
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    position = list(inspect.signature(function).parameters).index(name)
+    return call.args[position] if position < len(call.args) else None
+
+
 def _next_init(cls):
     for base in cls.__mro__[1:]:
         if "__init__" in base.__dict__:
@@ -153,8 +162,10 @@ def _n_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> b
 class _RefusalVisitor(ast.NodeVisitor):
     """Finds every construction of a DomainError and checks what it passes as the message."""
 
-    def __init__(self, path: Path, namespace: dict) -> None:
+    def __init__(self, path: Path, namespace: dict, helpers: dict | None = None) -> None:
         self.path, self.namespace = path, namespace
+        # {function: the name of its parameter it hands on as a refusal's message}
+        self.helpers: dict = {} if helpers is None else helpers
         self.classes: list[type | None] = []
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.problems: list[str] = []
@@ -174,13 +185,24 @@ class _RefusalVisitor(ast.NodeVisitor):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        where = f"{self.path.relative_to(ROOT)}:{node.lineno}"
+        helper = _resolve(node.func, self.namespace)
+        if callable(helper) and helper in self.helpers:
+            message = _argument(node, helper, self.helpers[helper])
+            if message is not None:
+                self._check_template(node, message, where, values_filled=True)
+            return
         init = self._constructed(node)
         if init is None:
             return
-        where = f"{self.path.relative_to(ROOT)}:{node.lineno}"
         message = _message_argument(node, init)
         if message is None:
             return
+        # A refusal whose __init__ takes no values fills its template's values itself.
+        filled = "values" not in inspect.signature(init).parameters
+        self._check_template(node, message, where, values_filled=filled)
+
+    def _check_template(self, node, message, where: str, *, values_filled: bool) -> None:
         if (
             isinstance(message, ast.Call)
             and isinstance(message.func, ast.Name)
@@ -189,7 +211,8 @@ class _RefusalVisitor(ast.NodeVisitor):
             and isinstance(message.args[0], ast.Constant)
             and isinstance(message.args[0].value, str)
         ):
-            self._check_values(node, message.args[0].value, where)
+            if not values_filled:
+                self._check_values(node, message.args[0].value, where)
             self.templates.append((message.args[0].value, where))
         elif not self._forwarded(message):
             self.problems.append(f"{where}: the message is not an N_() template")
@@ -225,6 +248,12 @@ class _RefusalVisitor(ast.NodeVisitor):
             and _n_default(self.functions[-1], message.id)
         ):
             return True
+        if isinstance(message, ast.Name) and self.functions and not self.classes:
+            # A module's helper handing on its caller's message: checked at each call.
+            function = self.namespace.get(self.functions[-1].name)
+            if callable(function) and message.id in inspect.signature(function).parameters:
+                self.helpers[function] = message.id
+                return True
         if not (isinstance(message, ast.Name) and self.functions and self.classes):
             return False
         function = self.functions[-1]
@@ -249,10 +278,18 @@ class _RefusalVisitor(ast.NodeVisitor):
 
 @pytest.fixture(scope="module")
 def refusals() -> _RefusalVisitor:
+    modules = [
+        (path, module, ast.parse(path.read_text(), filename=str(path)))
+        for path, module in service_modules()
+    ]
+    # First the helpers that hand a caller's message on to a refusal, then every call.
+    helpers: dict = {}
+    for path, module, tree in modules:
+        _RefusalVisitor(path, vars(module), helpers).visit(tree)
     everything = _RefusalVisitor(ROOT, {})
-    for path, module in service_modules():
-        visitor = _RefusalVisitor(path, vars(module))
-        visitor.visit(ast.parse(path.read_text(), filename=str(path)))
+    for path, module, tree in modules:
+        visitor = _RefusalVisitor(path, vars(module), helpers)
+        visitor.visit(tree)
         everything.problems += visitor.problems
         everything.templates += visitor.templates
     return everything

@@ -49,8 +49,13 @@ async def add_attachments(
         row["tenant_id"],
         row["id"],
     )
-    message = N_("An application has at most %(limit)s files.")
-    check_at_most(count + len(files), MAX_ATTACHMENTS, "grant_attachment_many", message, "attachments")
+    check_at_most(
+        count + len(files),
+        MAX_ATTACHMENTS,
+        "grant_attachment_many",
+        N_("An application has at most %(limit)s files."),
+        "attachments",
+    )
     ids = []
     with database_refusals():
         for file in files:

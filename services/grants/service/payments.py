@@ -229,8 +229,13 @@ async def tilsegn_under_lock(application_id: int, *, as_applicant: bool) -> Tils
 
 
 def _check_documents(documents: Sequence[DocumentInput]) -> None:
-    message = N_("At most %(limit)s attachments.")
-    check_at_most(len(documents), MAX_ATTACHMENTS, "grant_too_many_attachments", message, "documents")
+    check_at_most(
+        len(documents),
+        MAX_ATTACHMENTS,
+        "grant_too_many_attachments",
+        N_("At most %(limit)s attachments."),
+        "documents",
+    )
     for d in documents:
         check_document(d.name, d.media_type, d.content)
 
