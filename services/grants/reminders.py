@@ -17,7 +17,7 @@ from services.grants.roles import APPLICANTS
 from services.i18n import gettext
 from services.notifications import recipients
 from services.notifications.mails import day
-from services.notifications.service import mail_key, request_mail_once
+from services.notifications.service import request_mail_once
 from tenants.context import Scope, connection, tenant_tx
 
 
@@ -84,19 +84,17 @@ async def _remind_in(settings: Settings, municipality, today: date) -> int:
         )
         async with tenant_tx(municipality.id):
             for person in people:
-                if await request_mail_once(
+                requested += await request_mail_once(
+                    settings,
                     f"grant_report_due:{tilsegn['id']}:{days}:{person.person_id}",
-                    to=person.email,
-                    template="grant_report_due",
-                    language=person.language,
-                    values={
+                    person,
+                    "grant_report_due",
+                    {
                         "title": tilsegn["title"],
                         "municipality": municipality.name,
                         "due_date": tilsegn["reporting_deadline"].isoformat(),
                         "days": str(days),
                         "link": link,
                     },
-                    key=mail_key(settings),
-                ):
-                    requested += 1
+                )
     return requested

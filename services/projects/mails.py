@@ -13,7 +13,7 @@ from infra.settings import Settings
 from services.errors import N_
 from services.notifications import recipients
 from services.notifications.mails import Letter, day
-from services.notifications.service import mail_key, request_mail_once
+from services.notifications.service import request_mail_once
 from services.projects import service as projects
 from tenants.context import tenant_tx
 
@@ -64,20 +64,17 @@ async def _remind_in(settings: Settings, municipality, today: date) -> int:
             if not owners:
                 logger.info("decision point %s: the project's owner has no e-mail here", point.id)
                 continue
-            owner = owners[0]
             link = f"{settings.base_url}/k/{municipality.kommunenummer}/projects/{point.project_id}"
-            if await request_mail_once(
+            requested += await request_mail_once(
+                settings,
                 f"decision_point_overdue:{point.id}:{today.isoformat()}",
-                to=owner.email,
-                template="decision_point_overdue",
-                language=owner.language,
-                values={
+                owners[0],
+                "decision_point_overdue",
+                {
                     "project": point.project_title,
                     "municipality": municipality.name,
                     "due_date": point.due_date.isoformat(),
                     "link": link,
                 },
-                key=mail_key(settings),
-            ):
-                requested += 1
+            )
         return requested
