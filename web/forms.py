@@ -82,6 +82,12 @@ class Reading:
         for each in refusal.refusals.values() if isinstance(refusal, Refusals) else [refusal]:
             self.refusals.setdefault(each.field or "_form", each)
 
+    def require(self, value: str, field: str) -> None:
+        """A field that must not be left empty (a row's `name-<n>` is coded as its `name`)."""
+        if not value:
+            code = f"{field.split('-')[0]}_required"
+            self.refuse(InvalidInput(code, N_("Fill in this field."), field=field))
+
 
 class Form:
     """Base of every form: its fields are texts with defaults (or uploads), filled from the body.

@@ -65,8 +65,7 @@ def _percent(lang: str, value: Decimal) -> str:
 
 
 def _paragraphs(lang: str, f: LetterFacts) -> tuple[str, list[tuple[str, str]]]:
-    """The letter's title and its paragraphs, each (style, text): h2 or p."""
-    g = gettext
+    """The letter's title and its paragraphs, each (style, text): h2, p or li."""
     values = {
         "municipality": f.municipality,
         "organisation": f.organisation,
@@ -74,18 +73,23 @@ def _paragraphs(lang: str, f: LetterFacts) -> tuple[str, list[tuple[str, str]]]:
         "fund": f.fund,
         "decided": day(lang, f.decided_on.isoformat()),
     }
-    who = (
-        g(lang, N_("The programme board decided the case in its meeting on %(decided)s."), **values)
+
+    def text(msgid: str) -> str:
+        return gettext(lang, msgid, **values)
+
+    def say(style: str, msgid: str) -> tuple[str, str]:
+        return style, text(msgid)
+
+    who = say(
+        "p",
+        N_("The programme board decided the case in its meeting on %(decided)s.")
         if f.by_board
-        else g(lang, N_("The case was decided on %(decided)s under delegated authority."), **values)
+        else N_("The case was decided on %(decided)s under delegated authority."),
     )
     body: list[tuple[str, str]] = []
     if f.on_appeal:
-        body.append(
-            ("p", g(lang, N_("The board has considered your appeal against the rejection.")))
-        )
+        body.append(say("p", N_("The board has considered your appeal against the rejection.")))
     if f.kind == "tilsegn":
-        title = g(lang, N_("Tilsegn: grant from %(fund)s"), **values)
         assert f.amount is not None and f.reporting_deadline is not None  # noqa: S101
         values |= {
             "amount": kroner(lang, str(f.amount)),
@@ -93,88 +97,66 @@ def _paragraphs(lang: str, f: LetterFacts) -> tuple[str, list[tuple[str, str]]]:
             "eligible": kroner(lang, str(f.eligible_cost or 0)),
             "deadline": day(lang, f.reporting_deadline.isoformat()),
         }
+        title = text(N_("Tilsegn: grant from %(fund)s"))
         body += [
-            (
+            say(
                 "p",
-                g(
-                    lang,
-                    N_(
-                        "%(municipality)s grants %(organisation)s %(amount)s for the project"
-                        " %(title)s."
-                    ),
-                    **values,
+                N_(
+                    "%(municipality)s grants %(organisation)s %(amount)s for the project %(title)s."
                 ),
             ),
-            ("p", who),
-            ("h2", g(lang, N_("The amount and the share"))),
-            (
+            who,
+            say("h2", N_("The amount and the share")),
+            say(
                 "p",
-                g(
-                    lang,
-                    N_(
-                        "The grant is at most %(amount)s, which is %(share)s %% of the approved"
-                        " eligible cost of %(eligible)s. If the project costs less, the grant is"
-                        " reduced by the same share."
-                    ),
-                    **values,
+                N_(
+                    "The grant is at most %(amount)s, which is %(share)s %% of the approved"
+                    " eligible cost of %(eligible)s. If the project costs less, the grant is"
+                    " reduced by the same share."
                 ),
             ),
-            ("h2", g(lang, N_("Conditions"))),
+            say("h2", N_("Conditions")),
         ]
-        conditions = f.conditions or [g(lang, N_("No conditions beyond this letter's."))]
-        body += [("li", c) for c in conditions]
+        body += [("li", c) for c in f.conditions] or [
+            say("li", N_("No conditions beyond this letter's."))
+        ]
         body += [
-            ("h2", g(lang, N_("Reporting"))),
-            (
+            say("h2", N_("Reporting")),
+            say(
                 "p",
-                g(
-                    lang,
-                    N_(
-                        "Send the final report with the accounts of the project by %(deadline)s."
-                        " The grant is paid against payment requests in Samspel; the last part"
-                        " with the final report."
-                    ),
-                    **values,
+                N_(
+                    "Send the final report with the accounts of the project by %(deadline)s."
+                    " The grant is paid against payment requests in Samspel; the last part"
+                    " with the final report."
                 ),
             ),
         ]
     else:
-        title = g(lang, N_("Rejection of your application to %(fund)s"), **values)
+        title = text(N_("Rejection of your application to %(fund)s"))
         body += [
-            (
+            say(
                 "p",
-                g(
-                    lang,
-                    N_(
-                        "%(municipality)s rejects the application from %(organisation)s for %(title)s."
-                    ),
-                    **values,
-                ),
+                N_("%(municipality)s rejects the application from %(organisation)s for %(title)s."),
             ),
-            ("p", who),
-            ("h2", g(lang, N_("The reason"))),
+            who,
+            say("h2", N_("The reason")),
             ("p", f.reason),
         ]
         if not f.on_appeal:
             body += [
-                ("h2", g(lang, N_("Your right to appeal"))),
-                (
+                say("h2", N_("Your right to appeal")),
+                say(
                     "p",
-                    g(
-                        lang,
-                        N_(
-                            "You may appeal the decision within three weeks of receiving this"
-                            " letter (the Public Administration Act, §§ 28 and 29). Appeal from"
-                            " the application's page in Samspel, with your reasons; the"
-                            " programme board decides the appeal."
-                        ),
+                    N_(
+                        "You may appeal the decision within three weeks of receiving this"
+                        " letter (the Public Administration Act, §§ 28 and 29). Appeal from"
+                        " the application's page in Samspel, with your reasons; the"
+                        " programme board decides the appeal."
                     ),
                 ),
             ]
         else:
-            body.append(
-                ("p", g(lang, N_("The board upheld the rejection. This decision is final.")))
-            )
+            body.append(say("p", N_("The board upheld the rejection. This decision is final.")))
     return title, body
 
 

@@ -8,7 +8,6 @@ actor that calls it is.
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 
 from infra.settings import Settings
@@ -18,11 +17,8 @@ from services.grants.roles import APPLICANTS
 from services.i18n import gettext
 from services.notifications import recipients
 from services.notifications.mails import day
-from services.notifications.service import mail_key, request_mail_once
+from services.notifications.service import request_mail_once
 from tenants.context import Scope, connection, tenant_tx
-
-logger = logging.getLogger(__name__)
-OPERATOR = Scope(operator=True)
 
 
 def _report_due(lang: str, v: dict[str, str]) -> tuple[str, str]:
@@ -52,18 +48,9 @@ TEMPLATES = {"grant_report_due": _report_due}
 
 async def remind_reporting_deadlines(settings: Settings, today: date) -> int:
     """Request the reminders that fall today; how many were requested now."""
-    async with tenant_tx(OPERATOR):
-        municipalities = await recipients.municipalities()
-    requested, failed = 0, []
-    for municipality in municipalities:
-        try:
-            requested += await _remind_in(settings, municipality, today)
-        except Exception:
-            logger.exception("reporting reminders of municipality %s failed", municipality.id)
-            failed.append(municipality.id)
-    if failed:
-        raise RuntimeError(f"reporting reminders failed in municipalities {failed}")
-    return requested
+    return await recipients.in_each_municipality(
+        "reporting reminders", lambda municipality: _remind_in(settings, municipality, today)
+    )
 
 
 async def _due_in(today: date) -> list:
@@ -97,19 +84,17 @@ async def _remind_in(settings: Settings, municipality, today: date) -> int:
         )
         async with tenant_tx(municipality.id):
             for person in people:
-                if await request_mail_once(
+                requested += await request_mail_once(
+                    settings,
                     f"grant_report_due:{tilsegn['id']}:{days}:{person.person_id}",
-                    to=person.email,
-                    template="grant_report_due",
-                    language=person.language,
-                    values={
+                    person,
+                    "grant_report_due",
+                    {
                         "title": tilsegn["title"],
                         "municipality": municipality.name,
                         "due_date": tilsegn["reporting_deadline"].isoformat(),
                         "days": str(days),
                         "link": link,
                     },
-                    key=mail_key(settings),
-                ):
-                    requested += 1
+                )
     return requested

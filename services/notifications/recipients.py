@@ -6,14 +6,17 @@ reads past row-level security: a person the scope cannot see gets no mail from i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 
 import msgspec
 
 from services.access import service as access
 from services.i18n import LANGUAGES
 from services.tenancy.service import MunicipalityView
-from tenants.context import fetch_structs
+from tenants.context import Scope, fetch_structs, tenant_tx
+
+logger = logging.getLogger(__name__)
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -67,8 +70,28 @@ async def members(
     )
 
 
-async def municipalities() -> list[MunicipalityView]:
-    """Every municipality (shared reference data): a periodic job visits each in its own scope."""
-    return await fetch_structs(
-        MunicipalityView, "select id, kommunenummer, name, maalform from municipality order by id"
-    )
+async def in_each_municipality(
+    what: str, remind: Callable[[MunicipalityView], Awaitable[int]]
+) -> int:
+    """A periodic job's mails, requested municipality by municipality; how many were requested.
+
+    `remind` opens the scopes it reads in. A municipality that fails is logged and the others
+    still get theirs; the job then fails, naming the failed ones: what was requested is
+    remembered, so a retry requests only what is missing."""
+    async with tenant_tx(Scope(operator=True)):
+        municipalities = await fetch_structs(
+            MunicipalityView,
+            "select id, kommunenummer, name, maalform from municipality order by id",
+        )
+    requested, failed = 0, []
+    for municipality in municipalities:
+        try:
+            requested += await remind(municipality)
+        except Exception:
+            logger.exception("%s of municipality %s failed", what, municipality.id)
+            failed.append(municipality.id)
+    if requested:
+        logger.info("requested %d %s", requested, what)
+    if failed:
+        raise RuntimeError(f"{what} failed in municipalities {failed}")
+    return requested

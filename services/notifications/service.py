@@ -74,16 +74,11 @@ async def request_mails(
 
 
 async def request_mail_once(
-    once: str,
-    *,
-    to: str,
-    template: str,
-    language: str,
-    values: dict[str, str],
-    key: bytes,
-) -> int | None:
-    """request_mail(), unless this municipality requested a mail under the same `once` key
-    within the outbox's keep time (seven days); None then. For a periodic job's mails whose
+    settings: Settings, once: str, person: Recipient, template: str, values: dict[str, str]
+) -> bool:
+    """One mail of the template to the person, in the person's language, unless this
+    municipality requested a mail under the same `once` key within the outbox's keep time
+    (seven days); whether it is requested now. For a periodic job's mails whose
     key names their day ("decision_point_overdue:17:2026-03-02"): a retried or a repeated run
     requests none again. The key is looked for in this transaction's own tenant's outbox,
     under a lock on it, so of two concurrent runs the second waits and finds the first's.
@@ -103,7 +98,13 @@ async def request_mail_once(
         once,
     )
     if requested:
-        return None
-    return await request_mail(
-        to=to, template=template, language=language, values=values, key=key, once=once
+        return False
+    await request_mail(
+        to=person.email,
+        template=template,
+        language=person.language,
+        values=values,
+        key=mail_key(settings),
+        once=once,
     )
+    return True

@@ -13,12 +13,11 @@ from infra.settings import Settings
 from services.errors import N_
 from services.notifications import recipients
 from services.notifications.mails import Letter, day
-from services.notifications.service import mail_key, request_mail_once
+from services.notifications.service import request_mail_once
 from services.projects import service as projects
-from tenants.context import Scope, tenant_tx
+from tenants.context import tenant_tx
 
 logger = logging.getLogger(__name__)
-OPERATOR = Scope(operator=True)
 
 
 TEMPLATES = {
@@ -43,54 +42,39 @@ TEMPLATES = {
 
 async def remind_overdue_decision_points(settings: Settings, today: date) -> int:
     """One reminder per overdue decision point and day; how many were requested now."""
-    async with tenant_tx(OPERATOR):
-        municipalities = await recipients.municipalities()
-    requested, failed = 0, []
-    for municipality in municipalities:
-        try:
-            async with tenant_tx(municipality.id):
-                requested += await _remind_in(settings, municipality, today)
-        except Exception:
-            logger.exception("decision point reminders of municipality %s failed", municipality.id)
-            failed.append(municipality.id)
-    if requested:
-        logger.info("requested %d reminders of overdue decision points", requested)
-    if failed:
-        # The others are requested and remembered; a retry requests only what is missing.
-        raise RuntimeError(f"decision point reminders failed in municipalities {failed}")
-    return requested
+    return await recipients.in_each_municipality(
+        "decision point reminders", lambda municipality: _remind_in(settings, municipality, today)
+    )
 
 
 async def _remind_in(settings: Settings, municipality, today: date) -> int:
-    requested = 0
-    for point in await projects.overdue_decision_points(today):
-        project = await projects.get_project(point.project_id, today=today)
-        if project.summary.lead_municipality_id != municipality.id:
-            continue
-        owners = (
-            await recipients.people(
-                [project.owner_person_id], fallback_language=municipality.maalform
+    async with tenant_tx(municipality.id):
+        requested = 0
+        for point in await projects.overdue_decision_points(today):
+            project = await projects.get_project(point.project_id, today=today)
+            if project.summary.lead_municipality_id != municipality.id:
+                continue
+            owners = (
+                await recipients.people(
+                    [project.owner_person_id], fallback_language=municipality.maalform
+                )
+                if project.owner_person_id is not None
+                else []
             )
-            if project.owner_person_id is not None
-            else []
-        )
-        if not owners:
-            logger.info("decision point %s: the project's owner has no e-mail here", point.id)
-            continue
-        owner = owners[0]
-        link = f"{settings.base_url}/k/{municipality.kommunenummer}/projects/{point.project_id}"
-        if await request_mail_once(
-            f"decision_point_overdue:{point.id}:{today.isoformat()}",
-            to=owner.email,
-            template="decision_point_overdue",
-            language=owner.language,
-            values={
-                "project": point.project_title,
-                "municipality": municipality.name,
-                "due_date": point.due_date.isoformat(),
-                "link": link,
-            },
-            key=mail_key(settings),
-        ):
-            requested += 1
-    return requested
+            if not owners:
+                logger.info("decision point %s: the project's owner has no e-mail here", point.id)
+                continue
+            link = f"{settings.base_url}/k/{municipality.kommunenummer}/projects/{point.project_id}"
+            requested += await request_mail_once(
+                settings,
+                f"decision_point_overdue:{point.id}:{today.isoformat()}",
+                owners[0],
+                "decision_point_overdue",
+                {
+                    "project": point.project_title,
+                    "municipality": municipality.name,
+                    "due_date": point.due_date.isoformat(),
+                    "link": link,
+                },
+            )
+        return requested

@@ -125,12 +125,7 @@ class StrategyForm(Form):
                     continue
                 share = read(inputs.number, row["share"], f"share-{n}")
                 for name in ("name_nb", "name_nn"):
-                    if not row[name]:
-                        read.refuse(
-                            InvalidInput(
-                                f"{name}_required", N_("Fill in this field."), field=f"{name}-{n}"
-                            )
-                        )
+                    read.require(row[name], f"{name}-{n}")
                 area_id = int(row["id"]) if row["id"].isdigit() else None
                 if share is not None:
                     areas.append(StrategyAreaInput(row["name_nb"], row["name_nn"], share, area_id))
@@ -157,8 +152,7 @@ class KpiForm(Form):
     def values(self) -> dict:
         with self.reading() as read:
             baseline = read(inputs.number, self.baseline or "0", "baseline")
-            if not self.name:
-                read.refuse(InvalidInput("name_required", N_("Fill in this field."), field="name"))
+            read.require(self.name, "name")
         return {
             "code": kpi_code(self.name) or "k",
             "name": self.name,
@@ -184,12 +178,7 @@ class PlanForm(Form):
                 if not area.isdigit() or not (goal or measures or raw_budget):
                     continue
                 budget = read(inputs.amount, raw_budget or "0", f"budget-{area}")
-                if not goal:
-                    read.refuse(
-                        InvalidInput(
-                            "goal_required", N_("Fill in this field."), field=f"goal-{area}"
-                        )
-                    )
+                read.require(goal, f"goal-{area}")
                 if budget is not None:
                     goals.append(GoalInput(int(area), goal, measures, budget))
         return year, goals
