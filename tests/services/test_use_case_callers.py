@@ -36,6 +36,7 @@ NO_CALLER = {
     "services.dashboards.service.recompute_municipality": "run by refresh_municipalities_and_regions",
     "services.dashboards.service.regions_of": "run by refresh_municipalities_and_regions",
     "services.grants.service.get_fund": "the case page reads its fund through case()",
+    "services.grants.service.count_report_effects": "approve_report runs it in the same transaction",
     "services.grants.service.public_call": "an application reads its call through the applicant's use-cases",
     "services.projects.service.project_row": "the row every project use-case starts from",
     "services.projects.service.council_comments": "get_project reads them for the project page",
