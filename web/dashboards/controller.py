@@ -53,11 +53,11 @@ def _nothing_new() -> Response:
 def _page(request: Request, page: str, version: str, shown: dict) -> Template:
     """The dashboard, as the worker stored it: its figures, and its charts drawn beside them."""
     lang = _lang(request)
+    shown["tables"] = [table.written(lang) for table in shown["tables"]]
     return render(
         request,
         f"dashboards/{page}.html",
         fragment="dashboards/_figures.html",
-        num=lambda value: views.number(value, lang),
         poll=f"{request.url.path}?v={version}",
         **shown,
     )
@@ -254,12 +254,10 @@ async def _list(request: Request, kommunenummer: str, which: str) -> views.DashT
 
 
 def _list_page(request: Request, kommunenummer: str, table: views.DashTable) -> Template:
-    lang = _lang(request)
     return render(
         request,
         "dashboards/list.html",
-        table=table,
-        num=lambda value: views.number(value, lang),
+        table=table.written(_lang(request)),
         back=f"/k/{kommunenummer}/dashboard",
         export=f"/k/{kommunenummer}/dashboard/export",
     )
