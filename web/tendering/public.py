@@ -246,10 +246,10 @@ DEADLINE_BEFORE = Parameter(
     description="Bid deadline before this day (midnight in Norway): YYYY-MM-DD.",
     schema_extra=DAY,
 )
+# Any string: one that is not a key the API handed out is the first page, never refused.
 AFTER = Parameter(
     description="Where the page starts: copied from the page before's `next`, never written by"
     " hand (anything else is the first page).",
-    schema_extra={"maxLength": 1000},
 )
 
 
