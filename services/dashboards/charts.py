@@ -10,23 +10,21 @@ a few kilobytes cost nothing, and the page reads the one of its language in the 
 the others.
 
 Legibility: the drawing is 480 units wide and its text 17 units high, so on a 390 px phone (the
-figure about 358 px wide) the text is still about 12.7 px; samspel.css gives the text the sizes
-pygal laid it out for (the page's policy strips pygal's own <style>). Money axes read in kroner
-or millions of kroner, count axes in whole numbers only.
+figure about 358 px wide) the text is still about 12.7 px; samspel.css gives the text the size
+it is laid out for, and the colours (the page's policy allows no inline style). Money axes read
+in kroner or millions of kroner, count axes in whole numbers only. The SVG is written as text
+(`bars`), not through a drawing library: the national recompute draws some 2 400 charts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import msgspec
-import pygal
-from pygal.style import Style
 
 from services import formats
 from services.dashboards.rules import Figure
@@ -34,25 +32,9 @@ from services.errors import N_
 from services.i18n import LANGUAGES, gettext
 
 # Bumped when the drawing changes, so every stored chart is drawn again at the next recompute.
-DRAWING = "5"
+DRAWING = "6"
 WIDTH, HEIGHT = 480, 300
 FONT = 17  # samspel.css `.dashboard-chart text` has the same size: keep them together
-
-_STYLE = Style(
-    font_family="inherit",
-    label_font_size=FONT,
-    major_label_font_size=FONT,
-    legend_font_size=FONT,
-    title_font_size=FONT,
-    value_font_size=FONT,
-    tooltip_font_size=FONT,
-    legend_box_size=FONT - 3,
-)
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
-_STYLE_ELEMENT = re.compile(r"<style\b.*?</style>", re.S)
-_STYLE_ATTRIBUTE = re.compile(r'\sstyle="[^"]*"')
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_DESC = re.compile(r"<desc\b.*?</desc>", re.S)
 
 MILLION = Decimal(1_000_000)
 
@@ -132,15 +114,26 @@ def _axis(values: Sequence[float], lang: str, *, money: bool) -> tuple[list[dict
 # --- drawing -----------------------------------------------------------------------------------
 
 
-def clean(svg: str) -> str:
-    """The page's policy allows no inline script or style: pygal's are taken out."""
-    for pattern in (_SCRIPT, _STYLE_ELEMENT, _STYLE_ATTRIBUTE, _COMMENT, _DESC):
-        svg = pattern.sub("", svg)
-    return svg
+def _text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return _text(text).replace('"', "&quot;")
+
+
+def _width(text: str) -> float:
+    """About how wide a text of FONT units is: an average letter is a little over half as wide."""
+    return len(text) * FONT * 0.56
+
+
+_LINE = FONT + 7  # a line of text and the gap under it
+_MARGIN = 8
+_GAP = 8  # between an axis' labels and the plot
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def bars(
@@ -153,38 +146,110 @@ def bars(
     horizontal: bool = False,
 ) -> Drawn:
     """A bar chart of `series` (each a name and one value per category), its value axis in
-    kroner (`money`) or in whole counts; horizontal bars for long category names."""
-    labels, top = _axis([v for _, values in series for v in values], lang, money=money)
-    kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    chart = kind(
-        js=[],
-        css=[],
-        no_prefix=True,
-        disable_xml_declaration=True,
-        width=WIDTH,
-        height=HEIGHT,
-        style=_STYLE,
-        show_legend=len(series) > 1,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(series), 3),
-        print_values=False,
-        tooltip_border_radius=0,
-        range=(0, top),
-        margin=8,
-        spacing=8,
-        truncate_label=-1,
-        truncate_legend=-1,
-    )
-    # A horizontal chart lists its categories from the bottom up: reverse them to read downwards.
-    order = list(reversed(range(len(categories)))) if horizontal else list(range(len(categories)))
-    chart.x_labels = [categories[i] for i in order]
-    chart.y_labels = labels
-    for name, values in series:
-        chart.add(name, [float(values[i]) for i in order])
-    svg = clean(chart.render(is_unicode=True))
-    # A name for screen readers; the table beside the chart holds the same numbers.
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
-    return Drawn(title, svg)
+    kroner (`money`) or in whole counts; horizontal bars for long category names.
+
+    Written straight as SVG text from the figures (no drawing library: a chart costs a fraction
+    of a millisecond to write, in each language). The classes are the ones samspel.css styles:
+    the page's policy allows no inline style, and the colours and the text's size live there."""
+    ticks, top = _axis([v for _, values in series for v in values], lang, money=money)
+    top = top or 1.0
+    legend_rows = math.ceil(len(series) / 3) if len(series) > 1 else 0
+    floor = HEIGHT - _MARGIN - legend_rows * _LINE  # under the plot: its axis' labels
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}"'
+        f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{_attr(title)}">',
+        f'<rect class="background" width="{WIDTH}" height="{HEIGHT}"/>',
+    ]
+    shown = len(series)
+    if horizontal:
+        left = _MARGIN + max((_width(c) for c in categories), default=0) + _GAP
+        right = WIDTH - _MARGIN - _width(ticks[-1]["label"]) / 2
+        plot_top, plot_bottom = _MARGIN, floor - _LINE
+
+        def across(value: float) -> float:
+            return left + (right - left) * value / top
+
+        out.append('<g class="axis x">')
+        for tick in ticks:
+            x = _n(across(tick["value"]))
+            out.append(
+                f'<path class="guide line" d="M{x} {plot_top}V{_n(plot_bottom)}"/>'
+                f'<text x="{x}" y="{_n(plot_bottom + FONT + 2)}" text-anchor="middle">'
+                f'{_text(tick["label"])}</text>'
+            )
+        out.append("</g>")
+        band = (plot_bottom - plot_top) / max(len(categories), 1)
+        thick = band * 0.7 / shown
+        out.append('<g class="axis y">')
+        for i, name in enumerate(categories):
+            middle = plot_top + band * (i + 0.5)
+            out.append(
+                f'<text x="{_n(left - _GAP)}" y="{_n(middle + FONT * 0.35)}"'
+                f' text-anchor="end">{_text(name)}</text>'
+            )
+        out.append(f'<path class="line" d="M{_n(left)} {plot_top}V{_n(plot_bottom)}"/></g>')
+        for s, (_, values) in enumerate(series):
+            out.append(f'<g class="series color-{s}">')
+            for i, value in enumerate(values):
+                y = plot_top + band * (i + 0.15) + thick * s
+                out.append(
+                    f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(across(value) - left)}"'
+                    f' height="{_n(thick)}"/>'
+                )
+            out.append("</g>")
+    else:
+        left = _MARGIN + max(_width(t["label"]) for t in ticks) + _GAP
+        right = WIDTH - _MARGIN
+        plot_top, plot_bottom = _MARGIN + FONT / 2, floor - _LINE
+
+        def up(value: float) -> float:
+            return plot_bottom - (plot_bottom - plot_top) * value / top
+
+        out.append('<g class="axis y">')
+        for tick in ticks:
+            y = _n(up(tick["value"]))
+            out.append(
+                f'<path class="guide line" d="M{_n(left)} {y}H{right}"/>'
+                f'<text x="{_n(left - _GAP)}" y="{_n(up(tick["value"]) + FONT * 0.35)}"'
+                f' text-anchor="end">{_text(tick["label"])}</text>'
+            )
+        out.append("</g>")
+        band = (right - left) / max(len(categories), 1)
+        widest = max((_width(c) for c in categories), default=0) + _GAP
+        every = max(1, math.ceil(widest / band))  # a label on every n-th bar when they crowd
+        out.append('<g class="axis x">')
+        for i, name in enumerate(categories):
+            if i % every == 0:
+                out.append(
+                    f'<text x="{_n(left + band * (i + 0.5))}" y="{_n(plot_bottom + FONT + 2)}"'
+                    f' text-anchor="middle">{_text(name)}</text>'
+                )
+        out.append(f'<path class="line" d="M{_n(left)} {_n(plot_bottom)}H{right}"/></g>')
+        thick = band * 0.8 / shown
+        for s, (_, values) in enumerate(series):
+            out.append(f'<g class="series color-{s}">')
+            for i, value in enumerate(values):
+                y = up(value)
+                out.append(
+                    f'<rect x="{_n(left + band * (i + 0.1) + thick * s)}" y="{_n(y)}"'
+                    f' width="{_n(thick)}" height="{_n(plot_bottom - y)}"/>'
+                )
+            out.append("</g>")
+    if legend_rows:
+        column = (WIDTH - 2 * _MARGIN) / 3
+        box = FONT - 3
+        out.append('<g class="legends">')
+        for s, (name, _) in enumerate(series):
+            x = _MARGIN + column * (s % 3)
+            y = floor + _LINE * (s // 3) + (_LINE - box) / 2
+            out.append(
+                f'<g class="legend"><rect class="color-{s}" x="{_n(x)}" y="{_n(y)}" width="{box}"'
+                f' height="{box}"/><text x="{_n(x + box + 6)}" y="{_n(y + box - 1)}">'
+                f"{_text(name)}</text></g>"
+            )
+        out.append("</g>")
+    out.append("</svg>")
+    return Drawn(title, "".join(out))
 
 
 def draw_all(charts: Sequence[Chart], figures: Sequence[Figure]) -> dict[tuple[str, str], Drawn]:

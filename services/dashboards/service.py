@@ -19,6 +19,7 @@ it twice, concurrently, or again after a crash, leaves the same figures.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -163,7 +164,13 @@ async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
         figures = sorted(await slice_.compute(on))
         await _store_municipality(slice_.name, figures, at)
         stored += figures
-    await _draw_municipality_charts()
+    shown = await _draw_municipality_charts()
+    await connection().execute(
+        "insert into municipality_dashboard (tenant_id, version, computed_at)"
+        " values (app_tenant_id(), $1, clock_timestamp()) on conflict (tenant_id) do update"
+        " set version = excluded.version, computed_at = excluded.computed_at",
+        version_of(shown),
+    )
     return stored
 
 
@@ -221,10 +228,17 @@ def _chart_columns(redrawn) -> list[list]:
     return [[r[i] for r in rows] for i in range(6)]
 
 
-async def _draw_municipality_charts() -> None:
-    """Draw the open transaction's municipality's charts whose figures moved, and store them."""
+def version_of(shown: object) -> str:
+    """A dashboard's version: a digest of all its page shows, stored with the figures."""
+    return hashlib.sha256(msgspec.json.encode(shown), usedforsecurity=False).hexdigest()[:16]
+
+
+async def _draw_municipality_charts() -> MunicipalityFigures:
+    """Draw the open transaction's municipality's charts whose figures moved, and store them;
+    returns the figures they were drawn from, as the page reads them."""
     db = connection()
-    figures = (await figures_for_municipality()).figures
+    shown = await figures_for_municipality()
+    figures = shown.figures
     before = {
         r["chart"]: r["digest"]
         for r in await db.fetch(
@@ -252,6 +266,7 @@ async def _draw_municipality_charts() -> None:
         " and chart <> all($1::text[])",
         names,
     )
+    return shown
 
 
 async def _draw_region_charts(
@@ -348,6 +363,12 @@ async def recompute_region(region_id: int) -> None:
         rows = region_figures(by_municipality, slices())
         await _store_region(rows, at)
         await _draw_region_charts(rows, [m.id for m in members], region_id)
+        await connection().execute(
+            "insert into region_dashboard (region_id, version, computed_at)"
+            " values (app_region_id(), $1, clock_timestamp()) on conflict (region_id) do update"
+            " set version = excluded.version, computed_at = excluded.computed_at",
+            version_of([members, rows, at]),
+        )
 
 
 async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:
@@ -445,6 +466,22 @@ async def _members() -> list[Member]:
         " join municipality m on m.id = rm.municipality_id"
         " where rm.region_id = app_region_id() order by m.name",
     )
+
+
+async def municipality_version() -> str:
+    """The transaction's municipality's dashboard version ("" before its first recompute)."""
+    found = await connection().fetchval(
+        "select version from municipality_dashboard where tenant_id = app_tenant_id()"
+    )
+    return found or ""
+
+
+async def region_version() -> str:
+    """The transaction's region's dashboard version, of its sums and every member's page."""
+    found = await connection().fetchval(
+        "select version from region_dashboard where region_id = app_region_id()"
+    )
+    return found or ""
 
 
 class StoredChart(msgspec.Struct, frozen=True):

@@ -60,3 +60,16 @@ class RegionChart(Table, tablename="region_chart"):
     drawn_at = Timestamptz()
 
     key = CompositeKey([region_id, municipality_id, lang, chart])
+
+
+class MunicipalityDashboard(Table, tablename="municipality_dashboard"):
+    # One row per municipality: its dashboard's version, written with its figures.
+    tenant_id = BigInt(primary_key=True)
+    version = Text()
+    computed_at = Timestamptz()
+
+
+class RegionDashboard(Table, tablename="region_dashboard"):
+    region_id = BigInt(primary_key=True)
+    version = Text()
+    computed_at = Timestamptz()

@@ -8,11 +8,8 @@ lists behind their own figures (decision points overdue, projects per sub-projec
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from datetime import datetime
 
-import msgspec
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -43,26 +40,27 @@ def _stamp(moment: datetime | None, lang: str) -> str | None:
     return formats.when(moment, lang, seconds=True) if moment else None
 
 
-def _page(
-    request: Request, page: str, shown: object, build: Callable[[], dict]
-) -> Template | Response:
-    """The dashboard, or for its two-second poll nothing when `shown` has not changed.
+def _unchanged(request: Request, version: str) -> bool:
+    """An open dashboard asks every two seconds, carrying the version it shows: while that is
+    still the stored version (the worker writes it with the figures), nothing is read and the
+    answer is 204 (htmx leaves the page as it is)."""
+    return wants_fragment(request) and request.query_params.get("v") == version
 
-    An open dashboard asks every two seconds: the poll carries a digest of what it shows and
-    gets 204 (htmx leaves the page as it is) until the figures move. The charts were drawn by
-    the worker when the figures were computed; the page reads them in the same transaction.
-    """
-    version = hashlib.sha256(msgspec.json.encode(shown)).hexdigest()[:16]
-    if wants_fragment(request) and request.query_params.get("v") == version:
-        return Response(b"", status_code=204, headers={"Vary": "HX-Request"})
+
+def _nothing_new() -> Response:
+    return Response(b"", status_code=204, headers={"Vary": "HX-Request"})
+
+
+def _page(request: Request, page: str, version: str, shown: dict) -> Template:
+    """The dashboard, as the worker stored it: its figures, and its charts drawn beside them."""
     lang = _lang(request)
+    shown["tables"] = [table.written(lang) for table in shown["tables"]]
     return render(
         request,
         f"dashboards/{page}.html",
         fragment="dashboards/_figures.html",
-        num=lambda value: views.number(value, lang),
         poll=f"{request.url.path}?v={version}",
-        **build(),
+        **shown,
     )
 
 
@@ -89,14 +87,22 @@ async def _region() -> dashboards.RegionFigures:
 
 
 async def _region_with_charts(
-    kommunenummer: str | None, lang: str
-) -> tuple[dashboards.RegionFigures, dashboards.Member | None, list[dashboards.StoredChart]]:
-    """The region's figures, the member asked for (None: the region itself) and its charts."""
+    request: Request, kommunenummer: str | None
+) -> tuple[
+    str, dashboards.RegionFigures | None, dashboards.Member | None, list[dashboards.StoredChart] | None
+]:
+    """The region's version, its figures, the member asked for (None: the region itself) and
+    its charts; for a poll of the version shown, only the version (the rest None)."""
     async with tenant_tx():
+        version = await dashboards.region_version()
+        if _unchanged(request, version):
+            return version, None, None, None
         region = await dashboards.figures_for_region()
         member = _member(region, kommunenummer) if kommunenummer else None
-        shown = await dashboards.charts_for_region(member.id if member else WHOLE_REGION, lang)
-    return region, member, shown
+        shown = await dashboards.charts_for_region(
+            member.id if member else WHOLE_REGION, _lang(request)
+        )
+    return version, region, member, shown
 
 
 def _member(region: dashboards.RegionFigures, kommunenummer: str) -> dashboards.Member:
@@ -115,12 +121,14 @@ def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
 
 @get(REGION, guards=[region_member()], name="region_dashboard")
 async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template | Response:
-    region, _, shown = await _region_with_charts(None, _lang(request))
+    version, region, _, shown = await _region_with_charts(request, None)
+    if region is None:
+        return _nothing_new()
     return _page(
         request,
         "region",
-        region,
-        lambda: {
+        version,
+        {
             "tables": _region_tables(request, region, region_slug),
             "charts": shown,
             "computed_at": _stamp(region.computed_at, _lang(request)),
@@ -134,14 +142,16 @@ async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Temp
 async def region_member_dashboard(
     request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
 ) -> Template | Response:
-    region, member, shown = await _region_with_charts(kommunenummer, _lang(request))
+    version, region, member, shown = await _region_with_charts(request, kommunenummer)
+    if region is None:
+        return _nothing_new()
     assert member is not None
     figures = region.figures.get(member.id, [])
     return _page(
         request,
         "region_member",
-        (figures, region.computed_at),
-        lambda: {
+        version,
+        {
             "member": member,
             "tables": views.municipality_tables(figures, _lang(request), None),
             "charts": shown,
@@ -182,13 +192,16 @@ async def municipality_dashboard(
     request: Request, kommunenummer: FromPath[str]
 ) -> Template | Response:
     async with tenant_tx():
+        version = await dashboards.municipality_version()
+        if _unchanged(request, version):
+            return _nothing_new()
         own = await dashboards.figures_for_municipality()
         shown = await dashboards.charts_for_municipality(_lang(request))
     return _page(
         request,
         "municipality",
-        own,
-        lambda: {
+        version,
+        {
             "tables": _municipality_tables(request, own.figures, kommunenummer),
             "charts": shown,
             "computed_at": _stamp(own.computed_at, _lang(request)),
@@ -238,12 +251,10 @@ async def _list(request: Request, kommunenummer: str, which: str) -> views.DashT
 
 
 def _list_page(request: Request, kommunenummer: str, table: views.DashTable) -> Template:
-    lang = _lang(request)
     return render(
         request,
         "dashboards/list.html",
-        table=table,
-        num=lambda value: views.number(value, lang),
+        table=table.written(_lang(request)),
         back=f"/k/{kommunenummer}/dashboard",
         export=f"/k/{kommunenummer}/dashboard/export",
     )

@@ -28,15 +28,28 @@ class DashTable:
     rows: list[list] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # where each row's first cell leads
     numeric_from: int = 1  # columns from this one on are numbers
+    cells: list[list[str]] = field(default_factory=list)  # the rows as the page writes them
 
     def add(self, row: list, link: str | None = None) -> None:
         self.rows.append(row)
         self.links.append(link)
 
+    def written(self, lang: str) -> DashTable:
+        """The table with its rows written out for the page, once, in Python: the template
+        prints strings and calls back into Python for no cell."""
+        first = self.numeric_from
+        self.cells = [
+            [str(cell) if i < first else number(cell, lang) for i, cell in enumerate(row)]
+            for row in self.rows
+        ]
+        return self
+
 
 def number(value, lang: str) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return formats.number(int(value), lang)  # most figures are whole: the quick path
     if isinstance(value, Decimal | int | float):
         return formats.number(value, lang)
     if isinstance(value, date):  # a day in a table: 14.12.2026, as the pages write it

@@ -99,11 +99,6 @@ def filters_of(request: Request) -> Filters:
     return chosen
 
 
-async def _listed(criteria: dict) -> list[PublicTenderView]:
-    async with tenant_tx(NOBODY):
-        return await tendering.published_tenders(**criteria, states=[TenderState.PUBLISHED.value])
-
-
 async def _latest_awards(criteria: dict) -> list[PublicTenderView]:
     """The latest award notices, a page of them: the country has years of awards behind it."""
     async with tenant_tx(NOBODY):
@@ -177,8 +172,12 @@ async def listing(request: Request) -> Template:
 
 
 class TenderList(msgspec.Struct, frozen=True):
+    """A page of the tenders open for bids (PAGE at most, by deadline), how many the filters
+    choose in all, and the address of the next page (None on the last)."""
+
     count: int
     tenders: list[PublicTenderView]
+    next: str | None = None
 
 
 class ApiError(msgspec.Struct, frozen=True):
@@ -248,6 +247,11 @@ DEADLINE_BEFORE = Parameter(
     description="Bid deadline before this day (midnight in Norway): YYYY-MM-DD.",
     schema_extra=DAY,
 )
+# Any string: one that is not a key the API handed out is the first page, never refused.
+AFTER = Parameter(
+    description="Where the page starts: copied from the page before's `next`, never written by"
+    " hand (anything else is the first page).",
+)
 
 
 @get(
@@ -264,14 +268,27 @@ async def api_tenders(
     region: Annotated[str | None, REGION] = None,
     deadline_from: Annotated[str | None, DEADLINE_FROM] = None,
     deadline_before: Annotated[str | None, DEADLINE_BEFORE] = None,
+    after: Annotated[str | None, AFTER] = None,
 ) -> Response[TenderList]:
-    """Every municipality's tenders open for bids, as the public list at /tenders shows them."""
+    """Every municipality's tenders open for bids, as the public list at /tenders shows them:
+    a page at a time by deadline, `next` the address of the page after (keyset, as the list)."""
     try:
-        rows = await _listed(filters_of(request).use_case())
+        chosen = filters_of(request)
+        criteria = chosen.use_case()
+        start = cursor(after or "", tuple[datetime, int])
+        async with tenant_tx(NOBODY):
+            rows = await tendering.published_tenders(
+                **criteria, states=[TenderState.PUBLISHED.value], after=start, limit=PAGE + 1
+            )
+            total = await tendering.count_published_tenders(**criteria)
     except InvalidInput as error:
         detail = errors_of(request, error)[error.field or "_form"]
         return Response(ApiError(error.code, detail, error.field), status_code=400)
-    return Response(TenderList(len(rows), rows))
+    rows, links = pages(
+        rows, chosen.filters(), lambda t: (t.bid_deadline, t.id), started=start is not None
+    )
+    following = f"{request.url.path}?{links['next_page']}" if links["next_page"] else None
+    return Response(TenderList(total, rows, following))
 
 
 @get(
