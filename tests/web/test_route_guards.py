@@ -345,6 +345,14 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
         GRANT_ASSESSORS,
     ),
     ("POST", K + "/grants/reports/{report_id:int}/approval"): ("municipality", GRANT_ASSESSORS),
+    ("POST", K + "/grants/applications/{application_id:int}/tilsegn/cancellation"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("POST", ORG + "/grants/applications/{application_id:int}/tilsegn/withdrawal"): (
+        "organisation",
+        APPLICANTS,
+    ),
     ("POST", ORG + "/grants/applications/{application_id:int}/payments"): (
         "organisation",
         APPLICANTS,
