@@ -33,7 +33,8 @@ REPORT = {"text": "Inntrengar", "effect-new_jobs": "1"}
 
 def money_path(path: str) -> bool:
     """A path whose application is a tilsegn (the world's own for these routes)."""
-    return any(tail in path for tail in ("/payments", "/money", "/clawbacks", "/reports", "/tilsegn/"))
+    tails = ("/payments", "/money", "/clawbacks", "/reports", "/tilsegn/")
+    return any(tail in path for tail in tails)
 
 
 def report_path(path: str) -> bool:

@@ -21,9 +21,7 @@ async def _state(w) -> str:
         return (await grants.tilsegn(w.application_id, as_applicant=False)).tilsegn_state
 
 
-async def test_the_business_withdraws_its_active_tilsegn_from_its_applications_page(
-    site, settings
-):
+async def test_the_business_withdraws_its_active_tilsegn_from_its_applications_page(site, settings):
     w = await money_world(settings)
     business = await browser(site, w.applicant.pid)
     page = text_of(await business.get(w.own))
@@ -35,7 +33,9 @@ async def test_the_business_withdraws_its_active_tilsegn_from_its_applications_p
     assert error_beside(text_of(blank), "withdraw-reason")
     assert await _state(w) == "active"
 
-    done = await post(business, f"{w.own}/tilsegn/withdrawal", {"reason": "Prosjektet er lagt ned."})
+    done = await post(
+        business, f"{w.own}/tilsegn/withdrawal", {"reason": "Prosjektet er lagt ned."}
+    )
     assert done.status_code == 303 and done.headers["location"].endswith("#tilsegn")
     assert await _state(w) == "withdrawn"
     after = text_of(await business.get(w.own))
