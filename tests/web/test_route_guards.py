@@ -148,6 +148,7 @@ def own_ids(w: World, path: str) -> dict[str, Any]:
             "grant_payment_attachment_a" if "/payments/" in path else "grant_attachment_a"
         ],
         "call_id": w.extra["grant_call_a"],
+        "fund_id": w.extra["grant_fund_a"],
         "report_id": w.extra["grant_report_a"] if money_routes.report_path(path) else 1,
         "assessment_id": w.extra["assessment_a"],
         "membership_id": w.people["org_a_member" if in_org else "a_viewer"].memberships["seat"],
@@ -303,6 +304,14 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
         )
         for tail in ("/attendance", "/agenda", "/cases/{application_id:int}")
     },
+    ("POST", K + "/grants/meetings/funds/{fund_id:int}/members"): (
+        "municipality",
+        GRANT_MANAGERS,
+    ),
+    ("POST", K + "/grants/meetings/funds/{fund_id:int}/meetings"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
     ("POST", ORG + "/grants/applications/{application_id:int}/attachments"): (
         "organisation",
         APPLICANTS,
@@ -345,6 +354,14 @@ ROLES_ASKED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
         GRANT_ASSESSORS,
     ),
     ("POST", K + "/grants/reports/{report_id:int}/approval"): ("municipality", GRANT_ASSESSORS),
+    ("POST", K + "/grants/applications/{application_id:int}/tilsegn/cancellation"): (
+        "municipality",
+        GRANT_ASSESSORS,
+    ),
+    ("POST", ORG + "/grants/applications/{application_id:int}/tilsegn/withdrawal"): (
+        "organisation",
+        APPLICANTS,
+    ),
     ("POST", ORG + "/grants/applications/{application_id:int}/payments"): (
         "organisation",
         APPLICANTS,

@@ -23,6 +23,7 @@ from web.auth.guards import person_of, principal_of
 from web.downloads import download
 from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
+from web.grants.money_forms import TilsegnEndForm
 from web.grants.pages import APPLICANT, ORGANISATION, page
 from web.grants.tables import download_asked, own_table
 
@@ -123,6 +124,9 @@ async def _application(
         letters = await grants.letters_of(application_id)
         appeal = await grants.appeal_of(application_id)
         now = await connection().fetchval("select now()")
+        if application.state == "granted":
+            money = await grants.tilsegn(application_id, as_applicant=True)
+            context.setdefault("tilsegn_state", money.tilsegn_state)
     shown = form if form is not None else form_of(application)
     return page(
         request,
@@ -286,6 +290,25 @@ async def appeal(
     )
 
 
+@form_post(ONE + "/tilsegn/withdrawal", name="withdraw_grant_tilsegn", guards=APPLICANT)
+async def withdraw(
+    request: Request,
+    organisasjonsnummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[TilsegnEndForm, URL_ENCODED],
+) -> Response:
+    """The business gives its tilsegn up, before anything is paid."""
+    return await act(
+        request,
+        lambda: grants.withdraw_tilsegn(
+            application_id, reason=data.checked().reason, person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/applications/{application_id}#tilsegn",
+        said=N_("The tilsegn is withdrawn."),
+        again=again_form(partial(_application, request, application_id), data, "withdraw"),
+    )
+
+
 ROUTES = [
     home,
     start,
@@ -297,4 +320,5 @@ ROUTES = [
     attachment,
     letter,
     appeal,
+    withdraw,
 ]

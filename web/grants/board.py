@@ -1,6 +1,7 @@
-"""The programme board's meetings on grants: call a meeting (its agenda is the cases waiting for
-the board), record who attended, record each case's votes and decision; the meeting's page is
-its minutes."""
+"""The board meetings on grants: call a meeting of a programme's board or of a fund's own board
+(a fund without a programme, whose members the municipality names from its own people; its
+agenda is the cases waiting for the board), record who attended, record each case's votes and
+decision; the meeting's page is its minutes."""
 
 from __future__ import annotations
 
@@ -13,18 +14,26 @@ from litestar.response import Response, Template
 
 from services.errors import N_
 from services.grants import service as grants
-from services.grants.roles import ASSESSORS
+from services.grants.roles import ASSESSORS, MANAGERS
 from tenants.context import tenant_tx
 from web.actions import act, again_form, again_with
 from web.auth.guards import person_of, principal_of
 from web.forms import URL_ENCODED, form_post
-from web.grants.forms import AttendanceForm, BoardDecisionForm, MeetingForm
+from web.grants.forms import (
+    AttendanceForm,
+    BoardDecisionForm,
+    FundBoardMemberForm,
+    FundMeetingForm,
+    MeetingForm,
+)
 from web.grants.municipality import HOME, _base
-from web.grants.pages import ASSESSOR, READER, page
+from web.grants.pages import ASSESSOR, MANAGER, READER, SEATS, page
 from web.grants.tables import download_asked, meetings_table
+from web.i18n import gettext
 
 MEETINGS = HOME + "/meetings"
 MEETING = MEETINGS + "/{meeting_id:int}"
+FUND_BOARD = MEETINGS + "/funds/{fund_id:int}"
 MINUTES = "grants/municipality/_minutes.html"
 
 
@@ -33,12 +42,16 @@ def _may_run(request: Request) -> bool:
 
 
 async def _meetings(request: Request, *, status: int = 200, **context) -> Template | Response:
-    """The board meetings (as CSV or XLSX when asked), and the form that calls one."""
+    """The board meetings (as CSV or XLSX when asked), the form that calls one, and the own
+    boards of the funds without a programme."""
     async with tenant_tx():
         meetings = await grants.list_meetings()
         programmes = await grants.programme_choices()
+        fund_boards = await grants.fund_boards()
+        people = await grants.people_choices() if fund_boards else []
     if file := download_asked(request, meetings_table, meetings):
         return file
+    lang = request.state.get("lang", "nb")
     return page(
         request,
         "grants/municipality/meetings.html",
@@ -46,7 +59,11 @@ async def _meetings(request: Request, *, status: int = 200, **context) -> Templa
         base=_base(request),
         meetings=meetings,
         programme_options=[(str(p.id), p.name) for p in programmes],
+        fund_boards=fund_boards,
+        people_options=[("", "")] + [(str(p.id), p.name) for p in people],
+        seat_options=[(seat, gettext(lang, name)) for seat, name in SEATS.items()],
         may_run=_may_run(request),
+        may_manage=principal_of(request).active.role in MANAGERS,
         **context,
     )
 
@@ -71,6 +88,43 @@ async def create(
         work,
         done=lambda meeting_id: f"{_base(request)}/meetings/{meeting_id}",
         again=again_form(partial(_meetings, request), data),
+    )
+
+
+@form_post(FUND_BOARD + "/members", name="add_grant_fund_board_member", guards=MANAGER)
+async def add_fund_board_member(
+    request: Request,
+    kommunenummer: FromPath[str],
+    fund_id: FromPath[int],
+    data: Annotated[FundBoardMemberForm, URL_ENCODED],
+) -> Response:
+    """One of the municipality's people named to the own board of a fund without a programme."""
+    return await act(
+        request,
+        lambda: grants.add_fund_board_member(
+            fund_id, **data.values(), actor_person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/meetings#fund-{fund_id}",
+        said=N_("The board member is named."),
+        again=again_form(partial(_meetings, request), data, "member", member_fund=fund_id),
+    )
+
+
+@form_post(FUND_BOARD + "/meetings", name="create_grant_fund_meeting", guards=ASSESSOR)
+async def create_fund_meeting(
+    request: Request,
+    kommunenummer: FromPath[str],
+    fund_id: FromPath[int],
+    data: Annotated[FundMeetingForm, URL_ENCODED],
+) -> Response:
+    """A meeting of a fund's own board; its agenda is the fund's cases waiting for the board."""
+    return await act(
+        request,
+        lambda: grants.create_meeting(
+            None, fund_id=fund_id, **data.values(), actor_person_id=person_of(request)
+        ),
+        done=lambda meeting_id: f"{_base(request)}/meetings/{meeting_id}",
+        again=again_form(partial(_meetings, request), data, "fund_meeting", meeting_fund=fund_id),
     )
 
 
@@ -168,4 +222,13 @@ async def decide(
     )
 
 
-ROUTES = [meetings, create, meeting, attendance, agenda, decide]
+ROUTES = [
+    meetings,
+    create,
+    add_fund_board_member,
+    create_fund_meeting,
+    meeting,
+    attendance,
+    agenda,
+    decide,
+]

@@ -170,17 +170,38 @@ class RankingForm(Form):
         return found
 
 
-class MeetingForm(Form):
+class FundMeetingForm(Form):
+    """A meeting of a fund's own board: the fund is in the path."""
+
     LIMITS = {"place": 300}
+    PARSE = {"held_on": inputs.day, "place": partial(required_text, limit=300)}
+
+    held_on: str = ""
+    place: str = ""
+
+    values = Form.parsed
+
+
+class MeetingForm(FundMeetingForm):
     PARSE = {
+        **FundMeetingForm.PARSE,
         "programme_id": partial(_whole, message=N_("Choose a programme.")),
-        "held_on": inputs.day,
-        "place": partial(required_text, limit=300),
     }
 
     programme_id: str = ""
-    held_on: str = ""
-    place: str = ""
+
+
+class FundBoardMemberForm(Form):
+    """One of the municipality's people named to a fund's own board."""
+
+    PARSE = {
+        "person_id": partial(_whole, message=N_("Choose one of the municipality's people.")),
+        "term_start": inputs.day,
+    }
+
+    person_id: str = ""
+    seat: str = ""
+    term_start: str = ""
 
     values = Form.parsed
 

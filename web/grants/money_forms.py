@@ -87,6 +87,14 @@ class ClawbackForm(Form):
     values = Form.parsed
 
 
+class TilsegnEndForm(Form):
+    """Why a tilsegn ends: the business withdraws it, or the municipality cancels it."""
+
+    LIMITS = {"reason": 10_000}
+
+    reason: str = ""
+
+
 class ExchangeRateForm(Form):
     PARSE = {"nok_per_eur": inputs.number}
 

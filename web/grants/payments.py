@@ -19,7 +19,7 @@ from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
 from web.downloads import download
 from web.forms import URL_ENCODED, form_post
-from web.grants.money_forms import ClawbackForm, PaymentDecisionForm
+from web.grants.money_forms import ClawbackForm, PaymentDecisionForm, TilsegnEndForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
 from web.grants.pages import ASSESSOR, READER, page
 from web.grants.tables import download_asked, payments_table
@@ -160,6 +160,26 @@ async def clawback(
     )
 
 
+@form_post(CASE + "/tilsegn/cancellation", name="cancel_grant_tilsegn", guards=ASSESSOR)
+async def cancel(
+    request: Request,
+    kommunenummer: FromPath[str],
+    application_id: FromPath[int],
+    data: Annotated[TilsegnEndForm, URL_ENCODED],
+) -> Response:
+    """The municipality cancels the tilsegn (its conditions are not met); refused while payment
+    requests wait for a decision."""
+    return await act(
+        request,
+        lambda: grants.cancel_tilsegn(
+            application_id, reason=data.checked().reason, actor_person_id=person_of(request)
+        ),
+        done=f"{_base(request)}/applications/{application_id}/money#tilsegn",
+        said=N_("The tilsegn is cancelled."),
+        again=again_form(partial(_money, request, application_id), data, "cancel"),
+    )
+
+
 @post(REPORT + "/approval", guards=ASSESSOR, name="approve_grant_report", status_code=200)
 async def approve_report(
     request: Request, kommunenummer: FromPath[str], report_id: FromPath[int]
@@ -186,4 +206,4 @@ async def _refused_approval(request: Request, status: int, errors: dict[str, str
     return await _queue(request, status=status, approve_errors=errors)
 
 
-ROUTES = [queue, decide, payment_attachment, money, clawback, approve_report]
+ROUTES = [queue, decide, payment_attachment, money, clawback, cancel, approve_report]

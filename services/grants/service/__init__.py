@@ -32,7 +32,7 @@ from services.grants.service.cases import (
     decide_application,
     recommend_application,
 )
-from services.grants.service.fund_boards import add_fund_board_member
+from services.grants.service.fund_boards import add_fund_board_member, fund_boards, people_choices
 from services.grants.service.funds import (
     create_fund,
     get_fund,
@@ -98,6 +98,7 @@ __all__ = [
     "lodge_appeal",
     "meeting",
     "programme_choices",
+    "people_choices",
     "rank_applications",
     "record_attendance",
     "recommend_application",
@@ -117,6 +118,7 @@ __all__ = [
     "get_fund",
     "list_calls",
     "list_funds",
+    "fund_boards",
     "open_call",
     "own_application",
     "own_applications",

@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import asyncpg
+import msgspec
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.grants.roles import MANAGERS
 from services.grants.service._common import FundNotFound, require_municipal_role
+from services.grants.service.minutes import BoardMemberView, board_of
 from services.programmes.service.board import SEATS
 from tenants.context import connection
 
@@ -22,6 +24,38 @@ class FundHasProgrammeBoard(Conflict):
             "grant_fund_programme_board",
             N_("The fund belongs to a programme: the programme's board decides its cases."),
         )
+
+
+class FundBoard(msgspec.Struct, frozen=True):
+    """A fund without a programme, and the members of its own board."""
+
+    id: int
+    name: str
+    members: list[BoardMemberView]
+
+
+class PersonChoice(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+
+
+async def fund_boards() -> list[FundBoard]:
+    """The municipality's funds without a programme, each with its own board's members."""
+    funds = await connection().fetch(
+        "select id, name from grant_fund where tenant_id = app_tenant_id()"
+        " and programme_id is null order by name, id"
+    )
+    return [FundBoard(f["id"], f["name"], await board_of(None, f["id"])) for f in funds]
+
+
+async def people_choices() -> list[PersonChoice]:
+    """The municipality's own people, whom it may name to a fund's board."""
+    rows = await connection().fetch(
+        "select p.id, p.name from person p where exists (select 1 from membership m"
+        " where m.person_id = p.id and m.municipality_id = app_tenant_id())"
+        " order by p.name, p.id"
+    )
+    return [PersonChoice(**dict(r)) for r in rows]
 
 
 async def add_fund_board_member(

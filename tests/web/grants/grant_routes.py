@@ -27,6 +27,7 @@ CASE = K + "/applications/{application_id:int}"
 ORG = "/o/{organisasjonsnummer:str}/grants"
 OWN = ORG + "/applications/{application_id:int}"
 MEETING = K + "/meetings/{meeting_id:int}"
+FUND_BOARD = K + "/meetings/funds/{fund_id:int}"
 GRANT_TABLES = (
     "grant_fund",
     "grant_call",
@@ -80,6 +81,10 @@ async def _fund_and_call(
             closes_on=today + timedelta(days=30),
             actor_person_id=admin.id,
         )
+
+
+async def _fund_of(call_id: int) -> int:
+    return next(c.fund_id for c in await grants.list_calls() if c.id == call_id)
 
 
 async def _application(
@@ -155,6 +160,8 @@ async def add_grants(w) -> None:
         call_id = await _fund_and_call(tenant, admin)
         applicant = w.people[f"org_admin_{side}"]
         w.extra[f"grant_call_{side}"] = call_id
+        async with tenant_tx(Scope(tenant_id=tenant.id)):
+            w.extra[f"grant_fund_{side}"] = await _fund_of(call_id)
         w.extra[f"grant_application_{side}"] = await _application(org[0], applicant, call_id)
         w.extra[f"grant_draft_{side}"] = await _application(
             org[0], applicant, call_id, submit=False
@@ -410,6 +417,47 @@ async def csrf_meeting(site, settings):
     return w.client, f"{w.base}/meetings", data, probe, None
 
 
+async def _fund_board(site, settings, *, member: bool):
+    """A fund without a programme (with one member on its board when asked), its admin's client,
+    and the municipality's people."""
+    tenant, admin, client = await _municipality(site, settings)
+    call_id = await _fund_and_call(tenant, admin)
+    async with tenant_tx(Scope(tenant_id=tenant.id, person_id=admin.id)):
+        fund_id = await _fund_of(call_id)
+        if member:
+            today = await connection().fetchval("select (now() at time zone 'Europe/Oslo')::date")
+            await grants.add_fund_board_member(
+                fund_id,
+                person_id=admin.id,
+                seat="business",
+                term_start=today,
+                actor_person_id=admin.id,
+            )
+    path = f"/k/{tenant.kommunenummer}/grants/meetings/funds/{fund_id}"
+    return tenant, admin, client, fund_id, path
+
+
+async def csrf_fund_board_member(site, settings):
+    tenant, admin, client, fund_id, path = await _fund_board(site, settings, member=False)
+
+    async def probe():
+        async with tenant_tx(tenant.id):
+            return await grants.board_of(None, fund_id)
+
+    data = {"person_id": str(admin.id), "seat": "business", "term_start": "01.12.2026"}
+    return client, f"{path}/members", data, probe, None
+
+
+async def csrf_fund_meeting(site, settings):
+    tenant, _, client, _, path = await _fund_board(site, settings, member=True)
+
+    async def probe():
+        async with tenant_tx(tenant.id):
+            return await grants.list_meetings()
+
+    return client, f"{path}/meetings", {"held_on": "01.12.2026", "place": "CSRF"}, probe, None
+
+
 async def csrf_attendance(site, settings):
     w = await BoardWorld().build(site, settings)
     w.meeting_id = await w.new_meeting()
@@ -505,6 +553,8 @@ CSRF = {
     ("POST", CASE + "/recommendation"): csrf_recommend,
     ("POST", CASE + "/habilitet"): csrf_habilitet,
     ("POST", K + "/meetings"): csrf_meeting,
+    ("POST", FUND_BOARD + "/members"): csrf_fund_board_member,
+    ("POST", FUND_BOARD + "/meetings"): csrf_fund_meeting,
     ("POST", MEETING + "/attendance"): csrf_attendance,
     ("POST", MEETING + "/agenda"): csrf_agenda,
     ("POST", MEETING + "/cases/{application_id:int}"): csrf_board_decision,
@@ -676,6 +726,21 @@ def _call_asks(data: dict | None = None, *, own: int | None = None) -> list:
 
 
 MEETING_FORM = {"programme_id": "1", "held_on": "01.12.2026", "place": "Inntrengar"}
+FUND_MEMBER = {"person_id": "1", "seat": "business", "term_start": "01.12.2026"}
+
+
+def _fund_ids(nr: str, fund: str):
+    def values(w) -> dict:
+        return {"kommunenummer": getattr(w, nr).kommunenummer, "fund_id": w.extra[fund]}
+
+    return values
+
+
+def _fund_asks(data: dict) -> list:
+    return [
+        ("B's kommunenummer and fund", "admin_a", _fund_ids("b", "grant_fund_b"), 404, data),
+        ("A's kommunenummer, B's fund", "admin_a", _fund_ids("a", "grant_fund_b"), 404, data),
+    ]
 
 CROSS.update(
     {
@@ -696,6 +761,10 @@ CROSS.update(
             ("B's kommunenummer", "admin_a", _k("b"), 404, {}),
         ],
         ("POST", K + "/meetings"): [("B's kommunenummer", "admin_a", _k("b"), 404, MEETING_FORM)],
+        ("POST", FUND_BOARD + "/members"): _fund_asks(FUND_MEMBER),
+        ("POST", FUND_BOARD + "/meetings"): _fund_asks(
+            {"held_on": "01.12.2026", "place": "Inntrengar"}
+        ),
         ("GET", MEETING): _meeting_asks(own=200),
         ("POST", MEETING + "/attendance"): _meeting_asks({"present-1": "on"}),
         ("POST", MEETING + "/agenda"): _meeting_asks(),

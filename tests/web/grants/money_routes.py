@@ -33,7 +33,8 @@ REPORT = {"text": "Inntrengar", "effect-new_jobs": "1"}
 
 def money_path(path: str) -> bool:
     """A path whose application is a tilsegn (the world's own for these routes)."""
-    return any(tail in path for tail in ("/payments", "/money", "/clawbacks", "/reports"))
+    tails = ("/payments", "/money", "/clawbacks", "/reports", "/tilsegn/")
+    return any(tail in path for tail in tails)
 
 
 def report_path(path: str) -> bool:
@@ -133,6 +134,16 @@ async def csrf_approve_report(site, settings):
     return client, path, {}, probe, None
 
 
+async def csrf_withdraw(site, settings):
+    w, client, probe = await _tilsegn(site, settings, as_business=True)
+    return client, f"{w.own}/tilsegn/withdrawal", {"reason": "CSRF"}, probe, None
+
+
+async def csrf_cancel(site, settings):
+    w, client, probe = await _tilsegn(site, settings, as_business=False)
+    return client, f"{w.case}/tilsegn/cancellation", {"reason": "CSRF"}, probe, None
+
+
 async def csrf_exchange_rate(site, settings):
     async def probe():
         async with tenant_tx(Scope()):
@@ -148,6 +159,8 @@ CSRF = {
     ("POST", PAYMENT + "/decision"): csrf_decide,
     ("POST", CASE + "/clawbacks"): csrf_clawback,
     ("POST", REPORT_APPROVAL): csrf_approve_report,
+    ("POST", OWN + "/tilsegn/withdrawal"): csrf_withdraw,
+    ("POST", CASE + "/tilsegn/cancellation"): csrf_cancel,
     ("POST", "/operator/exchange-rate"): csrf_exchange_rate,
 }
 
@@ -223,6 +236,8 @@ CROSS = {
     ("GET", CASE + "/money"): _case(own=200),
     ("POST", CASE + "/clawbacks"): _case({"amount": "1", "reason": "Inntrengar"}),
     ("POST", REPORT_APPROVAL): _case(),
+    ("POST", OWN + "/tilsegn/withdrawal"): _own({"reason": "Inntrengar"}),
+    ("POST", CASE + "/tilsegn/cancellation"): _case({"reason": "Inntrengar"}),
     ("GET", "/r/{region_slug:str}/grants/statistics"): [
         ("A's own", "council_a", _region("a"), 200, {}),
         ("B's region", "council_a", _region("b"), 404, {}),
