@@ -24,6 +24,7 @@ from web.downloads import download
 from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
 from web.grants.money_forms import TilsegnEndForm
+from web.grants.money_pages import TILSEGN_STATES
 from web.grants.pages import APPLICANT, ORGANISATION, page
 from web.grants.tables import download_asked, own_table
 
@@ -127,6 +128,7 @@ async def _application(
         if application.state == "granted":
             money = await grants.tilsegn(application_id, as_applicant=True)
             context.setdefault("tilsegn_state", money.tilsegn_state)
+            context.setdefault("TILSEGN_STATES", TILSEGN_STATES)
     shown = form if form is not None else form_of(application)
     return page(
         request,

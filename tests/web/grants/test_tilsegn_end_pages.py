@@ -40,6 +40,7 @@ async def test_the_business_withdraws_its_active_tilsegn_from_its_applications_p
     assert await _state(w) == "withdrawn"
     after = text_of(await business.get(w.own))
     assert "The tilsegn is withdrawn." in after and "Withdraw the tilsegn" not in after
+    assert "Withdrawn by the applicant" in after  # the application says what became of it
     again = await post(business, f"{w.own}/tilsegn/withdrawal", {"reason": "Ein gong til."})
     assert again.status_code == 409
 
