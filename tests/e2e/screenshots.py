@@ -61,6 +61,8 @@ AUDIENCES = {
             ("projects", "/k/5045/projects"),
             ("project", "^/k/5045/projects/\\d+"),
             ("dashboard", "/k/5045/dashboard"),
+            ("grants", "/k/5045/grants"),
+            ("grant-case", "^/k/5045/grants/applications/\\d+$"),
         ],
     ),
     "region-council": (
@@ -73,6 +75,8 @@ AUDIENCES = {
             ("home", "/o/931782258"),
             ("tender-to-bid-on", "^/o/931782258/tenders/\\d+"),
             ("bids", "/o/931782258/bids"),
+            ("grants", "/o/931782258/grants"),
+            ("grant-application", "^/o/931782258/grants/applications/\\d+$"),
         ],
     ),
     "operator": ("Henrik Solberg", [("regions-and-municipalities", "/operator")]),
