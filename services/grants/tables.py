@@ -90,6 +90,9 @@ class GrantApplication(Table, tablename="grant_application"):
     contact_language = Text(null=True, default=None)
     rank = Integer(null=True, default=None)
     rank_comment = Text()
+    tilsegn_state = Text(null=True, default=None)
+    tilsegn_reason = Text(null=True, default=None)
+    tilsegn_moved_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
 
@@ -132,7 +135,8 @@ class GrantHabilitet(Table, tablename="grant_habilitet"):
 class GrantMeeting(Table, tablename="grant_meeting"):
     tenant_id = BigInt()
     id = BigSerial(primary_key=True)
-    programme_id = BigInt()
+    programme_id = BigInt(null=True, default=None)
+    fund_id = BigInt(null=True, default=None)
     held_on = Date()
     place = Text()
     created_by = BigInt(null=True, default=None)
@@ -231,6 +235,8 @@ class GrantReport(Table, tablename="grant_report"):
     submitted_by = BigInt()
     submitted_at = Timestamptz(default=DatabaseNow())
     effects_counted_at = Timestamptz(null=True, default=None)
+    approved_by = BigInt(null=True, default=None)
+    approved_at = Timestamptz(null=True, default=None)
 
     key = CompositeKey([tenant_id, id])
 

@@ -40,7 +40,9 @@ class FundingLine(Table, tablename="funding_line"):
 class BoardMember(Table, tablename="board_member"):
     tenant_id = BigInt()
     id = BigSerial(primary_key=True)
-    programme_id = BigInt()
+    # A programme's board, or a fund's without a programme (grants 0006_fund_boards.sql).
+    programme_id = BigInt(null=True, default=None)
+    fund_id = BigInt(null=True, default=None)
     name = Text()
     seat = Text()
     person_id = BigInt(null=True, default=None)

@@ -34,7 +34,8 @@ DECIDED = {**APPLICATION, "state": "text", "created_at": "timestamptz",
            "rejection_reason": "text", "conditions": "text", "reporting_deadline": "date",
            "recommendation": "text", "recommendation_reason": "text", "recommended_by": "bigint",
            "recommended_at": "timestamptz", "contact_email": "text",
-           "contact_language": "text"}  # fmt: skip
+           "contact_language": "text", "tilsegn_state": "text",
+           "tilsegn_moved_at": "timestamptz"}  # fmt: skip
 COST = {"tenant_id": "bigint", "application_id": "bigint", "position": "int",
         "description": "text", "amount": "numeric"}  # fmt: skip
 FINANCING = {"tenant_id": "bigint", "application_id": "bigint", "position": "int",
@@ -199,6 +200,9 @@ async def _history(world: World, rng, calls, count: int, bar) -> None:
             decided + timedelta(days=365) if state == "granted" else None,
             state if board else None, "Tilrådd etter vurdering." if board else "",
             officer if board else None, _at(assessed) if board else None, email, "nb",
+            # A generated tilsegn has had no payment yet: it stands active since its decision.
+            "active" if state == "granted" else None,
+            _at(decided) if state == "granted" else None,
         ))  # fmt: skip
         if state == "granted" and a.grantable <= 0:
             raise AssertionError("a generated plan asked for nothing")
