@@ -11,18 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from services.errors import N_
 from services.i18n import gettext
 from services.notifications.mails import day, kroner
+from services.pdf import TaggedPDF
 
-FONTS = Path("/usr/share/fonts/truetype/dejavu")
-FONT = "DejaVu"
-LANG_TAGS = {"nb": "nb-NO", "nn": "nn-NO"}
 LETTER_LANGUAGES = ("nb", "nn")
 
 
@@ -161,28 +155,22 @@ def _paragraphs(lang: str, f: LetterFacts) -> tuple[str, list[tuple[str, str]]]:
 
 
 def letter_pdf(lang: str, facts: LetterFacts) -> bytes:
-    if not (FONTS / "DejaVuSans.ttf").exists():
-        raise RuntimeError(f"no DejaVu Sans in {FONTS}: run `make fonts`")
+    """The letter as a tagged PDF (services.pdf, as the receipt and the protocol): its language
+    and title set, DejaVu Sans embedded, every heading and paragraph in the structure tree."""
     title, body = _paragraphs(lang, facts)
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_lang(LANG_TAGS.get(lang, lang))
-    pdf.set_creator("Samspel")
-    pdf.set_author(facts.municipality)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(22, 20, 22)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_page()
-
-    def line(text: str, size: float = 10.5, bold: bool = False, height: float = 5.5) -> None:
-        pdf.set_font(FONT, "B" if bold else "", size)
-        pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    line(facts.municipality, 13, bold=True, height=7)
+    pdf = TaggedPDF(
+        title=title,
+        author=facts.municipality,
+        lang=lang,
+        page_of=gettext(lang, N_("Page %(page)s of %(pages)s")),
+    )
+    pdf.block("P", facts.municipality, size=13, bold=True, line=7)
     pdf.ln(6)
-    line(facts.organisation)
-    line(gettext(lang, N_("Organisation number %(nr)s"), nr=facts.organisasjonsnummer))
+    pdf.block("P", facts.organisation, size=10.5, line=5.5)
+    organisation_number = gettext(
+        lang, N_("Organisation number %(nr)s"), nr=facts.organisasjonsnummer
+    )
+    pdf.block("P", organisation_number, size=10.5, line=5.5)
     pdf.ln(4)
     ref = gettext(
         lang,
@@ -190,27 +178,26 @@ def letter_pdf(lang: str, facts: LetterFacts) -> bytes:
         id=facts.application_id,
         call=facts.call,
     )
-    line(ref, 9)
-    line(gettext(lang, N_("Date: %(day)s"), day=day(lang, facts.decided_on.isoformat())), 9)
+    pdf.block("P", ref, size=9)
+    pdf.block(
+        "P", gettext(lang, N_("Date: %(day)s"), day=day(lang, facts.decided_on.isoformat())), size=9
+    )
     pdf.ln(6)
-    line(title, 15, bold=True, height=7.5)
+    pdf.block("H1", title, size=15, bold=True, line=7.5)
     pdf.ln(2)
     for style, text in body:
         if style == "h2":
             pdf.ln(2)
-            line(text, 11.5, bold=True, height=6.5)
+            pdf.block("H2", text, size=11.5, bold=True, line=6.5)
         elif style == "li":
-            pdf.set_x(pdf.l_margin + 4)
-            pdf.set_font(FONT, "", 10.5)
-            pdf.multi_cell(
-                pdf.epw - 4, 5.5, f"•  {text}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
+            pdf.block("P", f"•  {text}", size=10.5, line=5.5)
         else:
-            line(text)
+            pdf.block("P", text, size=10.5, line=5.5)
             pdf.ln(1.5)
     pdf.ln(8)
-    line(gettext(lang, N_("Kind regards")))
-    line(facts.municipality, bold=True)
+    pdf.block("P", gettext(lang, N_("Kind regards")), size=10.5, line=5.5)
+    pdf.block("P", facts.municipality, size=10.5, bold=True, line=5.5)
     pdf.ln(4)
-    line(gettext(lang, N_("This letter was sent from Samspel and has no signature.")), 8.5)
-    return bytes(pdf.output())
+    unsigned = gettext(lang, N_("This letter was sent from Samspel and has no signature."))
+    pdf.block("P", unsigned, size=8.5, line=5.5)
+    return pdf.done()

@@ -2,10 +2,13 @@
 tilsegn with its amount, share, conditions and reporting deadline, the avslag with its reason
 and the right to appeal; and a real PDF out."""
 
+import io
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from services.grants.letter import LetterFacts, _paragraphs, letter_language, letter_pdf
 
@@ -72,3 +75,13 @@ def test_a_rejection_in_bokmaal_gives_the_reason_and_the_right_to_appeal():
 
 def test_the_letter_is_a_pdf():
     assert letter_pdf("nb", TILSEGN).startswith(b"%PDF-")
+
+
+def test_the_letter_pdf_is_tagged_in_its_language_with_its_title_and_says_what_it_says():
+    reader = PdfReader(io.BytesIO(letter_pdf("nn", TILSEGN)))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nn-NO" and "/StructTreeRoot" in root
+    title, _ = _paragraphs("nn", TILSEGN)
+    assert reader.metadata.title == title
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "Tilsegn om tilskot frå Næringsfond" in text and "Rapport kvart halvår." in text
