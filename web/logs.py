@@ -1,4 +1,9 @@
-"""Structured logs: one JSON object per line, to stdout, with no pid, token or cookie in them."""
+"""Structured logs: one JSON object per line, to stdout, with no token or cookie in them.
+
+Each line reaches stdout in one write, newline included: with SAMSPEL_WEB_PROCESSES above 1
+every process writes to the same stdout, and a line written in two parts (as `print` does: the
+text, then the newline) can have another process's line land between them.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ def configure_logging(level: int = logging.INFO) -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         # No file bound here and no caching: the line goes to whatever sys.stdout is now.
-        logger_factory=structlog.PrintLoggerFactory(),
+        logger_factory=structlog.WriteLoggerFactory(),
         cache_logger_on_first_use=False,
     )
 

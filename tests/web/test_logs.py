@@ -1,0 +1,32 @@
+"""The log: one JSON object per line, each line written whole."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from web.logs import configure_logging, log
+
+
+class Writes(io.StringIO):
+    """stdout that remembers each write it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def test_each_log_line_reaches_stdout_in_one_write_with_its_newline(monkeypatch):
+    # Several web processes share one stdout: a line written in parts can be split by another's.
+    stdout = Writes()
+    monkeypatch.setattr("sys.stdout", stdout)
+    configure_logging()
+    log.info("request", route="/k/{kommune}", status=200)
+    log.info("request", route="/tenders", status=304)
+    assert len(stdout.writes) == 2
+    assert all(write.endswith("\n") and write.count("\n") == 1 for write in stdout.writes)
+    assert [json.loads(write)["route"] for write in stdout.writes] == ["/k/{kommune}", "/tenders"]
