@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
 
 from services.errors import N_, DomainError
+from web.auth.sessions import COOKIE as SESSION_COOKIE
 from web.i18n import COOKIE, choose_language, gettext
 from web.logs import log
 from web.templating import render, wants_fragment
@@ -63,6 +64,7 @@ def _page(
         status=status,
         title=title,
         detail=detail,
+        account_unknown=_account_unknown(request),
     )
     page.headers.update(headers or {})
     if wants_fragment(request):
@@ -70,6 +72,13 @@ def _page(
         # page's error region instead of replacing what the person was working on.
         page.headers.update({"HX-Retarget": "#htmx-error", "HX-Reswap": "innerHTML"})
     return page
+
+
+def _account_unknown(request: Request) -> bool:
+    """An address no route matched is answered before the middleware that reads the session, and
+    an exception handler cannot wait for Redis: with a session cookie, the person may well be
+    logged in, so the page's header offers no "Log in" it cannot be sure of."""
+    return "principal" not in request.state and bool(request.cookies.get(SESSION_COOKIE))
 
 
 def _headers_of(error: HTTPException) -> dict[str, str]:

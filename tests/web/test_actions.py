@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from services.demo.programmes import OWNER_OF_GRONG
 from tests.web.auth.idp import Provider
 from tests.web.browsing import HTML, open_site, post, text_of
 from tests.web.tendering.tender_world import new_buyer, new_tender, opened_tender
@@ -183,3 +184,14 @@ def test_every_unsafe_route_answers_through_the_one_policy(settings):
     assert own_way == []
     assert WITHOUT_USE_CASE <= seen, "a stale exemption"
     assert len(seen) > 20  # the walk really found the app's forms
+
+
+async def test_an_address_that_is_not_there_does_not_ask_a_logged_in_person_to_log_in(site):
+    # No route matched, so the 404 is answered before the session is read.
+    officer = await site.browser(OWNER_OF_GRONG)
+    missing = await officer.get("/no/such/page", headers=EN)
+    assert missing.status_code == 404
+    assert "There is nothing here." in text_of(missing)
+    assert "Log in with ID-porten" not in missing.text
+    anonymous = await site.browser(None)
+    assert "Log in with ID-porten" in (await anonymous.get("/no/such/page", headers=EN)).text
