@@ -191,10 +191,10 @@ async def _grong(pid_key: bytes, sealing_key: bytes, ids: dict[str, int], grong:
     for opener in (arne, siri):
         async with tenant_tx(Scope(tenant_id=grong, person_id=opener)):
             await confirm_opening(tender_id, person_id=opener, sealing_key=sealing_key)
-    for evaluator, role in ((siri, "evaluator"), (arne, "board_member")):
+    for evaluator in (siri, arne):  # both score the bids, so both declare as evaluators
         pid = SIRI if evaluator == siri else ARNE
         async with tenant_tx(Scope(tenant_id=grong, person_id=evaluator)):
-            await declare_interest(tender_id, person_id=evaluator, role=role, conflicted=False)
+            await declare_interest(tender_id, person_id=evaluator, role="evaluator", conflicted=False)
             for bidder, (quality, competence) in GRONG_SCORES[pid].items():
                 await score_bid(
                     tender_id,
