@@ -61,6 +61,17 @@ def test_the_redis_broker_runs_the_listed_middleware_in_order(settings):
     assert pool.url == settings.app_database_url
 
 
+def test_the_queues_a_change_passes_on_its_way_to_a_dashboard_are_fetched_promptly_when_idle(
+    settings,
+):
+    # The worker's own idle timeout (Dramatiq's 1 s) is what an idle consumer backs off to.
+    broker = brokers.redis_broker(settings)
+    for queue in ("outbox", "dashboards"):
+        assert broker.consume(queue, timeout=1000).timeout == brokers.PROMPT_POLL_MS <= 100
+    assert broker.consume("mail", timeout=1000).timeout == 1000
+    assert broker.consume("dashboards.DQ", timeout=1000).timeout == 1000
+
+
 def test_the_stub_broker_of_the_tests_runs_the_same_middleware(stub):
     assert [type(m) for m in stub.middleware] == EXPECTED
 
