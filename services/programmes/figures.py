@@ -11,11 +11,11 @@ from decimal import Decimal
 import msgspec
 
 from services.dashboards.charts import Chart, Drawn, bars
-from services.dashboards.rules import CENT, Figure, Slice, fig, structs
+from services.dashboards.rules import CENT, Figure, Slice, fig
 from services.errors import N_
 from services.i18n import gettext
 from services.projects.figures import PROJECT_CHANGES, MoneyPart, money_parts
-from tenants.context import connection
+from tenants.context import fetch_structs
 
 HUNDRED = Decimal(100)
 
@@ -111,38 +111,34 @@ def _kpi_figures(
 
 
 async def compute(on: date) -> list[Figure]:
-    db = connection()
-    areas = await db.fetch(
+    areas = await fetch_structs(
+        AreaRow,
         "select id, programme_id, name_nb, name_nn, share from strategy_area"
-        " where tenant_id = app_tenant_id() order by id"
+        " where tenant_id = app_tenant_id() order by id",
     )
-    funding = await db.fetch(
+    funding = await fetch_structs(
+        AmountRow,
         "select programme_id as key, year, sum(amount) as amount from funding_line"
-        " where tenant_id = app_tenant_id() group by programme_id, year"
+        " where tenant_id = app_tenant_id() group by programme_id, year",
     )
     # Committed and spent: the municipality's part of the projects' money (a regional
     # project's by each participant's cost share, so a region's sum counts it once).
     committed, spent = await money_parts()
-    targets = await db.fetch(
+    targets = await fetch_structs(
+        KpiTargetRow,
         "select k.code, k.name, t.year, t.target from kpi_target t"
         " join kpi k on k.tenant_id = t.tenant_id and k.id = t.kpi_id"
-        " where t.tenant_id = app_tenant_id() order by k.id, t.year"
+        " where t.tenant_id = app_tenant_id() order by k.id, t.year",
     )
-    measurements = await db.fetch(
+    measurements = await fetch_structs(
+        KpiMeasurementRow,
         "select distinct on (m.kpi_id, extract(year from m.measured_on)) m.kpi_id, k.code,"
         " k.name, m.measured_on, m.id, m.value from kpi_measurement m"
         " join kpi k on k.tenant_id = m.tenant_id and k.id = m.kpi_id"
         " where m.tenant_id = app_tenant_id()"
-        " order by m.kpi_id, extract(year from m.measured_on), m.measured_on desc, m.id desc"
+        " order by m.kpi_id, extract(year from m.measured_on), m.measured_on desc, m.id desc",
     )
-    return programme_figures(
-        structs(AreaRow, areas),
-        structs(AmountRow, funding),
-        committed,
-        spent,
-        structs(KpiTargetRow, targets),
-        structs(KpiMeasurementRow, measurements),
-    )
+    return programme_figures(areas, funding, committed, spent, targets, measurements)
 
 
 SLICES = (

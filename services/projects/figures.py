@@ -12,7 +12,7 @@ from decimal import Decimal
 import msgspec
 
 from services.dashboards.charts import Chart, Drawn, bars
-from services.dashboards.rules import Figure, Slice, fig, structs
+from services.dashboards.rules import Figure, Slice, fig
 from services.dashboards.service import TODAY
 from services.errors import N_
 from services.i18n import gettext
@@ -48,17 +48,17 @@ def project_figures(
 
 
 async def compute(on: date) -> list[Figure]:
-    db = connection()
     # A project is counted once, by its lead: the lead runs it and decides at its decision
     # points, so a regional project is one project in the region's sums, not one per
     # participant. Its money is shared instead (money_parts).
-    projects = await db.fetch(
-        "select phase, status from project where tenant_id = app_tenant_id() order by id"
+    projects = await fetch_structs(
+        ProjectRow,
+        "select phase, status from project where tenant_id = app_tenant_id() order by id",
     )
-    dues = await db.fetch(
+    dues = await connection().fetch(
         "select due_date from decision_point where tenant_id = app_tenant_id() and outcome is null"
     )
-    return project_figures(structs(ProjectRow, projects), [r["due_date"] for r in dues], on)
+    return project_figures(projects, [r["due_date"] for r in dues], on)
 
 
 # The events after which a project's phase, status, money, cost shares or decision points may
@@ -124,18 +124,20 @@ async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
     in the year of the go) and spent (status reports, in the year their period ends)."""
     db = connection()
     me = await db.fetchval("select app_tenant_id()")
-    committed = await db.fetch(
+    committed = await fetch_structs(
+        MoneyRow,
         "select p.tenant_id as lead_id, p.id as project_id, p.strategy_area_id,"
         " extract(year from d.decided_on)::int as year, sum(s.approved_budget) as amount"
         " from project p join sub_project s on s.tenant_id = p.tenant_id and s.project_id = p.id"
         " join decision_point d on d.tenant_id = s.tenant_id and d.id = s.go_decision_id"
-        f" where s.state <> 'planned' and {MINE} group by 1, 2, 3, 4"
+        f" where s.state <> 'planned' and {MINE} group by 1, 2, 3, 4",
     )
-    spent = await db.fetch(
+    spent = await fetch_structs(
+        MoneyRow,
         "select p.tenant_id as lead_id, p.id as project_id, p.strategy_area_id,"
         " extract(year from r.period_end)::int as year, sum(r.spent) as amount"
         " from project p join status_report r on r.tenant_id = p.tenant_id and r.project_id = p.id"
-        f" where {MINE} group by 1, 2, 3, 4"
+        f" where {MINE} group by 1, 2, 3, 4",
     )
     shares: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
     for r in await db.fetch(
@@ -146,8 +148,8 @@ async def money_parts() -> tuple[list[MoneyPart], list[MoneyPart]]:
     ):
         shares[(r["tenant_id"], r["project_id"])][r["municipality_id"]] = r["cost_share"]
     return (
-        parts_of(me, structs(MoneyRow, committed), shares),
-        parts_of(me, structs(MoneyRow, spent), shares),
+        parts_of(me, committed, shares),
+        parts_of(me, spent, shares),
     )
 
 

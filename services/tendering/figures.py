@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import msgspec
 
-from services.dashboards.rules import Figure, Slice, fig, mean, structs
-from tenants.context import connection
+from services.dashboards.rules import Figure, Slice, fig, mean
+from tenants.context import connection, fetch_structs
 
 OPEN_STATES = frozenset({"published"})
 EVALUATION_STATES = frozenset({"bids_closed", "opened", "evaluated"})
@@ -61,20 +61,20 @@ def tender_aggregates(figures: Iterable[Figure]) -> list[Figure]:
 
 
 async def compute(on: date) -> list[Figure]:
-    db = connection()
-    tenders = await db.fetch(
+    tenders = await fetch_structs(
+        TenderRow,
         "select id, title, state, bid_deadline, opened_at, award_notified_at from tender"
-        " where tenant_id = app_tenant_id() and state <> 'draft' order by id"
+        " where tenant_id = app_tenant_id() and state <> 'draft' order by id",
     )
     # Row-level security shows a municipality no bid of a tender before its opening; the
     # join says the same in the query, so the count cannot depend on the policy alone.
-    bids = await db.fetch(
+    bids = await connection().fetch(
         "select b.tender_id, count(*) as n from bid b"
         " join tender t on t.tenant_id = b.tenant_id and t.id = b.tender_id"
         " where b.tenant_id = app_tenant_id() and t.opened_at is not null"
         " and b.withdrawn_at is null group by b.tender_id"
     )
-    return tender_figures(structs(TenderRow, tenders), {r["tender_id"]: r["n"] for r in bids})
+    return tender_figures(tenders, {r["tender_id"]: r["n"] for r in bids})
 
 
 # Tendering emits nothing when a bid is sent or withdrawn (a bid is sealed until the opening),

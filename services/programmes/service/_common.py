@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from piccolo.columns import Column
 from piccolo.table import Table
 
@@ -85,16 +86,20 @@ def check_year(programme: Any, year: int) -> None:
         )
 
 
+async def programme_rows(
+    table: type[Table], view: type[msgspec.Struct], programme_id: int, *order_by: Column
+) -> list[dict[str, Any]]:
+    """The programme's rows of `table`, with the columns `view` shows, in `order_by` order."""
+    columns = [c for c in table._meta.columns if c._meta.name in view.__struct_fields__]
+    return await (
+        table.select(*columns)
+        .where((table.tenant_id == tenant()) & (table.programme_id == programme_id))
+        .order_by(*order_by)
+    )
+
+
 async def strategy_areas(programme_id: int) -> list[StrategyAreaView]:
-    rows = (
-        await StrategyArea.select(
-            StrategyArea.id,
-            StrategyArea.position,
-            StrategyArea.name_nb,
-            StrategyArea.name_nn,
-            StrategyArea.share,
-        )
-        .where((StrategyArea.tenant_id == tenant()) & (StrategyArea.programme_id == programme_id))
-        .order_by(StrategyArea.position, StrategyArea.id)
+    rows = await programme_rows(
+        StrategyArea, StrategyAreaView, programme_id, StrategyArea.position, StrategyArea.id
     )
     return [StrategyAreaView(**r) for r in rows]

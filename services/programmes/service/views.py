@@ -27,7 +27,12 @@ from services.programmes.schemas import (
     ScoreView,
     StrategyAreaView,
 )
-from services.programmes.service._common import programme_row, strategy_areas, tenant
+from services.programmes.service._common import (
+    programme_row,
+    programme_rows,
+    strategy_areas,
+    tenant,
+)
 from services.programmes.tables import (
     ActionPlan,
     BoardMember,
@@ -104,12 +109,8 @@ async def _members(programme_id: int) -> list[MunicipalityView]:
 
 
 async def _funding_lines(programme_id: int) -> list[FundingLineView]:
-    rows = (
-        await FundingLine.select(
-            FundingLine.id, FundingLine.source, FundingLine.year, FundingLine.amount
-        )
-        .where((FundingLine.tenant_id == tenant()) & (FundingLine.programme_id == programme_id))
-        .order_by(FundingLine.year, FundingLine.source)
+    rows = await programme_rows(
+        FundingLine, FundingLineView, programme_id, FundingLine.year, FundingLine.source
     )
     return [FundingLineView(**r) for r in rows]
 
@@ -137,17 +138,8 @@ def _share_of(amount: Decimal, share: Decimal) -> Decimal:
 
 
 async def _board(programme_id: int) -> list[BoardMemberView]:
-    rows = (
-        await BoardMember.select(
-            BoardMember.id,
-            BoardMember.name,
-            BoardMember.seat,
-            BoardMember.person_id,
-            BoardMember.term_start,
-            BoardMember.term_end,
-        )
-        .where((BoardMember.tenant_id == tenant()) & (BoardMember.programme_id == programme_id))
-        .order_by(BoardMember.seat, BoardMember.name)
+    rows = await programme_rows(
+        BoardMember, BoardMemberView, programme_id, BoardMember.seat, BoardMember.name
     )
     return [BoardMemberView(**r) for r in rows]
 
@@ -183,11 +175,7 @@ async def _action_plans(programme_id: int) -> list[ActionPlanView]:
         " order by s.recorded_at, s.id",
         programme_id,
     )
-    plans = (
-        await ActionPlan.select(ActionPlan.id, ActionPlan.year, ActionPlan.state)
-        .where((ActionPlan.tenant_id == tenant()) & (ActionPlan.programme_id == programme_id))
-        .order_by(ActionPlan.year)
-    )
+    plans = await programme_rows(ActionPlan, ActionPlanView, programme_id, ActionPlan.year)
     return [
         ActionPlanView(
             **r,
@@ -239,19 +227,11 @@ async def _assessments(programme_id: int) -> list[AssessmentView]:
         " where s.tenant_id = app_tenant_id() and a.programme_id = $1",
         programme_id,
     )
-    assessments = (
-        await StatusAssessment.select(
-            StatusAssessment.id,
-            StatusAssessment.kind,
-            StatusAssessment.year,
-            StatusAssessment.assessor,
-            StatusAssessment.summary,
-            StatusAssessment.recommendations,
-        )
-        .where(
-            (StatusAssessment.tenant_id == tenant())
-            & (StatusAssessment.programme_id == programme_id)
-        )
-        .order_by(StatusAssessment.year, StatusAssessment.kind)
+    assessments = await programme_rows(
+        StatusAssessment,
+        AssessmentView,
+        programme_id,
+        StatusAssessment.year,
+        StatusAssessment.kind,
     )
     return [AssessmentView(**r, scores=scores[r["id"]]) for r in assessments]
