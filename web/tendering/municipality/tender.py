@@ -81,7 +81,7 @@ async def tender_page_of(
         standstill_over=bool(tender.standstill_ends_at)
         and datetime.now(UTC) >= tender.standstill_ends_at,
         role=principal_of(request).active.role,
-        me=principal_of(request).person.id,
+        me=person_of(request),
         **found,
         **context,
     )
