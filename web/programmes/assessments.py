@@ -24,7 +24,6 @@ from web.programmes.pages import ONE, FormPage
 
 ASSESSMENTS = ONE + "/assessments"
 MAX_FILES = 3
-MAX_UPLOAD = MAX_FILES * MAX_DOCUMENT_BYTES + 1024 * 1024
 
 
 async def _files(overview: ProgrammeOverview) -> dict[int, list]:
@@ -64,7 +63,7 @@ async def programme_assessments(
     ASSESSMENTS,
     name="record_status_assessment",
     guards=[municipality_member(*MANAGERS)],
-    request_max_body_size=MAX_UPLOAD,
+    uploads=MAX_FILES * MAX_DOCUMENT_BYTES,
 )
 async def record_status_assessment(
     request: Request,

@@ -36,8 +36,6 @@ from web.projects.timeline import timeline
 LIST = "/k/{kommunenummer:str}/projects"
 ONE = LIST + "/{project_id:int}"
 COUNCIL_LIST = "/r/{region_slug:str}/projects"
-# A little above the largest document, so one just too large is refused beside the field.
-MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
 
 
 def _base(request: Request) -> str:
@@ -338,7 +336,7 @@ async def add_status_report(
     ONE + "/documents",
     name="upload_document",
     guards=[municipality_member(*WRITERS)],
-    request_max_body_size=MAX_UPLOAD,
+    uploads=MAX_DOCUMENT_BYTES,
 )
 async def upload_document(
     request: Request,

@@ -31,7 +31,6 @@ from web.tendering.public import read_public_tender
 ORG = "/o/{organisasjonsnummer:str}"
 TENDER = ORG + "/tenders/{tender_id:int}"
 BID = ORG + "/bids/{bid_id:int}"
-MAX_UPLOAD = MAX_BID_BYTES + 1024 * 1024
 
 
 def _base(request: Request) -> str:
@@ -143,7 +142,7 @@ class BidForm(Form):
     TENDER + "/bids",
     name="submit_bid",
     guards=[organisation_member()],
-    request_max_body_size=MAX_UPLOAD,
+    uploads=MAX_BID_BYTES,
 )
 async def submit(
     request: Request,
