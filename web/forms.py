@@ -210,9 +210,20 @@ def _is_form(kind: Any) -> bool:
 FORMS = [(_is_form, lambda kind, raw: kind.of(raw if isinstance(raw, Mapping) else {}))]
 
 
-def form_post(path: str, *, name: str, guards: list, **options: Any) -> post:
+# What a multipart body carries beside its files: the other fields and the parts' headers.
+UPLOAD_MARGIN = 1024 * 1024
+
+
+def form_post(
+    path: str, *, name: str, guards: list, uploads: int | None = None, **options: Any
+) -> post:
     """A POST route that takes a form: FORMS reads it, and the answer is 200 unless act()
-    says otherwise (a redirect, or the form again with its errors)."""
+    says otherwise (a redirect, or the form again with its errors).
+
+    `uploads` is the most a form's files may weigh together; the body may be a little more, so
+    files just too large still reach the use-case and are refused beside their field."""
+    if uploads is not None:
+        options["request_max_body_size"] = uploads + UPLOAD_MARGIN
     return post(path, name=name, guards=guards, status_code=200, type_decoders=FORMS, **options)
 
 

@@ -16,7 +16,7 @@ from services.access.rules import MEMBER_ADMINS, ROLE_NAMES, ROLES
 from tenants.context import tenant_tx
 from web.account.controller import invitation_mail
 from web.actions import act, go_to
-from web.auth.guards import municipality_member, organisation_member, principal_of
+from web.auth.guards import municipality_member, organisation_member, person_of, principal_of
 from web.auth.middleware import CHANGES_ACCESS
 from web.flash import invitation_made, keep_invitation
 from web.forms import FORMS, URL_ENCODED, Form, client_address
@@ -91,7 +91,7 @@ def member_routes(scope: str) -> list:
                 scope=scope,
                 role=data.checked().role,
                 email=data.email,
-                invited_by=principal_of(request).person.id,
+                invited_by=person_of(request),
                 client_address=client_address(request),
                 mail=invitation_mail(request),
                 **_target(request, scope),
@@ -111,7 +111,7 @@ def member_routes(scope: str) -> list:
             request,
             lambda: access.remove_member(
                 membership_id,
-                actor_person_id=principal_of(request).person.id,
+                actor_person_id=person_of(request),
                 client_address=client_address(request),
             ),
             done=_base(request, scope),

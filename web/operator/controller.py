@@ -15,7 +15,7 @@ from services.tenancy import service as tenancy
 from tenants.context import connection, tenant_tx
 from web.account.controller import invitation_mail
 from web.actions import Again, act, again_with, go_to
-from web.auth.guards import operator, principal_of
+from web.auth.guards import operator, person_of
 from web.flash import invitation_made, keep_invitation
 from web.forms import FORMS, URL_ENCODED, Form, client_address, form_post
 from web.templating import render
@@ -131,7 +131,7 @@ async def _invite(
             scope=scope,
             role=role or form.role,
             email=form.email,
-            invited_by=principal_of(request).person.id,
+            invited_by=person_of(request),
             client_address=client_address(request),
             mail=invitation_mail(request),
             **{f"{scope}_id": place_id},
@@ -166,5 +166,3 @@ async def invite_council_member(
 ) -> Response:
     find = ("select id from region where slug = $1", region_slug)
     return await _invite(request, data, "region", None, find, council_for=region_slug)
-
-

@@ -16,15 +16,14 @@ from services.programmes.schemas import ProgrammeOverview
 from services.projects import documents
 from services.projects.rules import MAX_DOCUMENT_BYTES
 from tenants.context import tenant_tx
-from web.auth.guards import municipality_member
+from web.auth.guards import municipality_member, person_of
 from web.downloads import download
 from web.forms import MULTI_PART, form_post, upload_of
 from web.programmes.forms import AssessmentForm
-from web.programmes.pages import ONE, FormPage, actor
+from web.programmes.pages import ONE, FormPage
 
 ASSESSMENTS = ONE + "/assessments"
 MAX_FILES = 3
-MAX_UPLOAD = MAX_FILES * MAX_DOCUMENT_BYTES + 1024 * 1024
 
 
 async def _files(overview: ProgrammeOverview) -> dict[int, list]:
@@ -64,7 +63,7 @@ async def programme_assessments(
     ASSESSMENTS,
     name="record_status_assessment",
     guards=[municipality_member(*MANAGERS)],
-    request_max_body_size=MAX_UPLOAD,
+    uploads=MAX_FILES * MAX_DOCUMENT_BYTES,
 )
 async def record_status_assessment(
     request: Request,
@@ -77,7 +76,7 @@ async def record_status_assessment(
     async def work() -> None:
         values = data.values(uploads)
         assessment_id = await programmes.record_status_assessment(
-            programme_id, **values, actor_person_id=actor(request)
+            programme_id, **values, actor_person_id=person_of(request)
         )
         for upload in uploads:
             await documents.add_document(
@@ -85,7 +84,7 @@ async def record_status_assessment(
                 name=upload.name,
                 claimed_type=upload.media_type,
                 assessment_id=assessment_id,
-                actor_person_id=actor(request),
+                actor_person_id=person_of(request),
             )
 
     return await ASSESSMENTS_PAGE.act(request, programme_id, data.kind, data, work)

@@ -17,7 +17,7 @@ from services.programmes.roles import EDITORS, MANAGERS
 from services.programmes.schemas import KpiView, ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
-from web.auth.guards import municipality_member, principal_of
+from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import URL_ENCODED, Form, form_post
 from web.programmes.pages import LIST, ONE, STANDARD_KPI_NAMES, base_of, overview_of, page
 from web.templating import wants_fragment
@@ -108,7 +108,7 @@ async def _edit_kpi(
 
     async def work() -> None:
         _kpi_of(await programmes.programme_overview(programme_id), kpi_id)
-        await change(principal_of(request).person.id)
+        await change(person_of(request))
 
     async def again(status: int, errors: dict[str, str]) -> Response:
         edit = {"kpi": kpi_id, "form": kind, "values": form.texts(), "errors": errors}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import partial
 
 from litestar.datastructures import UploadFile
 
@@ -12,9 +13,10 @@ from services import inputs
 from services.errors import N_, InvalidInput
 from services.programmes.schemas import GoalInput, ScoreInput, StrategyAreaInput
 from services.projects.rules import check_document
-from web.forms import Form, Upload
+from web.forms import Form, Upload, optional
 
 YEAR = N_("Write a year.")
+A_YEAR = partial(inputs.whole, message=YEAR)
 
 
 class ProgrammeForm(Form):
@@ -23,6 +25,7 @@ class ProgrammeForm(Form):
     PREFIXED = ("member-",)
     PREFIX_FIELDS = {"member-": "members"}
     LIMITS = {"name": 300}
+    PARSE = {"period_start": A_YEAR, "period_end": A_YEAR}
 
     name: str = ""
     kind: str = ""
@@ -30,17 +33,7 @@ class ProgrammeForm(Form):
     period_end: str = ""
 
     def values(self) -> dict:
-        with self.reading() as read:
-            start = read(inputs.whole, self.period_start, "period_start", YEAR)
-            end = read(inputs.whole, self.period_end, "period_end", YEAR)
-        members = member_ids(self)
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "period_start": start,
-            "period_end": end,
-            "member_municipality_ids": members,
-        }
+        return {**self.parsed(), "member_municipality_ids": member_ids(self)}
 
 
 def member_ids(form: Form) -> list[int]:
@@ -62,30 +55,25 @@ class StageForm(Form):
 
 
 class FundingForm(Form):
+    PARSE = {"year": A_YEAR, "amount": inputs.amount}
+
     source: str = ""
     year: str = ""
     amount: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            year = read(inputs.whole, self.year, "year", YEAR)
-            amount = read(inputs.amount, self.amount, "amount")
-        return {"source": self.source, "year": year, "amount": amount}
+    values = Form.parsed
 
 
 class BoardMemberForm(Form):
     LIMITS = {"name": 200}
+    PARSE = {"term_start": inputs.day, "term_end": optional(inputs.day)}
 
     name: str = ""
     seat: str = ""
     term_start: str = ""
     term_end: str = ""
 
-    def values(self) -> dict:
-        with self.reading() as read:
-            start = read(inputs.day, self.term_start, "term_start")
-            end = read.optional(inputs.day, self.term_end, "term_end")
-        return {"name": self.name, "seat": self.seat, "term_start": start, "term_end": end}
+    values = Form.parsed
 
 
 class StrategyForm(Form):

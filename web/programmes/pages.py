@@ -83,10 +83,6 @@ def role_of(request: Request) -> str:
     return principal_of(request).active.role
 
 
-def actor(request: Request) -> int:
-    return principal_of(request).person.id
-
-
 async def overview_of(programme_id: int) -> ProgrammeOverview:
     async with tenant_tx():
         return await programmes.programme_overview(programme_id)

@@ -14,10 +14,10 @@ from services.errors import N_, NotFound
 from services.programmes import service as programmes
 from services.programmes.roles import MANAGERS, PLAN_STEPPERS
 from services.programmes.schemas import AssessmentView, ProgrammeOverview
-from web.auth.guards import municipality_member
+from web.auth.guards import municipality_member, person_of
 from web.forms import URL_ENCODED, form_post
 from web.programmes.forms import PlanForm, StepForm
-from web.programmes.pages import ONE, FormPage, actor
+from web.programmes.pages import ONE, FormPage
 
 PLANS = ONE + "/plans"
 
@@ -76,7 +76,7 @@ async def draft_action_plan(
     async def work() -> int:
         year, goals = data.values()
         return await programmes.create_action_plan(
-            programme_id, year, goals, actor_person_id=actor(request)
+            programme_id, year, goals, actor_person_id=person_of(request)
         )
 
     return await PLANS_PAGE.act(request, programme_id, "draft", data, work, "plans")
@@ -101,7 +101,7 @@ async def move_action_plan(
             # A plan of another of the municipality's programmes.
             raise NotFound("action_plan_not_found", N_("No such action plan."))
         return await programmes.move_action_plan(
-            plan_id, data.state, actor_person_id=actor(request)
+            plan_id, data.state, actor_person_id=person_of(request)
         )
 
     which = f"plan-{plan_id}"

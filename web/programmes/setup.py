@@ -15,7 +15,7 @@ from services.programmes.rules import board_is_balanced, seat_balance
 from services.programmes.schemas import ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
-from web.auth.guards import municipality_member
+from web.auth.guards import municipality_member, person_of
 from web.forms import URL_ENCODED, form_post
 from web.programmes.forms import (
     BoardMemberForm,
@@ -30,7 +30,6 @@ from web.programmes.pages import (
     LIST,
     ONE,
     FormPage,
-    actor,
     base_of,
     page,
     programmes_base,
@@ -67,7 +66,9 @@ async def create_programme(
     request: Request, kommunenummer: FromPath[str], data: Annotated[ProgrammeForm, URL_ENCODED]
 ) -> Response:
     async def work() -> int:
-        return await programmes.create_programme(**data.values(), actor_person_id=actor(request))
+        return await programmes.create_programme(
+            **data.values(), actor_person_id=person_of(request)
+        )
 
     async def again(status: int, errors: dict[str, str]) -> Response:
         return await _new_page(request, data.texts(), errors, status)
@@ -157,7 +158,7 @@ async def move_stage(
     async def work() -> None:
         data.checked()
         await programmes.move_programme_stage(
-            programme_id, data.stage, actor_person_id=actor(request)
+            programme_id, data.stage, actor_person_id=person_of(request)
         )
 
     return await SETUP_PAGE.act(request, programme_id, "stage", data, work, "stage")
@@ -172,7 +173,7 @@ async def set_members(
 ) -> Response:
     async def work() -> None:
         await programmes.set_programme_members(
-            programme_id, data.checked().member_ids(), actor_person_id=actor(request)
+            programme_id, data.checked().member_ids(), actor_person_id=person_of(request)
         )
 
     return await SETUP_PAGE.act(request, programme_id, "members", data, work, "members")
@@ -187,7 +188,7 @@ async def add_funding(
 ) -> Response:
     async def work() -> None:
         await programmes.add_funding_line(
-            programme_id, **data.values(), actor_person_id=actor(request)
+            programme_id, **data.values(), actor_person_id=person_of(request)
         )
 
     return await SETUP_PAGE.act(request, programme_id, "funding", data, work, "funding")
@@ -202,7 +203,7 @@ async def add_board_member(
 ) -> Response:
     async def work() -> None:
         await programmes.add_board_member(
-            programme_id, **data.values(), actor_person_id=actor(request)
+            programme_id, **data.values(), actor_person_id=person_of(request)
         )
 
     return await SETUP_PAGE.act(request, programme_id, "board", data, work, "board")
@@ -217,7 +218,7 @@ async def set_strategy_areas(
 ) -> Response:
     async def work() -> None:
         await programmes.set_strategy_areas(
-            programme_id, data.areas(), actor_person_id=actor(request)
+            programme_id, data.areas(), actor_person_id=person_of(request)
         )
 
     return await SETUP_PAGE.act(request, programme_id, "strategy", data, work, "strategy")
@@ -231,7 +232,7 @@ async def add_kpi(
     data: Annotated[KpiForm, URL_ENCODED],
 ) -> Response:
     async def work() -> None:
-        await programmes.add_kpi(programme_id, **data.values(), actor_person_id=actor(request))
+        await programmes.add_kpi(programme_id, **data.values(), actor_person_id=person_of(request))
 
     return await SETUP_PAGE.act(request, programme_id, "kpis", data, work, "kpis")
 

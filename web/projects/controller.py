@@ -23,7 +23,7 @@ from services.projects.schemas import MunicipalityChoice, ProjectDetail
 from services.projects.service import MyPart
 from tenants.context import tenant_tx
 from web.actions import Again, act
-from web.auth.guards import municipality_member, principal_of, region_member
+from web.auth.guards import municipality_member, person_of, principal_of, region_member
 from web.downloads import download
 from web.forms import MULTI_PART, URL_ENCODED, Form, form_post
 from web.paging import PAGE, cursor, pages
@@ -36,8 +36,6 @@ from web.projects.timeline import timeline
 LIST = "/k/{kommunenummer:str}/projects"
 ONE = LIST + "/{project_id:int}"
 COUNCIL_LIST = "/r/{region_slug:str}/projects"
-# A little above the largest document, so one just too large is refused beside the field.
-MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
 
 
 def _base(request: Request) -> str:
@@ -171,7 +169,7 @@ async def project_view(
     municipalities they may name as its participants."""
     async with tenant_tx():
         detail = await projects.get_project(project_id, today=date.today())
-        part = await projects.my_part(project_id, principal_of(request).person.id, date.today())
+        part = await projects.my_part(project_id, person_of(request), date.today())
         neighbours = await projects.participant_candidates() if part.plan else []
     return detail, part, neighbours
 
@@ -286,7 +284,7 @@ async def record_decision(
     return await act(
         request,
         lambda: projects.record_decision(
-            project_id, **data.values(), actor_person_id=principal_of(request).person.id
+            project_id, **data.values(), actor_person_id=person_of(request)
         ),
         done=f"/k/{kommunenummer}/projects/{project_id}",
         again=again,
@@ -327,7 +325,7 @@ async def add_status_report(
     return await act(
         request,
         lambda: projects.add_status_report(
-            project_id, data.report(), actor_person_id=principal_of(request).person.id
+            project_id, data.report(), actor_person_id=person_of(request)
         ),
         done=back_to(request, f"/k/{kommunenummer}/projects/{project_id}", "status-reports"),
         again=_again_with(request, project_id, "projects/_report_form.html", report=data.texts()),
@@ -338,7 +336,7 @@ async def add_status_report(
     ONE + "/documents",
     name="upload_document",
     guards=[municipality_member(*WRITERS)],
-    request_max_body_size=MAX_UPLOAD,
+    uploads=MAX_DOCUMENT_BYTES,
 )
 async def upload_document(
     request: Request,
@@ -350,7 +348,7 @@ async def upload_document(
         await documents.add_document(
             **await data.document(),
             project_id=project_id,
-            actor_person_id=principal_of(request).person.id,
+            actor_person_id=person_of(request),
         )
 
     return await act(

@@ -10,7 +10,7 @@ from litestar.response import Response
 
 from services.projects import service as projects
 from web.actions import act
-from web.auth.guards import principal_of, region_member
+from web.auth.guards import person_of, region_member
 from web.forms import URL_ENCODED, Form, form_post
 from web.projects.controller import COUNCIL_LIST, back_to, project_page_of, project_view
 
@@ -43,7 +43,7 @@ async def comment_on_status_report(
     return await act(
         request,
         lambda: projects.comment_on_status_report(
-            project_id, report_id, data.body, actor_person_id=principal_of(request).person.id
+            project_id, report_id, data.body, actor_person_id=person_of(request)
         ),
         done=back_to(request, f"/r/{region_slug}/projects/{project_id}", f"report-{report_id}"),
         again=again,

@@ -22,7 +22,7 @@ from services.projects.rules import HUNDRED, STARTING_PHASES
 from services.projects.schemas import NewProject, SteeringMemberInput
 from tenants.context import tenant_tx
 from web.actions import act
-from web.auth.guards import municipality_member, principal_of
+from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import URL_ENCODED, Form, form_post
 from web.i18n import gettext
 from web.projects.pages import page
@@ -248,7 +248,7 @@ async def _editor(
 async def new_project(request: Request, kommunenummer: FromPath[str]) -> Template:
     blank = NewProjectForm.of(
         {
-            "owner": str(principal_of(request).person.id),
+            "owner": str(person_of(request)),
             "decided_on": date.today().isoformat(),
             "share-0": "100",
         }
@@ -277,7 +277,7 @@ async def create(
 
     async def work() -> int:
         return await projects.create_project(
-            data.new_project(kommunenummer, lang), actor_person_id=principal_of(request).person.id
+            data.new_project(kommunenummer, lang), actor_person_id=person_of(request)
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from litestar import Request
 from litestar.datastructures import UploadFile
@@ -11,7 +10,7 @@ from litestar.datastructures import UploadFile
 from services import inputs
 from services.errors import N_, InvalidInput
 from services.projects.schemas import StatusReportInput
-from web.forms import Form, upload_of
+from web.forms import Form, optional, upload_of
 from web.projects.pages import OUTCOMES, PHASES, STATUSES
 
 KPI_CODES = ("new_jobs", "secured_jobs", "new_businesses")
@@ -91,6 +90,15 @@ class DecisionForm(Form):
 
 
 class StatusReportForm(Form):
+    PARSE = {
+        "period_start": inputs.day,
+        "period_end": inputs.day,
+        "spent": inputs.amount,
+        "planned": inputs.amount,
+        # A KPI left empty is no contribution in the period.
+        **{f"kpi_{code}": optional(inputs.number) for code in KPI_CODES},
+    }
+
     period_start: str = ""
     period_end: str = ""
     progress: str = ""
@@ -102,23 +110,10 @@ class StatusReportForm(Form):
     kpi_new_businesses: str = ""
 
     def report(self) -> StatusReportInput:
-        with self.reading() as read:
-            contributions: dict[str, Decimal] = {}
-            for code in KPI_CODES:
-                if typed := getattr(self, f"kpi_{code}"):
-                    contributions[code] = read(inputs.number, typed, f"kpi_{code}")
-            report = {
-                "period_start": read(inputs.day, self.period_start, "period_start"),
-                "period_end": read(inputs.day, self.period_end, "period_end"),
-                "spent": read(inputs.amount, self.spent, "spent"),
-                "planned": read(inputs.amount, self.planned, "planned"),
-            }
-        return StatusReportInput(
-            **report,
-            progress=self.progress,
-            risks=self.risks,
-            kpi_contributions=contributions,
-        )
+        found = self.parsed()
+        kpis = {code: found.pop(f"kpi_{code}") for code in KPI_CODES}
+        contributions = {code: n for code, n in kpis.items() if n is not None}
+        return StatusReportInput(**found, kpi_contributions=contributions)
 
 
 class DocumentForm(Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
 
 import msgspec
@@ -18,11 +18,16 @@ from litestar.response import Template
 
 from services import inputs
 from services.errors import N_, InvalidInput
-from services.tenancy.service import regions_with_municipalities
+from services.tenancy.service import MunicipalityView, regions_with_municipalities
 from services.tendering import service as tendering
 from services.tendering.errors import TenderNotFound
 from services.tendering.rules import OSLO, TenderState
-from services.tendering.schemas import PublicTenderView
+from services.tendering.schemas import (
+    ClarificationView,
+    DocumentView,
+    PublicTenderView,
+    TenderView,
+)
 from services.tendering.service import follows
 from tenants.context import NOBODY, Scope, rescope, tenant_tx
 from web.auth.guards import PUBLIC, PUBLIC_CACHED, principal_of
@@ -318,7 +323,16 @@ async def api_tender_ocds(
     return Response(package, media_type="application/json")
 
 
-async def read_public_tender(tender_id: int):
+class PublicTender(NamedTuple):
+    """A published tender as anyone sees it, by the names its pages give each part."""
+
+    tender: TenderView
+    documents: list[DocumentView]
+    clarifications: list[ClarificationView]
+    buyer: MunicipalityView | None
+
+
+async def read_public_tender(tender_id: int) -> PublicTender:
     """A published tender with its documents, answers and municipality, as anyone sees it;
     inside the caller's transaction (the public's, or a business's)."""
     tender = await tendering.get_tender(tender_id)
@@ -328,22 +342,14 @@ async def read_public_tender(tender_id: int):
     answers = await tendering.clarifications(tender_id)
     regions = await regions_with_municipalities()
     buyer = next((m for r in regions for m in r.municipalities if m.id == tender.tenant_id), None)
-    return tender, documents, answers, buyer
+    return PublicTender(tender, documents, answers, buyer)
 
 
 @get("/tenders/{tender_id:int}", opt=PUBLIC_CACHED, name="public_tender")
 async def tender_page(request: Request, tender_id: FromPath[int]) -> Template:
     async with tenant_tx(NOBODY):
-        tender, documents, answers, buyer = await read_public_tender(tender_id)
-    return page(
-        request,
-        "tendering/public/tender.html",
-        tender=tender,
-        documents=documents,
-        clarifications=answers,
-        buyer=buyer,
-        states=STATES,
-    )
+        public = await read_public_tender(tender_id)
+    return page(request, "tendering/public/tender.html", **public._asdict(), states=STATES)
 
 
 @get(

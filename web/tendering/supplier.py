@@ -31,7 +31,6 @@ from web.tendering.public import read_public_tender
 ORG = "/o/{organisasjonsnummer:str}"
 TENDER = ORG + "/tenders/{tender_id:int}"
 BID = ORG + "/bids/{bid_id:int}"
-MAX_UPLOAD = MAX_BID_BYTES + 1024 * 1024
 
 
 def _base(request: Request) -> str:
@@ -53,9 +52,10 @@ async def _tender_page(
     request: Request, tender_id: int, *, status: int = 200, **context
 ) -> Template:
     async with tenant_tx():
-        tender, documents, answers, buyer = await read_public_tender(tender_id)
+        public = await read_public_tender(tender_id)
         bids = await tendering.own_bids(tender_id)
-        notices = await tendering.award_notices(tender_id) if tender.award_notified_at else []
+        notified = public.tender.award_notified_at
+        notices = await tendering.award_notices(tender_id) if notified else []
     standing = next((b for b in bids if b.withdrawn_at is None), None)
     context.setdefault("key", secrets.token_urlsafe(24))
     now = datetime.now(UTC)
@@ -64,17 +64,14 @@ async def _tender_page(
         "tendering/supplier/tender.html",
         status=status,
         base=_base(request),
-        tender=tender,
-        documents=documents,
-        clarifications=answers,
-        buyer=buyer,
+        **public._asdict(),
         bids=bids,
         standing=standing,
         notices=notices,
         server_now=now.isoformat(),
         # Past the deadline but not yet closed by the scheduler: no form to send (the server
         # would refuse it anyway); web/static/js/tendering.js does the same while the page is open.
-        bids_closed=tender.bid_deadline <= now,
+        bids_closed=public.tender.bid_deadline <= now,
         **context,
     )
 
@@ -145,7 +142,7 @@ class BidForm(Form):
     TENDER + "/bids",
     name="submit_bid",
     guards=[organisation_member()],
-    request_max_body_size=MAX_UPLOAD,
+    uploads=MAX_BID_BYTES,
 )
 async def submit(
     request: Request,
@@ -207,9 +204,7 @@ async def receipt(
         base=_base(request),
         receipt=shown,
         facts=receipts.facts(lang, shown),
-        files=[
-            (f.name, formats.size(f.size, lang), f.sha256) for f in receipts.files_of(shown)
-        ],
+        files=[(f.name, formats.size(f.size, lang), f.sha256) for f in receipts.files_of(shown)],
         received=receipts.received_text(lang, shown),
     )
 

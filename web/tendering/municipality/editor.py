@@ -22,7 +22,7 @@ from services.tendering.rules import OSLO, AwardCriterion, TenderState, deadline
 from services.tendering.schemas import TenderDraft, TenderView
 from tenants.context import tenant_tx
 from web.actions import act
-from web.auth.guards import municipality_member, principal_of
+from web.auth.guards import municipality_member, person_of
 from web.forms import URL_ENCODED, Form, errors_of, form_post
 from web.i18n import gettext
 from web.paging import PAGE, cursor, pages
@@ -206,7 +206,7 @@ async def create(
 
     async def work():
         return await tendering.create_tender(
-            TenderDraft(**data.values(lang)), actor_person_id=principal_of(request).person.id
+            TenderDraft(**data.values(lang)), actor_person_id=person_of(request)
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:
@@ -271,7 +271,7 @@ async def update(
         return await tendering.update_tender(
             tender_id,
             TenderDraft(**data.values(lang)),
-            actor_person_id=principal_of(request).person.id,
+            actor_person_id=person_of(request),
         )
 
     async def again(status: int, errors: dict[str, str]) -> Response:

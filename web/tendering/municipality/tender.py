@@ -28,7 +28,6 @@ from web.templating import wants_fragment
 from web.tendering.pages import page, sealing_key
 
 ONE = "/k/{kommunenummer:str}/tenders/{tender_id:int}"
-MAX_UPLOAD = MAX_DOCUMENT_BYTES + 1024 * 1024
 
 
 def base_of(request: Request) -> str:
@@ -81,7 +80,7 @@ async def tender_page_of(
         standstill_over=bool(tender.standstill_ends_at)
         and datetime.now(UTC) >= tender.standstill_ends_at,
         role=principal_of(request).active.role,
-        me=principal_of(request).person.id,
+        me=person_of(request),
         **found,
         **context,
     )
@@ -148,7 +147,7 @@ async def publish(
     ONE + "/documents",
     name="add_tender_document",
     guards=[municipality_member(*MANAGERS)],
-    request_max_body_size=MAX_UPLOAD,
+    uploads=MAX_DOCUMENT_BYTES,
 )
 async def add_document(
     request: Request,
