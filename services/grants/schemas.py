@@ -129,6 +129,15 @@ class ApplicationView(msgspec.Struct, frozen=True):
     assessed_by: int | None = None
 
 
+class AttachmentView(msgspec.Struct, frozen=True):
+    """A stored file as a list shows it: an application's attachment, or a payment request's."""
+
+    id: int
+    name: str
+    media_type: str
+    size: int
+
+
 class RankedApplication(msgspec.Struct, frozen=True):
     """One application of a call as the official ranks it, with what the rules give it."""
 

@@ -8,8 +8,8 @@ from litestar.datastructures import UploadFile
 
 from services import inputs
 from services.errors import N_, InvalidInput, required_text
+from services.files import FileInput
 from services.grants.schemas import CostLineInput, FinancingLineInput
-from services.grants.service import AttachmentInput
 from web.forms import Form, file_name, optional, uploads_of
 
 
@@ -236,10 +236,10 @@ class BoardDecisionForm(Form):
 class AttachmentsForm(Form):
     attachments: list[UploadFile] = []  # noqa: RUF012 - a form's field, not shared state
 
-    async def files(self) -> list[AttachmentInput]:
+    async def files(self) -> list[FileInput]:
         with self.reading() as read:
             names = [read(file_name, upload, "attachments") for upload in self.attachments]
-        return await uploads_of(self.attachments, names, AttachmentInput)
+        return await uploads_of(self.attachments, names, FileInput)
 
 
 class AppealForm(Form):

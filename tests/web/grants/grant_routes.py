@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from services.files import FileInput
 from services.grants import service as grants
 from services.grants.schemas import CostLineInput, FinancingLineInput
 from services.programmes import service as programmes
@@ -120,7 +121,7 @@ async def _with_file(organisation_id: int, person: Person, call_id: int) -> tupl
     async with tenant_tx(scope):
         [attachment_id] = await grants.add_attachments(
             application_id,
-            [grants.AttachmentInput("plan.pdf", "application/pdf", PDF)],
+            [FileInput("plan.pdf", "application/pdf", PDF)],
             person_id=person.id,
         )
         await grants.submit_application(application_id, person_id=person.id)
@@ -531,7 +532,7 @@ async def csrf_remove_attachment(site, settings):
     async with tenant_tx(scope):
         [attachment_id] = await grants.add_attachments(
             application_id,
-            [grants.AttachmentInput("plan.pdf", "application/pdf", PDF)],
+            [FileInput("plan.pdf", "application/pdf", PDF)],
             person_id=scope.person_id,
         )
 
@@ -741,6 +742,7 @@ def _fund_asks(data: dict) -> list:
         ("B's kommunenummer and fund", "admin_a", _fund_ids("b", "grant_fund_b"), 404, data),
         ("A's kommunenummer, B's fund", "admin_a", _fund_ids("a", "grant_fund_b"), 404, data),
     ]
+
 
 CROSS.update(
     {
