@@ -19,12 +19,11 @@ class FinancingLineInput(msgspec.Struct, frozen=True):
     description: str = ""
 
 
-class StrategyAreaChoice(msgspec.Struct, frozen=True):
+class Choice(msgspec.Struct, frozen=True):
+    """One of the things a form offers to choose among: a programme, a person."""
+
     id: int
-    programme_id: int
-    programme_name: str
-    name_nb: str
-    name_nn: str
+    name: str
 
 
 class FundView(msgspec.Struct, frozen=True):
