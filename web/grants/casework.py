@@ -20,7 +20,7 @@ from web.auth.guards import person_of, principal_of
 from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
-from web.grants.municipality import CASE, HOME, _base, _case
+from web.grants.municipality import CASE, HOME, _base, _case, case_step
 from web.grants.pages import ASSESSOR, READER, page
 from web.grants.tables import download_asked, ranking_table
 
@@ -36,16 +36,13 @@ async def recommend(
     application_id: FromPath[int],
     data: Annotated[RecommendationForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await case_step(
         request,
-        lambda: grants.recommend_application(
-            application_id,
-            recommendation=data.checked().recommendation,
-            reason=data.recommendation_reason,
-            actor_person_id=person_of(request),
-        ),
-        done=f"{_base(request)}/applications/{application_id}#recommendation",
-        again=again_form(partial(_case, request, application_id), data, "recommend"),
+        application_id,
+        grants.recommend_application,
+        data,
+        "recommend",
+        back_to="#recommendation",
     )
 
 
@@ -56,17 +53,16 @@ async def declare(
     application_id: FromPath[int],
     data: Annotated[MemberHabilitetForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await case_step(
         request,
-        lambda: grants.declare_member(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}#habilitet",
+        application_id,
+        grants.declare_member,
+        data,
+        "habilitet",
+        back_to="#habilitet",
+        page=partial(_case, fragment=HABILITET),
+        swap=True,
         said=N_("The declaration is recorded."),
-        swap=partial(_case, request, application_id, fragment=HABILITET),
-        again=again_form(
-            partial(_case, request, application_id, fragment=HABILITET), data, "habilitet"
-        ),
     )
 
 

@@ -141,6 +141,10 @@ class RecommendationForm(Form):
     recommendation: str = ""
     recommendation_reason: str = ""
 
+    def values(self) -> dict:
+        checked = self.checked()
+        return {"recommendation": checked.recommendation, "reason": checked.recommendation_reason}
+
 
 class MemberHabilitetForm(Form):
     PARSE = {"board_member_id": inputs.whole, "conflicted": yes_no}
@@ -244,3 +248,6 @@ class AttachmentsForm(Form):
 
 class AppealForm(Form):
     appeal_reason: str = ""
+
+    def values(self) -> dict:
+        return {"reason": self.checked().appeal_reason}

@@ -94,6 +94,8 @@ class TilsegnEndForm(Form):
 
     reason: str = ""
 
+    values = Form.parsed
+
 
 class ExchangeRateForm(Form):
     PARSE = {"nok_per_eur": inputs.number}

@@ -3,8 +3,9 @@ with the official's assessment (computed from the plans) and decision."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.params import FromPath
@@ -15,7 +16,8 @@ from services.grants.roles import ASSESSORS, MANAGERS
 from tenants.context import tenant_tx
 from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
-from web.forms import URL_ENCODED, form_post
+from web.flash import SAVED
+from web.forms import URL_ENCODED, Form, form_post
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
 from web.grants.pages import ASSESSOR, MANAGER, READER, STATES, page
 from web.grants.tables import download_asked, queue_table
@@ -145,6 +147,32 @@ async def case(
     return await _case(request, application_id)
 
 
+async def case_step(
+    request: Request,
+    application_id: int,
+    use_case: Callable[..., Awaitable[Any]],
+    data: Form,
+    name: str,
+    *,
+    back_to: str = "",
+    page: Callable[..., Awaitable[Response]] = _case,
+    said: str = SAVED,
+    swap: bool = False,
+) -> Response:
+    """One of the official's steps on the case, taking the form's values: then back to the case
+    (`back_to` a place on it, or its money's page), or `page` again beside the refused form
+    (with `swap`, for htmx, drawn again with the confirmation in it)."""
+    redraw = partial(page, request, application_id)
+    return await act(
+        request,
+        lambda: use_case(application_id, **data.values(), actor_person_id=person_of(request)),
+        done=f"{_base(request)}/applications/{application_id}{back_to}",
+        said=said,
+        swap=redraw if swap else None,
+        again=again_form(redraw, data, name),
+    )
+
+
 @form_post(CASE + "/assessment", name="assess_grant_application", guards=ASSESSOR)
 async def assess(
     request: Request,
@@ -152,14 +180,7 @@ async def assess(
     application_id: FromPath[int],
     data: Annotated[AssessmentForm, URL_ENCODED],
 ) -> Response:
-    return await act(
-        request,
-        lambda: grants.assess_application(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}",
-        again=again_form(partial(_case, request, application_id), data, "assess"),
-    )
+    return await case_step(request, application_id, grants.assess_application, data, "assess")
 
 
 @form_post(CASE + "/decision", name="decide_grant_application", guards=ASSESSOR)
@@ -169,14 +190,7 @@ async def decide(
     application_id: FromPath[int],
     data: Annotated[DecisionForm, URL_ENCODED],
 ) -> Response:
-    return await act(
-        request,
-        lambda: grants.decide_application(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}",
-        again=again_form(partial(_case, request, application_id), data, "decide"),
-    )
+    return await case_step(request, application_id, grants.decide_application, data, "decide")
 
 
 ROUTES = [home, create_fund, open_call, case, assess, decide]

@@ -21,6 +21,7 @@ from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm, TilsegnEndForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
+from web.grants.municipality import case_step
 from web.grants.pages import ASSESSOR, READER, page
 from web.grants.tables import download_asked, payments_table
 
@@ -150,13 +151,14 @@ async def clawback(
     application_id: FromPath[int],
     data: Annotated[ClawbackForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await case_step(
         request,
-        lambda: grants.record_clawback(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}/money#payments",
-        again=again_form(partial(_money, request, application_id), data, "clawback"),
+        application_id,
+        grants.record_clawback,
+        data,
+        "clawback",
+        back_to="/money#payments",
+        page=_money,
     )
 
 
@@ -169,14 +171,15 @@ async def cancel(
 ) -> Response:
     """The municipality cancels the tilsegn (its conditions are not met); refused while payment
     requests wait for a decision."""
-    return await act(
+    return await case_step(
         request,
-        lambda: grants.cancel_tilsegn(
-            application_id, reason=data.checked().reason, actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}/money#tilsegn",
+        application_id,
+        grants.cancel_tilsegn,
+        data,
+        "cancel",
+        back_to="/money#tilsegn",
+        page=_money,
         said=N_("The tilsegn is cancelled."),
-        again=again_form(partial(_money, request, application_id), data, "cancel"),
     )
 
 
