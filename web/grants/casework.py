@@ -20,8 +20,8 @@ from web.auth.guards import person_of, principal_of
 from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
-from web.grants.municipality import CASE, HOME, _base, _case, case_step
-from web.grants.pages import ASSESSOR, READER, page
+from web.grants.municipality import CASE, HOME, _case, case_step
+from web.grants.pages import ASSESSOR, READER, grants_base, page
 from web.grants.tables import download_asked, ranking_table
 
 RANKING = HOME + "/calls/{call_id:int}/ranking"
@@ -117,7 +117,7 @@ async def _ranking(
         "grants/municipality/ranking.html",
         RANKED,
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         call=call,
         ranked=ranked,
         form=form,
@@ -145,7 +145,7 @@ async def rank(
         lambda: grants.rank_applications(
             call_id, ranks=data.ranks(), actor_person_id=person_of(request)
         ),
-        done=f"{_base(request)}/calls/{call_id}/ranking",
+        done=f"{grants_base(request)}/calls/{call_id}/ranking",
         said=N_("The ranking is saved."),
         swap=partial(_ranking, request, call_id),
         again=again_form(partial(_ranking, request, call_id), data),

@@ -3,9 +3,8 @@ with the official's assessment (computed from the plans) and decision."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Request, get
 from litestar.params import FromPath
@@ -16,22 +15,21 @@ from services.grants.roles import ASSESSORS, MANAGERS
 from tenants.context import tenant_tx
 from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
-from web.flash import SAVED
-from web.forms import URL_ENCODED, Form, form_post
+from web.forms import URL_ENCODED, form_post
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
-from web.grants.pages import ASSESSOR, MANAGER, READER, STATES, page
+from web.grants.pages import (
+    ASSESSOR,
+    MANAGER,
+    READER,
+    STATES,
+    application_step,
+    grants_base,
+    page,
+)
 from web.grants.tables import download_asked, queue_table
 
 HOME = "/k/{kommunenummer:str}/grants"
 CASE = HOME + "/applications/{application_id:int}"
-
-
-def _nr(request: Request) -> str:
-    return principal_of(request).active.kommunenummer
-
-
-def _base(request: Request) -> str:
-    return f"/k/{_nr(request)}/grants"
 
 
 def _role(request: Request) -> str:
@@ -54,7 +52,7 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
         request,
         "grants/municipality/home.html",
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         funds=funds,
         calls=calls,
         by_state=by_state,
@@ -80,7 +78,7 @@ async def create_fund(
     return await act(
         request,
         lambda: grants.create_fund(**data.values(), actor_person_id=person_of(request)),
-        done=f"{_base(request)}#funds",
+        done=f"{grants_base(request)}#funds",
         again=again_form(partial(_home, request), data, "fund"),
     )
 
@@ -98,7 +96,7 @@ async def open_call(
     return await act(
         request,
         work,
-        done=f"{_base(request)}#calls",
+        done=f"{grants_base(request)}#calls",
         again=again_form(partial(_home, request), data, "call"),
     )
 
@@ -121,7 +119,7 @@ async def _case(
         "grants/municipality/case.html",
         fragment,
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         case=found,
         application=found.application,
         fund=found.fund,
@@ -140,37 +138,15 @@ async def _case(
     )
 
 
+# One of the official's steps on the case: back to the case, or the case beside the refused form.
+case_step = partial(application_step, page=_case)
+
+
 @get(CASE, guards=READER, name="grant_case")
 async def case(
     request: Request, kommunenummer: FromPath[str], application_id: FromPath[int]
 ) -> Template:
     return await _case(request, application_id)
-
-
-async def case_step(
-    request: Request,
-    application_id: int,
-    use_case: Callable[..., Awaitable[Any]],
-    data: Form,
-    name: str,
-    *,
-    back_to: str = "",
-    page: Callable[..., Awaitable[Response]] = _case,
-    said: str = SAVED,
-    swap: bool = False,
-) -> Response:
-    """One of the official's steps on the case, taking the form's values: then back to the case
-    (`back_to` a place on it, or its money's page), or `page` again beside the refused form
-    (with `swap`, for htmx, drawn again with the confirmation in it)."""
-    redraw = partial(page, request, application_id)
-    return await act(
-        request,
-        lambda: use_case(application_id, **data.values(), actor_person_id=person_of(request)),
-        done=f"{_base(request)}/applications/{application_id}{back_to}",
-        said=said,
-        swap=redraw if swap else None,
-        again=again_form(redraw, data, name),
-    )
 
 
 @form_post(CASE + "/assessment", name="assess_grant_application", guards=ASSESSOR)
