@@ -8,15 +8,13 @@ from decimal import Decimal
 import msgspec
 
 
-class CostLineInput(msgspec.Struct, frozen=True):
+class PlanLine(msgspec.Struct, frozen=True):
+    """A line of an application's cost plan, or of its financing plan (with where the money
+    comes from): as written, as stored, and as the rules sum them."""
+
     description: str
     amount: Decimal
-
-
-class FinancingLineInput(msgspec.Struct, frozen=True):
-    source: str
-    amount: Decimal
-    description: str = ""
+    source: str = ""  # the financing plan's: one of rules.FINANCING_SOURCES
 
 
 class Choice(msgspec.Struct, frozen=True):
@@ -79,12 +77,6 @@ class ApplicationSummary(msgspec.Struct, frozen=True):
     organisation_name: str
     submitted_at: datetime | None
     requested_amount: Decimal
-
-
-class PlanLine(msgspec.Struct, frozen=True):
-    description: str
-    amount: Decimal
-    source: str = ""
 
 
 class ApplicationView(msgspec.Struct, frozen=True):

@@ -9,7 +9,7 @@ from litestar.datastructures import UploadFile
 from services import inputs
 from services.errors import N_, InvalidInput, required_text
 from services.files import FileInput
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from web.forms import Form, file_name, optional, uploads_of
 
 
@@ -92,14 +92,14 @@ class ApplicationForm(Form):
                 typed = self.prefixed["cost_amount-"].get(n, "")
                 if text or typed:
                     amount = read(inputs.amount, typed, "costs", above_zero=True)
-                    costs.append(CostLineInput(text, amount))
+                    costs.append(PlanLine(text, amount))
             for n in self._rows(_FINANCING):
                 source = self.prefixed["fin_source-"].get(n, "")
                 text = self.prefixed["fin_description-"].get(n, "")
                 typed = self.prefixed["fin_amount-"].get(n, "")
                 if text or typed:
                     amount = read(inputs.amount, typed, "financing", above_zero=True)
-                    financing.append(FinancingLineInput(source, amount, text))
+                    financing.append(PlanLine(text, amount, source))
         return {
             "title": self.title,
             "summary": self.summary,

@@ -10,7 +10,7 @@ from typing import Any
 
 from services.files import FileInput
 from services.grants import service as grants
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
 from tenants.context import Scope, connection, tenant_tx
@@ -102,10 +102,10 @@ async def _application(
             summary="Guida turar.",
             project="Tre nye produkt.",
             effects="",
-            costs=[CostLineInput("Utstyr", Decimal(400_000))],
+            costs=[PlanLine("Utstyr", Decimal(400_000))],
             financing=[
-                FinancingLineInput("this_fund", Decimal(200_000)),
-                FinancingLineInput("own", Decimal(200_000)),
+                PlanLine("", Decimal(200_000), source="this_fund"),
+                PlanLine("", Decimal(200_000), source="own"),
             ],
             person_id=person.id,
         )
