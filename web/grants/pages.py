@@ -1,4 +1,5 @@
-"""What the grant pages share: the names of states and sources, dates, and one way to draw a page."""
+"""What the grant pages share: the names of states and sources, dates, one way to draw a page and
+one way to take a step on an application."""
 
 from __future__ import annotations
 

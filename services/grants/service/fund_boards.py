@@ -14,7 +14,8 @@ from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.grants.roles import MANAGERS
 from services.grants.schemas import Choice
 from services.grants.service._common import FundNotFound, require_municipal_role
-from services.grants.service.minutes import BoardMemberView, board_of
+from services.grants.service.minutes import board_of
+from services.programmes.schemas import BoardMemberView
 from services.programmes.service.board import SEATS
 from tenants.context import connection, fetch_structs
 
