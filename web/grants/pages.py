@@ -19,6 +19,7 @@ from web.auth.guards import municipality_member, organisation_member, person_of,
 from web.flash import SAVED
 from web.forms import Form
 from web.i18n import gettext
+from web.programmes.pages import SEATS  # a fund's own board has a programme board's seats
 from web.templating import render
 
 # Who may use a grant route: the guards, named once.
@@ -39,7 +40,6 @@ STATES = {
 }
 OUTCOMES = {"granted": N_("to grant"), "rejected": N_("to reject")}
 PARTS = {"effects": N_("Expected effects"), "attachments": N_("Attachments")}
-SEATS = {"politician": N_("Politician"), "business": N_("Business"), "observer": N_("Observer")}
 SOURCES = {
     "this_fund": N_("Applied for from this fund"),
     "own": N_("Own funds"),
