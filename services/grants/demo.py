@@ -14,7 +14,7 @@ from decimal import Decimal
 from services.demo.seed import Demo
 from services.grants import service as grants
 from services.grants.money_demo import load_money
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from tenants.context import Scope, connection, tenant_tx
 from tenants.identity import pid_hash
 
@@ -112,13 +112,13 @@ async def _apply(call_id: int, person_id: int) -> None:
         project="Vi utviklar og testar tre produkt saman med to overnattingsverksemder.",
         effects="To nye årsverk og fleire gjestedøgn i Grong.",
         costs=[
-            CostLineInput("Kanoar og utstyr", Decimal(180_000)),
-            CostLineInput("Produktutvikling og sal", Decimal(220_000)),
+            PlanLine("Kanoar og utstyr", Decimal(180_000)),
+            PlanLine("Produktutvikling og sal", Decimal(220_000)),
         ],
         financing=[
-            FinancingLineInput("this_fund", Decimal(200_000), "Søkt frå fondet"),
-            FinancingLineInput("own", Decimal(120_000), "Eigeninnsats"),
-            FinancingLineInput("loan", Decimal(80_000), "Lån i banken"),
+            PlanLine("Søkt frå fondet", Decimal(200_000), source="this_fund"),
+            PlanLine("Eigeninnsats", Decimal(120_000), source="own"),
+            PlanLine("Lån i banken", Decimal(80_000), source="loan"),
         ],
         person_id=person_id,
     )
@@ -149,10 +149,10 @@ async def _submit(call_id: int, person_id: int, title: str, plan: tuple) -> int:
         summary=summary,
         project=project,
         effects="Eitt til to nye årsverk.",
-        costs=[CostLineInput("Investering og utvikling", cost)],
+        costs=[PlanLine("Investering og utvikling", cost)],
         financing=[
-            FinancingLineInput("this_fund", asked, "Søkt frå fondet"),
-            FinancingLineInput("own", cost - asked, "Eigne midlar"),
+            PlanLine("Søkt frå fondet", asked, source="this_fund"),
+            PlanLine("Eigne midlar", cost - asked, source="own"),
         ],
         person_id=person_id,
     )

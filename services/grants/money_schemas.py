@@ -7,19 +7,7 @@ from decimal import Decimal
 
 import msgspec
 
-
-class DocumentInput(msgspec.Struct, frozen=True):
-    name: str
-    media_type: str
-    content: bytes
-
-
-class AttachmentView(msgspec.Struct, frozen=True):
-    id: int
-    payment_id: int
-    name: str
-    media_type: str
-    size: int
+from services.grants.schemas import AttachmentView
 
 
 class ReportView(msgspec.Struct, frozen=True):

@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from services.errors import N_, InvalidInput
+from services.grants.schemas import PlanLine
 from services.tendering.rules import DOCUMENT_TYPES
 
 SUMMARY_LIMIT = 500
@@ -89,39 +90,26 @@ THIS_FUND = "this_fund"
 
 
 @dataclass(frozen=True, slots=True)
-class CostLine:
-    description: str
-    amount: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class FinancingLine:
-    source: str
-    description: str
-    amount: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class FundRules:
     max_share: Decimal  # per cent of the eligible cost
     max_amount: Decimal
     decision_limit: Decimal  # above it the board decides
 
 
-def total(lines: Sequence[CostLine] | Sequence[FinancingLine]) -> Decimal:
+def total(lines: Sequence[PlanLine]) -> Decimal:
     return sum((line.amount for line in lines), Decimal(0))
 
 
-def requested(financing: Sequence[FinancingLine]) -> Decimal:
+def requested(financing: Sequence[PlanLine]) -> Decimal:
     return total([line for line in financing if line.source == THIS_FUND])
 
 
-def plans_balance(costs: Sequence[CostLine], financing: Sequence[FinancingLine]) -> bool:
+def plans_balance(costs: Sequence[PlanLine], financing: Sequence[PlanLine]) -> bool:
     """The financing plan pays for exactly the cost plan, to the øre."""
     return total(costs) == total(financing)
 
 
-def check_plans(costs: Sequence[CostLine], financing: Sequence[FinancingLine]) -> None:
+def check_plans(costs: Sequence[PlanLine], financing: Sequence[PlanLine]) -> None:
     """What a submitted application's plans must be: a cost, a request of the fund, a balance."""
     if not costs:
         raise InvalidInput(
@@ -157,7 +145,7 @@ class Assessment:
 
 
 def assess(
-    costs: Sequence[CostLine], financing: Sequence[FinancingLine], rules: FundRules
+    costs: Sequence[PlanLine], financing: Sequence[PlanLine], rules: FundRules
 ) -> Assessment:
     eligible = total(costs)
     asked = requested(financing)

@@ -8,23 +8,20 @@ from decimal import Decimal
 import msgspec
 
 
-class CostLineInput(msgspec.Struct, frozen=True):
+class PlanLine(msgspec.Struct, frozen=True):
+    """A line of an application's cost plan, or of its financing plan (with where the money
+    comes from): as written, as stored, and as the rules sum them."""
+
     description: str
     amount: Decimal
+    source: str = ""  # the financing plan's: one of rules.FINANCING_SOURCES
 
 
-class FinancingLineInput(msgspec.Struct, frozen=True):
-    source: str
-    amount: Decimal
-    description: str = ""
+class Choice(msgspec.Struct, frozen=True):
+    """One of the things a form offers to choose among: a programme, a person."""
 
-
-class StrategyAreaChoice(msgspec.Struct, frozen=True):
     id: int
-    programme_id: int
-    programme_name: str
-    name_nb: str
-    name_nn: str
+    name: str
 
 
 class FundView(msgspec.Struct, frozen=True):
@@ -82,12 +79,6 @@ class ApplicationSummary(msgspec.Struct, frozen=True):
     requested_amount: Decimal
 
 
-class PlanLine(msgspec.Struct, frozen=True):
-    description: str
-    amount: Decimal
-    source: str = ""
-
-
 class ApplicationView(msgspec.Struct, frozen=True):
     id: int
     tenant_id: int
@@ -127,6 +118,15 @@ class ApplicationView(msgspec.Struct, frozen=True):
     rank_comment: str = ""
     organisasjonsnummer: str = ""
     assessed_by: int | None = None
+
+
+class AttachmentView(msgspec.Struct, frozen=True):
+    """A stored file as a list shows it: an application's attachment, or a payment request's."""
+
+    id: int
+    name: str
+    media_type: str
+    size: int
 
 
 class RankedApplication(msgspec.Struct, frozen=True):

@@ -25,7 +25,7 @@ from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
 from web.grants.money_forms import TilsegnEndForm
 from web.grants.money_pages import TILSEGN_STATES
-from web.grants.pages import APPLICANT, ORGANISATION, page
+from web.grants.pages import APPLICANT, ORGANISATION, application_step, grants_base, page
 from web.grants.tables import download_asked, own_table
 
 HOME = "/o/{organisasjonsnummer:str}/grants"
@@ -35,10 +35,6 @@ PLANS = ("costs", "financing")
 DRAFT = "grants/applicant/_draft.html"
 # Several files at once, each up to the rules' limit: the body may carry a few of them.
 MAX_UPLOAD = 4 * MAX_ATTACHMENT_BYTES + 1024 * 1024
-
-
-def _base(request: Request) -> str:
-    return f"/o/{principal_of(request).active.organisasjonsnummer}/grants"
 
 
 async def _home(request: Request, *, status: int = 200, **context) -> Template | Response:
@@ -52,7 +48,7 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
         request,
         "grants/applicant/home.html",
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         calls=calls,
         applications=mine,
         **context,
@@ -78,7 +74,7 @@ async def start(
         lambda: grants.start_application(
             call_id, title=data.checked().title, person_id=person_of(request)
         ),
-        done=lambda new_id: f"{_base(request)}/applications/{new_id}",
+        done=lambda new_id: f"{grants_base(request)}/applications/{new_id}",
         again=again_form(partial(_home, request), data, "start", start_call=call_id),
     )
 
@@ -92,7 +88,10 @@ def form_of(application: ApplicationView) -> dict[str, str]:
         "effects": application.effects,
     }
     for n, line in enumerate(application.costs):
-        form |= {f"cost_description-{n}": line.description, f"cost_amount-{n}": amount_to_edit(line.amount)}
+        form |= {
+            f"cost_description-{n}": line.description,
+            f"cost_amount-{n}": amount_to_edit(line.amount),
+        }
     for n, line in enumerate(application.financing):
         form |= {
             f"fin_source-{n}": line.source,
@@ -135,14 +134,14 @@ async def _application(
         "grants/applicant/application.html",
         DRAFT,
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         application=application,
         form=shown,
         cost_rows=rows(shown, "cost_description-", more == "costs"),
         financing_rows=rows(shown, "fin_source-", more == "financing"),
         may_write=principal_of(request).active.role in APPLICANTS,
         files=files,
-        files_base=f"{_base(request)}/applications/{application_id}/attachments",
+        files_base=f"{grants_base(request)}/applications/{application_id}/attachments",
         letters=letters,
         appeal=appeal,
         may_appeal=may_appeal(application.state, application.decided_at, now, appeal is not None),
@@ -173,7 +172,7 @@ async def save(
         lambda: grants.save_application(
             application_id, **data.values(), person_id=person_of(request)
         ),
-        done=f"{_base(request)}/applications/{application_id}"
+        done=f"{grants_base(request)}/applications/{application_id}"
         + (f"?more={more}#plan-{more}" if more else ""),
         said=N_("The draft is saved."),
         swap=partial(_application, request, application_id, more=more),
@@ -196,7 +195,7 @@ async def submit(
     return await act(
         request,
         work,
-        done=f"{_base(request)}/applications/{application_id}",
+        done=f"{grants_base(request)}/applications/{application_id}",
         again=again_form(partial(_application, request, application_id), data),
     )
 
@@ -221,7 +220,7 @@ async def add_attachments(
     return await act(
         request,
         work,
-        done=f"{_base(request)}/applications/{application_id}#attachments",
+        done=f"{grants_base(request)}/applications/{application_id}#attachments",
         again=again_with(partial(_application, request, application_id), "files_errors"),
     )
 
@@ -242,7 +241,7 @@ async def remove_attachment(
         lambda: grants.remove_attachment(
             application_id, attachment_id, person_id=person_of(request)
         ),
-        done=f"{_base(request)}/applications/{application_id}#attachments",
+        done=f"{grants_base(request)}/applications/{application_id}#attachments",
     )
 
 
@@ -282,13 +281,15 @@ async def appeal(
     application_id: FromPath[int],
     data: Annotated[AppealForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await application_step(
         request,
-        lambda: grants.lodge_appeal(
-            application_id, reason=data.checked().appeal_reason, person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}#appeal",
-        again=again_form(partial(_application, request, application_id), data, "appeal"),
+        application_id,
+        grants.lodge_appeal,
+        data,
+        "appeal",
+        page=_application,
+        back_to="#appeal",
+        actor="person_id",
     )
 
 
@@ -300,14 +301,16 @@ async def withdraw(
     data: Annotated[TilsegnEndForm, URL_ENCODED],
 ) -> Response:
     """The business gives its tilsegn up, before anything is paid."""
-    return await act(
+    return await application_step(
         request,
-        lambda: grants.withdraw_tilsegn(
-            application_id, reason=data.checked().reason, person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}#tilsegn",
+        application_id,
+        grants.withdraw_tilsegn,
+        data,
+        "withdraw",
+        page=_application,
+        back_to="#tilsegn",
         said=N_("The tilsegn is withdrawn."),
-        again=again_form(partial(_application, request, application_id), data, "withdraw"),
+        actor="person_id",
     )
 
 

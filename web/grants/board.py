@@ -26,8 +26,8 @@ from web.grants.forms import (
     FundMeetingForm,
     MeetingForm,
 )
-from web.grants.municipality import HOME, _base
-from web.grants.pages import ASSESSOR, MANAGER, READER, SEATS, page
+from web.grants.municipality import HOME
+from web.grants.pages import ASSESSOR, MANAGER, READER, SEATS, grants_base, page
 from web.grants.tables import download_asked, meetings_table
 from web.i18n import gettext
 
@@ -56,7 +56,7 @@ async def _meetings(request: Request, *, status: int = 200, **context) -> Templa
         request,
         "grants/municipality/meetings.html",
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         meetings=meetings,
         programme_options=[(str(p.id), p.name) for p in programmes],
         fund_boards=fund_boards,
@@ -86,7 +86,7 @@ async def create(
     return await act(
         request,
         work,
-        done=lambda meeting_id: f"{_base(request)}/meetings/{meeting_id}",
+        done=lambda meeting_id: f"{grants_base(request)}/meetings/{meeting_id}",
         again=again_form(partial(_meetings, request), data),
     )
 
@@ -104,7 +104,7 @@ async def add_fund_board_member(
         lambda: grants.add_fund_board_member(
             fund_id, **data.values(), actor_person_id=person_of(request)
         ),
-        done=f"{_base(request)}/meetings#fund-{fund_id}",
+        done=f"{grants_base(request)}/meetings#fund-{fund_id}",
         said=N_("The board member is named."),
         again=again_form(partial(_meetings, request), data, "member", member_fund=fund_id),
     )
@@ -123,7 +123,7 @@ async def create_fund_meeting(
         lambda: grants.create_meeting(
             None, fund_id=fund_id, **data.values(), actor_person_id=person_of(request)
         ),
-        done=lambda meeting_id: f"{_base(request)}/meetings/{meeting_id}",
+        done=lambda meeting_id: f"{grants_base(request)}/meetings/{meeting_id}",
         again=again_form(partial(_meetings, request), data, "fund_meeting", meeting_fund=fund_id),
     )
 
@@ -136,7 +136,7 @@ async def _meeting(request: Request, meeting_id: int, *, status: int = 200, **co
         "grants/municipality/meeting.html",
         MINUTES,
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         meeting=found,
         names={m.id: m.name for m in found.members},
         seats={m.id: m.seat for m in found.members},
@@ -163,7 +163,7 @@ async def _in_meeting(
     return await act(
         request,
         work,
-        done=f"{_base(request)}/meetings/{meeting_id}#{anchor}",
+        done=f"{grants_base(request)}/meetings/{meeting_id}#{anchor}",
         said=said,
         swap=page,
         again=again_with(page, **again) if again else None,

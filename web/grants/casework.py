@@ -20,8 +20,8 @@ from web.auth.guards import person_of, principal_of
 from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
-from web.grants.municipality import CASE, HOME, _base, _case
-from web.grants.pages import ASSESSOR, READER, page
+from web.grants.municipality import CASE, HOME, _case, case_step
+from web.grants.pages import ASSESSOR, READER, grants_base, page
 from web.grants.tables import download_asked, ranking_table
 
 RANKING = HOME + "/calls/{call_id:int}/ranking"
@@ -36,16 +36,13 @@ async def recommend(
     application_id: FromPath[int],
     data: Annotated[RecommendationForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await case_step(
         request,
-        lambda: grants.recommend_application(
-            application_id,
-            recommendation=data.checked().recommendation,
-            reason=data.recommendation_reason,
-            actor_person_id=person_of(request),
-        ),
-        done=f"{_base(request)}/applications/{application_id}#recommendation",
-        again=again_form(partial(_case, request, application_id), data, "recommend"),
+        application_id,
+        grants.recommend_application,
+        data,
+        "recommend",
+        back_to="#recommendation",
     )
 
 
@@ -56,17 +53,16 @@ async def declare(
     application_id: FromPath[int],
     data: Annotated[MemberHabilitetForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await case_step(
         request,
-        lambda: grants.declare_member(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}#habilitet",
+        application_id,
+        grants.declare_member,
+        data,
+        "habilitet",
+        back_to="#habilitet",
+        page=partial(_case, fragment=HABILITET),
+        swap=True,
         said=N_("The declaration is recorded."),
-        swap=partial(_case, request, application_id, fragment=HABILITET),
-        again=again_form(
-            partial(_case, request, application_id, fragment=HABILITET), data, "habilitet"
-        ),
     )
 
 
@@ -121,7 +117,7 @@ async def _ranking(
         "grants/municipality/ranking.html",
         RANKED,
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         call=call,
         ranked=ranked,
         form=form,
@@ -149,7 +145,7 @@ async def rank(
         lambda: grants.rank_applications(
             call_id, ranks=data.ranks(), actor_person_id=person_of(request)
         ),
-        done=f"{_base(request)}/calls/{call_id}/ranking",
+        done=f"{grants_base(request)}/calls/{call_id}/ranking",
         said=N_("The ranking is saved."),
         swap=partial(_ranking, request, call_id),
         again=again_form(partial(_ranking, request, call_id), data),

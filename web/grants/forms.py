@@ -8,8 +8,8 @@ from litestar.datastructures import UploadFile
 
 from services import inputs
 from services.errors import N_, InvalidInput, required_text
-from services.grants.schemas import CostLineInput, FinancingLineInput
-from services.grants.service import AttachmentInput
+from services.files import FileInput
+from services.grants.schemas import PlanLine
 from web.forms import Form, file_name, optional, uploads_of
 
 
@@ -92,14 +92,14 @@ class ApplicationForm(Form):
                 typed = self.prefixed["cost_amount-"].get(n, "")
                 if text or typed:
                     amount = read(inputs.amount, typed, "costs", above_zero=True)
-                    costs.append(CostLineInput(text, amount))
+                    costs.append(PlanLine(text, amount))
             for n in self._rows(_FINANCING):
                 source = self.prefixed["fin_source-"].get(n, "")
                 text = self.prefixed["fin_description-"].get(n, "")
                 typed = self.prefixed["fin_amount-"].get(n, "")
                 if text or typed:
                     amount = read(inputs.amount, typed, "financing", above_zero=True)
-                    financing.append(FinancingLineInput(source, amount, text))
+                    financing.append(PlanLine(text, amount, source))
         return {
             "title": self.title,
             "summary": self.summary,
@@ -140,6 +140,10 @@ class DecisionForm(Form):
 class RecommendationForm(Form):
     recommendation: str = ""
     recommendation_reason: str = ""
+
+    def values(self) -> dict:
+        checked = self.checked()
+        return {"recommendation": checked.recommendation, "reason": checked.recommendation_reason}
 
 
 class MemberHabilitetForm(Form):
@@ -236,11 +240,14 @@ class BoardDecisionForm(Form):
 class AttachmentsForm(Form):
     attachments: list[UploadFile] = []  # noqa: RUF012 - a form's field, not shared state
 
-    async def files(self) -> list[AttachmentInput]:
+    async def files(self) -> list[FileInput]:
         with self.reading() as read:
             names = [read(file_name, upload, "attachments") for upload in self.attachments]
-        return await uploads_of(self.attachments, names, AttachmentInput)
+        return await uploads_of(self.attachments, names, FileInput)
 
 
 class AppealForm(Form):
     appeal_reason: str = ""
+
+    def values(self) -> dict:
+        return {"reason": self.checked().appeal_reason}

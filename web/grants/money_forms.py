@@ -8,7 +8,7 @@ from functools import partial
 from litestar.datastructures import UploadFile
 
 from services import inputs
-from services.grants.money_schemas import DocumentInput
+from services.files import FileInput
 from services.grants.service.reports import REPORTED_KPIS
 from web.forms import Form, file_name, uploads_of
 
@@ -48,7 +48,7 @@ class PaymentRequestForm(Form):
             costs = read(inputs.amount, self.costs_incurred, "costs_incurred")
             account = read(inputs.account_number, self.account_number, "account_number")
             names = [read(file_name, upload, "documents") for upload in self.documents]
-        documents = await uploads_of(self.documents, names, DocumentInput, skip_empty=True)
+        documents = await uploads_of(self.documents, names, FileInput, skip_empty=True)
         return {
             "kind": self.kind,
             "amount": amount,
@@ -93,6 +93,8 @@ class TilsegnEndForm(Form):
     LIMITS = {"reason": 10_000}
 
     reason: str = ""
+
+    values = Form.parsed
 
 
 class ExchangeRateForm(Form):

@@ -1,11 +1,12 @@
-"""What the pages of a tilsegn's money share: the names of payment kinds, states, the tilsegn's
-states and KPIs."""
+"""What the pages of a tilsegn's money share: the names of payment kinds and states, of the
+tilsegn's states, and (the programmes' own) of the KPIs a report gives effects for."""
 
 from __future__ import annotations
 
 from services.errors import N_
 from services.grants.payments import PaymentKind, PaymentState
 from services.grants.tilsegn import TilsegnState
+from web.programmes.pages import STANDARD_KPI_NAMES
 
 PAYMENT_STATES = {
     "submitted": N_("Sent, awaiting the municipality"),
@@ -28,11 +29,6 @@ TILSEGN_STATES = {
     "clawed_back": N_("Clawed back"),
 }
 REPORT_KINDS = {"status": N_("Status report"), "final": N_("Final report")}
-KPI_NAMES = {
-    "new_jobs": N_("New jobs"),
-    "secured_jobs": N_("Secured jobs"),
-    "new_businesses": N_("New businesses"),
-}
 assert set(PAYMENT_STATES) == {s.value for s in PaymentState}  # noqa: S101 - every state named
 assert set(PAYMENT_KINDS) == {k.value for k in PaymentKind}  # noqa: S101 - every kind named
 assert set(TILSEGN_STATES) == {s.value for s in TilsegnState}  # noqa: S101 - every state named
@@ -42,5 +38,5 @@ MONEY_NAMES = {
     "PAYMENT_KINDS": PAYMENT_KINDS,
     "REPORT_KINDS": REPORT_KINDS,
     "TILSEGN_STATES": TILSEGN_STATES,
-    "KPI_NAMES": KPI_NAMES,
+    "KPI_NAMES": STANDARD_KPI_NAMES,  # the effects a report gives are the standard KPIs
 }

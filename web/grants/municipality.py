@@ -17,19 +17,19 @@ from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
 from web.forms import URL_ENCODED, form_post
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
-from web.grants.pages import ASSESSOR, MANAGER, READER, STATES, page
+from web.grants.pages import (
+    ASSESSOR,
+    MANAGER,
+    READER,
+    STATES,
+    application_step,
+    grants_base,
+    page,
+)
 from web.grants.tables import download_asked, queue_table
 
 HOME = "/k/{kommunenummer:str}/grants"
 CASE = HOME + "/applications/{application_id:int}"
-
-
-def _nr(request: Request) -> str:
-    return principal_of(request).active.kommunenummer
-
-
-def _base(request: Request) -> str:
-    return f"/k/{_nr(request)}/grants"
 
 
 def _role(request: Request) -> str:
@@ -52,7 +52,7 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
         request,
         "grants/municipality/home.html",
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         funds=funds,
         calls=calls,
         by_state=by_state,
@@ -78,7 +78,7 @@ async def create_fund(
     return await act(
         request,
         lambda: grants.create_fund(**data.values(), actor_person_id=person_of(request)),
-        done=f"{_base(request)}#funds",
+        done=f"{grants_base(request)}#funds",
         again=again_form(partial(_home, request), data, "fund"),
     )
 
@@ -96,7 +96,7 @@ async def open_call(
     return await act(
         request,
         work,
-        done=f"{_base(request)}#calls",
+        done=f"{grants_base(request)}#calls",
         again=again_form(partial(_home, request), data, "call"),
     )
 
@@ -119,7 +119,7 @@ async def _case(
         "grants/municipality/case.html",
         fragment,
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         case=found,
         application=found.application,
         fund=found.fund,
@@ -138,6 +138,10 @@ async def _case(
     )
 
 
+# One of the official's steps on the case: back to the case, or the case beside the refused form.
+case_step = partial(application_step, page=_case)
+
+
 @get(CASE, guards=READER, name="grant_case")
 async def case(
     request: Request, kommunenummer: FromPath[str], application_id: FromPath[int]
@@ -152,14 +156,7 @@ async def assess(
     application_id: FromPath[int],
     data: Annotated[AssessmentForm, URL_ENCODED],
 ) -> Response:
-    return await act(
-        request,
-        lambda: grants.assess_application(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}",
-        again=again_form(partial(_case, request, application_id), data, "assess"),
-    )
+    return await case_step(request, application_id, grants.assess_application, data, "assess")
 
 
 @form_post(CASE + "/decision", name="decide_grant_application", guards=ASSESSOR)
@@ -169,14 +166,7 @@ async def decide(
     application_id: FromPath[int],
     data: Annotated[DecisionForm, URL_ENCODED],
 ) -> Response:
-    return await act(
-        request,
-        lambda: grants.decide_application(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}",
-        again=again_form(partial(_case, request, application_id), data, "decide"),
-    )
+    return await case_step(request, application_id, grants.decide_application, data, "decide")
 
 
 ROUTES = [home, create_fund, open_call, case, assess, decide]

@@ -1,18 +1,25 @@
-"""What the grant pages share: the names of states and sources, dates, and one way to draw a page."""
+"""What the grant pages share: the names of states and sources, dates, one way to draw a page and
+one way to take a step on an application."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Request
-from litestar.response import Template
+from litestar.response import Response, Template
 
 from services import formats
 from services.errors import N_
 from services.grants.roles import APPLICANTS, ASSESSORS, MANAGERS, READERS
 from services.grants.rules import FINANCING_SOURCES, SUMMARY_LIMIT
-from web.auth.guards import municipality_member, organisation_member
+from web.actions import act, again_form
+from web.auth.guards import municipality_member, organisation_member, person_of, principal_of
+from web.flash import SAVED
+from web.forms import Form
 from web.i18n import gettext
+from web.programmes.pages import SEATS  # a fund's own board has a programme board's seats
 from web.templating import render
 
 # Who may use a grant route: the guards, named once.
@@ -33,7 +40,6 @@ STATES = {
 }
 OUTCOMES = {"granted": N_("to grant"), "rejected": N_("to reject")}
 PARTS = {"effects": N_("Expected effects"), "attachments": N_("Attachments")}
-SEATS = {"politician": N_("Politician"), "business": N_("Business"), "observer": N_("Observer")}
 SOURCES = {
     "this_fund": N_("Applied for from this fund"),
     "own": N_("Own funds"),
@@ -68,3 +74,39 @@ def page(
     context.setdefault("errors", {})
     context.setdefault("form", {})
     return render(request, name, fragment=fragment, status_code=status, **context)
+
+
+def grants_base(request: Request) -> str:
+    """Where the active role's grant pages are: its municipality's, or its organisation's."""
+    active = principal_of(request).active
+    if active.scope == "organisation":
+        return f"/o/{active.organisasjonsnummer}/grants"
+    return f"/k/{active.kommunenummer}/grants"
+
+
+async def application_step(
+    request: Request,
+    application_id: int,
+    use_case: Callable[..., Awaitable[Any]],
+    data: Form,
+    name: str,
+    *,
+    page: Callable[..., Awaitable[Response]],
+    back_to: str = "",
+    said: str = SAVED,
+    swap: bool = False,
+    actor: str = "actor_person_id",
+) -> Response:
+    """A step on one application, taking the form's values and who takes it (`actor`, as the
+    use-case names them): then back to the application (`back_to` a place on it, or one of its
+    pages), or `page` again beside the refused form (with `swap`, for htmx, drawn again with the
+    confirmation in it)."""
+    redraw = partial(page, request, application_id)
+    return await act(
+        request,
+        lambda: use_case(application_id, **data.values(), **{actor: person_of(request)}),
+        done=f"{grants_base(request)}/applications/{application_id}{back_to}",
+        said=said,
+        swap=redraw if swap else None,
+        again=again_form(redraw, data, name),
+    )

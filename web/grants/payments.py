@@ -21,7 +21,7 @@ from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm, TilsegnEndForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
-from web.grants.pages import ASSESSOR, READER, page
+from web.grants.pages import ASSESSOR, READER, application_step, grants_base, page
 from web.grants.tables import download_asked, payments_table
 
 HOME = "/k/{kommunenummer:str}/grants"
@@ -29,10 +29,6 @@ PAYMENTS = HOME + "/payments"
 CASE = HOME + "/applications/{application_id:int}"
 REPORT = HOME + "/reports/{report_id:int}"
 ONE_PAYMENT = "grants/municipality/_payment.html"
-
-
-def _base(request: Request) -> str:
-    return f"/k/{principal_of(request).active.kommunenummer}/grants"
 
 
 def _lang(request: Request) -> str:
@@ -58,7 +54,7 @@ async def _queue(request: Request, *, status: int = 200, **context) -> Template 
         "grants/municipality/payments.html",
         ONE_PAYMENT,
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         payments=payments,
         state=state,
         may_pay=_may_pay(request),
@@ -88,7 +84,7 @@ async def decide(
             reason=checked().reason,
             actor_person_id=person_of(request),
         ),
-        done=f"{_base(request)}/payments#payment-{payment_id}",
+        done=f"{grants_base(request)}/payments#payment-{payment_id}",
         said=N_("The payment request is decided."),
         swap=partial(_queue, request, decide_payment=payment_id),
         again=again_form(partial(_queue, request), data, "decide", decide_payment=payment_id),
@@ -125,12 +121,12 @@ async def _money(request: Request, application_id: int, *, status: int = 200, **
         request,
         "grants/municipality/money.html",
         status=status,
-        base=_base(request),
+        base=grants_base(request),
         application=application,
         aid=aid,
         tilsegn=money,
         may_pay=_may_pay(request),
-        attachment_base=f"{_base(request)}/payments",
+        attachment_base=f"{grants_base(request)}/payments",
         **MONEY_NAMES,
         **context,
     )
@@ -150,13 +146,14 @@ async def clawback(
     application_id: FromPath[int],
     data: Annotated[ClawbackForm, URL_ENCODED],
 ) -> Response:
-    return await act(
+    return await application_step(
         request,
-        lambda: grants.record_clawback(
-            application_id, **data.values(), actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}/money#payments",
-        again=again_form(partial(_money, request, application_id), data, "clawback"),
+        application_id,
+        grants.record_clawback,
+        data,
+        "clawback",
+        back_to="/money#payments",
+        page=_money,
     )
 
 
@@ -169,14 +166,15 @@ async def cancel(
 ) -> Response:
     """The municipality cancels the tilsegn (its conditions are not met); refused while payment
     requests wait for a decision."""
-    return await act(
+    return await application_step(
         request,
-        lambda: grants.cancel_tilsegn(
-            application_id, reason=data.checked().reason, actor_person_id=person_of(request)
-        ),
-        done=f"{_base(request)}/applications/{application_id}/money#tilsegn",
+        application_id,
+        grants.cancel_tilsegn,
+        data,
+        "cancel",
+        back_to="/money#tilsegn",
+        page=_money,
         said=N_("The tilsegn is cancelled."),
-        again=again_form(partial(_money, request, application_id), data, "cancel"),
     )
 
 
@@ -186,7 +184,7 @@ async def approve_report(
 ) -> Response:
     """The official approves a report: its effects then count in the programme's KPIs. Back to
     the case's money (?back=money) or to the payment queue."""
-    base = _base(request)
+    base = grants_base(request)
 
     def done(application_id: int) -> str:
         if request.query_params.get("back") == "money":

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from services.demo.national import World
 from services.demo.national.bulk import history_writer, insert_rows
-from services.grants.rules import CostLine, FinancingLine, FundRules, assess, receipt_digest
+from services.grants.rules import FundRules, assess, receipt_digest
+from services.grants.schemas import PlanLine
 from tenants.context import Scope, connection, tenant_tx
 
 GUARDS = {
@@ -47,14 +48,14 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), UTC)
 
 
-def plans(rng) -> tuple[list[CostLine], list[FinancingLine]]:
+def plans(rng) -> tuple[list[PlanLine], list[PlanLine]]:
     """A cost plan and a financing plan that balance: this fund's part, the rest the applicant's."""
-    costs = [CostLine(d, Decimal(rng.randint(20, 400) * 1000))
+    costs = [PlanLine(d, Decimal(rng.randint(20, 400) * 1000))
              for d in rng.sample(COSTS, rng.randint(2, 4))]  # fmt: skip
     eligible = sum(c.amount for c in costs)
     asked = (eligible * Decimal(rng.choice((30, 40, 50, 55))) / 100).quantize(Decimal(1000))
-    financing = [FinancingLine("this_fund", "Søkt tilskot", asked),
-                 FinancingLine("own", "Eigenfinansiering", eligible - asked)]  # fmt: skip
+    financing = [PlanLine("Søkt tilskot", asked, source="this_fund"),
+                 PlanLine("Eigenfinansiering", eligible - asked, source="own")]  # fmt: skip
     return costs, financing
 
 

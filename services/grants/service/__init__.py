@@ -18,7 +18,6 @@ from services.grants.service.applications import (
     submit_application,
 )
 from services.grants.service.attachments import (
-    AttachmentInput,
     add_attachments,
     attachment,
     attachments_of,
@@ -78,7 +77,6 @@ from services.grants.service.statistics import (
 from services.grants.service.views import case_queue, own_applications
 
 __all__ = [
-    "AttachmentInput",
     "MeetingNotFound",
     "add_attachments",
     "add_fund_board_member",

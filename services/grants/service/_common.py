@@ -10,7 +10,6 @@ import asyncpg
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, NotAllowed, NotFound
-from services.grants.rules import CostLine, FinancingLine
 from services.grants.schemas import PlanLine
 from tenants.context import connection
 
@@ -162,12 +161,3 @@ async def plans_of(tenant_id: int, application_id: int) -> tuple[list[PlanLine],
         application_id,
     )
     return [PlanLine(**dict(r)) for r in costs], [PlanLine(**dict(r)) for r in financing]
-
-
-def rule_lines(
-    costs: list[PlanLine], financing: list[PlanLine]
-) -> tuple[list[CostLine], list[FinancingLine]]:
-    return (
-        [CostLine(c.description, c.amount) for c in costs],
-        [FinancingLine(f.source, f.description, f.amount) for f in financing],
-    )

@@ -16,14 +16,13 @@ from services.grants.rules import (
     check_plans,
     receipt_digest,
 )
-from services.grants.schemas import ApplicationView, CostLineInput, FinancingLineInput
+from services.grants.schemas import ApplicationView, PlanLine
 from services.grants.service._common import (
     ApplicationLocked,
     ApplicationNotFound,
     CallClosed,
     database_refusals,
     require_organisation_role,
-    rule_lines,
 )
 from services.grants.service.funds import public_call
 from services.grants.service.views import application_view
@@ -71,10 +70,14 @@ async def _own_draft(application_id: int) -> dict:
     return dict(locked)
 
 
-def _check_lines(costs: Sequence[CostLineInput], financing: Sequence[FinancingLineInput]) -> None:
+def _check_lines(costs: Sequence[PlanLine], financing: Sequence[PlanLine]) -> None:
     for lines, field in ((costs, "costs"), (financing, "financing")):
         check_at_most(
-            len(lines), MAX_LINES, "grant_too_many_lines", N_("A plan has at most %(limit)s lines."), field
+            len(lines),
+            MAX_LINES,
+            "grant_too_many_lines",
+            N_("A plan has at most %(limit)s lines."),
+            field,
         )
     for line in costs:
         required_text(line.description, "costs", 300)
@@ -100,8 +103,8 @@ async def save_application(
     summary: str,
     project: str,
     effects: str,
-    costs: Sequence[CostLineInput],
-    financing: Sequence[FinancingLineInput],
+    costs: Sequence[PlanLine],
+    financing: Sequence[PlanLine],
     person_id: int,
 ) -> None:
     """Keep the draft as written; it need not balance yet, only be storable."""
@@ -163,7 +166,7 @@ async def submit_application(application_id: int, *, person_id: int) -> Applicat
         )
     if not view.project.strip():
         raise InvalidInput("grant_project_missing", N_("Describe the project."), field="project")
-    check_plans(*rule_lines(view.costs, view.financing))
+    check_plans(view.costs, view.financing)
     files = await connection().fetch(
         "select name, encode(sha256(content), 'hex') as sha256 from grant_attachment"
         " where tenant_id = $1 and application_id = $2 order by id",

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import msgspec
-
 from services.errors import N_, InvalidInput
+from services.files import FileInput
 from services.grants.roles import APPLICANTS
 from services.grants.rules import MAX_ATTACHMENTS, check_at_most, check_attachment
+from services.grants.schemas import AttachmentView
 from services.grants.service._common import (
     ApplicationNotFound,
     database_refusals,
@@ -19,21 +19,8 @@ from services.grants.service.applications import _own_draft
 from tenants.context import connection
 
 
-class AttachmentInput(msgspec.Struct, frozen=True):
-    name: str
-    media_type: str
-    content: bytes
-
-
-class AttachmentView(msgspec.Struct, frozen=True):
-    id: int
-    name: str
-    media_type: str
-    size: int
-
-
 async def add_attachments(
-    application_id: int, files: Sequence[AttachmentInput], *, person_id: int
+    application_id: int, files: Sequence[FileInput], *, person_id: int
 ) -> list[int]:
     await require_organisation_role(person_id, APPLICANTS)
     row = await _own_draft(application_id)
@@ -98,7 +85,7 @@ async def attachments_of(application_id: int) -> list[AttachmentView]:
     return [AttachmentView(**dict(r)) for r in rows]
 
 
-async def attachment(application_id: int, attachment_id: int, *, own: bool) -> AttachmentInput:
+async def attachment(application_id: int, attachment_id: int, *, own: bool) -> FileInput:
     """One file, as its organisation (own) or the municipality's case sees it."""
     mine = "organisation_id = app_organisation_id()" if own else "tenant_id = app_tenant_id()"
     row = await connection().fetchrow(
@@ -110,4 +97,4 @@ async def attachment(application_id: int, attachment_id: int, *, own: bool) -> A
     )
     if row is None:
         raise ApplicationNotFound()
-    return AttachmentInput(row["name"], row["media_type"], bytes(row["content"]))
+    return FileInput(row["name"], row["media_type"], bytes(row["content"]))

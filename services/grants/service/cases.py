@@ -27,7 +27,6 @@ from services.grants.service._common import (
     audit_application,
     database_refusals,
     require_municipal_role,
-    rule_lines,
 )
 from services.grants.service.funds import get_fund
 from services.grants.service.habilitet import declare_official, require_official_free
@@ -56,9 +55,7 @@ async def case(application_id: int) -> Case:
     )
     fund = await get_fund(fund_id)
     rules = FundRules(fund.max_share, fund.max_amount, fund.decision_limit)
-    return Case(
-        application, fund, assess(*rule_lines(application.costs, application.financing), rules)
-    )
+    return Case(application, fund, assess(application.costs, application.financing, rules))
 
 
 async def _locked_state(application_id: int) -> str:
@@ -182,12 +179,21 @@ async def record_step(
 
 
 async def record_outcome(
-    found: Case, outcome: str, terms: Terms, *, decided_by: int | None, meeting_id: int | None = None
+    found: Case,
+    outcome: str,
+    terms: Terms,
+    *,
+    decided_by: int | None,
+    meeting_id: int | None = None,
 ) -> dict:
     """Write a decision on the application (the official's or the board's): a grant of the
     computed amount with its terms, or a rejection with its reason. Returns what changed."""
     db = connection()
-    reason, conditions, reporting_deadline = terms.reason, terms.conditions, terms.reporting_deadline
+    reason, conditions, reporting_deadline = (
+        terms.reason,
+        terms.conditions,
+        terms.reporting_deadline,
+    )
     application_id = found.application.id
     if outcome == S.GRANTED:
         amount = found.assessment.grantable

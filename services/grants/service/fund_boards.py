@@ -12,10 +12,12 @@ import msgspec
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound
 from services.grants.roles import MANAGERS
+from services.grants.schemas import Choice
 from services.grants.service._common import FundNotFound, require_municipal_role
-from services.grants.service.minutes import BoardMemberView, board_of
+from services.grants.service.minutes import board_of
+from services.programmes.schemas import BoardMemberView
 from services.programmes.service.board import SEATS
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 class FundHasProgrammeBoard(Conflict):
@@ -34,11 +36,6 @@ class FundBoard(msgspec.Struct, frozen=True):
     members: list[BoardMemberView]
 
 
-class PersonChoice(msgspec.Struct, frozen=True):
-    id: int
-    name: str
-
-
 async def fund_boards() -> list[FundBoard]:
     """The municipality's funds without a programme, each with its own board's members."""
     funds = await connection().fetch(
@@ -48,14 +45,14 @@ async def fund_boards() -> list[FundBoard]:
     return [FundBoard(f["id"], f["name"], await board_of(None, f["id"])) for f in funds]
 
 
-async def people_choices() -> list[PersonChoice]:
+async def people_choices() -> list[Choice]:
     """The municipality's own people, whom it may name to a fund's board."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        Choice,
         "select p.id, p.name from person p where exists (select 1 from membership m"
         " where m.person_id = p.id and m.municipality_id = app_tenant_id())"
-        " order by p.name, p.id"
+        " order by p.name, p.id",
     )
-    return [PersonChoice(**dict(r)) for r in rows]
 
 
 async def add_fund_board_member(

@@ -12,7 +12,7 @@ from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.grants.roles import MANAGERS
 from services.grants.rules import OPTIONAL_PARTS, check_call_dates, check_fund_rules
-from services.grants.schemas import CallView, FundView, PublicCallView, StrategyAreaChoice
+from services.grants.schemas import CallView, FundView, PublicCallView
 from services.grants.service._common import (
     TODAY,
     CallNotFound,
@@ -20,18 +20,19 @@ from services.grants.service._common import (
     require_municipal_role,
 )
 from services.outbox.service import emit
-from tenants.context import connection
+from services.projects.schemas import StrategyAreaChoice  # the same choice a project offers
+from tenants.context import connection, fetch_structs
 
 
 async def strategy_area_choices() -> list[StrategyAreaChoice]:
     """The strategy areas of the municipality's programmes a fund may be linked to."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        StrategyAreaChoice,
         "select a.id, a.programme_id, p.name as programme_name, a.name_nb, a.name_nn"
         " from strategy_area a join programme p on p.tenant_id = a.tenant_id"
         " and p.id = a.programme_id where a.tenant_id = app_tenant_id()"
-        " order by p.name, a.position, a.id"
+        " order by p.name, a.position, a.id",
     )
-    return [StrategyAreaChoice(**dict(r)) for r in rows]
 
 
 async def create_fund(

@@ -7,35 +7,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-import msgspec
-
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.grants.roles import ASSESSORS
 from services.grants.rules import BEFORE_THE_BOARD, OUTCOMES, ApplicationState, board_outcome
+from services.grants.schemas import Choice
 from services.grants.service._common import database_refusals, require_municipal_role
 from services.grants.service.cases import Terms, _locked_state, case, record_outcome, record_step
 from services.grants.service.letters import send_decision_letter
 from services.grants.service.minutes import _meeting_row, board_of
 from services.outbox.service import emit
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 S = ApplicationState
 
 
-class ProgrammeChoice(msgspec.Struct, frozen=True):
-    id: int
-    name: str
-
-
-async def programme_choices() -> list[ProgrammeChoice]:
+async def programme_choices() -> list[Choice]:
     """The municipality's programmes with a board, whose funds' cases a board meeting takes."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        Choice,
         "select p.id, p.name from programme p where p.tenant_id = app_tenant_id()"
         " and exists (select 1 from board_member b where b.tenant_id = p.tenant_id"
-        " and b.programme_id = p.id) order by p.name"
+        " and b.programme_id = p.id) order by p.name",
     )
-    return [ProgrammeChoice(**dict(r)) for r in rows]
 
 
 _WAITING = (

@@ -9,18 +9,13 @@ from decimal import Decimal
 import msgspec
 
 from services.errors import N_, NotFound
+from services.programmes.schemas import BoardMemberView  # a fund's own board's members too
 from tenants.context import connection
 
 
 class MeetingNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("grant_meeting_not_found", N_("No such board meeting."))
-
-
-class BoardMemberView(msgspec.Struct, frozen=True):
-    id: int
-    name: str
-    seat: str
 
 
 class Vote(msgspec.Struct, frozen=True):
@@ -92,7 +87,8 @@ async def _meeting_row(meeting_id: int, *, lock: bool = False):
 async def board_of(programme_id: int | None, fund_id: int | None = None) -> list[BoardMemberView]:
     """The members of a programme's board, or of a fund's own board."""
     rows = await connection().fetch(
-        "select id, name, seat from board_member where tenant_id = app_tenant_id()"
+        "select id, name, seat, person_id, term_start, term_end from board_member"
+        " where tenant_id = app_tenant_id()"
         " and (programme_id = $1 or fund_id = $2) order by seat desc, name, id",
         programme_id,
         fund_id,

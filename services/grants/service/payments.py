@@ -16,18 +16,14 @@ import asyncpg
 from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
+from services.files import FileInput
 from services.grants import payments as rules
 from services.grants import tilsegn as lifecycle
-from services.grants.money_schemas import (
-    AttachmentView,
-    DocumentInput,
-    PaymentView,
-    ReportView,
-    TilsegnView,
-)
+from services.grants.money_schemas import PaymentView, ReportView, TilsegnView
 from services.grants.payments import PaymentKind, PaymentState
 from services.grants.roles import APPLICANTS, ASSESSORS
 from services.grants.rules import check_at_most
+from services.grants.schemas import AttachmentView
 from services.grants.service._common import require_municipal_role, require_organisation_role
 from services.outbox.service import emit
 from services.tendering.rules import check_document
@@ -133,14 +129,14 @@ def _mine(as_applicant: bool, alias: str = "a") -> str:
 
 async def _attachments(tenant_id: int, payment_ids: Sequence[int]) -> dict[int, list]:
     rows = await connection().fetch(
-        "select id, payment_id, name, media_type, size from grant_payment_attachment"
+        "select payment_id, id, name, media_type, size from grant_payment_attachment"
         " where tenant_id = $1 and payment_id = any($2::bigint[]) order by id",
         tenant_id,
         list(payment_ids),
     )
     found: dict[int, list] = {}
-    for r in rows:
-        found.setdefault(r["payment_id"], []).append(AttachmentView(**dict(r)))
+    for payment_id, *file in rows:
+        found.setdefault(payment_id, []).append(AttachmentView(*file))
     return found
 
 
@@ -228,7 +224,7 @@ async def tilsegn_under_lock(application_id: int, *, as_applicant: bool) -> Tils
     return await tilsegn(application_id, as_applicant=as_applicant)
 
 
-def _check_documents(documents: Sequence[DocumentInput]) -> None:
+def _check_documents(documents: Sequence[FileInput]) -> None:
     check_at_most(
         len(documents),
         MAX_ATTACHMENTS,
@@ -276,18 +272,22 @@ async def request_payment(
     account_number: str,
     report: str,
     kpi_effects: dict[str, Decimal] | None = None,
-    documents: Sequence[DocumentInput] = (),
+    documents: Sequence[FileInput] = (),
     person_id: int,
 ) -> int:
     """A part or the final payment, with the report it carries (a status report, or the final
     report with the effects achieved); sent at once, then locked. Returns the request's id."""
     await require_organisation_role(person_id, APPLICANTS)
     if kind not in (PaymentKind.PART, PaymentKind.FINAL):
-        raise InvalidInput("grant_payment_kind", N_("Choose a part or the final payment."), field="kind")
+        raise InvalidInput(
+            "grant_payment_kind", N_("Choose a part or the final payment."), field="kind"
+        )
     if kind == PaymentKind.FINAL and not report.strip():
         raise InvalidInput(
             "grant_final_report_missing",
-            N_("The final payment carries the final report: write what the project did and achieved."),
+            N_(
+                "The final payment carries the final report: write what the project did and achieved."
+            ),
             field="report",
         )
     account = inputs.account_number(account_number)
@@ -418,5 +418,7 @@ async def record_clawback(
         entity_id=payment_id,
         new_values={"application_id": application_id, "amount": line, "reason": reason},
     )
-    await emit("grants.clawback_recorded", {"payment_id": payment_id, "application_id": application_id})
+    await emit(
+        "grants.clawback_recorded", {"payment_id": payment_id, "application_id": application_id}
+    )
     return payment_id

@@ -7,17 +7,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from services.grants import service as grants
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
 from tenants.context import Scope, connection, tenant_tx
 from tests.services.tendering.tendering_helpers import Business, new_business, new_person
 from tests.tenants.helpers import new_municipality
 
-COSTS = [CostLineInput("Utstyr", Decimal(300_000)), CostLineInput("Marknad", Decimal(100_000))]
+COSTS = [PlanLine("Utstyr", Decimal(300_000)), PlanLine("Marknad", Decimal(100_000))]
 FINANCING = [
-    FinancingLineInput("this_fund", Decimal(200_000), "Søkt"),
-    FinancingLineInput("own", Decimal(200_000), "Eigeninnsats"),
+    PlanLine("Søkt", Decimal(200_000), source="this_fund"),
+    PlanLine("Eigeninnsats", Decimal(200_000), source="own"),
 ]
 
 

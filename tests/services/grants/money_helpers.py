@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from services.grants import service as grants
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
 from tenants.context import Scope, connection, tenant_tx
@@ -53,10 +53,10 @@ async def with_programme(fund: Fund) -> int:
 
 def plans(asked: int) -> dict:
     return {
-        "costs": [CostLineInput("Utstyr", Decimal(asked * 2))],
+        "costs": [PlanLine("Utstyr", Decimal(asked * 2))],
         "financing": [
-            FinancingLineInput("this_fund", Decimal(asked)),
-            FinancingLineInput("own", Decimal(asked)),
+            PlanLine("", Decimal(asked), source="this_fund"),
+            PlanLine("", Decimal(asked), source="own"),
         ],
     }
 

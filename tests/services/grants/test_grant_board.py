@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 
 from services.errors import Conflict, InvalidInput, NotAllowed
+from services.files import FileInput
 from services.grants import service as grants
 from tenants.context import Scope, connection, tenant_tx
 from tests.services.grants.grant_helpers import Board, draft, new_board_fund, new_fund, submitted
@@ -366,8 +367,8 @@ async def test_the_letter_is_in_the_applicants_nynorsk():
 async def test_files_go_with_the_draft_and_the_database_keeps_them_once_submitted():
     fund = await new_fund()
     business, application_id = await draft(fund)
-    pdf = grants.AttachmentInput("plan.pdf", "application/pdf", b"%PDF-1.4 plan")
-    png = grants.AttachmentInput("kart.png", "image/png", b"\x89PNG\r\n\x1a\n....")
+    pdf = FileInput("plan.pdf", "application/pdf", b"%PDF-1.4 plan")
+    png = FileInput("kart.png", "image/png", b"\x89PNG\r\n\x1a\n....")
     async with tenant_tx(business.scope):
         await grants.add_attachments(application_id, [pdf, png], person_id=business.person_id)
         listed = await grants.attachments_of(application_id)

@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 from services.errors import InvalidInput
 from services.grants.rules import (
     ApplicationState,
-    CostLine,
-    FinancingLine,
     FundRules,
     assess,
     board_decides,
@@ -30,6 +28,7 @@ from services.grants.rules import (
     plans_balance,
     receipt_digest,
 )
+from services.grants.schemas import PlanLine
 
 S = ApplicationState
 ALLOWED = {
@@ -128,12 +127,12 @@ def test_an_attachment_is_what_its_type_says():
         assert refused.value.field == "attachments"
 
 
-def costs(*amounts: int) -> list[CostLine]:
-    return [CostLine(f"cost {n}", Decimal(a)) for n, a in enumerate(amounts)]
+def costs(*amounts: int) -> list[PlanLine]:
+    return [PlanLine(f"cost {n}", Decimal(a)) for n, a in enumerate(amounts)]
 
 
-def financing(**by_source: int) -> list[FinancingLine]:
-    return [FinancingLine(s, "", Decimal(a)) for s, a in by_source.items()]
+def financing(**by_source: int) -> list[PlanLine]:
+    return [PlanLine("", Decimal(a), source=s) for s, a in by_source.items()]
 
 
 def test_plans_that_add_up_to_the_same_sum_balance():
@@ -142,7 +141,7 @@ def test_plans_that_add_up_to_the_same_sum_balance():
 
 
 def test_a_financing_plan_one_ore_short_is_refused_with_both_sums():
-    short = [*financing(this_fund=200), FinancingLine("own", "", Decimal("199.99"))]
+    short = [*financing(this_fund=200), PlanLine("", Decimal("199.99"), source="own")]
     with pytest.raises(InvalidInput) as refused:
         check_plans(costs(400), short)
     assert refused.value.field == "financing"
@@ -160,10 +159,10 @@ def test_plans_without_a_cost_or_without_a_request_of_the_fund_are_refused():
 
 @given(st.lists(amounts, min_size=1, max_size=6), st.lists(amounts, min_size=1, max_size=6))
 def test_balance_is_the_sums_being_equal_whichever_way_the_lines_are_split(cost, money):
-    cost_lines = [CostLine("c", a) for a in cost]
-    money_lines = [FinancingLine("own", "", a) for a in money]
+    cost_lines = [PlanLine("c", a) for a in cost]
+    money_lines = [PlanLine("", a, source="own") for a in money]
     assert plans_balance(cost_lines, money_lines) == (sum(cost) == sum(money))
-    assert plans_balance(cost_lines, [FinancingLine("own", "", sum(cost))])
+    assert plans_balance(cost_lines, [PlanLine("", sum(cost), source="own")])
 
 
 def test_half_of_the_cost_asked_of_a_fifty_per_cent_fund_is_granted_in_full():
@@ -185,7 +184,7 @@ def test_asking_for_more_than_the_share_allows_is_flagged_and_cut_to_the_share()
 def test_a_request_a_hair_above_the_share_is_too_high_though_it_rounds_to_the_maximum():
     figures = assess(
         costs(100_000),
-        [FinancingLine("this_fund", "", Decimal("50000.01")), *financing(own=49_999)],
+        [PlanLine("", Decimal("50000.01"), source="this_fund"), *financing(own=49_999)],
         FIFTY_FIFTY,
     )
     assert figures.share == Decimal("50.00")
@@ -210,7 +209,7 @@ def test_what_the_rules_allow_never_passes_the_request_the_share_or_the_maximum(
     cost, asked, share, maximum
 ):
     rules = FundRules(share, maximum, Decimal(500_000))
-    figures = assess([CostLine("c", cost)], [FinancingLine("this_fund", "", asked)], rules)
+    figures = assess([PlanLine("c", cost)], [PlanLine("", asked, source="this_fund")], rules)
     assert 0 <= figures.grantable <= asked
     assert figures.grantable <= maximum
     assert figures.grantable * 100 <= cost * share

@@ -12,7 +12,7 @@ import pytest
 
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.grants import service as grants
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from tenants.context import Scope, connection, tenant_tx
 from tests.services.grants.grant_helpers import COSTS, FINANCING, draft, new_fund, submitted
 from tests.services.tendering.tendering_helpers import new_business, new_person
@@ -70,7 +70,7 @@ async def test_a_submitted_application_is_locked_even_against_sql_of_its_own():
 
 async def test_plans_that_do_not_balance_cannot_be_submitted():
     fund = await new_fund()
-    short = [FinancingLineInput("this_fund", Decimal(200_000))]
+    short = [PlanLine("", Decimal(200_000), source="this_fund")]
     business, application_id = await draft(fund, financing=short)
     async with tenant_tx(business.scope):
         with pytest.raises(InvalidInput) as refused:
@@ -122,10 +122,10 @@ async def test_a_call_that_has_closed_takes_no_application():
 
 async def test_the_official_assesses_with_figures_from_the_plans_and_grants_what_the_rules_allow():
     fund = await new_fund()
-    costs = [CostLineInput("Utstyr", Decimal(300_000))]
+    costs = [PlanLine("Utstyr", Decimal(300_000))]
     asks_too_much = [
-        FinancingLineInput("this_fund", Decimal(200_000)),
-        FinancingLineInput("own", Decimal(100_000)),
+        PlanLine("", Decimal(200_000), source="this_fund"),
+        PlanLine("", Decimal(100_000), source="own"),
     ]
     business, application_id = await submitted(fund, costs=costs, financing=asks_too_much)
     async with tenant_tx(fund.scope):
@@ -260,7 +260,7 @@ async def test_anyone_reads_the_calls_of_every_municipality_and_which_are_open()
 async def test_a_plan_of_more_than_a_hundred_lines_is_refused():
     fund = await new_fund()
     business, application_id = await draft(fund)
-    flood = [CostLineInput("x", Decimal(1))] * 101
+    flood = [PlanLine("x", Decimal(1))] * 101
     async with tenant_tx(business.scope):
         with pytest.raises(InvalidInput) as refused:
             await grants.save_application(

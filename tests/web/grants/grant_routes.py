@@ -8,8 +8,9 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from services.files import FileInput
 from services.grants import service as grants
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from services.programmes import service as programmes
 from services.programmes.schemas import StrategyAreaInput
 from tenants.context import Scope, connection, tenant_tx
@@ -101,10 +102,10 @@ async def _application(
             summary="Guida turar.",
             project="Tre nye produkt.",
             effects="",
-            costs=[CostLineInput("Utstyr", Decimal(400_000))],
+            costs=[PlanLine("Utstyr", Decimal(400_000))],
             financing=[
-                FinancingLineInput("this_fund", Decimal(200_000)),
-                FinancingLineInput("own", Decimal(200_000)),
+                PlanLine("", Decimal(200_000), source="this_fund"),
+                PlanLine("", Decimal(200_000), source="own"),
             ],
             person_id=person.id,
         )
@@ -120,7 +121,7 @@ async def _with_file(organisation_id: int, person: Person, call_id: int) -> tupl
     async with tenant_tx(scope):
         [attachment_id] = await grants.add_attachments(
             application_id,
-            [grants.AttachmentInput("plan.pdf", "application/pdf", PDF)],
+            [FileInput("plan.pdf", "application/pdf", PDF)],
             person_id=person.id,
         )
         await grants.submit_application(application_id, person_id=person.id)
@@ -531,7 +532,7 @@ async def csrf_remove_attachment(site, settings):
     async with tenant_tx(scope):
         [attachment_id] = await grants.add_attachments(
             application_id,
-            [grants.AttachmentInput("plan.pdf", "application/pdf", PDF)],
+            [FileInput("plan.pdf", "application/pdf", PDF)],
             person_id=scope.person_id,
         )
 
@@ -741,6 +742,7 @@ def _fund_asks(data: dict) -> list:
         ("B's kommunenummer and fund", "admin_a", _fund_ids("b", "grant_fund_b"), 404, data),
         ("A's kommunenummer, B's fund", "admin_a", _fund_ids("a", "grant_fund_b"), 404, data),
     ]
+
 
 CROSS.update(
     {

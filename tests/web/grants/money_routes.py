@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from services.demo.data import PERSONS
+from services.files import FileInput
 from services.grants import service as grants
-from services.grants.money_schemas import DocumentInput
 from tenants.context import Scope, tenant_tx
 from tests.web.grants.money_world import ACCOUNT, granted_application, money_world, requested
 
@@ -58,7 +58,7 @@ async def add_money(w) -> None:
                 costs_incurred=Decimal(20_000),
                 account_number=ACCOUNT,
                 report="Status.",
-                documents=[DocumentInput("kvittering.pdf", "application/pdf", PDF)],
+                documents=[FileInput("kvittering.pdf", "application/pdf", PDF)],
                 person_id=applicant.id,
             )
             seen = await grants.tilsegn(application_id, as_applicant=True)
@@ -70,7 +70,10 @@ async def add_money(w) -> None:
 
 async def money_rows(w) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
-    scopes = {w.a.kommunenummer: Scope(tenant_id=w.a.id), w.b.kommunenummer: Scope(tenant_id=w.b.id)}
+    scopes = {
+        w.a.kommunenummer: Scope(tenant_id=w.a.id),
+        w.b.kommunenummer: Scope(tenant_id=w.b.id),
+    }
     scopes |= {org[1]: Scope(organisation_id=org[0]) for org in (w.org_a, w.org_b)}
     for label, scope in scopes.items():
         async with tenant_tx(scope) as tx:
@@ -79,7 +82,8 @@ async def money_rows(w) -> dict[str, list[dict]]:
                 found[f"{label}:{table}"] = sorted(map(dict, rows), key=repr)
         async with tenant_tx(scope) as tx:
             found["exchange_rate"] = [
-                dict(r) for r in await tx.connection.fetch("select * from exchange_rate order by id")
+                dict(r)
+                for r in await tx.connection.fetch("select * from exchange_rate order by id")
             ]
     return found
 
@@ -230,8 +234,13 @@ CROSS = {
     ("POST", PAYMENT + "/decision"): _case({"outcome": "approved"}),
     ("GET", PAYMENT + "/attachments/{attachment_id:int}"): [
         *_case(own=200),
-        ("A's payment, B's attachment", "admin_a", _k("a", "a", attachment_id="grant_payment_attachment_b"),
-         404, {}),
+        (
+            "A's payment, B's attachment",
+            "admin_a",
+            _k("a", "a", attachment_id="grant_payment_attachment_b"),
+            404,
+            {},
+        ),
     ],
     ("GET", CASE + "/money"): _case(own=200),
     ("POST", CASE + "/clawbacks"): _case({"amount": "1", "reason": "Inntrengar"}),

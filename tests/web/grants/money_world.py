@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from services.grants import service as grants
-from services.grants.schemas import CostLineInput, FinancingLineInput
+from services.grants.schemas import PlanLine
 from tenants.context import Scope, connection, tenant_tx
 from tests.web.browsing import (
     Person,
@@ -86,10 +86,10 @@ async def granted_application(
             summary="Guida turar.",
             project="Tre nye produkt.",
             effects="",
-            costs=[CostLineInput("Utstyr", Decimal(asked * 2))],
+            costs=[PlanLine("Utstyr", Decimal(asked * 2))],
             financing=[
-                FinancingLineInput("this_fund", Decimal(asked)),
-                FinancingLineInput("own", Decimal(asked)),
+                PlanLine("", Decimal(asked), source="this_fund"),
+                PlanLine("", Decimal(asked), source="own"),
             ],
             person_id=applicant.id,
         )
