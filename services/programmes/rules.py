@@ -10,6 +10,14 @@ from services.errors import N_, InvalidInput, TransitionRefused
 
 HUNDRED = Decimal(100)
 
+# The KPIs every programme starts with, by code: the ones a project's status report and a
+# grant's report give effects on, and the dashboards count. Their names are msgids.
+STANDARD_KPIS: Mapping[str, str] = {
+    "new_jobs": N_("New jobs"),
+    "secured_jobs": N_("Secured jobs"),
+    "new_businesses": N_("New businesses"),
+}
+
 
 class ProgrammeStage(StrEnum):
     AVKLARING = "avklaring"

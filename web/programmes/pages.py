@@ -17,6 +17,7 @@ from services.programmes import service as programmes
 from services.programmes.roles import EDITORS, MANAGERS, PLAN_STEPS
 from services.programmes.rules import PLAN_STATE_NAMES as PLAN_STATES
 from services.programmes.rules import STAGE_NAMES as STAGES
+from services.programmes.rules import STANDARD_KPIS
 from services.programmes.schemas import ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act, again_with
@@ -55,11 +56,7 @@ ASSESSMENT_KINDS = {
     "yearly": N_("Programme status assessment"),
     "final": N_("Final evaluation"),
 }
-STANDARD_KPI_NAMES = {
-    "new_jobs": N_("New jobs"),
-    "secured_jobs": N_("Secured jobs"),
-    "new_businesses": N_("New businesses"),
-}
+STANDARD_KPI_NAMES = STANDARD_KPIS
 NAMES = {
     "KINDS": KINDS,
     "STAGES": STAGES,

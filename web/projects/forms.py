@@ -9,11 +9,12 @@ from litestar.datastructures import UploadFile
 
 from services import inputs
 from services.errors import N_, InvalidInput
+from services.programmes.rules import STANDARD_KPIS
 from services.projects.schemas import StatusReportInput
 from web.forms import Form, optional, upload_of
 from web.projects.pages import OUTCOMES, PHASES, STATUSES
 
-KPI_CODES = ("new_jobs", "secured_jobs", "new_businesses")
+KPI_CODES = tuple(STANDARD_KPIS)  # a status report's contribution to the standard KPIs
 
 
 @dataclass(frozen=True)

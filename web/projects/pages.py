@@ -9,6 +9,7 @@ from litestar import Request
 from litestar.response import Template
 
 from services.errors import N_
+from services.programmes.rules import STANDARD_KPIS
 from services.projects.rules import PHASE_NAMES as PHASES
 from services.projects.rules import SUB_PROJECT_STATE_NAMES as SUB_PROJECT_STATES
 from services.projects.rules import SubProjectPhase, next_phase
@@ -94,4 +95,5 @@ def page(
     context.update(PHASES=PHASES, STATUSES=STATUSES, OUTCOMES=OUTCOMES)
     context.update(NEXT_STEPS=NEXT_STEPS, STEP_TAKERS=STEP_TAKERS)
     context.setdefault("SUB_PROJECT_STATES", SUB_PROJECT_STATES)
+    context.setdefault("STANDARD_KPIS", STANDARD_KPIS)
     return render(request, name, fragment=fragment, status_code=status, **context)

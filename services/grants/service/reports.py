@@ -21,10 +21,11 @@ from services.grants.service.payments import (
 )
 from services.outbox.service import emit
 from services.programmes import service as programmes
+from services.programmes.rules import STANDARD_KPIS
 from tenants.context import connection
 
 # The KPIs a report asks about: every programme has these three (the standard KPIs).
-REPORTED_KPIS = ("new_jobs", "secured_jobs", "new_businesses")
+REPORTED_KPIS = tuple(STANDARD_KPIS)
 
 
 async def send_report(

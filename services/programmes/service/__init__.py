@@ -19,7 +19,6 @@ from services.programmes.service.kpis import (
 )
 from services.programmes.service.programmes import (
     KINDS,
-    STANDARD_KPIS,
     create_programme,
     move_programme_stage,
     neighbours,
@@ -36,7 +35,6 @@ __all__ = [
     "FUNDING_SOURCES",
     "KINDS",
     "SEATS",
-    "STANDARD_KPIS",
     "ProgrammeNotFound",
     "add_board_member",
     "add_funding_line",

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, required_text
+from services.i18n import gettext
 from services.programmes.roles import MANAGERS
-from services.programmes.rules import ProgrammeStage, check_stage_transition
+from services.programmes.rules import STANDARD_KPIS, ProgrammeStage, check_stage_transition
 from services.programmes.schemas import MunicipalityView
 from services.programmes.service._common import (
     insert_row,
@@ -20,11 +21,6 @@ from services.programmes.tables import Kpi, Programme, ProgrammeMember
 from tenants.context import fetch_structs
 
 KINDS = ("omstilling", "naeringsutvikling")
-STANDARD_KPIS = (
-    ("new_jobs", "Nye arbeidsplassar"),
-    ("secured_jobs", "Sikra arbeidsplassar"),
-    ("new_businesses", "Nye verksemder"),
-)
 
 
 async def neighbours() -> list[MunicipalityView]:
@@ -93,10 +89,10 @@ async def create_programme(
                 tenant_id=tenant(),
                 programme_id=programme_id,
                 code=code,
-                name=kpi_name,
+                name=gettext("nn", kpi_name),  # the stored name, as it always was
                 standard=True,
             )
-            for code, kpi_name in STANDARD_KPIS
+            for code, kpi_name in STANDARD_KPIS.items()
         )
     )
     if members:

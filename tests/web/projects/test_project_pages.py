@@ -231,6 +231,9 @@ async def test_a_status_report_is_saved_and_a_bad_amount_shown_beside_its_field(
     assert refused.status_code == 422
     assert "<html" not in refused.text and 'id="report-form"' in refused.text
     assert field_error(refused.text, "spent") == "Skriv et beløp."
+    # Every standard KPI has its field, named in the page's language, and keeps what was typed.
+    assert re.search(r'name="kpi_new_jobs"[^>]*value="2"', refused.text)
+    assert ">Nye arbeidsplasser<" in refused.text and 'name="kpi_new_businesses"' in refused.text
     assert (await project_state(plp, "food")).status_reports == []
 
     saved = await post(client, url, {**form, "spent": "150 000"})
