@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from services.files import FileInput
 from services.tendering.rules import AwardCriterion
 
 
@@ -134,12 +135,6 @@ class ClarificationView(msgspec.Struct, frozen=True):
     published_at: datetime
 
 
-class BidDocumentInput(msgspec.Struct, frozen=True):
-    name: str
-    media_type: str
-    content: bytes
-
-
 class BidReceipt(msgspec.Struct, frozen=True):
     """The bidder's proof: the database's time of arrival and the SHA-256 of what was sent."""
 
@@ -165,7 +160,7 @@ class OwnBidContent(msgspec.Struct, frozen=True):
     bid_id: int
     price: Decimal
     answers: dict[str, str]
-    documents: list[BidDocumentInput]
+    documents: list[FileInput]
 
 
 class OpenedBidEntry(msgspec.Struct, frozen=True):

@@ -20,14 +20,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from services.files import FileInput
+
 SEALING_KEY_PURPOSE = "sealed-bids"
 _NONCE = 12
-
-
-class SealedDocument(msgspec.Struct, frozen=True):
-    name: str
-    media_type: str
-    content: bytes
 
 
 class SealedBid(msgspec.Struct, frozen=True):
@@ -43,7 +39,7 @@ class SealedBid(msgspec.Struct, frozen=True):
     idempotency_key: str
     price: Decimal
     answers: dict[str, str]
-    documents: list[SealedDocument] = []
+    documents: list[FileInput] = []  # a struct seals as its fields: the name is not in the bytes
 
 
 class SealBroken(Exception):

@@ -13,9 +13,9 @@ import re
 import asyncpg
 from pypdf import PdfReader
 
+from services.files import FileInput
 from services.tendering import service as tendering
 from services.tendering.rules import OSLO
-from services.tendering.schemas import BidDocumentInput
 from tenants.context import tenant_tx
 from tests.services.tendering.tendering_helpers import (
     SEALING_KEY,
@@ -69,7 +69,7 @@ async def test_a_bid_sent_is_mailed_as_a_receipt_with_its_pdf_in_the_senders_lan
             idempotency_key=new_key(),
             price="412500",
             answers=answers(),
-            documents=[BidDocumentInput("cv.txt", "text/plain", CV)],
+            documents=[FileInput("cv.txt", "text/plain", CV)],
             sealing_key=SEALING_KEY,
         )
 

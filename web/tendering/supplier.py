@@ -15,10 +15,11 @@ from litestar.response import Redirect, Response, Template
 
 from services import formats, inputs
 from services.errors import N_, InvalidInput
+from services.files import FileInput
 from services.tendering import receipts
 from services.tendering import service as tendering
 from services.tendering.rules import MAX_BID_BYTES
-from services.tendering.schemas import BidDocumentInput, BidReceipt
+from services.tendering.schemas import BidReceipt
 from tenants.context import NOBODY, tenant_tx
 from web.actions import act, again_with
 from web.auth.guards import logged_in, organisation_member, person_of, principal_of
@@ -130,7 +131,7 @@ class BidForm(Form):
             "idempotency_key": self.idempotency_key,
             "price": price,
             "answers": self.prefixed["answer:"],
-            "documents": [BidDocumentInput(*upload) for upload in uploads],
+            "documents": [FileInput(*upload) for upload in uploads],
         }
 
     def shown(self) -> dict[str, str]:

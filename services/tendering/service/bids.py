@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import asyncpg
+import msgspec
 
 from services import inputs
 from services.errors import N_, InvalidInput
+from services.files import FileInput
 from services.outbox.service import emit
 from services.tendering.errors import (
     BidNotFound,
@@ -25,10 +27,9 @@ from services.tendering.errors import (
 )
 from services.tendering.receipts import BidReceiptView, file_of
 from services.tendering.rules import check_bid_documents
-from services.tendering.schemas import BidDocumentInput, BidReceipt, OwnBidContent, OwnBidView
+from services.tendering.schemas import BidReceipt, OwnBidContent, OwnBidView
 from services.tendering.sealing import (
     SealedBid,
-    SealedDocument,
     receipt_digest,
     seal,
     unseal_row,
@@ -83,7 +84,7 @@ async def submit_bid(
     idempotency_key: str,
     price: Decimal | int | str,
     answers: Mapping[str, str],
-    documents: Sequence[BidDocumentInput] = (),
+    documents: Sequence[FileInput] = (),
     sealing_key: bytes,
 ) -> BidReceipt:
     """Send a sealed bid for the transaction's organisation; returns the receipt.
@@ -121,7 +122,7 @@ async def submit_bid(
         idempotency_key=key,
         price=value,
         answers=given,
-        documents=[SealedDocument(d.name.strip(), d.media_type, d.content) for d in documents],
+        documents=[msgspec.structs.replace(d, name=d.name.strip()) for d in documents],
     )
     try:
         row = await db.fetchrow(
@@ -265,5 +266,5 @@ async def read_bid(bid_id: int, *, sealing_key: bytes) -> OwnBidContent:
         bid_id=bid_id,
         price=content.price,
         answers=content.answers,
-        documents=[BidDocumentInput(d.name, d.media_type, d.content) for d in content.documents],
+        documents=content.documents,
     )
