@@ -21,6 +21,8 @@ from services.programmes.tables import Kpi, Programme, ProgrammeMember
 from tenants.context import fetch_structs
 
 KINDS = ("omstilling", "naeringsutvikling")
+# A standard KPI's stored name, as it always was (pages name it in the reader's language).
+STORED_NAMES_IN = "nn"
 
 
 async def neighbours() -> list[MunicipalityView]:
@@ -89,7 +91,7 @@ async def create_programme(
                 tenant_id=tenant(),
                 programme_id=programme_id,
                 code=code,
-                name=gettext("nn", kpi_name),  # the stored name, as it always was
+                name=gettext(STORED_NAMES_IN, kpi_name),
                 standard=True,
             )
             for code, kpi_name in STANDARD_KPIS.items()
