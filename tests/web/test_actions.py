@@ -149,14 +149,18 @@ def _source(handler) -> str:
 
 
 def _through_a_helper_that_acts(fn, source: str) -> bool:
-    """The handler hands its work to a helper of its own module (`_step(`, `_invite(`) that
-    calls act()."""
+    """The handler hands its work to a helper of web's (`_step(` in its own module, a part's
+    `application_step(`) that calls act()."""
     import inspect
     import re
 
-    for called in re.findall(r"\b(_\w+)\(", source):
+    for called in re.findall(r"\b(\w+)\(", source):
         helper = fn.__globals__.get(called)
-        if inspect.isfunction(helper) and "act(" in inspect.getsource(helper):
+        if (
+            inspect.isfunction(helper)
+            and helper.__module__.startswith("web.")
+            and re.search(r"\bact\(", inspect.getsource(helper))
+        ):
             return True
     return False
 

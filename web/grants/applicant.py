@@ -56,7 +56,7 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
 
 
 @get(HOME, guards=ORGANISATION, name="applicant_grants")
-async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template | Response:
+async def home(request: Request) -> Template | Response:
     return await _home(request)
 
 
@@ -65,7 +65,6 @@ async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template
 )
 async def start(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     call_id: FromPath[int],
     data: Annotated[StartForm, URL_ENCODED],
 ) -> Response:
@@ -154,7 +153,7 @@ async def _application(
 
 @get(ONE, guards=ORGANISATION, name="grant_application")
 async def application(
-    request: Request, organisasjonsnummer: FromPath[str], application_id: FromPath[int]
+    request: Request, application_id: FromPath[int]
 ) -> Template:
     return await _application(request, application_id, more=_more(request.query_params.get("more")))
 
@@ -162,7 +161,6 @@ async def application(
 @form_post(ONE, name="save_grant_application", guards=APPLICANT)
 async def save(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[ApplicationForm, URL_ENCODED],
 ) -> Response:
@@ -183,7 +181,6 @@ async def save(
 @form_post(ONE + "/submit", name="submit_grant_application", guards=APPLICANT)
 async def submit(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[ApplicationForm, URL_ENCODED],
 ) -> Response:
@@ -208,7 +205,6 @@ async def submit(
 )
 async def add_attachments(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[AttachmentsForm, MULTI_PART],
 ) -> Response:
@@ -232,7 +228,6 @@ async def add_attachments(
 )
 async def remove_attachment(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     attachment_id: FromPath[int],
 ) -> Response:
@@ -252,7 +247,6 @@ async def remove_attachment(
 )
 async def attachment(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     attachment_id: FromPath[int],
 ) -> Response:
@@ -264,7 +258,6 @@ async def attachment(
 @get(ONE + "/letters/{letter_id:int}", guards=ORGANISATION, name="own_grant_letter")
 async def letter(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     letter_id: FromPath[int],
 ) -> Response:
@@ -277,7 +270,6 @@ async def letter(
 @form_post(ONE + "/appeal", name="appeal_grant_decision", guards=APPLICANT)
 async def appeal(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[AppealForm, URL_ENCODED],
 ) -> Response:
@@ -296,7 +288,6 @@ async def appeal(
 @form_post(ONE + "/tilsegn/withdrawal", name="withdraw_grant_tilsegn", guards=APPLICANT)
 async def withdraw(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[TilsegnEndForm, URL_ENCODED],
 ) -> Response:

@@ -69,13 +69,13 @@ async def _meetings(request: Request, *, status: int = 200, **context) -> Templa
 
 
 @get(MEETINGS, guards=READER, name="grant_meetings")
-async def meetings(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
+async def meetings(request: Request) -> Template | Response:
     return await _meetings(request)
 
 
 @form_post(MEETINGS, name="create_grant_meeting", guards=ASSESSOR)
 async def create(
-    request: Request, kommunenummer: FromPath[str], data: Annotated[MeetingForm, URL_ENCODED]
+    request: Request, data: Annotated[MeetingForm, URL_ENCODED]
 ) -> Response:
     async def work() -> int:
         values = data.values()
@@ -94,7 +94,6 @@ async def create(
 @form_post(FUND_BOARD + "/members", name="add_grant_fund_board_member", guards=MANAGER)
 async def add_fund_board_member(
     request: Request,
-    kommunenummer: FromPath[str],
     fund_id: FromPath[int],
     data: Annotated[FundBoardMemberForm, URL_ENCODED],
 ) -> Response:
@@ -113,7 +112,6 @@ async def add_fund_board_member(
 @form_post(FUND_BOARD + "/meetings", name="create_grant_fund_meeting", guards=ASSESSOR)
 async def create_fund_meeting(
     request: Request,
-    kommunenummer: FromPath[str],
     fund_id: FromPath[int],
     data: Annotated[FundMeetingForm, URL_ENCODED],
 ) -> Response:
@@ -149,7 +147,7 @@ async def _meeting(request: Request, meeting_id: int, *, status: int = 200, **co
 
 @get(MEETING, guards=READER, name="grant_meeting")
 async def meeting(
-    request: Request, kommunenummer: FromPath[str], meeting_id: FromPath[int]
+    request: Request, meeting_id: FromPath[int]
 ) -> Template:
     return await _meeting(request, meeting_id)
 
@@ -173,7 +171,6 @@ async def _in_meeting(
 @form_post(MEETING + "/attendance", name="record_grant_attendance", guards=ASSESSOR)
 async def attendance(
     request: Request,
-    kommunenummer: FromPath[str],
     meeting_id: FromPath[int],
     data: Annotated[AttendanceForm, URL_ENCODED],
 ) -> Response:
@@ -190,7 +187,7 @@ async def attendance(
 
 @form_post(MEETING + "/agenda", name="gather_grant_agenda", guards=ASSESSOR)
 async def agenda(
-    request: Request, kommunenummer: FromPath[str], meeting_id: FromPath[int]
+    request: Request, meeting_id: FromPath[int]
 ) -> Response:
     return await _in_meeting(
         request,
@@ -203,7 +200,6 @@ async def agenda(
 @form_post(MEETING + "/cases/{application_id:int}", name="decide_grant_in_meeting", guards=ASSESSOR)
 async def decide(
     request: Request,
-    kommunenummer: FromPath[str],
     meeting_id: FromPath[int],
     application_id: FromPath[int],
     data: Annotated[BoardDecisionForm, URL_ENCODED],

@@ -32,7 +32,6 @@ HABILITET = "grants/municipality/_habilitet.html"
 @form_post(CASE + "/recommendation", name="recommend_grant_application", guards=ASSESSOR)
 async def recommend(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[RecommendationForm, URL_ENCODED],
 ) -> Response:
@@ -49,7 +48,6 @@ async def recommend(
 @form_post(CASE + "/habilitet", name="declare_grant_habilitet", guards=ASSESSOR)
 async def declare(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[MemberHabilitetForm, URL_ENCODED],
 ) -> Response:
@@ -73,7 +71,6 @@ async def declare(
 )
 async def case_letter(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     letter_id: FromPath[int],
 ) -> Response:
@@ -90,7 +87,6 @@ async def case_letter(
 )
 async def case_attachment(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     attachment_id: FromPath[int],
 ) -> Response:
@@ -128,7 +124,7 @@ async def _ranking(
 
 @get(RANKING, guards=READER, name="grant_call_ranking")
 async def ranking(
-    request: Request, kommunenummer: FromPath[str], call_id: FromPath[int]
+    request: Request, call_id: FromPath[int]
 ) -> Template | Response:
     return await _ranking(request, call_id)
 
@@ -136,7 +132,6 @@ async def ranking(
 @form_post(RANKING, name="rank_grant_applications", guards=ASSESSOR)
 async def rank(
     request: Request,
-    kommunenummer: FromPath[str],
     call_id: FromPath[int],
     data: Annotated[RankingForm, URL_ENCODED],
 ) -> Response:

@@ -52,7 +52,7 @@ async def _page(request: Request, application_id: int, *, status: int = 200, **c
 
 @get(ONE, guards=ORGANISATION, name="grant_tilsegn")
 async def tilsegn(
-    request: Request, organisasjonsnummer: FromPath[str], application_id: FromPath[int]
+    request: Request, application_id: FromPath[int]
 ) -> Template:
     return await _page(request, application_id)
 
@@ -60,7 +60,6 @@ async def tilsegn(
 @form_post(ONE, name="request_grant_payment", guards=APPLICANT, request_max_body_size=MAX_UPLOAD)
 async def request_payment(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[PaymentRequestForm, MULTI_PART],
 ) -> Response:
@@ -82,7 +81,6 @@ async def request_payment(
 @form_post(ONE.replace("/payments", "/reports"), name="send_grant_report", guards=APPLICANT)
 async def send_report(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[ReportForm, URL_ENCODED],
 ) -> Response:

@@ -67,13 +67,13 @@ async def _home(request: Request, *, status: int = 200, **context) -> Template |
 
 
 @get(HOME, guards=READER, name="municipality_grants")
-async def home(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
+async def home(request: Request) -> Template | Response:
     return await _home(request)
 
 
 @form_post(HOME + "/funds", name="create_grant_fund", guards=MANAGER)
 async def create_fund(
-    request: Request, kommunenummer: FromPath[str], data: Annotated[FundForm, URL_ENCODED]
+    request: Request, data: Annotated[FundForm, URL_ENCODED]
 ) -> Response:
     return await act(
         request,
@@ -85,7 +85,7 @@ async def create_fund(
 
 @form_post(HOME + "/calls", name="open_grant_call", guards=MANAGER)
 async def open_call(
-    request: Request, kommunenummer: FromPath[str], data: Annotated[CallForm, URL_ENCODED]
+    request: Request, data: Annotated[CallForm, URL_ENCODED]
 ) -> Response:
     async def work() -> int:
         values = data.values()
@@ -144,7 +144,7 @@ case_step = partial(application_step, page=_case)
 
 @get(CASE, guards=READER, name="grant_case")
 async def case(
-    request: Request, kommunenummer: FromPath[str], application_id: FromPath[int]
+    request: Request, application_id: FromPath[int]
 ) -> Template:
     return await _case(request, application_id)
 
@@ -152,7 +152,6 @@ async def case(
 @form_post(CASE + "/assessment", name="assess_grant_application", guards=ASSESSOR)
 async def assess(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[AssessmentForm, URL_ENCODED],
 ) -> Response:
@@ -162,7 +161,6 @@ async def assess(
 @form_post(CASE + "/decision", name="decide_grant_application", guards=ASSESSOR)
 async def decide(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[DecisionForm, URL_ENCODED],
 ) -> Response:

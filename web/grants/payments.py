@@ -64,14 +64,13 @@ async def _queue(request: Request, *, status: int = 200, **context) -> Template 
 
 
 @get(PAYMENTS, guards=READER, name="grant_payment_queue")
-async def queue(request: Request, kommunenummer: FromPath[str]) -> Template | Response:
+async def queue(request: Request) -> Template | Response:
     return await _queue(request)
 
 
 @form_post(PAYMENTS + "/{payment_id:int}/decision", name="decide_grant_payment", guards=ASSESSOR)
 async def decide(
     request: Request,
-    kommunenummer: FromPath[str],
     payment_id: FromPath[int],
     data: Annotated[PaymentDecisionForm, URL_ENCODED],
 ) -> Response:
@@ -98,7 +97,6 @@ async def decide(
 )
 async def payment_attachment(
     request: Request,
-    kommunenummer: FromPath[str],
     payment_id: FromPath[int],
     attachment_id: FromPath[int],
 ) -> Response:
@@ -134,7 +132,7 @@ async def _money(request: Request, application_id: int, *, status: int = 200, **
 
 @get(CASE + "/money", guards=READER, name="grant_case_money")
 async def money(
-    request: Request, kommunenummer: FromPath[str], application_id: FromPath[int]
+    request: Request, application_id: FromPath[int]
 ) -> Template:
     return await _money(request, application_id)
 
@@ -142,7 +140,6 @@ async def money(
 @form_post(CASE + "/clawbacks", name="record_grant_clawback", guards=ASSESSOR)
 async def clawback(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[ClawbackForm, URL_ENCODED],
 ) -> Response:
@@ -160,7 +157,6 @@ async def clawback(
 @form_post(CASE + "/tilsegn/cancellation", name="cancel_grant_tilsegn", guards=ASSESSOR)
 async def cancel(
     request: Request,
-    kommunenummer: FromPath[str],
     application_id: FromPath[int],
     data: Annotated[TilsegnEndForm, URL_ENCODED],
 ) -> Response:
@@ -180,7 +176,7 @@ async def cancel(
 
 @post(REPORT + "/approval", guards=ASSESSOR, name="approve_grant_report", status_code=200)
 async def approve_report(
-    request: Request, kommunenummer: FromPath[str], report_id: FromPath[int]
+    request: Request, report_id: FromPath[int]
 ) -> Response:
     """The official approves a report: its effects then count in the programme's KPIs. Back to
     the case's money (?back=money) or to the payment queue."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from litestar import Request, get
-from litestar.params import FromPath
 from litestar.response import Template
 
 from services.tendering import service as tendering
@@ -18,7 +17,7 @@ OPEN_TENDERS_SHOWN = 10
 
 
 @get("/o/{organisasjonsnummer:str}", guards=[organisation_member()], name="organisation_home")
-async def home(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
+async def home(request: Request) -> Template:
     async with tenant_tx():
         bids = await tendering.own_bids()
         found = await tendering.published_tenders(deadline_from=datetime.now(UTC))

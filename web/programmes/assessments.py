@@ -54,7 +54,7 @@ ASSESSMENTS_PAGE = FormPage("assessments", "programmes/assessments.html", _asses
 
 @get(ASSESSMENTS, guards=[municipality_member()], name="programme_assessments")
 async def programme_assessments(
-    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+    request: Request, programme_id: FromPath[int]
 ) -> Template:
     return await ASSESSMENTS_PAGE.draw(request, programme_id)
 
@@ -67,7 +67,6 @@ async def programme_assessments(
 )
 async def record_status_assessment(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[AssessmentForm, MULTI_PART],
 ) -> Response:
@@ -97,7 +96,6 @@ async def record_status_assessment(
 )
 async def assessment_document(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     assessment_id: FromPath[int],
     document_id: FromPath[int],

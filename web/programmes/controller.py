@@ -66,7 +66,7 @@ def _overview_page(
 
 
 @get(LIST, guards=[municipality_member()], name="programme_list")
-async def programme_list(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def programme_list(request: Request) -> Template:
     async with tenant_tx():
         found = await programmes.list_programmes()
     return page(request, "programmes/list.html", programmes=found)
@@ -74,7 +74,7 @@ async def programme_list(request: Request, kommunenummer: FromPath[str]) -> Temp
 
 @get(ONE, guards=[municipality_member()], name="programme_overview")
 async def programme_overview(
-    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+    request: Request, programme_id: FromPath[int]
 ) -> Template:
     return _overview_page(request, await _overview(programme_id))
 
@@ -130,7 +130,6 @@ async def _edit_kpi(
 )
 async def record_kpi_measurement(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     kpi_id: FromPath[int],
     data: Annotated[MeasurementForm, URL_ENCODED],
@@ -149,7 +148,6 @@ async def record_kpi_measurement(
 @form_post(KPI + "/targets", name="set_kpi_target", guards=[municipality_member(*EDITORS)])
 async def set_kpi_target(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     kpi_id: FromPath[int],
     data: Annotated[TargetForm, URL_ENCODED],
@@ -166,7 +164,6 @@ async def set_kpi_target(
 @form_post(KPI + "/baseline", name="set_kpi_baseline", guards=[municipality_member(*MANAGERS)])
 async def set_kpi_baseline(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     kpi_id: FromPath[int],
     data: Annotated[BaselineForm, URL_ENCODED],

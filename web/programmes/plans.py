@@ -61,7 +61,7 @@ PLANS_PAGE = FormPage("plans", "programmes/plans.html", _plans_shows)
 
 @get(PLANS, guards=[municipality_member()], name="action_plans")
 async def action_plans(
-    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+    request: Request, programme_id: FromPath[int]
 ) -> Template:
     return await PLANS_PAGE.draw(request, programme_id)
 
@@ -69,7 +69,6 @@ async def action_plans(
 @form_post(PLANS, name="draft_action_plan", guards=[municipality_member(*MANAGERS)])
 async def draft_action_plan(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[PlanForm, URL_ENCODED],
 ) -> Response:
@@ -89,7 +88,6 @@ async def draft_action_plan(
 )
 async def move_action_plan(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     plan_id: FromPath[int],
     data: Annotated[StepForm, URL_ENCODED],

@@ -57,13 +57,13 @@ async def _new_page(request: Request, form: dict, errors: dict, status: int = 20
 
 
 @get(LIST + "/new", guards=[municipality_member(*MANAGERS)], name="new_programme")
-async def new_programme(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def new_programme(request: Request) -> Template:
     return await _new_page(request, {"kind": "omstilling"}, {})
 
 
 @form_post(LIST, name="create_programme", guards=[municipality_member(*MANAGERS)])
 async def create_programme(
-    request: Request, kommunenummer: FromPath[str], data: Annotated[ProgrammeForm, URL_ENCODED]
+    request: Request, data: Annotated[ProgrammeForm, URL_ENCODED]
 ) -> Response:
     async def work() -> int:
         return await programmes.create_programme(
@@ -130,14 +130,14 @@ SETUP_PAGE = FormPage("setup", "programmes/setup.html", _setup_shows)
 
 @get(SETUP, guards=[municipality_member()], name="programme_setup")
 async def programme_setup(
-    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+    request: Request, programme_id: FromPath[int]
 ) -> Template:
     return await SETUP_PAGE.draw(request, programme_id)
 
 
 @get(ONE + "/strategy/sum", guards=[municipality_member(*MANAGERS)], name="strategy_share_sum")
 async def strategy_share_sum(
-    request: Request, kommunenummer: FromPath[str], programme_id: FromPath[int]
+    request: Request, programme_id: FromPath[int]
 ) -> Template:
     """The live sum of the shares, recomputed by the server as the editor types."""
     form = StrategyForm.of(dict(request.query_params.items()))
@@ -151,7 +151,6 @@ def _setup_post(path: str, name: str):
 @_setup_post("/stage", "move_programme_stage")
 async def move_stage(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[StageForm, URL_ENCODED],
 ) -> Response:
@@ -167,7 +166,6 @@ async def move_stage(
 @_setup_post("/members", "set_programme_members")
 async def set_members(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[MembersForm, URL_ENCODED],
 ) -> Response:
@@ -182,7 +180,6 @@ async def set_members(
 @_setup_post("/funding", "add_funding_line")
 async def add_funding(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[FundingForm, URL_ENCODED],
 ) -> Response:
@@ -197,7 +194,6 @@ async def add_funding(
 @_setup_post("/board", "add_board_member")
 async def add_board_member(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[BoardMemberForm, URL_ENCODED],
 ) -> Response:
@@ -212,7 +208,6 @@ async def add_board_member(
 @_setup_post("/strategy", "set_strategy_areas")
 async def set_strategy_areas(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[StrategyForm, URL_ENCODED],
 ) -> Response:
@@ -227,7 +222,6 @@ async def set_strategy_areas(
 @_setup_post("/kpis", "add_kpi")
 async def add_kpi(
     request: Request,
-    kommunenummer: FromPath[str],
     programme_id: FromPath[int],
     data: Annotated[KpiForm, URL_ENCODED],
 ) -> Response:

@@ -110,12 +110,12 @@ def _may_create(request: Request) -> bool:
 
 
 @get(LIST, guards=[municipality_member()], name="project_list")
-async def project_list(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def project_list(request: Request) -> Template:
     return await _list_page(request, exports=True)
 
 
 @get(COUNCIL_LIST, guards=[region_member()], name="council_project_list")
-async def council_project_list(request: Request, region_slug: FromPath[str]) -> Template:
+async def council_project_list(request: Request) -> Template:
     return await _list_page(request, exports=False)
 
 
@@ -213,14 +213,14 @@ def project_page_of(
 
 @get(ONE, guards=[municipality_member()], name="project_page")
 async def project_page(
-    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+    request: Request, project_id: FromPath[int]
 ) -> Template:
     return project_page_of(request, *await project_view(request, project_id))
 
 
 @get(COUNCIL_LIST + "/{project_id:int}", guards=[region_member()], name="council_project_page")
 async def council_project_page(
-    request: Request, region_slug: FromPath[str], project_id: FromPath[int]
+    request: Request, project_id: FromPath[int]
 ) -> Template:
     return project_page_of(request, *await project_view(request, project_id))
 
@@ -262,7 +262,7 @@ def _decision_page(
 
 @get(ONE + "/decision", guards=[municipality_member()], name="decision_dialog")
 async def decision_dialog(
-    request: Request, kommunenummer: FromPath[str], project_id: FromPath[int]
+    request: Request, project_id: FromPath[int]
 ) -> Template:
     detail, part, _ = await project_view(request, project_id)
     if not part.decide:
@@ -362,7 +362,6 @@ async def upload_document(
 @get(ONE + "/documents/{document_id:int}", guards=[municipality_member()], name="project_document")
 async def project_document(
     request: Request,
-    kommunenummer: FromPath[str],
     project_id: FromPath[int],
     document_id: FromPath[int],
 ) -> Response:

@@ -245,7 +245,7 @@ async def _editor(
 
 
 @get(NEW, guards=[municipality_member(*CREATORS)], name="new_project")
-async def new_project(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def new_project(request: Request) -> Template:
     blank = NewProjectForm.of(
         {
             "owner": str(person_of(request)),

@@ -50,7 +50,7 @@ async def _page(request: Request, status: int = 200, **context) -> Template:
 
 
 @get(HOME, guards=[region_member()], name="region_home")
-async def home(request: Request, region_slug: FromPath[str]) -> Template:
+async def home(request: Request) -> Template:
     return await _page(request)
 
 

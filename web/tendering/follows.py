@@ -7,7 +7,6 @@ from functools import partial
 from typing import Annotated
 
 from litestar import Request, get
-from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services.tenancy.service import regions_with_municipalities
@@ -58,7 +57,7 @@ async def _follows_page(request: Request, *, status: int = 200, errors=None) -> 
 
 
 @get(FOLLOWS, guards=[organisation_member()], name="tender_follows")
-async def follows_page(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
+async def follows_page(request: Request) -> Template:
     return await _follows_page(request)
 
 
@@ -78,14 +77,14 @@ async def _change(request: Request, data: FollowForm, use_case) -> Response:
 
 @form_post(FOLLOWS, name="follow_tenders", guards=[organisation_member()])
 async def follow(
-    request: Request, organisasjonsnummer: FromPath[str], data: Annotated[FollowForm, URL_ENCODED]
+    request: Request, data: Annotated[FollowForm, URL_ENCODED]
 ) -> Response:
     return await _change(request, data, following.follow)
 
 
 @form_post(FOLLOWS + "/remove", name="unfollow_tenders", guards=[organisation_member()])
 async def unfollow(
-    request: Request, organisasjonsnummer: FromPath[str], data: Annotated[FollowForm, URL_ENCODED]
+    request: Request, data: Annotated[FollowForm, URL_ENCODED]
 ) -> Response:
     return await _change(request, data, following.unfollow)
 

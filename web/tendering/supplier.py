@@ -79,7 +79,7 @@ async def _tender_page(
 
 @get(TENDER, guards=[organisation_member()], name="supplier_tender")
 async def tender_page(
-    request: Request, organisasjonsnummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Template:
     return await _tender_page(request, tender_id)
 
@@ -91,7 +91,6 @@ class QuestionForm(Form):
 @form_post(TENDER + "/questions", name="ask_question", guards=[organisation_member()])
 async def ask(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[QuestionForm, URL_ENCODED],
 ) -> Response:
@@ -147,7 +146,6 @@ class BidForm(Form):
 )
 async def submit(
     request: Request,
-    organisasjonsnummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[BidForm, MULTI_PART],
 ) -> Response:
@@ -195,7 +193,7 @@ async def _receipt(request: Request, bid_id: int) -> dict[str, str]:
 
 @get(BID, guards=[organisation_member()], name="bid_receipt")
 async def receipt(
-    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+    request: Request, bid_id: FromPath[int]
 ) -> Template:
     lang = request.state.get("lang", "nb")
     shown = await _receipt(request, bid_id)
@@ -212,7 +210,7 @@ async def receipt(
 
 @get(BID + "/receipt.pdf", guards=[organisation_member()], name="bid_receipt_pdf")
 async def receipt_pdf(
-    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+    request: Request, bid_id: FromPath[int]
 ) -> Response:
     """The receipt to keep, as a tagged PDF in the reader's language."""
     lang = request.state.get("lang", "nb")
@@ -223,7 +221,7 @@ async def receipt_pdf(
 
 @form_post(BID + "/withdraw", name="withdraw_bid", guards=[organisation_member()])
 async def withdraw(
-    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+    request: Request, bid_id: FromPath[int]
 ) -> Response:
     return await act(
         request,
@@ -235,7 +233,7 @@ async def withdraw(
 
 @form_post(BID + "/reconfirm", name="reconfirm_bid", guards=[organisation_member()])
 async def reconfirm(
-    request: Request, organisasjonsnummer: FromPath[str], bid_id: FromPath[int]
+    request: Request, bid_id: FromPath[int]
 ) -> Response:
     return await act(
         request,
@@ -246,7 +244,7 @@ async def reconfirm(
 
 
 @get(ORG + "/bids", guards=[organisation_member()], name="my_bids")
-async def my_bids(request: Request, organisasjonsnummer: FromPath[str]) -> Template:
+async def my_bids(request: Request) -> Template:
     async with tenant_tx():
         bids = await tendering.own_bids()
         tenders = {b.tender_id: await tendering.get_tender(b.tender_id) for b in bids}

@@ -34,7 +34,7 @@ ROWS = 5  # criterion rows in the editor; empty ones are left out
 
 
 @get(LIST, guards=[municipality_member()], name="municipality_tenders")
-async def tender_list(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def tender_list(request: Request) -> Template:
     """The municipality's tenders, newest first, a page at a time; `?state=` filters by state."""
     state = request.query_params.get("state", "")
     chosen = {"state": state} if state in STATES else {}
@@ -186,12 +186,12 @@ def _editor(
 
 
 @get(LIST + "/new", guards=[municipality_member(*MANAGERS)], name="new_tender")
-async def new_tender(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def new_tender(request: Request) -> Template:
     return _editor(request, _blank(), {})
 
 
 @get(LIST + "/new/weights", guards=[municipality_member(*MANAGERS)], name="tender_weights")
-async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def weights(request: Request) -> Template:
     """The live sum of the weights, recomputed by the server as the editor types."""
     form = TenderForm.of(dict(request.query_params.items()))
     criteria = criteria_of(form, request.state.get("lang", "nb"))
@@ -200,7 +200,7 @@ async def weights(request: Request, kommunenummer: FromPath[str]) -> Template:
 
 @form_post(LIST, name="create_tender", guards=[municipality_member(*MANAGERS)])
 async def create(
-    request: Request, kommunenummer: FromPath[str], data: Annotated[TenderForm, URL_ENCODED]
+    request: Request, data: Annotated[TenderForm, URL_ENCODED]
 ) -> Response:
     lang = request.state.get("lang", "nb")
 
@@ -231,7 +231,7 @@ async def _draft(tender_id: int) -> TenderView:
 
 @get(LIST + "/{tender_id:int}/edit", guards=[municipality_member(*MANAGERS)], name="edit_tender")
 async def edit_tender(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Response:
     """The editor for a draft; a published tender answers with its own page and the reason."""
     try:
@@ -261,7 +261,6 @@ async def _draft_again(
 )
 async def update(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[TenderForm, URL_ENCODED],
 ) -> Response:

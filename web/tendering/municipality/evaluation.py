@@ -61,7 +61,7 @@ async def _ranking(tender_id: int) -> list:
 
 @get(EVALUATION, guards=[municipality_member()], name="tender_evaluation")
 async def evaluation(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Template:
     return await _evaluation_page(request, tender_id)
 
@@ -124,7 +124,6 @@ async def _on_evaluation(
 )
 async def declare(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[DeclarationForm, URL_ENCODED],
 ) -> Response:
@@ -149,7 +148,6 @@ async def declare(
 )
 async def qualification(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     bid_id: FromPath[int],
     data: Annotated[QualificationForm, URL_ENCODED],
@@ -173,7 +171,6 @@ async def qualification(
 @form_post(BID + "/scores", name="score_bid", guards=[municipality_member(*OPENERS)])
 async def scores(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     bid_id: FromPath[int],
     data: Annotated[ScoresForm, URL_ENCODED],
@@ -194,7 +191,7 @@ async def scores(
     EVALUATION + "/complete", name="complete_evaluation", guards=[municipality_member(*OPENERS)]
 )
 async def complete(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Response:
     return await _on_evaluation(
         request,
@@ -209,7 +206,6 @@ async def complete(
 @form_post(ONE + "/award", name="notify_award", guards=[municipality_member(*MANAGERS)])
 async def award(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[AwardForm, URL_ENCODED],
 ) -> Response:
@@ -228,7 +224,7 @@ async def award(
 
 @form_post(ONE + "/contract", name="sign_contract", guards=[municipality_member(*MANAGERS)])
 async def sign(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Response:
     async def work() -> None:
         try:

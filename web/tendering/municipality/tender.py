@@ -112,7 +112,7 @@ class CancelForm(Form):
 
 @get(ONE, guards=[municipality_member()], name="municipality_tender")
 async def tender_page(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Template:
     return await tender_page_of(request, tender_id)
 
@@ -133,7 +133,7 @@ async def _on_tender(
 
 @form_post(ONE + "/publish", name="publish_tender", guards=[municipality_member(*MANAGERS)])
 async def publish(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Response:
     return await _on_tender(
         request,
@@ -151,7 +151,6 @@ async def publish(
 )
 async def add_document(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[DocumentForm, MULTI_PART],
 ) -> Response:
@@ -189,7 +188,6 @@ async def answered(request: Request, tender_id: int) -> str | Response:
 @form_post(ONE + "/answers", name="answer_question", guards=[municipality_member(*MANAGERS)])
 async def answer(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[AnswerForm, URL_ENCODED],
 ) -> Response:
@@ -211,7 +209,7 @@ async def answer(
 
 @form_post(ONE + "/opening", name="confirm_opening", guards=[municipality_member(*OPENERS)])
 async def confirm_opening(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Response:
     """The first person confirms; a second, another person, completes the opening."""
     return await _on_tender(
@@ -227,7 +225,6 @@ async def confirm_opening(
 @form_post(ONE + "/cancel", name="cancel_tender", guards=[municipality_member(*MANAGERS)])
 async def cancel(
     request: Request,
-    kommunenummer: FromPath[str],
     tender_id: FromPath[int],
     data: Annotated[CancelForm, URL_ENCODED],
 ) -> Response:
@@ -244,7 +241,7 @@ async def cancel(
 
 @form_post(ONE + "/complete", name="complete_tender", guards=[municipality_member(*MANAGERS)])
 async def complete(
-    request: Request, kommunenummer: FromPath[str], tender_id: FromPath[int]
+    request: Request, tender_id: FromPath[int]
 ) -> Response:
     """The signed contract has been carried out: the tender is completed."""
     return await _on_tender(
