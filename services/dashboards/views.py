@@ -1,5 +1,6 @@
 """The tables a dashboard shows, built from stored figures, in the reader's language; the same
-tables are what the CSV and XLSX exports hold."""
+tables are what the CSV and XLSX exports hold. The worker writes them into each dashboard's
+stored page (services/dashboards/pages.py); an export builds its one table again from the figures."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from datetime import date
 from decimal import Decimal
 
 from services import formats
-from services.dashboards.rules import Figure
+from services.dashboards.rules import WHOLE_REGION, Figure
 from services.errors import N_
+from services.i18n import gettext
+from services.programmes.rules import STANDARD_KPIS as KPI_NAMES
+from services.projects.rules import PHASE_NAMES as PHASES
 from services.projects.rules import PHASE_ORDER
-from web.i18n import gettext
-from web.programmes.pages import STANDARD_KPI_NAMES as KPI_NAMES
-from web.projects.pages import PHASES
 
 
 @dataclass
@@ -28,21 +29,10 @@ class DashTable:
     rows: list[list] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # where each row's first cell leads
     numeric_from: int = 1  # columns from this one on are numbers
-    cells: list[list[str]] = field(default_factory=list)  # the rows as the page writes them
 
     def add(self, row: list, link: str | None = None) -> None:
         self.rows.append(row)
         self.links.append(link)
-
-    def written(self, lang: str) -> DashTable:
-        """The table with its rows written out for the page, once, in Python: the template
-        prints strings and calls back into Python for no cell."""
-        first = self.numeric_from
-        self.cells = [
-            [str(cell) if i < first else number(cell, lang) for i, cell in enumerate(row)]
-            for row in self.rows
-        ]
-        return self
 
 
 def number(value, lang: str) -> str:
@@ -269,3 +259,10 @@ def members_table(region, lang: str, link: str) -> DashTable:
             f"{link}/k/{member.kommunenummer}",
         )
     return t
+
+
+def region_tables(region, lang: str, link: str) -> list[DashTable]:
+    """A council's tables of its region: the members' aggregates (each leading to `link`/k/its
+    kommunenummer), then the region's sums as a municipality's tables show them."""
+    whole = region.figures.get(WHOLE_REGION, [])
+    return [members_table(region, lang, link), *municipality_tables(whole, lang, None)]

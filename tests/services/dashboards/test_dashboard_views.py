@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from services.dashboards import views
 from services.dashboards.rules import Figure
-from web.dashboards import views
 
 AREA = [
     Figure(
