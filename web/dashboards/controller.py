@@ -18,6 +18,7 @@ from services.dashboards import views
 from services.dashboards.pages import table_html
 from services.errors import N_
 from services.projects import figures as project_lists
+from services.projects.rules import PHASE_NAMES
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, region_member
 from web.dashboards.export import FORMATS, export
@@ -162,7 +163,7 @@ def _overdue_table(rows, lang: str) -> views.DashTable:
         numeric_from=2,  # the due date, right-aligned and written as a day by the page
     )
     for d in rows:
-        phase = gettext(lang, views.PHASES[d.next_phase]) if d.next_phase else ""
+        phase = gettext(lang, PHASE_NAMES[d.next_phase]) if d.next_phase else ""
         t.add([d.project_title, phase, d.due_date], f"/projects/{d.project_id}")
     return t
 
@@ -170,7 +171,7 @@ def _overdue_table(rows, lang: str) -> views.DashTable:
 def _phase_table(rows, phase: str, lang: str) -> views.DashTable:
     t = views.DashTable(
         f"projects-{phase}",
-        gettext(lang, views.PHASES[phase]),
+        gettext(lang, PHASE_NAMES[phase]),
         [gettext(lang, N_("Project")), gettext(lang, N_("Approved (NOK)"))],
     )
     for p in rows:
@@ -183,7 +184,7 @@ async def _list(request: Request, kommunenummer: str, which: str) -> views.DashT
     if which == "overdue":
         async with tenant_tx():
             table = _overdue_table(await project_lists.overdue_decisions(), lang)
-    elif which.startswith("projects-") and which[9:] in views.PHASES:
+    elif which.startswith("projects-") and which[9:] in PHASE_NAMES:
         async with tenant_tx():
             table = _phase_table(await project_lists.projects_in_phase(which[9:]), which[9:], lang)
     else:

@@ -9,6 +9,7 @@ import pytest
 
 from services.dashboards import views
 from services.dashboards.rules import Figure
+from services.programmes.figures import money_table
 
 AREA = [
     Figure(
@@ -31,7 +32,7 @@ AREA = [
     ],
 )
 def test_a_strategy_area_has_its_nynorsk_name_on_nynorsk_pages_only(lang, name):
-    assert views.money_table(AREA, lang).rows[0][0] == name
+    assert money_table(AREA, lang).rows[0][0] == name
 
 
 def test_a_cell_writes_figures_and_days_in_the_readers_form():
