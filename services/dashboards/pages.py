@@ -124,6 +124,7 @@ def municipality_page(
     figures: Sequence[Figure],
     computed_at: datetime | None,
     charts: dict[str, list[Drawn]],
+    languages: Sequence[str] = LANGUAGES,
 ) -> list[Written]:
     """A municipality's own dashboard in every language: its figures lead to the lists behind
     them. `charts` are its drawings per language, in the parts' order."""
@@ -139,12 +140,15 @@ def municipality_page(
                 f"{home}/export",
             ),
         )
-        for lang in LANGUAGES
+        for lang in languages
     ]
 
 
 def region_pages(
-    region_slug: str, region, charts: dict[int, dict[str, list[Drawn]]]
+    region_slug: str,
+    region,
+    charts: dict[int, dict[str, list[Drawn]]],
+    languages: Sequence[str] = LANGUAGES,
 ) -> dict[int, list[Written]]:
     """A council's dashboards in every language: the region's (key WHOLE_REGION) and each
     member's breakdown (key the member's id). `region` is the RegionFigures just stored;
@@ -165,7 +169,7 @@ def region_pages(
                     query,
                 ),
             )
-            for lang in LANGUAGES
+            for lang in languages
         ]
 
     pages = {

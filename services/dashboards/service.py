@@ -30,6 +30,7 @@ from services.dashboards import pages, rules
 from services.dashboards.charts import Chart, Drawn, draw_all
 from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_figures
 from services.errors import N_, InvalidInput
+from services.i18n import LANGUAGES
 from services.parts import figure_modules
 from tenants.context import Scope, connection, fetch_structs, rescope, tenant_tx
 
@@ -338,9 +339,11 @@ def _by_lang(records) -> dict[str, list[Drawn]]:
     return drawn
 
 
-async def _write_municipality_page(shown: MunicipalityFigures) -> None:
+async def _municipality_pages(
+    shown: MunicipalityFigures, languages: Sequence[str] = LANGUAGES
+) -> list[pages.Written]:
     """The open transaction's municipality's dashboard, written from its stored figures and
-    charts in every language, replacing what was written before."""
+    charts in these languages."""
     db = connection()
     kommunenummer = await db.fetchval(
         "select kommunenummer from municipality where id = app_tenant_id()"
@@ -351,8 +354,16 @@ async def _write_municipality_page(shown: MunicipalityFigures) -> None:
             " order by position"
         )
     )
-    written = pages.municipality_page(kommunenummer, shown.figures, shown.computed_at, drawn)
-    await db.execute(
+    return pages.municipality_page(
+        kommunenummer, shown.figures, shown.computed_at, drawn, languages
+    )
+
+
+async def _write_municipality_page(shown: MunicipalityFigures) -> None:
+    """Store the open transaction's municipality's dashboard in every language, replacing
+    what was written before."""
+    written = await _municipality_pages(shown)
+    await connection().execute(
         "insert into municipality_page (tenant_id, lang, body, layout, written_at)"
         " select app_tenant_id(), p.lang, p.body, $3, clock_timestamp()"
         " from unnest($1::text[], $2::text[]) as p (lang, body)"
@@ -364,9 +375,11 @@ async def _write_municipality_page(shown: MunicipalityFigures) -> None:
     )
 
 
-async def _write_region_pages() -> None:
-    """The open transaction's region's pages (its sums, each member's), written from the
-    figures and charts it has just stored, in every language; a former member's go."""
+async def _region_pages(
+    languages: Sequence[str] = LANGUAGES,
+) -> tuple[RegionFigures, dict[int, list[pages.Written]]]:
+    """The open transaction's region's pages (its sums, key WHOLE_REGION, and each member's),
+    written from its stored figures and charts in these languages."""
     db = connection()
     region = await figures_for_region()
     slug = await db.fetchval("select slug from region where id = app_region_id()")
@@ -376,13 +389,21 @@ async def _write_region_pages() -> None:
         " where region_id = app_region_id() order by municipality_id, position"
     ):
         drawn[r["municipality_id"]].append(r)
-    written = pages.region_pages(slug, region, {m: _by_lang(rs) for m, rs in drawn.items()})
+    charts = {m: _by_lang(rs) for m, rs in drawn.items()}
+    return region, pages.region_pages(slug, region, charts, languages)
+
+
+async def _write_region_pages() -> None:
+    """Store the open transaction's region's pages in every language, from the figures and
+    charts it has just stored; a former member's go."""
+    region, written = await _region_pages()
     names = {m.id: (m.kommunenummer, m.name) for m in region.members}
     rows = [
         (municipality_id, *names.get(municipality_id, ("", "")), w.lang, w.body)
         for municipality_id, languages in written.items()
         for w in languages
     ]
+    db = connection()
     await db.execute("delete from region_page where region_id = app_region_id()")
     await db.execute(
         "insert into region_page (region_id, municipality_id, kommunenummer, name, lang, body,"
@@ -554,27 +575,35 @@ async def region_version() -> str:
 
 class StoredPage(msgspec.Struct, frozen=True):
     """A dashboard as a request reads it: its version ("" before its first recompute), the
-    refreshed part the worker wrote in the reader's language (None before it did), and for a
-    member's page in a region, the member's name."""
+    refreshed part the worker wrote in the reader's language, and for a member's page in a
+    region, the member's name."""
 
     version: str
-    body: str | None
+    body: str
     name: str = ""
 
 
 async def municipality_page(lang: str) -> StoredPage:
-    """The transaction's municipality's dashboard, in this language: one row, as written."""
+    """The transaction's municipality's dashboard, in this language: one row, as written.
+
+    Before the worker first wrote it (a new municipality, or after the upgrade that brought
+    the written pages, until the hourly refresh) it is written now from what is stored, and
+    not kept: a request never writes."""
     found = await connection().fetchrow(
         "select d.version, p.body from municipality_dashboard d left join municipality_page p"
         " on p.tenant_id = d.tenant_id and p.lang = $1 where d.tenant_id = app_tenant_id()",
         lang,
     )
-    return StoredPage(found["version"], found["body"]) if found else StoredPage("", None)
+    if found and found["body"] is not None:
+        return StoredPage(found["version"], found["body"])
+    written = await _municipality_pages(await figures_for_municipality(), (lang,))
+    return StoredPage(found["version"] if found else "", written[0].body)
 
 
 async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None:
     """The transaction's region's page of its sums (kommunenummer None) or of one member, in
-    this language: one row, as written; None for a municipality that is no member of it."""
+    this language: one row, as written (or, before the worker first wrote it, written now as
+    municipality_page does); None for a municipality that is no member of the region."""
     found = await connection().fetchrow(
         "select d.version, p.body, p.name from region_dashboard d join region_page p"
         " on p.region_id = d.region_id and p.kommunenummer = $1 and p.lang = $2"
@@ -584,7 +613,13 @@ async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None
     )
     if found:
         return StoredPage(found["version"], found["body"], found["name"])
-    return StoredPage("", None) if kommunenummer is None else None
+    region, written = await _region_pages((lang,))
+    if kommunenummer is None:
+        return StoredPage(await region_version(), written[rules.WHOLE_REGION][0].body)
+    for member in region.members:
+        if member.kommunenummer == kommunenummer:
+            return StoredPage(await region_version(), written[member.id][0].body, member.name)
+    return None
 
 
 async def figures_for_region() -> RegionFigures:

@@ -45,7 +45,7 @@ def _nothing_new() -> Response:
     return Response(b"", status_code=204, headers={"Vary": "HX-Request"})
 
 
-def _page(request: Request, page: str, version: str, body: str | None, **shown) -> Template:
+def _page(request: Request, page: str, version: str, body: str, **shown) -> Template:
     """The dashboard, as the worker wrote it: the page prints the stored part as it is."""
     return render(
         request,
