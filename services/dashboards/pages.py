@@ -8,8 +8,10 @@ computed, the charts (as the worker drew them, services/dashboards/charts.py) an
 as the charts are written as SVG text, with the classes samspel.css and the design system style.
 Every text from a figure or a name is escaped here; the page prints the piece as it is.
 
-A change to how a piece is written (LAYOUT) shows on each dashboard at its next recompute; the
-hourly refresh of them all (workers/actors/dashboards.py) writes every one again.
+Each piece is stored with the LAYOUT it was written in: after a change to how pieces are written
+(LAYOUT bumped), a page whose piece is older is written for each request from the stored figures
+(services/dashboards/service.py), until its next recompute or the hourly refresh of them all
+(workers/actors/dashboards.py) stores it again.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from services.dashboards.views import DashTable, municipality_tables, number, re
 from services.errors import N_
 from services.i18n import LANGUAGES, gettext
 
-# Bumped when the writing below changes (kept with each stored piece, for whoever looks).
+# Bumped when the writing below changes: a piece of another layout is not shown.
 LAYOUT = "1"
 
 

@@ -586,13 +586,16 @@ class StoredPage(msgspec.Struct, frozen=True):
 async def municipality_page(lang: str) -> StoredPage:
     """The transaction's municipality's dashboard, in this language: one row, as written.
 
-    Before the worker first wrote it (a new municipality, or after the upgrade that brought
-    the written pages, until the hourly refresh) it is written now from what is stored, and
-    not kept: a request never writes."""
+    Before the worker first wrote it, or while what it wrote is of an older layout (a new
+    municipality; an upgrade that changed how pages are written, until the next recompute or
+    the hourly refresh), it is written now from what is stored, and not kept: a request
+    never writes."""
     found = await connection().fetchrow(
         "select d.version, p.body from municipality_dashboard d left join municipality_page p"
-        " on p.tenant_id = d.tenant_id and p.lang = $1 where d.tenant_id = app_tenant_id()",
+        " on p.tenant_id = d.tenant_id and p.lang = $1 and p.layout = $2"
+        " where d.tenant_id = app_tenant_id()",
         lang,
+        pages.LAYOUT,
     )
     if found and found["body"] is not None:
         return StoredPage(found["version"], found["body"])
@@ -602,14 +605,15 @@ async def municipality_page(lang: str) -> StoredPage:
 
 async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None:
     """The transaction's region's page of its sums (kommunenummer None) or of one member, in
-    this language: one row, as written (or, before the worker first wrote it, written now as
-    municipality_page does); None for a municipality that is no member of the region."""
+    this language: one row, as written (or, before the worker wrote it in this layout, written
+    now as municipality_page does); None for a municipality that is no member of the region."""
     found = await connection().fetchrow(
         "select d.version, p.body, p.name from region_dashboard d join region_page p"
         " on p.region_id = d.region_id and p.kommunenummer = $1 and p.lang = $2"
-        " where d.region_id = app_region_id()",
+        " and p.layout = $3 where d.region_id = app_region_id()",
         kommunenummer or "",
         lang,
+        pages.LAYOUT,
     )
     if found:
         return StoredPage(found["version"], found["body"], found["name"])

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from services.dashboards import pages
 from services.dashboards import service as dashboards
 from services.projects import service as projects
 from tenants.context import Scope, connection, tenant_tx
@@ -205,22 +206,28 @@ async def test_a_dashboard_before_any_figure_says_so(settings, database, demo):
 async def test_a_dashboard_the_worker_has_not_written_yet_is_written_for_the_request_alone(
     dashboard,
 ):
-    """As just after the upgrade that brought the written pages, before the hourly refresh: the
-    page is written from the stored figures and charts for this request, and not kept."""
+    """As before the first recompute, or after an upgrade that changed how pages are written:
+    the page is written from the stored figures and charts for this request, and not kept."""
     place, nr, slug = dashboard["place"], dashboard["nr"], dashboard["slug"]
     stored = {
         "municipality_page": (place.scope(), "tenant_id = app_tenant_id()"),
         "region_page": (Scope(region_id=place.region_id), "region_id = app_region_id()"),
     }
 
-    async def rows(table: str, *, delete: bool = False) -> int:
+    async def rows(table: str, change: str = "") -> int:
+        """How many of the place's pages of this layout the table holds, after `change`."""
         scope, mine = stored[table]
         async with tenant_tx(scope):
-            if delete:
-                await connection().execute(f"delete from {table} where {mine}")
-            return await connection().fetchval(f"select count(*) from {table} where {mine}")
+            if change:
+                await connection().execute(change.format(table=table, mine=mine))
+            return await connection().fetchval(
+                f"select count(*) from {table} where {mine} and layout = $1", pages.LAYOUT
+            )
 
-    assert [await rows(t, delete=True) for t in stored] == [0, 0]
+    # The municipality's page as never written; the region's of an older layout.
+    await rows("municipality_page", "delete from {table} where {mine}")
+    await rows("region_page", "update {table} set layout = 'older', body = 'older' where {mine}")
+    assert [await rows(t) for t in stored] == [0, 0]
     try:
         for who, path, shown in (
             ("staff", f"/k/{nr}/dashboard", f'href="/k/{nr}/dashboard/overdue"'),
@@ -230,6 +237,7 @@ async def test_a_dashboard_the_worker_has_not_written_yet_is_written_for_the_req
             response = await dashboard[who].get(path, headers=HTML)
             assert response.status_code == 200, response.text
             assert shown in text_of(response) and len(svgs(response.text)) == 2
+            assert "older" not in response.text
             assert "<time>" in response.text
         assert (await dashboard["council"].get(f"/r/{slug}/dashboard/k/0000")).status_code == 404
         assert [await rows(t) for t in stored] == [0, 0]
