@@ -166,12 +166,13 @@ async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
         await _store_municipality(slice_.name, figures, at)
         stored += figures
     shown = await _draw_municipality_charts()
-    await _write_municipality_page(shown)
+    version = version_of(shown)
+    await _write_municipality_page(shown, version)
     await connection().execute(
         "insert into municipality_dashboard (tenant_id, version, computed_at)"
         " values (app_tenant_id(), $1, clock_timestamp()) on conflict (tenant_id) do update"
         " set version = excluded.version, computed_at = excluded.computed_at",
-        version_of(shown),
+        version,
     )
     return stored
 
@@ -359,18 +360,19 @@ async def _municipality_pages(
     )
 
 
-async def _write_municipality_page(shown: MunicipalityFigures) -> None:
-    """Store the open transaction's municipality's dashboard in every language, replacing
-    what was written before."""
+async def _write_municipality_page(shown: MunicipalityFigures, version: str) -> None:
+    """Store the open transaction's municipality's dashboard in every language, as the
+    dashboard of this version, replacing what was written before."""
     written = await _municipality_pages(shown)
     await connection().execute(
-        "insert into municipality_page (tenant_id, lang, body, layout, written_at)"
-        " select app_tenant_id(), p.lang, p.body, $3, clock_timestamp()"
+        "insert into municipality_page (tenant_id, lang, body, version, layout, written_at)"
+        " select app_tenant_id(), p.lang, p.body, $3, $4, clock_timestamp()"
         " from unnest($1::text[], $2::text[]) as p (lang, body)"
         " on conflict (tenant_id, lang) do update set body = excluded.body,"
-        " layout = excluded.layout, written_at = excluded.written_at",
+        " version = excluded.version, layout = excluded.layout, written_at = excluded.written_at",
         [w.lang for w in written],
         [w.body for w in written],
+        version,
         pages.LAYOUT,
     )
 
@@ -393,9 +395,9 @@ async def _region_pages(
     return region, pages.region_pages(slug, region, charts, languages)
 
 
-async def _write_region_pages() -> None:
-    """Store the open transaction's region's pages in every language, from the figures and
-    charts it has just stored; a former member's go."""
+async def _write_region_pages(version: str) -> None:
+    """Store the open transaction's region's pages in every language, as its dashboard of
+    this version, from the figures and charts it has just stored; a former member's go."""
     region, written = await _region_pages()
     names = {m.id: (m.kommunenummer, m.name) for m in region.members}
     rows = [
@@ -407,10 +409,11 @@ async def _write_region_pages() -> None:
     await db.execute("delete from region_page where region_id = app_region_id()")
     await db.execute(
         "insert into region_page (region_id, municipality_id, kommunenummer, name, lang, body,"
-        " layout, written_at) select app_region_id(), p.m, p.nr, p.name, p.lang, p.body, $6,"
-        " clock_timestamp() from unnest($1::bigint[], $2::text[], $3::text[], $4::text[],"
-        " $5::text[]) as p (m, nr, name, lang, body)",
+        " version, layout, written_at) select app_region_id(), p.m, p.nr, p.name, p.lang,"
+        " p.body, $6, $7, clock_timestamp() from unnest($1::bigint[], $2::text[], $3::text[],"
+        " $4::text[], $5::text[]) as p (m, nr, name, lang, body)",
         *([r[i] for r in rows] for i in range(5)),
+        version,
         pages.LAYOUT,
     )
 
@@ -451,12 +454,13 @@ async def recompute_region(region_id: int) -> None:
         rows = region_figures(by_municipality, slices())
         await _store_region(rows, at)
         await _draw_region_charts(rows, [m.id for m in members], region_id)
-        await _write_region_pages()
+        version = version_of([members, rows, at])
+        await _write_region_pages(version)
         await connection().execute(
             "insert into region_dashboard (region_id, version, computed_at)"
             " values (app_region_id(), $1, clock_timestamp()) on conflict (region_id) do update"
             " set version = excluded.version, computed_at = excluded.computed_at",
-            version_of([members, rows, at]),
+            version,
         )
 
 
@@ -586,13 +590,15 @@ class StoredPage(msgspec.Struct, frozen=True):
 async def municipality_page(lang: str) -> StoredPage:
     """The transaction's municipality's dashboard, in this language: one row, as written.
 
-    Before the worker first wrote it, or while what it wrote is of an older layout (a new
-    municipality; an upgrade that changed how pages are written, until the next recompute or
-    the hourly refresh), it is written now from what is stored, and not kept: a request
-    never writes."""
+    Before the worker first wrote it, or while what it wrote is of an older layout or another
+    version than the figures' (a new municipality; an upgrade that changed how pages are
+    written, until the next recompute or the hourly refresh; a recompute by a release that
+    wrote no pages), it is written now from what is stored, and not kept: a request never
+    writes."""
     found = await connection().fetchrow(
         "select d.version, p.body from municipality_dashboard d left join municipality_page p"
-        " on p.tenant_id = d.tenant_id and p.lang = $1 and p.layout = $2"
+        " on p.tenant_id = d.tenant_id and p.version = d.version and p.lang = $1"
+        " and p.layout = $2"
         " where d.tenant_id = app_tenant_id()",
         lang,
         pages.LAYOUT,
@@ -609,8 +615,8 @@ async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None
     now as municipality_page does); None for a municipality that is no member of the region."""
     found = await connection().fetchrow(
         "select d.version, p.body, p.name from region_dashboard d join region_page p"
-        " on p.region_id = d.region_id and p.kommunenummer = $1 and p.lang = $2"
-        " and p.layout = $3 where d.region_id = app_region_id()",
+        " on p.region_id = d.region_id and p.version = d.version and p.kommunenummer = $1"
+        " and p.lang = $2 and p.layout = $3 where d.region_id = app_region_id()",
         kommunenummer or "",
         lang,
         pages.LAYOUT,

@@ -80,6 +80,7 @@ class MunicipalityPage(Table, tablename="municipality_page"):
     tenant_id = BigInt(primary_key=True)
     lang = Text()
     body = Text()
+    version = Text()
     layout = Text()
     written_at = Timestamptz()
 
@@ -93,6 +94,7 @@ class RegionPage(Table, tablename="region_page"):
     name = Text()
     lang = Text()
     body = Text()
+    version = Text()
     layout = Text()
     written_at = Timestamptz()
 

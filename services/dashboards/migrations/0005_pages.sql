@@ -1,12 +1,15 @@
 -- Each dashboard's refreshed part, written by the worker in every language when it recomputes
 -- the figures (services/dashboards/pages.py): the stamp, the charts and the tables as the page
 -- shows them. A page request reads one row of its language with the version and prints it: it
--- reads no figure, builds no table and draws nothing. `layout` is how the piece was written.
+-- reads no figure, builds no table and draws nothing. `version` is the dashboard's version it
+-- was written as (the page reads it only while that is still the stored one), `layout` how the
+-- piece was written (a piece of another layout is not shown).
 
 create table municipality_page (
     tenant_id bigint not null references municipality (id),
     lang text not null check (lang in ('nb', 'nn', 'en')),
     body text not null,
+    version text not null,
     layout text not null,
     written_at timestamptz not null,
     primary key (tenant_id, lang)
@@ -26,6 +29,7 @@ create table region_page (
     name text not null,
     lang text not null check (lang in ('nb', 'nn', 'en')),
     body text not null,
+    version text not null,
     layout text not null,
     written_at timestamptz not null,
     primary key (region_id, municipality_id, lang)
