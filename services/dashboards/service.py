@@ -26,10 +26,11 @@ from datetime import date, datetime
 
 import msgspec
 
-from services.dashboards import rules
+from services.dashboards import pages, rules
 from services.dashboards.charts import Chart, Drawn, draw_all
 from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_figures
 from services.errors import N_, InvalidInput
+from services.i18n import LANGUAGES
 from services.parts import figure_modules
 from tenants.context import Scope, connection, fetch_structs, rescope, tenant_tx
 
@@ -165,11 +166,13 @@ async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
         await _store_municipality(slice_.name, figures, at)
         stored += figures
     shown = await _draw_municipality_charts()
+    version = version_of(shown)
+    await _write_municipality_page(shown, version)
     await connection().execute(
         "insert into municipality_dashboard (tenant_id, version, computed_at)"
         " values (app_tenant_id(), $1, clock_timestamp()) on conflict (tenant_id) do update"
         " set version = excluded.version, computed_at = excluded.computed_at",
-        version_of(shown),
+        version,
     )
     return stored
 
@@ -327,6 +330,94 @@ async def _draw_region_charts(
     )
 
 
+# --- the pages, written here in every language and stored; a request only reads them ------------
+
+
+def _by_lang(records) -> dict[str, list[Drawn]]:
+    drawn: dict[str, list[Drawn]] = defaultdict(list)
+    for r in records:
+        drawn[r["lang"]].append(Drawn(r["title"], r["svg"]))
+    return drawn
+
+
+async def _municipality_pages(
+    shown: MunicipalityFigures, languages: Sequence[str] = LANGUAGES
+) -> list[pages.Written]:
+    """The open transaction's municipality's dashboard, written from its stored figures and
+    charts in these languages."""
+    db = connection()
+    kommunenummer = await db.fetchval(
+        "select kommunenummer from municipality where id = app_tenant_id()"
+    )
+    drawn = _by_lang(
+        await db.fetch(
+            "select lang, title, svg from municipality_chart where tenant_id = app_tenant_id()"
+            " order by position"
+        )
+    )
+    return pages.municipality_page(
+        kommunenummer, shown.figures, shown.computed_at, drawn, languages
+    )
+
+
+async def _write_municipality_page(shown: MunicipalityFigures, version: str) -> None:
+    """Store the open transaction's municipality's dashboard in every language, as the
+    dashboard of this version, replacing what was written before."""
+    written = await _municipality_pages(shown)
+    await connection().execute(
+        "insert into municipality_page (tenant_id, lang, body, version, layout, written_at)"
+        " select app_tenant_id(), p.lang, p.body, $3, $4, clock_timestamp()"
+        " from unnest($1::text[], $2::text[]) as p (lang, body)"
+        " on conflict (tenant_id, lang) do update set body = excluded.body,"
+        " version = excluded.version, layout = excluded.layout, written_at = excluded.written_at",
+        [w.lang for w in written],
+        [w.body for w in written],
+        version,
+        pages.LAYOUT,
+    )
+
+
+async def _region_pages(
+    languages: Sequence[str] = LANGUAGES,
+) -> tuple[RegionFigures, dict[int, list[pages.Written]]]:
+    """The open transaction's region's pages (its sums, key WHOLE_REGION, and each member's),
+    written from its stored figures and charts in these languages."""
+    db = connection()
+    region = await figures_for_region()
+    slug = await db.fetchval("select slug from region where id = app_region_id()")
+    drawn: dict[int, list] = defaultdict(list)
+    for r in await db.fetch(
+        "select municipality_id, lang, title, svg from region_chart"
+        " where region_id = app_region_id() order by municipality_id, position"
+    ):
+        drawn[r["municipality_id"]].append(r)
+    charts = {m: _by_lang(rs) for m, rs in drawn.items()}
+    return region, pages.region_pages(slug, region, charts, languages)
+
+
+async def _write_region_pages(version: str) -> None:
+    """Store the open transaction's region's pages in every language, as its dashboard of
+    this version, from the figures and charts it has just stored; a former member's go."""
+    region, written = await _region_pages()
+    names = {m.id: (m.kommunenummer, m.name) for m in region.members}
+    rows = [
+        (municipality_id, *names.get(municipality_id, ("", "")), w.lang, w.body)
+        for municipality_id, languages in written.items()
+        for w in languages
+    ]
+    db = connection()
+    await db.execute("delete from region_page where region_id = app_region_id()")
+    await db.execute(
+        "insert into region_page (region_id, municipality_id, kommunenummer, name, lang, body,"
+        " version, layout, written_at) select app_region_id(), p.m, p.nr, p.name, p.lang,"
+        " p.body, $6, $7, clock_timestamp() from unnest($1::bigint[], $2::text[], $3::text[],"
+        " $4::text[], $5::text[]) as p (m, nr, name, lang, body)",
+        *([r[i] for r in rows] for i in range(5)),
+        version,
+        pages.LAYOUT,
+    )
+
+
 # --- the jobs: each its own transaction ---------------------------------------------------------
 
 
@@ -363,11 +454,13 @@ async def recompute_region(region_id: int) -> None:
         rows = region_figures(by_municipality, slices())
         await _store_region(rows, at)
         await _draw_region_charts(rows, [m.id for m in members], region_id)
+        version = version_of([members, rows, at])
+        await _write_region_pages(version)
         await connection().execute(
             "insert into region_dashboard (region_id, version, computed_at)"
             " values (app_region_id(), $1, clock_timestamp()) on conflict (region_id) do update"
             " set version = excluded.version, computed_at = excluded.computed_at",
-            version_of([members, rows, at]),
+            version,
         )
 
 
@@ -484,30 +577,59 @@ async def region_version() -> str:
     return found or ""
 
 
-class StoredChart(msgspec.Struct, frozen=True):
-    title: str
-    svg: str
+class StoredPage(msgspec.Struct, frozen=True):
+    """A dashboard as a request reads it: its version ("" before its first recompute), the
+    refreshed part the worker wrote in the reader's language, and for a member's page in a
+    region, the member's name."""
+
+    version: str
+    body: str
+    name: str = ""
 
 
-async def charts_for_municipality(lang: str) -> list[StoredChart]:
-    """The transaction's municipality's charts in this language, as the worker drew them."""
-    return await fetch_structs(
-        StoredChart,
-        "select title, svg from municipality_chart where tenant_id = app_tenant_id()"
-        " and lang = $1 order by position",
+async def municipality_page(lang: str) -> StoredPage:
+    """The transaction's municipality's dashboard, in this language: one row, as written.
+
+    Before the worker first wrote it, or while what it wrote is of an older layout or another
+    version than the figures' (a new municipality; an upgrade that changed how pages are
+    written, until the next recompute or the hourly refresh; a recompute by a release that
+    wrote no pages), it is written now from what is stored, and not kept: a request never
+    writes."""
+    found = await connection().fetchrow(
+        "select d.version, p.body from municipality_dashboard d left join municipality_page p"
+        " on p.tenant_id = d.tenant_id and p.version = d.version and p.lang = $1"
+        " and p.layout = $2"
+        " where d.tenant_id = app_tenant_id()",
         lang,
+        pages.LAYOUT,
     )
+    if found and found["body"] is not None:
+        return StoredPage(found["version"], found["body"])
+    written = await _municipality_pages(await figures_for_municipality(), (lang,))
+    return StoredPage(found["version"] if found else "", written[0].body)
 
 
-async def charts_for_region(municipality_id: int, lang: str) -> list[StoredChart]:
-    """The transaction's region's charts of its sums (WHOLE_REGION) or of one member."""
-    return await fetch_structs(
-        StoredChart,
-        "select title, svg from region_chart where region_id = app_region_id()"
-        " and municipality_id = $1 and lang = $2 order by position",
-        municipality_id,
+async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None:
+    """The transaction's region's page of its sums (kommunenummer None) or of one member, in
+    this language: one row, as written (or, before the worker wrote it in this layout, written
+    now as municipality_page does); None for a municipality that is no member of the region."""
+    found = await connection().fetchrow(
+        "select d.version, p.body, p.name from region_dashboard d join region_page p"
+        " on p.region_id = d.region_id and p.version = d.version and p.kommunenummer = $1"
+        " and p.lang = $2 and p.layout = $3 where d.region_id = app_region_id()",
+        kommunenummer or "",
         lang,
+        pages.LAYOUT,
     )
+    if found:
+        return StoredPage(found["version"], found["body"], found["name"])
+    region, written = await _region_pages((lang,))
+    if kommunenummer is None:
+        return StoredPage(await region_version(), written[rules.WHOLE_REGION][0].body)
+    for member in region.members:
+        if member.kommunenummer == kommunenummer:
+            return StoredPage(await region_version(), written[member.id][0].body, member.name)
+    return None
 
 
 async def figures_for_region() -> RegionFigures:

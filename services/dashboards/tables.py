@@ -73,3 +73,29 @@ class RegionDashboard(Table, tablename="region_dashboard"):
     region_id = BigInt(primary_key=True)
     version = Text()
     computed_at = Timestamptz()
+
+
+class MunicipalityPage(Table, tablename="municipality_page"):
+    # Its dashboard's refreshed part in one language, written by the worker (pages.py).
+    tenant_id = BigInt(primary_key=True)
+    lang = Text()
+    body = Text()
+    version = Text()
+    layout = Text()
+    written_at = Timestamptz()
+
+    key = CompositeKey([tenant_id, lang])
+
+
+class RegionPage(Table, tablename="region_page"):
+    region_id = BigInt(primary_key=True)
+    municipality_id = BigInt()
+    kommunenummer = Text()
+    name = Text()
+    lang = Text()
+    body = Text()
+    version = Text()
+    layout = Text()
+    written_at = Timestamptz()
+
+    key = CompositeKey([region_id, municipality_id, lang])

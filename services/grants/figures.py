@@ -11,6 +11,8 @@ from decimal import Decimal
 import msgspec
 
 from services.dashboards.rules import Figure, Slice, fig, structs
+from services.dashboards.views import PerAreaAndYear, Table
+from services.errors import N_
 from tenants.context import connection
 
 
@@ -95,3 +97,21 @@ GRANT_CHANGES = frozenset(
 )
 
 SLICES = (Slice("grants", changed_by=GRANT_CHANGES, compute=compute),)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+grant_table = PerAreaAndYear(
+    "grants",
+    N_("Grants applied for, granted and paid per strategy area and year (NOK)"),
+    "grants",
+    {
+        "grants_applied": N_("Applied for"),
+        "grants_granted": N_("Granted"),
+        "grants_paid": N_("Paid"),
+    },
+    N_("The municipality's own business fund"),
+).table
+
+
+TABLES = (Table("grants", grant_table),)

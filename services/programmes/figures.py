@@ -12,8 +12,10 @@ import msgspec
 
 from services.dashboards.charts import Chart, Drawn, bars
 from services.dashboards.rules import CENT, Figure, Slice, fig
+from services.dashboards.views import DashTable, MemberColumn, PerAreaAndYear, Table, of_slice
 from services.errors import N_
 from services.i18n import gettext
+from services.programmes.rules import STANDARD_KPIS as KPI_NAMES
 from services.projects.figures import PROJECT_CHANGES, MoneyPart, money_parts
 from tenants.context import fetch_structs
 
@@ -183,3 +185,45 @@ def money_chart(figures: Sequence[Figure], lang: str) -> Drawn | None:
 
 MONEY = {"budget": N_("Budget"), "committed": N_("Committed"), "spent": N_("Spent")}
 CHARTS = (Chart("money", "programmes", money_chart),)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+money_table = PerAreaAndYear(
+    "money",
+    N_("Budget, committed and spent per strategy area and year (NOK)"),
+    "programmes",
+    {"budget": N_("Budget"), "committed": N_("Committed"), "spent": N_("Spent")},
+    N_("No strategy area"),
+).table
+
+
+def kpi_table(figures: Sequence[Figure], lang: str, link: str | None = None) -> DashTable:
+    t = DashTable(
+        "kpis",
+        gettext(lang, N_("KPIs against targets")),
+        [gettext(lang, s) for s in (N_("KPI"), N_("Year"), N_("Target"), N_("Measured"))],
+        numeric_from=2,
+    )
+    cells: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
+    labels: dict[str, str] = {}
+    for f in of_slice(figures, "programmes"):
+        if f.metric in ("kpi_target", "kpi_value"):
+            cells[(f.subject, f.year)][f.metric] = f.value
+            labels[f.subject] = (
+                gettext(lang, KPI_NAMES[f.subject])
+                if f.subject in KPI_NAMES
+                else (f.label or f.subject)
+            )
+    for (code, year), values in sorted(cells.items()):
+        t.add([labels[code], year, values.get("kpi_target"), values.get("kpi_value")])
+    return t
+
+
+TABLES = (Table("money", money_table), Table("kpis", kpi_table))
+# The council's table of its members: each one's money summed over its areas and years.
+MEMBER_COLUMNS = (
+    MemberColumn("budget", N_("Budget (NOK)"), summed=True),
+    MemberColumn("committed", N_("Committed (NOK)"), summed=True),
+    MemberColumn("spent", N_("Spent (NOK)"), summed=True),
+)

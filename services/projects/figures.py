@@ -14,6 +14,7 @@ import msgspec
 from services.dashboards.charts import Chart, Drawn, bars
 from services.dashboards.rules import Figure, Slice, fig
 from services.dashboards.service import TODAY
+from services.dashboards.views import DashTable, MemberColumn, Table, of_slice
 from services.errors import N_
 from services.i18n import gettext
 from services.projects.rules import PHASE_NAMES, PHASE_ORDER, is_overdue, split_by_cost_shares
@@ -210,3 +211,43 @@ async def projects_in_phase(phase: str) -> list[PhaseProject]:
         " order by title, id",
         phase,
     )
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def project_table(figures: Sequence[Figure], lang: str, link: str | None = None) -> DashTable:
+    """Running projects per sub-project, awaiting a decision, closed, decision points overdue.
+
+    `link` (a municipality's own dashboard) leads from a figure to the list behind it.
+    """
+    t = DashTable(
+        "projects",
+        gettext(lang, N_("Projects per sub-project and decision points")),
+        [gettext(lang, N_("Figure")), gettext(lang, N_("Number"))],
+    )
+    values = {(f.metric, f.subject): f.value for f in of_slice(figures, "projects")}
+    for phase in PHASE_ORDER:
+        t.add(
+            [gettext(lang, PHASE_NAMES[phase.value]), values.get(("projects", phase.value), 0)],
+            f"{link}/projects/{phase.value}" if link else None,
+        )
+    t.add(
+        [
+            gettext(lang, N_("Awaiting a decision")),
+            values.get(("projects_awaiting_decision", ""), 0),
+        ]
+    )
+    t.add([gettext(lang, N_("Closed")), values.get(("projects_closed", ""), 0)])
+    t.add(
+        [gettext(lang, N_("Decision points overdue")), values.get(("decisions_overdue", ""), 0)],
+        f"{link}/overdue" if link else None,
+    )
+    return t
+
+
+TABLES = (Table("projects", project_table),)
+MEMBER_COLUMNS = (
+    MemberColumn("projects", N_("Running projects"), summed=True),  # over every sub-project
+    MemberColumn("decisions_overdue", N_("Decision points overdue")),
+)

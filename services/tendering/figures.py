@@ -3,6 +3,7 @@ opened tender and days from deadline to award, which a council reads only as cou
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,9 @@ from decimal import Decimal
 import msgspec
 
 from services.dashboards.rules import Figure, Slice, fig, mean
+from services.dashboards.views import DashTable, MemberColumn, Table, of_slice
+from services.errors import N_
+from services.i18n import gettext
 from tenants.context import connection, fetch_structs
 
 OPEN_STATES = frozenset({"published"})
@@ -99,4 +103,56 @@ SLICES = (
         private=PER_TENDER,
         summarise=tender_aggregates,
     ),
+)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def tender_table(figures: Sequence[Figure], lang: str, link: str | None = None) -> DashTable:
+    t = DashTable(
+        "tenders",
+        gettext(lang, N_("Tenders")),
+        [gettext(lang, N_("Figure")), gettext(lang, N_("Number"))],
+    )
+    values = {f.metric: f.value for f in of_slice(figures, "tenders") if f.subject == ""}
+    names = (
+        ("tenders_open", N_("Open for bids")),
+        ("tenders_in_evaluation", N_("Closed for bids, in evaluation")),
+        ("tenders_awarded", N_("Awarded")),
+        ("tenders_opened", N_("Tenders with opened bids")),
+        ("bids_received", N_("Bids in opened tenders")),
+        ("bids_per_tender", N_("Bids per opened tender")),
+        ("days_to_award", N_("Days from deadline to award, on average")),
+    )
+    for metric, name in names:
+        if metric in values or metric.startswith("tenders_") and metric != "tenders_opened":
+            t.add([gettext(lang, name), values.get(metric, 0)])
+    return t
+
+
+def bid_table(figures: Sequence[Figure], lang: str, link: str | None = None) -> DashTable | None:
+    """Per opened tender (a municipality's own page only): its bids and days to award."""
+    if not any(f.metric == "bids" for f in figures):
+        return None
+    t = DashTable(
+        "bids",
+        gettext(lang, N_("Bids per opened tender")),
+        [gettext(lang, s) for s in (N_("Tender"), N_("Bids"), N_("Days from deadline to award"))],
+    )
+    tenders: dict[str, dict] = defaultdict(dict)
+    for f in of_slice(figures, "tenders"):
+        if f.metric in ("bids", "days_to_award"):
+            tenders[f.subject][f.metric] = f.value
+            tenders[f.subject]["title"] = f.label
+    for _, v in sorted(tenders.items(), key=lambda kv: int(kv[0])):
+        t.add([v["title"], v.get("bids"), v.get("days_to_award")])
+    return t
+
+
+TABLES = (Table("tenders", tender_table), Table("bids", bid_table))
+MEMBER_COLUMNS = (
+    MemberColumn("tenders_open", N_("Open for bids")),
+    MemberColumn("tenders_awarded", N_("Awarded")),
+    MemberColumn("bids_received", N_("Bids in opened tenders")),
 )

@@ -8,21 +8,19 @@ lists behind their own figures (decision points overdue, projects per sub-projec
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
-from services import formats
 from services.dashboards import service as dashboards
-from services.dashboards.rules import WHOLE_REGION
+from services.dashboards import views
+from services.dashboards.pages import table_html
 from services.errors import N_
 from services.projects import figures as project_lists
+from services.projects.rules import PHASE_NAMES
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, region_member
-from web.dashboards import views
 from web.dashboards.export import FORMATS, export
 from web.downloads import download
 from web.i18n import gettext
@@ -36,30 +34,25 @@ def _lang(request: Request) -> str:
     return request.state.get("lang", "nb")
 
 
-def _stamp(moment: datetime | None, lang: str) -> str | None:
-    return formats.when(moment, lang, seconds=True) if moment else None
-
-
-def _unchanged(request: Request, version: str) -> bool:
-    """An open dashboard asks every two seconds, carrying the version it shows: while that is
-    still the stored version (the worker writes it with the figures), nothing is read and the
-    answer is 204 (htmx leaves the page as it is)."""
-    return wants_fragment(request) and request.query_params.get("v") == version
+def _shown_version(request: Request) -> str | None:
+    """The version an open dashboard shows, carried by its poll (htmx asks every two seconds);
+    None for a page load, which is never short-cut. While it is still the stored version (the
+    worker writes it with the figures) nothing else is read, and the answer is 204."""
+    return request.query_params.get("v") if wants_fragment(request) else None
 
 
 def _nothing_new() -> Response:
     return Response(b"", status_code=204, headers={"Vary": "HX-Request"})
 
 
-def _page(request: Request, page: str, version: str, shown: dict) -> Template:
-    """The dashboard, as the worker stored it: its figures, and its charts drawn beside them."""
-    lang = _lang(request)
-    shown["tables"] = [table.written(lang) for table in shown["tables"]]
+def _page(request: Request, page: str, version: str, body: str, **shown) -> Template:
+    """The dashboard, as the worker wrote it: the page prints the stored part as it is."""
     return render(
         request,
         f"dashboards/{page}.html",
         fragment="dashboards/_figures.html",
         poll=f"{request.url.path}?v={version}",
+        body=body,
         **shown,
     )
 
@@ -86,23 +79,20 @@ async def _region() -> dashboards.RegionFigures:
         return await dashboards.figures_for_region()
 
 
-async def _region_with_charts(
-    request: Request, kommunenummer: str | None
-) -> tuple[
-    str, dashboards.RegionFigures | None, dashboards.Member | None, list[dashboards.StoredChart] | None
-]:
-    """The region's version, its figures, the member asked for (None: the region itself) and
-    its charts; for a poll of the version shown, only the version (the rest None)."""
+async def _region_page(request: Request, kommunenummer: str | None) -> Template | Response:
+    """The region's page of its sums (kommunenummer None) or of one member, as stored; for a
+    poll of the version shown, only the version is read and nothing new is answered."""
+    lang = _lang(request)
     async with tenant_tx():
-        version = await dashboards.region_version()
-        if _unchanged(request, version):
-            return version, None, None, None
-        region = await dashboards.figures_for_region()
-        member = _member(region, kommunenummer) if kommunenummer else None
-        shown = await dashboards.charts_for_region(
-            member.id if member else WHOLE_REGION, _lang(request)
-        )
-    return version, region, member, shown
+        shown = _shown_version(request)
+        if shown is not None and shown == await dashboards.region_version():
+            return _nothing_new()
+        stored = await dashboards.region_page(kommunenummer, lang)
+    if stored is None:
+        raise NotFoundException()
+    if kommunenummer is None:
+        return _page(request, "region", stored.version, stored.body)
+    return _page(request, "region_member", stored.version, stored.body, member=stored.name)
 
 
 def _member(region: dashboards.RegionFigures, kommunenummer: str) -> dashboards.Member:
@@ -113,53 +103,19 @@ def _member(region: dashboards.RegionFigures, kommunenummer: str) -> dashboards.
 
 
 def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
-    lang = _lang(request)
-    whole = region.figures.get(WHOLE_REGION, [])
-    link = f"/r/{region_slug}/dashboard"
-    return [views.members_table(region, lang, link), *views.municipality_tables(whole, lang, None)]
+    return views.region_tables(region, _lang(request), f"/r/{region_slug}/dashboard")
 
 
 @get(REGION, guards=[region_member()], name="region_dashboard")
 async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template | Response:
-    version, region, _, shown = await _region_with_charts(request, None)
-    if region is None:
-        return _nothing_new()
-    return _page(
-        request,
-        "region",
-        version,
-        {
-            "tables": _region_tables(request, region, region_slug),
-            "charts": shown,
-            "computed_at": _stamp(region.computed_at, _lang(request)),
-            "export": f"/r/{region_slug}/dashboard/export",
-            "query": "",
-        },
-    )
+    return await _region_page(request, None)
 
 
 @get(REGION + "/k/{kommunenummer:str}", guards=[region_member()], name="region_member_dashboard")
 async def region_member_dashboard(
     request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
 ) -> Template | Response:
-    version, region, member, shown = await _region_with_charts(request, kommunenummer)
-    if region is None:
-        return _nothing_new()
-    assert member is not None
-    figures = region.figures.get(member.id, [])
-    return _page(
-        request,
-        "region_member",
-        version,
-        {
-            "member": member,
-            "tables": views.municipality_tables(figures, _lang(request), None),
-            "charts": shown,
-            "computed_at": _stamp(region.computed_at, _lang(request)),
-            "export": f"/r/{region_slug}/dashboard/export",
-            "query": f"&kommunenummer={kommunenummer}",
-        },
-    )
+    return await _region_page(request, kommunenummer)
 
 
 @get(REGION + "/export/{table:str}", guards=[region_member()], name="region_dashboard_export")
@@ -192,23 +148,11 @@ async def municipality_dashboard(
     request: Request, kommunenummer: FromPath[str]
 ) -> Template | Response:
     async with tenant_tx():
-        version = await dashboards.municipality_version()
-        if _unchanged(request, version):
+        shown = _shown_version(request)
+        if shown is not None and shown == await dashboards.municipality_version():
             return _nothing_new()
-        own = await dashboards.figures_for_municipality()
-        shown = await dashboards.charts_for_municipality(_lang(request))
-    return _page(
-        request,
-        "municipality",
-        version,
-        {
-            "tables": _municipality_tables(request, own.figures, kommunenummer),
-            "charts": shown,
-            "computed_at": _stamp(own.computed_at, _lang(request)),
-            "export": f"/k/{kommunenummer}/dashboard/export",
-            "query": "",
-        },
-    )
+        stored = await dashboards.municipality_page(_lang(request))
+    return _page(request, "municipality", stored.version, stored.body)
 
 
 def _overdue_table(rows, lang: str) -> views.DashTable:
@@ -219,7 +163,7 @@ def _overdue_table(rows, lang: str) -> views.DashTable:
         numeric_from=2,  # the due date, right-aligned and written as a day by the page
     )
     for d in rows:
-        phase = gettext(lang, views.PHASES[d.next_phase]) if d.next_phase else ""
+        phase = gettext(lang, PHASE_NAMES[d.next_phase]) if d.next_phase else ""
         t.add([d.project_title, phase, d.due_date], f"/projects/{d.project_id}")
     return t
 
@@ -227,7 +171,7 @@ def _overdue_table(rows, lang: str) -> views.DashTable:
 def _phase_table(rows, phase: str, lang: str) -> views.DashTable:
     t = views.DashTable(
         f"projects-{phase}",
-        gettext(lang, views.PHASES[phase]),
+        gettext(lang, PHASE_NAMES[phase]),
         [gettext(lang, N_("Project")), gettext(lang, N_("Approved (NOK)"))],
     )
     for p in rows:
@@ -240,7 +184,7 @@ async def _list(request: Request, kommunenummer: str, which: str) -> views.DashT
     if which == "overdue":
         async with tenant_tx():
             table = _overdue_table(await project_lists.overdue_decisions(), lang)
-    elif which.startswith("projects-") and which[9:] in views.PHASES:
+    elif which.startswith("projects-") and which[9:] in PHASE_NAMES:
         async with tenant_tx():
             table = _phase_table(await project_lists.projects_in_phase(which[9:]), which[9:], lang)
     else:
@@ -254,9 +198,9 @@ def _list_page(request: Request, kommunenummer: str, table: views.DashTable) -> 
     return render(
         request,
         "dashboards/list.html",
-        table=table.written(_lang(request)),
+        title=table.title,
+        table=table_html(table, _lang(request), f"/k/{kommunenummer}/dashboard/export"),
         back=f"/k/{kommunenummer}/dashboard",
-        export=f"/k/{kommunenummer}/dashboard/export",
     )
 
 

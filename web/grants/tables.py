@@ -10,6 +10,7 @@ from datetime import date, datetime
 from litestar import Request
 from litestar.response import Response
 
+from services.dashboards.views import DashTable
 from services.errors import N_
 from services.formats import OSLO
 from services.grants.money_schemas import PaymentView, StatisticsRow
@@ -17,7 +18,6 @@ from services.grants.schemas import ApplicationSummary, RankedApplication
 from services.grants.service.minutes import MeetingSummary
 from web.auth.guards import principal_of
 from web.dashboards.export import FORMATS, export
-from web.dashboards.views import DashTable
 from web.downloads import download as file_download
 from web.grants.money_pages import PAYMENT_KINDS, PAYMENT_STATES
 from web.grants.pages import STATES

@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from services.dashboards import pages
 from services.dashboards import service as dashboards
 from services.projects import service as projects
-from tenants.context import Scope, tenant_tx
+from tenants.context import Scope, connection, tenant_tx
 from tests.services.dashboards.dashboard_helpers import fill, new_place
 from tests.services.projects.plp_helpers import kommunenummer
 from tests.web.auth.idp import Provider
@@ -200,3 +201,51 @@ async def test_a_dashboard_before_any_figure_says_so(settings, database, demo):
     assert "Not computed yet" in page or "Ikkje rekna ut" in page or "Ikke beregnet" in page
     async with tenant_tx(Scope(tenant_id=place.id)):
         assert (await dashboards.figures_for_municipality()).figures == []
+
+
+async def test_a_dashboard_the_worker_has_not_written_yet_is_written_for_the_request_alone(
+    dashboard,
+):
+    """As before the first recompute, after an upgrade that changed how pages are written, or
+    after a recompute that wrote none: the page is written from the stored figures and charts
+    for this request, and not kept."""
+    place, nr, slug = dashboard["place"], dashboard["nr"], dashboard["slug"]
+    stored = {
+        "municipality_page": (place.scope(), "tenant_id = app_tenant_id()"),
+        "region_page": (Scope(region_id=place.region_id), "region_id = app_region_id()"),
+    }
+
+    async def rows(table: str, change: str = "") -> int:
+        """How many of the place's pages of this layout the table holds, after `change`."""
+        scope, mine = stored[table]
+        async with tenant_tx(scope):
+            if change:
+                await connection().execute(change.format(table=table, mine=mine))
+            return await connection().fetchval(
+                f"select count(*) from {table} where {mine} and layout = $1 and body <> 'older'",
+                pages.LAYOUT,
+            )
+
+    # The municipality's page as written for another version of its figures (by a release that
+    # wrote none since); the region's in an older layout.
+    await rows(
+        "municipality_page", "update {table} set version = 'v0', body = 'older' where {mine}"
+    )
+    await rows("region_page", "update {table} set layout = 'older', body = 'older' where {mine}")
+    assert [await rows(t) for t in stored] == [0, 0]
+    try:
+        for who, path, shown in (
+            ("staff", f"/k/{nr}/dashboard", f'href="/k/{nr}/dashboard/overdue"'),
+            ("council", f"/r/{slug}/dashboard", f'href="/r/{slug}/dashboard/k/{nr}"'),
+            ("council", f"/r/{slug}/dashboard/k/{nr}", 'data-table="projects"'),
+        ):
+            response = await dashboard[who].get(path, headers=HTML)
+            assert response.status_code == 200, response.text
+            assert shown in text_of(response) and len(svgs(response.text)) == 2
+            assert "older" not in response.text
+            assert "<time>" in response.text
+        assert (await dashboard["council"].get(f"/r/{slug}/dashboard/k/0000")).status_code == 404
+        assert [await rows(t) for t in stored] == [0, 0]
+    finally:
+        await dashboards.refresh_municipalities_and_regions([place.id])
+    assert [await rows(t) for t in stored] == [3, 6]

@@ -221,7 +221,7 @@ def test_the_dashboards_grant_table_holds_applied_granted_and_paid_per_area_and_
     from decimal import Decimal
 
     from services.dashboards.rules import fig
-    from web.dashboards.views import grant_table
+    from services.grants.figures import grant_table
 
     figures = [
         fig("grants", "grants_applied", 300_000, "Reiseliv og opplevelser", 2026, "Reiseliv og opplevingar"),
