@@ -14,7 +14,7 @@ import redis.asyncio as redis
 
 from services.demo.data import PERSONS
 from tests.web.auth.idp import Provider, log_in
-from tests.web.browsing import HTML, operator_rows, session_cookie
+from tests.web.browsing import HTML, ensure_csrf, operator_rows, session_cookie
 from tests.web.conftest import serve
 from web.app import create_app
 from web.auth.sessions import (
@@ -140,7 +140,7 @@ async def test_logout_deletes_the_session_on_the_server(site, provider, store):
     await log_in(site, provider, CASE_OFFICER.pid)
     cookie = session_cookie(site)
     assert await store.load(cookie) is not None
-    token = site.cookies.get("csrftoken", domain="testserver.local")
+    token = await ensure_csrf(site)  # the cookie comes with a page that has a form
     out = await site.post("/auth/logout", data={"_csrf_token": token})
     assert out.status_code == 303
     assert not await store.redis.exists(key_of(cookie))
