@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 import redis.asyncio as redis
+from redis.exceptions import NoScriptError
 
 from services.demo.data import PERSONS
 from tests.web.auth.idp import Provider, log_in
@@ -58,6 +59,37 @@ async def test_loading_a_session_starts_its_idle_time_again(store):
     loaded = await store.load(token)
     assert loaded is not None and loaded.person_id == 1
     assert 1790 <= await store.redis.ttl(key_of(token)) <= 1800
+
+
+async def test_a_session_and_its_copy_of_who_load_in_one_command_that_starts_its_idle_time(
+    store, monkeypatch
+):
+    token = await store.create(SessionData(created_at=time.time(), person_id=1))
+    await store.redis.expire(key_of(token), 5)
+    sent = []
+    original = store.redis.execute_command
+
+    async def counted(*args, **options):
+        sent.append(args[0])
+        return await original(*args, **options)
+
+    monkeypatch.setattr(store.redis, "execute_command", counted)
+    loaded, copy, _generation = await store.load_with_principal(token)
+    assert loaded is not None and loaded.person_id == 1 and copy is None
+    assert 1790 <= await store.redis.ttl(key_of(token)) <= 1800
+    assert sent[:1] == ["EVALSHA"] and len(sent) == 2  # the load, and the ttl read above
+    assert await store.load_with_principal("no-such-session") == (None, None, 0)
+
+
+async def test_a_redis_that_lost_its_scripts_still_loads_the_session(store, monkeypatch):
+    token = await store.create(SessionData(created_at=time.time(), person_id=1))
+
+    async def lost(*_args):
+        raise NoScriptError("NOSCRIPT No matching script.")
+
+    monkeypatch.setattr(store.redis, "evalsha", lost)
+    loaded, _copy, _generation = await store.load_with_principal(token)
+    assert loaded is not None and loaded.person_id == 1
 
 
 async def test_an_idle_session_is_gone(store):
