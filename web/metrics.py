@@ -27,8 +27,9 @@ def metrics_config() -> PrometheusConfig:
     )
 
 
-def operators_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """The operators' bearer token, or 404 as for any unknown path (nothing to learn by guessing)."""
+async def operators_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The operators' bearer token, or 404 as for any unknown path (nothing to learn by guessing).
+    A coroutine function, so Litestar calls it in the event loop rather than in a thread."""
     expected = connection.app.state.settings.metrics_token
     scheme, _, given = connection.headers.get("authorization", "").partition(" ")
     if not (

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import asyncpg
 import brotli
+import litestar.concurrency
 import pytest
 import redis.asyncio.connection
 from litestar.middleware.rate_limit import RateLimitMiddleware
@@ -209,6 +210,22 @@ async def test_a_logged_in_poll_makes_one_redis_round_trip_and_three_sql_stateme
     begin, version, commit = sent["sql"]  # and nothing more: no reset of the connection after
     assert begin.startswith("BEGIN; select set_config('app.tenant_id', '"), begin
     assert "version" in version and commit.upper().startswith("COMMIT"), sent["sql"]
+
+
+async def test_a_logged_in_poll_and_page_run_nothing_in_a_worker_thread(polling, monkeypatch):
+    """Litestar runs a plain function given as a guard or a throttle check in a thread."""
+    browser, poll = polling
+    hopped = []
+    original = litestar.concurrency._run_sync_asyncio  # noqa: SLF001
+
+    async def spy(fn, *args, **kwargs):
+        hopped.append(getattr(fn, "__name__", repr(fn)))
+        return await original(fn, *args, **kwargs)
+
+    monkeypatch.setattr(litestar.concurrency, "_run_sync_asyncio", spy)
+    assert (await browser.get(poll, headers={"hx-request": "true"})).status_code == 204
+    assert (await browser.get("/me", headers=HTML)).status_code == 200
+    assert hopped == []
 
 
 async def test_a_get_without_a_form_makes_no_csrf_token_and_one_with_a_form_sets_it_once(
