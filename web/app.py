@@ -32,7 +32,7 @@ from web.auth.oidc import OidcClient
 from web.csrf import csrf_middleware
 from web.errors import domain_error_handler, http_error_handler, internal_error_handler
 from web.logs import configure_logging
-from web.metrics import OperatorMetrics, metrics_config
+from web.metrics import OperatorMetrics, metrics_middleware
 from web.middleware import QUIET_PATTERNS, request_context_middleware
 from web.multipart import FormRequest, read_form_first
 from web.municipality import controller as municipality
@@ -148,7 +148,7 @@ def create_app(
             public_cache_middleware(settings),
             auth_middleware,
             rate_limit_middleware(settings),
-            metrics_config().middleware,
+            metrics_middleware(),
             csrf_middleware(csrf_config(settings)),
         ],
         exception_handlers={
