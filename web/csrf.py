@@ -16,6 +16,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import Cookie
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 from web.auth.sessions import COOKIE as SESSION_COOKIE
@@ -43,7 +44,8 @@ def token_of(scope: Scope) -> str:
     token = scope.get("state", {}).get(STATE_KEY)
     if token is not None:
         return token.get()
-    return ScopeState.from_scope(scope).csrf_token or ""  # a form post's, checked by Litestar
+    # A form post's, checked by Litestar's middleware; Empty where nothing set one.
+    return value_or_default(ScopeState.from_scope(scope).csrf_token, "")
 
 
 def csrf_middleware(config: CSRFConfig):

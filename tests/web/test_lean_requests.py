@@ -259,3 +259,10 @@ async def test_a_get_never_reaches_the_rate_limiter_and_a_form_post_does(polling
     assert reached == []
     await post(browser, "/me/active", {"membership": "0"}, headers=HTML)
     assert reached == ["POST"]
+
+
+async def test_the_publics_copy_of_a_kept_page_carries_no_token_and_sets_no_cookie(client):
+    for _ in range(2):  # made, then answered from the kept copy
+        page = await client.get("/tenders", headers=HTML)
+        assert page.status_code == 200 and "set-cookie" not in page.headers
+        assert '{"x-csrftoken": ""}' in html.unescape(page.text)
