@@ -128,7 +128,14 @@ class ScopedTransaction(PostgresTransaction):
     async def begin(self) -> None:
         # Piccolo made self.transaction from the pooled connection; the same connection's.
         self.transaction = _BeginScoped(self.transaction._connection, self.settings)  # noqa: SLF001
-        await self.transaction.start()
+        try:
+            await self.transaction.start()
+        except BaseException:
+            # Piccolo gives the connection back only from __aexit__, which a failed begin never
+            # reaches: back to the pool here (which rolls back whatever BEGIN left open).
+            if self.engine.pool is not None:
+                await self.engine.pool.release(self.connection)
+            raise
 
 
 async def _apply(db, scope: Scope) -> None:
