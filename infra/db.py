@@ -30,6 +30,15 @@ def bind(engine: PostgresEngine, tables: Iterable[type[Table]] | None = None) ->
         table._meta.db = engine
 
 
+async def _nothing_to_reset(connection) -> None:
+    """What the pool does to a connection given back, besides asyncpg's own rollback of a
+    transaction left open: nothing. asyncpg's default runs one more statement on every release
+    (unlock advisory locks, close cursors, unlisten, reset all settings), a round trip per
+    request; on this pool nothing outlives its transaction: the tenant's settings are local to
+    it (tenants/context.py), no session-level SET, LISTEN, WITH HOLD cursor or session advisory
+    lock is ever taken (the outbox listener and the migrations have connections of their own)."""
+
+
 class Database:
     """The app role's pool, started and stopped with the process that uses it."""
 
@@ -42,7 +51,9 @@ class Database:
     async def start(self) -> PostgresEngine:
         if self.engine is None:
             self.engine = make_engine(self.url)
-            await self.engine.start_connection_pool(min_size=self.min_size, max_size=self.max_size)
+            await self.engine.start_connection_pool(
+                min_size=self.min_size, max_size=self.max_size, reset=_nothing_to_reset
+            )
             bind(self.engine)
         return self.engine
 

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from asyncpg.exceptions import InterfaceError
+from asyncpg.transaction import Transaction, TransactionState
 from piccolo.engine.postgres import PostgresTransaction
 
 from tenants.tables import Municipality
@@ -49,23 +51,21 @@ async def tenant_tx(tenant: int | Scope | None = None) -> AsyncIterator[Postgres
     else:
         scope = Scope(tenant_id=tenant)
     engine = Municipality._meta.db
-    async with engine.transaction(allow_nested=False) as transaction:
+    async with ScopedTransaction(engine, _settings_sql(scope)) as transaction:
         token = current_scope.set(scope)
         try:
-            await _apply(transaction.connection, scope)
             yield transaction
         finally:
             current_scope.reset(token)
 
 
-async def _apply(db, scope: Scope) -> None:
-    # Local settings (is_local = true) end with the transaction, so a pooled connection
-    # carries nothing over to the next borrower.
-    await db.execute(
-        "select set_config('app.tenant_id', $1, true), set_config('app.person_id', $2, true),"
-        " set_config('app.region_id', $3, true), set_config('app.organisation_id', $4, true),"
-        " set_config('app.operator', $5, true), set_config('app.pid_hash', $6, true),"
-        " set_config('app.invitation_token', $7, true)",
+_SETTINGS = ("tenant_id", "person_id", "region_id", "organisation_id", "operator", "pid_hash",
+             "invitation_token")  # fmt: skip
+_SAFE = frozenset("0123456789abcdefon")
+
+
+def _values(scope: Scope) -> tuple[str, ...]:
+    return (
         _text(scope.tenant_id),
         _text(scope.person_id),
         _text(scope.region_id),
@@ -76,11 +76,78 @@ async def _apply(db, scope: Scope) -> None:
     )
 
 
+def _settings_sql(scope: Scope) -> str:
+    """The scope as one select of set_config, its values written in: digits, hex or "on", so
+    nothing needs quoting (checked: a value of any other character is refused)."""
+    values = _values(scope)
+    for value in values:
+        if not _SAFE.issuperset(value):
+            raise ValueError("a scope value is digits, hex or 'on'")
+    return "select " + ", ".join(
+        f"set_config('app.{name}', '{value}', true)"
+        for name, value in zip(_SETTINGS, values, strict=True)
+    )
+
+
+class _BeginScoped(Transaction):
+    """asyncpg's transaction, begun with the scope's settings in the same round trip as BEGIN
+    (one simple query: "BEGIN; select set_config(…)"). Commit, rollback and the savepoints of
+    a nested `connection().transaction()` are asyncpg's own; start() is theirs for a top-level
+    block but for its query, so it keeps their bookkeeping (_top_xact, _state)."""
+
+    __slots__ = ("_settings",)
+
+    def __init__(self, connection, settings: str) -> None:
+        super().__init__(connection, None, False, False)
+        self._settings = settings
+
+    async def start(self) -> None:
+        con = self._connection
+        if con._top_xact is not None or con.is_in_transaction():  # noqa: SLF001
+            raise InterfaceError("a tenant transaction is a top-level transaction")
+        con._top_xact = self  # noqa: SLF001
+        try:
+            await con.execute("BEGIN; " + self._settings)
+        except BaseException:
+            self._state = TransactionState.FAILED
+            raise
+        self._state = TransactionState.STARTED
+
+
+class ScopedTransaction(PostgresTransaction):
+    """Piccolo's transaction (so its queries run in it), opened by _BeginScoped: the tenant's
+    settings cost no round trip of their own. Local settings (is_local) end with the
+    transaction, so a pooled connection carries nothing over to the next borrower."""
+
+    __slots__ = ("settings",)
+
+    def __init__(self, engine, settings: str) -> None:
+        super().__init__(engine, allow_nested=False)
+        self.settings = settings
+
+    async def begin(self) -> None:
+        # Piccolo made self.transaction from the pooled connection; the same connection's.
+        self.transaction = _BeginScoped(self.transaction._connection, self.settings)  # noqa: SLF001
+        try:
+            await self.transaction.start()
+        except BaseException:
+            # Piccolo gives the connection back only from __aexit__, which a failed begin never
+            # reaches: back to the pool here (which rolls back whatever BEGIN left open).
+            if self.engine.pool is not None:
+                await self.engine.pool.release(self.connection)
+            raise
+
+
+async def _apply(db, scope: Scope) -> None:
+    await db.execute(_settings_sql(scope))
+
+
 async def rescope(scope: Scope) -> None:
     """Change what the open transaction may see, for a use-case that creates its own tenant
     (registering an organisation): the rest of the transaction acts inside it."""
     await _apply(connection(), scope)
     current_scope.set(scope)
+
 
 class NoTransaction(RuntimeError):
     """A use-case ran outside tenant_tx(): it would see nothing, or write on its own."""

@@ -29,9 +29,10 @@ from web.auth import controller as auth
 from web.auth.guards import PUBLIC
 from web.auth.middleware import auth_middleware
 from web.auth.oidc import OidcClient
+from web.csrf import csrf_middleware
 from web.errors import domain_error_handler, http_error_handler, internal_error_handler
 from web.logs import configure_logging
-from web.metrics import OperatorMetrics, metrics_config
+from web.metrics import OperatorMetrics, metrics_middleware
 from web.middleware import QUIET_PATTERNS, request_context_middleware
 from web.multipart import FormRequest, read_form_first
 from web.municipality import controller as municipality
@@ -39,7 +40,7 @@ from web.operator import controller as operator
 from web.organisation import controller as organisation
 from web.public import controller as public
 from web.public_cache import public_cache_middleware
-from web.ratelimit import STORE, rate_limit_config, rate_limit_store
+from web.ratelimit import STORE, rate_limit_middleware, rate_limit_store
 from web.region import controller as region
 from web.security import origin, security_headers
 from web.templating import template_config
@@ -146,18 +147,10 @@ def create_app(
             request_context_middleware(settings.default_language),
             public_cache_middleware(settings),
             auth_middleware,
-            rate_limit_config(settings).middleware,
-            metrics_config().middleware,
+            rate_limit_middleware(settings),
+            metrics_middleware(),
+            csrf_middleware(csrf_config(settings)),
         ],
-        csrf_config=CSRFConfig(
-            # A static file, a probe and the metrics carry no form and need no token cookie.
-            exclude=QUIET_PATTERNS,
-            secret=settings.derived_key("csrf").hex(),
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=False,
-            cookie_samesite="lax",
-            header_name="x-csrftoken",
-        ),
         exception_handlers={
             DomainError: domain_error_handler,
             HTTPException: http_error_handler,
@@ -173,6 +166,18 @@ def create_app(
         openapi_config=openapi_config(),
         # Only the public JSON API is documented (its routes say include_in_schema=True).
         include_in_schema=False,
+    )
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        # A static file, a probe and the metrics carry no form and need no token cookie.
+        exclude=QUIET_PATTERNS,
+        secret=settings.derived_key("csrf").hex(),
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=False,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
     )
 
 

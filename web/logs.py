@@ -8,8 +8,33 @@ text, then the newline) can have another process's line land between them.
 from __future__ import annotations
 
 import logging
+import sys
 
+import msgspec
 import structlog
+
+_ENCODER = msgspec.json.Encoder(enc_hook=str)  # UTF-8 as it is; anything else by its str()
+
+
+def _json(event: dict, **_options) -> str:
+    return _ENCODER.encode(event).decode()
+
+
+class StdoutLines:
+    """structlog's logger: each line to whatever sys.stdout is at the time of writing (so the
+    logger itself can be kept from its first use), text and newline in one write."""
+
+    def msg(self, message: str) -> None:
+        out = sys.stdout
+        out.write(message + "\n")
+        out.flush()
+
+    log = debug = info = warn = warning = msg
+    fatal = failure = err = error = critical = exception = msg
+
+
+def _stdout_lines(*_args) -> StdoutLines:
+    return StdoutLines()
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -19,12 +44,12 @@ def configure_logging(level: int = logging.INFO) -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(ensure_ascii=False),
+            structlog.processors.JSONRenderer(serializer=_json),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        # No file bound here and no caching: the line goes to whatever sys.stdout is now.
-        logger_factory=structlog.WriteLoggerFactory(),
-        cache_logger_on_first_use=False,
+        # The bound logger is made once, not for every line: it finds sys.stdout when it writes.
+        logger_factory=_stdout_lines,
+        cache_logger_on_first_use=True,
     )
 
 

@@ -34,8 +34,14 @@ class FormRequest(HTMXRequest):
         return await super().form()
 
 
+_BODYLESS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def read_form_first(request: Request) -> None:
-    """before_request: a multipart body is read here, so Litestar's extractor finds it read."""
+    """before_request: a multipart body is read here, so Litestar's extractor finds it read.
+    A GET sends no form: its headers are not even parsed for a content type."""
+    if request.scope["method"] in _BODYLESS:
+        return
     if request.content_type[0] == RequestEncodingType.MULTI_PART:
         await request.form()  # the app's request class is FormRequest
 

@@ -12,8 +12,6 @@ from litestar.plugins.htmx import HTMXTemplate
 from litestar.plugins.minijinja import MiniJinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
-from litestar.utils.empty import value_or_default
-from litestar.utils.scope.state import ScopeState
 from minijinja import Markup, pass_state
 
 from services import formats
@@ -21,6 +19,7 @@ from services.access.rules import ROLE_NAMES
 from web.assets import load as load_assets
 from web.assets import url as asset_url
 from web.breadcrumbs import trail
+from web.csrf import token_of
 from web.flash import cleared, said
 from web.i18n import LANGUAGE_NAMES, LANGUAGES, gettext, ngettext
 
@@ -69,19 +68,11 @@ FILTERS: dict[str, Callable[..., str]] = {
 }
 
 
-CSRF_COOKIE = "csrftoken"  # Litestar's CSRFConfig default, which web/app.py keeps
-
-
 def _csrf_token(state: Any) -> str:
-    """The request's CSRF token: the one Litestar's middleware chose, or, on a page that skips
-    the middleware because the public's copy of it is kept (web/public_cache.py), the token
-    of a logged-in person's own cookie, which their forms on it then carry. The public's copy
-    carries none: it has no form to send."""
-    request = state.lookup("request")
-    token = value_or_default(ScopeState.from_scope(request.scope).csrf_token, "")
-    if token or state.lookup("principal") is None:
-        return token
-    return request.cookies.get(CSRF_COOKIE, "")
+    """The request's CSRF token (web/csrf.py: the browser's cookie, or one made, and its cookie
+    set, on first use); none on the public's copy of a page kept for the public
+    (web/public_cache.py): it has no form to send."""
+    return token_of(state.lookup("request").scope)
 
 
 def _configure(engine: MiniJinjaTemplateEngine, files: dict[str, Any] | None = None) -> None:

@@ -1,18 +1,28 @@
 """Each request does only what it needs: a static file or a probe touches no session, sets no
 cookie; static files are versioned, cached for good and sent compressed when accepted; a
-logged-in request reads its session and memberships in one Redis round trip."""
+logged-in request reads its session and memberships in one Redis round trip, opens its tenant's
+transaction in one statement and gives its connection back without another; a GET makes no
+CSRF token it does not send and never reaches the rate limiter."""
 
 from __future__ import annotations
 
 import gzip
+import html
 import re
+from contextlib import contextmanager
 
 import asyncpg
 import brotli
+import litestar.concurrency
 import pytest
+import redis.asyncio.connection
+from litestar.middleware.rate_limit import RateLimitMiddleware
 
+from services.dashboards import service as dashboards
+from tests.services.dashboards.dashboard_helpers import fill, new_place
+from tests.services.projects.plp_helpers import kommunenummer
 from tests.web.auth.idp import Provider
-from tests.web.browsing import new_person, open_site
+from tests.web.browsing import CSRF_COOKIE, ensure_csrf, new_person, open_site, post
 from web import assets
 from web.auth.sessions import SessionStore
 
@@ -140,3 +150,119 @@ async def test_the_front_door_answers_a_probe_and_a_static_file_before_the_frame
         page = await client.get("/", headers=HTML)
         assert page.status_code == 200 and "x-request-id" in page.headers
         assert (await client.get("/health/ready")).json()["status"] == "ok"
+
+
+_SQL = ("execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchmany")
+
+
+@contextmanager
+def round_trips(monkeypatch):
+    """Every SQL statement sent on any connection, and every Redis send (a pipeline is one)."""
+    sent: dict[str, list] = {"sql": [], "redis": []}
+    with monkeypatch.context() as patch:
+        for name in _SQL:
+            original = getattr(asyncpg.Connection, name)
+
+            def spy(self, query, *args, _original=original, **kwargs):
+                sent["sql"].append(" ".join(str(query).split()))
+                return _original(self, query, *args, **kwargs)
+
+            patch.setattr(asyncpg.Connection, name, spy)
+        send = redis.asyncio.connection.AbstractConnection.send_packed_command
+
+        async def counted(self, command, *args, **kwargs):
+            sent["redis"].append(command)
+            return await send(self, command, *args, **kwargs)
+
+        patch.setattr(redis.asyncio.connection.AbstractConnection, "send_packed_command", counted)
+        yield sent
+
+
+@pytest.fixture
+async def polling(settings, database, demo):
+    """A municipality's staff member with its dashboard open: the browser and its poll's URL."""
+    place = await new_place("Rundturkommune")
+    await fill(place)
+    await dashboards.refresh_municipalities_and_regions([place.id])
+    staff = await new_person(
+        settings,
+        "Rundtur",
+        seat={"scope": "municipality", "role": "viewer", "municipality_id": place.id},
+    )
+    async with open_site(settings, database, Provider(settings)) as site:
+        browser = await site.browser(staff.pid)
+        path = f"/k/{await kommunenummer(place.id)}/dashboard"
+        page = await browser.get(path, headers={"hx-request": "true"})
+        poll = html.unescape(re.search(r'hx-get="([^"]+)"', page.text).group(1))
+        yield browser, poll
+
+
+async def test_a_logged_in_poll_makes_one_redis_round_trip_and_three_sql_statements(
+    polling, monkeypatch
+):
+    browser, poll = polling
+    hx = {"hx-request": "true"}
+    assert (await browser.get(poll, headers=hx)).status_code == 204  # the copy of who is kept
+    with round_trips(monkeypatch) as sent:
+        unchanged = await browser.get(poll, headers=hx)
+    assert (unchanged.status_code, unchanged.text) == (204, "")
+    assert len(sent["redis"]) == 1, "the session, the memberships' copy and its generation at once"
+    begin, version, commit = sent["sql"]  # and nothing more: no reset of the connection after
+    assert begin.startswith("BEGIN; select set_config('app.tenant_id', '"), begin
+    assert "version" in version and commit.upper().startswith("COMMIT"), sent["sql"]
+
+
+async def test_a_logged_in_poll_and_page_run_nothing_in_a_worker_thread(polling, monkeypatch):
+    """Litestar runs a plain function given as a guard or a throttle check in a thread."""
+    browser, poll = polling
+    hopped = []
+    original = litestar.concurrency._run_sync_asyncio  # noqa: SLF001
+
+    async def spy(fn, *args, **kwargs):
+        hopped.append(getattr(fn, "__name__", repr(fn)))
+        return await original(fn, *args, **kwargs)
+
+    monkeypatch.setattr(litestar.concurrency, "_run_sync_asyncio", spy)
+    assert (await browser.get(poll, headers={"hx-request": "true"})).status_code == 204
+    assert (await browser.get("/me", headers=HTML)).status_code == 200
+    assert hopped == []
+
+
+async def test_a_get_without_a_form_makes_no_csrf_token_and_one_with_a_form_sets_it_once(
+    polling,
+):
+    browser, poll = polling
+    browser.cookies.delete(CSRF_COOKIE)
+    unchanged = await browser.get(poll, headers={"hx-request": "true"})
+    assert "set-cookie" not in unchanged.headers, "a 204 carries no form, and no token"
+    page = await browser.get("/me", headers=HTML)
+    assert CSRF_COOKIE + "=" in page.headers["set-cookie"], "a page with forms sets the cookie"
+    token = page.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    assert token in page.text
+    again = await browser.get("/me", headers=HTML)
+    assert "set-cookie" not in again.headers and token in again.text, "the cookie's own token"
+
+
+async def test_a_get_never_reaches_the_rate_limiter_and_a_form_post_does(polling, monkeypatch):
+    browser, poll = polling
+    reached = []
+    original = RateLimitMiddleware.__call__
+
+    async def spy(self, scope, receive, send):
+        reached.append(scope["method"])
+        return await original(self, scope, receive, send)
+
+    await ensure_csrf(browser)
+    monkeypatch.setattr(RateLimitMiddleware, "__call__", spy)
+    assert (await browser.get(poll, headers={"hx-request": "true"})).status_code == 204
+    assert (await browser.get("/me", headers=HTML)).status_code == 200
+    assert reached == []
+    await post(browser, "/me/active", {"membership": "0"}, headers=HTML)
+    assert reached == ["POST"]
+
+
+async def test_the_publics_copy_of_a_kept_page_carries_no_token_and_sets_no_cookie(client):
+    for _ in range(2):  # made, then answered from the kept copy
+        page = await client.get("/tenders", headers=HTML)
+        assert page.status_code == 200 and "set-cookie" not in page.headers
+        assert '{"x-csrftoken": ""}' in html.unescape(page.text)

@@ -30,3 +30,22 @@ def test_each_log_line_reaches_stdout_in_one_write_with_its_newline(monkeypatch)
     assert len(stdout.writes) == 2
     assert all(write.endswith("\n") and write.count("\n") == 1 for write in stdout.writes)
     assert [json.loads(write)["route"] for write in stdout.writes] == ["/k/{kommune}", "/tenders"]
+
+
+def test_the_kept_logger_writes_to_whatever_stdout_is_now_as_compact_json(monkeypatch):
+    configure_logging()
+    log.info("request", route="/warm")  # the logger is made and kept here
+    first, second = Writes(), Writes()
+    monkeypatch.setattr("sys.stdout", first)
+    log.info("request", route="/tenders", tenant=None, title="Bygdø")
+    monkeypatch.setattr("sys.stdout", second)
+    log.info("request", route="/api/v1/tenders", at=object())
+    line = json.loads(first.writes[0])
+    assert (line["route"], line["tenant"], line["title"], line["level"]) == (
+        "/tenders",
+        None,
+        "Bygdø",
+        "info",
+    )
+    assert "Bygdø" in first.writes[0], "UTF-8 as it is, not escaped"
+    assert json.loads(second.writes[0])["at"].startswith("<object object")

@@ -80,3 +80,27 @@ async def test_a_sealed_bid_moves_no_counter_and_names_no_bid_route(settings, da
     paths = set(re.findall(r'path="([^"]*)"', after))
     bidding = re.compile(r"^/o/[^/]+/(tenders|bids)(/|$)|^/tenders/[^/]+/bid$")
     assert paths and not [path for path in paths if bidding.match(path)]
+
+
+def _value(scrape: str, series: str) -> float:
+    found = re.search(re.escape(series) + r" ([0-9.e+]+)", scrape)
+    return float(found.group(1)) if found else 0.0
+
+
+async def test_each_request_moves_its_counter_and_its_timer_once_and_leaves_none_in_progress(client_with):
+    labels = 'app_name="samspel",method="GET",path="/",status_code="200"'
+    async with client_with(metrics_token=TOKEN) as client:
+        before = (await client.get("/metrics", headers=BEARER)).text
+        for _ in range(3):
+            assert (await client.get("/")).status_code == 200
+        after = (await client.get("/metrics", headers=BEARER)).text
+    for series in (
+        f"samspel_requests_total{{{labels}}}",
+        f"samspel_request_duration_seconds_count{{{labels}}}",
+    ):
+        assert _value(after, series) - _value(before, series) == 3, series
+    in_progress = (
+        'samspel_requests_in_progress{app_name="samspel",method="GET",path="/",status_code="200"}'
+    )
+    assert _value(after, in_progress) == 0
+    assert f"samspel_requests_error_total{{{labels}}}" not in after

@@ -1,5 +1,8 @@
 """Guards every route declares: who may call it. A place in the URL the active membership
-does not cover answers 404, so a guess learns nothing about another tenant."""
+does not cover answers 404, so a guess learns nothing about another tenant.
+
+Each guard is a coroutine function although it awaits nothing: Litestar runs a plain function
+given as a guard in a worker thread, a thread hop on every request of every guarded route."""
 
 from __future__ import annotations
 
@@ -35,12 +38,12 @@ def _require(connection: ASGIConnection) -> Principal:
     return principal
 
 
-def logged_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def logged_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     _require(connection)
 
 
 def _member(scope: str, param: str, attribute: str, roles: tuple[str, ...]):
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         active = _require(connection).active
         wanted = connection.path_params.get(param)
         if active is None or active.scope != scope or getattr(active, attribute) != wanted:
@@ -66,7 +69,7 @@ def organisation_member(*roles: str):
     return _member("organisation", "organisasjonsnummer", "organisasjonsnummer", roles)
 
 
-def operator(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def operator(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     active = _require(connection).active
     if active is None or active.scope != "platform":
         raise NotFoundException()

@@ -14,6 +14,7 @@ import msgspec
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from services.access.service import MembershipView, PersonView
 
@@ -32,6 +33,14 @@ _ATTEMPT = "samspel:login:"
 _PRINCIPAL = "samspel:principal:"
 _GENERATION = "samspel:access-generation"
 PRINCIPAL_SECONDS = 60
+# load_with_principal's one command: the session (its idle time started again), its copy of
+# who, and the generation; nothing else when there is no session.
+_LOAD = """
+local session = redis.call('GETEX', KEYS[1], 'EX', ARGV[1])
+if not session then return {false, false, false} end
+return {session, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+"""
+_LOAD_SHA = hashlib.sha1(_LOAD.encode()).hexdigest()  # noqa: S324 - Redis names scripts so
 
 
 class SessionData(msgspec.Struct):
@@ -122,15 +131,17 @@ class SessionStore:
         self, token: str | None
     ) -> tuple[SessionData | None, CachedPrincipal | None, int]:
         """The session, the copy of its person and memberships, and the access generation now:
-        one round trip (a pipeline), which also starts the session's idle time again."""
+        one round trip, which also starts the session's idle time again (one command, a script:
+        a pipeline of three costs redis-py half as much again as one command)."""
         if not token:
             return None, None, 0
         key = _key(token)
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.getex(key, ex=IDLE_SECONDS)
-        pipe.get(_PRINCIPAL + key)
-        pipe.get(_GENERATION)
-        raw, cached, generation = await pipe.execute()
+        keys_and_args = (3, key, _PRINCIPAL + key, _GENERATION, IDLE_SECONDS)
+        try:
+            found = await self.redis.evalsha(_LOAD_SHA, *keys_and_args)
+        except NoScriptError:  # a Redis that has not seen it yet (a restart): sent whole, once
+            found = await self.redis.eval(_LOAD, *keys_and_args)
+        raw, cached, generation = found
         if raw is None:
             return None, None, 0
         data = msgspec.json.decode(raw, type=SessionData)

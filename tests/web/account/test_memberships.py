@@ -19,6 +19,7 @@ from tests.web.auth.idp import Provider, hidden_fields, log_in
 from tests.web.browsing import (
     HTML,
     Site,
+    ensure_csrf,
     free_kommunenummer,
     in_municipality,
     invalid_organisasjonsnummer,
@@ -300,7 +301,7 @@ async def test_htmx_removal_redirects_on_the_client(site, settings, municipality
     member = await new_person(settings, "Member", seat=in_municipality(tenant, "viewer"))
     client = await browser(site, admin.pid)
     seat = member.memberships["seat"]
-    token = client.cookies.get("csrftoken", domain="testserver.local")
+    token = await ensure_csrf(client)  # the cookie comes with a page that has a form
     response = await client.post(
         f"/k/{tenant.kommunenummer}/members/{seat}/remove",
         headers={"hx-request": "true", "x-csrftoken": token},

@@ -8,6 +8,7 @@ from joserfc.jwk import RSAKey
 
 from services.demo.data import PERSONS
 from tests.web.auth.idp import log_in, query_of
+from tests.web.browsing import ensure_csrf
 from web.auth.sessions import COOKIE
 
 CASE_OFFICER = next(p for p in PERSONS if p.name == "Ingrid Støen")  # Meråker, 5034
@@ -32,7 +33,7 @@ async def test_a_demo_municipal_user_lands_in_their_municipality(site, provider)
 async def test_after_logout_the_old_cookie_no_longer_works(site, provider):
     await log_in(site, provider, CASE_OFFICER.pid)
     old = session_cookie(site)
-    token = site.cookies.get("csrftoken", domain=JAR_DOMAIN)
+    token = await ensure_csrf(site)  # the cookie comes with a page that has a form
     out = await site.post("/auth/logout", data={"_csrf_token": token})
     assert out.status_code == 303
     ending = urlsplit(out.headers["location"])

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 
 import pytest
 import redis.asyncio as redis
+from redis.exceptions import NoScriptError
 
 from services.demo.data import PERSONS
 from tests.web.auth.idp import Provider, log_in
-from tests.web.browsing import HTML, operator_rows, session_cookie
+from tests.web.browsing import HTML, ensure_csrf, operator_rows, session_cookie
 from tests.web.conftest import serve
 from web.app import create_app
 from web.auth.sessions import (
@@ -58,6 +59,37 @@ async def test_loading_a_session_starts_its_idle_time_again(store):
     loaded = await store.load(token)
     assert loaded is not None and loaded.person_id == 1
     assert 1790 <= await store.redis.ttl(key_of(token)) <= 1800
+
+
+async def test_a_session_and_its_copy_of_who_load_in_one_command_that_starts_its_idle_time(
+    store, monkeypatch
+):
+    token = await store.create(SessionData(created_at=time.time(), person_id=1))
+    await store.redis.expire(key_of(token), 5)
+    sent = []
+    original = store.redis.execute_command
+
+    async def counted(*args, **options):
+        sent.append(args[0])
+        return await original(*args, **options)
+
+    monkeypatch.setattr(store.redis, "execute_command", counted)
+    loaded, copy, _generation = await store.load_with_principal(token)
+    assert loaded is not None and loaded.person_id == 1 and copy is None
+    assert 1790 <= await store.redis.ttl(key_of(token)) <= 1800
+    assert sent[:1] == ["EVALSHA"] and len(sent) == 2  # the load, and the ttl read above
+    assert await store.load_with_principal("no-such-session") == (None, None, 0)
+
+
+async def test_a_redis_that_lost_its_scripts_still_loads_the_session(store, monkeypatch):
+    token = await store.create(SessionData(created_at=time.time(), person_id=1))
+
+    async def lost(*_args):
+        raise NoScriptError("NOSCRIPT No matching script.")
+
+    monkeypatch.setattr(store.redis, "evalsha", lost)
+    loaded, _copy, _generation = await store.load_with_principal(token)
+    assert loaded is not None and loaded.person_id == 1
 
 
 async def test_an_idle_session_is_gone(store):
@@ -140,7 +172,7 @@ async def test_logout_deletes_the_session_on_the_server(site, provider, store):
     await log_in(site, provider, CASE_OFFICER.pid)
     cookie = session_cookie(site)
     assert await store.load(cookie) is not None
-    token = site.cookies.get("csrftoken", domain="testserver.local")
+    token = await ensure_csrf(site)  # the cookie comes with a page that has a form
     out = await site.post("/auth/logout", data={"_csrf_token": token})
     assert out.status_code == 303
     assert not await store.redis.exists(key_of(cookie))
