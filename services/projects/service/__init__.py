@@ -25,7 +25,12 @@ from services.projects.service.decisions import (
     record_decision,
     set_decision_delegation,
 )
-from services.projects.service.due import ReportDue, status_reports_due
+from services.projects.service.due import (
+    DecisionDue,
+    ReportDue,
+    decisions_due,
+    status_reports_due,
+)
 from services.projects.service.lifecycle import (
     close_sub_project,
     create_project,
@@ -58,6 +63,8 @@ __all__ = [
     "council_comments",
     "ReportDue",
     "status_reports_due",
+    "decisions_due",
+    "DecisionDue",
     "CreatorsOnly",
     "MyPart",
     "PlannersOnly",
