@@ -52,6 +52,7 @@ from services.projects.service.views import (
     overdue_decision_points,
     participant_candidates,
     project_id_by_title,
+    project_page,
     project_strategy_areas,
     strategy_area_choices,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "add_status_report",
     "close_sub_project",
     "count_projects",
+    "project_page",
     "create_project",
     "get_project",
     "list_projects",
