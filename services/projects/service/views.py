@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
@@ -89,50 +90,37 @@ async def list_projects(
     filtered; `today` flags overdue decision points. Running ones first, then by title: a page
     is `limit` of them from just past `after`, the (closed, title, id) of the last row before."""
     closed, title, project_id = after if after else (None, None, None)
+    filters = (phase, strategy_area_id, status, regional)
     rows = await connection().fetch(
-        _SUMMARY + _FILTERS + _PAGE,
-        phase,
-        strategy_area_id,
-        status,
-        regional,
-        closed,
-        title,
-        project_id,
-        limit,
+        _SUMMARY + _FILTERS + _PAGE, *filters, closed, title, project_id, limit
     )
     return [_summary(r, today) for r in rows]
 
 
 async def project_page(
     *,
-    phase: str | None = None,
-    strategy_area_id: int | None = None,
-    status: str | None = None,
-    regional: bool | None = None,
     today: date | None = None,
     after: tuple[bool, str, int] | None = None,
     limit: int,
+    **filters: Any,
 ) -> tuple[list[ProjectSummary], int]:
-    """A page of list_projects, and how many projects its filters find on all its pages: the
-    visible set is filtered once, counted and paged in one statement (a cursor past the last
-    row counts again on its own)."""
+    """A page of list_projects (with its filters), and how many projects the filters find on
+    all its pages: the visible set is filtered once, counted and paged in one statement (a
+    cursor past the last row counts again on its own)."""
     closed, title, project_id = after if after else (None, None, None)
+    chosen = [filters.get(name) for name in ("phase", "strategy_area_id", "status", "regional")]
     rows = await connection().fetch(
         f"with chosen as materialized (select p.tenant_id, p.id from project p where {VISIBLE}"
         f"{_FILTERS}){_COLUMNS}, (select count(*) from chosen) as total{_FROM}"
         " where (p.tenant_id, p.id) in (select c.tenant_id, c.id from chosen c)" + _PAGE,
-        phase,
-        strategy_area_id,
-        status,
-        regional,
+        *chosen,
         closed,
         title,
         project_id,
         limit,
     )
     if not rows:
-        filters = {"phase": phase, "strategy_area_id": strategy_area_id, "status": status}
-        return [], await count_projects(**filters, regional=regional) if after else 0
+        return [], await count_projects(**filters) if after else 0
     return [_summary(r, today) for r in rows], rows[0]["total"]
 
 
