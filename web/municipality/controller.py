@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from litestar import Request, get
-from litestar.params import FromPath
 from litestar.response import Template
 
 from services.programmes import service as programmes
@@ -28,7 +27,7 @@ FIRST = 5
 
 
 @get(PATH, guards=[municipality_member()], name="municipality_home")
-async def home(request: Request, kommunenummer: FromPath[str]) -> Template:
+async def home(request: Request) -> Template:
     today, now = date.today(), datetime.now(UTC)
     async with tenant_tx():
         found = await programmes.list_programmes()
