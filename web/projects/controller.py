@@ -55,10 +55,9 @@ async def _list_page(request: Request, *, exports: bool) -> Template:
         # Only the areas the reader can see: a participant's or a region's project may name one
         # it cannot (then it is no filter).
         named = await projects.project_strategy_areas()
-        rows = await projects.list_projects(
+        rows, total = await projects.project_page(
             **chosen.use_case(), today=date.today(), after=after, limit=PAGE + 1
         )
-        total = await projects.count_projects(**chosen.use_case())
     rows, links = pages(
         rows, chosen.query(), lambda p: (p.status == "closed", p.title, p.id), started=bool(after)
     )

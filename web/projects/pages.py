@@ -13,6 +13,7 @@ from services.programmes.rules import STANDARD_KPIS
 from services.projects.rules import PHASE_NAMES as PHASES
 from services.projects.rules import SUB_PROJECT_STATE_NAMES as SUB_PROJECT_STATES
 from services.projects.rules import SubProjectPhase, next_phase
+from web.i18n import gettext
 from web.templating import render
 
 STATUSES = {
@@ -86,6 +87,10 @@ def step_defaults(detail: Any) -> dict[str, str]:
     return values
 
 
+def translated(names: dict[str, str], lang: str) -> dict[str, str]:
+    return {key: gettext(lang, name) for key, name in names.items()}
+
+
 def page(
     request: Request, name: str, fragment: str, *, status: int = 200, **context: Any
 ) -> Template:
@@ -93,6 +98,8 @@ def page(
     lang = request.state.get("lang", "nb")
     context.setdefault("area_name", lambda nb, nn: nn if lang == "nn" else nb)
     context.update(PHASES=PHASES, STATUSES=STATUSES, OUTCOMES=OUTCOMES)
+    # The names a table repeats in every row, translated once for the page.
+    context.update(PHASE_TEXT=translated(PHASES, lang), STATUS_TEXT=translated(STATUSES, lang))
     context.update(NEXT_STEPS=NEXT_STEPS, STEP_TAKERS=STEP_TAKERS)
     context.setdefault("SUB_PROJECT_STATES", SUB_PROJECT_STATES)
     context.setdefault("STANDARD_KPIS", STANDARD_KPIS)

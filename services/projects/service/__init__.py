@@ -25,7 +25,12 @@ from services.projects.service.decisions import (
     record_decision,
     set_decision_delegation,
 )
-from services.projects.service.due import ReportDue, status_reports_due
+from services.projects.service.due import (
+    DecisionDue,
+    ReportDue,
+    decisions_due,
+    status_reports_due,
+)
 from services.projects.service.lifecycle import (
     close_sub_project,
     create_project,
@@ -47,6 +52,7 @@ from services.projects.service.views import (
     overdue_decision_points,
     participant_candidates,
     project_id_by_title,
+    project_page,
     project_strategy_areas,
     strategy_area_choices,
 )
@@ -58,6 +64,8 @@ __all__ = [
     "council_comments",
     "ReportDue",
     "status_reports_due",
+    "decisions_due",
+    "DecisionDue",
     "CreatorsOnly",
     "MyPart",
     "PlannersOnly",
@@ -72,6 +80,7 @@ __all__ = [
     "add_status_report",
     "close_sub_project",
     "count_projects",
+    "project_page",
     "create_project",
     "get_project",
     "list_projects",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
@@ -42,23 +43,35 @@ def _overdue(due: date | None, today: date | None, decided: bool) -> bool:
     return due is not None and today is not None and is_overdue(due, today, decided)
 
 
-_SUMMARY = f"""
+_COLUMNS = """
     select p.id, p.tenant_id as lead_municipality_id, m.kommunenummer as lead_kommunenummer,
            m.name as lead_name, p.title, p.phase, p.status, p.approved_budget, p.programme_id,
            p.strategy_area_id, sa.name_nb as strategy_area_nb,
            sa.name_nn as strategy_area_nn, p.region_id is not null as regional,
            p.region_id, p.owner_name,
            (select min(d.due_date) from decision_point d where d.tenant_id = p.tenant_id
-              and d.project_id = p.id and d.outcome is null) as next_decision_due
+              and d.project_id = p.id and d.outcome is null) as next_decision_due"""
+_FROM = """
     from project p
     join municipality m on m.id = p.tenant_id
-    left join strategy_area sa on sa.tenant_id = p.tenant_id and sa.id = p.strategy_area_id
-    where {VISIBLE}
-"""
+    left join strategy_area sa on sa.tenant_id = p.tenant_id and sa.id = p.strategy_area_id"""
+_SUMMARY = f"{_COLUMNS}{_FROM} where {VISIBLE}"
+# The list's filters: $1 a phase, $2 a strategy area, $3 a status, $4 regional or not.
+_FILTERS = (
+    " and ($1::text is null or p.phase = $1) and ($2::bigint is null or p.strategy_area_id = $2)"
+    " and ($3::text is null or p.status = $3)"
+    " and ($4::boolean is null or (p.region_id is not null) = $4)"
+)
+# Running ones first, then by title: $8 rows from just past $5-$7, the key of the row before.
+_PAGE = (
+    " and ($5::boolean is null or (p.status = 'closed', p.title, p.id) > ($5, $6::text, $7::bigint))"
+    " order by p.status = 'closed', p.title, p.id limit $8"
+)
 
 
 def _summary(row: asyncpg.Record, today: date | None) -> ProjectSummary:
     values = dict(row)
+    values.pop("total", None)
     values["decision_overdue"] = _overdue(values["next_decision_due"], today, False)
     return ProjectSummary(**values)
 
@@ -77,23 +90,38 @@ async def list_projects(
     filtered; `today` flags overdue decision points. Running ones first, then by title: a page
     is `limit` of them from just past `after`, the (closed, title, id) of the last row before."""
     closed, title, project_id = after if after else (None, None, None)
+    filters = (phase, strategy_area_id, status, regional)
     rows = await connection().fetch(
-        _SUMMARY
-        + " and ($1::text is null or p.phase = $1) and ($2::bigint is null or p.strategy_area_id = $2)"
-        " and ($3::text is null or p.status = $3)"
-        " and ($4::boolean is null or (p.region_id is not null) = $4)"
-        " and ($5::boolean is null or (p.status = 'closed', p.title, p.id) > ($5, $6::text, $7::bigint))"
-        " order by p.status = 'closed', p.title, p.id limit $8",
-        phase,
-        strategy_area_id,
-        status,
-        regional,
+        _SUMMARY + _FILTERS + _PAGE, *filters, closed, title, project_id, limit
+    )
+    return [_summary(r, today) for r in rows]
+
+
+async def project_page(
+    *,
+    today: date | None = None,
+    after: tuple[bool, str, int] | None = None,
+    limit: int,
+    **filters: Any,
+) -> tuple[list[ProjectSummary], int]:
+    """A page of list_projects (with its filters), and how many projects the filters find on
+    all its pages: the visible set is filtered once, counted and paged in one statement (a
+    cursor past the last row counts again on its own)."""
+    closed, title, project_id = after if after else (None, None, None)
+    chosen = [filters.get(name) for name in ("phase", "strategy_area_id", "status", "regional")]
+    rows = await connection().fetch(
+        f"with chosen as materialized (select p.tenant_id, p.id from project p where {VISIBLE}"
+        f"{_FILTERS}){_COLUMNS}, (select count(*) from chosen) as total{_FROM}"
+        " where (p.tenant_id, p.id) in (select c.tenant_id, c.id from chosen c)" + _PAGE,
+        *chosen,
         closed,
         title,
         project_id,
         limit,
     )
-    return [_summary(r, today) for r in rows]
+    if not rows:
+        return [], await count_projects(**filters) if after else 0
+    return [_summary(r, today) for r in rows], rows[0]["total"]
 
 
 async def count_projects(
@@ -105,11 +133,7 @@ async def count_projects(
 ) -> int:
     """How many projects list_projects finds with these filters, on all its pages."""
     return await connection().fetchval(
-        "select count(*) from project p where "
-        + VISIBLE
-        + " and ($1::text is null or p.phase = $1) and ($2::bigint is null or p.strategy_area_id = $2)"
-        " and ($3::text is null or p.status = $3)"
-        " and ($4::boolean is null or (p.region_id is not null) = $4)",
+        f"select count(*) from project p where {VISIBLE}{_FILTERS}",
         phase,
         strategy_area_id,
         status,

@@ -24,7 +24,12 @@ from services.tendering.service.evaluation import (
     score_bid,
 )
 from services.tendering.service.ocds import OCID_PREFIX, ocds_release_package
-from services.tendering.service.opening import confirm_opening, opening_protocol
+from services.tendering.service.opening import (
+    TenderToOpen,
+    confirm_opening,
+    opening_protocol,
+    tenders_to_open,
+)
 from services.tendering.service.protocol import tender_protocol
 from services.tendering.service.tenders import (
     add_document,
@@ -84,6 +89,8 @@ __all__ = [
     "submit_bid",
     "tender_protocol",
     "tenders_of_municipality",
+    "tenders_to_open",
+    "TenderToOpen",
     "update_tender",
     "withdraw_bid",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 
 import asyncpg
 import msgspec
@@ -26,6 +27,30 @@ from services.tendering.service.tenders import close_locked
 from tenants.context import connection
 
 NOT_RECONFIRMED = "not reconfirmed after the tender documents changed"
+# A tender past its bid deadline and not opened yet: its bids wait for the opening.
+WAITING_FOR_OPENING = (TenderState.PUBLISHED.value, TenderState.BIDS_CLOSED.value)
+
+
+class TenderToOpen(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    bid_deadline: datetime
+
+
+async def tenders_to_open(now: datetime, *, limit: int) -> tuple[list[TenderToOpen], int]:
+    """The municipality's tenders whose bids wait for the opening, longest waiting first: the
+    first `limit` of them, and how many there are in all. One statement on the index of
+    (tenant_id, state, bid_deadline), however many tenders the municipality has had."""
+    rows = await connection().fetch(
+        "select id, title, bid_deadline, count(*) over () as total from tender"
+        " where tenant_id = app_tenant_id() and state = any($1::text[]) and opened_at is null"
+        " and bid_deadline <= $2 order by bid_deadline, id limit $3",
+        list(WAITING_FOR_OPENING),
+        now,
+        limit,
+    )
+    total = rows[0]["total"] if rows else 0
+    return [TenderToOpen(r["id"], r["title"], r["bid_deadline"]) for r in rows], total
 
 
 async def confirm_opening(tender_id: int, *, person_id: int, sealing_key: bytes) -> OpeningView:
