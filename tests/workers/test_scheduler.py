@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -22,7 +23,7 @@ from services.outbox.service import emit
 from tenants.context import connection, tenant_tx
 from tests.outages import CuttableProxy, ThrowawayRedis
 from tests.tenants.helpers import new_municipality
-from workers.__main__ import arguments
+from workers.__main__ import NICENESS, arguments
 from workers.actors.outbox import relay_outbox
 from workers.broker import redis_broker
 from workers.scheduler import Scheduler, periodic_actors, wake_on_commit
@@ -295,6 +296,11 @@ def test_python_m_workers_boots_with_its_pool_and_stops_cleanly_on_sigterm(migra
     try:
         assert ready.wait(30), "".join(lines)
         assert any("Running Postgres version" in line for line in lines), "".join(lines)
+        # The jobs run below people's requests: the command and the processes it forked.
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        assert children
+        for pid in (worker.pid, *map(int, children)):
+            assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.nice(0) + NICENESS)
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
         reader.join(timeout=5)
