@@ -47,6 +47,13 @@ def _row(table: DashTable, row: list, link: str | None, lang: str) -> str:
     return f"<tr>{''.join(cells)}</tr>"
 
 
+# Babel does not read inside an f-string's braces: the messages are named out here.
+NOTHING_YET = N_("Nothing to show yet.")
+DOWNLOAD = N_("Download the table")
+COMPUTED_AT = N_("Computed at")
+NOT_COMPUTED = N_("Not computed yet: the figures appear once the workers have counted them.")
+
+
 def table_html(table: DashTable, lang: str, export: str, query: str = "") -> str:
     """One table as its section of the page: a heading, the download links (`export` is where
     the table's downloads live, `query` what they add), the rows written in the reader's form."""
@@ -57,13 +64,13 @@ def table_html(table: DashTable, lang: str, export: str, query: str = "") -> str
     ]
     if not table.rows:
         out.append(
-            f'<p class="ds-paragraph">{escape(gettext(lang, N_("Nothing to show yet.")))}</p>'
+            f'<p class="ds-paragraph">{escape(gettext(lang, NOTHING_YET))}</p>'
         )
         return "".join([*out, "</section>"])
     download = escape(f"{export}/{table.key}?format=")
     more = escape(query)
     out.append(
-        f'<p class="ds-paragraph" data-size="sm">{escape(gettext(lang, N_("Download the table")))}:'
+        f'<p class="ds-paragraph" data-size="sm">{escape(gettext(lang, DOWNLOAD))}:'
         f' <a class="ds-link" hx-boost="false" href="{download}csv{more}">CSV</a> ·'
         f' <a class="ds-link" hx-boost="false" href="{download}xlsx{more}">XLSX</a></p>'
         f'<div class="table-scroll"><table class="ds-table" data-size="sm" data-table="{key}">'
@@ -88,15 +95,10 @@ def figures_html(
 ) -> str:
     """What a dashboard shows inside its refreshed part, in one language."""
     if computed_at is None:
-        stamp = escape(
-            gettext(
-                lang,
-                N_("Not computed yet: the figures appear once the workers have counted them."),
-            )
-        )
+        stamp = escape(gettext(lang, NOT_COMPUTED))
     else:
         at = escape(formats.when(computed_at, lang, seconds=True))
-        stamp = f"{escape(gettext(lang, N_('Computed at')))} <time>{at}</time>"
+        stamp = f"{escape(gettext(lang, COMPUTED_AT))} <time>{at}</time>"
     out = [f'<p class="ds-paragraph computed-at" data-size="sm">{stamp}</p>']
     if charts:
         out.append('<div class="dashboard-charts">')

@@ -319,3 +319,37 @@ def test_a_tendering_refusal_reads_in_the_users_language_with_its_figures():
     assert refusal.translated("nn") == "Ein pris må vere over 0 kr, ikkje -1\u00a0200,5."
     assert refusal.translated("nb") == "En pris må være over 0 kr, ikke -1\u00a0200,5."
     assert refusal.translated("en") == "A price is above NOK 0, not -1,200.5."
+
+
+MARKERS = {"_", "N_", "gettext", "ngettext"}
+
+
+def _marked_inside_fstrings(tree: ast.AST) -> list[int]:
+    """Lines where a message is marked inside an f-string's braces."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for value in ast.walk(node):
+                if (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Name)
+                    and value.func.id in MARKERS
+                    and any(isinstance(a, ast.Constant) for a in value.args)
+                ):
+                    lines.append(value.lineno)
+    return lines
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    # Babel's extractor does not read inside an f-string's braces: such a message never reaches
+    # the catalogues, and the page shows it in English (the dashboards' "Computed at" did).
+    found = {}
+    for folder in ("services", "web", "workers", "tenants", "infra"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if lines := _marked_inside_fstrings(ast.parse(path.read_text(), str(path))):
+                found[str(path.relative_to(ROOT))] = lines
+    assert found == {}
+
+
+def test_the_f_string_check_finds_a_marked_message():
+    assert _marked_inside_fstrings(ast.parse('x = f"{gettext(lang, N_(\'Hello\'))} there"')) == [1]
