@@ -46,7 +46,6 @@ from services.projects.service.permissions import (
 )
 from services.projects.service.reports import add_status_report
 from services.projects.service.views import (
-    count_projects,
     get_project,
     list_projects,
     overdue_decision_points,
@@ -79,7 +78,6 @@ __all__ = [
     "add_participant",
     "add_status_report",
     "close_sub_project",
-    "count_projects",
     "project_page",
     "create_project",
     "get_project",

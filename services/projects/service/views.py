@@ -120,11 +120,11 @@ async def project_page(
         limit,
     )
     if not rows:
-        return [], await count_projects(**filters) if after else 0
+        return [], await _count_projects(**filters) if after else 0
     return [_summary(r, today) for r in rows], rows[0]["total"]
 
 
-async def count_projects(
+async def _count_projects(
     *,
     phase: str | None = None,
     strategy_area_id: int | None = None,
