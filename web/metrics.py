@@ -31,12 +31,12 @@ def metrics_config() -> PrometheusConfig:
     )
 
 
-def metrics_middleware(config: PrometheusConfig | None = None):
+def metrics_middleware():
     """Litestar's Prometheus series (the same names, labels and values: /metrics reads them as
     before), kept by a pure ASGI middleware that builds no request object and looks each
     series up once per method, route and status rather than four times per request."""
-    config = config or metrics_config()
-    not_measured = re.compile("|".join(config.exclude or ()))
+    config = metrics_config()
+    not_measured = re.compile("|".join(NOT_MEASURED))
     app_name = config.app_name
 
     def factory(app: ASGIApp) -> ASGIApp:
