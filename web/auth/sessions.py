@@ -14,7 +14,6 @@ import msgspec
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError
 
 from services.access.service import MembershipView, PersonView
 
@@ -40,7 +39,6 @@ local session = redis.call('GETEX', KEYS[1], 'EX', ARGV[1])
 if not session then return {false, false, false} end
 return {session, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
 """
-_LOAD_SHA = hashlib.sha1(_LOAD.encode()).hexdigest()  # noqa: S324 - Redis names scripts so
 
 
 class SessionData(msgspec.Struct):
@@ -101,6 +99,8 @@ def unseal_hint(sealed: str | None, token: str | None) -> str | None:
 class SessionStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
+        # redis-py's script object: sent by its SHA, and whole again to a Redis that forgot it.
+        self._load = redis.register_script(_LOAD)
 
     async def create(self, data: SessionData, *, id_token: str | None = None) -> str:
         """A brand-new id at every login: whatever id the browser had before is not reused."""
@@ -136,12 +136,9 @@ class SessionStore:
         if not token:
             return None, None, 0
         key = _key(token)
-        keys_and_args = (3, key, _PRINCIPAL + key, _GENERATION, IDLE_SECONDS)
-        try:
-            found = await self.redis.evalsha(_LOAD_SHA, *keys_and_args)
-        except NoScriptError:  # a Redis that has not seen it yet (a restart): sent whole, once
-            found = await self.redis.eval(_LOAD, *keys_and_args)
-        raw, cached, generation = found
+        raw, cached, generation = await self._load(
+            keys=[key, _PRINCIPAL + key, _GENERATION], args=[IDLE_SECONDS]
+        )
         if raw is None:
             return None, None, 0
         data = msgspec.json.decode(raw, type=SessionData)
