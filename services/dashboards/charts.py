@@ -136,6 +136,21 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _under(x: float, axis_y: float, label: str) -> str:
+    """A label centred under the point `x` of the horizontal axis at `axis_y`."""
+    return (
+        f'<text x="{_n(x)}" y="{_n(axis_y + FONT + 2)}" text-anchor="middle">{_text(label)}</text>'
+    )
+
+
+def _left_of(axis_x: float, y: float, label: str) -> str:
+    """A label ending left of the vertical axis at `axis_x`, its middle at the height `y`."""
+    return (
+        f'<text x="{_n(axis_x - _GAP)}" y="{_n(y + FONT * 0.35)}" text-anchor="end">'
+        f"{_text(label)}</text>"
+    )
+
+
 def bars(
     title: str,
     categories: Sequence[str],
@@ -171,22 +186,15 @@ def bars(
 
         out.append('<g class="axis x">')
         for tick in ticks:
-            x = _n(across(tick["value"]))
-            out.append(
-                f'<path class="guide line" d="M{x} {plot_top}V{_n(plot_bottom)}"/>'
-                f'<text x="{x}" y="{_n(plot_bottom + FONT + 2)}" text-anchor="middle">'
-                f'{_text(tick["label"])}</text>'
-            )
+            x = across(tick["value"])
+            out.append(f'<path class="guide line" d="M{_n(x)} {plot_top}V{_n(plot_bottom)}"/>')
+            out.append(_under(x, plot_bottom, tick["label"]))
         out.append("</g>")
         band = (plot_bottom - plot_top) / max(len(categories), 1)
         thick = band * 0.7 / shown
         out.append('<g class="axis y">')
         for i, name in enumerate(categories):
-            middle = plot_top + band * (i + 0.5)
-            out.append(
-                f'<text x="{_n(left - _GAP)}" y="{_n(middle + FONT * 0.35)}"'
-                f' text-anchor="end">{_text(name)}</text>'
-            )
+            out.append(_left_of(left, plot_top + band * (i + 0.5), name))
         out.append(f'<path class="line" d="M{_n(left)} {plot_top}V{_n(plot_bottom)}"/></g>')
         for s, (_, values) in enumerate(series):
             out.append(f'<g class="series color-{s}">')
@@ -207,12 +215,9 @@ def bars(
 
         out.append('<g class="axis y">')
         for tick in ticks:
-            y = _n(up(tick["value"]))
-            out.append(
-                f'<path class="guide line" d="M{_n(left)} {y}H{right}"/>'
-                f'<text x="{_n(left - _GAP)}" y="{_n(up(tick["value"]) + FONT * 0.35)}"'
-                f' text-anchor="end">{_text(tick["label"])}</text>'
-            )
+            y = up(tick["value"])
+            out.append(f'<path class="guide line" d="M{_n(left)} {_n(y)}H{right}"/>')
+            out.append(_left_of(left, y, tick["label"]))
         out.append("</g>")
         band = (right - left) / max(len(categories), 1)
         widest = max((_width(c) for c in categories), default=0) + _GAP
@@ -220,10 +225,7 @@ def bars(
         out.append('<g class="axis x">')
         for i, name in enumerate(categories):
             if i % every == 0:
-                out.append(
-                    f'<text x="{_n(left + band * (i + 0.5))}" y="{_n(plot_bottom + FONT + 2)}"'
-                    f' text-anchor="middle">{_text(name)}</text>'
-                )
+                out.append(_under(left + band * (i + 0.5), plot_bottom, name))
         out.append(f'<path class="line" d="M{_n(left)} {_n(plot_bottom)}H{right}"/></g>')
         thick = band * 0.8 / shown
         for s, (_, values) in enumerate(series):
