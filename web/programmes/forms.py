@@ -46,12 +46,14 @@ class MembersForm(Form):
     PREFIXED = ("member-",)
     PREFIX_FIELDS = {"member-": "members"}
 
-    def member_ids(self) -> list[int]:
-        return member_ids(self)
+    def values(self) -> dict:
+        return {"member_municipality_ids": member_ids(self.checked())}
 
 
 class StageForm(Form):
     stage: str = ""
+
+    values = Form.parsed
 
 
 class FundingForm(Form):
@@ -103,6 +105,9 @@ class StrategyForm(Form):
             except InvalidInput:
                 continue
         return total
+
+    def values(self) -> dict:
+        return {"areas": self.areas()}
 
     def areas(self) -> list[StrategyAreaInput]:
         areas = []

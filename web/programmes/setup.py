@@ -3,6 +3,7 @@ shares summed live by the server as they are typed) and the programme's own KPIs
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from litestar import Request, get
@@ -16,7 +17,7 @@ from services.programmes.schemas import ProgrammeOverview
 from tenants.context import tenant_tx
 from web.actions import act
 from web.auth.guards import municipality_member, person_of
-from web.forms import URL_ENCODED, form_post
+from web.forms import URL_ENCODED, Form, form_post
 from web.programmes.forms import (
     BoardMemberForm,
     FundingForm,
@@ -144,91 +145,37 @@ async def strategy_share_sum(
     return page(request, "programmes/_share_sum.html", **_sum(form.total()))
 
 
-def _setup_post(path: str, name: str):
-    return form_post(ONE + path, name=name, guards=[municipality_member(*MANAGERS)])
+def _setup_form(which: str, name: str, form: type[Form], use_case: Callable[..., Awaitable[Any]]):
+    """The route of the set-up page's form `which` (posted to the programme's /<which>): its
+    use-case takes the programme and the form's values; done or refused, back to that form."""
+
+    # `form` is this route's own form class: Litestar reads `data` as it (signature_namespace).
+    @form_post(
+        f"{ONE}/{which}",
+        name=name,
+        guards=[municipality_member(*MANAGERS)],
+        signature_namespace={"form": form},
+    )
+    async def setup_form(
+        request: Request, programme_id: FromPath[int], data: Annotated[form, URL_ENCODED]
+    ) -> Response:
+        async def work() -> None:
+            await use_case(programme_id, **data.values(), actor_person_id=person_of(request))
+
+        return await SETUP_PAGE.act(request, programme_id, which, data, work, which)
+
+    return setup_form
 
 
-@_setup_post("/stage", "move_programme_stage")
-async def move_stage(
-    request: Request,
-    programme_id: FromPath[int],
-    data: Annotated[StageForm, URL_ENCODED],
-) -> Response:
-    async def work() -> None:
-        data.checked()
-        await programmes.move_programme_stage(
-            programme_id, data.stage, actor_person_id=person_of(request)
-        )
-
-    return await SETUP_PAGE.act(request, programme_id, "stage", data, work, "stage")
-
-
-@_setup_post("/members", "set_programme_members")
-async def set_members(
-    request: Request,
-    programme_id: FromPath[int],
-    data: Annotated[MembersForm, URL_ENCODED],
-) -> Response:
-    async def work() -> None:
-        await programmes.set_programme_members(
-            programme_id, data.checked().member_ids(), actor_person_id=person_of(request)
-        )
-
-    return await SETUP_PAGE.act(request, programme_id, "members", data, work, "members")
-
-
-@_setup_post("/funding", "add_funding_line")
-async def add_funding(
-    request: Request,
-    programme_id: FromPath[int],
-    data: Annotated[FundingForm, URL_ENCODED],
-) -> Response:
-    async def work() -> None:
-        await programmes.add_funding_line(
-            programme_id, **data.values(), actor_person_id=person_of(request)
-        )
-
-    return await SETUP_PAGE.act(request, programme_id, "funding", data, work, "funding")
-
-
-@_setup_post("/board", "add_board_member")
-async def add_board_member(
-    request: Request,
-    programme_id: FromPath[int],
-    data: Annotated[BoardMemberForm, URL_ENCODED],
-) -> Response:
-    async def work() -> None:
-        await programmes.add_board_member(
-            programme_id, **data.values(), actor_person_id=person_of(request)
-        )
-
-    return await SETUP_PAGE.act(request, programme_id, "board", data, work, "board")
-
-
-@_setup_post("/strategy", "set_strategy_areas")
-async def set_strategy_areas(
-    request: Request,
-    programme_id: FromPath[int],
-    data: Annotated[StrategyForm, URL_ENCODED],
-) -> Response:
-    async def work() -> None:
-        await programmes.set_strategy_areas(
-            programme_id, data.areas(), actor_person_id=person_of(request)
-        )
-
-    return await SETUP_PAGE.act(request, programme_id, "strategy", data, work, "strategy")
-
-
-@_setup_post("/kpis", "add_kpi")
-async def add_kpi(
-    request: Request,
-    programme_id: FromPath[int],
-    data: Annotated[KpiForm, URL_ENCODED],
-) -> Response:
-    async def work() -> None:
-        await programmes.add_kpi(programme_id, **data.values(), actor_person_id=person_of(request))
-
-    return await SETUP_PAGE.act(request, programme_id, "kpis", data, work, "kpis")
+# The set-up page's forms: (which, the route's name, its form, the use-case it runs).
+SETUP_FORMS = [
+    ("stage", "move_programme_stage", StageForm, programmes.move_programme_stage),
+    ("members", "set_programme_members", MembersForm, programmes.set_programme_members),
+    ("funding", "add_funding_line", FundingForm, programmes.add_funding_line),
+    ("board", "add_board_member", BoardMemberForm, programmes.add_board_member),
+    ("strategy", "set_strategy_areas", StrategyForm, programmes.set_strategy_areas),
+    ("kpis", "add_kpi", KpiForm, programmes.add_kpi),
+]
 
 
 ROUTES = [
@@ -236,10 +183,5 @@ ROUTES = [
     create_programme,
     programme_setup,
     strategy_share_sum,
-    move_stage,
-    set_members,
-    add_funding,
-    add_board_member,
-    set_strategy_areas,
-    add_kpi,
+    *(_setup_form(*row) for row in SETUP_FORMS),
 ]
