@@ -3,6 +3,7 @@ targets) and the two edits made there most, a KPI's measurement and its target f
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from litestar import Request, get
@@ -87,99 +88,69 @@ def _kpi_of(overview: ProgrammeOverview, kpi_id: int) -> KpiView:
 
 
 class MeasurementForm(Form):
+    PARSE = {"measured_on": inputs.day, "value": inputs.number}
+
     measured_on: str = ""
     value: str = ""
     source: str = ""
 
 
 class TargetForm(Form):
+    PARSE = {"year": partial(inputs.whole, message=N_("Choose a year.")), "target": inputs.number}
+
     year: str = ""
     target: str = ""
 
 
 class BaselineForm(Form):
+    PARSE = {"baseline": inputs.number}
+
     baseline: str = ""
 
 
-async def _edit_kpi(
-    request: Request, programme_id: int, kpi_id: int, form: Form, kind: str, change
-) -> Response:
-    """Check the KPI is the programme's, make the change, and answer with the KPIs again."""
+def _kpi_edit(path: str, which: str, roles: tuple[str, ...], form: type[Form], use_case):
+    """The route of a KPI's edit form `which` (posted to the KPI's /<path>), named after its
+    use-case: the KPI must be the programme's, then the use-case takes the form's fields; the
+    answer is the KPIs again (for htmx) or the programme at its KPIs, or the form refused."""
 
-    async def work() -> None:
-        _kpi_of(await programmes.programme_overview(programme_id), kpi_id)
-        await change(person_of(request))
+    # `form` is this route's own form class: Litestar reads `data` as it (signature_namespace).
+    @form_post(
+        f"{KPI}/{path}",
+        name=use_case.__name__,
+        guards=[municipality_member(*roles)],
+        signature_namespace={"form": form},
+    )
+    async def kpi_edit(
+        request: Request,
+        programme_id: FromPath[int],
+        kpi_id: FromPath[int],
+        data: Annotated[form, URL_ENCODED],
+    ) -> Response:
+        async def work() -> None:
+            _kpi_of(await programmes.programme_overview(programme_id), kpi_id)
+            await use_case(kpi_id, **data.parsed(), actor_person_id=person_of(request))
 
-    async def again(status: int, errors: dict[str, str]) -> Response:
-        edit = {"kpi": kpi_id, "form": kind, "values": form.texts(), "errors": errors}
-        return _overview_page(request, await _overview(programme_id), status=status, edit=edit)
+        async def again(status: int, errors: dict[str, str]) -> Response:
+            edit = {"kpi": kpi_id, "form": which, "values": data.texts(), "errors": errors}
+            return _overview_page(request, await _overview(programme_id), status=status, edit=edit)
 
-    async def done(_) -> Response | str:
-        if wants_fragment(request):
-            return _overview_page(request, await _overview(programme_id))
-        active = principal_of(request).active
-        return f"/k/{active.kommunenummer}/programmes/{programme_id}#kpis"
+        async def done(_) -> Response | str:
+            if wants_fragment(request):
+                return _overview_page(request, await _overview(programme_id))
+            active = principal_of(request).active
+            return f"/k/{active.kommunenummer}/programmes/{programme_id}#kpis"
 
-    return await act(request, work, done=done, again=again)
+        return await act(request, work, done=done, again=again)
 
-
-@form_post(
-    KPI + "/measurements",
-    name="record_kpi_measurement",
-    guards=[municipality_member(*EDITORS)],
-)
-async def record_kpi_measurement(
-    request: Request,
-    programme_id: FromPath[int],
-    kpi_id: FromPath[int],
-    data: Annotated[MeasurementForm, URL_ENCODED],
-) -> Response:
-    async def change(actor: int) -> None:
-        with data.reading() as read:
-            measured_on = read(inputs.day, data.measured_on, "measured_on")
-            value = read(inputs.number, data.value, "value")
-        await programmes.record_kpi_measurement(
-            kpi_id, measured_on=measured_on, value=value, source=data.source, actor_person_id=actor
-        )
-
-    return await _edit_kpi(request, programme_id, kpi_id, data, "measurement", change)
+    return kpi_edit
 
 
-@form_post(KPI + "/targets", name="set_kpi_target", guards=[municipality_member(*EDITORS)])
-async def set_kpi_target(
-    request: Request,
-    programme_id: FromPath[int],
-    kpi_id: FromPath[int],
-    data: Annotated[TargetForm, URL_ENCODED],
-) -> Response:
-    async def change(actor: int) -> None:
-        with data.reading() as read:
-            year = read(inputs.whole, data.year, "year", N_("Choose a year."))
-            target = read(inputs.number, data.target, "target")
-        await programmes.set_kpi_target(kpi_id, year, target, actor_person_id=actor)
-
-    return await _edit_kpi(request, programme_id, kpi_id, data, "target", change)
-
-
-@form_post(KPI + "/baseline", name="set_kpi_baseline", guards=[municipality_member(*MANAGERS)])
-async def set_kpi_baseline(
-    request: Request,
-    programme_id: FromPath[int],
-    kpi_id: FromPath[int],
-    data: Annotated[BaselineForm, URL_ENCODED],
-) -> Response:
-    async def change(actor: int) -> None:
-        with data.reading() as read:
-            baseline = read(inputs.number, data.baseline, "baseline")
-        await programmes.set_kpi_baseline(kpi_id, baseline, actor_person_id=actor)
-
-    return await _edit_kpi(request, programme_id, kpi_id, data, "baseline", change)
-
-
-ROUTES = [
-    programme_list,
-    programme_overview,
-    record_kpi_measurement,
-    set_kpi_target,
-    set_kpi_baseline,
+# The edits of a KPI made on the overview: (path, which form, who may, its form, its use-case).
+KPI_EDITS = [
+    ("measurements", "measurement", EDITORS, MeasurementForm, programmes.record_kpi_measurement),
+    ("targets", "target", EDITORS, TargetForm, programmes.set_kpi_target),
+    ("baseline", "baseline", MANAGERS, BaselineForm, programmes.set_kpi_baseline),
 ]
+
+
+ROUTES = [programme_list, programme_overview, *(_kpi_edit(*edit) for edit in KPI_EDITS)]
