@@ -215,15 +215,26 @@ UPLOAD_MARGIN = 1024 * 1024
 
 
 def form_post(
-    path: str, *, name: str, guards: list, uploads: int | None = None, **options: Any
+    path: str,
+    *,
+    name: str,
+    guards: list,
+    uploads: int | None = None,
+    form: type[Form] | None = None,
+    **options: Any,
 ) -> post:
     """A POST route that takes a form: FORMS reads it, and the answer is 200 unless act()
     says otherwise (a redirect, or the form again with its errors).
 
     `uploads` is the most a form's files may weigh together; the body may be a little more, so
-    files just too large still reach the use-case and are refused beside their field."""
+    files just too large still reach the use-case and are refused beside their field.
+
+    `form` is for a route one factory makes for each of a family of forms: its handler takes
+    `data: Annotated[form, URL_ENCODED]`, and Litestar reads the name `form` as this class."""
     if uploads is not None:
         options["request_max_body_size"] = uploads + UPLOAD_MARGIN
+    if form is not None:
+        options["signature_namespace"] = {"form": form}
     return post(path, name=name, guards=guards, status_code=200, type_decoders=FORMS, **options)
 
 

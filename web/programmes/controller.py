@@ -113,12 +113,8 @@ def _kpi_edit(path: str, which: str, roles: tuple[str, ...], form: type[Form], u
     use-case: the KPI must be the programme's, then the use-case takes the form's fields; the
     answer is the KPIs again (for htmx) or the programme at its KPIs, or the form refused."""
 
-    # `form` is this route's own form class: Litestar reads `data` as it (signature_namespace).
     @form_post(
-        f"{KPI}/{path}",
-        name=use_case.__name__,
-        guards=[municipality_member(*roles)],
-        signature_namespace={"form": form},
+        f"{KPI}/{path}", name=use_case.__name__, guards=[municipality_member(*roles)], form=form
     )
     async def kpi_edit(
         request: Request,

@@ -145,16 +145,13 @@ async def strategy_share_sum(
     return page(request, "programmes/_share_sum.html", **_sum(form.total()))
 
 
-def _setup_form(which: str, name: str, form: type[Form], use_case: Callable[..., Awaitable[Any]]):
-    """The route of the set-up page's form `which` (posted to the programme's /<which>): its
-    use-case takes the programme and the form's values; done or refused, back to that form."""
+def _setup_form(which: str, form: type[Form], use_case: Callable[..., Awaitable[Any]]):
+    """The route of the set-up page's form `which` (posted to the programme's /<which>), named
+    after its use-case: that takes the programme and the form's values; done or refused, back
+    to that form."""
 
-    # `form` is this route's own form class: Litestar reads `data` as it (signature_namespace).
     @form_post(
-        f"{ONE}/{which}",
-        name=name,
-        guards=[municipality_member(*MANAGERS)],
-        signature_namespace={"form": form},
+        f"{ONE}/{which}", name=use_case.__name__, guards=[municipality_member(*MANAGERS)], form=form
     )
     async def setup_form(
         request: Request, programme_id: FromPath[int], data: Annotated[form, URL_ENCODED]
@@ -167,14 +164,14 @@ def _setup_form(which: str, name: str, form: type[Form], use_case: Callable[...,
     return setup_form
 
 
-# The set-up page's forms: (which, the route's name, its form, the use-case it runs).
+# The set-up page's forms: (which, its form, the use-case it runs).
 SETUP_FORMS = [
-    ("stage", "move_programme_stage", StageForm, programmes.move_programme_stage),
-    ("members", "set_programme_members", MembersForm, programmes.set_programme_members),
-    ("funding", "add_funding_line", FundingForm, programmes.add_funding_line),
-    ("board", "add_board_member", BoardMemberForm, programmes.add_board_member),
-    ("strategy", "set_strategy_areas", StrategyForm, programmes.set_strategy_areas),
-    ("kpis", "add_kpi", KpiForm, programmes.add_kpi),
+    ("stage", StageForm, programmes.move_programme_stage),
+    ("members", MembersForm, programmes.set_programme_members),
+    ("funding", FundingForm, programmes.add_funding_line),
+    ("board", BoardMemberForm, programmes.add_board_member),
+    ("strategy", StrategyForm, programmes.set_strategy_areas),
+    ("kpis", KpiForm, programmes.add_kpi),
 ]
 
 
