@@ -86,8 +86,10 @@ INVITED = "samspel_invited"
 _INVITED_KEY = "samspel:invited:"
 
 
-async def keep_invitation(request: Request, response: Response, email: str, link: str) -> Response:
-    """Leave the invitation's address and link for the next page this browser loads, once."""
+async def keep_invitation(request: Request, response: Response, email: str, token: str) -> Response:
+    """Leave the invitation's address and link (to its `token`) for the next page this browser
+    loads, once."""
+    link = f"{request.app.state.settings.base_url}/invitations/{token}"
     nonce = secrets.token_urlsafe(16)
     value = json.dumps({"email": email, "link": link})
     await request.app.state.redis.set(_INVITED_KEY + nonce, value, ex=_SECONDS)

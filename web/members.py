@@ -81,9 +81,8 @@ def member_routes(scope: str) -> list:
             return await _page(request, scope, status_code=status, form=data.texts(), errors=errors)
 
         async def invited(token: str) -> Response:
-            link = f"{request.app.state.settings.base_url}/invitations/{token}"
             shown = go_to(request, _base(request, scope))
-            return await keep_invitation(request, shown, data.email, link)
+            return await keep_invitation(request, shown, data.email, token)
 
         return await act(
             request,

@@ -138,8 +138,7 @@ async def _invite(
         )
 
     async def invited(token: str) -> Response:
-        link = f"{request.app.state.settings.base_url}/invitations/{token}"
-        return await keep_invitation(request, go_to(request, "/operator"), data.email, link)
+        return await keep_invitation(request, go_to(request, "/operator"), data.email, token)
 
     return await act(request, work, done=invited, again=_again(request, data, **again))
 

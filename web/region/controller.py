@@ -72,9 +72,8 @@ async def invite_to_council(
     principal = principal_of(request)
 
     async def invited(token: str) -> Response:
-        link = f"{request.app.state.settings.base_url}/invitations/{token}"
         home = f"/r/{region_slug}"
-        return await keep_invitation(request, go_to(request, home), data.email, link)
+        return await keep_invitation(request, go_to(request, home), data.email, token)
 
     return await act(
         request,
