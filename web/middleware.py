@@ -54,6 +54,13 @@ def cookie(scope: Scope, name: str) -> str | None:
     return None
 
 
+def language_of(scope: Scope, default_language: str) -> str:
+    """The request's language: its language cookie, else its Accept-Language, else the default."""
+    return choose_language(
+        cookie(scope, COOKIE), _header(scope, b"accept-language"), default_language
+    )
+
+
 def request_context_middleware(default_language: str):
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,9 +75,7 @@ def request_context_middleware(default_language: str):
             request_id = given if given and _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
             state = scope.setdefault("state", {})
             state["request_id"] = request_id
-            state["lang"] = choose_language(
-                cookie(scope, COOKIE), _header(scope, b"accept-language"), default_language
-            )
+            state["lang"] = language_of(scope, default_language)
             started = time.perf_counter()
             status = 500
 
