@@ -6,17 +6,31 @@ security headers every answer carries (web/security.py); everything else goes to
 own /health/live and /static/ routes answer the same (in-process tests use those). A probe or a
 stylesheet then costs what the bare ASGI server costs, not a pass through the router and the
 middleware chain.
+
+The public's kept copy of a public page (web/public_cache.py) is answered here too: a GET
+without a session cookie to a route marked public-cached is looked up under the key the app's
+middleware keeps it under, for the language the app would choose, and a copy made at the
+current data version is sent as the middleware sends it, inside the same request context (an
+id, one log line). The lookups that arrive together are read in one round trip (Together).
+Anything else, a miss and a Redis outage go to the app unchanged; another path costs no Redis
+round trip.
 """
 
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar._asgi.utils import is_valid_host
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from infra.public_cache import namespace, version_key
 from infra.settings import Settings
 from web import assets
 from web.assets import PREFIX
+from web.auth.sessions import COOKIE as SESSION_COOKIE
+from web.middleware import cookie, language_of, request_context_middleware
+from web.public_cache import Together, answer, page_key, public_cached_routes
 from web.security import origin, security_headers
+from web.unavailable import OUTAGE
 
 LIVE = b'{"status":"ok"}'
 
@@ -29,28 +43,62 @@ def front(app: Litestar, settings: Settings) -> ASGIApp:
         (b"content-length", str(len(LIVE)).encode()),
         (b"cache-control", b"no-store"),
     ]
+    cached = public_cached_routes(app)
+    prefix, together = namespace(settings), Together(version_key(settings))
+    default_language = settings.default_language
+    in_context = request_context_middleware(default_language)
+
+    async def kept(scope: Scope, receive: Receive, send: Send) -> bool:
+        """Whether the public's kept copy of this page was sent."""
+        routes = cached.get(scope["method"])
+        if routes is None:
+            return False
+        pattern, templates = routes
+        matched = pattern.fullmatch(scope["path"])
+        if matched is None or cookie(scope, SESSION_COOKIE) is not None:
+            return False
+        host = next((value for name, value in scope["headers"] if name == b"host"), None)
+        if host is not None and not is_valid_host(host):
+            return False  # the router's 400
+        key = page_key(prefix, scope, language_of(scope, default_language))
+        try:
+            found = await together.kept(app.state.redis, key)
+        except OUTAGE:
+            return False
+        if found is None:
+            return False
+        scope["path_template"] = templates[matched.lastindex - 1]  # as the router sets it
+
+        async def send_kept(scope: Scope, receive: Receive, send: Send) -> None:
+            await answer(send, scope, found)
+
+        await in_context(send_kept)(scope, receive, _with_headers(send, scope))
+        return True
+
+    def _with_headers(send: Send, scope: Scope) -> Send:
+        async def send_with_headers(message: Message) -> None:
+            await add_headers(message, scope)
+            await send(message)
+
+        return send_with_headers
 
     async def serve(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
         path = scope["path"]
-        if path != "/health/live" and not path.startswith(PREFIX):
-            await app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            await add_headers(message, scope)
-            await send(message)
-
         if path.startswith(PREFIX):
-            await static(scope, receive, send_with_headers)
+            await static(scope, receive, _with_headers(send, scope))
+            return
+        if path != "/health/live":
+            if not await kept(scope, receive, send):
+                await app(scope, receive, send)
             return
         if scope["method"] not in ("GET", "HEAD"):
             await app(scope, receive, send)  # the app's 405, as for any route
             return
         start = {"type": "http.response.start", "status": 200, "headers": list(live_headers)}
-        await send_with_headers(start)
+        await _with_headers(send, scope)(start)
         await send(
             {"type": "http.response.body", "body": LIVE if scope["method"] == "GET" else b""}
         )

@@ -17,10 +17,14 @@ public_change_kinds), and expire after a minute anyway (a deadline passing chang
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import re
 
 import msgspec
+from litestar import Litestar
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from redis.asyncio import Redis
 
 from infra.public_cache import namespace, version_key
 from infra.settings import Settings
@@ -53,10 +57,30 @@ def _cacheable(scope: Scope) -> bool:
     )
 
 
-def _key(prefix: str, scope: Scope) -> str:
+def public_cached_routes(app: Litestar) -> dict[str, tuple[re.Pattern[str], list[str]]]:
+    """Per method, one pattern whose n-th group matches the paths of the n-th route marked
+    public-cached, and those routes' templates: the front door (web/front.py) looks only these
+    up. A path parameter matches any one segment; a kept page is found by its exact path."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if handler.opt.get("public_cache"):
+                parts = [
+                    re.escape(p) if isinstance(p, str) else "[^/]+" for p in route.path_components
+                ]
+                for method in handler.http_methods:
+                    found.setdefault(method, []).append(("/" + "/".join(parts), route.path_format))
+    return {
+        method: (re.compile("|".join(f"({p})" for p, _ in routes)), [t for _, t in routes])
+        for method, routes in found.items()
+    }
+
+
+def page_key(prefix: str, scope: Scope, lang: str) -> str:
+    """Where the public's copy of this request's page is kept (this middleware and the front
+    door, web/front.py, both read it here): the address, the language, the htmx variant."""
     headers = dict(scope["headers"])
     variant = b"|".join(headers.get(name, b"") for name in _VARIANT_HEADERS)
-    lang = scope.get("state", {}).get("lang", "")
     raw = b"\n".join(
         [lang.encode(), variant, scope["path"].encode(), scope.get("query_string", b"")]
     )
@@ -74,7 +98,64 @@ def _matches(scope: Scope, etag: bytes) -> bool:
     return False
 
 
-async def _answer(send: Send, scope: Scope, kept: Kept) -> None:
+async def read_kept(redis: Redis, version_name: str, *keys: str) -> tuple[bytes, list[Kept | None]]:
+    """The data version and the pages kept at `keys` that were made at it, in one round trip.
+    Raises one of OUTAGE when Redis is away."""
+    version, *raws = await redis.mget(version_name, *keys)
+    version = version or b"0"
+    found: list[Kept | None] = []
+    for raw in raws:
+        kept = None if raw is None else msgspec.msgpack.decode(raw, type=Kept)
+        found.append(kept if kept is not None and kept.version == version else None)
+    return version, found
+
+
+class Together:
+    """Lookups that arrive in one turn of the event loop, read in one round trip.
+
+    The read is sent when the turn ends, after every lookup it answers arrived, never one
+    already under way: each sees the data version as it was when it came, or later. A burst of
+    the public then costs one round trip, not one each (the front door, web/front.py)."""
+
+    def __init__(self, version_name: str) -> None:
+        self._version_name = version_name
+        self._waiting: dict[str, list[asyncio.Future]] = {}
+        self._reads: set[asyncio.Task] = set()
+
+    async def kept(self, redis: Redis, key: str) -> Kept | None:
+        """Raises one of OUTAGE when Redis is away."""
+        loop = asyncio.get_running_loop()
+        if not self._waiting:
+            loop.call_soon(self._send, redis)
+        future = loop.create_future()
+        self._waiting.setdefault(key, []).append(future)
+        return await future
+
+    def _send(self, redis: Redis) -> None:
+        waiting, self._waiting = self._waiting, {}
+        read = asyncio.ensure_future(self._read(redis, waiting))
+        self._reads.add(read)  # the loop keeps only a weak reference to a task
+        read.add_done_callback(self._reads.discard)
+
+    async def _read(self, redis: Redis, waiting: dict[str, list[asyncio.Future]]) -> None:
+        futures = [future for each in waiting.values() for future in each]
+        try:
+            _, found = await read_kept(redis, self._version_name, *waiting)
+            for kept, each in zip(found, waiting.values(), strict=True):
+                for future in each:
+                    if not future.done():
+                        future.set_result(kept)
+        except Exception as error:
+            for future in futures:
+                if not future.done():
+                    future.set_exception(error)
+        finally:
+            for future in futures:
+                future.cancel()  # only those still waiting: the read itself was cancelled
+
+
+async def answer(send: Send, scope: Scope, kept: Kept) -> None:
+    """The kept page as it was sent when made, with its ETag; 304 when the browser has it."""
     headers = [
         *kept.headers,
         (b"etag", kept.etag),
@@ -100,18 +181,15 @@ def public_cache_middleware(settings: Settings):
                 await app(scope, receive, send)
                 return
             redis = scope["litestar_app"].state.redis
-            key = _key(prefix, scope)
+            key = page_key(prefix, scope, scope.get("state", {}).get("lang", ""))
             try:
-                version, raw = await redis.mget(version_name, key)
+                version, (found,) = await read_kept(redis, version_name, key)
             except OUTAGE:
                 await app(scope, receive, send)  # Redis down: the page is made as usual
                 return
-            version = version or b"0"
-            if raw is not None:
-                kept = msgspec.msgpack.decode(raw, type=Kept)
-                if kept.version == version:
-                    await _answer(send, scope, kept)
-                    return
+            if found is not None:
+                await answer(send, scope, found)
+                return
 
             start: dict = {}
             chunks: list[bytes] = []
@@ -142,7 +220,7 @@ def public_cache_middleware(settings: Settings):
                 await redis.set(key, msgspec.msgpack.encode(kept), ex=KEEP_SECONDS)
             except OUTAGE:
                 pass
-            await _answer(send, scope, kept)
+            await answer(send, scope, kept)
 
         return middleware
 
