@@ -5,7 +5,10 @@ and OCDS, the list of grant calls). For a GET from someone without a session (th
 search engine, a load balancer's check) this pure ASGI middleware reads the data version and
 the kept page in one round trip (MGET); a page made at the current version is sent as it is,
 without the session, CSRF, template or database, and with its ETag; a browser that sends that
-ETag back in If-None-Match gets 304. Otherwise the page is made as usual and kept.
+ETag back in If-None-Match gets 304. Otherwise the page is made as usual and kept. Served by
+`python -m web`, a kept page is answered earlier still, by the front door (web/front.py), with
+this module's key, lookup and answer; this middleware then sees the misses, and in-process
+tests that serve the app alone.
 
 What is kept is what the public reads: only pages made for a request without a session
 cookie, in the public's transaction (`NOBODY`: row-level security shows no tenant's private
