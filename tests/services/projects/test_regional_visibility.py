@@ -10,6 +10,8 @@ import asyncpg
 import pytest
 
 from services.errors import InvalidInput, NotAllowed
+from services.programmes import service as programmes
+from services.programmes.schemas import StrategyAreaInput
 from services.projects import service as projects
 from services.projects.schemas import StatusReportInput
 from services.projects.service import LeadOnly, ProjectNotFound
@@ -245,3 +247,42 @@ async def test_adding_a_participant_takes_its_share_from_the_lead(region):
     shares = {p.kommunenummer: p.cost_share for p in detail.participants}
     assert shares[nr] == 10 and shares[await kommunenummer(lead.id)] == 30
     assert (await rows_seen(outsider.scope(), region["project_id"]))["project"] == 1
+
+
+async def test_the_lists_area_filter_names_the_readers_own_areas_that_a_project_names(region):
+    lead = region["lead"]
+    async with tenant_tx(lead.scope()):
+        programme_id = await programmes.create_programme(
+            name="Områdeprogram",
+            kind="naeringsutvikling",
+            period_start=2025,
+            period_end=2028,
+            actor_person_id=lead.owner,
+        )
+        used, _unused = await programmes.set_strategy_areas(
+            programme_id,
+            [
+                StrategyAreaInput("Reiseliv", "Reiseliv", Decimal(60)),
+                StrategyAreaInput("Industri", "Industri", Decimal(40)),
+            ],
+            actor_person_id=lead.owner,
+        )
+    shares = {
+        await kommunenummer(lead.id): Decimal(50),
+        await kommunenummer(region["a"].id): Decimal(50),
+    }
+    await new_project(
+        lead.id,
+        lead.owner,
+        programme_id=programme_id,
+        strategy_area_id=used.id,
+        cost_shares=shares,
+    )
+    async with tenant_tx(lead.scope()):
+        assert await projects.project_strategy_areas() == [(used.id, "Reiseliv", "Reiseliv")]
+    # A participant sees the project but may not read the lead's areas: none to filter by.
+    async with tenant_tx(region["a"].scope()):
+        assert await projects.project_strategy_areas() == []
+    council = Scope(region_id=region["region_id"], person_id=region["council"])
+    async with tenant_tx(council):
+        assert await projects.project_strategy_areas() == []
