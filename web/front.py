@@ -55,7 +55,7 @@ def front(app: Litestar, settings: Settings) -> ASGIApp:
             return False
         pattern, templates = routes
         matched = pattern.fullmatch(scope["path"])
-        if matched is None or cookie(scope, SESSION_COOKIE) is not None:
+        if matched is None or cookie(scope, SESSION_COOKIE):  # as public_cache decides
             return False
         host = next((value for name, value in scope["headers"] if name == b"host"), None)
         if host is not None and not is_valid_host(host):
@@ -72,10 +72,10 @@ def front(app: Litestar, settings: Settings) -> ASGIApp:
         async def send_kept(scope: Scope, receive: Receive, send: Send) -> None:
             await answer(send, scope, found)
 
-        await in_context(send_kept)(scope, receive, _with_headers(send, scope))
+        await in_context(send_kept)(scope, receive, with_headers(send, scope))
         return True
 
-    def _with_headers(send: Send, scope: Scope) -> Send:
+    def with_headers(send: Send, scope: Scope) -> Send:
         async def send_with_headers(message: Message) -> None:
             await add_headers(message, scope)
             await send(message)
@@ -88,7 +88,7 @@ def front(app: Litestar, settings: Settings) -> ASGIApp:
             return
         path = scope["path"]
         if path.startswith(PREFIX):
-            await static(scope, receive, _with_headers(send, scope))
+            await static(scope, receive, with_headers(send, scope))
             return
         if path != "/health/live":
             if not await kept(scope, receive, send):
@@ -98,7 +98,7 @@ def front(app: Litestar, settings: Settings) -> ASGIApp:
             await app(scope, receive, send)  # the app's 405, as for any route
             return
         start = {"type": "http.response.start", "status": 200, "headers": list(live_headers)}
-        await _with_headers(send, scope)(start)
+        await with_headers(send, scope)(start)
         await send(
             {"type": "http.response.body", "body": LIVE if scope["method"] == "GET" else b""}
         )
