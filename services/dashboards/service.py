@@ -26,13 +26,14 @@ from datetime import date, datetime
 
 import msgspec
 
-from services.dashboards import pages, rules
+from services.dashboards import pages, rules, versions
 from services.dashboards.charts import Chart, Drawn, draw_all
 from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_figures
 from services.errors import N_, InvalidInput
 from services.i18n import LANGUAGES
 from services.parts import figure_modules
 from tenants.context import Scope, connection, fetch_structs, rescope, tenant_tx
+from tenants.tables import Municipality
 
 # Overdue is judged by the Norwegian calendar day, whatever the server's zone.
 TODAY = "select (now() at time zone 'Europe/Oslo')::date"
@@ -168,12 +169,15 @@ async def recompute_here(names: Iterable[str] | None = None) -> list[Figure]:
     shown = await _draw_municipality_charts()
     version = version_of(shown)
     await _write_municipality_page(shown, version)
-    await connection().execute(
+    kommunenummer = await connection().fetchval(
         "insert into municipality_dashboard (tenant_id, version, computed_at)"
         " values (app_tenant_id(), $1, clock_timestamp()) on conflict (tenant_id) do update"
-        " set version = excluded.version, computed_at = excluded.computed_at",
+        " set version = excluded.version, computed_at = excluded.computed_at"
+        " returning (select kommunenummer from municipality where id = tenant_id)",
         version,
     )
+    # Holding the version row's lock, before the commit (services/dashboards/versions.py).
+    versions.keep(versions.municipality_key(_database_url(), kommunenummer), version)
     return stored
 
 
@@ -418,6 +422,11 @@ async def _write_region_pages(version: str) -> None:
     )
 
 
+def _database_url() -> str:
+    """The database the tables are bound to, whose dashboards' versions Redis keeps apart."""
+    return Municipality._meta.db.config["dsn"]
+
+
 # --- the jobs: each its own transaction ---------------------------------------------------------
 
 
@@ -456,12 +465,14 @@ async def recompute_region(region_id: int) -> None:
         await _draw_region_charts(rows, [m.id for m in members], region_id)
         version = version_of([members, rows, at])
         await _write_region_pages(version)
-        await connection().execute(
+        slug = await connection().fetchval(
             "insert into region_dashboard (region_id, version, computed_at)"
             " values (app_region_id(), $1, clock_timestamp()) on conflict (region_id) do update"
-            " set version = excluded.version, computed_at = excluded.computed_at",
+            " set version = excluded.version, computed_at = excluded.computed_at"
+            " returning (select slug from region where id = region_id)",
             version,
         )
+        versions.keep(versions.region_key(_database_url(), slug), version)
 
 
 async def _store_region(rows: Sequence[RegionFigureRow], at: datetime) -> None:

@@ -21,27 +21,39 @@ from web.middleware import cookie, is_quiet
 from web.unavailable import OUTAGE
 
 CHANGES_ACCESS = "changes_access"
+# opt={READ_WITH_SESSION: key_of}: a route that needs one more Redis key names it, key_of(scope)
+# giving the key (or None), and it is read in the session's round trip: the route finds
+# state[READ_WITH_SESSION] = (key, value, None when there is none). Read before the route's
+# guards ran: the route uses it only once they let the request in.
+READ_WITH_SESSION = "read_with_session"
+_STORE = "session_store"
 
 
-async def load_principal(store: SessionStore, token: str | None) -> tuple[Principal | None, object]:
-    session, copy, generation = await store.load_with_principal(token)
+async def load_principal(
+    store: SessionStore, token: str | None, also: str | None = None
+) -> tuple[Principal | None, object, bytes | None]:
+    session, copy, generation, value = await store.load_with_principal(token, also)
     if session is None or session.person_id is None:
-        return None, session
+        return None, session, value
     if copy is None or copy.generation != generation or copy.person.id != session.person_id:
         async with tenant_tx(DbScope(person_id=session.person_id)):
             who = await person(session.person_id)
             memberships = await memberships_of(session.person_id) if who else []
         if who is None:
-            return None, session
+            return None, session, value
         copy = CachedPrincipal(generation, who, memberships)
         await store.keep_principal(token, copy)  # type: ignore[arg-type] - a session has a token
     active = choose_active(copy.memberships, session.membership_id)
-    return Principal(copy.person, copy.memberships, active), session
+    return Principal(copy.person, copy.memberships, active), session, value
 
 
-def _changes_access(scope: Scope) -> bool:
-    handler = scope.get("route_handler")
-    return bool(handler and handler.opt.get(CHANGES_ACCESS))
+def _store(scope: Scope) -> SessionStore:
+    """The app's session store, made once per Redis client (it registers its script)."""
+    app_state = scope["litestar_app"].state
+    store = app_state.get(_STORE)
+    if store is None or store.redis is not app_state.redis:
+        store = app_state[_STORE] = SessionStore(app_state.redis)
+    return store
 
 
 def auth_middleware(app: ASGIApp) -> ASGIApp:
@@ -50,23 +62,29 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http" or is_quiet(scope):
             await app(scope, receive, send)
             return
-        store = SessionStore(scope["litestar_app"].state.redis)
+        store = _store(scope)
         token = cookie(scope, COOKIE)
         state = scope.setdefault("state", {})
+        handler = scope.get("route_handler")
+        opt = handler.opt if handler is not None else {}
+        key_of = opt.get(READ_WITH_SESSION)
+        also = key_of(scope) if key_of is not None else None
         try:
-            principal, session = await load_principal(store, token)
+            principal, session, value = await load_principal(store, token, also)
         except OUTAGE:
             # Redis is down: go on as nobody, so public pages work; the guards answer 503.
-            principal, session = None, None
+            principal, session, value = None, None, None
             state["sessions_unavailable"] = True
         state["session"], state["session_token"], state["principal"] = session, token, principal
+        if also is not None:
+            state[READ_WITH_SESSION] = (also, value)
         if principal is None:
             await app(scope, receive, send)
             return
         if principal.active and principal.active.kommunenummer:
             state["tenant"] = principal.active.kommunenummer
         context_token = current_scope.set(principal.scope())
-        changes_access = _changes_access(scope)
+        changes_access = bool(opt.get(CHANGES_ACCESS))
 
         async def send_private(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -33,11 +33,14 @@ _PRINCIPAL = "samspel:principal:"
 _GENERATION = "samspel:access-generation"
 PRINCIPAL_SECONDS = 60
 # load_with_principal's one command: the session (its idle time started again), its copy of
-# who, and the generation; nothing else when there is no session.
+# who, the generation, and the one more key a route may ask for (KEYS[4], when given);
+# nothing else when there is no session.
 _LOAD = """
 local session = redis.call('GETEX', KEYS[1], 'EX', ARGV[1])
-if not session then return {false, false, false} end
-return {session, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+if not session then return {false, false, false, false} end
+local also = false
+if KEYS[4] then also = redis.call('GET', KEYS[4]) end
+return {session, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), also}
 """
 
 
@@ -128,25 +131,27 @@ class SessionStore:
         return data
 
     async def load_with_principal(
-        self, token: str | None
-    ) -> tuple[SessionData | None, CachedPrincipal | None, int]:
-        """The session, the copy of its person and memberships, and the access generation now:
-        one round trip, which also starts the session's idle time again (one command, a script:
-        a pipeline of three costs redis-py half as much again as one command)."""
+        self, token: str | None, also: str | None = None
+    ) -> tuple[SessionData | None, CachedPrincipal | None, int, bytes | None]:
+        """The session, the copy of its person and memberships, the access generation now, and
+        the value of the key `also` (None without a session): one round trip, which also starts
+        the session's idle time again (one command, a script: a pipeline of three costs
+        redis-py half as much again as one command)."""
         if not token:
-            return None, None, 0
+            return None, None, 0, None
         key = _key(token)
-        raw, cached, generation = await self._load(
-            keys=[key, _PRINCIPAL + key, _GENERATION], args=[IDLE_SECONDS]
-        )
+        keys = [key, _PRINCIPAL + key, _GENERATION]
+        if also:
+            keys.append(also)
+        raw, cached, generation, value = await self._load(keys=keys, args=[IDLE_SECONDS])
         if raw is None:
-            return None, None, 0
+            return None, None, 0, None
         data = msgspec.json.decode(raw, type=SessionData)
         if time.time() - data.created_at > ABSOLUTE_SECONDS:
             await self.delete(token)
-            return None, None, 0
+            return None, None, 0, None
         copy = msgspec.json.decode(cached, type=CachedPrincipal) if cached else None
-        return data, copy, int(generation or 0)
+        return data, copy, int(generation or 0), value
 
     async def keep_principal(self, token: str, copy: CachedPrincipal) -> None:
         await self.redis.set(

@@ -14,13 +14,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from services.dashboards import service as dashboards
-from services.dashboards import views
+from services.dashboards import versions, views
 from services.dashboards.pages import table_html
 from services.errors import N_
 from services.projects import figures as project_lists
 from services.projects.rules import PHASE_NAMES
 from tenants.context import tenant_tx
 from web.auth.guards import municipality_member, region_member
+from web.auth.middleware import READ_WITH_SESSION
 from web.dashboards.export import FORMATS, export
 from web.downloads import download
 from web.i18n import gettext
@@ -43,6 +44,41 @@ def _shown_version(request: Request) -> str | None:
 
 def _nothing_new() -> Response:
     return Response(b"", status_code=204, headers={"Vary": "HX-Request"})
+
+
+def _kept_version(key_of, param: str):
+    """The Redis key of the dashboard's version (services/dashboards/versions.py), read with
+    the session (web/auth/middleware.py) for a poll only: a page load carries no version."""
+
+    def key(scope) -> str | None:
+        if b"v=" not in scope["query_string"]:
+            return None
+        settings = scope["litestar_app"].state.settings
+        return key_of(settings.app_database_url, scope["path_params"][param])
+
+    return {READ_WITH_SESSION: key}
+
+
+MUNICIPALITY_VERSION = _kept_version(versions.municipality_key, "kommunenummer")
+REGION_VERSION = _kept_version(versions.region_key, "region_slug")
+
+
+def _kept_is(request: Request, shown: str) -> bool:
+    """Whether the version the poll shows is the one Redis keeps: nothing moved since (read
+    with the session; the route's guard has let the request in by now)."""
+    kept = request.state.get(READ_WITH_SESSION)
+    return kept is not None and kept[1] is not None and kept[1].decode() == shown
+
+
+async def _stored_is(request: Request, shown: str, stored_version) -> bool:
+    """Whether the version the poll shows is the stored one, as the database says (in the
+    caller's transaction), when Redis keeps another or none. None there: what the database says
+    is put there for the next poll, unless a recompute wrote first (services/dashboards/versions.py)."""
+    version = await stored_version()
+    kept = request.state.get(READ_WITH_SESSION)
+    if kept is not None and kept[1] is None:
+        await request.app.state.redis.set(kept[0], version, nx=True, ex=versions.SECONDS)
+    return version == shown
 
 
 def _page(request: Request, page: str, version: str, body: str, **shown) -> Template:
@@ -83,9 +119,11 @@ async def _region_page(request: Request, kommunenummer: str | None) -> Template 
     """The region's page of its sums (kommunenummer None) or of one member, as stored; for a
     poll of the version shown, only the version is read and nothing new is answered."""
     lang = _lang(request)
+    shown = _shown_version(request)
+    if shown is not None and _kept_is(request, shown):
+        return _nothing_new()
     async with tenant_tx():
-        shown = _shown_version(request)
-        if shown is not None and shown == await dashboards.region_version():
+        if shown is not None and await _stored_is(request, shown, dashboards.region_version):
             return _nothing_new()
         stored = await dashboards.region_page(kommunenummer, lang)
     if stored is None:
@@ -106,12 +144,17 @@ def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
     return views.region_tables(region, _lang(request), f"/r/{region_slug}/dashboard")
 
 
-@get(REGION, guards=[region_member()], name="region_dashboard")
+@get(REGION, guards=[region_member()], name="region_dashboard", opt=REGION_VERSION)
 async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template | Response:
     return await _region_page(request, None)
 
 
-@get(REGION + "/k/{kommunenummer:str}", guards=[region_member()], name="region_member_dashboard")
+@get(
+    REGION + "/k/{kommunenummer:str}",
+    guards=[region_member()],
+    name="region_member_dashboard",
+    opt=REGION_VERSION,
+)
 async def region_member_dashboard(
     request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
 ) -> Template | Response:
@@ -143,13 +186,20 @@ def _municipality_tables(request, figures, kommunenummer: str) -> list[views.Das
     return views.municipality_tables(figures, _lang(request), f"/k/{kommunenummer}/dashboard")
 
 
-@get(MUNICIPALITY, guards=[municipality_member()], name="municipality_dashboard")
+@get(
+    MUNICIPALITY,
+    guards=[municipality_member()],
+    name="municipality_dashboard",
+    opt=MUNICIPALITY_VERSION,
+)
 async def municipality_dashboard(
     request: Request, kommunenummer: FromPath[str]
 ) -> Template | Response:
+    shown = _shown_version(request)
+    if shown is not None and _kept_is(request, shown):
+        return _nothing_new()
     async with tenant_tx():
-        shown = _shown_version(request)
-        if shown is not None and shown == await dashboards.municipality_version():
+        if shown is not None and await _stored_is(request, shown, dashboards.municipality_version):
             return _nothing_new()
         stored = await dashboards.municipality_page(_lang(request))
     return _page(request, "municipality", stored.version, stored.body)

@@ -73,18 +73,39 @@ async def test_a_session_and_its_copy_of_who_load_in_one_command_that_starts_its
         return await original(*args, **options)
 
     monkeypatch.setattr(store.redis, "execute_command", counted)
-    loaded, copy, _generation = await store.load_with_principal(token)
+    loaded, copy, _generation, _also = await store.load_with_principal(token)
     assert loaded is not None and loaded.person_id == 1 and copy is None
     assert 1790 <= await store.redis.ttl(key_of(token)) <= 1800
     assert sent[:1] == ["EVALSHA"] and len(sent) == 2  # the load, and the ttl read above
-    assert await store.load_with_principal("no-such-session") == (None, None, 0)
+    assert await store.load_with_principal("no-such-session") == (None, None, 0, None)
+
+
+async def test_a_route_may_read_one_more_key_in_the_same_command_for_a_session_only(
+    store, monkeypatch, unique
+):
+    token = await store.create(SessionData(created_at=time.time(), person_id=1))
+    also = f"samspel:test:also:{unique}"
+    await store.redis.set(also, "v1", ex=60)
+    sent = []
+    original = store.redis.execute_command
+
+    async def counted(*args, **options):
+        sent.append(args[0])
+        return await original(*args, **options)
+
+    monkeypatch.setattr(store.redis, "execute_command", counted)
+    loaded, _copy, _generation, value = await store.load_with_principal(token, also)
+    assert loaded is not None and value == b"v1" and sent == ["EVALSHA"]
+    assert (await store.load_with_principal(token, also + ":none"))[3] is None
+    # Without a session, nothing else is read either.
+    assert await store.load_with_principal("no-such-session", also) == (None, None, 0, None)
 
 
 async def test_a_redis_that_lost_its_scripts_still_loads_the_session(store):
     token = await store.create(SessionData(created_at=time.time(), person_id=1))
     await store.load_with_principal(token)  # the script is known to Redis now
     await store.redis.script_flush()  # as a restarted Redis has forgotten it
-    loaded, _copy, _generation = await store.load_with_principal(token)
+    loaded, _copy, _generation, _also = await store.load_with_principal(token)
     assert loaded is not None and loaded.person_id == 1
 
 

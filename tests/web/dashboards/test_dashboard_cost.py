@@ -15,9 +15,10 @@ from contextlib import contextmanager
 
 import asyncpg
 import pytest
+import redis
 
 import services.projects.figures as project_figures
-from services.dashboards import charts, views
+from services.dashboards import charts, versions, views
 from services.dashboards import service as dashboards
 from services.parts import figure_modules
 from tenants.context import Scope, connection, tenant_tx
@@ -182,20 +183,90 @@ async def _poll_statements(monkeypatch, browser, path: str) -> list[str]:
     return sent
 
 
-async def test_a_poll_of_an_unchanged_dashboard_reads_its_version_and_no_figure(
-    two_sizes, monkeypatch
-):
+def _polled(two_sizes, settings) -> list[tuple[object, str, str]]:
+    """(browser, dashboard, the Redis key of its version) of each dashboard of the big place."""
     big = two_sizes["big"]
-    for browser, path in (
-        (big["staff"], f"/k/{big['nr']}/dashboard"),
-        (big["council"], f"/r/{big['slug']}/dashboard"),
-        (big["council"], f"/r/{big['slug']}/dashboard/k/{big['nr']}"),
-    ):
+    municipality = versions.municipality_key(settings.app_database_url, big["nr"])
+    region = versions.region_key(settings.app_database_url, big["slug"])
+    return [
+        (big["staff"], f"/k/{big['nr']}/dashboard", municipality),
+        (big["council"], f"/r/{big['slug']}/dashboard", region),
+        (big["council"], f"/r/{big['slug']}/dashboard/k/{big['nr']}", region),
+    ]
+
+
+async def test_a_poll_of_an_unchanged_dashboard_reads_no_sql_at_all(
+    two_sizes, monkeypatch, settings
+):
+    # The recompute kept each version in Redis, which the poll reads with its session.
+    for browser, path, _key in _polled(two_sizes, settings):
+        assert await _poll_statements(monkeypatch, browser, path) == []
+
+
+async def test_a_poll_that_finds_another_version_in_redis_asks_the_database(
+    two_sizes, monkeypatch, settings
+):
+    kept = redis.Redis.from_url(settings.redis_url)
+    for browser, path, key in _polled(two_sizes, settings):
+        stored = kept.get(key)
+        kept.set(key, "not-the-stored-version")
+        try:
+            sent = await _poll_statements(monkeypatch, browser, path)
+            # BEGIN with the scope, the version, COMMIT (the connection goes back as it is).
+            assert len(sent) <= 3, sent
+            assert [s for s in sent if "dashboard" in s and "version" in s], sent
+            assert not [s for s in sent if any(table in s for table in _FIGURES)], sent
+            # Only a recompute writes over a version kept there.
+            assert kept.get(key) == b"not-the-stored-version"
+        finally:
+            kept.set(key, stored)
+    kept.close()
+
+
+async def test_a_poll_that_finds_no_version_in_redis_asks_the_database_and_keeps_it(
+    two_sizes, monkeypatch, settings
+):
+    kept = redis.Redis.from_url(settings.redis_url)
+    for browser, path, key in _polled(two_sizes, settings):
+        stored = kept.get(key)
+        kept.delete(key)
         sent = await _poll_statements(monkeypatch, browser, path)
-        # BEGIN with the scope, the version, COMMIT (the connection goes back as it is).
-        assert len(sent) <= 3, sent
         assert [s for s in sent if "dashboard" in s and "version" in s], sent
-        assert not [s for s in sent if any(table in s for table in _FIGURES)], sent
+        assert kept.get(key) == stored, "the database's version, for the next poll"
+        assert await _poll_statements(monkeypatch, browser, path) == []
+    kept.close()
+
+
+async def test_a_recompute_keeps_the_stored_version_in_redis(two_sizes, settings):
+    kept = redis.Redis.from_url(settings.redis_url)
+    big = two_sizes["big"]
+    place = big["place"]
+    before = [kept.get(key) for _browser, _path, key in _polled(two_sizes, settings)]
+    await dashboards.refresh_municipalities_and_regions([place.id])
+    async with tenant_tx(place.scope()):
+        municipality = await dashboards.municipality_version()
+    async with tenant_tx(Scope(region_id=place.region_id)):
+        region = await dashboards.region_version()
+    after = [kept.get(key) for _browser, _path, key in _polled(two_sizes, settings)]
+    kept.close()
+    assert after == [municipality.encode(), region.encode(), region.encode()]
+    assert after != before, "a recompute moves the version (its time is in it)"
+
+
+async def test_a_version_kept_in_redis_tells_nobody_outside_the_dashboard_anything(
+    two_sizes, settings
+):
+    big, small = two_sizes["big"], two_sizes["small"]
+    kept = redis.Redis.from_url(settings.redis_url)
+    for _browser, path, key in _polled(two_sizes, settings):
+        poll = f"{path}?v={kept.get(key).decode()}"
+        # Another region's council member and another municipality's staff: as for any
+        # place their membership does not cover, 404, whatever version they guess.
+        for stranger in (small["council"], small["staff"]):
+            answer = await stranger.get(poll, headers={"hx-request": "true"})
+            assert answer.status_code == 404, (path, answer.status_code)
+    kept.close()
+    assert big["nr"] != small["nr"]
 
 
 async def test_a_recompute_whose_figures_did_not_move_draws_no_chart(two_sizes, monkeypatch):
