@@ -15,12 +15,12 @@ from __future__ import annotations
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import Cookie
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 from web.auth.sessions import COOKIE as SESSION_COOKIE
-from web.middleware import cookie, is_quiet
+from web.middleware import Headers, at_response_start, cookie, is_quiet
 
 STATE_KEY = "csrf"  # scope["state"][STATE_KEY]: the request's Token on a safe method
 
@@ -55,16 +55,22 @@ def csrf_middleware(config: CSRFConfig):
         handler = scope.get("route_handler")
         return handler is not None and bool(handler.opt.get(config.exclude_from_csrf_key))
 
+    # A token is hex, which the cookie carries as it is: its Set-Cookie header is the name, the
+    # token and the attributes, these written once here by Litestar's Cookie (which builds a
+    # SimpleCookie each time it is asked).
+    written = Cookie(
+        key=config.cookie_name,
+        value="0",
+        path=config.cookie_path,
+        secure=config.cookie_secure,
+        httponly=config.cookie_httponly,
+        samesite=config.cookie_samesite,
+        domain=config.cookie_domain,
+    ).to_encoded_header()[1]
+    name, _, attributes = written.partition(b"=0")
+
     def set_cookie(value: str) -> tuple[bytes, bytes]:
-        return Cookie(
-            key=config.cookie_name,
-            value=value,
-            path=config.cookie_path,
-            secure=config.cookie_secure,
-            httponly=config.cookie_httponly,
-            samesite=config.cookie_samesite,
-            domain=config.cookie_domain,
-        ).to_encoded_header()
+        return (b"set-cookie", name + b"=" + value.encode() + attributes)
 
     def factory(app: ASGIApp) -> ASGIApp:
         checked = CSRFMiddleware(app, config)
@@ -85,15 +91,12 @@ def csrf_middleware(config: CSRFConfig):
                 await app(scope, receive, send)
                 return
 
-            async def send_with_cookie(message: Message) -> None:
-                if message["type"] == "http.response.start" and token.made:
-                    headers = message.setdefault("headers", [])
-                    if not isinstance(headers, list):
-                        headers = message["headers"] = list(headers)
+            def cookie_if_made(headers: Headers) -> None:
+                if token.made:
                     headers.append(set_cookie(token.value))  # type: ignore[arg-type]
-                await send(message)
 
-            await app(scope, receive, send_with_cookie)
+            at_response_start(scope, cookie_if_made)
+            await app(scope, receive, send)
 
         return middleware
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 
 import msgspec
 import structlog
@@ -37,7 +38,12 @@ def _stdout_lines(*_args) -> StdoutLines:
     return StdoutLines()
 
 
+_level = logging.INFO
+
+
 def configure_logging(level: int = logging.INFO) -> None:
+    global _level  # noqa: PLW0603 - request_line's copy of the level, set with the rest
+    _level = level
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -54,3 +60,15 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 log = structlog.get_logger("samspel")
+
+
+def request_line(**fields) -> None:
+    """The line every request ends with, as log.info("request", **fields) writes it (the same
+    keys, level and timestamp) without structlog's processor chain, which took half as much
+    again as the line itself. Nothing binds structlog's context variables: none is missing."""
+    if _level > logging.INFO:
+        return
+    fields["event"] = "request"
+    fields["level"] = "info"
+    fields["timestamp"] = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    StdoutLines().msg(_json(fields))

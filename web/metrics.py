@@ -11,7 +11,9 @@ from litestar.exceptions import NotFoundException
 from litestar.handlers import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.prometheus.middleware import PrometheusMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from web.middleware import SENT_AT, STATUS
 
 # A business's own tenders and bids are not measured at all: a counter per route and status
 # would rise by one for every sealed bid, and its timing would tell when bids come in.
@@ -34,7 +36,9 @@ def metrics_config() -> PrometheusConfig:
 def metrics_middleware():
     """Litestar's Prometheus series (the same names, labels and values: /metrics reads them as
     before), kept by a pure ASGI middleware that builds no request object and looks each
-    series up once per method, route and status rather than four times per request."""
+    series up once per method, route and status rather than four times per request. The status
+    and the moment the body went out are those the session's middleware recorded (it wraps
+    send once for all: web/middleware.head_of_answer)."""
     config = metrics_config()
     not_measured = re.compile("|".join(NOT_MEASURED))
     app_name = config.app_name
@@ -75,25 +79,18 @@ def metrics_middleware():
                     method, template, 200, app_name
                 )
             started = time.perf_counter()
-            span = [200, 0.0]
-
-            async def timed_send(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    span[0] = message["status"]
-                elif message["type"] == "http.response.body":
-                    span[1] = time.perf_counter() - started
-                await send(message)
-
             gauge.inc()
             try:
-                await app(scope, receive, timed_send)
+                await app(scope, receive, send)
             finally:
                 gauge.dec()
-                count, timer, error = of(method, template, span[0])
+                # As the answer went out: web/middleware.head_of_answer, on every measured path.
+                state = scope["state"]
+                count, timer, error = of(method, template, state.get(STATUS, 500))
                 if error is not None:
                     error.inc()
                 count.inc()
-                timer.observe(span[1])
+                timer.observe(state.get(SENT_AT, started) - started)
 
         return middleware
 

@@ -1,4 +1,11 @@
-"""Per request: an id, the language, and one log line when it ends (never a token or a cookie)."""
+"""Per request: an id, the language, and one log line when it ends (never a token or a cookie).
+
+And the one wrapper of send that finishes a non-quiet answer's head (head_of_answer), which the
+session's middleware puts on every request it sees: the headers the middlewares ask for
+(at_response_start: no-store on a logged-in page, a new CSRF token's cookie), and the status
+and the moment the body went out, for the metrics. A wrapper of send in each of them cost a
+coroutine per message each, on every request.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,12 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.i18n import COOKIE, choose_language
-from web.logs import log
+from web.logs import request_line
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 # Paths that serve nothing personal: no session, no CSRF, no rate limit, no metrics, no log line
@@ -26,6 +33,57 @@ def is_quiet(scope: Scope) -> bool:
         return True
     handler = scope.get("route_handler")
     return bool(handler is not None and handler.opt.get("quiet"))
+
+
+# scope["state"] keys head_of_answer fills and reads.
+STATUS = "response_status"  # the answer's status, once it started
+SENT_AT = "response_sent_at"  # time.perf_counter() as its last body part went out
+_AT_START = "at_response_start"
+
+Headers = list[tuple[bytes, bytes]]
+
+
+def at_response_start(scope: Scope, hook: Callable[[Headers], None]) -> None:
+    """hook(headers) runs as the answer starts, on its raw header list, which it may change."""
+    scope["state"].setdefault(_AT_START, []).append(hook)
+
+
+def replace_header(headers: Headers, name: bytes, value: bytes) -> None:
+    """The header `name` (lower case) set to `value`, whatever the answer had set."""
+    headers[:] = [h for h in headers if h[0].lower() != name]
+    headers.append((name, value))
+
+
+def _raw_headers(message: Message) -> Headers:
+    headers = message.setdefault("headers", [])
+    if not isinstance(headers, list):
+        headers = message["headers"] = list(headers)
+    return headers
+
+
+def head_of_answer(scope: Scope, send: Send, before_start=None) -> Send:
+    """send, recording the answer's status and when its body went out (STATUS, SENT_AT) and
+    running the at_response_start hooks on its head; awaiting before_start(status) first when
+    given. Inside the public pages' cache (web/public_cache.py), so that a cookie set here keeps
+    the answer out of it."""
+    state = scope["state"]
+
+    async def send_finished(message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            state[STATUS] = message["status"]
+            if before_start is not None:
+                await before_start(message["status"])
+            hooks = state.get(_AT_START)
+            if hooks:
+                headers = _raw_headers(message)
+                for hook in hooks:
+                    hook(headers)
+        elif kind == "http.response.body" and not message.get("more_body"):
+            state[SENT_AT] = time.perf_counter()
+        await send(message)
+
+    return send_finished
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -77,20 +135,20 @@ def request_context_middleware(default_language: str):
             state["request_id"] = request_id
             state["lang"] = language_of(scope, default_language)
             started = time.perf_counter()
+            id_header = (b"x-request-id", request_id.encode())
             status = 500
 
             async def send_with_id(message: Message) -> None:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
+                    _raw_headers(message).append(id_header)
                 await send(message)
 
             try:
                 await app(scope, receive, send_with_id)
             finally:
-                log.info(
-                    "request",
+                request_line(
                     request_id=request_id,
                     process=os.getpid(),  # which of SAMSPEL_WEB_PROCESSES answered
                     tenant=state.get("tenant"),

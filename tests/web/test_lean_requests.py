@@ -16,6 +16,7 @@ import brotli
 import litestar.concurrency
 import pytest
 import redis.asyncio.connection
+from litestar.datastructures import Cookie
 from litestar.middleware.rate_limit import RateLimitMiddleware
 
 from services.dashboards import service as dashboards
@@ -24,6 +25,7 @@ from tests.services.projects.plp_helpers import kommunenummer
 from tests.web.auth.idp import Provider
 from tests.web.browsing import CSRF_COOKIE, ensure_csrf, new_person, open_site, post
 from web import assets
+from web.app import csrf_config
 from web.auth.sessions import SessionStore
 
 HTML = {"accept": "text/html"}
@@ -206,6 +208,8 @@ async def test_a_logged_in_poll_makes_one_redis_round_trip_and_no_sql_statement(
     with round_trips(monkeypatch) as sent:
         unchanged = await browser.get(poll, headers=hx)
     assert (unchanged.status_code, unchanged.text) == (204, "")
+    # A logged-in answer, however short: this person's alone, and its request named.
+    assert unchanged.headers["cache-control"] == "no-store" and unchanged.headers["x-request-id"]
     assert len(sent["redis"]) == 1, (
         "the session, the memberships' copy, its generation and the dashboard's version at once"
     )
@@ -231,7 +235,7 @@ async def test_a_logged_in_poll_and_page_run_nothing_in_a_worker_thread(polling,
 
 
 async def test_a_get_without_a_form_makes_no_csrf_token_and_one_with_a_form_sets_it_once(
-    polling,
+    polling, settings
 ):
     browser, poll = polling
     browser.cookies.delete(CSRF_COOKIE)
@@ -241,6 +245,18 @@ async def test_a_get_without_a_form_makes_no_csrf_token_and_one_with_a_form_sets
     assert CSRF_COOKIE + "=" in page.headers["set-cookie"], "a page with forms sets the cookie"
     token = page.headers["set-cookie"].split(";")[0].split("=", 1)[1]
     assert token in page.text
+    config = csrf_config(settings)
+    litestars = Cookie(
+        key=config.cookie_name,
+        value=token,
+        path=config.cookie_path,
+        secure=config.cookie_secure,
+        httponly=config.cookie_httponly,
+        samesite=config.cookie_samesite,
+        domain=config.cookie_domain,
+    ).to_encoded_header()
+    assert page.headers["set-cookie"] == litestars[1].decode(), "as Litestar's Cookie writes it"
+    assert page.headers["cache-control"] == "no-store" and page.headers["x-request-id"]
     again = await browser.get("/me", headers=HTML)
     assert "set-cookie" not in again.headers and token in again.text, "the cookie's own token"
 

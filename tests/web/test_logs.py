@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 
-from web.logs import configure_logging, log
+from web.logs import configure_logging, log, request_line
 
 
 class Writes(io.StringIO):
@@ -49,3 +50,27 @@ def test_the_kept_logger_writes_to_whatever_stdout_is_now_as_compact_json(monkey
     )
     assert "Bygdø" in first.writes[0], "UTF-8 as it is, not escaped"
     assert json.loads(second.writes[0])["at"].startswith("<object object")
+
+
+def test_the_request_line_is_the_line_log_info_writes(monkeypatch):
+    stdout = Writes()
+    monkeypatch.setattr("sys.stdout", stdout)
+    configure_logging()
+    fields = {"request_id": "abc", "tenant": None, "route": "/k/{kommunenummer:str}", "status": 204}
+    log.info("request", **fields)
+    request_line(**fields)
+    assert len(stdout.writes) == 2 and all(w.count("\n") == 1 for w in stdout.writes)
+    by_structlog, ours = (json.loads(w) for w in stdout.writes)
+    assert by_structlog.pop("timestamp")[:13] == ours.pop("timestamp")[:13]  # the same form
+    assert ours == by_structlog
+
+
+def test_no_request_line_above_the_info_level(monkeypatch):
+    stdout = Writes()
+    monkeypatch.setattr("sys.stdout", stdout)
+    configure_logging(logging.WARNING)
+    try:
+        request_line(route="/", status=200)
+    finally:
+        configure_logging()
+    assert stdout.writes == []

@@ -5,19 +5,29 @@ The session and the copy of its person's memberships are read in one Redis round
 database is asked only when the copy is missing, older than a minute, or from before a change
 of memberships (a route with `opt={"changes_access": True}` that succeeded moves the
 generation every copy is checked against).
+
+Every request it sees goes on with send wrapped once (web/middleware.head_of_answer): the
+headers asked for on the way in (no-store here, a new CSRF token's cookie) are set there, and
+the status and the time the answer went out are recorded for the metrics.
 """
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from services.access.service import memberships_of, person
 from tenants.context import Scope as DbScope
 from tenants.context import current_scope, tenant_tx
 from web.auth.principal import Principal, choose_active
 from web.auth.sessions import COOKIE, CachedPrincipal, SessionStore
-from web.middleware import cookie, is_quiet
+from web.middleware import (
+    Headers,
+    at_response_start,
+    cookie,
+    head_of_answer,
+    is_quiet,
+    replace_header,
+)
 from web.unavailable import OUTAGE
 
 CHANGES_ACCESS = "changes_access"
@@ -45,6 +55,10 @@ async def load_principal(
         await store.keep_principal(token, copy)  # type: ignore[arg-type] - a session has a token
     active = choose_active(copy.memberships, session.membership_id)
     return Principal(copy.person, copy.memberships, active), session, value
+
+
+def _no_store(headers: Headers) -> None:
+    replace_header(headers, b"cache-control", b"no-store")
 
 
 def _store(scope: Scope) -> SessionStore:
@@ -79,24 +93,22 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         if also is not None:
             state[READ_WITH_SESSION] = (also, value)
         if principal is None:
-            await app(scope, receive, send)
+            await app(scope, receive, head_of_answer(scope, send))
             return
         if principal.active and principal.active.kommunenummer:
             state["tenant"] = principal.active.kommunenummer
         context_token = current_scope.set(principal.scope())
-        changes_access = bool(opt.get(CHANGES_ACCESS))
+        # A logged-in page is this person's alone: no shared cache, no back-button copy.
+        at_response_start(scope, _no_store)
 
-        async def send_private(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                # A logged-in page is this person's alone: no shared cache, no back-button copy.
-                MutableScopeHeaders.from_message(message)["Cache-Control"] = "no-store"
-                if changes_access and message["status"] < 400:
-                    # Committed before the answer starts: every session reads its memberships again.
-                    await store.access_changed()
-            await send(message)
+        async def access_changed(status: int) -> None:
+            if status < 400:
+                # Committed before the answer starts: every session reads its memberships again.
+                await store.access_changed()
 
+        before_start = access_changed if opt.get(CHANGES_ACCESS) else None
         try:
-            await app(scope, receive, send_private)
+            await app(scope, receive, head_of_answer(scope, send, before_start))
         finally:
             current_scope.reset(context_token)
 
