@@ -8,10 +8,11 @@ lists behind their own figures (decision points overdue, projects per sub-projec
 
 from __future__ import annotations
 
-from litestar import Request, get
+from litestar import MediaType, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
+from minijinja import Markup
 
 from services.dashboards import service as dashboards
 from services.dashboards import versions, views
@@ -81,15 +82,32 @@ async def _stored_is(request: Request, shown: str, stored_version) -> bool:
     return version == shown
 
 
-def _page(request: Request, page: str, version: str, body: str, **shown) -> Template:
-    """The dashboard, as the worker wrote it: the page prints the stored part as it is."""
-    return render(
+# Where the stored part goes in the rendered page: a comment no text the page prints can make
+# (the page escapes it, and an escaped "<" reads "&lt;").
+_STORED = "<!--samspel:stored-dashboard-->"
+
+
+def _page(request: Request, page: str, version: str, body: str, **shown) -> Response:
+    """The dashboard, as the worker wrote it: the page (or, for htmx, its fragment) is rendered
+    around a mark, and the stored part, tens of kilobytes, put in its place as bytes; through
+    the template it was copied to UTF-8 and back and then encoded again, at every request."""
+    template = render(
         request,
         f"dashboards/{page}.html",
         fragment="dashboards/_figures.html",
         poll=f"{request.url.path}?v={version}",
-        body=body,
+        body=Markup(_STORED),
         **shown,
+    )
+    engine = request.app.template_engine
+    context = template.create_template_context(request)
+    before, after = engine.get_template(template.template_name).render(**context).split(_STORED, 1)
+    return Response(
+        b"".join((before.encode(), body.encode(), after.encode())),
+        media_type=MediaType.HTML,
+        headers=template.headers,
+        cookies=template.cookies,
+        status_code=template.status_code,
     )
 
 
@@ -115,7 +133,7 @@ async def _region() -> dashboards.RegionFigures:
         return await dashboards.figures_for_region()
 
 
-async def _region_page(request: Request, kommunenummer: str | None) -> Template | Response:
+async def _region_page(request: Request, kommunenummer: str | None) -> Response:
     """The region's page of its sums (kommunenummer None) or of one member, as stored; for a
     poll of the version shown, only the version is read and nothing new is answered."""
     lang = _lang(request)
@@ -145,7 +163,7 @@ def _region_tables(request, region, region_slug: str) -> list[views.DashTable]:
 
 
 @get(REGION, guards=[region_member()], name="region_dashboard", opt=REGION_VERSION)
-async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Template | Response:
+async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Response:
     return await _region_page(request, None)
 
 
@@ -157,7 +175,7 @@ async def region_dashboard(request: Request, region_slug: FromPath[str]) -> Temp
 )
 async def region_member_dashboard(
     request: Request, region_slug: FromPath[str], kommunenummer: FromPath[str]
-) -> Template | Response:
+) -> Response:
     return await _region_page(request, kommunenummer)
 
 
@@ -192,9 +210,7 @@ def _municipality_tables(request, figures, kommunenummer: str) -> list[views.Das
     name="municipality_dashboard",
     opt=MUNICIPALITY_VERSION,
 )
-async def municipality_dashboard(
-    request: Request, kommunenummer: FromPath[str]
-) -> Template | Response:
+async def municipality_dashboard(request: Request, kommunenummer: FromPath[str]) -> Response:
     shown = _shown_version(request)
     if shown is not None and _kept_is(request, shown):
         return _nothing_new()

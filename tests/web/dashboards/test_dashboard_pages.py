@@ -71,6 +71,8 @@ async def test_a_council_member_sees_the_region_dashboard_with_charts_and_a_stam
     assert "Reiseliv" in page
     assert re.search(r"<time>\d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d\.\d\d</time>", page)
     assert 'hx-trigger="every 2s"' in response.text
+    assert "samspel:stored-dashboard" not in response.text, "the stored part stands in its mark"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
     charts = svgs(response.text)
     assert len(charts) == 2
     for svg in charts:
