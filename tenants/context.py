@@ -76,6 +76,25 @@ def _values(scope: Scope) -> tuple[str, ...]:
     )
 
 
+def scope_settings(scope: Scope) -> list[str]:
+    """The scope's values, in _SETTINGS' order, for SQL that sets them itself (app_set_scope)."""
+    values = _values(scope)
+    for value in values:
+        if not _SAFE.issuperset(value):
+            raise ValueError("a scope value is digits, hex or 'on'")
+    return list(values)
+
+
+async def fetchrow_alone(sql: str, *args):
+    """One row of one statement of its own, on a pooled connection, in no transaction of ours:
+    for a SQL function that sets the current principal's scope first ($1: app_set_scope) and
+    then reads under row-level security, as in tenant_tx(), in one round trip instead of three
+    (services/dashboards/migrations/0006_pages_in_one_statement.sql)."""
+    settings = scope_settings(current_scope.get())
+    async with Municipality._meta.db.pool.acquire() as con:
+        return await con.fetchrow(sql, settings, *args)
+
+
 def _settings_sql(scope: Scope) -> str:
     """The scope as one select of set_config, its values written in: digits, hex or "on", so
     nothing needs quoting (checked: a value of any other character is refused)."""

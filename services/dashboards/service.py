@@ -32,7 +32,14 @@ from services.dashboards.rules import Figure, RegionFigureRow, Slice, region_fig
 from services.errors import N_, InvalidInput
 from services.i18n import LANGUAGES
 from services.parts import figure_modules
-from tenants.context import Scope, connection, fetch_structs, rescope, tenant_tx
+from tenants.context import (
+    Scope,
+    connection,
+    fetch_structs,
+    fetchrow_alone,
+    rescope,
+    tenant_tx,
+)
 from tenants.tables import Municipality
 
 # Overdue is judged by the Norwegian calendar day, whatever the server's zone.
@@ -618,6 +625,29 @@ async def municipality_page(lang: str) -> StoredPage:
         return StoredPage(found["version"], found["body"])
     written = await _municipality_pages(await figures_for_municipality(), (lang,))
     return StoredPage(found["version"] if found else "", written[0].body)
+
+
+async def stored_municipality_page(lang: str) -> StoredPage | None:
+    """municipality_page as the worker wrote it, read in one statement of its own, outside any
+    transaction (the statement sets the reader's scope itself); None when nothing is written in
+    this layout, for municipality_page in a transaction to write it now."""
+    found = await fetchrow_alone(
+        "select * from stored_municipality_page($1, $2, $3)", lang, pages.LAYOUT
+    )
+    if found is None or found["page_body"] is None:
+        return None
+    return StoredPage(found["page_version"], found["page_body"])
+
+
+async def stored_region_page(kommunenummer: str | None, lang: str) -> StoredPage | None:
+    """region_page as the worker wrote it, in one statement of its own (as
+    stored_municipality_page); None when nothing is written, for region_page to answer."""
+    found = await fetchrow_alone(
+        "select * from stored_region_page($1, $2, $3, $4)", kommunenummer or "", lang, pages.LAYOUT
+    )
+    if found is None:
+        return None
+    return StoredPage(found["page_version"], found["page_body"], found["page_name"])
 
 
 async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None:

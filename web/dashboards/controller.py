@@ -140,10 +140,14 @@ async def _region_page(request: Request, kommunenummer: str | None) -> Response:
     shown = _shown_version(request)
     if shown is not None and _kept_is(request, shown):
         return _nothing_new()
-    async with tenant_tx():
-        if shown is not None and await _stored_is(request, shown, dashboards.region_version):
-            return _nothing_new()
-        stored = await dashboards.region_page(kommunenummer, lang)
+    # A page load reads its one stored row in one statement; a poll, or a page not written in
+    # this layout yet, in a transaction.
+    stored = await dashboards.stored_region_page(kommunenummer, lang) if shown is None else None
+    if stored is None:
+        async with tenant_tx():
+            if shown is not None and await _stored_is(request, shown, dashboards.region_version):
+                return _nothing_new()
+            stored = await dashboards.region_page(kommunenummer, lang)
     if stored is None:
         raise NotFoundException()
     if kommunenummer is None:
@@ -211,13 +215,18 @@ def _municipality_tables(request, figures, kommunenummer: str) -> list[views.Das
     opt=MUNICIPALITY_VERSION,
 )
 async def municipality_dashboard(request: Request, kommunenummer: FromPath[str]) -> Response:
+    lang = _lang(request)
     shown = _shown_version(request)
     if shown is not None and _kept_is(request, shown):
         return _nothing_new()
-    async with tenant_tx():
-        if shown is not None and await _stored_is(request, shown, dashboards.municipality_version):
-            return _nothing_new()
-        stored = await dashboards.municipality_page(_lang(request))
+    stored = await dashboards.stored_municipality_page(lang) if shown is None else None
+    if stored is None:
+        async with tenant_tx():
+            if shown is not None and await _stored_is(
+                request, shown, dashboards.municipality_version
+            ):
+                return _nothing_new()
+            stored = await dashboards.municipality_page(lang)
     return _page(request, "municipality", stored.version, stored.body)
 
 
