@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import msgspec
 
 from services.projects.rules import is_overdue
-from services.projects.service._common import MINE
+from services.projects.service._common import MINE_ROWS
 from tenants.context import connection
 
 # A running project reports at least every quarter (the method's rhythm for the steering group).
@@ -57,16 +57,15 @@ async def status_reports_due(
     today: date, *, limit: int | None = None
 ) -> tuple[list[ReportDue], int]:
     """Running projects of this municipality (led or shared) whose last report is a quarter old,
-    the longest due first."""
+    the longest due first: each project's last report found on its own, on the index of its
+    reports, rather than all their reports grouped."""
     rows = await connection().fetch(
-        "select p.id as project_id, p.title, max(r.period_end) as last_reported,"
-        " coalesce(max(r.period_end), min(p.created_at)::date) + $2::int as due_since,"
+        "select p.id as project_id, p.title, r.last_reported,"
+        " coalesce(r.last_reported, p.created_at::date) + $2::int as due_since,"
         " count(*) over () as total"
-        " from project p left join status_report r"
-        " on r.tenant_id = p.tenant_id and r.project_id = p.id"
-        f" where p.status = 'active' and {MINE}"
-        " group by p.tenant_id, p.id, p.title"
-        " having coalesce(max(r.period_end), min(p.created_at)::date) < $1"
+        f" from {MINE_ROWS} p cross join lateral (select max(r.period_end) as last_reported"
+        " from status_report r where r.tenant_id = p.tenant_id and r.project_id = p.id) r"
+        " where p.status = 'active' and coalesce(r.last_reported, p.created_at::date) < $1"
         " order by due_since, p.title, p.id limit $3",
         today - timedelta(days=REPORT_EVERY_DAYS),
         REPORT_EVERY_DAYS,

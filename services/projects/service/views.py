@@ -30,7 +30,12 @@ from services.projects.schemas import (
     StrategyAreaChoice,
     SubProjectView,
 )
-from services.projects.service._common import VISIBLE, ProjectNotFound, project_row
+from services.projects.service._common import (
+    VISIBLE,
+    VISIBLE_ROWS,
+    ProjectNotFound,
+    project_row,
+)
 from services.projects.service.council import council_comments
 from services.projects.service.participants import participants_of
 from tenants.context import connection, fetch_structs
@@ -51,21 +56,26 @@ _COLUMNS = """
            p.region_id, p.owner_name,
            (select min(d.due_date) from decision_point d where d.tenant_id = p.tenant_id
               and d.project_id = p.id and d.outcome is null) as next_decision_due"""
-_FROM = """
-    from project p
+_JOINS = """
     join municipality m on m.id = p.tenant_id
     left join strategy_area sa on sa.tenant_id = p.tenant_id and sa.id = p.strategy_area_id"""
-_SUMMARY = f"{_COLUMNS}{_FROM} where {VISIBLE}"
+_SUMMARY = f"{_COLUMNS} from project p{_JOINS} where {VISIBLE}"
 # The list's filters: $1 a phase, $2 a strategy area, $3 a status, $4 regional or not.
 _FILTERS = (
     " and ($1::text is null or p.phase = $1) and ($2::bigint is null or p.strategy_area_id = $2)"
     " and ($3::text is null or p.status = $3)"
     " and ($4::boolean is null or (p.region_id is not null) = $4)"
 )
-# Running ones first, then by title: $8 rows from just past $5-$7, the key of the row before.
+# A page of the visible projects the filters choose, and how many they choose on all pages:
+# the projects are read once, counted, sorted (running ones first, then by title) and cut to
+# $8 rows from just past $5-$7, the key of the row before; only the page's rows are then
+# joined to their municipality, area and next decision.
 _PAGE = (
-    " and ($5::boolean is null or (p.status = 'closed', p.title, p.id) > ($5, $6::text, $7::bigint))"
-    " order by p.status = 'closed', p.title, p.id limit $8"
+    f"{_COLUMNS}, p.total from (select * from (select p.*, p.status = 'closed' as closed,"
+    f" count(*) over () as total from {VISIBLE_ROWS} p where true{_FILTERS}) p"
+    " where ($5::boolean is null or (p.closed, p.title, p.id) > ($5, $6::text, $7::bigint))"
+    f" order by p.closed, p.title, p.id limit $8) p{_JOINS}"
+    " order by p.closed, p.title, p.id"
 )
 
 
@@ -91,9 +101,7 @@ async def list_projects(
     is `limit` of them from just past `after`, the (closed, title, id) of the last row before."""
     closed, title, project_id = after if after else (None, None, None)
     filters = (phase, strategy_area_id, status, regional)
-    rows = await connection().fetch(
-        _SUMMARY + _FILTERS + _PAGE, *filters, closed, title, project_id, limit
-    )
+    rows = await connection().fetch(_PAGE, *filters, closed, title, project_id, limit)
     return [_summary(r, today) for r in rows]
 
 
@@ -105,20 +113,10 @@ async def project_page(
     **filters: Any,
 ) -> tuple[list[ProjectSummary], int]:
     """A page of list_projects (with its filters), and how many projects the filters find on
-    all its pages: the visible set is filtered once, counted and paged in one statement (a
-    cursor past the last row counts again on its own)."""
+    all its pages, in one statement (a cursor past the last row counts again on its own)."""
     closed, title, project_id = after if after else (None, None, None)
     chosen = [filters.get(name) for name in ("phase", "strategy_area_id", "status", "regional")]
-    rows = await connection().fetch(
-        f"with chosen as materialized (select p.tenant_id, p.id from project p where {VISIBLE}"
-        f"{_FILTERS}){_COLUMNS}, (select count(*) from chosen) as total{_FROM}"
-        " where (p.tenant_id, p.id) in (select c.tenant_id, c.id from chosen c)" + _PAGE,
-        *chosen,
-        closed,
-        title,
-        project_id,
-        limit,
-    )
+    rows = await connection().fetch(_PAGE, *chosen, closed, title, project_id, limit)
     if not rows:
         return [], await _count_projects(**filters) if after else 0
     return [_summary(r, today) for r in rows], rows[0]["total"]
@@ -133,7 +131,7 @@ async def _count_projects(
 ) -> int:
     """How many projects list_projects finds with these filters, on all its pages."""
     return await connection().fetchval(
-        f"select count(*) from project p where {VISIBLE}{_FILTERS}",
+        f"select count(*) from {VISIBLE_ROWS} p where true{_FILTERS}",
         phase,
         strategy_area_id,
         status,
