@@ -16,6 +16,10 @@ row), with status 200 and no Set-Cookie. A logged-in person always gets their ow
 a kept one, and nothing of theirs is ever kept. The pages are made stale by the worker moving
 the version after a committed event that changes public data (services/parts.py:
 public_change_kinds), and expire after a minute anyway (a deadline passing changes a page).
+
+Requests that miss a page another request of this process is making wait for it (when it is
+made at the version they read) instead of making it again: a burst of the public after a change
+or an expiry costs one page's work per process, not one per request.
 """
 
 from __future__ import annotations
@@ -179,6 +183,11 @@ def public_cache_middleware(settings: Settings):
     prefix, version_name = namespace(settings), version_key(settings)
 
     def factory(app: ASGIApp) -> ASGIApp:
+        # The pages this process is making now, by key: a request that misses while one is
+        # being made waits for it rather than making it again, so the burst that follows a
+        # version's change or a copy's expiry makes each page once, not once a request.
+        making: dict[str, asyncio.Future[Kept | None]] = {}
+
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if not _cacheable(scope):
                 await app(scope, receive, send)
@@ -190,41 +199,60 @@ def public_cache_middleware(settings: Settings):
             except OUTAGE:
                 await app(scope, receive, send)  # Redis down: the page is made as usual
                 return
+            if found is None and key in making:
+                made = await asyncio.shield(making[key])
+                # Made at the version this request read; else (newer data, or not the
+                # public's page) this request makes its own.
+                found = made if made is not None and made.version == version else None
             if found is not None:
                 await answer(send, scope, found)
                 return
-
-            start: dict = {}
-            chunks: list[bytes] = []
-
-            async def capture(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    start.update(message)
-                elif message["type"] == "http.response.body":
-                    chunks.append(message.get("body", b""))
-
-            await app(scope, receive, capture)
-            body = b"".join(chunks)
-            headers = [(k.lower(), v) for k, v in start.get("headers", [])]
-            status = start.get("status", 500)
-            if status != 200 or any(k == b"set-cookie" for k, _ in headers):
-                # Not the public's page (an error, a form again, a cookie): sent, never kept.
-                await send(start)
-                await send({"type": "http.response.body", "body": body})
-                return
-            kept = Kept(
-                version,
-                _etag(version, body),
-                status,
-                [(k, v) for k, v in headers if k not in _DROPPED],
-                body,
-            )
+            mine = key not in making
+            if mine:
+                making[key] = asyncio.get_running_loop().create_future()
+            kept = None
             try:
-                await redis.set(key, msgspec.msgpack.encode(kept), ex=KEEP_SECONDS)
-            except OUTAGE:
-                pass
-            await answer(send, scope, kept)
+                kept = await _make(app, scope, receive, send, redis, key, version)
+            finally:
+                if mine:
+                    making.pop(key).set_result(kept)
+            if kept is not None:
+                await answer(send, scope, kept)
 
         return middleware
 
     return factory
+
+
+async def _make(app, scope, receive, send, redis, key: str, version: bytes) -> Kept | None:
+    """The page made as usual, and kept when it is the public's; what is not the public's (an
+    error, a form again, a cookie) is sent here, and None is returned."""
+    start: dict = {}
+    chunks: list[bytes] = []
+
+    async def capture(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, capture)
+    body = b"".join(chunks)
+    headers = [(k.lower(), v) for k, v in start.get("headers", [])]
+    status = start.get("status", 500)
+    if status != 200 or any(k == b"set-cookie" for k, _ in headers):
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+        return None
+    kept = Kept(
+        version,
+        _etag(version, body),
+        status,
+        [(k, v) for k, v in headers if k not in _DROPPED],
+        body,
+    )
+    try:
+        await redis.set(key, msgspec.msgpack.encode(kept), ex=KEEP_SECONDS)
+    except OUTAGE:
+        pass
+    return kept
