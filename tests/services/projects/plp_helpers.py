@@ -7,12 +7,20 @@ from datetime import date
 from decimal import Decimal
 
 from services.projects import service as projects
-from services.projects.schemas import NewProject
+from services.projects.schemas import NewProject, StatusReportInput
 from services.tenancy import service as tenancy
 from tenants.context import Scope, tenant_tx
 from tests.tenants.helpers import new_municipality
 
 OPERATOR = Scope(operator=True)
+# A quarter's status report, as a project's officer sends it.
+REPORT = StatusReportInput(
+    period_start=date(2025, 4, 1),
+    period_end=date(2025, 6, 30),
+    progress="Intervju med tolv bedrifter.",
+    spent=Decimal(100000),
+    planned=Decimal(120000),
+)
 
 
 async def new_region(*municipalities: int) -> int:

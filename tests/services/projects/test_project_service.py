@@ -19,20 +19,13 @@ from services.projects.rules import (
     ProjectClosed,
     SubProjectNotRunning,
 )
-from services.projects.schemas import NewProject, StatusReportInput
+from services.projects.schemas import NewProject
 from services.projects.service import OwnerOnly
 from tenants.context import connection, tenant_tx
-from tests.services.projects.plp_helpers import new_kommune, new_person, new_project
+from tests.services.projects.plp_helpers import REPORT, new_kommune, new_person, new_project
 
 pytestmark = pytest.mark.usefixtures("database")
 
-REPORT = StatusReportInput(
-    period_start=date(2025, 4, 1),
-    period_end=date(2025, 6, 30),
-    progress="Intervju med tolv bedrifter.",
-    spent=Decimal(100000),
-    planned=Decimal(120000),
-)
 
 
 async def at_decision_point(kommune, project_id: int, due: date = date(2025, 6, 1)) -> int:

@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 
 from services.projects import service as projects
-from services.projects.schemas import StatusReportInput
 from services.projects.service._common import MINE, MINE_ROWS, VISIBLE, VISIBLE_ROWS
 from tenants.context import NOBODY, Scope, connection, tenant_tx
 from tests.services.projects.plp_helpers import (
+    REPORT,
     kommunenummer,
     new_kommune,
     new_person,
@@ -24,13 +24,6 @@ from tests.services.projects.plp_helpers import (
 
 pytestmark = pytest.mark.usefixtures("database")
 
-REPORT = StatusReportInput(
-    period_start=date(2025, 1, 1),
-    period_end=date(2025, 3, 31),
-    progress="Kartlegging i tre bedrifter.",
-    spent=Decimal(40000),
-    planned=Decimal(50000),
-)
 # status_reports_due as it read before MINE_ROWS: every report of the projects grouped.
 REPORTS_GROUPED = (
     "select p.id, max(r.period_end) from project p left join status_report r"
@@ -111,4 +104,4 @@ async def test_reports_due_are_the_grouped_reports_of_my_running_projects(scopes
         assert total == len(due) == len(grouped), name
     async with tenant_tx(scopes["participant"]):
         due, _ = await projects.status_reports_due(later)
-    assert date(2025, 3, 31) in {r.last_reported for r in due}
+    assert REPORT.period_end in {r.last_reported for r in due}

@@ -52,6 +52,19 @@ async def test_a_new_session_lives_30_minutes_under_a_hashed_key(store):
     assert not await store.redis.exists("samspel:session:" + token)  # never the cookie's value
 
 
+def counted_commands(store, monkeypatch) -> list[str]:
+    """The name of every command the store sends to Redis from now on."""
+    sent: list[str] = []
+    original = store.redis.execute_command
+
+    async def counted(*args, **options):
+        sent.append(args[0])
+        return await original(*args, **options)
+
+    monkeypatch.setattr(store.redis, "execute_command", counted)
+    return sent
+
+
 async def test_loading_a_session_starts_its_idle_time_again(store):
     token = await store.create(SessionData(created_at=time.time(), person_id=1))
     await store.redis.expire(key_of(token), 5)
@@ -65,14 +78,7 @@ async def test_a_session_and_its_copy_of_who_load_in_one_command_that_starts_its
 ):
     token = await store.create(SessionData(created_at=time.time(), person_id=1))
     await store.redis.expire(key_of(token), 5)
-    sent = []
-    original = store.redis.execute_command
-
-    async def counted(*args, **options):
-        sent.append(args[0])
-        return await original(*args, **options)
-
-    monkeypatch.setattr(store.redis, "execute_command", counted)
+    sent = counted_commands(store, monkeypatch)
     loaded, copy, _generation, _also = await store.load_with_principal(token)
     assert loaded is not None and loaded.person_id == 1 and copy is None
     assert 1790 <= await store.redis.ttl(key_of(token)) <= 1800
@@ -86,14 +92,7 @@ async def test_a_route_may_read_one_more_key_in_the_same_command_for_a_session_o
     token = await store.create(SessionData(created_at=time.time(), person_id=1))
     also = f"samspel:test:also:{unique}"
     await store.redis.set(also, "v1", ex=60)
-    sent = []
-    original = store.redis.execute_command
-
-    async def counted(*args, **options):
-        sent.append(args[0])
-        return await original(*args, **options)
-
-    monkeypatch.setattr(store.redis, "execute_command", counted)
+    sent = counted_commands(store, monkeypatch)
     loaded, _copy, _generation, value = await store.load_with_principal(token, also)
     assert loaded is not None and value == b"v1" and sent == ["EVALSHA"]
     assert (await store.load_with_principal(token, also + ":none"))[3] is None
