@@ -82,6 +82,23 @@ async def _stored_is(request: Request, shown: str, stored_version) -> bool:
     return version == shown
 
 
+async def _stored_page(request: Request, alone, stored_version, in_transaction):
+    """The dashboard's stored page, or, for a poll of the version still stored, the answer that
+    nothing is new. Redis' copy of the version is asked first (read with the session); a page
+    load reads its one stored row in one statement (alone()); a poll that Redis could not
+    answer, or a page not written in this layout yet, reads in a transaction."""
+    shown = _shown_version(request)
+    if shown is not None and _kept_is(request, shown):
+        return _nothing_new()
+    stored = await alone() if shown is None else None
+    if stored is None:
+        async with tenant_tx():
+            if shown is not None and await _stored_is(request, shown, stored_version):
+                return _nothing_new()
+            stored = await in_transaction()
+    return stored
+
+
 # Where the stored part goes in the rendered page: a comment no text the page prints can make
 # (the page escapes it, and an escaped "<" reads "&lt;").
 _STORED = "<!--samspel:stored-dashboard-->"
@@ -137,17 +154,14 @@ async def _region_page(request: Request, kommunenummer: str | None) -> Response:
     """The region's page of its sums (kommunenummer None) or of one member, as stored; for a
     poll of the version shown, only the version is read and nothing new is answered."""
     lang = _lang(request)
-    shown = _shown_version(request)
-    if shown is not None and _kept_is(request, shown):
-        return _nothing_new()
-    # A page load reads its one stored row in one statement; a poll, or a page not written in
-    # this layout yet, in a transaction.
-    stored = await dashboards.stored_region_page(kommunenummer, lang) if shown is None else None
-    if stored is None:
-        async with tenant_tx():
-            if shown is not None and await _stored_is(request, shown, dashboards.region_version):
-                return _nothing_new()
-            stored = await dashboards.region_page(kommunenummer, lang)
+    stored = await _stored_page(
+        request,
+        lambda: dashboards.stored_region_page(kommunenummer, lang),
+        dashboards.region_version,
+        lambda: dashboards.region_page(kommunenummer, lang),
+    )
+    if isinstance(stored, Response):
+        return stored
     if stored is None:
         raise NotFoundException()
     if kommunenummer is None:
@@ -216,17 +230,14 @@ def _municipality_tables(request, figures, kommunenummer: str) -> list[views.Das
 )
 async def municipality_dashboard(request: Request, kommunenummer: FromPath[str]) -> Response:
     lang = _lang(request)
-    shown = _shown_version(request)
-    if shown is not None and _kept_is(request, shown):
-        return _nothing_new()
-    stored = await dashboards.stored_municipality_page(lang) if shown is None else None
-    if stored is None:
-        async with tenant_tx():
-            if shown is not None and await _stored_is(
-                request, shown, dashboards.municipality_version
-            ):
-                return _nothing_new()
-            stored = await dashboards.municipality_page(lang)
+    stored = await _stored_page(
+        request,
+        lambda: dashboards.stored_municipality_page(lang),
+        dashboards.municipality_version,
+        lambda: dashboards.municipality_page(lang),
+    )
+    if isinstance(stored, Response):
+        return stored
     return _page(request, "municipality", stored.version, stored.body)
 
 
