@@ -77,7 +77,8 @@ def _values(scope: Scope) -> tuple[str, ...]:
 
 
 def scope_settings(scope: Scope) -> list[str]:
-    """The scope's values, in _SETTINGS' order, for SQL that sets them itself (app_set_scope)."""
+    """The scope's values, in _SETTINGS' order, checked to be digits, hex or "on": written into
+    tenant_tx's BEGIN (_settings_sql) or sent to SQL that sets them itself (app_set_scope)."""
     values = _values(scope)
     for value in values:
         if not _SAFE.issuperset(value):
@@ -98,13 +99,9 @@ async def fetchrow_alone(sql: str, *args):
 def _settings_sql(scope: Scope) -> str:
     """The scope as one select of set_config, its values written in: digits, hex or "on", so
     nothing needs quoting (checked: a value of any other character is refused)."""
-    values = _values(scope)
-    for value in values:
-        if not _SAFE.issuperset(value):
-            raise ValueError("a scope value is digits, hex or 'on'")
     return "select " + ", ".join(
         f"set_config('app.{name}', '{value}', true)"
-        for name, value in zip(_SETTINGS, values, strict=True)
+        for name, value in zip(_SETTINGS, scope_settings(scope), strict=True)
     )
 
 
