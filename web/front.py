@@ -33,6 +33,7 @@ from web.security import origin, security_headers
 from web.unavailable import OUTAGE
 
 LIVE = b'{"status":"ok"}'
+_KEPT = "kept_page"  # scope["state"][_KEPT]: the kept page the front door sends
 
 
 def front(app: Litestar, settings: Settings) -> ASGIApp:
@@ -46,7 +47,12 @@ def front(app: Litestar, settings: Settings) -> ASGIApp:
     cached = public_cached_routes(app)
     prefix, together = namespace(settings), Together(version_key(settings))
     default_language = settings.default_language
-    in_context = request_context_middleware(default_language)
+
+    async def send_kept(scope: Scope, receive: Receive, send: Send) -> None:
+        await answer(send, scope, scope["state"][_KEPT])
+
+    # The kept page, sent inside the app's request context: made once, not per request.
+    send_kept_in_context = request_context_middleware(default_language)(send_kept)
 
     async def kept(scope: Scope, receive: Receive, send: Send) -> bool:
         """Whether the public's kept copy of this page was sent."""
@@ -68,11 +74,8 @@ def front(app: Litestar, settings: Settings) -> ASGIApp:
         if found is None:
             return False
         scope["path_template"] = templates[matched.lastindex - 1]  # as the router sets it
-
-        async def send_kept(scope: Scope, receive: Receive, send: Send) -> None:
-            await answer(send, scope, found)
-
-        await in_context(send_kept)(scope, receive, with_headers(send, scope))
+        scope.setdefault("state", {})[_KEPT] = found
+        await send_kept_in_context(scope, receive, with_headers(send, scope))
         return True
 
     def with_headers(send: Send, scope: Scope) -> Send:
