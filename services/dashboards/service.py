@@ -23,6 +23,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -41,6 +42,9 @@ from tenants.context import (
     tenant_tx,
 )
 from tenants.tables import Municipality
+
+if TYPE_CHECKING:
+    import asyncpg
 
 # Overdue is judged by the Norwegian calendar day, whatever the server's zone.
 TODAY = "select (now() at time zone 'Europe/Oslo')::date"
@@ -605,6 +609,11 @@ class StoredPage(msgspec.Struct, frozen=True):
     name: str = ""
 
 
+def _stored(found: asyncpg.Record) -> StoredPage:
+    """A row of the page reads of migration 0007 (a region's page has a name as well)."""
+    return StoredPage(found["page_version"], found["page_body"], found.get("page_name", ""))
+
+
 async def municipality_page(lang: str) -> StoredPage:
     """The transaction's municipality's dashboard, in this language: one row, as written.
 
@@ -614,17 +623,12 @@ async def municipality_page(lang: str) -> StoredPage:
     wrote no pages), it is written now from what is stored, and not kept: a request never
     writes."""
     found = await connection().fetchrow(
-        "select d.version, p.body from municipality_dashboard d left join municipality_page p"
-        " on p.tenant_id = d.tenant_id and p.version = d.version and p.lang = $1"
-        " and p.layout = $2"
-        " where d.tenant_id = app_tenant_id()",
-        lang,
-        pages.LAYOUT,
+        "select * from municipality_page_of($1, $2)", lang, pages.LAYOUT
     )
-    if found and found["body"] is not None:
-        return StoredPage(found["version"], found["body"])
+    if found and found["page_body"] is not None:
+        return _stored(found)
     written = await _municipality_pages(await figures_for_municipality(), (lang,))
-    return StoredPage(found["version"] if found else "", written[0].body)
+    return StoredPage(found["page_version"] if found else "", written[0].body)
 
 
 async def stored_municipality_page(lang: str) -> StoredPage | None:
@@ -636,7 +640,7 @@ async def stored_municipality_page(lang: str) -> StoredPage | None:
     )
     if found is None or found["page_body"] is None:
         return None
-    return StoredPage(found["page_version"], found["page_body"])
+    return _stored(found)
 
 
 async def stored_region_page(kommunenummer: str | None, lang: str) -> StoredPage | None:
@@ -645,9 +649,7 @@ async def stored_region_page(kommunenummer: str | None, lang: str) -> StoredPage
     found = await fetchrow_alone(
         "select * from stored_region_page($1, $2, $3, $4)", kommunenummer or "", lang, pages.LAYOUT
     )
-    if found is None:
-        return None
-    return StoredPage(found["page_version"], found["page_body"], found["page_name"])
+    return None if found is None else _stored(found)
 
 
 async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None:
@@ -655,15 +657,10 @@ async def region_page(kommunenummer: str | None, lang: str) -> StoredPage | None
     this language: one row, as written (or, before the worker wrote it in this layout, written
     now as municipality_page does); None for a municipality that is no member of the region."""
     found = await connection().fetchrow(
-        "select d.version, p.body, p.name from region_dashboard d join region_page p"
-        " on p.region_id = d.region_id and p.version = d.version and p.kommunenummer = $1"
-        " and p.lang = $2 and p.layout = $3 where d.region_id = app_region_id()",
-        kommunenummer or "",
-        lang,
-        pages.LAYOUT,
+        "select * from region_page_of($1, $2, $3)", kommunenummer or "", lang, pages.LAYOUT
     )
     if found:
-        return StoredPage(found["version"], found["body"], found["name"])
+        return _stored(found)
     region, written = await _region_pages((lang,))
     if kommunenummer is None:
         return StoredPage(await region_version(), written[rules.WHOLE_REGION][0].body)
