@@ -47,13 +47,17 @@ class Shares:
         return f"{self.total.normalize():f}"
 
 
+# The rows the page makes up for the steering group and for the participants' cost shares, here
+# and again on their own steps (web/projects/steps.py); an error in a row is the group's.
+STEERING_PREFIXES = ("steering-name-", "steering-represents-")
+STEERING_FIELDS = {"steering-": "steering_group"}
+SHARE_PREFIXES = ("participant-", "share-")
+SHARE_FIELDS = {"participant-": "cost_shares", "share-": "cost_shares"}
+
+
 class NewProjectForm(Form):
-    PREFIXED = ("steering-name-", "steering-represents-", "participant-", "share-")
-    PREFIX_FIELDS = {
-        "steering-": "steering_group",
-        "participant-": "cost_shares",
-        "share-": "cost_shares",
-    }
+    PREFIXED = STEERING_PREFIXES + SHARE_PREFIXES
+    PREFIX_FIELDS = STEERING_FIELDS | SHARE_FIELDS
     LIMITS = {"title": 300}
 
     title: str = ""

@@ -21,7 +21,15 @@ from web.actions import Again, act
 from web.auth.guards import municipality_member, person_of, principal_of
 from web.forms import URL_ENCODED, Form, form_post
 from web.projects.controller import ONE, back_to, project_page_of, project_view
-from web.projects.creation import shares_of, steering_group_of, steering_rows
+from web.projects.creation import (
+    SHARE_FIELDS,
+    SHARE_PREFIXES,
+    STEERING_FIELDS,
+    STEERING_PREFIXES,
+    shares_of,
+    steering_group_of,
+    steering_rows,
+)
 
 NEXT_STEP = "projects/_next_step.html"
 
@@ -74,8 +82,8 @@ class DelegationForm(Form):
 
 
 class CostSharesForm(Form):
-    PREFIXED = ("participant-", "share-")
-    PREFIX_FIELDS = {"participant-": "cost_shares", "share-": "cost_shares"}
+    PREFIXED = SHARE_PREFIXES
+    PREFIX_FIELDS = SHARE_FIELDS
 
     def shares(self, lead: str, lang: str) -> dict[str, Decimal]:
         """The participants' shares; the lead alone makes the project its own again."""
@@ -89,8 +97,8 @@ class CostSharesForm(Form):
 
 
 class SteeringGroupForm(Form):
-    PREFIXED = ("steering-name-", "steering-represents-")
-    PREFIX_FIELDS = {"steering-": "steering_group"}
+    PREFIXED = STEERING_PREFIXES
+    PREFIX_FIELDS = STEERING_FIELDS
 
 
 def _again(
