@@ -10,8 +10,9 @@ import hashlib
 
 from services.audit.service import record_change
 from services.errors import N_, InvalidInput, NotAllowed, NotFound
+from services.files import FileInput
 from services.projects.rules import ProjectClosed, check_document
-from services.projects.schemas import DocumentFile, DocumentView
+from services.projects.schemas import DocumentView
 from services.projects.service import project_row
 from tenants.context import connection
 
@@ -114,16 +115,11 @@ async def documents_of(
     return [DocumentView(**{**dict(r), "sha256": r["sha256"].hex()}) for r in rows]
 
 
-async def document_file(document_id: int) -> DocumentFile:
+async def document_file(document_id: int) -> FileInput:
     """The stored bytes of a document this session may see, to download."""
     row = await connection().fetchrow(
-        "select name, content_type, sha256, content from document where id = $1", document_id
+        "select name, content_type, content from document where id = $1", document_id
     )
     if row is None:
         raise NotFound("document_not_found", N_("No such document."))
-    return DocumentFile(
-        name=row["name"],
-        content_type=row["content_type"],
-        sha256=row["sha256"].hex(),
-        content=row["content"],
-    )
+    return FileInput(row["name"], row["content_type"], row["content"])

@@ -145,13 +145,6 @@ class DocumentView(msgspec.Struct, frozen=True):
     uploaded_at: datetime
 
 
-class DocumentFile(msgspec.Struct, frozen=True):
-    name: str
-    content_type: str
-    sha256: str
-    content: bytes
-
-
 class CommentView(msgspec.Struct, frozen=True):
     """The regional council's comment on one status report."""
 

@@ -105,7 +105,7 @@ async def assessment_document(
         if document_id not in {d.id for d in files.get(assessment_id, [])}:
             raise NotFound("document_not_found", N_("No such document."))
         found = await documents.document_file(document_id)
-    return download(found.content, found.name, found.content_type)
+    return download(found.content, found.name, found.media_type)
 
 
 ROUTES = [programme_assessments, record_status_assessment, assessment_document]

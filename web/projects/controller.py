@@ -369,7 +369,7 @@ async def project_document(
         if document_id not in {d.id for d in detail.documents}:
             raise NotFoundException()
         found = await documents.document_file(document_id)
-    return download(found.content, found.name, found.content_type)
+    return download(found.content, found.name, found.media_type)
 
 
 ROUTES = [
