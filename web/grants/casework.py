@@ -20,7 +20,7 @@ from web.auth.guards import person_of, principal_of
 from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.forms import MemberHabilitetForm, RankingForm, RecommendationForm
-from web.grants.municipality import CASE, HOME, _case, case_step
+from web.grants.municipality import CASE, HOME, _case, case_step_route
 from web.grants.pages import ASSESSOR, READER, grants_base, page
 from web.grants.tables import download_asked, ranking_table
 
@@ -29,39 +29,25 @@ RANKED = "grants/municipality/_ranking.html"
 HABILITET = "grants/municipality/_habilitet.html"
 
 
-@form_post(CASE + "/recommendation", name="recommend_grant_application", guards=ASSESSOR)
-async def recommend(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[RecommendationForm, URL_ENCODED],
-) -> Response:
-    return await case_step(
-        request,
-        application_id,
-        grants.recommend_application,
-        data,
-        "recommend",
-        back_to="#recommendation",
-    )
-
-
-@form_post(CASE + "/habilitet", name="declare_grant_habilitet", guards=ASSESSOR)
-async def declare(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[MemberHabilitetForm, URL_ENCODED],
-) -> Response:
-    return await case_step(
-        request,
-        application_id,
-        grants.declare_member,
-        data,
-        "habilitet",
-        back_to="#habilitet",
-        page=partial(_case, fragment=HABILITET),
-        swap=True,
-        said=N_("The declaration is recorded."),
-    )
+recommend = case_step_route(
+    "/recommendation",
+    "recommend_grant_application",
+    RecommendationForm,
+    grants.recommend_application,
+    "recommend",
+    back_to="#recommendation",
+)
+declare = case_step_route(
+    "/habilitet",
+    "declare_grant_habilitet",
+    MemberHabilitetForm,
+    grants.declare_member,
+    "habilitet",
+    back_to="#habilitet",
+    page=partial(_case, fragment=HABILITET),
+    swap=True,
+    said=N_("The declaration is recorded."),
+)
 
 
 @get(

@@ -3,8 +3,9 @@ with the official's assessment (computed from the plans) and decision."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.params import FromPath
@@ -15,7 +16,7 @@ from services.grants.roles import ASSESSORS, MANAGERS
 from tenants.context import tenant_tx
 from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
-from web.forms import URL_ENCODED, form_post
+from web.forms import URL_ENCODED, Form, form_post
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
 from web.grants.pages import (
     ASSESSOR,
@@ -149,22 +150,33 @@ async def case(
     return await _case(request, application_id)
 
 
-@form_post(CASE + "/assessment", name="assess_grant_application", guards=ASSESSOR)
-async def assess(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[AssessmentForm, URL_ENCODED],
-) -> Response:
-    return await case_step(request, application_id, grants.assess_application, data, "assess")
+def case_step_route(
+    path: str,
+    name: str,
+    form: type[Form],
+    use_case: Callable[..., Awaitable[Any]],
+    which: str,
+    **step: Any,
+):
+    """The route of one of the official's steps on the case: the form `which` posted to the
+    case's `path`, then case_step with `use_case` (`step`: back_to, page, swap or said, as
+    application_step takes them)."""
+
+    @form_post(CASE + path, name=name, guards=ASSESSOR, form=form)
+    async def case_step_post(
+        request: Request, application_id: FromPath[int], data: Annotated[form, URL_ENCODED]
+    ) -> Response:
+        return await case_step(request, application_id, use_case, data, which, **step)
+
+    return case_step_post
 
 
-@form_post(CASE + "/decision", name="decide_grant_application", guards=ASSESSOR)
-async def decide(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[DecisionForm, URL_ENCODED],
-) -> Response:
-    return await case_step(request, application_id, grants.decide_application, data, "decide")
+assess = case_step_route(
+    "/assessment", "assess_grant_application", AssessmentForm, grants.assess_application, "assess"
+)
+decide = case_step_route(
+    "/decision", "decide_grant_application", DecisionForm, grants.decide_application, "decide"
+)
 
 
 ROUTES = [home, create_fund, open_call, case, assess, decide]

@@ -21,12 +21,12 @@ from web.downloads import download
 from web.forms import URL_ENCODED, form_post
 from web.grants.money_forms import ClawbackForm, PaymentDecisionForm, TilsegnEndForm
 from web.grants.money_pages import MONEY_NAMES, PAYMENT_STATES
-from web.grants.pages import ASSESSOR, READER, application_step, grants_base, page
+from web.grants.municipality import CASE, case_step_route
+from web.grants.pages import ASSESSOR, READER, grants_base, page
 from web.grants.tables import download_asked, payments_table
 
 HOME = "/k/{kommunenummer:str}/grants"
 PAYMENTS = HOME + "/payments"
-CASE = HOME + "/applications/{application_id:int}"
 REPORT = HOME + "/reports/{report_id:int}"
 ONE_PAYMENT = "grants/municipality/_payment.html"
 
@@ -137,41 +137,27 @@ async def money(
     return await _money(request, application_id)
 
 
-@form_post(CASE + "/clawbacks", name="record_grant_clawback", guards=ASSESSOR)
-async def clawback(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[ClawbackForm, URL_ENCODED],
-) -> Response:
-    return await application_step(
-        request,
-        application_id,
-        grants.record_clawback,
-        data,
-        "clawback",
-        back_to="/money#payments",
-        page=_money,
-    )
-
-
-@form_post(CASE + "/tilsegn/cancellation", name="cancel_grant_tilsegn", guards=ASSESSOR)
-async def cancel(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[TilsegnEndForm, URL_ENCODED],
-) -> Response:
-    """The municipality cancels the tilsegn (its conditions are not met); refused while payment
-    requests wait for a decision."""
-    return await application_step(
-        request,
-        application_id,
-        grants.cancel_tilsegn,
-        data,
-        "cancel",
-        back_to="/money#tilsegn",
-        page=_money,
-        said=N_("The tilsegn is cancelled."),
-    )
+clawback = case_step_route(
+    "/clawbacks",
+    "record_grant_clawback",
+    ClawbackForm,
+    grants.record_clawback,
+    "clawback",
+    back_to="/money#payments",
+    page=_money,
+)
+# The municipality cancels the tilsegn (its conditions are not met); refused while payment
+# requests wait for a decision.
+cancel = case_step_route(
+    "/tilsegn/cancellation",
+    "cancel_grant_tilsegn",
+    TilsegnEndForm,
+    grants.cancel_tilsegn,
+    "cancel",
+    back_to="/money#tilsegn",
+    page=_money,
+    said=N_("The tilsegn is cancelled."),
+)
 
 
 @post(REPORT + "/approval", guards=ASSESSOR, name="approve_grant_report", status_code=200)
