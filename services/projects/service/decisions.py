@@ -96,8 +96,7 @@ async def reach_decision_point(
     sub = await current_sub_project(project)
     if sub["state"] != SubProjectState.CLOSED:
         await close_with_report(sub, closing_report, actor_person_id)
-    db = connection()
-    point_id = await db.fetchval(
+    point_id = await connection().fetchval(
         "insert into decision_point (tenant_id, project_id, after_phase, next_phase, due_date)"
         " values (app_tenant_id(), $1, $2, $3, $4) returning id",
         project_id,
@@ -105,18 +104,13 @@ async def reach_decision_point(
         next_phase(before.phase).value,
         due_date,
     )
-    await db.execute(
-        "update project set status = $2 where tenant_id = app_tenant_id() and id = $1",
+    await _save_state(
         project_id,
-        after.status.value,
-    )
-    await record_change(
-        actor_person_id=actor_person_id,
+        before,
+        after,
         action="reach_decision_point",
-        entity="project",
-        entity_id=project_id,
-        old_values=state_values(before),
-        new_values={**state_values(after), "decision_point_id": point_id, "due_date": due_date},
+        details={"decision_point_id": point_id, "due_date": due_date},
+        actor_person_id=actor_person_id,
     )
     await emit_project_change("projects.decision_point_reached", project)
     return point_id
@@ -181,15 +175,12 @@ async def record_decision(
     )
     revise_due = next_due_date or decided_on + timedelta(days=REVISE_DAYS)
     await _carry_out(decision, project, after, point, planned, basis, revise_due, actor_person_id)
-    await _save_state(project_id, after)
-    await record_change(
-        actor_person_id=actor_person_id,
+    await _save_state(
+        project_id,
+        before,
+        after,
         action="record_decision",
-        entity="project",
-        entity_id=project_id,
-        old_values=state_values(before),
-        new_values={
-            **state_values(after),
+        details={
             "decision_point_id": point["id"],
             "outcome": decision.value,
             "basis": basis,
@@ -197,6 +188,7 @@ async def record_decision(
             "decided_on": decided_on,
             "decided_as": decided_as.value,
         },
+        actor_person_id=actor_person_id,
     )
     await emit_project_change("projects.decision_recorded", project)
     return after
@@ -324,7 +316,17 @@ async def _stop(project: asyncpg.Record, basis: str, actor_person_id: int | None
         await close_with_report(sub, sub["closing_report"] or basis, actor_person_id)
 
 
-async def _save_state(project_id: int, after: ProjectState) -> None:
+async def _save_state(
+    project_id: int,
+    before: ProjectState,
+    after: ProjectState,
+    *,
+    action: str,
+    details: dict,
+    actor_person_id: int | None,
+) -> None:
+    """The project's state moves from `before` to `after`: written, and audited as `action`
+    with the details of the step that moved it."""
     await connection().execute(
         "update project set phase = $2, status = $3, approved_budget = $4,"
         " closed_at = case when $3 = 'closed' then now() end"
@@ -333,4 +335,12 @@ async def _save_state(project_id: int, after: ProjectState) -> None:
         after.phase.value,
         after.status.value,
         after.approved_budget,
+    )
+    await record_change(
+        actor_person_id=actor_person_id,
+        action=action,
+        entity="project",
+        entity_id=project_id,
+        old_values=state_values(before),
+        new_values={**state_values(after), **details},
     )
