@@ -16,7 +16,7 @@ from services.grants.service._common import (
     require_organisation_role,
 )
 from services.grants.service.applications import _own_draft
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 async def add_attachments(
@@ -77,12 +77,12 @@ async def remove_attachment(application_id: int, attachment_id: int, *, person_i
 
 
 async def attachments_of(application_id: int) -> list[AttachmentView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        AttachmentView,
         "select id, name, media_type, size from grant_attachment where application_id = $1"
         " order by id",
         application_id,
     )
-    return [AttachmentView(**dict(r)) for r in rows]
 
 
 async def attachment(application_id: int, attachment_id: int, *, own: bool) -> FileInput:

@@ -115,8 +115,7 @@ _FUNDS = (
 
 
 async def list_funds() -> list[FundView]:
-    rows = await connection().fetch(_FUNDS + " order by f.name")
-    return [FundView(**dict(r)) for r in rows]
+    return await fetch_structs(FundView, _FUNDS + " order by f.name")
 
 
 async def get_fund(fund_id: int) -> FundView:
@@ -168,20 +167,21 @@ async def open_call(
 
 
 async def list_calls() -> list[CallView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        CallView,
         "select c.id, c.fund_id, f.name as fund_name, c.title, c.description, c.opens_on,"
         f" c.closes_on, {TODAY} between c.opens_on and c.closes_on as is_open"
         " from grant_call c join grant_fund f on f.tenant_id = c.tenant_id and f.id = c.fund_id"
-        " where c.tenant_id = app_tenant_id() order by c.closes_on desc, c.id desc"
+        " where c.tenant_id = app_tenant_id() order by c.closes_on desc, c.id desc",
     )
-    return [CallView(**dict(r)) for r in rows]
 
 
 async def public_calls(
     *, open_only: bool = False, call_id: int | None = None
 ) -> list[PublicCallView]:
     """Every municipality's calls (or the one asked for), the open ones first; anyone reads them."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        PublicCallView,
         "select c.tenant_id, c.id, c.title, c.description, c.opens_on, c.closes_on,"
         f" {TODAY} between c.opens_on and c.closes_on as is_open, c.fund_name, c.max_share,"
         " c.max_amount, m.name as municipality_name, m.kommunenummer, c.asks_for"
@@ -192,7 +192,6 @@ async def public_calls(
         open_only,
         call_id,
     )
-    return [PublicCallView(**dict(r)) for r in rows]
 
 
 async def public_call(call_id: int) -> PublicCallView:

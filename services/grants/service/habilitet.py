@@ -14,7 +14,7 @@ from services.grants.service._common import (
     database_refusals,
     require_municipal_role,
 )
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 class Declaration(msgspec.Struct, frozen=True):
@@ -146,7 +146,8 @@ async def declare_member(
 
 async def declarations(application_id: int) -> list[Declaration]:
     """The case's declarations: the officials' first, then the board members' by name."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        Declaration,
         "select h.person_id, h.board_member_id, coalesce(m.name, p.name, '') as name,"
         " h.conflicted, h.note, coalesce(r.name, '') as recorded_by_name, h.recorded_at"
         " from grant_habilitet h"
@@ -157,4 +158,3 @@ async def declarations(application_id: int) -> list[Declaration]:
         " order by h.board_member_id nulls first, m.name, h.id",
         application_id,
     )
-    return [Declaration(**dict(r)) for r in rows]

@@ -13,7 +13,7 @@ from services.grants.letter import LetterFacts, letter_language, letter_name, le
 from services.grants.service._common import ApplicationNotFound
 from services.notifications.mails import MailAttachment
 from services.notifications.service import request_mail
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 LETTER_MAIL = "grant_decision_letter"
 
@@ -111,12 +111,12 @@ async def send_decision_letter(
 
 
 async def letters_of(application_id: int) -> list[LetterView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        LetterView,
         "select id, application_id, kind, language, created_at from grant_letter"
         " where application_id = $1 order by id",
         application_id,
     )
-    return [LetterView(**dict(r)) for r in rows]
 
 
 async def letter(application_id: int, letter_id: int) -> tuple[str, bytes]:

@@ -10,7 +10,7 @@ import msgspec
 
 from services.errors import N_, NotFound
 from services.programmes.schemas import BoardMemberView  # a fund's own board's members too
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 class MeetingNotFound(NotFound):
@@ -86,14 +86,14 @@ async def _meeting_row(meeting_id: int, *, lock: bool = False):
 
 async def board_of(programme_id: int | None, fund_id: int | None = None) -> list[BoardMemberView]:
     """The members of a programme's board, or of a fund's own board."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        BoardMemberView,
         "select id, name, seat, person_id, term_start, term_end from board_member"
         " where tenant_id = app_tenant_id()"
         " and (programme_id = $1 or fund_id = $2) order by seat desc, name, id",
         programme_id,
         fund_id,
     )
-    return [BoardMemberView(**dict(r)) for r in rows]
 
 
 async def meeting(meeting_id: int) -> MeetingView:
@@ -155,13 +155,13 @@ async def meeting(meeting_id: int) -> MeetingView:
 
 
 async def list_meetings() -> list[MeetingSummary]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        MeetingSummary,
         f"select m.id, {_BOARD_NAME}, m.held_on, m.place,"
         " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
         " and i.meeting_id = m.id) as cases,"
         " (select count(*) from grant_agenda_item i where i.tenant_id = m.tenant_id"
         " and i.meeting_id = m.id and i.outcome is null) as open_cases"
         f" from grant_meeting m {_BOARD_JOIN} where m.tenant_id = app_tenant_id()"
-        " order by m.held_on desc, m.id desc"
+        " order by m.held_on desc, m.id desc",
     )
-    return [MeetingSummary(**dict(r)) for r in rows]

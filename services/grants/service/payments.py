@@ -27,7 +27,7 @@ from services.grants.schemas import AttachmentView
 from services.grants.service._common import require_municipal_role, require_organisation_role
 from services.outbox.service import emit
 from services.tendering.rules import check_document
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 MAX_ATTACHMENTS = 10
 
@@ -183,12 +183,12 @@ async def tilsegn(application_id: int, *, as_applicant: bool) -> TilsegnView:
 
 async def payment_queue(state: str | None = None) -> list[PaymentView]:
     """The municipality's payment requests and clawbacks, by state, the oldest first."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        PaymentView,
         f"{_PAYMENTS} where p.tenant_id = app_tenant_id() and ($1::text is null or p.state = $1)"
         " order by p.requested_at, p.id",
         state,
     )
-    return [PaymentView(**dict(r)) for r in rows]
 
 
 async def payment_attachment(payment_id: int, attachment_id: int) -> tuple[str, str, bytes]:

@@ -9,7 +9,7 @@ from services.errors import N_, InvalidInput
 from services.grants.roles import ASSESSORS
 from services.grants.schemas import RankedApplication
 from services.grants.service._common import CallNotFound, require_municipal_role
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 
 async def call_ranking(call_id: int) -> list[RankedApplication]:
@@ -20,7 +20,8 @@ async def call_ranking(call_id: int) -> list[RankedApplication]:
         call_id,
     ):
         raise CallNotFound()
-    rows = await db.fetch(
+    return await fetch_structs(
+        RankedApplication,
         "select a.id, a.title, o.name as organisation_name, a.state,"
         " coalesce((select sum(amount) from grant_cost_line l where l.tenant_id = a.tenant_id"
         " and l.application_id = a.id), 0) as eligible_cost,"
@@ -32,7 +33,6 @@ async def call_ranking(call_id: int) -> list[RankedApplication]:
         " order by a.rank nulls last, a.submitted_at, a.id",
         call_id,
     )
-    return [RankedApplication(**dict(r)) for r in rows]
 
 
 async def rank_applications(

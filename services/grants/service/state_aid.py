@@ -9,7 +9,7 @@ from decimal import Decimal
 from services.errors import N_, NotAllowed, NotFound
 from services.grants.money_schemas import ExchangeRateView, StateAidView
 from services.grants.state_aid import CEILING_EUR, check_ceiling, check_rate, state_aid
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 THREE_YEARS = "clock_timestamp() - interval '3 years'"
 
@@ -27,13 +27,13 @@ async def exchange_rate() -> ExchangeRateView:
 
 
 async def exchange_rates(limit: int = 20) -> list[ExchangeRateView]:
-    rows = await connection().fetch(
+    return await fetch_structs(
+        ExchangeRateView,
         "select r.currency, r.nok_per_unit, r.set_at, p.name as set_by_name"
         " from exchange_rate r left join person p on p.id = r.set_by"
         " where r.currency = 'EUR' order by r.set_at desc, r.id desc limit $1",
         limit,
     )
-    return [ExchangeRateView(**dict(r)) for r in rows]
 
 
 async def set_exchange_rate(nok_per_eur: Decimal, *, actor_person_id: int) -> None:

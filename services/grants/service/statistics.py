@@ -5,7 +5,7 @@ scope) and per region (its council's scope, through region_grant_statistics())."
 from __future__ import annotations
 
 from services.grants.money_schemas import StatisticsRow
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 _MUNICIPALITY = (
     "select m.name as municipality_name, m.kommunenummer, a.id as application_id, a.title,"
@@ -27,19 +27,18 @@ _MUNICIPALITY = (
 
 
 async def municipality_statistics(year: int) -> list[StatisticsRow]:
-    rows = await connection().fetch(_MUNICIPALITY, year)
-    return [StatisticsRow(**dict(r)) for r in rows]
+    return await fetch_structs(StatisticsRow, _MUNICIPALITY, year)
 
 
 async def region_statistics(year: int) -> list[StatisticsRow]:
     """The region's members' grants of the year; the council sees these, never an application."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        StatisticsRow,
         "select municipality_name, kommunenummer, application_id, title, fund_name, purpose_nb,"
         " purpose_nn, organisation_name, organisasjonsnummer, granted_amount, paid_amount,"
         " decided_at from region_grant_statistics($1)",
         year,
     )
-    return [StatisticsRow(**dict(r)) for r in rows]
 
 
 async def statistics_years() -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.grants.schemas import ApplicationSummary, ApplicationView
 from services.grants.service._common import TODAY, ApplicationNotFound, plans_of
-from tenants.context import connection
+from tenants.context import connection, fetch_structs
 
 _ONE = (
     "select a.id, a.tenant_id, a.call_id, c.title as call_title, c.fund_name,"
@@ -50,17 +50,17 @@ _LIST = (
 
 async def own_applications() -> list[ApplicationSummary]:
     """The acting organisation's applications, in every municipality, the newest first."""
-    rows = await connection().fetch(
-        _LIST + " where a.organisation_id = app_organisation_id() order by a.created_at desc"
+    return await fetch_structs(
+        ApplicationSummary,
+        _LIST + " where a.organisation_id = app_organisation_id() order by a.created_at desc",
     )
-    return [ApplicationSummary(**dict(r)) for r in rows]
 
 
 async def case_queue(state: str | None = None) -> list[ApplicationSummary]:
     """The municipality's cases (submitted applications and on), by state, the oldest first."""
-    rows = await connection().fetch(
+    return await fetch_structs(
+        ApplicationSummary,
         _LIST + " where a.tenant_id = app_tenant_id() and ($1::text is null or a.state = $1)"
         " order by a.submitted_at, a.id",
         state,
     )
-    return [ApplicationSummary(**dict(r)) for r in rows]

@@ -143,9 +143,7 @@ async def create_tender(draft: TenderDraft, *, actor_person_id: int) -> TenderVi
     return tender_view(row)
 
 
-async def update_tender(
-    tender_id: int, draft: TenderDraft, *, actor_person_id: int
-) -> TenderView:
+async def update_tender(tender_id: int, draft: TenderDraft, *, actor_person_id: int) -> TenderView:
     """Change a draft; once published a tender changes only by its documents (which bidders
     are told to reconfirm against), so a published one is refused."""
     await require_member(actor_person_id, MANAGERS)
@@ -239,13 +237,13 @@ async def add_document(
 async def documents(tender_id: int) -> list[DocumentView]:
     """A tender's documents: the municipality's own (drafts too), anyone's once published."""
     columns = "id, name, media_type, size, encode(sha256, 'hex') as sha256, documents_version,"
-    rows = await connection().fetch(
+    return await fetch_structs(
+        DocumentView,
         f"select {columns} added_at from tender_document where tender_id = $1 order by id",
         tender_id,
     ) or await connection().fetch(
         f"select {columns} added_at from public_tender_documents($1) order by id", tender_id
     )
-    return [DocumentView(**dict(r)) for r in rows]
 
 
 async def document_content(tender_id: int, document_id: int) -> bytes:
