@@ -10,10 +10,11 @@ from piccolo.columns import Column
 from piccolo.table import Table
 
 from services import inputs
-from services.errors import N_, Conflict, InvalidInput, NotAllowed, NotFound
+from services.errors import N_, InvalidInput, NotAllowed, NotFound
 from services.programmes.schemas import StrategyAreaView
 from services.programmes.tables import Programme, StrategyArea
-from tenants.context import connection, current_scope
+from tenants.context import connection
+from tenants.rows import tenant
 
 
 class ProgrammeNotFound(NotFound):
@@ -44,29 +45,6 @@ async def require_role(actor_person_id: int | None, roles: tuple[str, ...]) -> N
 
 def amount_of(value: Decimal | int | str, field: str) -> Decimal:
     return inputs.amount(value, field)
-
-
-def tenant() -> int | None:
-    """The municipality of the open tenant_tx(): every query filters by it, beside the policies.
-
-    Piccolo's queries run on that transaction's connection (tests/tenants/
-    test_piccolo_in_tenant_tx.py), so row-level security holds for them as for the SQL.
-    """
-    return current_scope.get().tenant_id
-
-
-async def insert_row(row: Table) -> int:
-    """Insert `row`; its id."""
-    await type(row).insert(row)
-    return row.id
-
-
-async def insert_once(row: Table, key: tuple[Column, ...], refusal: Conflict) -> int:
-    """Insert `row` and return its id, unless a row with the same `key` is there: `refusal`."""
-    added = await type(row).insert(row).on_conflict(target=key, action="DO NOTHING")
-    if not added:
-        raise refusal
-    return added[0]["id"]
 
 
 async def programme_row(programme_id: int, *, lock: bool = False) -> dict[str, Any]:

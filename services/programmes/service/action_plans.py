@@ -11,13 +11,12 @@ from services.programmes.schemas import GoalInput
 from services.programmes.service._common import (
     amount_of,
     check_year,
-    insert_once,
     programme_row,
     require_role,
     strategy_areas,
-    tenant,
 )
 from services.programmes.tables import ActionPlan, ActionPlanGoal, ActionPlanStep
+from tenants.rows import insert_once, tenant
 
 
 async def _record_step(plan_id: int, state: ActionPlanState, actor_person_id: int | None) -> None:

@@ -8,13 +8,12 @@ from services.programmes.roles import MANAGERS
 from services.programmes.schemas import ScoreInput
 from services.programmes.service._common import (
     check_year,
-    insert_row,
     programme_row,
     require_role,
     strategy_areas,
-    tenant,
 )
 from services.programmes.tables import AssessmentScore, StatusAssessment
+from tenants.rows import insert_row, tenant
 
 
 async def _check_scores(programme_id: int, kind: str, scores: list[ScoreInput]) -> None:

@@ -8,12 +8,11 @@ from services.audit.service import record_change
 from services.errors import N_, InvalidInput, required_text
 from services.programmes.roles import MANAGERS
 from services.programmes.service._common import (
-    insert_row,
     programme_row,
     require_role,
-    tenant,
 )
 from services.programmes.tables import BoardMember
+from tenants.rows import insert_row, tenant
 
 SEATS = ("politician", "business", "observer")
 

@@ -11,12 +11,11 @@ from services.programmes.roles import MANAGERS
 from services.programmes.service._common import (
     amount_of,
     check_year,
-    insert_once,
     programme_row,
     require_role,
-    tenant,
 )
 from services.programmes.tables import FundingLine
+from tenants.rows import insert_once, tenant
 
 FUNDING_SOURCES = ("county", "state", "municipality", "business", "other")
 

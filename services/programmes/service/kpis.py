@@ -14,14 +14,12 @@ from services.programmes.roles import EDITORS, MANAGERS
 from services.programmes.schemas import MeasurementView
 from services.programmes.service._common import (
     check_year,
-    insert_once,
-    insert_row,
     programme_row,
     require_role,
-    tenant,
 )
 from services.programmes.tables import Kpi, KpiMeasurement, KpiTarget
 from tenants.context import connection
+from tenants.rows import insert_once, insert_row, tenant
 
 _KPI_CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 

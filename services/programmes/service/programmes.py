@@ -12,13 +12,12 @@ from services.programmes.roles import MANAGERS
 from services.programmes.rules import STANDARD_KPIS, ProgrammeStage, check_stage_transition
 from services.programmes.schemas import MunicipalityView
 from services.programmes.service._common import (
-    insert_row,
     programme_row,
     require_role,
-    tenant,
 )
 from services.programmes.tables import Kpi, Programme, ProgrammeMember
 from tenants.context import fetch_structs
+from tenants.rows import insert_row, tenant
 
 KINDS = ("omstilling", "naeringsutvikling")
 # A standard KPI's stored name, as it always was (pages name it in the reader's language).

@@ -14,10 +14,10 @@ from services.programmes.service._common import (
     programme_row,
     require_role,
     strategy_areas,
-    tenant,
 )
 from services.programmes.tables import StrategyArea
 from tenants.context import connection
+from tenants.rows import tenant
 
 
 def _check_areas(areas: list[StrategyAreaInput]) -> None:

@@ -31,7 +31,6 @@ from services.programmes.service._common import (
     programme_row,
     programme_rows,
     strategy_areas,
-    tenant,
 )
 from services.programmes.tables import (
     ActionPlan,
@@ -41,6 +40,7 @@ from services.programmes.tables import (
     StatusAssessment,
 )
 from tenants.context import connection, fetch_structs
+from tenants.rows import tenant
 
 T = TypeVar("T")
 
