@@ -47,7 +47,9 @@ from services.tendering.service._common import (
     require_organisation_member,
     tender_view,
 )
+from services.tendering.tables import Tender, TenderClarification, TenderDocument, TenderQuestion
 from tenants.context import connection, fetch_structs
+from tenants.rows import insert_row, tenant
 
 
 def _check_text(value: str, field: str, limit: int) -> str:
@@ -89,9 +91,9 @@ class _Checked:
         )
         criteria = list(draft.award_criteria)
         check("award_criteria", lambda: validate_award_criteria(criteria))
-        self.criteria = json.dumps(
-            [{"name": c.name.strip(), "weight": c.weight, "is_price": c.is_price} for c in criteria]
-        )
+        self.criteria = [
+            {"name": c.name.strip(), "weight": c.weight, "is_price": c.is_price} for c in criteria
+        ]
         self.requirements = [r.strip() for r in draft.qualification_requirements if r.strip()]
         deadlines = deadline_refusals(draft.questions_deadline, draft.bid_deadline, now)
         for field, refusal in deadlines.items():
@@ -101,19 +103,18 @@ class _Checked:
         self.questions_deadline, self.bid_deadline = draft.questions_deadline, draft.bid_deadline
 
     @property
-    def columns(self) -> tuple:
-        """The values of title, description, estimated_value, notice, award_criteria,
-        qualification_requirements, questions_deadline and bid_deadline, in that order."""
-        return (
-            self.title,
-            self.description,
-            self.value,
-            self.notice.value,
-            self.criteria,
-            json.dumps(self.requirements),
-            self.questions_deadline,
-            self.bid_deadline,
-        )
+    def values(self) -> dict:
+        """The tender's editable columns, with their checked values."""
+        return {
+            Tender.title: self.title,
+            Tender.description: self.description,
+            Tender.estimated_value: self.value,
+            Tender.notice: self.notice.value,
+            Tender.award_criteria: self.criteria,
+            Tender.qualification_requirements: self.requirements,
+            Tender.questions_deadline: self.questions_deadline,
+            Tender.bid_deadline: self.bid_deadline,
+        }
 
     def audited(self, row) -> dict:
         return {
@@ -131,14 +132,9 @@ async def create_tender(draft: TenderDraft, *, actor_person_id: int) -> TenderVi
     """A draft tender of the transaction's municipality; nobody outside it sees a draft."""
     await require_member(actor_person_id, MANAGERS)
     t = _Checked(draft, now=await db_now())
-    row = await connection().fetchrow(
-        "insert into tender (tenant_id, title, description, estimated_value, notice,"
-        " award_criteria, qualification_requirements, questions_deadline, bid_deadline,"
-        " created_by) values (app_tenant_id(), $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)"
-        " returning *",
-        *t.columns,
-        actor_person_id,
-    )
+    [row] = await Tender.insert(
+        Tender({**t.values, Tender.tenant_id: tenant(), Tender.created_by: actor_person_id})
+    ).returning(*Tender.all_columns())
     await audit("created", row["id"], actor_person_id, t.audited(row))
     return tender_view(row)
 
@@ -151,14 +147,14 @@ async def update_tender(tender_id: int, draft: TenderDraft, *, actor_person_id: 
     if tender["state"] != TenderState.DRAFT:
         raise InvalidTenderState(tender["state"])
     t = _Checked(draft, now=await db_now())
-    row = await connection().fetchrow(
-        "update tender set title = $3, description = $4, estimated_value = $5, notice = $6,"
-        " award_criteria = $7::jsonb, qualification_requirements = $8::jsonb,"
-        " questions_deadline = $9, bid_deadline = $10"
-        " where tenant_id = $1 and id = $2 and state = 'draft' returning *",
-        tender["tenant_id"],
-        tender_id,
-        *t.columns,
+    [row] = (
+        await Tender.update(t.values)
+        .where(
+            (Tender.tenant_id == tenant())
+            & (Tender.id == tender_id)
+            & (Tender.state == TenderState.DRAFT)
+        )
+        .returning(*Tender.all_columns())
     )
     await audit("edited", tender_id, actor_person_id, t.audited(row))
     return tender_view(row)
@@ -191,27 +187,22 @@ async def add_document(
         await lock_bids(tender["tenant_id"], tender_id)  # bids in flight land before the change
         deadline = deadline_after_change(await db_now(), tender["bid_deadline"])
         moved, version = deadline != tender["bid_deadline"], version + 1
-        await connection().execute(
-            "update tender set documents_version = $3, bid_deadline = $4"
-            " where tenant_id = $1 and id = $2",
-            tender["tenant_id"],
-            tender_id,
-            version,
-            deadline,
-        )
+        await Tender.update(
+            {Tender.documents_version: version, Tender.bid_deadline: deadline}
+        ).where((Tender.tenant_id == tenant()) & (Tender.id == tender_id))
     elif tender["state"] != TenderState.DRAFT:
         raise InvalidTenderState(tender["state"])
-    document_id = await connection().fetchval(
-        "insert into tender_document (tenant_id, tender_id, name, media_type, size, sha256,"
-        " content, documents_version) values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7)"
-        " returning id",
-        tender_id,
-        name.strip(),
-        media_type,
-        len(content),
-        hashlib.sha256(content).digest(),
-        content,
-        version,
+    document_id = await insert_row(
+        TenderDocument(
+            tenant_id=tenant(),
+            tender_id=tender_id,
+            name=name.strip(),
+            media_type=media_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).digest(),
+            content=content,
+            documents_version=version,
+        )
     )
     await audit(
         "document_added",
@@ -466,30 +457,36 @@ async def answer_question(
         raise InvalidTenderState(tender["state"])
     asked = None
     if question_id is not None:
-        asked = await connection().fetchrow(
-            "select id, question, asked_at from tender_question"
-            " where tenant_id = app_tenant_id() and tender_id = $1 and id = $2",
-            tender_id,
-            question_id,
+        asked = (
+            await TenderQuestion.select(TenderQuestion.question, TenderQuestion.asked_at)
+            .where(
+                (TenderQuestion.tenant_id == tenant())
+                & (TenderQuestion.tender_id == tender_id)
+                & (TenderQuestion.id == question_id)
+            )
+            .first()
         )
         if asked is None:
             raise QuestionNotFound()
     text = _check_text(question or (asked["question"] if asked else ""), "question", 4000)
-    row = await connection().fetchrow(
-        "insert into tender_clarification (tenant_id, tender_id, question, answer, answered_by)"
-        " values (app_tenant_id(), $1, $2, $3, $4)"
-        " returning id, tender_id, question, answer, published_at",
-        tender_id,
-        text,
-        answer,
-        actor_person_id,
+    [row] = await TenderClarification.insert(
+        TenderClarification(
+            tenant_id=tenant(),
+            tender_id=tender_id,
+            question=text,
+            answer=answer,
+            answered_by=actor_person_id,
+        )
+    ).returning(
+        TenderClarification.id,
+        TenderClarification.tender_id,
+        TenderClarification.question,
+        TenderClarification.answer,
+        TenderClarification.published_at,
     )
     if asked is not None:
-        await connection().execute(
-            "update tender_question set clarification_id = $1"
-            " where tenant_id = app_tenant_id() and id = $2",
-            row["id"],
-            question_id,
+        await TenderQuestion.update({TenderQuestion.clarification_id: row["id"]}).where(
+            (TenderQuestion.tenant_id == tenant()) & (TenderQuestion.id == question_id)
         )
     await audit(
         "question_answered",
@@ -502,7 +499,7 @@ async def answer_question(
         },
     )
     await emit("tendering.clarification_published", {"tender_id": tender_id, "id": row["id"]})
-    return ClarificationView(**dict(row))
+    return ClarificationView(**row)
 
 
 async def clarifications(tender_id: int) -> list[ClarificationView]:
