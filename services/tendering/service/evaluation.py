@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
+from piccolo.columns.combination import Where
+
 from services.errors import N_
 from services.outbox.service import emit
 from services.tendering.errors import (
@@ -26,7 +28,10 @@ from services.tendering.service._common import (
     move_tender,
     require_member,
 )
+from services.tendering.tables import Bid as BidRow
+from services.tendering.tables import BidScore, TenderDeclaration
 from tenants.context import connection
+from tenants.rows import tenant
 
 
 async def declare_interest(
@@ -70,16 +75,19 @@ async def _opened(tender_id: int, *, lock: bool = False):
     return tender
 
 
-async def _valid_bid(tender_id: int, bid_id: int):
-    row = await connection().fetchrow(
-        "select id, valid from bid where tenant_id = app_tenant_id() and tender_id = $1"
-        " and id = $2 and withdrawn_at is null",
-        tender_id,
-        bid_id,
+def _valid_bids(tender_id: int) -> Where:
+    """The tender's bids that stand (not withdrawn) and were found valid at the opening."""
+    return (
+        (BidRow.tenant_id == tenant())
+        & (BidRow.tender_id == tender_id)
+        & BidRow.withdrawn_at.is_null()
+        & BidRow.valid.eq(True)
     )
-    if row is None or not row["valid"]:
+
+
+async def _valid_bid(tender_id: int, bid_id: int) -> None:
+    if not await BidRow.exists().where(_valid_bids(tender_id) & (BidRow.id == bid_id)):
         raise BidNotFound()
-    return row
 
 
 async def record_qualification(
@@ -95,13 +103,9 @@ async def record_qualification(
             N_("Say which requirement the bid fails, and why."),
             field="reason",
         )
-    await connection().execute(
-        "update bid set qualified = $2, qualification_reason = $3"
-        " where tenant_id = app_tenant_id() and id = $1",
-        bid_id,
-        qualified,
-        reason.strip() or None,
-    )
+    await BidRow.update(
+        {BidRow.qualified: qualified, BidRow.qualification_reason: reason.strip() or None}
+    ).where((BidRow.tenant_id == tenant()) & (BidRow.id == bid_id))
     await audit(
         "qualification_recorded",
         tender_id,
@@ -124,11 +128,11 @@ async def score_bid(
     """
     await require_member(evaluator_id, EVALUATORS)
     tender = await _opened(tender_id)
-    free = await connection().fetchval(
-        "select not conflicted from tender_declaration where tenant_id = app_tenant_id()"
-        " and tender_id = $1 and person_id = $2",
-        tender_id,
-        evaluator_id,
+    free = await TenderDeclaration.exists().where(
+        (TenderDeclaration.tenant_id == tenant())
+        & (TenderDeclaration.tender_id == tender_id)
+        & (TenderDeclaration.person_id == evaluator_id)
+        & TenderDeclaration.conflicted.eq(False)
     )
     if not free:
         raise ConflictOfInterest()
@@ -174,16 +178,14 @@ def _score(raw: Decimal | int | str) -> Decimal | None:
 async def ranking(tender_id: int) -> list[RankedBid]:
     """The qualified, valid bids ranked by weighted total (rules.rank_bids)."""
     tender = await load_tender(tender_id)
-    rows = await connection().fetch(
-        "select id, price, qualified from bid where tenant_id = app_tenant_id()"
-        " and tender_id = $1 and withdrawn_at is null and valid",
-        tender_id,
+    rows = await BidRow.select(BidRow.id, BidRow.price, BidRow.qualified).where(
+        _valid_bids(tender_id)
     )
     scores: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
-    for s in await connection().fetch(
-        "select bid_id, criterion, score from bid_score where tenant_id = app_tenant_id()"
-        " and tender_id = $1 order by evaluator_id",
-        tender_id,
+    for s in (
+        await BidScore.select(BidScore.bid_id, BidScore.criterion, BidScore.score)
+        .where((BidScore.tenant_id == tenant()) & (BidScore.tender_id == tender_id))
+        .order_by(BidScore.evaluator_id)
     ):
         scores[s["bid_id"]][s["criterion"]].append(s["score"])
     bids = [
@@ -212,13 +214,9 @@ async def complete_evaluation(tender_id: int, *, actor_person_id: int) -> list[R
         raise QualificationNotAssessed([r["name"] for r in unassessed])
     ranked = await ranking(tender_id)
     for entry in ranked:
-        await connection().execute(
-            "update bid set total_score = $2, rank = $3 where tenant_id = app_tenant_id()"
-            " and id = $1",
-            int(entry.bid_id),
-            entry.total.quantize(Decimal("0.0001")),
-            entry.rank,
-        )
+        await BidRow.update(
+            {BidRow.total_score: entry.total.quantize(Decimal("0.0001")), BidRow.rank: entry.rank}
+        ).where((BidRow.tenant_id == tenant()) & (BidRow.id == int(entry.bid_id)))
     summary = [
         {
             "bid_id": int(r.bid_id),
@@ -262,5 +260,3 @@ async def opened_bids(tender_id: int) -> list[OpenedBidView]:
         )
         for r in rows
     ]
-
-
