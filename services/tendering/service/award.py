@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import msgspec
 
+from infra.columns import database_now
 from services.errors import N_
 from services.outbox.service import emit
 from services.tendering.errors import InvalidTenderInput, InvalidTenderState, WinnerNotQualified
@@ -29,7 +30,9 @@ from services.tendering.service._common import (
     tender_view,
 )
 from services.tendering.service.evaluation import opened_bids, ranking
+from services.tendering.tables import AwardNotice, Bid
 from tenants.context import connection
+from tenants.rows import tenant
 
 _NOTICE = (
     "select id, tender_id, bid_id, organisation_id, awarded, rank, total_score, reasons,"
@@ -74,10 +77,12 @@ async def notify_award(tender_id: int, *, actor_person_id: int, reasons: str) ->
     if tender["state"] != TenderState.EVALUATED:
         raise InvalidTenderState(tender["state"])
     db = connection()
-    winner = await db.fetchval(
-        "select id from bid where tenant_id = app_tenant_id() and tender_id = $1 and rank = 1",
-        tender_id,
+    first = (
+        await Bid.select(Bid.id)
+        .where((Bid.tenant_id == tenant()) & (Bid.tender_id == tender_id) & (Bid.rank == 1))
+        .first()
     )
+    winner = first["id"] if first else None
     outcomes = await _outcomes(tender_id)
     if winner is None or outcomes[winner].qualified is not True:
         # The evaluation checks every bid's qualification; a tender evaluated before that rule
@@ -193,14 +198,16 @@ async def mark_award_notice_mailed(notice_id: int) -> bool:
     """Claim the notice's mails for this transaction; False when they were requested before.
 
     The row stays locked until the transaction ends, so of two concurrent claims one wins."""
-    return (
-        await connection().fetchval(
-            "update award_notice set mailed_at = now() where tenant_id = app_tenant_id()"
-            " and id = $1 and mailed_at is null returning id",
-            notice_id,
+    claimed = (
+        await AwardNotice.update({AwardNotice.mailed_at: database_now()})
+        .where(
+            (AwardNotice.tenant_id == tenant())
+            & (AwardNotice.id == notice_id)
+            & AwardNotice.mailed_at.is_null()
         )
-        is not None
+        .returning(AwardNotice.id)
     )
+    return bool(claimed)
 
 
 class StandstillEnded(msgspec.Struct, frozen=True):
