@@ -408,7 +408,7 @@ async def ask_question(tender_id: int, *, person_id: int, question: str) -> int:
     Not in the municipality's audit chain yet: it enters with its answer.
     """
     question = _check_text(question, "question", 4000)
-    await require_organisation_member(person_id)
+    organisation_id = await require_organisation_member(person_id)
     tender = await load_public_tender(tender_id)
     open_now = await connection().fetchval(
         "select $1 = 'published' and clock_timestamp() < $2",
@@ -417,13 +417,14 @@ async def ask_question(tender_id: int, *, person_id: int, question: str) -> int:
     )
     if not open_now:
         raise QuestionsDeadlinePassed()
-    return await connection().fetchval(
-        "insert into tender_question (tenant_id, tender_id, organisation_id, asked_by, question)"
-        " values ($1, $2, app_organisation_id(), $3, $4) returning id",
-        tender["tenant_id"],
-        tender_id,
-        person_id,
-        question,
+    return await insert_row(
+        TenderQuestion(
+            tenant_id=tender["tenant_id"],
+            tender_id=tender_id,
+            organisation_id=organisation_id,
+            asked_by=person_id,
+            question=question,
+        )
     )
 
 
