@@ -1,8 +1,9 @@
 """Piccolo mappings of tendering; the schema (and the sealing of bids) lives in migrations/*.sql.
 
 Each table's real key starts with tenant_id (CompositeKey); Piccolo is told the column that is
-unique on its own, and the use-cases write through service/'s SQL, which the bid trigger and
-policies guard.
+unique on its own. The use-cases write their plain rows through these tables (a draft, its
+documents, clarifications, the evaluation's marks) and the rest through service/'s SQL (bids,
+the opening, the public reads, upserts); the bid trigger and the policies guard both alike.
 """
 
 from piccolo.columns import JSONB, BigInt, Boolean, Bytea, Integer, Numeric, Text, Timestamptz
