@@ -11,6 +11,7 @@ import asyncpg
 from services.audit.service import record_change
 from services.errors import N_, Conflict, NotAllowed, NotFound
 from services.grants.schemas import PlanLine
+from services.grants.tables import GrantCostLine, GrantFinancingLine
 from tenants.context import connection
 
 # "Today" by the Norwegian clock, as the database's guard reads it.
@@ -147,17 +148,21 @@ async def require_organisation_role(person_id: int, roles: tuple[str, ...]) -> i
 
 
 async def plans_of(tenant_id: int, application_id: int) -> tuple[list[PlanLine], list[PlanLine]]:
-    db = connection()
-    costs = await db.fetch(
-        "select description, amount from grant_cost_line"
-        " where tenant_id = $1 and application_id = $2 order by position",
-        tenant_id,
-        application_id,
+    """The application's cost plan and financing plan, each in its order. The municipality is
+    the application's own, given: its organisation reads it too, in a scope without one."""
+    return (
+        await _plan(GrantCostLine, tenant_id, application_id),
+        await _plan(GrantFinancingLine, tenant_id, application_id),
     )
-    financing = await db.fetch(
-        "select source, description, amount from grant_financing_line"
-        " where tenant_id = $1 and application_id = $2 order by position",
-        tenant_id,
-        application_id,
+
+
+async def _plan(
+    table: type[GrantCostLine | GrantFinancingLine], tenant_id: int, application_id: int
+) -> list[PlanLine]:
+    columns = [c for c in table._meta.columns if c._meta.name in PlanLine.__struct_fields__]
+    rows = await (
+        table.select(*columns)
+        .where((table.tenant_id == tenant_id) & (table.application_id == application_id))
+        .order_by(table.position)
     )
-    return [PlanLine(**dict(r)) for r in costs], [PlanLine(**dict(r)) for r in financing]
+    return [PlanLine(**r) for r in rows]
