@@ -230,6 +230,21 @@ async def test_a_role_the_grants_do_not_name_may_not_assess_or_set_up_a_fund():
             )
 
 
+async def test_a_municipality_has_one_fund_of_a_name():
+    fund = await new_fund()
+    async with tenant_tx(fund.scope):
+        with pytest.raises(Conflict) as refused:
+            await grants.create_fund(
+                name="Næringsfond",
+                max_share=Decimal(50),
+                max_amount=Decimal(1),
+                decision_limit=Decimal(0),
+                actor_person_id=fund.officer,
+            )
+        assert (refused.value.code, refused.value.field) == ("grant_fund_name_taken", "name")
+        assert [f.name for f in await grants.list_funds()] == ["Næringsfond"]
+
+
 async def test_no_one_sees_another_organisations_or_another_municipalitys_applications():
     fund, other_fund = await new_fund(), await new_fund()
     business, application_id = await submitted(fund)
