@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import asyncpg
+from piccolo.columns.combination import Where
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, NotAllowed, NotFound
 from services.grants.schemas import PlanLine
-from services.grants.tables import GrantCostLine, GrantFinancingLine
+from services.grants.tables import GrantApplication, GrantCostLine, GrantFinancingLine
 from tenants.context import connection
+from tenants.rows import tenant
 
 # "Today" by the Norwegian clock, as the database's guard reads it.
 TODAY = "(now() at time zone 'Europe/Oslo')::date"
@@ -101,6 +103,11 @@ def database_refusals() -> Iterator[None]:
                 ),
             ) from error
         raise
+
+
+def this_case(application_id: int) -> Where:
+    """The municipality's own application `application_id`: a case's steps read and write it."""
+    return (GrantApplication.tenant_id == tenant()) & (GrantApplication.id == application_id)
 
 
 async def audit_application(
