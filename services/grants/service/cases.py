@@ -193,11 +193,6 @@ async def record_outcome(
 ) -> dict:
     """Write a decision on the application (the official's or the board's): a grant of the
     computed amount with its terms, or a rejection with its reason. Returns what changed."""
-    reason, conditions, reporting_deadline = (
-        terms.reason,
-        terms.conditions,
-        terms.reporting_deadline,
-    )
     application_id = found.application.id
     if outcome == S.GRANTED:
         amount = found.assessment.grantable
@@ -205,41 +200,32 @@ async def record_outcome(
             raise Conflict("grant_nothing_grantable", N_("The rules leave nothing to grant."))
         # De minimis: refused with the figures before the database's guard would refuse it.
         await check_state_aid(application_id, amount)
-        conditions = inputs.text(conditions, "conditions")
+        conditions = inputs.text(terms.conditions, "conditions")
         today = await connection().fetchval("select (now() at time zone 'Europe/Oslo')::date")
-        check_tilsegn_terms(reporting_deadline, today)
-        with database_refusals():
-            await GrantApplication.update(
-                {
-                    GrantApplication.state: S.GRANTED,
-                    GrantApplication.granted_amount: amount,
-                    GrantApplication.decided_by: decided_by,
-                    GrantApplication.decided_at: database_now(),
-                    GrantApplication.conditions: conditions,
-                    GrantApplication.reporting_deadline: reporting_deadline,
-                    GrantApplication.decided_in_meeting: meeting_id,
-                    GrantApplication.rejection_reason: None,
-                }
-            ).where(this_case(application_id))
-        return {
-            "state": outcome,
-            "granted_amount": amount,
-            "conditions": conditions,
-            "reporting_deadline": reporting_deadline,
-            "meeting_id": meeting_id,
+        check_tilsegn_terms(terms.reporting_deadline, today)
+        decision = {
+            GrantApplication.granted_amount: amount,
+            GrantApplication.conditions: conditions,
+            GrantApplication.reporting_deadline: terms.reporting_deadline,
         }
-    reason = required_text(reason, "reason", 10_000)
+        cleared = {GrantApplication.rejection_reason: None}  # a rejection reversed on appeal
+    else:
+        reason = required_text(terms.reason, "reason", 10_000)
+        decision = {GrantApplication.rejection_reason: reason}
+        cleared = {}
     with database_refusals():
         await GrantApplication.update(
             {
-                GrantApplication.state: S.REJECTED,
-                GrantApplication.rejection_reason: reason,
+                GrantApplication.state: outcome,
                 GrantApplication.decided_by: decided_by,
                 GrantApplication.decided_at: database_now(),
                 GrantApplication.decided_in_meeting: meeting_id,
+                **decision,
+                **cleared,
             }
         ).where(this_case(application_id))
-    return {"state": outcome, "rejection_reason": reason, "meeting_id": meeting_id}
+    changed = {column._meta.name: value for column, value in decision.items()}
+    return {"state": outcome, **changed, "meeting_id": meeting_id}
 
 
 async def recommend_application(
