@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import asyncpg
+from piccolo.columns.combination import Where
 
 from services.audit.service import record_change
 from services.errors import N_, Conflict, NotAllowed, NotFound
 from services.grants.schemas import PlanLine
+from services.grants.tables import GrantApplication, GrantCostLine, GrantFinancingLine
 from tenants.context import connection
+from tenants.rows import tenant
 
 # "Today" by the Norwegian clock, as the database's guard reads it.
 TODAY = "(now() at time zone 'Europe/Oslo')::date"
@@ -102,6 +105,11 @@ def database_refusals() -> Iterator[None]:
         raise
 
 
+def this_case(application_id: int) -> Where:
+    """The municipality's own application `application_id`: a case's steps read and write it."""
+    return (GrantApplication.tenant_id == tenant()) & (GrantApplication.id == application_id)
+
+
 async def audit_application(
     application_id: int,
     action: str,
@@ -147,17 +155,21 @@ async def require_organisation_role(person_id: int, roles: tuple[str, ...]) -> i
 
 
 async def plans_of(tenant_id: int, application_id: int) -> tuple[list[PlanLine], list[PlanLine]]:
-    db = connection()
-    costs = await db.fetch(
-        "select description, amount from grant_cost_line"
-        " where tenant_id = $1 and application_id = $2 order by position",
-        tenant_id,
-        application_id,
+    """The application's cost plan and financing plan, each in its order. The municipality is
+    the application's own, given: its organisation reads it too, in a scope without one."""
+    return (
+        await _plan(GrantCostLine, tenant_id, application_id),
+        await _plan(GrantFinancingLine, tenant_id, application_id),
     )
-    financing = await db.fetch(
-        "select source, description, amount from grant_financing_line"
-        " where tenant_id = $1 and application_id = $2 order by position",
-        tenant_id,
-        application_id,
+
+
+async def _plan(
+    table: type[GrantCostLine | GrantFinancingLine], tenant_id: int, application_id: int
+) -> list[PlanLine]:
+    columns = [c for c in table._meta.columns if c._meta.name in PlanLine.__struct_fields__]
+    rows = await (
+        table.select(*columns)
+        .where((table.tenant_id == tenant_id) & (table.application_id == application_id))
+        .order_by(table.position)
     )
-    return [PlanLine(**dict(r)) for r in costs], [PlanLine(**dict(r)) for r in financing]
+    return [PlanLine(**r) for r in rows]

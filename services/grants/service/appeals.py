@@ -10,6 +10,7 @@ from services.grants.service._common import (
     database_refusals,
     require_organisation_role,
 )
+from services.grants.tables import GrantAppeal
 from services.outbox.service import emit
 from tenants.context import connection
 
@@ -18,8 +19,7 @@ async def lodge_appeal(application_id: int, *, reason: str, person_id: int) -> N
     """The database keeps the window and the once (grant_appeal_guard): its clock decides."""
     await require_organisation_role(person_id, APPLICANTS)
     reason = required_text(reason, "appeal_reason", 10_000)
-    db = connection()
-    tenant_id = await db.fetchval(
+    tenant_id = await connection().fetchval(
         "select tenant_id from grant_application where organisation_id = app_organisation_id()"
         " and id = $1",
         application_id,
@@ -27,13 +27,13 @@ async def lodge_appeal(application_id: int, *, reason: str, person_id: int) -> N
     if tenant_id is None:
         raise ApplicationNotFound()
     with database_refusals():
-        await db.execute(
-            "insert into grant_appeal (tenant_id, application_id, reason, lodged_by)"
-            " values ($1, $2, $3, $4)",
-            tenant_id,
-            application_id,
-            reason,
-            person_id,
+        await GrantAppeal.insert(
+            GrantAppeal(
+                tenant_id=tenant_id,
+                application_id=application_id,
+                reason=reason,
+                lodged_by=person_id,
+            )
         )
     # The municipality's audit chain records the appeal's outcome when the board decides it.
     await emit("grants.application_appealed", {"application_id": application_id})

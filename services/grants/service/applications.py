@@ -26,8 +26,10 @@ from services.grants.service._common import (
 )
 from services.grants.service.funds import public_call
 from services.grants.service.views import application_view
+from services.grants.tables import GrantApplication, GrantCostLine, GrantFinancingLine
 from services.outbox.service import emit
 from tenants.context import connection
+from tenants.rows import insert_row
 
 MAX_LINES = 100  # lines per plan: more than any real application, fewer than a flood
 
@@ -40,14 +42,14 @@ async def start_application(call_id: int, *, title: str, person_id: int) -> int:
         raise CallClosed()
     title = required_text(title, "title", 300)
     with database_refusals():
-        return await connection().fetchval(
-            "insert into grant_application (tenant_id, call_id, organisation_id, created_by,"
-            " title) values ($1, $2, $3, $4, $5) returning id",
-            call.tenant_id,
-            call_id,
-            organisation_id,
-            person_id,
-            title,
+        return await insert_row(
+            GrantApplication(
+                tenant_id=call.tenant_id,
+                call_id=call_id,
+                organisation_id=organisation_id,
+                created_by=person_id,
+                title=title,
+            )
         )
 
 
@@ -119,40 +121,45 @@ async def save_application(
         "summary",
     )
     _check_lines(costs, financing)
-    db = connection()
     tenant, key = row["tenant_id"], row["id"]
     with database_refusals():
-        await db.execute(
-            "update grant_application set title = $3, summary = $4, project = $5, effects = $6"
-            " where tenant_id = $1 and id = $2",
-            tenant,
-            key,
-            title,
-            summary,
-            project,
-            effects,
-        )
-        await db.execute(
-            "delete from grant_cost_line where tenant_id = $1 and application_id = $2", tenant, key
-        )
-        await db.execute(
-            "delete from grant_financing_line where tenant_id = $1 and application_id = $2",
-            tenant,
-            key,
-        )
-        await db.executemany(
-            "insert into grant_cost_line (tenant_id, application_id, position, description,"
-            " amount) values ($1, $2, $3, $4, $5)",
-            [(tenant, key, n, c.description.strip(), c.amount) for n, c in enumerate(costs)],
-        )
-        await db.executemany(
-            "insert into grant_financing_line (tenant_id, application_id, position, source,"
-            " description, amount) values ($1, $2, $3, $4, $5, $6)",
-            [
-                (tenant, key, n, f.source, f.description.strip(), f.amount)
-                for n, f in enumerate(financing)
-            ],
-        )
+        await GrantApplication.update(
+            {
+                GrantApplication.title: title,
+                GrantApplication.summary: summary,
+                GrantApplication.project: project,
+                GrantApplication.effects: effects,
+            }
+        ).where((GrantApplication.tenant_id == tenant) & (GrantApplication.id == key))
+        for table in (GrantCostLine, GrantFinancingLine):
+            await table.delete().where((table.tenant_id == tenant) & (table.application_id == key))
+        if costs:
+            await GrantCostLine.insert(
+                *(
+                    GrantCostLine(
+                        tenant_id=tenant,
+                        application_id=key,
+                        position=n,
+                        description=c.description.strip(),
+                        amount=c.amount,
+                    )
+                    for n, c in enumerate(costs)
+                )
+            )
+        if financing:
+            await GrantFinancingLine.insert(
+                *(
+                    GrantFinancingLine(
+                        tenant_id=tenant,
+                        application_id=key,
+                        position=n,
+                        source=f.source,
+                        description=f.description.strip(),
+                        amount=f.amount,
+                    )
+                    for n, f in enumerate(financing)
+                )
+            )
 
 
 async def submit_application(application_id: int, *, person_id: int) -> ApplicationView:

@@ -16,7 +16,9 @@ from services.grants.service._common import (
     require_organisation_role,
 )
 from services.grants.service.applications import _own_draft
+from services.grants.tables import GrantAttachment
 from tenants.context import connection, fetch_structs
+from tenants.rows import insert_row
 
 
 async def add_attachments(
@@ -30,11 +32,9 @@ async def add_attachments(
         )
     for file in files:
         check_attachment(file.name, file.media_type, file.content)
-    db = connection()
-    count = await db.fetchval(
-        "select count(*) from grant_attachment where tenant_id = $1 and application_id = $2",
-        row["tenant_id"],
-        row["id"],
+    count = await GrantAttachment.count().where(
+        (GrantAttachment.tenant_id == row["tenant_id"])
+        & (GrantAttachment.application_id == row["id"])
     )
     check_at_most(
         count + len(files),
@@ -47,15 +47,15 @@ async def add_attachments(
     with database_refusals():
         for file in files:
             ids.append(
-                await db.fetchval(
-                    "insert into grant_attachment (tenant_id, application_id, name, media_type,"
-                    " size, content) values ($1, $2, $3, $4, $5, $6) returning id",
-                    row["tenant_id"],
-                    row["id"],
-                    file.name.strip(),
-                    file.media_type,
-                    len(file.content),
-                    file.content,
+                await insert_row(
+                    GrantAttachment(
+                        tenant_id=row["tenant_id"],
+                        application_id=row["id"],
+                        name=file.name.strip(),
+                        media_type=file.media_type,
+                        size=len(file.content),
+                        content=file.content,
+                    )
                 )
             )
     return ids

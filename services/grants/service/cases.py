@@ -9,6 +9,7 @@ from datetime import date
 
 import msgspec
 
+from infra.columns import database_now
 from services import inputs
 from services.errors import N_, Conflict, InvalidInput, required_text
 from services.grants.roles import ASSESSORS
@@ -27,14 +28,17 @@ from services.grants.service._common import (
     audit_application,
     database_refusals,
     require_municipal_role,
+    this_case,
 )
 from services.grants.service.funds import get_fund
 from services.grants.service.habilitet import declare_official, require_official_free
 from services.grants.service.letters import send_decision_letter
 from services.grants.service.state_aid import check_state_aid
 from services.grants.service.views import application_view
+from services.grants.tables import GrantApplication, GrantCall
 from services.outbox.service import emit
 from tenants.context import connection
+from tenants.rows import tenant
 
 S = ApplicationState
 
@@ -49,24 +53,26 @@ class Case(msgspec.Struct, frozen=True):
 
 async def case(application_id: int) -> Case:
     application = await application_view(application_id, as_applicant=False)
-    fund_id = await connection().fetchval(
-        "select fund_id from grant_call where tenant_id = app_tenant_id() and id = $1",
-        application.call_id,
+    call = await (
+        GrantCall.select(GrantCall.fund_id)
+        .where((GrantCall.tenant_id == tenant()) & (GrantCall.id == application.call_id))
+        .first()
     )
-    fund = await get_fund(fund_id)
+    fund = await get_fund(call["fund_id"])
     rules = FundRules(fund.max_share, fund.max_amount, fund.decision_limit)
     return Case(application, fund, assess(application.costs, application.financing, rules))
 
 
 async def _locked_state(application_id: int) -> str:
-    state = await connection().fetchval(
-        "select state from grant_application where tenant_id = app_tenant_id() and id = $1"
-        " for update",
-        application_id,
+    row = (
+        await GrantApplication.select(GrantApplication.state)
+        .where(this_case(application_id))
+        .lock_rows()
+        .first()
     )
-    if state is None:
+    if row is None:
         raise ApplicationNotFound()
-    return state
+    return row["state"]
 
 
 async def assess_application(
@@ -92,19 +98,18 @@ async def assess_application(
     found = await case(application_id)
     figures = found.assessment
     with database_refusals():
-        await connection().execute(
-            "update grant_application set state = 'in_assessment', assessed_by = $2,"
-            " assessed_at = now(), assessment_comment = $3, eligible_cost = $4,"
-            " requested_amount = $5, grantable_amount = $6, share = $7"
-            " where tenant_id = app_tenant_id() and id = $1",
-            application_id,
-            actor_person_id,
-            comment,
-            figures.eligible_cost,
-            figures.requested,
-            figures.grantable,
-            figures.share,
-        )
+        await GrantApplication.update(
+            {
+                GrantApplication.state: S.IN_ASSESSMENT,
+                GrantApplication.assessed_by: actor_person_id,
+                GrantApplication.assessed_at: database_now(),
+                GrantApplication.assessment_comment: comment,
+                GrantApplication.eligible_cost: figures.eligible_cost,
+                GrantApplication.requested_amount: figures.requested,
+                GrantApplication.grantable_amount: figures.grantable,
+                GrantApplication.share: figures.share,
+            }
+        ).where(this_case(application_id))
     await record_step(
         application_id,
         "assess",
@@ -188,12 +193,6 @@ async def record_outcome(
 ) -> dict:
     """Write a decision on the application (the official's or the board's): a grant of the
     computed amount with its terms, or a rejection with its reason. Returns what changed."""
-    db = connection()
-    reason, conditions, reporting_deadline = (
-        terms.reason,
-        terms.conditions,
-        terms.reporting_deadline,
-    )
     application_id = found.application.id
     if outcome == S.GRANTED:
         amount = found.assessment.grantable
@@ -201,41 +200,32 @@ async def record_outcome(
             raise Conflict("grant_nothing_grantable", N_("The rules leave nothing to grant."))
         # De minimis: refused with the figures before the database's guard would refuse it.
         await check_state_aid(application_id, amount)
-        conditions = inputs.text(conditions, "conditions")
-        today = await db.fetchval("select (now() at time zone 'Europe/Oslo')::date")
-        check_tilsegn_terms(reporting_deadline, today)
-        with database_refusals():
-            await db.execute(
-                "update grant_application set state = 'granted', granted_amount = $2,"
-                " decided_by = $3, decided_at = now(), conditions = $4,"
-                " reporting_deadline = $5, decided_in_meeting = $6, rejection_reason = null"
-                " where tenant_id = app_tenant_id() and id = $1",
-                application_id,
-                amount,
-                decided_by,
-                conditions,
-                reporting_deadline,
-                meeting_id,
-            )
-        return {
-            "state": outcome,
-            "granted_amount": amount,
-            "conditions": conditions,
-            "reporting_deadline": reporting_deadline,
-            "meeting_id": meeting_id,
+        conditions = inputs.text(terms.conditions, "conditions")
+        today = await connection().fetchval("select (now() at time zone 'Europe/Oslo')::date")
+        check_tilsegn_terms(terms.reporting_deadline, today)
+        decision = {
+            GrantApplication.granted_amount: amount,
+            GrantApplication.conditions: conditions,
+            GrantApplication.reporting_deadline: terms.reporting_deadline,
         }
-    reason = required_text(reason, "reason", 10_000)
+        cleared = {GrantApplication.rejection_reason: None}  # a rejection reversed on appeal
+    else:
+        reason = required_text(terms.reason, "reason", 10_000)
+        decision = {GrantApplication.rejection_reason: reason}
+        cleared = {}
     with database_refusals():
-        await db.execute(
-            "update grant_application set state = 'rejected', rejection_reason = $2,"
-            " decided_by = $3, decided_at = now(), decided_in_meeting = $4"
-            " where tenant_id = app_tenant_id() and id = $1",
-            application_id,
-            reason,
-            decided_by,
-            meeting_id,
-        )
-    return {"state": outcome, "rejection_reason": reason, "meeting_id": meeting_id}
+        await GrantApplication.update(
+            {
+                GrantApplication.state: outcome,
+                GrantApplication.decided_by: decided_by,
+                GrantApplication.decided_at: database_now(),
+                GrantApplication.decided_in_meeting: meeting_id,
+                **decision,
+                **cleared,
+            }
+        ).where(this_case(application_id))
+    changed = {column._meta.name: value for column, value in decision.items()}
+    return {"state": outcome, **changed, "meeting_id": meeting_id}
 
 
 async def recommend_application(
@@ -265,15 +255,15 @@ async def recommend_application(
             N_("The amount is within the officials' limit: decide the application yourself."),
         )
     with database_refusals():
-        await connection().execute(
-            "update grant_application set state = 'recommended', recommendation = $2,"
-            " recommendation_reason = $3, recommended_by = $4, recommended_at = now()"
-            " where tenant_id = app_tenant_id() and id = $1",
-            application_id,
-            recommendation,
-            reason,
-            actor_person_id,
-        )
+        await GrantApplication.update(
+            {
+                GrantApplication.state: S.RECOMMENDED,
+                GrantApplication.recommendation: recommendation,
+                GrantApplication.recommendation_reason: reason,
+                GrantApplication.recommended_by: actor_person_id,
+                GrantApplication.recommended_at: database_now(),
+            }
+        ).where(this_case(application_id))
     changed = {"state": S.RECOMMENDED, "recommendation": recommendation, "reason": reason}
     await record_step(application_id, "recommend", state, changed, actor_person_id)
     await emit("grants.application_recommended", {"application_id": application_id})

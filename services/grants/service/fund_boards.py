@@ -15,9 +15,11 @@ from services.grants.roles import MANAGERS
 from services.grants.schemas import Choice
 from services.grants.service._common import FundNotFound, require_municipal_role
 from services.grants.service.minutes import board_of
+from services.grants.tables import GrantFund
 from services.programmes.schemas import BoardMemberView
 from services.programmes.service.board import SEATS
 from tenants.context import connection, fetch_structs
+from tenants.rows import tenant
 
 
 class FundHasProgrammeBoard(Conflict):
@@ -38,9 +40,10 @@ class FundBoard(msgspec.Struct, frozen=True):
 
 async def fund_boards() -> list[FundBoard]:
     """The municipality's funds without a programme, each with its own board's members."""
-    funds = await connection().fetch(
-        "select id, name from grant_fund where tenant_id = app_tenant_id()"
-        " and programme_id is null order by name, id"
+    funds = await (
+        GrantFund.select(GrantFund.id, GrantFund.name)
+        .where((GrantFund.tenant_id == tenant()) & GrantFund.programme_id.is_null())
+        .order_by(GrantFund.name, GrantFund.id)
     )
     return [FundBoard(f["id"], f["name"], await board_of(None, f["id"])) for f in funds]
 
@@ -67,15 +70,16 @@ async def add_fund_board_member(
     await require_municipal_role(actor_person_id, MANAGERS)
     if seat not in SEATS:
         raise InvalidInput("board_seat_invalid", N_("Choose a seat."), field="seat")
-    db = connection()
-    fund = await db.fetchrow(
-        "select programme_id from grant_fund where tenant_id = app_tenant_id() and id = $1",
-        fund_id,
+    fund = await (
+        GrantFund.select(GrantFund.programme_id)
+        .where((GrantFund.tenant_id == tenant()) & (GrantFund.id == fund_id))
+        .first()
     )
     if fund is None:
         raise FundNotFound()
     if fund["programme_id"] is not None:
         raise FundHasProgrammeBoard()
+    db = connection()
     name = await db.fetchval(
         "select p.name from person p where p.id = $1 and exists (select 1 from membership m"
         " where m.person_id = p.id and m.municipality_id = app_tenant_id())",

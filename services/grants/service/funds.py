@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import asyncpg
-
 from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
@@ -19,9 +17,11 @@ from services.grants.service._common import (
     FundNotFound,
     require_municipal_role,
 )
+from services.grants.tables import GrantCall, GrantFund
 from services.outbox.service import emit
 from services.projects.schemas import StrategyAreaChoice  # the same choice a project offers
 from tenants.context import connection, fetch_structs
+from tenants.rows import insert_once, insert_row, tenant
 
 
 async def strategy_area_choices() -> list[StrategyAreaChoice]:
@@ -67,24 +67,23 @@ async def create_fund(
                 N_("No such strategy area."),
                 field="strategy_area_id",
             )
-    try:
-        fund_id = await db.fetchval(
-            "insert into grant_fund (tenant_id, programme_id, strategy_area_id, name, max_share,"
-            " max_amount, decision_limit, created_by, asks_for)"
-            " values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8) returning id",
-            programme_id,
-            strategy_area_id,
-            name,
-            max_share,
-            max_amount,
-            decision_limit,
-            actor_person_id,
-            asks_for,
-        )
-    except asyncpg.UniqueViolationError as error:
-        raise Conflict(
+    fund_id = await insert_once(
+        GrantFund(
+            tenant_id=tenant(),
+            programme_id=programme_id,
+            strategy_area_id=strategy_area_id,
+            name=name,
+            max_share=max_share,
+            max_amount=max_amount,
+            decision_limit=decision_limit,
+            created_by=actor_person_id,
+            asks_for=asks_for,
+        ),
+        (GrantFund.tenant_id, GrantFund.name),
+        Conflict(
             "grant_fund_name_taken", N_("The municipality has a fund of that name."), field="name"
-        ) from error
+        ),
+    )
     values = {
         "name": name,
         "max_share": max_share,
@@ -140,15 +139,16 @@ async def open_call(
     title = required_text(title, "title", 300)
     description = inputs.text(description, "description")
     check_call_dates(opens_on, closes_on)
-    call_id = await connection().fetchval(
-        "insert into grant_call (tenant_id, fund_id, title, description, opens_on, closes_on,"
-        " created_by) values (app_tenant_id(), $1, $2, $3, $4, $5, $6) returning id",
-        fund_id,
-        title,
-        description,
-        opens_on,
-        closes_on,
-        actor_person_id,
+    call_id = await insert_row(
+        GrantCall(
+            tenant_id=tenant(),
+            fund_id=fund_id,
+            title=title,
+            description=description,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            created_by=actor_person_id,
+        )
     )
     await record_change(
         actor_person_id=actor_person_id,

@@ -14,7 +14,9 @@ from services.grants.service._common import (
     database_refusals,
     require_municipal_role,
 )
+from services.grants.tables import GrantHabilitet
 from tenants.context import connection, fetch_structs
+from tenants.rows import tenant
 
 
 class Declaration(msgspec.Struct, frozen=True):
@@ -71,19 +73,34 @@ async def require_official_free(application_id: int, person_id: int | None) -> N
     """The acting official has declared no conflict in the case (Samspel itself: None)."""
     if person_id is None:
         return
-    conflicted = await connection().fetchval(
-        "select conflicted from grant_habilitet where tenant_id = app_tenant_id()"
-        " and application_id = $1 and person_id = $2",
-        application_id,
-        person_id,
+    declared = await (
+        GrantHabilitet.select(GrantHabilitet.conflicted)
+        .where(
+            (GrantHabilitet.tenant_id == tenant())
+            & (GrantHabilitet.application_id == application_id)
+            & (GrantHabilitet.person_id == person_id)
+        )
+        .first()
     )
-    if conflicted is None:
+    if declared is None:
         raise Conflict(
             "grant_official_undeclared",
             N_("Declare your habilitet in the assessment before you decide or recommend."),
         )
-    if conflicted:
+    if declared["conflicted"]:
         raise OfficialConflicted()
+
+
+async def member_declarations(application_id: int) -> dict[int, bool]:
+    """The board members' declarations on the case: whether each declared a conflict."""
+    rows = await GrantHabilitet.select(
+        GrantHabilitet.board_member_id, GrantHabilitet.conflicted
+    ).where(
+        (GrantHabilitet.tenant_id == tenant())
+        & (GrantHabilitet.application_id == application_id)
+        & GrantHabilitet.board_member_id.is_not_null()
+    )
+    return {r["board_member_id"]: r["conflicted"] for r in rows}
 
 
 async def declare_member(

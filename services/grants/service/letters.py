@@ -11,9 +11,11 @@ import msgspec
 from infra.settings import load
 from services.grants.letter import LetterFacts, letter_language, letter_name, letter_pdf
 from services.grants.service._common import ApplicationNotFound
+from services.grants.tables import GrantLetter
 from services.notifications.mails import MailAttachment
 from services.notifications.service import request_mail
 from tenants.context import connection, fetch_structs
+from tenants.rows import insert_row, tenant
 
 LETTER_MAIL = "grant_decision_letter"
 
@@ -36,8 +38,7 @@ async def send_decision_letter(
 ) -> int:
     """Write the letter of the application's decision (granted or rejected, as it now stands),
     keep it, and ask for the mail with it to the person who submitted the application."""
-    db = connection()
-    row = await db.fetchrow(
+    row = await connection().fetchrow(
         "select a.id, a.state, a.title, a.granted_amount, a.eligible_cost, a.conditions,"
         " a.reporting_deadline, a.rejection_reason,"
         " (a.decided_at at time zone 'Europe/Oslo')::date as decided_on,"
@@ -77,13 +78,14 @@ async def send_decision_letter(
         reason=row["rejection_reason"] or "",
     )
     pdf = letter_pdf(lang, facts)
-    letter_id = await db.fetchval(
-        "insert into grant_letter (tenant_id, application_id, kind, language, pdf)"
-        " values (app_tenant_id(), $1, $2, $3, $4) returning id",
-        application_id,
-        facts.kind,
-        lang,
-        pdf,
+    letter_id = await insert_row(
+        GrantLetter(
+            tenant_id=tenant(),
+            application_id=application_id,
+            kind=facts.kind,
+            language=lang,
+            pdf=pdf,
+        )
     )
     if row["contact_email"].strip():
         link = f"{_base_url()}/o/{row['organisasjonsnummer']}/grants/applications/{application_id}"

@@ -14,8 +14,10 @@ from services.grants.service._common import (
     audit_application,
     require_municipal_role,
     require_organisation_role,
+    this_case,
 )
 from services.grants.service.payments import money_refusals, tilsegn_under_lock
+from services.grants.tables import GrantApplication
 from services.grants.tilsegn import TilsegnState
 from services.outbox.service import emit
 from tenants.context import connection
@@ -64,12 +66,12 @@ async def cancel_tilsegn(application_id: int, *, reason: str, actor_person_id: i
     reason = required_text(reason, "reason", 10_000)
     current = await _ready_to_end(application_id, TilsegnState.CANCELLED, as_applicant=False)
     with money_refusals():
-        await connection().execute(
-            "update grant_application set tilsegn_state = 'cancelled', tilsegn_reason = $2"
-            " where tenant_id = app_tenant_id() and id = $1",
-            application_id,
-            reason,
-        )
+        await GrantApplication.update(
+            {
+                GrantApplication.tilsegn_state: TilsegnState.CANCELLED,
+                GrantApplication.tilsegn_reason: reason,
+            }
+        ).where(this_case(application_id))
     changed = {"tilsegn_state": TilsegnState.CANCELLED, "reason": reason}
     was = {"tilsegn_state": current.tilsegn_state}
     await audit_application(application_id, "tilsegn_cancelled", changed, actor_person_id, was)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from infra.columns import database_now
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
 from services.grants.roles import ASSESSORS
@@ -14,10 +15,19 @@ from services.grants.rules import BEFORE_THE_BOARD, OUTCOMES, ApplicationState, 
 from services.grants.schemas import Choice
 from services.grants.service._common import database_refusals, require_municipal_role
 from services.grants.service.cases import Terms, _locked_state, case, record_outcome, record_step
+from services.grants.service.habilitet import member_declarations
 from services.grants.service.letters import send_decision_letter
 from services.grants.service.minutes import _meeting_row, board_of
+from services.grants.tables import (
+    GrantAgendaItem,
+    GrantAppeal,
+    GrantAttendance,
+    GrantMeeting,
+    GrantVote,
+)
 from services.outbox.service import emit
 from tenants.context import connection, fetch_structs
+from tenants.rows import insert_row, tenant
 
 S = ApplicationState
 
@@ -56,7 +66,6 @@ async def create_meeting(
     """A board meeting whose agenda is every case waiting for the board: a programme's, or
     (with `fund_id` and no programme) the own board of a fund without a programme."""
     await require_municipal_role(actor_person_id, ASSESSORS)
-    db = connection()
     if programme_id is not None:
         if programme_id not in {p.id for p in await programme_choices()}:
             raise NotFound(
@@ -70,14 +79,15 @@ async def create_meeting(
             "grant_fund_board_not_found", N_("Choose a fund with a board."), field="fund_id"
         )
     place = required_text(place, "place", 300)
-    meeting_id = await db.fetchval(
-        "insert into grant_meeting (tenant_id, programme_id, fund_id, held_on, place, created_by)"
-        " values (app_tenant_id(), $1, $2, $3, $4, $5) returning id",
-        programme_id,
-        fund_id,
-        held_on,
-        place,
-        actor_person_id,
+    meeting_id = await insert_row(
+        GrantMeeting(
+            tenant_id=tenant(),
+            programme_id=programme_id,
+            fund_id=fund_id,
+            held_on=held_on,
+            place=place,
+            created_by=actor_person_id,
+        )
     )
     await add_waiting_cases(meeting_id, programme_id, fund_id)
     await record_change(
@@ -106,14 +116,18 @@ async def add_waiting_cases(
         " where tenant_id = app_tenant_id() and meeting_id = $1",
         meeting_id,
     )
-    for n, row in enumerate(waiting, start=start + 1):
-        await db.execute(
-            "insert into grant_agenda_item (tenant_id, meeting_id, application_id, position, kind)"
-            " values (app_tenant_id(), $1, $2, $3, $4)",
-            meeting_id,
-            row["id"],
-            n,
-            "appeal" if row["state"] == S.APPEALED else "recommendation",
+    if waiting:
+        await GrantAgendaItem.insert(
+            *(
+                GrantAgendaItem(
+                    tenant_id=tenant(),
+                    meeting_id=meeting_id,
+                    application_id=row["id"],
+                    position=n,
+                    kind="appeal" if row["state"] == S.APPEALED else "recommendation",
+                )
+                for n, row in enumerate(waiting, start=start + 1)
+            )
         )
     return len(waiting)
 
@@ -131,11 +145,8 @@ async def record_attendance(
     """Who attended; fixed once the meeting has decided its first case."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     row = await _meeting_row(meeting_id, lock=True)
-    db = connection()
-    if await db.fetchval(
-        "select exists (select 1 from grant_vote where tenant_id = app_tenant_id()"
-        " and meeting_id = $1)",
-        meeting_id,
+    if await GrantVote.exists().where(
+        (GrantVote.tenant_id == tenant()) & (GrantVote.meeting_id == meeting_id)
     ):
         raise Conflict(
             "grant_attendance_fixed",
@@ -146,15 +157,16 @@ async def record_attendance(
         raise InvalidInput(
             "grant_attendance_unknown", N_("Choose members of the board."), field="present"
         )
-    await db.execute(
-        "delete from grant_attendance where tenant_id = app_tenant_id() and meeting_id = $1",
-        meeting_id,
+    await GrantAttendance.delete().where(
+        (GrantAttendance.tenant_id == tenant()) & (GrantAttendance.meeting_id == meeting_id)
     )
-    await db.executemany(
-        "insert into grant_attendance (tenant_id, meeting_id, board_member_id)"
-        " values (app_tenant_id(), $1, $2)",
-        [(meeting_id, m) for m in sorted(set(member_ids))],
-    )
+    if member_ids:
+        await GrantAttendance.insert(
+            *(
+                GrantAttendance(tenant_id=tenant(), meeting_id=meeting_id, board_member_id=m)
+                for m in sorted(set(member_ids))
+            )
+        )
     await record_change(
         actor_person_id=actor_person_id,
         action="attendance",
@@ -178,12 +190,16 @@ async def decide_in_meeting(
     members present who declared no conflict; the letter goes to the applicant."""
     await require_municipal_role(actor_person_id, ASSESSORS)
     await _meeting_row(meeting_id, lock=True)
-    db = connection()
-    item = await db.fetchrow(
-        "select kind, outcome from grant_agenda_item where tenant_id = app_tenant_id()"
-        " and meeting_id = $1 and application_id = $2 for update",
-        meeting_id,
-        application_id,
+    on_agenda = (
+        (GrantAgendaItem.tenant_id == tenant())
+        & (GrantAgendaItem.meeting_id == meeting_id)
+        & (GrantAgendaItem.application_id == application_id)
+    )
+    item = await (
+        GrantAgendaItem.select(GrantAgendaItem.kind, GrantAgendaItem.outcome)
+        .where(on_agenda)
+        .lock_rows()
+        .first()
     )
     if item is None:
         raise NotFound("grant_agenda_item_not_found", N_("The case is not on this agenda."))
@@ -193,7 +209,7 @@ async def decide_in_meeting(
     # Observers attend and speak but hold no vote (the programme board's own rule).
     seats = {
         r["board_member_id"]: r["seat"]
-        for r in await db.fetch(
+        for r in await connection().fetch(
             "select a.board_member_id, b.seat from grant_attendance a join board_member b"
             " on b.tenant_id = a.tenant_id and b.id = a.board_member_id"
             " where a.tenant_id = app_tenant_id() and a.meeting_id = $1",
@@ -203,14 +219,7 @@ async def decide_in_meeting(
     present = {m for m, seat in seats.items() if seat != "observer"}
     if not present:
         raise Conflict("grant_no_attendance", N_("Record who attended before the board votes."))
-    declared = {
-        r["board_member_id"]: r["conflicted"]
-        for r in await db.fetch(
-            "select board_member_id, conflicted from grant_habilitet where"
-            " tenant_id = app_tenant_id() and application_id = $1 and board_member_id is not null",
-            application_id,
-        )
-    }
+    declared = await member_declarations(application_id)
     if not present <= set(declared):
         raise Conflict(
             "grant_habilitet_missing",
@@ -237,31 +246,36 @@ async def decide_in_meeting(
         )
     with database_refusals():
         # A conflicted member's vote is refused here by the database (grant_vote_habilitet_guard).
-        await db.executemany(
-            "insert into grant_vote (tenant_id, meeting_id, application_id, board_member_id, vote)"
-            " values (app_tenant_id(), $1, $2, $3, $4)",
-            [(meeting_id, application_id, m, v) for m, v in sorted(cast.items())],
+        await GrantVote.insert(
+            *(
+                GrantVote(
+                    tenant_id=tenant(),
+                    meeting_id=meeting_id,
+                    application_id=application_id,
+                    board_member_id=m,
+                    vote=v,
+                )
+                for m, v in sorted(cast.items())
+            )
         )
     found = await case(application_id)
     terms = Terms(reason, conditions, reporting_deadline)
     values = await record_outcome(
         found, outcome, terms, decided_by=actor_person_id, meeting_id=meeting_id
     )
-    await db.execute(
-        "update grant_agenda_item set outcome = $3, decided_at = now()"
-        " where tenant_id = app_tenant_id() and meeting_id = $1 and application_id = $2",
-        meeting_id,
-        application_id,
-        outcome,
-    )
+    await GrantAgendaItem.update(
+        {GrantAgendaItem.outcome: outcome, GrantAgendaItem.decided_at: database_now()}
+    ).where(on_agenda)
     on_appeal = item["kind"] == "appeal"
     if on_appeal:
-        await db.execute(
-            "update grant_appeal set outcome = $2, decided_at = now(), meeting_id = $3"
-            " where tenant_id = app_tenant_id() and application_id = $1",
-            application_id,
-            "reversed" if outcome == S.GRANTED else "upheld",
-            meeting_id,
+        await GrantAppeal.update(
+            {
+                GrantAppeal.outcome: "reversed" if outcome == S.GRANTED else "upheld",
+                GrantAppeal.decided_at: database_now(),
+                GrantAppeal.meeting_id: meeting_id,
+            }
+        ).where(
+            (GrantAppeal.tenant_id == tenant()) & (GrantAppeal.application_id == application_id)
         )
     votes_cast = {str(k): v for k, v in cast.items()}
     await record_step(

@@ -9,8 +9,11 @@ from decimal import Decimal
 import msgspec
 
 from services.errors import N_, NotFound
+from services.grants.service.habilitet import member_declarations
+from services.grants.tables import GrantAttendance, GrantVote
 from services.programmes.schemas import BoardMemberView  # a fund's own board's members too
 from tenants.context import connection, fetch_structs
+from tenants.rows import tenant
 
 
 class MeetingNotFound(NotFound):
@@ -99,18 +102,15 @@ async def board_of(programme_id: int | None, fund_id: int | None = None) -> list
 async def meeting(meeting_id: int) -> MeetingView:
     """The meeting whole: the agenda as called, and as minutes once its cases are decided."""
     row = await _meeting_row(meeting_id)
-    db = connection()
     members = await board_of(row["programme_id"], row["fund_id"])
     names = {m.id: m.name for m in members}
-    present = [
-        r["board_member_id"]
-        for r in await db.fetch(
-            "select board_member_id from grant_attendance where tenant_id = app_tenant_id()"
-            " and meeting_id = $1 order by board_member_id",
-            meeting_id,
-        )
-    ]
-    items = await db.fetch(
+    present = await (
+        GrantAttendance.select(GrantAttendance.board_member_id)
+        .where((GrantAttendance.tenant_id == tenant()) & (GrantAttendance.meeting_id == meeting_id))
+        .order_by(GrantAttendance.board_member_id)
+        .output(as_list=True)
+    )
+    items = await connection().fetch(
         "select i.application_id, i.position, i.kind, i.outcome, i.decided_at, a.title,"
         " o.name as organisation_name, a.state, a.grantable_amount, a.recommendation,"
         " a.recommendation_reason, ap.reason as appeal_reason"
@@ -123,18 +123,17 @@ async def meeting(meeting_id: int) -> MeetingView:
     )
     agenda = []
     for item in items:
-        votes = await db.fetch(
-            "select board_member_id, vote from grant_vote where tenant_id = app_tenant_id()"
-            " and meeting_id = $1 and application_id = $2 order by board_member_id",
-            meeting_id,
-            item["application_id"],
+        votes = await (
+            GrantVote.select(GrantVote.board_member_id, GrantVote.vote)
+            .where(
+                (GrantVote.tenant_id == tenant())
+                & (GrantVote.meeting_id == meeting_id)
+                & (GrantVote.application_id == item["application_id"])
+            )
+            .order_by(GrantVote.board_member_id)
         )
-        declarations = await db.fetch(
-            "select board_member_id, conflicted from grant_habilitet"
-            " where tenant_id = app_tenant_id() and application_id = $1"
-            " and board_member_id is not null",
-            item["application_id"],
-        )
+        declared = await member_declarations(item["application_id"])
+        conflicted_ids = [m for m, conflicted in declared.items() if conflicted]
         agenda.append(
             AgendaItem(
                 **dict(item),
@@ -142,13 +141,9 @@ async def meeting(meeting_id: int) -> MeetingView:
                     Vote(v["board_member_id"], names.get(v["board_member_id"], ""), v["vote"])
                     for v in votes
                 ],
-                conflicted=[
-                    names.get(d["board_member_id"], "")
-                    for d in declarations
-                    if d["conflicted"] and d["board_member_id"] in present
-                ],
-                declared=[d["board_member_id"] for d in declarations],
-                conflicted_ids=[d["board_member_id"] for d in declarations if d["conflicted"]],
+                conflicted=[names.get(m, "") for m in conflicted_ids if m in present],
+                declared=list(declared),
+                conflicted_ids=conflicted_ids,
             )
         )
     return MeetingView(**dict(row), members=members, present=present, agenda=agenda)

@@ -25,9 +25,11 @@ from services.grants.roles import APPLICANTS, ASSESSORS
 from services.grants.rules import check_at_most
 from services.grants.schemas import AttachmentView
 from services.grants.service._common import require_municipal_role, require_organisation_role
+from services.grants.tables import GrantPaymentAttachment, GrantPaymentRequest
 from services.outbox.service import emit
 from services.tendering.rules import check_document
 from tenants.context import connection, fetch_structs
+from tenants.rows import insert_row, tenant
 
 MAX_ATTACHMENTS = 10
 
@@ -315,17 +317,20 @@ async def request_payment(
             account,
         )
         payment_id, report_id = row["id"], row["report_id"]
-        for d in documents:
-            await db.execute(
-                "insert into grant_payment_attachment (tenant_id, payment_id, name, media_type,"
-                " size, sha256, content) values ($1, $2, $3, $4, $5, $6, $7)",
-                current.tenant_id,
-                payment_id,
-                d.name.strip(),
-                d.media_type,
-                len(d.content),
-                hashlib.sha256(d.content).digest(),
-                d.content,
+        if documents:
+            await GrantPaymentAttachment.insert(
+                *(
+                    GrantPaymentAttachment(
+                        tenant_id=current.tenant_id,
+                        payment_id=payment_id,
+                        name=d.name.strip(),
+                        media_type=d.media_type,
+                        size=len(d.content),
+                        sha256=hashlib.sha256(d.content).digest(),
+                        content=d.content,
+                    )
+                    for d in documents
+                )
             )
     where = {"lead_municipality_id": current.tenant_id, "application_id": application_id}
     await emit("grants.payment_requested", {**where, "payment_id": payment_id})
@@ -349,11 +354,11 @@ async def decide_payment(
     await require_municipal_role(actor_person_id, ASSESSORS)
     if outcome not in set(rules.OUTCOMES):
         raise InvalidInput("grant_payment_outcome", N_("Choose to approve, pay or reject."))
-    db = connection()
-    row = await db.fetchrow(
-        "select state, application_id from grant_payment_request"
-        " where tenant_id = app_tenant_id() and id = $1 for update",
-        payment_id,
+    row = await (
+        GrantPaymentRequest.select(GrantPaymentRequest.state, GrantPaymentRequest.application_id)
+        .where((GrantPaymentRequest.tenant_id == tenant()) & (GrantPaymentRequest.id == payment_id))
+        .lock_rows()
+        .first()
     )
     if row is None:
         raise PaymentNotFound()
@@ -362,7 +367,10 @@ async def decide_payment(
     if outcome == PaymentState.REJECTED:
         reason = required_text(reason, "reason", 10_000)
     with money_refusals():
-        await db.execute(
+        # SQL here: the step decides which columns change (its case expressions), stamped by
+        # the statement's clock (clock_timestamp()), which infra.columns gives Piccolo only as a
+        # default.
+        await connection().execute(
             "update grant_payment_request set state = $2,"
             " reason = case when $2 = 'rejected' then $3 else reason end,"
             " decided_by = case when $2 = 'paid' then decided_by else $4 end,"
@@ -401,15 +409,17 @@ async def record_clawback(
     line = -abs(amount)
     rules.check_request(PaymentKind.CLAWBACK, line, _balance(current))
     with money_refusals():
-        payment_id = await connection().fetchval(
-            "insert into grant_payment_request (tenant_id, application_id, organisation_id, kind,"
-            " amount, state, reason, requested_by) values (app_tenant_id(), $1, $2, 'clawback',"
-            " $3, 'approved', $4, $5) returning id",
-            application_id,
-            current.organisation_id,
-            line,
-            reason,
-            actor_person_id,
+        payment_id = await insert_row(
+            GrantPaymentRequest(
+                tenant_id=tenant(),
+                application_id=application_id,
+                organisation_id=current.organisation_id,
+                kind=PaymentKind.CLAWBACK,
+                amount=line,
+                state=PaymentState.APPROVED,
+                reason=reason,
+                requested_by=actor_person_id,
+            )
         )
     await record_change(
         actor_person_id=actor_person_id,

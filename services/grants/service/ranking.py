@@ -8,16 +8,16 @@ from services.audit.service import record_change
 from services.errors import N_, InvalidInput
 from services.grants.roles import ASSESSORS
 from services.grants.schemas import RankedApplication
-from services.grants.service._common import CallNotFound, require_municipal_role
-from tenants.context import connection, fetch_structs
+from services.grants.service._common import CallNotFound, require_municipal_role, this_case
+from services.grants.tables import GrantApplication, GrantCall
+from tenants.context import fetch_structs
+from tenants.rows import tenant
 
 
 async def call_ranking(call_id: int) -> list[RankedApplication]:
     """The call's cases (submitted and on), the ranked first in their order."""
-    db = connection()
-    if not await db.fetchval(
-        "select exists (select 1 from grant_call where tenant_id = app_tenant_id() and id = $1)",
-        call_id,
+    if not await GrantCall.exists().where(
+        (GrantCall.tenant_id == tenant()) & (GrantCall.id == call_id)
     ):
         raise CallNotFound()
     return await fetch_structs(
@@ -53,15 +53,10 @@ async def rank_applications(
         raise InvalidInput(
             "grant_rank_twice", N_("Give each application its own place."), field="ranks"
         )
-    db = connection()
     for application_id, (place, comment) in sorted(ranks.items()):
-        await db.execute(
-            "update grant_application set rank = $2, rank_comment = $3"
-            " where tenant_id = app_tenant_id() and id = $1",
-            application_id,
-            place,
-            comment.strip()[:2000],
-        )
+        await GrantApplication.update(
+            {GrantApplication.rank: place, GrantApplication.rank_comment: comment.strip()[:2000]}
+        ).where(this_case(application_id))
     await record_change(
         actor_person_id=actor_person_id,
         action="rank",

@@ -19,10 +19,12 @@ from services.grants.service.payments import (
     money_refusals,
     tilsegn,
 )
+from services.grants.tables import GrantReport
 from services.outbox.service import emit
 from services.programmes import service as programmes
 from services.programmes.rules import STANDARD_KPIS
 from tenants.context import connection
+from tenants.rows import tenant
 
 # The KPIs a report asks about: every programme has these three (the standard KPIs).
 REPORTED_KPIS = tuple(STANDARD_KPIS)
@@ -71,18 +73,20 @@ async def approve_report(report_id: int, *, actor_person_id: int | None) -> int:
     """The official approves a report: only then do its effects count in the programme's KPI
     actuals. Returns the report's application."""
     await require_municipal_role(actor_person_id, ASSESSORS)
-    db = connection()
-    report = await db.fetchrow(
-        "select application_id, approved_at from grant_report"
-        " where tenant_id = app_tenant_id() and id = $1 for update",
-        report_id,
+    report = await (
+        GrantReport.select(GrantReport.application_id, GrantReport.approved_at)
+        .where((GrantReport.tenant_id == tenant()) & (GrantReport.id == report_id))
+        .lock_rows()
+        .first()
     )
     if report is None:
         raise ReportNotFound()
     if report["approved_at"] is not None:
         raise ReportApprovedOnce()
     with money_refusals():
-        await db.execute(
+        # SQL here: stamped by the statement's clock (clock_timestamp()), which infra.columns
+        # gives Piccolo only as a default.
+        await connection().execute(
             "update grant_report set approved_by = $2, approved_at = clock_timestamp()"
             " where tenant_id = app_tenant_id() and id = $1",
             report_id,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from services.errors import N_, NotAllowed, NotFound
 from services.grants.money_schemas import ExchangeRateView, StateAidView
 from services.grants.state_aid import CEILING_EUR, check_ceiling, check_rate, state_aid
+from services.grants.tables import ExchangeRate
 from tenants.context import connection, fetch_structs
 
 THREE_YEARS = "clock_timestamp() - interval '3 years'"
@@ -38,13 +39,10 @@ async def exchange_rates(limit: int = 20) -> list[ExchangeRateView]:
 
 async def set_exchange_rate(nok_per_eur: Decimal, *, actor_person_id: int) -> None:
     """The operator's rate for the de minimis ceiling; kept with who set it and when."""
-    db = connection()
-    if not await db.fetchval("select app_is_operator()"):
+    if not await connection().fetchval("select app_is_operator()"):
         raise NotAllowed("operator_only", N_("Only the platform operator may do this."))
-    await db.execute(
-        "insert into exchange_rate (currency, nok_per_unit, set_by) values ('EUR', $1, $2)",
-        check_rate(nok_per_eur),
-        actor_person_id,
+    await ExchangeRate.insert(
+        ExchangeRate(currency="EUR", nok_per_unit=check_rate(nok_per_eur), set_by=actor_person_id)
     )
 
 

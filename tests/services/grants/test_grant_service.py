@@ -4,6 +4,7 @@ computed from the plans and decides it up to the limit; nobody sees another's.""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -152,6 +153,50 @@ async def test_the_official_assesses_with_figures_from_the_plans_and_grants_what
     assert seen.share == Decimal("66.67") and seen.assessment_comment == "Godt prosjekt."
 
 
+async def test_a_decision_enters_the_audit_chain_with_what_it_decided():
+    fund = await new_fund()
+    _, granted = await submitted(fund)
+    _, rejected = await submitted(fund)
+    async with tenant_tx(fund.scope):
+        for application_id in (granted, rejected):
+            await grants.assess_application(
+                application_id, comment="Vurdert.", actor_person_id=fund.officer
+            )
+        await grants.decide_application(
+            granted,
+            outcome="granted",
+            conditions="Rapport kvart år.",
+            reporting_deadline=date(2099, 12, 31),
+            actor_person_id=fund.officer,
+        )
+        await grants.decide_application(
+            rejected, outcome="rejected", reason="Utanfor formålet.", actor_person_id=fund.officer
+        )
+        audit = {
+            int(r["entity_id"]): (json.loads(r["old_values"]), json.loads(r["new_values"]))
+            for r in await connection().fetch(
+                "select entity_id, old_values::text, new_values::text from audit_event"
+                " where entity = 'grant_application' and action = 'decide'"
+            )
+        }
+    assert audit == {
+        granted: (
+            {"state": "in_assessment"},
+            {
+                "state": "granted",
+                "granted_amount": "200000.00",
+                "conditions": "Rapport kvart år.",
+                "reporting_deadline": "2099-12-31",
+                "meeting_id": None,
+            },
+        ),
+        rejected: (
+            {"state": "in_assessment"},
+            {"state": "rejected", "rejection_reason": "Utanfor formålet.", "meeting_id": None},
+        ),
+    }
+
+
 async def test_above_the_officials_limit_the_board_decides_not_the_official():
     fund = await new_fund(decision_limit=100_000)
     _, application_id = await submitted(fund)
@@ -228,6 +273,21 @@ async def test_a_role_the_grants_do_not_name_may_not_assess_or_set_up_a_fund():
                 decision_limit=Decimal(0),
                 actor_person_id=board_member,
             )
+
+
+async def test_a_municipality_has_one_fund_of_a_name():
+    fund = await new_fund()
+    async with tenant_tx(fund.scope):
+        with pytest.raises(Conflict) as refused:
+            await grants.create_fund(
+                name="Næringsfond",
+                max_share=Decimal(50),
+                max_amount=Decimal(1),
+                decision_limit=Decimal(0),
+                actor_person_id=fund.officer,
+            )
+        assert (refused.value.code, refused.value.field) == ("grant_fund_name_taken", "name")
+        assert [f.name for f in await grants.list_funds()] == ["Næringsfond"]
 
 
 async def test_no_one_sees_another_organisations_or_another_municipalitys_applications():
