@@ -92,7 +92,7 @@ async def project_row(project_id: int, *, lead: bool = False) -> asyncpg.Record:
     if row is None:
         raise ProjectNotFound()
     if lead:
-        if row["tenant_id"] != await db.fetchval("select app_tenant_id()"):
+        if row["tenant_id"] != tenant():
             raise LeadOnly()
         row = await db.fetchrow(
             "select * from project where tenant_id = app_tenant_id() and id = $1 for update",

@@ -252,11 +252,12 @@ async def participant_candidates() -> list[MunicipalityChoice]:
 
 async def _access(key: tuple[int, int]) -> str:
     """How this session sees the project: as its lead, a participant or the region's council."""
-    db = connection()
-    me = await db.fetchval("select app_tenant_id()")
+    me = tenant()
     if me == key[0]:
         return "lead"
-    if me is not None and await db.fetchval("select project_participant_is_me($1, $2)", *key):
+    if me is not None and await connection().fetchval(
+        "select project_participant_is_me($1, $2)", *key
+    ):
         return "participant"
     return "council"
 
