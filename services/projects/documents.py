@@ -11,10 +11,13 @@ import hashlib
 from services.audit.service import record_change
 from services.errors import N_, InvalidInput, NotAllowed, NotFound
 from services.files import FileInput
+from services.programmes.tables import Programme, StatusAssessment
 from services.projects.rules import ProjectClosed, check_document
 from services.projects.schemas import DocumentView
 from services.projects.service import project_row
+from services.projects.tables import Document
 from tenants.context import connection
+from tenants.rows import tenant
 
 
 async def add_document(
@@ -38,8 +41,7 @@ async def add_document(
     if not name or len(name) > 255:
         raise InvalidInput("document_name_invalid", N_("The file needs a name."), field="file")
     content_type = check_document(name, claimed_type, content)
-    db = connection()
-    me = await db.fetchval("select app_tenant_id()")
+    me = tenant()
     if me is None:
         raise NotAllowed("document_not_allowed", N_("Only a municipality adds documents."))
     tenant_id = me
@@ -49,32 +51,30 @@ async def add_document(
             raise ProjectClosed()
         tenant_id = project["tenant_id"]
     elif programme_id is not None:
-        if not await db.fetchval(
-            "select 1 from programme where tenant_id = app_tenant_id() and id = $1", programme_id
+        if not await Programme.exists().where(
+            (Programme.tenant_id == me) & (Programme.id == programme_id)
         ):
             raise NotFound("programme_not_found", N_("No such programme."))
-    elif not await db.fetchval(
-        "select 1 from status_assessment where tenant_id = app_tenant_id() and id = $1",
-        assessment_id,
+    elif not await StatusAssessment.exists().where(
+        (StatusAssessment.tenant_id == me) & (StatusAssessment.id == assessment_id)
     ):
         raise NotFound("assessment_not_found", N_("No such assessment."))
     digest = hashlib.sha256(content).digest()
-    row = await db.fetchrow(
-        "insert into document (tenant_id, project_id, programme_id, assessment_id, name,"
-        " content_type, size, sha256, content, uploaded_by, uploaded_by_municipality)"
-        " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, app_tenant_id())"
-        " returning id, uploaded_at",
-        tenant_id,
-        project_id,
-        programme_id,
-        assessment_id,
-        name,
-        content_type,
-        len(content),
-        digest,
-        content,
-        actor_person_id,
-    )
+    [row] = await Document.insert(
+        Document(
+            tenant_id=tenant_id,
+            project_id=project_id,
+            programme_id=programme_id,
+            assessment_id=assessment_id,
+            name=name,
+            content_type=content_type,
+            size=len(content),
+            sha256=digest,
+            content=content,
+            uploaded_by=actor_person_id,
+            uploaded_by_municipality=me,
+        )
+    ).returning(Document.id, Document.uploaded_at)
     await record_change(
         actor_person_id=actor_person_id,
         action="add",
@@ -105,6 +105,8 @@ async def documents_of(
     *, programme_id: int | None = None, assessment_id: int | None = None
 ) -> list[DocumentView]:
     """A programme's or an assessment's documents (a project's come with get_project)."""
+    # SQL, not Piccolo: the owner left None matches nothing here, where Piccolo would read
+    # `== None` as `is null` and find every document of the other kind.
     rows = await connection().fetch(
         "select id, name, content_type, size, sha256, uploaded_at from document"
         " where tenant_id = app_tenant_id() and (programme_id = $1 or assessment_id = $2)"
@@ -117,8 +119,11 @@ async def documents_of(
 
 async def document_file(document_id: int) -> FileInput:
     """The stored bytes of a document this session may see, to download."""
-    row = await connection().fetchrow(
-        "select name, content_type, content from document where id = $1", document_id
+    # No tenant filter: a participant downloads the lead's project documents, as the policy lets it.
+    row = (
+        await Document.select(Document.name, Document.content_type, Document.content)
+        .where(Document.id == document_id)
+        .first()
     )
     if row is None:
         raise NotFound("document_not_found", N_("No such document."))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
+from infra.columns import database_now
 from services.audit.service import record_change
 from services.errors import N_, NotAllowed, NotFound
 from services.outbox.service import emit
@@ -14,7 +17,9 @@ from services.projects.rules import (
     SubProjectState,
     check_subproject_transition,
 )
+from services.projects.tables import ProjectParticipant, SubProject
 from tenants.context import connection
+from tenants.rows import tenant
 
 # Every read names who may see the project, as the policies do, so a query that forgets
 # the principal still shows nothing it should not (the policies being the second guard).
@@ -87,7 +92,7 @@ async def project_row(project_id: int, *, lead: bool = False) -> asyncpg.Record:
     if row is None:
         raise ProjectNotFound()
     if lead:
-        if row["tenant_id"] != await db.fetchval("select app_tenant_id()"):
+        if row["tenant_id"] != tenant():
             raise LeadOnly()
         row = await db.fetchrow(
             "select * from project where tenant_id = app_tenant_id() and id = $1 for update",
@@ -96,29 +101,34 @@ async def project_row(project_id: int, *, lead: bool = False) -> asyncpg.Record:
     return row
 
 
-async def current_sub_project(project: asyncpg.Record) -> asyncpg.Record:
-    return await connection().fetchrow(
-        "select * from sub_project where tenant_id = $1 and project_id = $2 and phase = $3",
-        project["tenant_id"],
-        project["id"],
-        project["phase"],
+async def current_sub_project(project: asyncpg.Record) -> dict[str, Any] | None:
+    """The sub-project of the project's phase (a participant reads it from the lead's rows)."""
+    return (
+        await SubProject.select()
+        .where(
+            (SubProject.tenant_id == project["tenant_id"])
+            & (SubProject.project_id == project["id"])
+            & (SubProject.phase == project["phase"])
+        )
+        .first()
     )
 
 
 async def close_with_report(
-    sub: asyncpg.Record, closing_report: str | None, actor_person_id: int | None
+    sub: dict[str, Any], closing_report: str | None, actor_person_id: int | None
 ) -> None:
     """Close one sub-project row with its closing report (the caller checks the project)."""
     report = (closing_report or "").strip()
     check_subproject_transition(
         SubProjectState(sub["state"]), SubProjectState.CLOSED, has_closing_report=bool(report)
     )
-    await connection().execute(
-        "update sub_project set state = 'closed', closing_report = $2, closed_at = now()"
-        " where tenant_id = app_tenant_id() and id = $1",
-        sub["id"],
-        report,
-    )
+    await SubProject.update(
+        {
+            SubProject.state: SubProjectState.CLOSED.value,
+            SubProject.closing_report: report,
+            SubProject.closed_at: database_now(),
+        }
+    ).where((SubProject.tenant_id == tenant()) & (SubProject.id == sub["id"]))
     await record_change(
         actor_person_id=actor_person_id,
         action="close",
@@ -131,12 +141,14 @@ async def close_with_report(
 
 async def participant_ids(project: asyncpg.Record) -> list[int]:
     """The municipalities that take part in a regional project (none for a local one)."""
-    rows = await connection().fetch(
-        "select municipality_id from project_participant where tenant_id = $1 and project_id = $2",
-        project["tenant_id"],
-        project["id"],
+    return (
+        await ProjectParticipant.select(ProjectParticipant.municipality_id)
+        .where(
+            (ProjectParticipant.tenant_id == project["tenant_id"])
+            & (ProjectParticipant.project_id == project["id"])
+        )
+        .output(as_list=True)
     )
-    return [r["municipality_id"] for r in rows]
 
 
 async def emit_project_change(kind: str, project: asyncpg.Record, *also: int) -> None:

@@ -8,6 +8,7 @@ from services.errors import N_, NotAllowed, NotFound, required_text
 from services.inputs import text
 from services.projects.schemas import CommentView
 from services.projects.service._common import project_row
+from services.projects.tables import StatusReport, StatusReportComment
 from tenants.context import connection
 
 COMMENT_LIMIT = 4000
@@ -31,13 +32,11 @@ async def comment_on_status_report(
     if region is None or project["region_id"] != region:
         raise CouncilOnly()
     checked = required_text(text(body, "body", limit=COMMENT_LIMIT), "body", COMMENT_LIMIT)
-    found = await db.fetchval(
-        "select 1 from status_report where tenant_id = $1 and project_id = $2 and id = $3",
-        project["tenant_id"],
-        project_id,
-        status_report_id,
-    )
-    if found is None:
+    if not await StatusReport.exists().where(
+        (StatusReport.tenant_id == project["tenant_id"])
+        & (StatusReport.project_id == project_id)
+        & (StatusReport.id == status_report_id)
+    ):
         raise NotFound("status_report_not_found", N_("No such status report."))
     return await db.fetchval(
         "insert into status_report_comment"
@@ -54,12 +53,20 @@ async def comment_on_status_report(
 
 async def council_comments(project_id: int) -> dict[int, list[CommentView]]:
     """The council's comments on the project's status reports, by report, oldest first."""
-    rows = await connection().fetch(
-        "select c.id, c.status_report_id, c.body, c.author, c.created_at"
-        " from status_report_comment c where c.project_id = $1 order by c.created_at, c.id",
-        project_id,
+    # No tenant filter: whoever sees the project (its lead, a participant, the council) reads
+    # its comments, as the policy on them says.
+    rows = (
+        await StatusReportComment.select(
+            StatusReportComment.id,
+            StatusReportComment.status_report_id,
+            StatusReportComment.body,
+            StatusReportComment.author,
+            StatusReportComment.created_at,
+        )
+        .where(StatusReportComment.project_id == project_id)
+        .order_by(StatusReportComment.created_at, StatusReportComment.id)
     )
     found: dict[int, list[CommentView]] = defaultdict(list)
     for row in rows:
-        found[row["status_report_id"]].append(CommentView(**dict(row)))
+        found[row["status_report_id"]].append(CommentView(**row))
     return dict(found)

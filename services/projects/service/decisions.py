@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
+from infra.columns import database_now
 from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotAllowed, required_text
@@ -14,6 +16,7 @@ from services.projects.rules import (
     DecisionOutcome,
     ProjectRole,
     ProjectState,
+    ProjectStatus,
     SubProjectPhase,
     SubProjectState,
     apply_decision,
@@ -30,7 +33,8 @@ from services.projects.service._common import (
     state_values,
 )
 from services.projects.service.permissions import project_roles, require_planner
-from tenants.context import connection
+from services.projects.tables import DecisionPoint, Project, SubProject
+from tenants.rows import insert_row, tenant
 
 # A revised plan comes back to the owner after this long unless the decision says otherwise.
 REVISE_DAYS = 30
@@ -62,11 +66,8 @@ async def set_decision_delegation(
             N_("Only a project of a programme can delegate to its board."),
             field="delegated",
         )
-    await connection().execute(
-        "update project set decisions_delegated_to_board = $2"
-        " where tenant_id = app_tenant_id() and id = $1",
-        project_id,
-        delegated,
+    await Project.update({Project.decisions_delegated_to_board: delegated}).where(
+        (Project.tenant_id == tenant()) & (Project.id == project_id)
     )
     await record_change(
         actor_person_id=actor_person_id,
@@ -96,13 +97,14 @@ async def reach_decision_point(
     sub = await current_sub_project(project)
     if sub["state"] != SubProjectState.CLOSED:
         await close_with_report(sub, closing_report, actor_person_id)
-    point_id = await connection().fetchval(
-        "insert into decision_point (tenant_id, project_id, after_phase, next_phase, due_date)"
-        " values (app_tenant_id(), $1, $2, $3, $4) returning id",
-        project_id,
-        before.phase.value,
-        next_phase(before.phase).value,
-        due_date,
+    point_id = await insert_row(
+        DecisionPoint(
+            tenant_id=tenant(),
+            project_id=project_id,
+            after_phase=before.phase.value,
+            next_phase=next_phase(before.phase).value,
+            due_date=due_date,
+        )
     )
     await _save_state(
         project_id,
@@ -194,37 +196,45 @@ async def record_decision(
     return after
 
 
-async def _planned_sub_project(project_id: int, phase: SubProjectPhase) -> asyncpg.Record | None:
+async def _planned_sub_project(project_id: int, phase: SubProjectPhase) -> dict[str, Any] | None:
     """The sub-project planned to follow `phase`, if the owner has planned one."""
     following = next_phase(phase)
     if following is None:
         return None
-    return await connection().fetchrow(
-        "select * from sub_project where tenant_id = app_tenant_id() and project_id = $1"
-        " and phase = $2",
-        project_id,
-        following.value,
+    return (
+        await SubProject.select()
+        .where(
+            (SubProject.tenant_id == tenant())
+            & (SubProject.project_id == project_id)
+            & (SubProject.phase == following.value)
+        )
+        .first()
     )
 
 
 async def _open_decision_point(
     project_id: int, phase: SubProjectPhase, decided_on: date
-) -> asyncpg.Record:
+) -> dict[str, Any]:
     """The project's undecided decision point, locked; made on the spot for a stop mid-way."""
-    db = connection()
-    point = await db.fetchrow(
-        "select * from decision_point where tenant_id = app_tenant_id() and project_id = $1"
-        " and outcome is null for update",
-        project_id,
+    point = (
+        await DecisionPoint.select()
+        .where(
+            (DecisionPoint.tenant_id == tenant())
+            & (DecisionPoint.project_id == project_id)
+            & DecisionPoint.outcome.is_null()
+        )
+        .lock_rows()
+        .first()
     )
     if point is None:  # a stop while a sub-project runs: its decision point is now
-        point = await db.fetchrow(
-            "insert into decision_point (tenant_id, project_id, after_phase, due_date)"
-            " values (app_tenant_id(), $1, $2, $3) returning *",
-            project_id,
-            phase.value,
-            decided_on,
-        )
+        [point] = await DecisionPoint.insert(
+            DecisionPoint(
+                tenant_id=tenant(),
+                project_id=project_id,
+                after_phase=phase.value,
+                due_date=decided_on,
+            )
+        ).returning(*DecisionPoint.all_columns())
     return point
 
 
@@ -239,27 +249,26 @@ async def _write_decision(
     decided_by: int | None,
     decided_as: ProjectRole,
 ) -> None:
-    await connection().execute(
-        "update decision_point set outcome = $2, basis = $3, conditions = $4, approved_budget = $5,"
-        " decided_on = $6, decided_by = $7, decided_as = $8, recorded_at = now()"
-        " where tenant_id = app_tenant_id() and id = $1",
-        point_id,
-        decision.value,
-        basis,
-        conditions,
-        after.approved_budget if decision in _GOES else None,
-        decided_on,
-        decided_by,
-        decided_as.value,
-    )
+    await DecisionPoint.update(
+        {
+            DecisionPoint.outcome: decision.value,
+            DecisionPoint.basis: basis,
+            DecisionPoint.conditions: conditions,
+            DecisionPoint.approved_budget: after.approved_budget if decision in _GOES else None,
+            DecisionPoint.decided_on: decided_on,
+            DecisionPoint.decided_by: decided_by,
+            DecisionPoint.decided_as: decided_as.value,
+            DecisionPoint.recorded_at: database_now(),
+        }
+    ).where((DecisionPoint.tenant_id == tenant()) & (DecisionPoint.id == point_id))
 
 
 async def _carry_out(
     decision: DecisionOutcome,
     project: asyncpg.Record,
     after: ProjectState,
-    point: asyncpg.Record,
-    planned: asyncpg.Record | None,
+    point: dict[str, Any],
+    planned: dict[str, Any] | None,
     basis: str,
     revise_due: date,
     actor_person_id: int | None,
@@ -274,37 +283,41 @@ async def _carry_out(
 
 
 async def _start_next(
-    project_id: int, after: ProjectState, go_id: int, planned: asyncpg.Record | None
+    project_id: int, after: ProjectState, go_id: int, planned: dict[str, Any] | None
 ) -> None:
-    db = connection()
+    """The sub-project the go starts: the planned one, else one made now with the approved budget."""
     if planned is None:
-        await db.execute(
-            "insert into sub_project (tenant_id, project_id, phase, state, budget,"
-            " approved_budget, go_decision_id) values (app_tenant_id(), $1, $2, 'active', $3, $3, $4)",
-            project_id,
-            after.phase.value,
-            after.approved_budget,
-            go_id,
+        await SubProject.insert(
+            SubProject(
+                tenant_id=tenant(),
+                project_id=project_id,
+                phase=after.phase.value,
+                state=SubProjectState.ACTIVE.value,
+                budget=after.approved_budget,
+                approved_budget=after.approved_budget,
+                go_decision_id=go_id,
+            )
         )
     else:
-        await db.execute(
-            "update sub_project set state = 'active', approved_budget = $2, go_decision_id = $3"
-            " where tenant_id = app_tenant_id() and id = $1",
-            planned["id"],
-            after.approved_budget,
-            go_id,
-        )
+        await SubProject.update(
+            {
+                SubProject.state: SubProjectState.ACTIVE.value,
+                SubProject.approved_budget: after.approved_budget,
+                SubProject.go_decision_id: go_id,
+            }
+        ).where((SubProject.tenant_id == tenant()) & (SubProject.id == planned["id"]))
 
 
-async def _reopen(point: asyncpg.Record, due_date: date) -> None:
+async def _reopen(point: dict[str, Any], due_date: date) -> None:
     """A revise: the same decision comes back to the owner at a new decision point."""
-    await connection().execute(
-        "insert into decision_point (tenant_id, project_id, after_phase, next_phase, due_date)"
-        " values (app_tenant_id(), $1, $2, $3, $4)",
-        point["project_id"],
-        point["after_phase"],
-        point["next_phase"],
-        due_date,
+    await DecisionPoint.insert(
+        DecisionPoint(
+            tenant_id=tenant(),
+            project_id=point["project_id"],
+            after_phase=point["after_phase"],
+            next_phase=point["next_phase"],
+            due_date=due_date,
+        )
     )
 
 
@@ -327,15 +340,15 @@ async def _save_state(
 ) -> None:
     """The project's state moves from `before` to `after`: written, and audited as `action`
     with the details of the step that moved it."""
-    await connection().execute(
-        "update project set phase = $2, status = $3, approved_budget = $4,"
-        " closed_at = case when $3 = 'closed' then now() end"
-        " where tenant_id = app_tenant_id() and id = $1",
-        project_id,
-        after.phase.value,
-        after.status.value,
-        after.approved_budget,
-    )
+    closed = after.status == ProjectStatus.CLOSED
+    await Project.update(
+        {
+            Project.phase: after.phase.value,
+            Project.status: after.status.value,
+            Project.approved_budget: after.approved_budget,
+            Project.closed_at: database_now() if closed else None,
+        }
+    ).where((Project.tenant_id == tenant()) & (Project.id == project_id))
     await record_change(
         actor_person_id=actor_person_id,
         action=action,

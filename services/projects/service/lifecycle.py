@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from infra.columns import database_now
 from services import inputs
 from services.audit.service import record_change
 from services.errors import N_, Conflict, InvalidInput, NotFound, required_text
+from services.programmes.tables import Programme, StrategyArea
 from services.projects.rules import (
+    DecisionOutcome,
     ProjectClosed,
     ProjectState,
     ProjectStatus,
     SubProjectPhase,
+    SubProjectState,
     next_phase,
     start_project,
 )
@@ -27,7 +31,9 @@ from services.projects.service._common import (
 )
 from services.projects.service.participants import write_cost_shares
 from services.projects.service.permissions import require_creator, require_planner
+from services.projects.tables import DecisionPoint, Project, SteeringGroupMember, SubProject
 from tenants.context import connection
+from tenants.rows import insert_row, tenant
 
 # (person id or None, name) of the owner, the sponsor and the manager.
 RoleHolder = tuple[int | None, str]
@@ -62,16 +68,14 @@ async def _role_holders(new: NewProject) -> tuple[RoleHolder, RoleHolder, RoleHo
 
 
 async def _check_programme_link(programme_id: int | None, strategy_area_id: int | None) -> None:
-    db = connection()
-    if programme_id is not None and not await db.fetchval(
-        "select 1 from programme where tenant_id = app_tenant_id() and id = $1", programme_id
+    if programme_id is not None and not await Programme.exists().where(
+        (Programme.tenant_id == tenant()) & (Programme.id == programme_id)
     ):
         raise NotFound("programme_not_found", N_("No such programme."), field="programme_id")
-    if strategy_area_id is not None and not await db.fetchval(
-        "select 1 from strategy_area where tenant_id = app_tenant_id() and id = $1"
-        " and programme_id = $2",
-        strategy_area_id,
-        programme_id,
+    if strategy_area_id is not None and not await StrategyArea.exists().where(
+        (StrategyArea.tenant_id == tenant())
+        & (StrategyArea.id == strategy_area_id)
+        & (StrategyArea.programme_id == programme_id)
     ):
         raise InvalidInput(
             "strategy_area_not_found",
@@ -92,23 +96,24 @@ async def create_project(new: NewProject, *, actor_person_id: int | None) -> int
     state = start_project(phase, new.budget)
     owner, sponsor, manager = await _role_holders(new)
     await _check_programme_link(new.programme_id, new.strategy_area_id)
-    project_id = await connection().fetchval(
-        "insert into project (tenant_id, title, description, programme_id, strategy_area_id,"
-        " owner_person_id, owner_name, sponsor_person_id, sponsor_name, manager_person_id,"
-        " manager_name, decisions_delegated_to_board, phase, status, approved_budget)"
-        " values (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        " returning id",
-        title,
-        new.description.strip(),
-        new.programme_id,
-        new.strategy_area_id,
-        *owner,
-        *sponsor,
-        *manager,
-        new.decisions_delegated_to_board,
-        state.phase.value,
-        state.status.value,
-        state.approved_budget,
+    project_id = await insert_row(
+        Project(
+            tenant_id=tenant(),
+            title=title,
+            description=new.description.strip(),
+            programme_id=new.programme_id,
+            strategy_area_id=new.strategy_area_id,
+            owner_person_id=owner[0],
+            owner_name=owner[1],
+            sponsor_person_id=sponsor[0],
+            sponsor_name=sponsor[1],
+            manager_person_id=manager[0],
+            manager_name=manager[1],
+            decisions_delegated_to_board=new.decisions_delegated_to_board,
+            phase=state.phase.value,
+            status=state.status.value,
+            approved_budget=state.approved_budget,
+        )
     )
     await _start_funded_sub_project(project_id, new, state, actor_person_id)
     for member in new.steering_group:
@@ -137,41 +142,46 @@ async def _start_funded_sub_project(
     project_id: int, new: NewProject, state: ProjectState, actor_person_id: int | None
 ) -> None:
     """The funding decision, recorded as a decided go, and the first sub-project it starts."""
-    db = connection()
-    decision_id = await db.fetchval(
-        "insert into decision_point (tenant_id, project_id, next_phase, due_date, outcome, basis,"
-        " approved_budget, decided_on, decided_by, recorded_at)"
-        " values (app_tenant_id(), $1, $2, $3, 'go', $4, $5, $3, $6, now()) returning id",
-        project_id,
-        state.phase.value,
-        new.decided_on,
-        new.funding_basis.strip() or "Finansieringsvedtak",
-        state.approved_budget,
-        actor_person_id,
+    decision_id = await insert_row(
+        DecisionPoint(
+            tenant_id=tenant(),
+            project_id=project_id,
+            next_phase=state.phase.value,
+            due_date=new.decided_on,
+            outcome=DecisionOutcome.GO.value,
+            basis=new.funding_basis.strip() or "Finansieringsvedtak",
+            approved_budget=state.approved_budget,
+            decided_on=new.decided_on,
+            decided_by=actor_person_id,
+            recorded_at=database_now(),
+        )
     )
-    await db.execute(
-        "insert into sub_project (tenant_id, project_id, phase, state, mandate, plan, budget,"
-        " approved_budget, go_decision_id, period_start, period_end)"
-        " values (app_tenant_id(), $1, $2, 'active', $3, $4, $5, $5, $6, $7, $8)",
-        project_id,
-        state.phase.value,
-        new.mandate.strip(),
-        new.plan.strip(),
-        state.approved_budget,
-        decision_id,
-        new.period_start,
-        new.period_end,
+    await SubProject.insert(
+        SubProject(
+            tenant_id=tenant(),
+            project_id=project_id,
+            phase=state.phase.value,
+            state=SubProjectState.ACTIVE.value,
+            mandate=new.mandate.strip(),
+            plan=new.plan.strip(),
+            budget=state.approved_budget,
+            approved_budget=state.approved_budget,
+            go_decision_id=decision_id,
+            period_start=new.period_start,
+            period_end=new.period_end,
+        )
     )
 
 
 async def _add_steering_member(project_id: int, member: SteeringMemberInput) -> int:
-    return await connection().fetchval(
-        "insert into steering_group_member (tenant_id, project_id, name, represents, person_id)"
-        " values (app_tenant_id(), $1, $2, $3, $4) returning id",
-        project_id,
-        required_text(member.name, "name", 200),
-        member.represents.strip(),
-        member.person_id,
+    return await insert_row(
+        SteeringGroupMember(
+            tenant_id=tenant(),
+            project_id=project_id,
+            name=required_text(member.name, "name", 200),
+            represents=member.represents.strip(),
+            person_id=member.person_id,
+        )
     )
 
 
@@ -180,19 +190,17 @@ async def set_steering_group(
 ) -> None:
     """Replace the steering group."""
     await require_planner(await project_row(project_id, lead=True), actor_person_id)
-    db = connection()
-    before = [
-        dict(r)
-        for r in await db.fetch(
-            "select name, represents, person_id from steering_group_member"
-            " where tenant_id = app_tenant_id() and project_id = $1 order by id",
-            project_id,
-        )
-    ]
-    await db.execute(
-        "delete from steering_group_member where tenant_id = app_tenant_id() and project_id = $1",
-        project_id,
+    this_group = (SteeringGroupMember.tenant_id == tenant()) & (
+        SteeringGroupMember.project_id == project_id
     )
+    before = (
+        await SteeringGroupMember.select(
+            SteeringGroupMember.name, SteeringGroupMember.represents, SteeringGroupMember.person_id
+        )
+        .where(this_group)
+        .order_by(SteeringGroupMember.id)
+    )
+    await SteeringGroupMember.delete().where(this_group)
     for member in members:
         await _add_steering_member(project_id, member)
     await record_change(
@@ -291,11 +299,9 @@ async def close_sub_project(
     await close_with_report(await current_sub_project(project), closing_report, actor_person_id)
     await emit_project_change("projects.sub_project_closed", project)
     if next_phase(SubProjectPhase(project["phase"])) is None:
-        await connection().execute(
-            "update project set status = 'closed', closed_at = now()"
-            " where tenant_id = app_tenant_id() and id = $1",
-            project_id,
-        )
+        await Project.update(
+            {Project.status: ProjectStatus.CLOSED.value, Project.closed_at: database_now()}
+        ).where((Project.tenant_id == tenant()) & (Project.id == project_id))
         await record_change(
             actor_person_id=actor_person_id,
             action="close",

@@ -13,7 +13,9 @@ from services.projects.rules import HUNDRED, validate_cost_shares
 from services.projects.schemas import ParticipantView
 from services.projects.service._common import emit_project_change, participant_ids, project_row
 from services.projects.service.permissions import require_planner
+from services.projects.tables import Project
 from tenants.context import connection, fetch_structs
+from tenants.rows import tenant
 
 
 async def _municipalities(kommunenummer: list[str]) -> dict[str, int]:
@@ -97,10 +99,8 @@ async def write_cost_shares(
                 ids[nr],
                 share,
             )
-    await db.execute(
-        "update project set region_id = $2 where tenant_id = app_tenant_id() and id = $1",
-        project["id"],
-        region_id,
+    await Project.update({Project.region_id: region_id}).where(
+        (Project.tenant_id == tenant()) & (Project.id == project["id"])
     )
     await record_change(
         actor_person_id=actor_person_id,

@@ -12,6 +12,7 @@ from services.projects.roles import CREATORS, PLANNERS
 from services.projects.rules import ProjectRole, may_record_decision
 from services.projects.service._common import project_row
 from tenants.context import connection
+from tenants.rows import tenant
 
 
 class PlannersOnly(NotAllowed):
@@ -100,7 +101,7 @@ async def require_planner(project: asyncpg.Record, person_id: int | None) -> Non
 async def my_part(project_id: int, person_id: int | None, on: date) -> MyPart:
     """What the person may do on the project: nothing unless the session's municipality leads it."""
     project = await project_row(project_id)
-    if project["tenant_id"] != await connection().fetchval("select app_tenant_id()"):
+    if project["tenant_id"] != tenant():
         return MyPart()
     if project["status"] == "closed":
         return MyPart()

@@ -14,7 +14,8 @@ from services.projects.service._common import (
     emit_project_change,
     project_row,
 )
-from tenants.context import connection
+from services.projects.tables import StatusReport
+from tenants.rows import insert_row, tenant
 
 
 def _checked_report(report: StatusReportInput) -> tuple[str, Decimal, Decimal]:
@@ -35,8 +36,7 @@ async def add_status_report(
 ) -> int:
     """A status report for a period of the current sub-project, by the lead or a participant."""
     project = await project_row(project_id)
-    db = connection()
-    me = await db.fetchval("select app_tenant_id()")
+    me = tenant()
     if me is None:
         raise NotAllowed(
             "status_report_not_allowed", N_("Only the project's municipalities report.")
@@ -46,23 +46,21 @@ async def add_status_report(
     progress, spent, planned = _checked_report(report)
     sub = await current_sub_project(project)
     contributions = {code: str(Decimal(v)) for code, v in report.kpi_contributions.items()}
-    report_id = await db.fetchval(
-        "insert into status_report (tenant_id, project_id, sub_project_id, period_start,"
-        " period_end, progress, spent, planned, risks, kpi_contributions,"
-        " reported_by_municipality, reported_by)"
-        " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, app_tenant_id(), $11)"
-        " returning id",
-        project["tenant_id"],
-        project_id,
-        sub["id"],
-        report.period_start,
-        report.period_end,
-        progress,
-        spent,
-        planned,
-        report.risks.strip(),
-        json.dumps(contributions),
-        actor_person_id,
+    report_id = await insert_row(
+        StatusReport(
+            tenant_id=project["tenant_id"],  # the lead's, also when a participant reports
+            project_id=project_id,
+            sub_project_id=sub["id"],
+            period_start=report.period_start,
+            period_end=report.period_end,
+            progress=progress,
+            spent=spent,
+            planned=planned,
+            risks=report.risks.strip(),
+            kpi_contributions=json.dumps(contributions),
+            reported_by_municipality=me,
+            reported_by=actor_person_id,
+        )
     )
     await record_change(
         actor_person_id=actor_person_id,

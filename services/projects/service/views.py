@@ -38,7 +38,9 @@ from services.projects.service._common import (
 )
 from services.projects.service.council import council_comments
 from services.projects.service.participants import participants_of
+from services.projects.tables import Project
 from tenants.context import connection, fetch_structs
+from tenants.rows import tenant
 
 # A project's own rows, by (lead tenant_id, project id).
 _OF_PROJECT = " where tenant_id = $1 and project_id = $2"
@@ -184,11 +186,13 @@ def _decision_view(row: asyncpg.Record, today: date | None) -> DecisionPointView
 
 async def project_id_by_title(title: str) -> int | None:
     """The session's own project of that title (the demo finds its projects again by it)."""
-    return await connection().fetchval(
-        "select id from project where tenant_id = app_tenant_id() and title = $1 order by id"
-        " limit 1",
-        title,
+    row = (
+        await Project.select(Project.id)
+        .where((Project.tenant_id == tenant()) & (Project.title == title))
+        .order_by(Project.id)
+        .first()
     )
+    return row["id"] if row else None
 
 
 async def get_project(project_id: int, *, today: date | None = None) -> ProjectDetail:
@@ -248,11 +252,12 @@ async def participant_candidates() -> list[MunicipalityChoice]:
 
 async def _access(key: tuple[int, int]) -> str:
     """How this session sees the project: as its lead, a participant or the region's council."""
-    db = connection()
-    me = await db.fetchval("select app_tenant_id()")
+    me = tenant()
     if me == key[0]:
         return "lead"
-    if me is not None and await db.fetchval("select project_participant_is_me($1, $2)", *key):
+    if me is not None and await connection().fetchval(
+        "select project_participant_is_me($1, $2)", *key
+    ):
         return "participant"
     return "council"
 
