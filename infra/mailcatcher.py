@@ -18,6 +18,7 @@ from urllib.parse import quote
 import uvicorn
 from aiosmtpd.controller import Controller
 from litestar import Litestar, get
+from litestar.params import FromPath
 from litestar.response import Response
 
 BOX = Path(os.environ.get("SAMSPEL_MAILBOX_DIR", ".samspel/mail"))
@@ -92,7 +93,7 @@ def create_app(box: Path) -> Litestar:
         return Response(page(box), media_type="text/html")
 
     @get("/{mail:str}/{n:int}", sync_to_thread=True)
-    def attachment(mail: str, n: int) -> Response[bytes]:
+    def attachment(mail: FromPath[str], n: FromPath[int]) -> Response[bytes]:
         found = [f for f in _files(box) if f.stem == mail]
         files = attached(_read(found[0])) if found else []
         if not 0 <= n < len(files):
