@@ -31,6 +31,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+import services.schema  # noqa: F401 - every part's tables, loaded before the pool binds them
 from infra.db import Database
 from infra.settings import database_name, load, with_database
 from services.demo.data import ORGANISATIONS
