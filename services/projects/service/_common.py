@@ -114,6 +114,23 @@ async def current_sub_project(project: asyncpg.Record) -> dict[str, Any] | None:
     )
 
 
+async def start_sub_project(project_id: int, state: ProjectState, go_id: int, **plan: Any) -> None:
+    """The sub-project a go decision starts, in the project's phase after it, active with the
+    approved budget; `plan` adds the mandate, plan and period where the decision names them."""
+    await SubProject.insert(
+        SubProject(
+            tenant_id=tenant(),
+            project_id=project_id,
+            phase=state.phase.value,
+            state=SubProjectState.ACTIVE.value,
+            budget=state.approved_budget,
+            approved_budget=state.approved_budget,
+            go_decision_id=go_id,
+            **plan,
+        )
+    )
+
+
 async def close_with_report(
     sub: dict[str, Any], closing_report: str | None, actor_person_id: int | None
 ) -> None:

@@ -29,6 +29,7 @@ from services.projects.service._common import (
     current_sub_project,
     emit_project_change,
     project_row,
+    start_sub_project,
     state_of,
     state_values,
 )
@@ -287,17 +288,7 @@ async def _start_next(
 ) -> None:
     """The sub-project the go starts: the planned one, else one made now with the approved budget."""
     if planned is None:
-        await SubProject.insert(
-            SubProject(
-                tenant_id=tenant(),
-                project_id=project_id,
-                phase=after.phase.value,
-                state=SubProjectState.ACTIVE.value,
-                budget=after.approved_budget,
-                approved_budget=after.approved_budget,
-                go_decision_id=go_id,
-            )
-        )
+        await start_sub_project(project_id, after, go_id)
     else:
         await SubProject.update(
             {

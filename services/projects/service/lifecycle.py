@@ -16,7 +16,6 @@ from services.projects.rules import (
     ProjectState,
     ProjectStatus,
     SubProjectPhase,
-    SubProjectState,
     next_phase,
     start_project,
 )
@@ -26,12 +25,13 @@ from services.projects.service._common import (
     current_sub_project,
     emit_project_change,
     project_row,
+    start_sub_project,
     state_of,
     state_values,
 )
 from services.projects.service.participants import write_cost_shares
 from services.projects.service.permissions import require_creator, require_planner
-from services.projects.tables import DecisionPoint, Project, SteeringGroupMember, SubProject
+from services.projects.tables import DecisionPoint, Project, SteeringGroupMember
 from tenants.context import connection
 from tenants.rows import insert_row, tenant
 
@@ -156,20 +156,14 @@ async def _start_funded_sub_project(
             recorded_at=database_now(),
         )
     )
-    await SubProject.insert(
-        SubProject(
-            tenant_id=tenant(),
-            project_id=project_id,
-            phase=state.phase.value,
-            state=SubProjectState.ACTIVE.value,
-            mandate=new.mandate.strip(),
-            plan=new.plan.strip(),
-            budget=state.approved_budget,
-            approved_budget=state.approved_budget,
-            go_decision_id=decision_id,
-            period_start=new.period_start,
-            period_end=new.period_end,
-        )
+    await start_sub_project(
+        project_id,
+        state,
+        decision_id,
+        mandate=new.mandate.strip(),
+        plan=new.plan.strip(),
+        period_start=new.period_start,
+        period_end=new.period_end,
     )
 
 
