@@ -7,6 +7,7 @@ so row-level security holds for them as for the SQL.
 
 from __future__ import annotations
 
+import msgspec
 from piccolo.columns import Column
 from piccolo.table import Table
 
@@ -30,3 +31,8 @@ async def insert_once(row: Table, key: tuple[Column, ...], refusal: Exception) -
     if not added:
         raise refusal
     return added[0]["id"]
+
+
+def shown_columns(table: type[Table], view: type[msgspec.Struct]) -> list[Column]:
+    """The columns of `table` that `view` shows, for a select whose rows become that view."""
+    return [c for c in table._meta.columns if c._meta.name in view.__struct_fields__]

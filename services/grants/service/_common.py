@@ -14,7 +14,7 @@ from services.errors import N_, Conflict, NotAllowed, NotFound
 from services.grants.schemas import PlanLine
 from services.grants.tables import GrantApplication, GrantCostLine, GrantFinancingLine
 from tenants.context import connection
-from tenants.rows import tenant
+from tenants.rows import shown_columns, tenant
 
 # "Today" by the Norwegian clock, as the database's guard reads it.
 TODAY = "(now() at time zone 'Europe/Oslo')::date"
@@ -166,9 +166,8 @@ async def plans_of(tenant_id: int, application_id: int) -> tuple[list[PlanLine],
 async def _plan(
     table: type[GrantCostLine | GrantFinancingLine], tenant_id: int, application_id: int
 ) -> list[PlanLine]:
-    columns = [c for c in table._meta.columns if c._meta.name in PlanLine.__struct_fields__]
     rows = await (
-        table.select(*columns)
+        table.select(*shown_columns(table, PlanLine))
         .where((table.tenant_id == tenant_id) & (table.application_id == application_id))
         .order_by(table.position)
     )

@@ -14,7 +14,7 @@ from services.errors import N_, InvalidInput, NotAllowed, NotFound
 from services.programmes.schemas import StrategyAreaView
 from services.programmes.tables import Programme, StrategyArea
 from tenants.context import connection
-from tenants.rows import tenant
+from tenants.rows import shown_columns, tenant
 
 
 class ProgrammeNotFound(NotFound):
@@ -68,9 +68,8 @@ async def programme_rows(
     table: type[Table], view: type[msgspec.Struct], programme_id: int, *order_by: Column
 ) -> list[dict[str, Any]]:
     """The programme's rows of `table`, with the columns `view` shows, in `order_by` order."""
-    columns = [c for c in table._meta.columns if c._meta.name in view.__struct_fields__]
     return await (
-        table.select(*columns)
+        table.select(*shown_columns(table, view))
         .where((table.tenant_id == tenant()) & (table.programme_id == programme_id))
         .order_by(*order_by)
     )
