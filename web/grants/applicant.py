@@ -25,7 +25,13 @@ from web.forms import MULTI_PART, URL_ENCODED, form_post
 from web.grants.forms import AppealForm, ApplicationForm, AttachmentsForm, StartForm
 from web.grants.money_forms import TilsegnEndForm
 from web.grants.money_pages import TILSEGN_STATES
-from web.grants.pages import APPLICANT, ORGANISATION, application_step, grants_base, page
+from web.grants.pages import (
+    APPLICANT,
+    ORGANISATION,
+    application_step_route,
+    grants_base,
+    page,
+)
 from web.grants.tables import download_asked, own_table
 
 HOME = "/o/{organisasjonsnummer:str}/grants"
@@ -267,42 +273,30 @@ async def letter(
     return download(pdf, name, "application/pdf")
 
 
-@form_post(ONE + "/appeal", name="appeal_grant_decision", guards=APPLICANT)
-async def appeal(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[AppealForm, URL_ENCODED],
-) -> Response:
-    return await application_step(
-        request,
-        application_id,
-        grants.lodge_appeal,
-        data,
-        "appeal",
-        page=_application,
-        back_to="#appeal",
-        actor="person_id",
-    )
-
-
-@form_post(ONE + "/tilsegn/withdrawal", name="withdraw_grant_tilsegn", guards=APPLICANT)
-async def withdraw(
-    request: Request,
-    application_id: FromPath[int],
-    data: Annotated[TilsegnEndForm, URL_ENCODED],
-) -> Response:
-    """The business gives its tilsegn up, before anything is paid."""
-    return await application_step(
-        request,
-        application_id,
-        grants.withdraw_tilsegn,
-        data,
-        "withdraw",
-        page=_application,
-        back_to="#tilsegn",
-        said=N_("The tilsegn is withdrawn."),
-        actor="person_id",
-    )
+appeal = application_step_route(
+    ONE + "/appeal",
+    "appeal_grant_decision",
+    AppealForm,
+    grants.lodge_appeal,
+    "appeal",
+    guards=APPLICANT,
+    page=_application,
+    back_to="#appeal",
+    actor="person_id",
+)
+# The business gives its tilsegn up, before anything is paid.
+withdraw = application_step_route(
+    ONE + "/tilsegn/withdrawal",
+    "withdraw_grant_tilsegn",
+    TilsegnEndForm,
+    grants.withdraw_tilsegn,
+    "withdraw",
+    guards=APPLICANT,
+    page=_application,
+    back_to="#tilsegn",
+    said=N_("The tilsegn is withdrawn."),
+    actor="person_id",
+)
 
 
 ROUTES = [

@@ -3,7 +3,6 @@ with the official's assessment (computed from the plans) and decision."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated, Any
 
@@ -16,14 +15,14 @@ from services.grants.roles import ASSESSORS, MANAGERS
 from tenants.context import tenant_tx
 from web.actions import act, again_form
 from web.auth.guards import person_of, principal_of
-from web.forms import URL_ENCODED, Form, form_post
+from web.forms import URL_ENCODED, form_post
 from web.grants.forms import AssessmentForm, CallForm, DecisionForm, FundForm
 from web.grants.pages import (
     ASSESSOR,
     MANAGER,
     READER,
     STATES,
-    application_step,
+    application_step_route,
     grants_base,
     page,
 )
@@ -139,10 +138,6 @@ async def _case(
     )
 
 
-# One of the official's steps on the case: back to the case, or the case beside the refused form.
-case_step = partial(application_step, page=_case)
-
-
 @get(CASE, guards=READER, name="grant_case")
 async def case(
     request: Request, application_id: FromPath[int]
@@ -150,25 +145,11 @@ async def case(
     return await _case(request, application_id)
 
 
-def case_step_route(
-    path: str,
-    name: str,
-    form: type[Form],
-    use_case: Callable[..., Awaitable[Any]],
-    which: str,
-    **step: Any,
-):
-    """The route of one of the official's steps on the case: the form `which` posted to the
-    case's `path`, then case_step with `use_case` (`step`: back_to, page, swap or said, as
-    application_step takes them)."""
-
-    @form_post(CASE + path, name=name, guards=ASSESSOR, form=form)
-    async def case_step_post(
-        request: Request, application_id: FromPath[int], data: Annotated[form, URL_ENCODED]
-    ) -> Response:
-        return await case_step(request, application_id, use_case, data, which, **step)
-
-    return case_step_post
+def case_step_route(path: str, *args: Any, **step: Any):
+    """The route of one of the official's steps on the case, posted to the case's `path`: back to
+    the case, or the case beside the refused form (`args` and `step` as application_step_route
+    takes them)."""
+    return application_step_route(CASE + path, *args, guards=ASSESSOR, **{"page": _case, **step})
 
 
 assess = case_step_route(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request
+from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from services import formats
@@ -17,7 +18,7 @@ from services.grants.rules import FINANCING_SOURCES, SUMMARY_LIMIT
 from web.actions import act, again_form
 from web.auth.guards import municipality_member, organisation_member, person_of, principal_of
 from web.flash import SAVED
-from web.forms import Form
+from web.forms import URL_ENCODED, Form, form_post
 from web.i18n import gettext
 from web.programmes.pages import SEATS  # a fund's own board has a programme board's seats
 from web.templating import render
@@ -110,3 +111,26 @@ async def application_step(
         swap=redraw if swap else None,
         again=again_form(redraw, data, name),
     )
+
+
+def application_step_route(
+    path: str,
+    name: str,
+    form: type[Form],
+    use_case: Callable[..., Awaitable[Any]],
+    which: str,
+    *,
+    guards: list,
+    **step: Any,
+):
+    """The route of one step on an application: the form `which` posted to `path`, then
+    application_step with `use_case` (`step`: page, back_to, said, swap or actor, as it takes
+    them)."""
+
+    @form_post(path, name=name, guards=guards, form=form)
+    async def application_step_post(
+        request: Request, application_id: FromPath[int], data: Annotated[form, URL_ENCODED]
+    ) -> Response:
+        return await application_step(request, application_id, use_case, data, which, **step)
+
+    return application_step_post
